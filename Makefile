@@ -1,0 +1,44 @@
+# goheap: `make demo` runs the main job on a bundled fixture, `make test` runs every test.
+# Both install what they need (npm packages) and build first.
+SHELL := /bin/bash
+NODE_STAMP := node_modules/.goheap-installed
+DEMO_DIR := .cache/fixtures/zoo/go1.26
+
+.PHONY: all install build test demo unpack fixtures bench clean
+
+all: build
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(NODE_STAMP)
+
+build: install
+	npx tsc -p tsconfig.json
+
+# Fixtures are committed gzipped; tests and the demo read them unpacked under .cache/.
+unpack:
+	@for f in $$(find fixtures -name '*.gz' | sort); do \
+	  o=".cache/$${f%.gz}"; \
+	  if [ ! -f "$$o" ] || [ "$$f" -nt "$$o" ]; then mkdir -p "$$(dirname "$$o")"; gunzip -c "$$f" > "$$o"; fi; \
+	  case "$$o" in *.dump) ;; *) chmod +x "$$o";; esac; \
+	done
+	@for f in $$(find fixtures -name 'facts.json'); do mkdir -p ".cache/$$(dirname $$f)"; cp "$$f" ".cache/$$f"; done
+
+test: build unpack
+	npx mocha
+
+demo: build unpack
+	node dist/cli/goheap.js info $(DEMO_DIR)/heap1.dump $(DEMO_DIR)/zoo
+
+# Regenerates every fixture with real Go toolchains installed from Debian's packages (needs root for apt).
+fixtures:
+	scripts/make-fixtures.sh
+
+# Builds a large heap dump with a real Go program and measures each stage; writes bench/results.json.
+bench: build
+	node dist/bench/run.js
+
+clean:
+	rm -rf dist .cache

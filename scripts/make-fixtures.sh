@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Regenerates fixtures/*/goX.Y/: builds each fixture program with each real Go toolchain, runs it, and stores
+# the executable, the heap dumps it wrote (gzip -9n) and the facts it printed (facts.json).
+# Usage: scripts/make-fixtures.sh [VERSION...]   (default: every supported version)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+versions=("$@")
+[ ${#versions[@]} -gt 0 ] || versions=(1.19 1.21 1.22 1.23 1.24 1.25 1.26)
+"$root/scripts/install-go.sh" "${versions[@]}"
+for prog in zoo; do
+  for v in "${versions[@]}"; do
+    goroot="$root/.toolchains/go$v"
+    out="$root/fixtures/$prog/go$v"
+    work="$(mktemp -d)"
+    (cd "$root/fixtures/$prog" && GOROOT="$goroot" GOTOOLCHAIN=local GOPROXY=off GOFLAGS= CGO_ENABLED=0 \
+      GOCACHE="$work/cache" "$goroot/bin/go" build -trimpath -o "$work/$prog" .)
+    (cd "$work" && "./$prog" heap1.dump heap2.dump > facts.json)
+    rm -rf "$out"; mkdir -p "$out"
+    gzip -9n < "$work/$prog" > "$out/$prog.gz"
+    gzip -9n < "$work/heap1.dump" > "$out/heap1.dump.gz"
+    gzip -9n < "$work/heap2.dump" > "$out/heap2.dump.gz"
+    cp "$work/facts.json" "$out/facts.json"
+    rm -rf "$work"
+    echo "fixtures/$prog/go$v: $(du -sh "$out" | cut -f1)"
+  done
+done
