@@ -1,0 +1,147 @@
+// Reachability, multi-source breadth-first shortest paths, and the reversed graph.
+//
+// Result layout of shortestPathParents, all indexed by node id: distance[v] is the number of edges on a
+// shortest path from any source (0 for a source, NONE if unreached); parent[v] is the node before v on
+// one such path (parent[s] = s for a source, NONE if unreached) and parentEdge[v] the index into
+// g.edgeTarget of the edge parent[v] -> v (NONE for sources and unreached nodes). Ties go to the node
+// dequeued first and, within it, to the lowest edge index, so results are deterministic.
+
+import { type FlatGraph, NONE, GraphShapeError, checkGraph, checkNode } from './flat-graph.js';
+
+/** Shortest-path tree of a multi-source BFS; see the file header for the layout. */
+export interface ShortestPaths {
+  readonly parent: Uint32Array;
+  readonly parentEdge: Uint32Array;
+  readonly distance: Uint32Array;
+}
+
+/** The reverse of a graph, and for every reverse edge the index of the original edge it came from. */
+export interface ReversedGraph {
+  /** Edges of node t are the sources of the original edges into t, in original edge-index order. */
+  readonly graph: FlatGraph;
+  /** originalEdge[r] = index into the original edgeTarget of reverse edge r. */
+  readonly originalEdge: Uint32Array;
+}
+
+/** Runs a breadth-first search from every source at once and returns the shortest-path tree. */
+export function shortestPathParents(g: FlatGraph, sources: Uint32Array): ShortestPaths {
+  checkGraph(g);
+  const n = g.nodeCount;
+  const firstEdge = g.firstEdge;
+  const edgeTarget = g.edgeTarget;
+  const parent = new Uint32Array(n).fill(NONE);
+  const parentEdge = new Uint32Array(n).fill(NONE);
+  const distance = new Uint32Array(n).fill(NONE);
+  const queue = new Uint32Array(n);
+  let tail = 0;
+  for (let k = 0; k < sources.length; k++) {
+    const s = sources[k];
+    checkNode(g, s, 'source');
+    if (distance[s] === NONE) {
+      distance[s] = 0;
+      parent[s] = s;
+      queue[tail++] = s;
+    }
+  }
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head];
+    const dv = distance[v] + 1;
+    const end = firstEdge[v + 1];
+    for (let e = firstEdge[v]; e < end; e++) {
+      const w = edgeTarget[e];
+      if (distance[w] === NONE) {
+        distance[w] = dv;
+        parent[w] = v;
+        parentEdge[w] = e;
+        queue[tail++] = w;
+      }
+    }
+  }
+  return { parent, parentEdge, distance };
+}
+
+/**
+ * Returns the nodes of the path from a source to node, source first, following parent (as in
+ * ShortestPaths.parent); an empty array if node was not reached.
+ */
+export function pathTo(parent: Uint32Array, node: number): number[] {
+  const n = parent.length;
+  if (!Number.isInteger(node) || node < 0 || node >= n) {
+    throw new GraphShapeError(`node ${node} is not a node id (nodeCount ${n})`);
+  }
+  if (parent[node] === NONE) return [];
+  const path: number[] = [node];
+  let v = node;
+  while (parent[v] !== v) {
+    v = parent[v];
+    if (v >= n || path.length > n) throw new GraphShapeError(`parent array has a cycle or a bad entry at ${node}`);
+    path.push(v);
+  }
+  path.reverse();
+  return path;
+}
+
+/** Marks with 1 every node reachable from any of sources (sources included), 0 the others. */
+export function markReachable(g: FlatGraph, sources: Uint32Array): Uint8Array {
+  checkGraph(g);
+  const n = g.nodeCount;
+  const firstEdge = g.firstEdge;
+  const edgeTarget = g.edgeTarget;
+  const seen = new Uint8Array(n);
+  // Each node is pushed at most once, so a stack of n entries is enough.
+  const stack = new Uint32Array(n);
+  let sp = 0;
+  for (let k = 0; k < sources.length; k++) {
+    const s = sources[k];
+    checkNode(g, s, 'source');
+    if (seen[s] === 0) {
+      seen[s] = 1;
+      stack[sp++] = s;
+    }
+  }
+  while (sp > 0) {
+    const v = stack[--sp];
+    const end = firstEdge[v + 1];
+    for (let e = firstEdge[v]; e < end; e++) {
+      const w = edgeTarget[e];
+      if (seen[w] === 0) {
+        seen[w] = 1;
+        stack[sp++] = w;
+      }
+    }
+  }
+  return seen;
+}
+
+/**
+ * Builds the reversed graph in three passes (count, prefix sum, fill), remembering for every reverse
+ * edge the original edge index.
+ */
+export function reverseEdges(g: FlatGraph): ReversedGraph {
+  checkGraph(g);
+  const n = g.nodeCount;
+  const firstEdge = g.firstEdge;
+  const edgeTarget = g.edgeTarget;
+  const m = edgeTarget.length;
+  // Count into first[t], inclusive prefix sums (first[t] = end of t's range), then fill backwards so
+  // each first[t] walks down to the start of its range and ranges come out in original edge order.
+  const first = new Uint32Array(n + 1);
+  for (let e = 0; e < m; e++) {
+    const t = edgeTarget[e];
+    if (t >= n) throw new GraphShapeError(`edge ${e} targets ${t}, beyond nodeCount ${n}`);
+    first[t]++;
+  }
+  for (let i = 1; i <= n; i++) first[i] += first[i - 1];
+  const source = new Uint32Array(m);
+  const originalEdge = new Uint32Array(m);
+  for (let v = n - 1; v >= 0; v--) {
+    const start = firstEdge[v];
+    for (let e = firstEdge[v + 1]; e > start; ) {
+      e--;
+      const r = --first[edgeTarget[e]];
+      source[r] = v;
+      originalEdge[r] = e;
+    }
+  }
+  return { graph: { nodeCount: n, firstEdge: first, edgeTarget: source }, originalEdge };
+}

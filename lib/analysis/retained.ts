@@ -1,0 +1,107 @@
+// The dominator tree as a CSR of children, its breadth-first order, and retained sizes summed over it.
+//
+// Layout: the children of node i in the dominator tree are child[firstChild[i] .. firstChild[i+1]),
+// sorted by node id. The root (the one node with idom[root] = root) is nobody's child; nodes with
+// idom = NONE (unreachable) are in no list. Retained sizes are a single pass over the tree's
+// breadth-first order read backwards: every node is finished before its immediate dominator.
+
+import { NONE, GraphShapeError } from './flat-graph.js';
+
+/** The dominator tree, children by node id: child[firstChild[i] .. firstChild[i+1]). */
+export interface DominatorTree {
+  readonly root: number;
+  /** Length nodeCount + 1. */
+  readonly firstChild: Uint32Array;
+  /** One entry per reachable node other than the root. */
+  readonly child: Uint32Array;
+}
+
+/** Finds the root of an idom array: the one node that is its own immediate dominator. */
+function findRoot(idom: Uint32Array): number {
+  const n = idom.length;
+  let root = NONE;
+  for (let i = 0; i < n; i++) {
+    if (idom[i] === i) {
+      if (root !== NONE) throw new GraphShapeError(`idom has two roots, ${root} and ${i}`);
+      root = i;
+    }
+  }
+  if (root === NONE && n > 0) throw new GraphShapeError('idom has no root (no node with idom[v] = v)');
+  return root;
+}
+
+/**
+ * Builds the children lists of the dominator tree given by idom (as computeDominators returns it), in
+ * three passes: count, prefix sum, fill. Children come out sorted by node id.
+ */
+export function dominatorTreeChildren(idom: Uint32Array): DominatorTree {
+  const n = idom.length;
+  const root = findRoot(idom);
+  // Count into firstChild[d], take inclusive prefix sums (firstChild[d] = end of d's range), then fill
+  // backwards so that each firstChild[d] walks down to the start of its range.
+  const firstChild = new Uint32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const d = idom[i];
+    if (d !== NONE && d !== i) {
+      if (d >= n) throw new GraphShapeError(`idom[${i}] = ${d} is not a node id`);
+      firstChild[d]++;
+    }
+  }
+  for (let i = 1; i <= n; i++) firstChild[i] += firstChild[i - 1];
+  const child = new Uint32Array(firstChild[n]);
+  for (let i = n - 1; i >= 0; i--) {
+    const d = idom[i];
+    if (d !== NONE && d !== i) child[--firstChild[d]] = i;
+  }
+  return { root, firstChild, child };
+}
+
+/**
+ * Lists the nodes of the dominator tree in breadth-first order from its root (the root first, children
+ * in node-id order). Every node appears after its immediate dominator.
+ */
+export function dominatorTreeOrder(tree: DominatorTree): Uint32Array {
+  const { root, firstChild, child } = tree;
+  const order = new Uint32Array(child.length + (root === NONE ? 0 : 1));
+  if (root === NONE) return order;
+  order[0] = root;
+  let tail = 1;
+  for (let head = 0; head < tail; head++) {
+    const v = order[head];
+    const end = firstChild[v + 1];
+    for (let c = firstChild[v]; c < end; c++) order[tail++] = child[c];
+  }
+  return order;
+}
+
+/**
+ * Computes the retained size of every node: its own size plus the sizes of all nodes it dominates, which
+ * is the total size that would be freed if it were removed. Nodes that root does not reach (idom NONE)
+ * are outside the dominator tree and get 0. Pass a tree from dominatorTreeChildren to skip rebuilding it.
+ */
+export function computeRetainedSizes(
+  idom: Uint32Array,
+  selfSize: Float64Array,
+  root: number,
+  tree?: DominatorTree,
+): Float64Array {
+  const n = idom.length;
+  if (selfSize.length !== n) throw new GraphShapeError(`selfSize has ${selfSize.length} entries, idom ${n}`);
+  if (n === 0) return new Float64Array(0);
+  if (!(root >= 0 && root < n && idom[root] === root)) {
+    throw new GraphShapeError(`root ${root} is not the root of idom`);
+  }
+  const t = tree ?? dominatorTreeChildren(idom);
+  if (t.root !== root) throw new GraphShapeError(`dominator tree is rooted at ${t.root}, not ${root}`);
+  const order = dominatorTreeOrder(t);
+  const retained = new Float64Array(n);
+  for (let k = 0; k < order.length; k++) {
+    const v = order[k];
+    retained[v] = selfSize[v];
+  }
+  for (let k = order.length - 1; k > 0; k--) {
+    const v = order[k];
+    retained[idom[v]] += retained[v];
+  }
+  return retained;
+}
