@@ -1,0 +1,151 @@
+// Location descriptions: simple DWARF expressions goheap understands (DW_OP_addr, DW_OP_addrx,
+// DW_OP_fbreg, DW_OP_call_frame_cfa, registers) and location lists from .debug_loc (DWARF 2-4)
+// and .debug_loclists (DWARF 5).
+
+import { DW_FORM, DW_OP } from './constants.js';
+import { Cursor } from './cursor.js';
+import type { Unit } from './info.js';
+
+/** What a location expression denotes, when it is one of the simple forms. */
+export type SimpleLocation =
+  | { readonly kind: 'addr'; readonly address: number }
+  | { readonly kind: 'addrx'; readonly index: number }
+  /** Offset from the frame base (Go: the CFA). DW_OP_call_frame_cfa alone is offset 0. */
+  | { readonly kind: 'frame'; readonly offset: number }
+  | { readonly kind: 'reg'; readonly reg: number }
+  /** Something else (pieces, arithmetic): kept as raw bytes. */
+  | { readonly kind: 'expr'; readonly expr: Uint8Array };
+
+/** Decodes an expression into a SimpleLocation, or 'expr' if it is not one of the simple forms. */
+export function decodeSimpleLocation(expr: Uint8Array, addrSize = 8, littleEndian = true): SimpleLocation {
+  if (expr.length === 0) return { kind: 'expr', expr };
+  const c = new Cursor('location expression', expr, 0, littleEndian);
+  try {
+    const op = c.u8();
+    let loc: SimpleLocation | undefined;
+    if (op === DW_OP.addr) loc = { kind: 'addr', address: addrSize === 8 ? c.u64n() : c.uN(addrSize) };
+    else if (op === DW_OP.addrx || op === DW_OP.GNU_addr_index) loc = { kind: 'addrx', index: c.ulebn() };
+    else if (op === DW_OP.fbreg) loc = { kind: 'frame', offset: c.slebn() };
+    else if (op === DW_OP.call_frame_cfa) {
+      let off = 0;
+      if (c.remaining > 0) {
+        const next = c.u8();
+        if (next === DW_OP.consts) {
+          off = c.slebn();
+          if (c.u8() !== 0x22 /* DW_OP_plus */) return { kind: 'expr', expr };
+        } else if (next === DW_OP.plus_uconst) off = c.ulebn();
+        else return { kind: 'expr', expr };
+      }
+      loc = { kind: 'frame', offset: off };
+    } else if (op >= DW_OP.reg0 && op <= DW_OP.reg31) loc = { kind: 'reg', reg: op - DW_OP.reg0 };
+    else if (op === DW_OP.regx) loc = { kind: 'reg', reg: c.ulebn() };
+    if (loc === undefined || c.remaining > 0) return { kind: 'expr', expr };
+    return loc;
+  } catch {
+    return { kind: 'expr', expr };
+  }
+}
+
+/** One entry of a location list: the expression holds for pcs in [low, high). */
+export interface LocationListEntry {
+  readonly low: number;
+  readonly high: number;
+  readonly expr: Uint8Array;
+}
+
+/** Sections and unit facts needed to read location lists. */
+export interface LocationContext {
+  readonly loc?: Uint8Array;
+  readonly loclists?: Uint8Array;
+  readonly littleEndian: boolean;
+  /** Reads entry `index` of the unit's .debug_addr contribution. */
+  readonly address: (unit: Unit, index: number) => number | bigint;
+}
+
+function num(v: number | bigint): number {
+  return typeof v === 'number' ? v : Number(v);
+}
+
+/**
+ * Reads the location list referred to by an attribute of `form` with value `value` (a section
+ * offset, or a DW_FORM_loclistx index) in unit `unit`, whose base address is `base` (its low_pc).
+ */
+export function readLocationList(
+  ctx: LocationContext,
+  unit: Unit,
+  form: number,
+  value: number,
+  base: number,
+): LocationListEntry[] {
+  const out: LocationListEntry[] = [];
+  if (unit.version < 5) {
+    const bytes = ctx.loc;
+    if (bytes === undefined) return out;
+    const c = new Cursor('.debug_loc', bytes, value, ctx.littleEndian);
+    const size = unit.addrSize;
+    const max = size === 8 ? 2 ** 64 - 1 : 2 ** (8 * size) - 1;
+    for (;;) {
+      const lo = num(size === 8 ? c.u64() : c.uN(size));
+      const hi = num(size === 8 ? c.u64() : c.uN(size));
+      if (lo === 0 && hi === 0) break;
+      if (lo === max) {
+        base = hi;
+        continue;
+      }
+      const len = c.u16();
+      out.push({ low: base + lo, high: base + hi, expr: c.bytesN(len) });
+    }
+    return out;
+  }
+  const bytes = ctx.loclists;
+  if (bytes === undefined) return out;
+  let offset = value;
+  if (form === DW_FORM.loclistx) {
+    const oc = new Cursor('.debug_loclists', bytes, unit.loclistsBase + value * unit.offsetSize, ctx.littleEndian);
+    offset = unit.loclistsBase + oc.offset(unit.offsetSize);
+  }
+  const c = new Cursor('.debug_loclists', bytes, offset, ctx.littleEndian);
+  const addr = (): number => num(unit.addrSize === 8 ? c.u64() : c.uN(unit.addrSize));
+  for (;;) {
+    const kind = c.u8();
+    let lo: number;
+    let hi: number;
+    switch (kind) {
+      case 0: // DW_LLE_end_of_list
+        return out;
+      case 1: // DW_LLE_base_addressx
+        base = num(ctx.address(unit, c.ulebn()));
+        continue;
+      case 2: // DW_LLE_startx_endx
+        lo = num(ctx.address(unit, c.ulebn()));
+        hi = num(ctx.address(unit, c.ulebn()));
+        break;
+      case 3: // DW_LLE_startx_length
+        lo = num(ctx.address(unit, c.ulebn()));
+        hi = lo + c.ulebn();
+        break;
+      case 4: // DW_LLE_offset_pair
+        lo = base + c.ulebn();
+        hi = base + c.ulebn();
+        break;
+      case 5: // DW_LLE_default_location
+        lo = 0;
+        hi = Number.MAX_SAFE_INTEGER;
+        break;
+      case 6: // DW_LLE_base_address
+        base = addr();
+        continue;
+      case 7: // DW_LLE_start_end
+        lo = addr();
+        hi = addr();
+        break;
+      case 8: // DW_LLE_start_length
+        lo = addr();
+        hi = lo + c.ulebn();
+        break;
+      default:
+        return c.fail(`unknown location list entry kind ${kind}`, c.pos - 1);
+    }
+    out.push({ low: lo, high: hi, expr: c.bytesN(c.ulebn()) });
+  }
+}
