@@ -37,8 +37,9 @@ fixtures:
 	scripts/make-fixtures.sh
 
 # Builds a large heap dump with a real Go program and measures each stage; writes bench/results.json.
+# BENCH_ARGS: --objects N (default 14000000), --stages a,b, --regenerate.
 bench: build
-	node dist/bench/run.js
+	node dist/bench/run.js $(BENCH_ARGS)
 
 clean:
 	rm -rf dist .cache

@@ -1,0 +1,3 @@
+module goheap.example/bigheap
+
+go 1.22

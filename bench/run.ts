@@ -1,0 +1,177 @@
+// `make bench`: builds bench/bigheap with Go 1.26, has it write a large heap dump into bench/work/ (kept
+// while up to date), runs each measured stage of bench/stages.ts in a fresh `node dist/bench/stage.js`
+// process, and writes bench/results.json plus a short table on stdout.
+//
+// Options: --objects N (live objects bigheap aims at, default 14000000), --stages a,b (default: all),
+// --regenerate (write the dump even if an up-to-date one exists).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { STAGES } from './stages.js';
+
+const GO_VERSION = '1.26';
+const DEFAULT_OBJECTS = 14_000_000;
+
+const here = dirname(fileURLToPath(import.meta.url)); // dist/bench
+const root = resolve(here, '..', '..');
+const benchDir = join(root, 'bench');
+const workDir = join(benchDir, 'work');
+const goroot = join(root, '.toolchains', `go${GO_VERSION}`);
+const goBin = join(goroot, 'bin', 'go');
+const bigheapSrc = join(benchDir, 'bigheap');
+const bigheapBin = join(workDir, 'bigheap');
+const dumpPath = join(workDir, 'bigheap.dump');
+const factsPath = join(workDir, 'bigheap.json');
+
+/** What bigheap prints, plus how long the whole run took. */
+interface BigheapFacts {
+  goVersion: string;
+  targetObjects: number;
+  heapObjects: number;
+  heapAllocBytes: number;
+  filesParsed: number;
+  sourceFiles: number;
+  passes: number;
+  astNodes: number;
+  parseSeconds: number;
+  dumpSeconds: number;
+  dumpBytes: number;
+  programWallSeconds: number;
+}
+
+interface Options { objects: number; stages: string[]; regenerate: boolean; }
+
+class BenchError extends Error {}
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { objects: DEFAULT_OBJECTS, stages: Object.keys(STAGES), regenerate: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--objects') opts.objects = Number(argv[++i]);
+    else if (a === '--stages') opts.stages = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--regenerate') opts.regenerate = true;
+    else throw new BenchError(`unknown argument ${a} (use --objects N, --stages a,b, --regenerate)`);
+  }
+  if (!Number.isSafeInteger(opts.objects) || opts.objects <= 0) throw new BenchError('--objects wants a positive integer');
+  for (const s of opts.stages) if (!STAGES[s]) throw new BenchError(`unknown stage ${s}; known: ${Object.keys(STAGES).join(', ')}`);
+  return opts;
+}
+
+const goEnv = { ...process.env, GOROOT: goroot, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '', CGO_ENABLED: '0' };
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  if (r.error) throw new BenchError(`${cmd}: ${r.error.message}`);
+  if (r.status !== 0) throw new BenchError(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+  return r.stdout;
+}
+
+function mtime(path: string): number {
+  return existsSync(path) ? statSync(path).mtimeMs : -1;
+}
+
+function ensureGo(): void {
+  if (existsSync(goBin) && existsSync(join(goroot, 'src', 'runtime'))) return;
+  console.log(`Installing Go ${GO_VERSION} into ${relative(root, goroot)} ...`);
+  run(join(root, 'scripts', 'install-go.sh'), [GO_VERSION], root);
+}
+
+/** Builds bigheap unless the binary is newer than its sources. */
+function ensureBigheap(): void {
+  const newestSource = Math.max(mtime(join(bigheapSrc, 'main.go')), mtime(join(bigheapSrc, 'go.mod')));
+  if (mtime(bigheapBin) > newestSource) return;
+  console.log('Building bench/bigheap ...');
+  run(goBin, ['build', '-o', bigheapBin, '.'], bigheapSrc, goEnv);
+}
+
+/** Writes the dump unless one exists that this binary wrote for the same target. */
+function ensureDump(opts: Options): BigheapFacts {
+  if (!opts.regenerate && existsSync(factsPath) && existsSync(dumpPath) && mtime(dumpPath) > mtime(bigheapBin)) {
+    const facts = JSON.parse(readFileSync(factsPath, 'utf8')) as BigheapFacts;
+    if (facts.targetObjects === opts.objects && facts.dumpBytes === statSync(dumpPath).size) {
+      console.log(`Reusing ${relative(root, dumpPath)} (${mb(facts.dumpBytes)} MB)`);
+      return facts;
+    }
+  }
+  console.log(`Writing ${relative(root, dumpPath)} (bigheap -objects ${opts.objects}) ...`);
+  const t0 = performance.now();
+  const out = run(bigheapBin, ['-objects', String(opts.objects), dumpPath], workDir, goEnv);
+  const programWallSeconds = (performance.now() - t0) / 1000;
+  const facts = { ...(JSON.parse(out.trim().split('\n').pop() ?? '{}') as BigheapFacts), programWallSeconds: round(programWallSeconds, 2) };
+  writeFileSync(factsPath, JSON.stringify(facts, null, 2) + '\n');
+  console.log(`  ${mb(facts.dumpBytes)} MB, ${facts.heapObjects} live objects, ${facts.filesParsed} files parsed, ${facts.programWallSeconds} s`);
+  return facts;
+}
+
+type StageResult = { name: string; wallSeconds?: number; peakRssMB?: number; error?: string } & Record<string, unknown>;
+
+/** Runs one stage in a fresh node process and returns the JSON line it printed. */
+function runStage(name: string): StageResult {
+  console.log(`Stage ${name}: ${STAGES[name].description}`);
+  const r = spawnSync(process.execPath, [join(here, 'stage.js'), name, dumpPath, bigheapBin], {
+    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20,
+  });
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !last.startsWith('{')) {
+    return { name, error: r.error?.message ?? `exited with ${r.status ?? r.signal}` };
+  }
+  return JSON.parse(last) as StageResult;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function mb(bytes: number): number {
+  return round(bytes / (1 << 20), 1);
+}
+
+function printTable(stages: StageResult[]): void {
+  const rows = [['stage', 'wall s', 'peak RSS MB', 'figures']];
+  for (const s of stages) {
+    const { name, wallSeconds, peakRssMB, error, ...rest } = s;
+    const figures = error ? `FAILED: ${error}` : Object.entries(rest).slice(0, 6).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    rows.push([name, wallSeconds?.toFixed(2) ?? '-', peakRssMB?.toFixed(0) ?? '-', figures]);
+  }
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(`${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3]}`);
+}
+
+function main(): number {
+  const opts = parseArgs(process.argv.slice(2));
+  mkdirSync(workDir, { recursive: true });
+  ensureGo();
+  ensureBigheap();
+  const facts = ensureDump(opts);
+  const stages = opts.stages.map(runStage);
+  const counted = stages.find((s) => s.name === 'naive-count' && typeof s.objects === 'number');
+  const results = {
+    machine: { cpus: cpus().length, memGB: round(totalmem() / 2 ** 30, 1), node: process.version },
+    dump: {
+      path: relative(root, dumpPath),
+      bytes: statSync(dumpPath).size,
+      // Object records in the dump (counted by the naive-count stage); null when that stage did not run.
+      objects: counted ? (counted.objects as number) : null,
+      generator: { ...facts },
+    },
+    stages,
+  };
+  writeFileSync(join(benchDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nDump: ${results.dump.path}, ${mb(results.dump.bytes)} MB, ${results.dump.objects ?? '?'} objects ` +
+    `(${facts.goVersion}, ${facts.filesParsed} files parsed, written in ${facts.programWallSeconds} s)`);
+  printTable(stages);
+  console.log(`Wrote ${relative(root, join(benchDir, 'results.json'))}`);
+  return stages.some((s) => s.error) ? 1 : 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (err) {
+  if (!(err instanceof BenchError)) throw err;
+  console.error(`bench: ${err.message}`);
+  process.exitCode = 1;
+}
