@@ -1,0 +1,384 @@
+// The streaming heap dump decoder: reads every record of a go1.5/go1.6/go1.7 heap dump in one pass over the file
+// and hands each to a visitor. Object contents are not kept: the visitor gets each object's file offset, and the
+// number of its pointer slots whose value falls inside the heap's address range (for sizing the edge arrays).
+import { ByteCursor } from './cursor.js';
+import { DumpFileError, HeapDumpError } from './errors.js';
+import { FileWindow } from './file-reader.js';
+import {
+  DeferRecord, DumpParams, FinalizerRecord, GoroutineRecord, ItabRecord, MEMSTATS_FIELDS, MemProfBucketRecord,
+  MemProfFrame, MemStatsRecord, OtherRootRecord, PanicRecord, PointerSlots, SegmentRecord, StackFrameRecord, TAG_COUNT,
+  Tag, ThreadRecord, TypeRecord,
+} from './records.js';
+
+export const HEADER_BYTES = 16;
+const SUPPORTED_FORMATS = ['1.5', '1.6', '1.7'];
+
+/** Receives the records of a dump in file order. Objects come through `object`, the hot path. */
+export interface DumpVisitor {
+  params(p: DumpParams): void;
+  /**
+   * One heap object. `heapSlots` counts its pointer slots whose word lies in [heapStart, heapEnd);
+   * `slotEntries` counts all fieldlist entries.
+   */
+  object(address: number, size: number, contentOffset: number, heapSlots: number, slotEntries: number): void;
+  goroutine(g: GoroutineRecord): void;
+  stackFrame(f: StackFrameRecord, slots: PointerSlots): void;
+  segment(s: SegmentRecord, slots: PointerSlots): void;
+  finalizer(f: FinalizerRecord): void;
+  type(t: TypeRecord): void;
+  itab(i: ItabRecord): void;
+  thread(t: ThreadRecord): void;
+  defer(d: DeferRecord): void;
+  panic(p: PanicRecord): void;
+  otherRoot(r: OtherRootRecord): void;
+  memStats(m: MemStatsRecord): void;
+  memProf(b: MemProfBucketRecord): void;
+  allocSample(address: number, bucketId: number): void;
+  /** Called now and then with the bytes decoded so far. */
+  progress?(done: number, total: number): void;
+}
+
+/** Architecture characters of go1.5/go1.6 dumps ("thechar" in the runtime of that time). */
+const ARCH_BY_CHAR: Record<string, string> = {
+  '5': 'arm', '6': 'amd64', '7': 'arm64', '8': '386', '9': 'ppc64', 'z': 's390x', '0': 'mips64',
+};
+
+export interface DecodeResult {
+  /** Number of records of each tag. */
+  recordCounts: Float64Array;
+  /** File offset just after the EOF record. */
+  endOffset: number;
+  params: DumpParams;
+}
+
+/**
+ * Decodes the dump at `path`, calling `visitor` for every record. Throws HeapDumpError (with the byte offset)
+ * for anything that is not a well-formed dump, DumpFileError when the file cannot be read.
+ */
+export function decodeHeapDump(path: string, visitor: DumpVisitor, windowBytes?: number): DecodeResult {
+  const window = new FileWindow(path, windowBytes);
+  try {
+    return new Decoder(window, visitor).run();
+  } finally {
+    window.close();
+  }
+}
+
+/** Reads and checks the 16-byte header; returns the format version ("1.7"). */
+export function readHeader(c: ByteCursor): string {
+  c.need(HEADER_BYTES);
+  const w = c.w;
+  const n = Math.min(HEADER_BYTES, w.end - c.pos);
+  const text = Buffer.from(w.buf.subarray(c.pos, c.pos + n)).toString('latin1');
+  const m = /^go1\.(\d+) heap dump\n$/.exec(text);
+  if (!m) {
+    if (n < HEADER_BYTES && /^g?o?1?\.?\d* ?h?e?a?p? ?d?u?m?p?$/.test(text) && text.length > 0 && 'go1.7 heap dump\n'.startsWith(text.slice(0, 4))) {
+      throw c.error(`the 16-byte header "go1.7 heap dump\\n", found end of file after ${n} bytes`);
+    }
+    throw c.error(`the 16-byte header "go1.7 heap dump\\n" of a Go heap dump (runtime/debug.WriteHeapDump), found ${JSON.stringify(text.slice(0, 16))}`);
+  }
+  const version = `1.${m[1]}`;
+  if (!SUPPORTED_FORMATS.includes(version)) {
+    throw c.error(`a supported dump version (go1.5, go1.6 or go1.7 heap dump): unsupported dump version go${version}`);
+  }
+  c.pos += HEADER_BYTES;
+  return version;
+}
+
+class Decoder {
+  private readonly c: ByteCursor;
+  private readonly v: DumpVisitor;
+  private readonly counts = new Float64Array(TAG_COUNT);
+  private formatVersion = '1.7';
+  private params: DumpParams | null = null;
+  private ptrSize = 8;
+  private littleEndian = true;
+  private heapStart = 0;
+  private heapEnd = Number.MAX_SAFE_INTEGER;
+  private lastGoroutine = 0;
+
+  constructor(window: FileWindow, visitor: DumpVisitor) {
+    this.c = new ByteCursor(window);
+    this.v = visitor;
+  }
+
+  run(): DecodeResult {
+    const c = this.c;
+    if (c.w.fileSize === 0) throw new HeapDumpError(c.w.path, 0, 'the 16-byte header "go1.7 heap dump\\n", found an empty file');
+    this.formatVersion = readHeader(c);
+    const total = c.w.fileSize;
+    let nextProgress = 64 << 20;
+    const v = this.v;
+    for (;;) {
+      c.keep = c.pos;
+      const at = c.offset;
+      if (at >= nextProgress && v.progress) {
+        v.progress(at, total);
+        nextProgress = at + (64 << 20);
+      }
+      if (c.remaining === 0) throw c.error('a record tag, found end of file (the dump was cut short: no EOF record)');
+      const tag = c.uvarint('a record tag');
+      if (tag >= TAG_COUNT) throw c.error(`a record tag (0-17), found ${tag}`, at);
+      if (tag !== Tag.Params && tag !== Tag.Eof && this.params === null) {
+        throw c.error(`the Params record (tag 6) before any other, found tag ${tag}`, at);
+      }
+      this.counts[tag]++;
+      switch (tag) {
+        case Tag.Eof: {
+          if (c.remaining !== 0) throw c.error(`end of file after the EOF record, found ${c.remaining} more bytes`);
+          if (this.params === null) throw c.error('a Params record before EOF', at);
+          v.progress?.(total, total);
+          return { recordCounts: this.counts, endOffset: c.offset, params: this.params };
+        }
+        case Tag.Object: this.object(); break;
+        case Tag.OtherRoot: v.otherRoot({ description: c.string('otherRoot description'), address: c.uvarint('otherRoot address') }); break;
+        case Tag.Type: this.typeRecord(); break;
+        case Tag.Goroutine: this.goroutine(at); break;
+        case Tag.StackFrame: this.stackFrame(); break;
+        case Tag.Params: this.paramsRecord(at); break;
+        case Tag.Finalizer: this.finalizer(false); break;
+        case Tag.Itab: v.itab({ address: c.uvarint('itab address'), typeAddress: c.uvarint('itab type address') }); break;
+        case Tag.OSThread: v.thread({ address: c.uvarint('thread m address'), id: c.uvarint('thread id'), procId: c.uvarint('thread procid') }); break;
+        case Tag.MemStats: this.memStats(); break;
+        case Tag.QueuedFinalizer: this.finalizer(true); break;
+        case Tag.Data: this.segment('data'); break;
+        case Tag.Bss: this.segment('bss'); break;
+        case Tag.Defer: this.deferRecord(); break;
+        case Tag.Panic: this.panicRecord(); break;
+        case Tag.MemProf: this.memProf(); break;
+        case Tag.AllocSample: v.allocSample(c.uvarint('allocSample object address'), c.uvarint('allocSample bucket id')); break;
+      }
+    }
+  }
+
+  private paramsRecord(at: number): void {
+    const c = this.c;
+    if (this.params !== null) throw c.error('one Params record, found a second', at);
+    const bigEndian = c.bool('params bigEndian');
+    const ptrAt = c.offset;
+    const ptrSize = c.uvarint('params ptrSize');
+    if (ptrSize !== 4 && ptrSize !== 8) throw c.error(`params ptrSize 4 or 8, found ${ptrSize}`, ptrAt);
+    const heapStart = c.uvarint('params heapStart');
+    const heapEnd = c.uvarint('params heapEnd');
+    let arch: string;
+    if (this.formatVersion === '1.7') {
+      arch = c.string('params GOARCH');
+    } else {
+      const ch = String.fromCharCode(c.uvarint('params architecture character'));
+      arch = ARCH_BY_CHAR[ch] ?? `thechar '${ch}'`;
+    }
+    const versionOrExperiment = c.string('params Go version or GOEXPERIMENT');
+    const ncpu = c.uvarint('params ncpu');
+    const isVersion = /^go\d/.test(versionOrExperiment) || versionOrExperiment.startsWith('devel');
+    const p: DumpParams = {
+      format: `go${this.formatVersion} heap dump`,
+      formatVersion: this.formatVersion,
+      bigEndian, ptrSize, heapStart, heapEnd, arch,
+      goVersion: isVersion ? versionOrExperiment : null,
+      goExperiment: isVersion ? null : versionOrExperiment,
+      ncpu,
+    };
+    this.params = p;
+    this.ptrSize = ptrSize;
+    this.littleEndian = !bigEndian;
+    if (heapEnd > heapStart) {
+      this.heapStart = heapStart;
+      this.heapEnd = heapEnd;
+    } else {
+      this.heapStart = 1;
+      this.heapEnd = Number.MAX_SAFE_INTEGER;
+    }
+    this.v.params(p);
+  }
+
+  /** Tag 1: address, contents, fieldlist. The hot path: no allocation. */
+  private object(): void {
+    const c = this.c;
+    const address = c.uvarint('object address');
+    const lenAt = c.offset;
+    const size = c.uvarint('object contents length');
+    c.checkLength(size, 'object contents', lenAt);
+    const contentOffset = c.offset;
+    c.keep = c.pos;
+    c.need(size + 24);
+    c.mark = c.pos;
+    c.pos += size;
+    const ptrSize = this.ptrSize;
+    const le = this.littleEndian;
+    const lo = this.heapStart;
+    const hi = this.heapEnd;
+    const limit = size - ptrSize;
+    let heapSlots = 0;
+    let entries = 0;
+    for (;;) {
+      const kindAt = c.offset;
+      const kind = c.uvarint('a fieldlist kind');
+      if (kind === 0) break;
+      if (kind > 3) throw c.error(`a fieldlist kind (0-3), found ${kind}`, kindAt);
+      const offAt = c.offset;
+      const off = c.uvarint('a fieldlist offset');
+      if (off > limit) throw c.error(`a pointer offset inside the ${size}-byte object at 0x${address.toString(16)}, found ${off}`, offAt);
+      entries++;
+      const word = c.word(c.mark + off, ptrSize, le);
+      if (word >= lo && word < hi) heapSlots++;
+    }
+    this.v.object(address, size, contentOffset, heapSlots, entries);
+  }
+
+  /** A fieldlist whose slots lie in contents at window index c.mark (kept in the window), of `size` bytes. */
+  private slots(size: number, what: string): PointerSlots {
+    const c = this.c;
+    const offsets: number[] = [];
+    const values: number[] = [];
+    const limit = size - this.ptrSize;
+    for (;;) {
+      const kindAt = c.offset;
+      const kind = c.uvarint(`${what} fieldlist kind`);
+      if (kind === 0) break;
+      if (kind > 3) throw c.error(`${what} fieldlist kind (0-3), found ${kind}`, kindAt);
+      const offAt = c.offset;
+      const off = c.uvarint(`${what} fieldlist offset`);
+      if (off > limit) throw c.error(`${what} pointer offset inside its ${size} bytes, found ${off}`, offAt);
+      offsets.push(off);
+      values.push(c.word(c.mark + off, this.ptrSize, this.littleEndian));
+    }
+    return { offsets, values };
+  }
+
+  private contents(what: string): { size: number; contentOffset: number } {
+    const c = this.c;
+    const lenAt = c.offset;
+    const size = c.uvarint(`${what} contents length`);
+    c.checkLength(size, `${what} contents`, lenAt);
+    const contentOffset = c.offset;
+    c.keep = c.pos;
+    c.need(size + 24);
+    c.mark = c.pos;
+    c.pos += size;
+    return { size, contentOffset };
+  }
+
+  private typeRecord(): void {
+    const c = this.c;
+    const address = c.uvarint('type address');
+    const size = c.uvarint('type size');
+    const name = c.string('type name');
+    const indirect = c.bool('type indirect flag');
+    this.v.type({ address, size, name, indirect });
+  }
+
+  private goroutine(offset: number): void {
+    const c = this.c;
+    const g: GoroutineRecord = {
+      address: c.uvarint('goroutine address'),
+      sp: c.uvarint('goroutine sp'),
+      goid: c.uvarint('goroutine id'),
+      gopc: c.uvarint('goroutine gopc'),
+      status: c.uvarint('goroutine status'),
+      isSystem: c.bool('goroutine isSystem'),
+      isBackground: c.bool('goroutine isBackground'),
+      waitSince: c.uvarint('goroutine waitsince'),
+      waitReason: c.string('goroutine waitreason'),
+      ctxt: c.uvarint('goroutine ctxt'),
+      m: c.uvarint('goroutine m'),
+      deferHead: c.uvarint('goroutine defer'),
+      panicHead: c.uvarint('goroutine panic'),
+      offset,
+    };
+    this.lastGoroutine = g.address;
+    this.v.goroutine(g);
+  }
+
+  private stackFrame(): void {
+    const c = this.c;
+    const sp = c.uvarint('frame sp');
+    const depth = c.uvarint('frame depth');
+    const childSp = c.uvarint('frame child sp');
+    const { size, contentOffset } = this.contents('frame');
+    // The fieldlist comes after the function name: remember where the contents are while reading the pcs and name.
+    const entryPc = c.uvarint('frame entry pc');
+    const pc = c.uvarint('frame pc');
+    const continuationPc = c.uvarint('frame continuation pc');
+    const functionName = c.string('frame function name');
+    const slots = this.slots(size, 'frame');
+    this.v.stackFrame({ sp, depth, childSp, contentOffset, size, entryPc, pc, continuationPc, functionName }, slots);
+  }
+
+  private segment(kind: 'data' | 'bss'): void {
+    const c = this.c;
+    const address = c.uvarint(`${kind} address`);
+    const { size, contentOffset } = this.contents(kind);
+    const slots = this.slots(size, kind);
+    this.v.segment({ kind, address, size, contentOffset }, slots);
+  }
+
+  private finalizer(queued: boolean): void {
+    const c = this.c;
+    const what = queued ? 'queued finalizer' : 'finalizer';
+    this.v.finalizer({
+      object: c.uvarint(`${what} object`),
+      fn: c.uvarint(`${what} funcval`),
+      fnPc: c.uvarint(`${what} code pc`),
+      fint: c.uvarint(`${what} fint type`),
+      ot: c.uvarint(`${what} ot type`),
+      queued,
+    });
+  }
+
+  private deferRecord(): void {
+    const c = this.c;
+    this.v.defer({
+      address: c.uvarint('defer address'),
+      goroutine: c.uvarint('defer goroutine'),
+      sp: c.uvarint('defer sp'),
+      pc: c.uvarint('defer pc'),
+      fn: c.uvarint('defer funcval'),
+      fnPc: c.uvarint('defer code pc'),
+      link: c.uvarint('defer link'),
+    });
+  }
+
+  private panicRecord(): void {
+    const c = this.c;
+    const address = c.uvarint('panic address');
+    const goroutine = c.uvarint('panic goroutine');
+    const argType = c.uvarint('panic arg type');
+    const argData = c.uvarint('panic arg data');
+    c.uvarint('panic defer (always 0)');
+    const link = c.uvarint('panic link');
+    this.v.panic({ address, goroutine, argType, argData, link });
+  }
+
+  private memStats(): void {
+    const c = this.c;
+    const fields: Record<string, bigint> = {};
+    for (const name of MEMSTATS_FIELDS) fields[name] = c.uvarintBig(`memstats ${name}`);
+    const pauseNs: bigint[] = [];
+    for (let i = 0; i < 256; i++) pauseNs.push(c.uvarintBig('memstats PauseNs'));
+    const numGC = c.uvarintBig('memstats NumGC');
+    this.v.memStats({ fields, pauseNs, numGC });
+  }
+
+  private memProf(): void {
+    const c = this.c;
+    const id = c.uvarint('memprof bucket id');
+    const size = c.uvarint('memprof size');
+    const nAt = c.offset;
+    const nstk = c.uvarint('memprof stack depth');
+    // Each frame takes at least 3 bytes (two empty strings and a line).
+    if (nstk * 3 > c.remaining) throw c.error(`a memprof stack depth that fits in the file, found ${nstk}`, nAt);
+    const stack: MemProfFrame[] = [];
+    for (let i = 0; i < nstk; i++) {
+      stack.push({
+        functionName: c.string('memprof frame function'),
+        file: c.string('memprof frame file'),
+        line: c.uvarint('memprof frame line'),
+      });
+    }
+    const allocs = c.uvarint('memprof allocs');
+    const frees = c.uvarint('memprof frees');
+    this.v.memProf({ id, size, stack, allocs, frees });
+  }
+}
+
+export { DumpFileError, HeapDumpError };

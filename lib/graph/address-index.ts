@@ -1,0 +1,128 @@
+// Address -> object lookup in O(1), for exact and interior pointers, without a map of addresses.
+//
+// Objects come in span order, and within a span in address order, all of one size: the dump is a sequence of
+// "runs", stretches of consecutive file-order objects of equal size laid end to end in memory. A run is
+// (start, objectSize, count, firstObject) and object k of the run is object index firstObject + k.
+//
+// Spans are page-aligned (8 KiB pages on every Go platform) and never share a page, so every page belongs to at
+// most one span. A two-level page table maps each 8 KiB page to the first run (in file order, which is address
+// order inside a span) that overlaps it: level 1 is indexed by 64 MiB arena over the range of arenas in use,
+// level 2 holds 8192 page entries per arena in use. A lookup reads the page's run and walks forward over the few
+// runs that start in the same page.
+import { GrowableFloat64Array, GrowableUint32Array } from './growable.js';
+
+const PAGE_SHIFT = 13;
+const PAGE = 1 << PAGE_SHIFT;
+const ARENA_SHIFT = 26;
+const ARENA = 2 ** ARENA_SHIFT;
+const PAGES_PER_ARENA = 1 << (ARENA_SHIFT - PAGE_SHIFT);
+
+/** Collects runs while objects are added in file order. */
+export class RunBuilder {
+  private readonly start = new GrowableFloat64Array();
+  private readonly size = new GrowableUint32Array();
+  private readonly count = new GrowableUint32Array();
+  private readonly first = new GrowableUint32Array();
+  private nextAddress = -1;
+  private lastSize = -1;
+
+  /** Adds object number `index` (file order) at `address` with `size` bytes. */
+  add(index: number, address: number, size: number): void {
+    if (address === this.nextAddress && size === this.lastSize) {
+      this.count.addToLast(1);
+    } else {
+      this.start.push(address);
+      this.size.push(size);
+      this.count.push(1);
+      this.first.push(index);
+      this.lastSize = size;
+    }
+    this.nextAddress = address + size;
+  }
+
+  build(): AddressIndex {
+    return new AddressIndex(this.start.toArray(), this.size.toArray(), this.count.toArray(), this.first.toArray());
+  }
+}
+
+export class AddressIndex {
+  readonly runStart: Float64Array;
+  readonly runObjectSize: Uint32Array;
+  readonly runCount: Uint32Array;
+  readonly runFirst: Uint32Array;
+  readonly runTotal: number;
+  /** First arena number covered by arenaSlot. */
+  private readonly arenaBase: number;
+  /** Arena number - arenaBase -> slot in pageRun (-1: no object in that arena). */
+  private readonly arenaSlot: Int32Array;
+  /** slot * PAGES_PER_ARENA + page in arena -> first run overlapping the page (-1: none). */
+  private readonly pageRun: Int32Array;
+
+  constructor(runStart: Float64Array, runObjectSize: Uint32Array, runCount: Uint32Array, runFirst: Uint32Array) {
+    this.runStart = runStart;
+    this.runObjectSize = runObjectSize;
+    this.runCount = runCount;
+    this.runFirst = runFirst;
+    const n = runStart.length;
+    this.runTotal = n;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let r = 0; r < n; r++) {
+      const s = runStart[r];
+      const e = s + runObjectSize[r] * runCount[r];
+      if (s < lo) lo = s;
+      if (e > hi) hi = e;
+    }
+    if (n === 0) {
+      this.arenaBase = 0;
+      this.arenaSlot = new Int32Array(0);
+      this.pageRun = new Int32Array(0);
+      return;
+    }
+    const arenaLo = Math.floor(lo / ARENA);
+    const arenaHi = Math.floor((hi - 1) / ARENA);
+    this.arenaBase = arenaLo;
+    const arenaSlot = new Int32Array(arenaHi - arenaLo + 1).fill(-1);
+    let slots = 0;
+    for (let r = 0; r < n; r++) {
+      const s = runStart[r];
+      const last = Math.floor((s + runObjectSize[r] * runCount[r] - 1) / ARENA) - arenaLo;
+      for (let a = Math.floor(s / ARENA) - arenaLo; a <= last; a++) {
+        if (arenaSlot[a] < 0) arenaSlot[a] = slots++;
+      }
+    }
+    this.arenaSlot = arenaSlot;
+    const pageRun = new Int32Array(slots * PAGES_PER_ARENA).fill(-1);
+    for (let r = 0; r < n; r++) {
+      const s = runStart[r];
+      const lastPage = Math.floor((s + runObjectSize[r] * runCount[r] - 1) / PAGE);
+      for (let p = Math.floor(s / PAGE); p <= lastPage; p++) {
+        const a = Math.floor(p / PAGES_PER_ARENA) - arenaLo;
+        const k = arenaSlot[a] * PAGES_PER_ARENA + (p % PAGES_PER_ARENA);
+        if (pageRun[k] < 0) pageRun[k] = r;
+      }
+    }
+    this.pageRun = pageRun;
+  }
+
+  /** The index of the object containing `address` (at its start or inside it), or -1. */
+  find(address: number): number {
+    const a = Math.floor(address / ARENA) - this.arenaBase;
+    if (a < 0 || a >= this.arenaSlot.length) return -1;
+    const slot = this.arenaSlot[a];
+    if (slot < 0) return -1;
+    let r = this.pageRun[slot * PAGES_PER_ARENA + (Math.floor(address / PAGE) % PAGES_PER_ARENA)];
+    if (r < 0) return -1;
+    const runStart = this.runStart;
+    const n = this.runTotal;
+    let prev = runStart[r];
+    for (;;) {
+      const start = runStart[r];
+      if (address < start || start < prev) return -1;
+      const k = Math.floor((address - start) / this.runObjectSize[r]);
+      if (k < this.runCount[r]) return this.runFirst[r] + k;
+      prev = start;
+      if (++r === n) return -1;
+    }
+  }
+}

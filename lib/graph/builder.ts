@@ -1,0 +1,148 @@
+// Pass 1 of loading: a DumpVisitor that turns the record stream into object columns, span runs, raw roots and
+// the other records. Object pointers are resolved in pass 2 (edges.ts), once every object's address is known.
+import {
+  DeferRecord, DumpParams, DumpVisitor, FinalizerRecord, GoroutineRecord, ItabRecord, MemProfBucketRecord,
+  MemStatsRecord, OtherRootRecord, PanicRecord, PointerSlots, SegmentRecord, StackFrameRecord, ThreadRecord, TypeRecord,
+} from '../dump/index.js';
+import { GrowableFloat64Array, GrowableUint32Array } from './growable.js';
+import { RunBuilder } from './address-index.js';
+import { FrameTableBuilder } from './frames.js';
+import { RootCollector, RootKind } from './roots.js';
+
+/** Data or BSS segment with the number of its pointer slots. */
+export interface Segment extends SegmentRecord {
+  pointerSlots: number;
+}
+
+export class GraphBuilder implements DumpVisitor {
+  params_: DumpParams | null = null;
+  readonly address = new GrowableFloat64Array();
+  readonly size = new GrowableUint32Array();
+  readonly contentOffset = new GrowableFloat64Array();
+  /** Per object, its pointer slots whose word is in the heap range: an upper bound of its edges. */
+  readonly heapSlots = new GrowableUint32Array();
+  readonly runs = new RunBuilder();
+  objectCount = 0;
+  objectBytes = 0;
+  maxHeapSlots = 0;
+  totalHeapSlots = 0;
+  pointerSlots = 0;
+  readonly roots = new RootCollector();
+  readonly frames = new FrameTableBuilder();
+  readonly goroutines: GoroutineRecord[] = [];
+  readonly segments: Segment[] = [];
+  readonly finalizers: FinalizerRecord[] = [];
+  readonly types: TypeRecord[] = [];
+  readonly itabs: ItabRecord[] = [];
+  readonly threads: ThreadRecord[] = [];
+  readonly defers: DeferRecord[] = [];
+  readonly panics: PanicRecord[] = [];
+  readonly otherRoots: OtherRootRecord[] = [];
+  memStatsRecord: MemStatsRecord | null = null;
+  readonly memProfBuckets: MemProfBucketRecord[] = [];
+  readonly allocSampleAddress = new GrowableFloat64Array();
+  readonly allocSampleBucket = new GrowableFloat64Array();
+  private readonly goroutineByAddress = new Map<number, number>();
+  private onProgress: ((done: number, total: number) => void) | undefined;
+
+  constructor(onProgress?: (done: number, total: number) => void) {
+    this.onProgress = onProgress;
+  }
+
+  params(p: DumpParams): void {
+    this.params_ = p;
+  }
+
+  object(address: number, size: number, contentOffset: number, heapSlots: number, entries: number): void {
+    const i = this.objectCount++;
+    this.address.push(address);
+    this.size.push(size);
+    this.contentOffset.push(contentOffset);
+    this.heapSlots.push(heapSlots);
+    this.runs.add(i, address, size);
+    this.objectBytes += size;
+    this.totalHeapSlots += heapSlots;
+    this.pointerSlots += entries;
+  }
+
+  goroutine(g: GoroutineRecord): void {
+    const index = this.goroutines.length;
+    this.goroutines.push(g);
+    this.goroutineByAddress.set(g.address, index);
+    this.roots.add(RootKind.Goroutine, g.address, g.address, index);
+    this.roots.add(RootKind.GoroutineContext, g.address, g.ctxt, index);
+  }
+
+  stackFrame(f: StackFrameRecord, slots: PointerSlots): void {
+    const g = this.goroutines.length - 1;
+    const frame = this.frames.add(g, f.depth, f.sp, f.childSp, f.contentOffset, f.size, f.entryPc, f.pc,
+      f.continuationPc, f.functionName);
+    for (let k = 0; k < slots.offsets.length; k++) {
+      this.roots.add(RootKind.StackFrame, f.sp + slots.offsets[k], slots.values[k], frame);
+    }
+  }
+
+  segment(s: SegmentRecord, slots: PointerSlots): void {
+    this.segments.push({ ...s, pointerSlots: slots.offsets.length });
+    const kind = s.kind === 'data' ? RootKind.Data : RootKind.Bss;
+    for (let k = 0; k < slots.offsets.length; k++) {
+      this.roots.add(kind, s.address + slots.offsets[k], slots.values[k], slots.offsets[k]);
+    }
+  }
+
+  finalizer(f: FinalizerRecord): void {
+    const index = this.finalizers.length;
+    this.finalizers.push(f);
+    this.roots.add(f.queued ? RootKind.QueuedFinalizer : RootKind.Finalizer, f.object, f.object, index);
+    this.roots.add(f.queued ? RootKind.QueuedFinalizerFunc : RootKind.FinalizerFunc, f.object, f.fn, index);
+  }
+
+  type(t: TypeRecord): void {
+    this.types.push(t);
+  }
+
+  itab(i: ItabRecord): void {
+    this.itabs.push(i);
+  }
+
+  thread(t: ThreadRecord): void {
+    this.threads.push(t);
+    this.roots.add(RootKind.Thread, t.address, t.address, this.threads.length - 1);
+  }
+
+  defer(d: DeferRecord): void {
+    this.defers.push(d);
+    const g = this.goroutineByAddress.get(d.goroutine) ?? -1;
+    this.roots.add(RootKind.Defer, d.address, d.address, g);
+    this.roots.add(RootKind.DeferFunc, d.address, d.fn, g);
+  }
+
+  panic(p: PanicRecord): void {
+    this.panics.push(p);
+    const g = this.goroutineByAddress.get(p.goroutine) ?? -1;
+    this.roots.add(RootKind.Panic, p.address, p.address, g);
+    this.roots.add(RootKind.PanicArg, p.address, p.argData, g);
+  }
+
+  otherRoot(r: OtherRootRecord): void {
+    this.otherRoots.push(r);
+    this.roots.add(RootKind.Other, 0, r.address, this.otherRoots.length - 1);
+  }
+
+  memStats(m: MemStatsRecord): void {
+    this.memStatsRecord = m;
+  }
+
+  memProf(b: MemProfBucketRecord): void {
+    this.memProfBuckets.push(b);
+  }
+
+  allocSample(address: number, bucketId: number): void {
+    this.allocSampleAddress.push(address);
+    this.allocSampleBucket.push(bucketId);
+  }
+
+  progress(done: number, total: number): void {
+    this.onProgress?.(done, total);
+  }
+}

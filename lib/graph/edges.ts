@@ -1,0 +1,88 @@
+// Pass 2 of loading: reads each object's fieldlist again and resolves its pointer words to object indexes,
+// filling the CSR edge arrays. Only objects that pass 1 found with heap-range pointer words are read.
+//
+// Edge layout: the edges of object i are [edgeStart[i], edgeStart[i+1]); edgeTarget[e] is the object pointed to;
+// edgeField[e] is the byte offset of the pointer slot in object i, with bit 31 (INTERIOR_EDGE) set when the
+// pointer lands inside the target rather than at its start.
+import { ByteCursor, FileWindow } from '../dump/index.js';
+import { AddressIndex } from './address-index.js';
+
+export const INTERIOR_EDGE = 0x80000000;
+export const EDGE_OFFSET_MASK = 0x7fffffff;
+
+export interface EdgeColumns {
+  edgeStart: Uint32Array;
+  edgeTarget: Uint32Array;
+  edgeField: Uint32Array;
+  edgeCount: number;
+}
+
+export interface ResolveInput {
+  path: string;
+  objectCount: number;
+  address: Float64Array;
+  size: Uint32Array;
+  contentOffset: Float64Array;
+  /** Length objectCount + 1, heapSlots of object i at [i + 1]; overwritten with the edge starts. */
+  slotCounts: Uint32Array;
+  totalHeapSlots: number;
+  index: AddressIndex;
+  ptrSize: number;
+  littleEndian: boolean;
+  heapStart: number;
+  heapEnd: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export function resolveEdges(input: ResolveInput): EdgeColumns {
+  const { objectCount, address, size, contentOffset, index, ptrSize, littleEndian } = input;
+  const edgeStart = input.slotCounts;
+  const edgeTarget = new Uint32Array(input.totalHeapSlots);
+  const edgeField = new Uint32Array(input.totalHeapSlots);
+  const lo = input.heapStart;
+  const hi = input.heapEnd;
+  const window = new FileWindow(input.path);
+  const c = new ByteCursor(window);
+  let e = 0;
+  let nextProgress = 0;
+  try {
+    for (let i = 0; i < objectCount; i++) {
+      const slots = edgeStart[i + 1];
+      edgeStart[i] = e;
+      if (slots === 0) continue;
+      const n = size[i];
+      const at = contentOffset[i];
+      if (input.onProgress && at >= nextProgress) {
+        input.onProgress(at, window.fileSize);
+        nextProgress = at + (64 << 20);
+      }
+      c.seek(at, n + 24);
+      c.mark = c.pos;
+      c.pos += n;
+      for (;;) {
+        const kind = c.uvarint('a fieldlist kind');
+        if (kind === 0) break;
+        const off = c.uvarint('a fieldlist offset');
+        const word = c.word(c.mark + off, ptrSize, littleEndian);
+        if (word < lo || word >= hi) continue;
+        const t = index.find(word);
+        if (t < 0) continue;
+        edgeTarget[e] = t;
+        edgeField[e] = word === address[t] ? off : (off | INTERIOR_EDGE) >>> 0;
+        e++;
+      }
+    }
+    edgeStart[objectCount] = e;
+  } finally {
+    window.close();
+  }
+  // Keep the arrays when the slack is small; otherwise copy to exact length.
+  const slack = input.totalHeapSlots - e;
+  const exact = slack > 1024 && slack > e / 16;
+  return {
+    edgeStart,
+    edgeTarget: exact ? edgeTarget.slice(0, e) : edgeTarget.subarray(0, e),
+    edgeField: exact ? edgeField.slice(0, e) : edgeField.subarray(0, e),
+    edgeCount: e,
+  };
+}

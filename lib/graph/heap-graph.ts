@@ -1,0 +1,310 @@
+// The object graph of one heap dump, held in typed arrays.
+//
+// Objects are numbered 0..objectCount-1 in file order (span order). Per object: objectAddress, objectSize (the
+// size class, as the dump gives it) and objectContentOffset (where its bytes are in the dump file; contents are
+// read back on demand, never kept). Edges are CSR: see edges.ts. Reverse edges are built on first use.
+// Roots, goroutines, frames and the other records of the dump are kept as they came.
+import * as fs from 'node:fs';
+import {
+  DeferRecord, DumpParams, FinalizerRecord, GoroutineRecord, ItabRecord, MemProfBucketRecord, MemStatsRecord,
+  OtherRootRecord, PanicRecord, TAG_NAMES, ThreadRecord, TypeRecord, MEMSTATS_FIELDS,
+} from '../dump/index.js';
+import { AddressIndex } from './address-index.js';
+import { Segment } from './builder.js';
+import { EDGE_OFFSET_MASK, INTERIOR_EDGE } from './edges.js';
+import { FrameTable } from './frames.js';
+import { RootKind, RootTable } from './roots.js';
+
+/** Reverse edges: the referrers of object i are source[start[i] .. start[i+1]), edge index in `edge`. */
+export interface ReverseEdges {
+  start: Uint32Array;
+  source: Uint32Array;
+  edge: Uint32Array;
+}
+
+export interface HeapGraphParts {
+  path: string;
+  fileSize: number;
+  fileMtimeMs: number;
+  params: DumpParams;
+  recordCounts: Float64Array;
+  objectCount: number;
+  objectBytes: number;
+  pointerSlots: number;
+  objectAddress: Float64Array;
+  objectSize: Uint32Array;
+  objectContentOffset: Float64Array;
+  edgeStart: Uint32Array;
+  edgeTarget: Uint32Array;
+  edgeField: Uint32Array;
+  addressIndex: AddressIndex;
+  roots: RootTable;
+  reachable: Uint8Array;
+  goroutines: GoroutineRecord[];
+  frames: FrameTable;
+  segments: Segment[];
+  finalizers: FinalizerRecord[];
+  types: TypeRecord[];
+  itabs: ItabRecord[];
+  threads: ThreadRecord[];
+  defers: DeferRecord[];
+  panics: PanicRecord[];
+  otherRoots: OtherRootRecord[];
+  memStats: MemStatsRecord | null;
+  memProfBuckets: MemProfBucketRecord[];
+  allocSampleAddress: Float64Array;
+  allocSampleBucket: Float64Array;
+}
+
+export interface HeapGraphStats {
+  format: string;
+  goVersion: string | null;
+  arch: string;
+  ptrSize: number;
+  bigEndian: boolean;
+  dumpBytes: number;
+  objects: number;
+  objectBytes: number;
+  pointerSlots: number;
+  edges: number;
+  interiorEdges: number;
+  roots: number;
+  reachableObjects: number;
+  reachableBytes: number;
+  unreachableObjects: number;
+  unreachableBytes: number;
+  goroutines: number;
+  frames: number;
+  threads: number;
+  finalizers: number;
+  queuedFinalizers: number;
+  defers: number;
+  panics: number;
+  types: number;
+  itabs: number;
+  memProfBuckets: number;
+  allocSamples: number;
+  records: Record<string, number>;
+  memstats: Record<string, number | string | (number | string)[]> | null;
+}
+
+export class HeapGraph {
+  readonly path: string;
+  readonly fileSize: number;
+  readonly fileMtimeMs: number;
+  readonly params: DumpParams;
+  readonly recordCounts: Float64Array;
+  readonly objectCount: number;
+  readonly objectBytes: number;
+  /** Fieldlist entries of all objects (pointer slots, nil or not). */
+  readonly pointerSlots: number;
+  readonly objectAddress: Float64Array;
+  readonly objectSize: Uint32Array;
+  readonly objectContentOffset: Float64Array;
+  readonly edgeStart: Uint32Array;
+  readonly edgeTarget: Uint32Array;
+  readonly edgeField: Uint32Array;
+  readonly roots: RootTable;
+  /** 1 for objects reachable from the roots, 0 for garbage (allocated since the last GC and unreferenced). */
+  readonly reachable: Uint8Array;
+  readonly goroutines: GoroutineRecord[];
+  readonly frames: FrameTable;
+  readonly segments: Segment[];
+  readonly finalizers: FinalizerRecord[];
+  readonly types: TypeRecord[];
+  readonly itabs: ItabRecord[];
+  readonly threads: ThreadRecord[];
+  readonly defers: DeferRecord[];
+  readonly panics: PanicRecord[];
+  readonly otherRoots: OtherRootRecord[];
+  readonly memStats: MemStatsRecord | null;
+  readonly memProfBuckets: MemProfBucketRecord[];
+  readonly allocSampleAddress: Float64Array;
+  readonly allocSampleBucket: Float64Array;
+  private readonly addressIndex: AddressIndex;
+  private reverse: ReverseEdges | null = null;
+  private fd = -1;
+
+  constructor(p: HeapGraphParts) {
+    this.path = p.path;
+    this.fileSize = p.fileSize;
+    this.fileMtimeMs = p.fileMtimeMs;
+    this.params = p.params;
+    this.recordCounts = p.recordCounts;
+    this.objectCount = p.objectCount;
+    this.objectBytes = p.objectBytes;
+    this.pointerSlots = p.pointerSlots;
+    this.objectAddress = p.objectAddress;
+    this.objectSize = p.objectSize;
+    this.objectContentOffset = p.objectContentOffset;
+    this.edgeStart = p.edgeStart;
+    this.edgeTarget = p.edgeTarget;
+    this.edgeField = p.edgeField;
+    this.addressIndex = p.addressIndex;
+    this.roots = p.roots;
+    this.reachable = p.reachable;
+    this.goroutines = p.goroutines;
+    this.frames = p.frames;
+    this.segments = p.segments;
+    this.finalizers = p.finalizers;
+    this.types = p.types;
+    this.itabs = p.itabs;
+    this.threads = p.threads;
+    this.defers = p.defers;
+    this.panics = p.panics;
+    this.otherRoots = p.otherRoots;
+    this.memStats = p.memStats;
+    this.memProfBuckets = p.memProfBuckets;
+    this.allocSampleAddress = p.allocSampleAddress;
+    this.allocSampleBucket = p.allocSampleBucket;
+  }
+
+  get edgeCount(): number {
+    return this.edgeTarget.length;
+  }
+
+  /** The object containing `address` (at its start or inside it), or -1. */
+  findObject(address: number): number {
+    return this.addressIndex.find(address);
+  }
+
+  /** Number of span runs behind the address index (a measure of heap fragmentation). */
+  get runCount(): number {
+    return this.addressIndex.runTotal;
+  }
+
+  /** Byte offset in its object of the pointer slot of edge `e`. */
+  edgeOffset(e: number): number {
+    return this.edgeField[e] & EDGE_OFFSET_MASK;
+  }
+
+  /** True when edge `e` points inside its target rather than at its start. */
+  edgeIsInterior(e: number): boolean {
+    return (this.edgeField[e] & INTERIOR_EDGE) !== 0;
+  }
+
+  /** Reads the contents of object `i` from the dump file. */
+  objectContent(i: number): Uint8Array {
+    return this.readFile(this.objectContentOffset[i], this.objectSize[i]);
+  }
+
+  /** Reads the contents of frame `f` from the dump file. */
+  frameContent(f: number): Uint8Array {
+    return this.readFile(this.frames.contentOffset[f], this.frames.size[f]);
+  }
+
+  private readFile(offset: number, length: number): Uint8Array {
+    if (this.fd < 0) this.fd = fs.openSync(this.path, 'r');
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(this.fd, out, done, length - done, offset + done);
+      if (n <= 0) throw new Error(`${this.path}: offset ${offset + done}: file changed since it was loaded`);
+      done += n;
+    }
+    return out;
+  }
+
+  /** Releases the file handle used for reading contents. */
+  close(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  /** Reverse edges, built on first use in three passes (count, prefix sum, fill). */
+  reverseEdges(): ReverseEdges {
+    if (this.reverse) return this.reverse;
+    const n = this.objectCount;
+    const edgeStart = this.edgeStart;
+    const edgeTarget = this.edgeTarget;
+    const m = edgeTarget.length;
+    const start = new Uint32Array(n + 1);
+    for (let e = 0; e < m; e++) start[edgeTarget[e] + 1]++;
+    for (let i = 0; i < n; i++) start[i + 1] += start[i];
+    const fill = start.slice(0, n);
+    const source = new Uint32Array(m);
+    const edge = new Uint32Array(m);
+    for (let o = 0; o < n; o++) {
+      const end = edgeStart[o + 1];
+      for (let e = edgeStart[o]; e < end; e++) {
+        const k = fill[edgeTarget[e]]++;
+        source[k] = o;
+        edge[k] = e;
+      }
+    }
+    this.reverse = { start, source, edge };
+    return this.reverse;
+  }
+
+  /** Counts and totals of everything in the dump. */
+  stats(): HeapGraphStats {
+    const n = this.objectCount;
+    const size = this.objectSize;
+    const reachable = this.reachable;
+    let reachableObjects = 0;
+    let reachableBytes = 0;
+    for (let i = 0; i < n; i++) {
+      if (reachable[i] !== 0) {
+        reachableObjects++;
+        reachableBytes += size[i];
+      }
+    }
+    let interiorEdges = 0;
+    const field = this.edgeField;
+    for (let e = 0; e < field.length; e++) if ((field[e] & INTERIOR_EDGE) !== 0) interiorEdges++;
+    const records: Record<string, number> = {};
+    for (let t = 0; t < TAG_NAMES.length; t++) records[TAG_NAMES[t]] = this.recordCounts[t];
+    const queued = this.finalizers.filter((f) => f.queued).length;
+    return {
+      format: this.params.format,
+      goVersion: this.params.goVersion,
+      arch: this.params.arch,
+      ptrSize: this.params.ptrSize,
+      bigEndian: this.params.bigEndian,
+      dumpBytes: this.fileSize,
+      objects: n,
+      objectBytes: this.objectBytes,
+      pointerSlots: this.pointerSlots,
+      edges: this.edgeCount,
+      interiorEdges,
+      roots: this.roots.count,
+      reachableObjects,
+      reachableBytes,
+      unreachableObjects: n - reachableObjects,
+      unreachableBytes: this.objectBytes - reachableBytes,
+      goroutines: this.goroutines.length,
+      frames: this.frames.count,
+      threads: this.threads.length,
+      finalizers: this.finalizers.length - queued,
+      queuedFinalizers: queued,
+      defers: this.defers.length,
+      panics: this.panics.length,
+      types: this.types.length,
+      itabs: this.itabs.length,
+      memProfBuckets: this.memProfBuckets.length,
+      allocSamples: this.allocSampleAddress.length,
+      records,
+      memstats: this.memStats ? memStatsToJson(this.memStats) : null,
+    };
+  }
+
+  /** Number of roots of one kind. */
+  rootCount(kind: RootKind): number {
+    let k = 0;
+    for (let r = 0; r < this.roots.count; r++) if (this.roots.kind[r] === kind) k++;
+    return k;
+  }
+}
+
+/** MemStats as JSON: numbers, or decimal strings for values above 2^53 (LastGC in ns since 1970 is one). */
+export function memStatsToJson(m: MemStatsRecord): Record<string, number | string | (number | string)[]> {
+  const out: Record<string, number | string | (number | string)[]> = {};
+  for (const name of MEMSTATS_FIELDS) out[name] = jsonInt(m.fields[name]);
+  out.PauseNs = m.pauseNs.map(jsonInt);
+  out.NumGC = jsonInt(m.numGC);
+  return out;
+}
+
+function jsonInt(v: bigint): number | string {
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+}

@@ -1,0 +1,12 @@
+// The graph stage: a heap dump as a compact object graph in typed arrays, with roots, goroutines and reachability.
+export { loadHeapGraph } from './load.js';
+export type { LoadOptions, LoadPhase } from './load.js';
+export { HeapGraph, memStatsToJson } from './heap-graph.js';
+export type { HeapGraphStats, ReverseEdges } from './heap-graph.js';
+export { RootKind, ROOT_KIND_NAMES } from './roots.js';
+export type { RootTable } from './roots.js';
+export type { FrameTable } from './frames.js';
+export type { Segment } from './builder.js';
+export { INTERIOR_EDGE, EDGE_OFFSET_MASK } from './edges.js';
+export { markReachable } from './reachability.js';
+export { AddressIndex } from './address-index.js';
