@@ -239,7 +239,7 @@ export class InfoReader {
     const c: Cursor = this.cursor(u.firstDie);
     // First read the unit DIE's base attributes, which strx/addrx forms (even in the unit DIE) need.
     if (c.pos < u.end) this.readBases(u, abbrevs, c.pos);
-    // stack[d] = index of the open DIE at depth d; last[d] = index of the previous sibling at depth d+1.
+    // parents[d] = index of the open DIE at depth d; lastChild[d] = index of its latest child (-1: none yet).
     const parents: number[] = [];
     const lastChild: number[] = [];
     let depth = 0;
@@ -455,9 +455,13 @@ export class InfoReader {
     return stringAt('.debug_str', (this.strBytes ??= this.source('.debug_str') ?? EMPTY), off);
   }
 
-  /** Reads entry `index` of the unit's .debug_addr contribution. */
+  /**
+   * Reads entry `index` of the unit's .debug_addr contribution; NaN when there is no such entry
+   * (e.g. a split unit read without its skeleton's .debug_addr).
+   */
   indexedAddress(u: Unit, index: number): number | bigint {
     const addrs = (this.addrBytes ??= this.source('.debug_addr') ?? EMPTY);
+    if (u.addrBase + (index + 1) * u.addrSize > addrs.length) return Number.NaN;
     const ac = new Cursor('.debug_addr', addrs, u.addrBase + index * u.addrSize, this.littleEndian);
     return u.addrSize === 8 ? ac.u64() : ac.uN(u.addrSize);
   }
