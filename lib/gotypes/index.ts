@@ -5,4 +5,4 @@ export type { AddressRange, GoFunction, GoGlobal, GoLocationRange, GoSections, G
 export { GoType } from './types.js';
 export type { GoField, MapLayout } from './types.js';
 export { GoKind, isInterface, isPointerShaped, kindName } from './kind.js';
-export { fieldAt, pointerMap } from './layout.js';
+export { fieldAt, isNotInHeap, pointerMap } from './layout.js';
