@@ -49,6 +49,7 @@ export function shortestPathParents(g: FlatGraph, sources: Uint32Array): Shortes
     const end = firstEdge[v + 1];
     for (let e = firstEdge[v]; e < end; e++) {
       const w = edgeTarget[e];
+      if (w >= n) throw new GraphShapeError(`edge ${e} of node ${v} targets ${w}, beyond nodeCount ${n}`);
       if (distance[w] === NONE) {
         distance[w] = dv;
         parent[w] = v;
@@ -104,6 +105,7 @@ export function markReachable(g: FlatGraph, sources: Uint32Array): Uint8Array {
     const end = firstEdge[v + 1];
     for (let e = firstEdge[v]; e < end; e++) {
       const w = edgeTarget[e];
+      if (w >= n) throw new GraphShapeError(`edge ${e} of node ${v} targets ${w}, beyond nodeCount ${n}`);
       if (seen[w] === 0) {
         seen[w] = 1;
         stack[sp++] = w;

@@ -72,6 +72,8 @@ describe('analysis on hand-checked graphs', function () {
     expect(() => computeDominators({ nodeCount: 2, firstEdge: new Uint32Array([0, 1, 1]), edgeTarget: new Uint32Array(2) }, 0))
       .to.throw(GraphShapeError, /edgeTarget.length/);
     expect(() => shortestPathParents(g, new Uint32Array([7]))).to.throw(GraphShapeError, /source 7/);
+    const outside = { nodeCount: 2, firstEdge: new Uint32Array([0, 1, 1]), edgeTarget: new Uint32Array([2]) };
+    expect(() => computeDominators(outside, 0)).to.throw(GraphShapeError, /targets 2/);
     expect(() => dominatorTreeChildren(new Uint32Array([0, 1]))).to.throw(GraphShapeError, /two roots/);
     expect(() => computeRetainedSizes(new Uint32Array([0, 0]), new Float64Array(1), 0)).to.throw(GraphShapeError);
     expect(() => computeRetainedSizes(new Uint32Array([0, 0]), new Float64Array(2), 1)).to.throw(GraphShapeError);
