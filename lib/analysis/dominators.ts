@@ -16,11 +16,15 @@
 //
 // Memory for n nodes, N reachable, E' edges leaving reachable nodes: dfnum (n, becomes the result),
 // vertex, parent (becomes idom) and semi (n + 1 each), a visited bitset (n / 32), one array of
-// 3(n + 1) that is first the DFS stack and then the EVAL/LINK forest plus the compression stack, and
-// the predecessors, built once in three passes (count, prefix sum, fill): offsets indexed by node id
-// (n + 1), so that both passes read the edges in order, and sources already as DFS numbers (E' minus
-// self-loops and edges into the root). That is 8n + E' 32-bit words. Nothing is allocated per node or
-// edge and nothing recurses.
+// 3(n + 1) that is in turn the DFS stack, the in-degree counts and the EVAL/LINK forest plus the
+// compression stack, and the predecessors, built once in three passes (count, prefix sum, fill) in
+// DFS-number space so that the semidominator loop reads them in order: offsets (n + 2) and sources
+// (E' minus self-loops and edges into the root). That is 8n + E' 32-bit words. Nothing is allocated
+// per node or edge and nothing recurses.
+//
+// Speed: on large heaps every phase is bound by cache misses, the DFS by their latency (each step
+// waits for firstEdge[w], then edgeTarget[...]); the passes over all edges therefore run in node-id
+// order, which reads edgeTarget sequentially.
 
 import { type FlatGraph, NONE, GraphShapeError, checkGraph, checkNode } from './flat-graph.js';
 
@@ -84,22 +88,25 @@ export function computeDominators(g: FlatGraph, root: number): Uint32Array {
   }
   const N = count;
 
-  // 2. Predecessors: those of the node numbered w are pred[predFirst[vertex[w]] .. predFirst[vertex[w] + 1]),
-  // given as DFS numbers. Offsets are by node id so that the count and the fill both walk the edges in
-  // order. Count into predFirst[target], take inclusive prefix sums (predFirst[x] = end of x's range),
-  // then fill backwards so that each predFirst[x] walks down to the start of its range. Self-loops and
-  // edges into the root never change a semidominator and are left out.
-  const predFirst = new Uint32Array(n + 1);
+  // 2. Predecessors in DFS-number space: those of number w are pred[predFirst[w] .. predFirst[w + 1]),
+  // as numbers. Count by target node id in edge order (the DFS stack is free to hold the counts),
+  // move the counts to DFS numbers and take inclusive prefix sums (predFirst[t] = end of t's range),
+  // then fill backwards so that each predFirst[t] walks down to the start of its range. Self-loops
+  // and edges into the root never change a semidominator and are left out.
+  const inDegree = work;
+  inDegree.fill(0, 0, n);
   for (let v = 0; v < n; v++) {
     if (dfnum[v] === 0) continue;
     const end = firstEdge[v + 1];
     for (let e = firstEdge[v]; e < end; e++) {
       const w = edgeTarget[e];
-      if (w !== v && w !== root) predFirst[w]++;
+      if (w !== v && w !== root) inDegree[w]++;
     }
   }
-  for (let x = 1; x <= n; x++) predFirst[x] += predFirst[x - 1];
-  const pred = new Uint32Array(predFirst[n]);
+  const predFirst = new Uint32Array(N + 2);
+  for (let i = 1; i <= N; i++) predFirst[i] = inDegree[vertex[i]];
+  for (let i = 1; i <= N + 1; i++) predFirst[i] += predFirst[i - 1];
+  const pred = new Uint32Array(predFirst[N + 1]);
   for (let v = n - 1; v >= 0; v--) {
     const i = dfnum[v];
     if (i === 0) continue;
@@ -107,7 +114,7 @@ export function computeDominators(g: FlatGraph, root: number): Uint32Array {
     for (let e = firstEdge[v + 1]; e > start; ) {
       e--;
       const w = edgeTarget[e];
-      if (w !== v && w !== root) pred[--predFirst[w]] = i;
+      if (w !== v && w !== root) pred[--predFirst[dfnum[w]]] = i;
     }
   }
 
@@ -119,9 +126,8 @@ export function computeDominators(g: FlatGraph, root: number): Uint32Array {
   const path = work.subarray(2 * (N + 1)); // the path-compression stack, N + 1 words
   for (let w = N; w >= 2; w--) {
     let s = w;
-    const x0 = vertex[w];
-    const pend = predFirst[x0 + 1];
-    for (let p = predFirst[x0]; p < pend; p++) {
+    const pend = predFirst[w + 1];
+    for (let p = predFirst[w]; p < pend; p++) {
       const v = pred[p];
       if (v < w) {
         if (v < s) s = v;
