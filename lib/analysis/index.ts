@@ -1,4 +1,5 @@
-// Public face of the analysis stage: graph algorithms over a FlatGraph (CSR), independent of loading.
+// Public face of the analysis stage: graph algorithms over a FlatGraph (CSR), independent of loading, and the heap
+// analyses built on them: root nodes, dominators and retained sizes, paths, histograms, leak suspects, diffs.
 
 export { type FlatGraph, NONE, GraphShapeError, checkGraph, flatGraphFromEdges } from './flat-graph.js';
 export { computeDominators } from './dominators.js';
@@ -16,3 +17,10 @@ export {
   markReachable,
   reverseEdges,
 } from './paths.js';
+export { type RootNodeKind, type RootNodes, type GlobalVariable, buildRootNodes, goroutineName } from './root-nodes.js';
+export { type AnalysisGraph, type HeapDominators, buildAnalysisGraph, computeHeapDominators, dominatorTree } from './heap-dominators.js';
+export { type HeapTypes, untypedName, storedTypes, sizeClassTypes } from './heap-types.js';
+export { type TypeRow, type ObjectRow, type RootNodeRow, typeGroups, typeHistogram, topObjects, rootNodeRows } from './histogram.js';
+export { type PathHop, shortestRootPath, rootsKeepingAlive, describeRootSlot } from './heap-paths.js';
+export { type Suspect, type SuspectOptions, type ChildGroup, findSuspects } from './suspects.js';
+export { type TypeDiffRow, type RootDiffRow, diffTypes, diffRootNodes } from './diff.js';

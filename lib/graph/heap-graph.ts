@@ -159,6 +159,21 @@ export class HeapGraph {
     this.allocSampleBucket = p.allocSampleBucket;
   }
 
+  /** The parts this graph was built from, as the constructor takes them (for persisting it: lib/store). */
+  toParts(): HeapGraphParts {
+    return {
+      path: this.path, fileSize: this.fileSize, fileMtimeMs: this.fileMtimeMs, params: this.params,
+      recordCounts: this.recordCounts, objectCount: this.objectCount, objectBytes: this.objectBytes,
+      pointerSlots: this.pointerSlots, objectAddress: this.objectAddress, objectSize: this.objectSize,
+      objectContentOffset: this.objectContentOffset, edgeStart: this.edgeStart, edgeTarget: this.edgeTarget,
+      edgeField: this.edgeField, addressIndex: this.addressIndex, roots: this.roots, reachable: this.reachable,
+      goroutines: this.goroutines, frames: this.frames, segments: this.segments, finalizers: this.finalizers,
+      types: this.types, itabs: this.itabs, threads: this.threads, defers: this.defers, panics: this.panics,
+      otherRoots: this.otherRoots, memStats: this.memStats, memProfBuckets: this.memProfBuckets,
+      allocSampleAddress: this.allocSampleAddress, allocSampleBucket: this.allocSampleBucket,
+    };
+  }
+
   get edgeCount(): number {
     return this.edgeTarget.length;
   }

@@ -1,0 +1,93 @@
+// The analysis graph of a heap dump and its dominator tree: which objects each root and each object keeps alive.
+//
+// Analysis node numbering: node 0 is the super-root; nodes 1..R are the root nodes (root-nodes.ts; root node k is
+// analysis node k + 1); object i of the HeapGraph is analysis node i + R + 1 (firstObjectNode + i).
+// Analysis edges, in this order: the super-root's R edges to the root nodes; then each root node's edges to the
+// objects its roots point into (rootEdgeRoot[k] names the RootTable row of root-node edge k); then the objects'
+// own edges, in HeapGraph edge order, so that analysis edge e >= objectEdgeBase is HeapGraph edge e - objectEdgeBase.
+// The super-root and root nodes have size 0: a root node's retained size is the heap it alone keeps alive.
+// Objects that no root reaches get idom NONE and retained 0: they are outside the tree.
+import type { HeapGraph } from '../graph/index.js';
+import { computeDominators } from './dominators.js';
+import { type FlatGraph, NONE } from './flat-graph.js';
+import { computeRetainedSizes, dominatorTreeChildren, type DominatorTree } from './retained.js';
+import type { RootNodes } from './root-nodes.js';
+
+/** The flat graph over super-root, root nodes and objects; see the file header for the numbering. */
+export interface AnalysisGraph extends FlatGraph {
+  /** Number of root nodes, R. */
+  readonly rootNodeCount: number;
+  /** Analysis node of object 0 (R + 1). */
+  readonly firstObjectNode: number;
+  /** First analysis edge that is a HeapGraph edge. */
+  readonly objectEdgeBase: number;
+  /** For analysis edge R + k (root node -> object, k < roots.count): the RootTable row it comes from. */
+  readonly rootEdgeRoot: Uint32Array;
+}
+
+/** Builds the analysis graph of `graph` with the given root nodes. */
+export function buildAnalysisGraph(graph: HeapGraph, rootNodes: RootNodes): AnalysisGraph {
+  const R = rootNodes.count;
+  const n = graph.objectCount;
+  const roots = graph.roots;
+  const rc = roots.count;
+  const first = R + 1;
+  const nodeCount = first + n;
+  const objectEdgeBase = R + rc;
+  const m = graph.edgeTarget.length;
+  const firstEdge = new Uint32Array(nodeCount + 1);
+  const edgeTarget = new Uint32Array(objectEdgeBase + m);
+  const rootEdgeRoot = new Uint32Array(rc);
+  // Super-root -> every root node.
+  for (let k = 0; k < R; k++) edgeTarget[k] = k + 1;
+  // Root nodes -> their roots' targets: count, prefix sum, fill (in RootTable order within each node).
+  const counts = new Uint32Array(R + 1);
+  for (let r = 0; r < rc; r++) counts[rootNodes.rootNode[r] + 1]++;
+  firstEdge[0] = 0;
+  firstEdge[1] = R;
+  for (let k = 0; k < R; k++) firstEdge[k + 2] = firstEdge[k + 1] + counts[k + 1];
+  const fill = firstEdge.slice(1, R + 1);
+  for (let r = 0; r < rc; r++) {
+    const e = fill[rootNodes.rootNode[r]]++;
+    edgeTarget[e] = roots.target[r] + first;
+    rootEdgeRoot[e - R] = r;
+  }
+  // Objects -> objects, shifted.
+  const edgeStart = graph.edgeStart;
+  const target = graph.edgeTarget;
+  for (let i = 0; i <= n; i++) firstEdge[first + i] = objectEdgeBase + edgeStart[i];
+  for (let e = 0; e < m; e++) edgeTarget[objectEdgeBase + e] = target[e] + first;
+  return { nodeCount, firstEdge, edgeTarget, rootNodeCount: R, firstObjectNode: first, objectEdgeBase, rootEdgeRoot };
+}
+
+/** Dominators and retained sizes of every analysis node (see the file header for the numbering). */
+export interface HeapDominators {
+  readonly rootNodes: RootNodes;
+  readonly nodeCount: number;
+  readonly firstObjectNode: number;
+  /** Immediate dominator of every analysis node: idom[0] = 0, NONE for unreachable objects. */
+  readonly idom: Uint32Array;
+  /** Retained bytes of every analysis node; retained[0] is every reachable object's size together. */
+  readonly retained: Float64Array;
+}
+
+/** Computes the exact dominator tree (Semi-NCA) and retained sizes over the analysis graph of `graph`. */
+export function computeHeapDominators(graph: HeapGraph, rootNodes: RootNodes): HeapDominators {
+  let g: AnalysisGraph | null = buildAnalysisGraph(graph, rootNodes);
+  const first = g.firstObjectNode;
+  const nodeCount = g.nodeCount;
+  const idom = computeDominators(g, 0);
+  g = null; // let the edges go before the retained-size pass allocates
+  const selfSize = new Float64Array(nodeCount);
+  const size = graph.objectSize;
+  for (let i = 0; i < graph.objectCount; i++) selfSize[first + i] = size[i];
+  const retained = computeRetainedSizes(idom, selfSize, 0);
+  return { rootNodes, nodeCount, firstObjectNode: first, idom, retained };
+}
+
+/** The children of every node of the dominator tree (built on demand: it costs two words per node). */
+export function dominatorTree(d: HeapDominators): DominatorTree {
+  return dominatorTreeChildren(d.idom);
+}
+
+export { NONE };

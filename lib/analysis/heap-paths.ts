@@ -1,0 +1,119 @@
+// Why an object is alive: the shortest path to it from a root node, hop by hop with field names, and every kind of
+// root node from which it can be reached.
+import { type HeapGraph, ROOT_KIND_NAMES, RootKind } from '../graph/index.js';
+import { NONE } from './flat-graph.js';
+import { buildAnalysisGraph } from './heap-dominators.js';
+import type { HeapTypes } from './heap-types.js';
+import { shortestPathParents } from './paths.js';
+import type { RootNodeKind, RootNodes } from './root-nodes.js';
+
+export interface PathHop {
+  /** 'object' for heap objects, else the root node's kind. */
+  kind: RootNodeKind | 'object';
+  /** The root node's name, or the object's type name. */
+  name: string;
+  address: number;
+  /** The object's type name (objects only). */
+  type?: string;
+  /** Where in the previous hop the pointer to this hop sits: a field path, "+0x18", or the kind of root slot. */
+  field?: string;
+  /** The object index (objects only). */
+  object?: number;
+}
+
+/** Describes root r's slot: "stack main.recurse+0x18", "data+0x1a8", "finalizer", "goroutine context", ... */
+export function describeRootSlot(graph: HeapGraph, rootNodes: RootNodes, r: number): string {
+  const roots = graph.roots;
+  const kind = roots.kind[r] as RootKind;
+  const owner = roots.owner[r];
+  if (kind === RootKind.Data || kind === RootKind.Bss) {
+    const node = rootNodes.rootNode[r];
+    const base = rootNodes.address[node];
+    if (rootNodes.name[node].includes('+0x')) return ROOT_KIND_NAMES[kind];
+    const off = roots.slotAddress[r] - base;
+    return off === 0 ? rootNodes.name[node] : `${rootNodes.name[node]}+0x${off.toString(16)}`;
+  }
+  if (kind === RootKind.StackFrame) {
+    const f = graph.frames;
+    const off = roots.slotAddress[r] - f.sp[owner];
+    return `stack ${f.functionNames[f.functionId[owner]]} sp+0x${off.toString(16)}`;
+  }
+  return ROOT_KIND_NAMES[kind];
+}
+
+/** The object a pointer slot offset names in object `i`, as a field path or "+0x18". */
+function fieldOf(types: HeapTypes, i: number, offset: number): string {
+  return types.fieldName(i, offset) ?? `+0x${offset.toString(16)}`;
+}
+
+/**
+ * The shortest path (fewest pointers) from any root node to `object`, root node first; empty when no root reaches
+ * it. Ties go to the root node with the lower number and the lower edge index.
+ */
+export function shortestRootPath(graph: HeapGraph, types: HeapTypes, rootNodes: RootNodes, object: number): PathHop[] {
+  const g = buildAnalysisGraph(graph, rootNodes);
+  const sp = shortestPathParents(g, Uint32Array.of(0));
+  const first = g.firstObjectNode;
+  const nodes: number[] = [];
+  const edges: number[] = [];
+  let v = first + object;
+  if (sp.parent[v] === NONE) return [];
+  while (v !== 0) {
+    nodes.push(v);
+    edges.push(sp.parentEdge[v]);
+    v = sp.parent[v];
+  }
+  nodes.reverse();
+  edges.reverse();
+  const hops: PathHop[] = [];
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k];
+    if (node < first) {
+      const rn = node - 1;
+      hops.push({ kind: rootNodes.kind[rn], name: rootNodes.name[rn], address: rootNodes.address[rn] });
+      continue;
+    }
+    const i = node - first;
+    const e = edges[k];
+    let field: string;
+    if (e >= g.objectEdgeBase) {
+      const ge = e - g.objectEdgeBase;
+      field = fieldOf(types, nodes[k - 1] - first, graph.edgeOffset(ge));
+    } else {
+      field = describeRootSlot(graph, rootNodes, g.rootEdgeRoot[e - g.rootNodeCount]);
+    }
+    const type = types.objectTypeName(i);
+    hops.push({ kind: 'object', name: type, address: graph.objectAddress[i], type, field, object: i });
+  }
+  return hops;
+}
+
+/** Every root node from which `object` can be reached, and their distinct kinds. */
+export function rootsKeepingAlive(graph: HeapGraph, rootNodes: RootNodes, object: number): { kinds: RootNodeKind[]; rootNodes: number[] } {
+  const rev = graph.reverseEdges();
+  const n = graph.objectCount;
+  const seen = new Uint8Array(n);
+  const stack = new Uint32Array(n);
+  let sp = 0;
+  seen[object] = 1;
+  stack[sp++] = object;
+  const start = rev.start;
+  const source = rev.source;
+  while (sp > 0) {
+    const v = stack[--sp];
+    const end = start[v + 1];
+    for (let k = start[v]; k < end; k++) {
+      const w = source[k];
+      if (seen[w] === 0) {
+        seen[w] = 1;
+        stack[sp++] = w;
+      }
+    }
+  }
+  const nodes = new Set<number>();
+  const roots = graph.roots;
+  for (let r = 0; r < roots.count; r++) if (seen[roots.target[r]] !== 0) nodes.add(rootNodes.rootNode[r]);
+  const order: RootNodeKind[] = ['global', 'goroutine', 'finalizer', 'other'];
+  const kinds = order.filter((k) => [...nodes].some((x) => rootNodes.kind[x] === k));
+  return { kinds, rootNodes: [...nodes].sort((a, b) => a - b) };
+}

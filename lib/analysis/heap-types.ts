@@ -1,0 +1,57 @@
+// The per-object type names the heap analyses group by: the HeapTypes contract of lib/typing, and a stand-in that
+// names objects by size class for when no types are known.
+import type { HeapGraph } from '../graph/index.js';
+
+/** Object types as lib/typing recovers them (the contract between lib/typing and the analyses). */
+export interface HeapTypes {
+  /** Per object: a type id; 0 means untyped. */
+  objectType: Uint32Array;
+  /** Type ids -> display names (id 0: 'untyped'). */
+  typeNames: string[];
+  /** A readable name for object i: its type's name, or for an untyped object a name carrying its size class. */
+  objectTypeName(i: number): string;
+  /** The field path of byte offset `offset` in object i ("Next", "Slots[12]"), or undefined. */
+  fieldName(i: number, offset: number): string | undefined;
+  typedObjects: number;
+  typedBytes: number;
+}
+
+/** The group name of an untyped object of `size` bytes. */
+export function untypedName(size: number): string {
+  return `untyped (${size} B)`;
+}
+
+/**
+ * The grouping key of object i: its type id when typed, else a size-class key (negative, -(size + 1)), so that
+ * untyped objects of different size classes are told apart.
+ */
+export function groupKey(types: HeapTypes, sizes: Uint32Array, i: number): number {
+  const t = types.objectType[i];
+  return t !== 0 ? t : -(sizes[i] + 1);
+}
+
+/** Builds HeapTypes from persisted columns: type ids and names; field names are not known. */
+export function storedTypes(graph: HeapGraph, objectType: Uint32Array, typeNames: string[]): HeapTypes {
+  const size = graph.objectSize;
+  let typedObjects = 0;
+  let typedBytes = 0;
+  for (let i = 0; i < objectType.length; i++) {
+    if (objectType[i] !== 0) {
+      typedObjects++;
+      typedBytes += size[i];
+    }
+  }
+  return {
+    objectType,
+    typeNames,
+    objectTypeName: (i) => (objectType[i] !== 0 ? typeNames[objectType[i]] : untypedName(size[i])),
+    fieldName: () => undefined,
+    typedObjects,
+    typedBytes,
+  };
+}
+
+/** Every object untyped, named by its size class: the stand-in used without a binary. */
+export function sizeClassTypes(graph: HeapGraph): HeapTypes {
+  return storedTypes(graph, new Uint32Array(graph.objectCount), ['untyped']);
+}

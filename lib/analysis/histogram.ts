@@ -1,0 +1,185 @@
+// Summaries over the dominator tree: bytes and retained bytes per type, the objects and root nodes that retain most.
+//
+// A type's retained bytes count every byte once: the sum of the retained sizes of those of its instances that no
+// other instance of the same type dominates (an instance inside another's retained set is already counted).
+import type { HeapGraph } from '../graph/index.js';
+import { NONE } from './flat-graph.js';
+import type { HeapDominators } from './heap-dominators.js';
+import { dominatorTreeChildren } from './retained.js';
+import type { HeapTypes } from './heap-types.js';
+import type { RootNodeKind } from './root-nodes.js';
+
+export interface TypeRow {
+  type: string;
+  /** Instances in the dump (reachable or not) and their bytes. */
+  count: number;
+  bytes: number;
+  /** Reachable instances. */
+  reachableCount: number;
+  /** Bytes the instances keep alive together, each byte counted once. */
+  retained: number;
+}
+
+export interface ObjectRow {
+  object: number;
+  address: number;
+  type: string;
+  size: number;
+  retained: number;
+}
+
+export interface RootNodeRow {
+  /** Root node number (analysis node number - 1). */
+  rootNode: number;
+  kind: RootNodeKind;
+  name: string;
+  address: number;
+  retained: number;
+}
+
+/** Groups objects: per object its row number, and the rows' names (typed objects by type, untyped by size class). */
+export function typeGroups(graph: HeapGraph, types: HeapTypes): { rowOf: Uint32Array; names: string[] } {
+  const n = graph.objectCount;
+  const objectType = types.objectType;
+  const size = graph.objectSize;
+  const rowOfType = new Int32Array(types.typeNames.length).fill(-1);
+  const rowOfSize = new Map<number, number>();
+  const names: string[] = [];
+  const rowOf = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = objectType[i];
+    let row: number;
+    if (t !== 0) {
+      row = rowOfType[t];
+      if (row < 0) {
+        row = rowOfType[t] = names.length;
+        names.push(types.objectTypeName(i));
+      }
+    } else {
+      const s = size[i];
+      const r = rowOfSize.get(s);
+      if (r === undefined) {
+        row = names.length;
+        rowOfSize.set(s, row);
+        names.push(types.objectTypeName(i));
+      } else {
+        row = r;
+      }
+    }
+    rowOf[i] = row;
+  }
+  return { rowOf, names };
+}
+
+/** Count, bytes and retained bytes per type, largest retained first. */
+export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDominators): TypeRow[] {
+  const n = graph.objectCount;
+  const { rowOf, names } = typeGroups(graph, types);
+  const rows = names.length;
+  const count = new Float64Array(rows);
+  const bytes = new Float64Array(rows);
+  const reachableCount = new Float64Array(rows);
+  const retainedBytes = new Float64Array(rows);
+  const size = graph.objectSize;
+  const idom = dom.idom;
+  const first = dom.firstObjectNode;
+  for (let i = 0; i < n; i++) {
+    const r = rowOf[i];
+    count[r]++;
+    bytes[r] += size[i];
+    if (idom[first + i] !== NONE) reachableCount[r]++;
+  }
+  // Depth-first walk of the dominator tree; active[r] = instances of row r on the current tree path.
+  const tree = dominatorTreeChildren(idom);
+  const { firstChild, child } = tree;
+  const retained = dom.retained;
+  const active = new Uint32Array(rows);
+  const stack = new Uint32Array(dom.nodeCount);
+  const cursor = new Uint32Array(dom.nodeCount);
+  let sp = 0;
+  stack[sp] = 0;
+  cursor[sp] = firstChild[0];
+  sp++;
+  while (sp > 0) {
+    const v = stack[sp - 1];
+    const c = cursor[sp - 1];
+    if (c < firstChild[v + 1]) {
+      cursor[sp - 1] = c + 1;
+      const w = child[c];
+      if (w >= first) {
+        const r = rowOf[w - first];
+        if (active[r] === 0) retainedBytes[r] += retained[w];
+        active[r]++;
+      }
+      stack[sp] = w;
+      cursor[sp] = firstChild[w];
+      sp++;
+    } else {
+      sp--;
+      if (v >= first) active[rowOf[v - first]]--;
+    }
+  }
+  const out: TypeRow[] = [];
+  for (let r = 0; r < rows; r++) {
+    out.push({ type: names[r], count: count[r], bytes: bytes[r], reachableCount: reachableCount[r], retained: retainedBytes[r] });
+  }
+  out.sort((a, b) => b.retained - a.retained || b.bytes - a.bytes || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  return out;
+}
+
+/** The `limit` objects with the largest retained sizes, largest first (ties: lower address first). */
+export function topObjects(graph: HeapGraph, types: HeapTypes, dom: HeapDominators, limit: number): ObjectRow[] {
+  const n = graph.objectCount;
+  const retained = dom.retained;
+  const first = dom.firstObjectNode;
+  const k = Math.max(0, Math.min(limit, n));
+  // A min-heap of object indices by retained size, k entries.
+  const heap = new Uint32Array(k);
+  let size = 0;
+  const less = (a: number, b: number): boolean =>
+    retained[first + a] < retained[first + b] ||
+    (retained[first + a] === retained[first + b] && graph.objectAddress[a] > graph.objectAddress[b]);
+  for (let i = 0; i < n && k > 0; i++) {
+    if (retained[first + i] === 0) continue;
+    if (size < k) {
+      let j = size++;
+      heap[j] = i;
+      while (j > 0) {
+        const p = (j - 1) >> 1;
+        if (!less(heap[j], heap[p])) break;
+        [heap[j], heap[p]] = [heap[p], heap[j]];
+        j = p;
+      }
+    } else if (less(heap[0], i)) {
+      heap[0] = i;
+      let j = 0;
+      for (;;) {
+        const l = 2 * j + 1;
+        const r = l + 1;
+        let m = j;
+        if (l < size && less(heap[l], heap[m])) m = l;
+        if (r < size && less(heap[r], heap[m])) m = r;
+        if (m === j) break;
+        [heap[j], heap[m]] = [heap[m], heap[j]];
+        j = m;
+      }
+    }
+  }
+  const picked = Array.from(heap.subarray(0, size));
+  picked.sort((a, b) => (less(a, b) ? 1 : less(b, a) ? -1 : 0));
+  return picked.map((i) => ({
+    object: i, address: graph.objectAddress[i], type: types.objectTypeName(i), size: graph.objectSize[i],
+    retained: retained[first + i],
+  }));
+}
+
+/** Every root node with its retained size, largest first (ties by name). */
+export function rootNodeRows(dom: HeapDominators): RootNodeRow[] {
+  const rn = dom.rootNodes;
+  const rows: RootNodeRow[] = [];
+  for (let k = 0; k < rn.count; k++) {
+    rows.push({ rootNode: k, kind: rn.kind[k], name: rn.name[k], address: rn.address[k], retained: dom.retained[k + 1] });
+  }
+  rows.sort((a, b) => b.retained - a.retained || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return rows;
+}

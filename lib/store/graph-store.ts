@@ -1,0 +1,144 @@
+// A HeapGraph and its analysis results as index files: what goes in, and how it comes back out.
+import { AddressIndex, HeapGraph } from '../graph/index.js';
+import type { HeapGraphParts } from '../graph/heap-graph.js';
+import type { FrameTable, RootTable } from '../graph/index.js';
+import type { MemStatsRecord } from '../dump/index.js';
+import type { RootNodeKind, RootNodes } from '../analysis/index.js';
+import { IndexFileError, readIndexFile, type StoredArray, writeIndexFile } from './index-file.js';
+
+/** The file an index was built from: it is stale when any of these changed. */
+export interface SourceIdentity {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+function sameSource(a: SourceIdentity | null | undefined, b: SourceIdentity | null | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  return a.path === b.path && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+// JSON cannot hold bigints (MemStats values): they travel as {"$bigint": "123"}.
+function replacer(_k: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? { $bigint: v.toString() } : v;
+}
+function revive<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x), (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && typeof (v as { $bigint?: unknown }).$bigint === 'string'
+      ? BigInt((v as { $bigint: string }).$bigint) : v) as T;
+}
+
+const FRAME_ARRAYS = ['goroutine', 'depth', 'sp', 'childSp', 'contentOffset', 'size', 'entryPc', 'pc', 'continuationPc',
+  'functionId', 'goroutineFirstFrame', 'goroutineFrameCount'] as const;
+const ROOT_ARRAYS = ['kind', 'target', 'slotAddress', 'value', 'owner'] as const;
+
+/** Writes `graph` to `file`. */
+export function saveGraph(file: string, graph: HeapGraph, source: SourceIdentity): void {
+  const p = graph.toParts();
+  const arrays: Record<string, StoredArray> = {
+    recordCounts: p.recordCounts, objectAddress: p.objectAddress, objectSize: p.objectSize,
+    objectContentOffset: p.objectContentOffset, edgeStart: p.edgeStart, edgeTarget: p.edgeTarget, edgeField: p.edgeField,
+    reachable: p.reachable, allocSampleAddress: p.allocSampleAddress, allocSampleBucket: p.allocSampleBucket,
+    runStart: p.addressIndex.runStart, runObjectSize: p.addressIndex.runObjectSize, runCount: p.addressIndex.runCount,
+    runFirst: p.addressIndex.runFirst,
+  };
+  for (const k of ROOT_ARRAYS) arrays[`roots.${k}`] = p.roots[k];
+  for (const k of FRAME_ARRAYS) arrays[`frames.${k}`] = p.frames[k];
+  const records = JSON.parse(JSON.stringify({
+    params: p.params, goroutines: p.goroutines, segments: p.segments, finalizers: p.finalizers, types: p.types,
+    itabs: p.itabs, threads: p.threads, defers: p.defers, panics: p.panics, otherRoots: p.otherRoots,
+    memStats: p.memStats, memProfBuckets: p.memProfBuckets,
+  }, replacer)) as unknown;
+  const meta = {
+    kind: 'graph', source, objectCount: p.objectCount, objectBytes: p.objectBytes, pointerSlots: p.pointerSlots,
+    rootCount: p.roots.count, frameCount: p.frames.count, functionNames: p.frames.functionNames, records,
+  };
+  writeIndexFile(file, meta, arrays);
+}
+
+/** Reads a graph written by saveGraph; throws IndexFileError when the file is damaged or was built from another dump. */
+export function loadGraph(file: string, source: SourceIdentity): HeapGraph {
+  const { meta, arrays } = readIndexFile(file);
+  const m = meta as {
+    kind: string; source: SourceIdentity; objectCount: number; objectBytes: number; pointerSlots: number;
+    rootCount: number; frameCount: number; functionNames: string[];
+    records: Pick<HeapGraphParts, 'params' | 'goroutines' | 'segments' | 'finalizers' | 'types' | 'itabs' | 'threads' |
+      'defers' | 'panics' | 'otherRoots' | 'memStats' | 'memProfBuckets'>;
+  };
+  if (m?.kind !== 'graph' || !sameSource(m.source, source)) throw new IndexFileError(file, 0, `an index of ${source.path} as it is now`);
+  const a = (name: string): StoredArray => {
+    const x = arrays[name];
+    if (!x) throw new IndexFileError(file, 0, `array ${name}`);
+    return x;
+  };
+  const n = m.objectCount;
+  const edgeStart = a('edgeStart') as Uint32Array;
+  const edgeTarget = a('edgeTarget') as Uint32Array;
+  if (a('objectAddress').length !== n || edgeStart.length !== n + 1 || edgeStart[n] !== edgeTarget.length) {
+    throw new IndexFileError(file, 0, 'arrays of matching lengths');
+  }
+  const roots = { count: m.rootCount } as RootTable;
+  for (const k of ROOT_ARRAYS) (roots as unknown as Record<string, StoredArray>)[k] = a(`roots.${k}`);
+  const frames = { count: m.frameCount, functionNames: m.functionNames } as FrameTable;
+  for (const k of FRAME_ARRAYS) (frames as unknown as Record<string, StoredArray>)[k] = a(`frames.${k}`);
+  const r = m.records;
+  const parts: HeapGraphParts = {
+    path: source.path, fileSize: source.size, fileMtimeMs: source.mtimeMs, params: r.params,
+    recordCounts: a('recordCounts') as Float64Array, objectCount: n, objectBytes: m.objectBytes,
+    pointerSlots: m.pointerSlots, objectAddress: a('objectAddress') as Float64Array,
+    objectSize: a('objectSize') as Uint32Array, objectContentOffset: a('objectContentOffset') as Float64Array,
+    edgeStart, edgeTarget, edgeField: a('edgeField') as Uint32Array,
+    addressIndex: new AddressIndex(a('runStart') as Float64Array, a('runObjectSize') as Uint32Array,
+      a('runCount') as Uint32Array, a('runFirst') as Uint32Array),
+    roots, reachable: a('reachable') as Uint8Array, goroutines: r.goroutines, frames, segments: r.segments,
+    finalizers: r.finalizers, types: r.types, itabs: r.itabs, threads: r.threads, defers: r.defers, panics: r.panics,
+    otherRoots: r.otherRoots, memStats: r.memStats ? revive<MemStatsRecord>(r.memStats) : null,
+    memProfBuckets: r.memProfBuckets, allocSampleAddress: a('allocSampleAddress') as Float64Array,
+    allocSampleBucket: a('allocSampleBucket') as Float64Array,
+  };
+  return new HeapGraph(parts);
+}
+
+/** What the analyses computed for one dump with one binary (or none). */
+export interface StoredAnalysis {
+  rootNodes: RootNodes;
+  idom: Uint32Array;
+  retained: Float64Array;
+  objectType: Uint32Array;
+  typeNames: string[];
+  /** True when types came from the binary (lib/typing), false for size-class names. */
+  typed: boolean;
+}
+
+/** Writes analysis results to `file`. */
+export function saveAnalysis(file: string, s: StoredAnalysis, source: SourceIdentity, binary: SourceIdentity | null): void {
+  const meta = {
+    kind: 'analysis', source, binary, typed: s.typed, typeNames: s.typeNames,
+    rootNodes: { count: s.rootNodes.count, kind: s.rootNodes.kind, name: s.rootNodes.name, address: s.rootNodes.address },
+  };
+  writeIndexFile(file, meta, { rootNode: s.rootNodes.rootNode, idom: s.idom, retained: s.retained, objectType: s.objectType });
+}
+
+/** Reads analysis results written by saveAnalysis for `graph`; throws IndexFileError when damaged or stale. */
+export function loadAnalysis(file: string, graph: HeapGraph, source: SourceIdentity, binary: SourceIdentity | null): StoredAnalysis {
+  const { meta, arrays } = readIndexFile(file);
+  const m = meta as {
+    kind: string; source: SourceIdentity; binary: SourceIdentity | null; typed: boolean; typeNames: string[];
+    rootNodes: { count: number; kind: RootNodeKind[]; name: string[]; address: number[] };
+  };
+  if (m?.kind !== 'analysis' || !sameSource(m.source, source) || !sameSource(m.binary, binary)) {
+    throw new IndexFileError(file, 0, `an analysis of ${source.path} as it is now`);
+  }
+  const rootNode = arrays.rootNode as Uint32Array;
+  const idom = arrays.idom as Uint32Array;
+  const retained = arrays.retained as Float64Array;
+  const objectType = arrays.objectType as Uint32Array;
+  const nodes = graph.objectCount + m.rootNodes.count + 1;
+  if (!rootNode || !idom || !retained || !objectType || rootNode.length !== graph.roots.count || idom.length !== nodes ||
+    retained.length !== nodes || objectType.length !== graph.objectCount) {
+    throw new IndexFileError(file, 0, 'arrays matching the graph');
+  }
+  return {
+    rootNodes: { ...m.rootNodes, rootNode }, idom, retained, objectType, typeNames: m.typeNames, typed: m.typed,
+  };
+}

@@ -1,0 +1,161 @@
+// The on-disk format of a persisted index: typed arrays stored raw, everything else as JSON.
+//
+// Layout (little-endian):
+//   0  "GOHEAPIX"            magic, 8 bytes
+//   8  u32 format version    FORMAT_VERSION; any other value is stale
+//  12  u32 header length H   bytes of the JSON header
+//  16  u32 header checksum   hashBytes() of the header bytes
+//  20  u32 0                 reserved
+//  24  header                JSON: { meta, arrays: [{ name, type, offset, length, checksum }] }
+//      then each array's bytes at its offset (8-byte aligned), checksum = hashBytes() of those bytes.
+// The file is written beside its final name and renamed into place, so a reader never sees half a file.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const FORMAT_VERSION = 1;
+const MAGIC = 'GOHEAPIX';
+const PREAMBLE = 24;
+
+export type StoredArray = Float64Array | Uint32Array | Int32Array | Uint8Array;
+const ARRAY_TYPES = { Float64Array, Uint32Array, Int32Array, Uint8Array } as const;
+type ArrayTypeName = keyof typeof ARRAY_TYPES;
+
+interface ArrayEntry {
+  name: string;
+  type: ArrayTypeName;
+  offset: number;
+  length: number;
+  checksum: number;
+}
+
+/** Thrown when an index file is missing, truncated, of another version, or fails a checksum. */
+export class IndexFileError extends Error {
+  constructor(readonly file: string, readonly offset: number, readonly expected: string) {
+    super(`${file}: offset ${offset}: expected ${expected}`);
+    this.name = 'IndexFileError';
+  }
+}
+
+/** A 32-bit hash of bytes, word at a time (FNV-1a style mixing over 32-bit words, then the tail bytes). */
+export function hashBytes(b: Uint8Array): number {
+  let h = 0x811c9dc5 ^ b.length;
+  const words = b.byteLength >>> 2;
+  if ((b.byteOffset & 3) === 0) {
+    const w = new Int32Array(b.buffer, b.byteOffset, words);
+    for (let i = 0; i < words; i++) h = Math.imul(h ^ w[i], 0x01000193);
+  } else {
+    const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    for (let i = 0; i < words; i++) h = Math.imul(h ^ v.getInt32(4 * i, true), 0x01000193);
+  }
+  for (let i = words << 2; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
+}
+
+function bytesOf(a: StoredArray): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Writes `meta` and `arrays` to `file` (atomically: a temporary file renamed into place). */
+export function writeIndexFile(file: string, meta: unknown, arrays: Record<string, StoredArray>): void {
+  const entries: ArrayEntry[] = [];
+  for (const [name, a] of Object.entries(arrays)) {
+    entries.push({ name, type: a.constructor.name as ArrayTypeName, offset: 0, length: a.length, checksum: hashBytes(bytesOf(a)) });
+  }
+  // Offsets depend on the header's length, which depends on the offsets: lay out with room for the digits.
+  let header = '';
+  for (let pass = 0; pass < 3; pass++) {
+    const json = JSON.stringify({ meta, arrays: entries });
+    let at = align8(PREAMBLE + Buffer.byteLength(json) + 64);
+    for (const e of entries) {
+      e.offset = at;
+      at = align8(at + e.length * ARRAY_TYPES[e.type].BYTES_PER_ELEMENT);
+    }
+    header = JSON.stringify({ meta, arrays: entries });
+  }
+  const headerBytes = Buffer.from(header, 'utf8');
+  if (PREAMBLE + headerBytes.length > entries[0]?.offset) throw new Error('index header layout failed');
+  const pre = Buffer.alloc(PREAMBLE);
+  pre.write(MAGIC, 0, 'latin1');
+  pre.writeUInt32LE(FORMAT_VERSION, 8);
+  pre.writeUInt32LE(headerBytes.length, 12);
+  pre.writeUInt32LE(hashBytes(headerBytes), 16);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    writeAll(fd, pre, 0);
+    writeAll(fd, headerBytes, PREAMBLE);
+    for (const e of entries) writeAll(fd, bytesOf(arrays[e.name]), e.offset);
+    const end = entries.length > 0 ? align8(entries[entries.length - 1].offset + bytesOf(arrays[entries[entries.length - 1].name]).length) : PREAMBLE + headerBytes.length;
+    fs.ftruncateSync(fd, end);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  fs.renameSync(tmp, file);
+}
+
+function writeAll(fd: number, b: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < b.length) {
+    const chunk = Math.min(b.length - done, 1 << 30);
+    done += fs.writeSync(fd, b, done, chunk, position + done);
+  }
+}
+
+function align8(x: number): number {
+  return Math.ceil(x / 8) * 8;
+}
+
+/** Reads an index file written by writeIndexFile; throws IndexFileError when it is not whole and unchanged. */
+export function readIndexFile(file: string): { meta: unknown; arrays: Record<string, StoredArray> } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    throw new IndexFileError(file, 0, 'an index file');
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const pre = Buffer.alloc(PREAMBLE);
+    if (size < PREAMBLE || fs.readSync(fd, pre, 0, PREAMBLE, 0) !== PREAMBLE) throw new IndexFileError(file, 0, 'a preamble');
+    if (pre.toString('latin1', 0, 8) !== MAGIC) throw new IndexFileError(file, 0, `magic ${MAGIC}`);
+    if (pre.readUInt32LE(8) !== FORMAT_VERSION) throw new IndexFileError(file, 8, `format version ${FORMAT_VERSION}`);
+    const h = pre.readUInt32LE(12);
+    if (PREAMBLE + h > size) throw new IndexFileError(file, 12, 'a header inside the file');
+    const buf = new Uint8Array(size);
+    readAll(fd, buf, file);
+    const headerBytes = buf.subarray(PREAMBLE, PREAMBLE + h);
+    if (hashBytes(headerBytes) !== pre.readUInt32LE(16)) throw new IndexFileError(file, PREAMBLE, 'a header matching its checksum');
+    let header: { meta: unknown; arrays: ArrayEntry[] };
+    try {
+      header = JSON.parse(Buffer.from(headerBytes.buffer, headerBytes.byteOffset, h).toString('utf8')) as typeof header;
+    } catch {
+      throw new IndexFileError(file, PREAMBLE, 'a JSON header');
+    }
+    const arrays: Record<string, StoredArray> = {};
+    for (const e of header.arrays) {
+      const T = ARRAY_TYPES[e.type];
+      if (!T || e.offset % 8 !== 0 || e.offset + e.length * T.BYTES_PER_ELEMENT > size) {
+        throw new IndexFileError(file, e.offset, `array ${e.name} inside the file`);
+      }
+      const a = new T(buf.buffer, e.offset, e.length);
+      if (hashBytes(bytesOf(a)) !== e.checksum) throw new IndexFileError(file, e.offset, `array ${e.name} matching its checksum`);
+      arrays[e.name] = a;
+    }
+    return { meta: header.meta, arrays };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readAll(fd: number, buf: Uint8Array, file: string): void {
+  let done = 0;
+  while (done < buf.length) {
+    const n = fs.readSync(fd, buf, done, Math.min(buf.length - done, 1 << 30), done);
+    if (n <= 0) throw new IndexFileError(file, done, `${buf.length} bytes`);
+    done += n;
+  }
+}

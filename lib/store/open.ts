@@ -1,0 +1,152 @@
+// Opening a dump for analysis: the graph, object types and dominators, from the persisted index when it is
+// current, else computed and written to it for next time.
+import { loadHeapGraph, type HeapGraph, type LoadPhase } from '../graph/index.js';
+import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
+import {
+  buildRootNodes, computeHeapDominators, type HeapDominators, type HeapTypes, sizeClassTypes, storedTypes,
+} from '../analysis/index.js';
+import { defaultCacheDir, indexPaths, sourceIdentity } from './cache.js';
+import { loadAnalysis, loadGraph, saveAnalysis, saveGraph } from './graph-store.js';
+import { IndexFileError } from './index-file.js';
+
+export type OpenPhase = LoadPhase | 'index' | 'types' | 'dominators' | 'save';
+
+export interface OpenOptions {
+  /** The executable that wrote the dump: globals name root nodes, and lib/typing types objects. */
+  binary?: string;
+  /** Neither read nor write the persisted index. */
+  noCache?: boolean;
+  /** Default: defaultCacheDir(). */
+  cacheDir?: string;
+  onProgress?: (phase: OpenPhase, done: number, total: number) => void;
+}
+
+export interface OpenedHeap {
+  graph: HeapGraph;
+  types: HeapTypes;
+  /** True when types came from the binary. */
+  typed: boolean;
+  dominators: HeapDominators;
+  /** Which parts came from the persisted index. */
+  fromIndex: { graph: boolean; analysis: boolean };
+  /** Why the index could not be used or written (a stale or damaged file is rebuilt), if it could not. */
+  indexNotes: string[];
+  /** The binary's program, loaded on first use (undefined without a binary). */
+  program(): GoProgram | undefined;
+  /** Types with field names: `types` when freshly recovered, else recovered again from the binary on first use. */
+  typesWithFields(): Promise<HeapTypes>;
+}
+
+/** The part of lib/typing's face used here (lib/typing is loaded when present; see the HeapTypes contract). */
+interface TypingModule {
+  recoverTypes(graph: HeapGraph, program: GoProgram): HeapTypes;
+  untypedNames(graph: HeapGraph): HeapTypes;
+}
+
+let typingModule: TypingModule | null | undefined;
+
+async function loadTyping(): Promise<TypingModule | null> {
+  if (typingModule !== undefined) return typingModule;
+  try {
+    const mod = (await import(new URL('../typing/index.js', import.meta.url).href)) as Partial<TypingModule>;
+    typingModule = typeof mod.recoverTypes === 'function' && typeof mod.untypedNames === 'function' ? (mod as TypingModule) : null;
+  } catch {
+    typingModule = null;
+  }
+  return typingModule;
+}
+
+/** Opens `dumpPath` with its analyses; see OpenOptions. */
+export async function openHeap(dumpPath: string, options: OpenOptions = {}): Promise<OpenedHeap> {
+  const progress = options.onProgress;
+  const dump = sourceIdentity(dumpPath);
+  const binary = options.binary ? sourceIdentity(options.binary) : null;
+  const useIndex = !options.noCache;
+  const files = indexPaths(options.cacheDir ?? defaultCacheDir(), dump, binary);
+  const notes: string[] = [];
+  const fromIndex = { graph: false, analysis: false };
+  const typing = await loadTyping();
+
+  let graph: HeapGraph | undefined;
+  if (useIndex) {
+    progress?.('index', 0, 1);
+    try {
+      graph = loadGraph(files.graph, dump);
+      fromIndex.graph = true;
+    } catch (e) {
+      if (!(e instanceof IndexFileError)) throw e;
+      if (!e.message.endsWith('expected an index file')) notes.push(e.message);
+    }
+  }
+  if (!graph) {
+    graph = loadHeapGraph(dump.path, { onProgress: progress });
+    if (useIndex) {
+      progress?.('save', 0, 1);
+      try {
+        saveGraph(files.graph, graph, dump);
+      } catch (e) {
+        notes.push(`could not write ${files.graph}: ${(e as Error).message}`);
+      }
+    }
+  }
+  const g = graph;
+
+  let program: GoProgram | undefined;
+  const getProgram = (): GoProgram | undefined => {
+    if (binary && !program) program = loadGoProgram(binary.path);
+    return program;
+  };
+  let freshTypes: HeapTypes | undefined;
+  const recover = (): HeapTypes | undefined => {
+    if (!binary || !typing) return undefined;
+    freshTypes ??= typing.recoverTypes(g, getProgram()!);
+    return freshTypes;
+  };
+
+  let types: HeapTypes | undefined;
+  let dominators: HeapDominators | undefined;
+  let typed = false;
+  if (useIndex) {
+    try {
+      const s = loadAnalysis(files.analysis, g, dump, binary);
+      types = storedTypes(g, s.objectType, s.typeNames);
+      typed = s.typed;
+      dominators = computeFromStored(s.rootNodes, s.idom, s.retained, g);
+      fromIndex.analysis = true;
+    } catch (e) {
+      if (!(e instanceof IndexFileError)) throw e;
+      if (!e.message.endsWith('expected an index file')) notes.push(e.message);
+    }
+  }
+  if (!types || !dominators) {
+    progress?.('types', 0, 1);
+    const t = recover();
+    typed = t !== undefined;
+    types = t ?? (typing ? typing.untypedNames(g) : sizeClassTypes(g));
+    progress?.('dominators', 0, 1);
+    const rootNodes = buildRootNodes(g, binary ? getProgram()!.globals : undefined);
+    dominators = computeHeapDominators(g, rootNodes);
+    if (useIndex) {
+      progress?.('save', 0, 1);
+      try {
+        saveAnalysis(files.analysis, {
+          rootNodes, idom: dominators.idom, retained: dominators.retained, objectType: types.objectType,
+          typeNames: types.typeNames, typed,
+        }, dump, binary);
+      } catch (e) {
+        notes.push(`could not write ${files.analysis}: ${(e as Error).message}`);
+      }
+    }
+  }
+  const finalTypes = types;
+  return {
+    graph: g, types: finalTypes, typed, dominators, fromIndex, indexNotes: notes,
+    program: getProgram,
+    typesWithFields: async () => recover() ?? finalTypes,
+  };
+}
+
+function computeFromStored(rootNodes: HeapDominators['rootNodes'], idom: Uint32Array, retained: Float64Array, g: HeapGraph): HeapDominators {
+  const firstObjectNode = rootNodes.count + 1;
+  return { rootNodes, nodeCount: firstObjectNode + g.objectCount, firstObjectNode, idom, retained };
+}
