@@ -4,6 +4,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exitWithError, UsageError } from './errors.js';
 import * as info from './commands/info.js';
+import * as types from './commands/types.js';
+import * as object from './commands/object.js';
 
 interface Command {
   command: string;
@@ -12,7 +14,7 @@ interface Command {
   run: (args: never) => void | Promise<void>;
 }
 
-const commands: Command[] = [info as unknown as Command];
+const commands: Command[] = [info as unknown as Command, types as unknown as Command, object as unknown as Command];
 
 export async function main(argv: string[]): Promise<void> {
   let y = yargs(argv)

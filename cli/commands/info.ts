@@ -1,6 +1,8 @@
 // `goheap info DUMP [BINARY]`: a summary of a heap dump: format, Go version, objects, reachability, records.
 import type { Argv } from 'yargs';
 import { loadHeapGraph } from '../../lib/graph/index.js';
+import { loadGoProgram } from '../../lib/gotypes/index.js';
+import { checkBinaryMatchesDump, recoverTypes } from '../../lib/typing/index.js';
 import { bytes, count, keyValues } from '../format.js';
 import { progressReporter } from '../progress.js';
 
@@ -24,7 +26,14 @@ export function builder(y: Argv): Argv<InfoArgs> {
 
 export function run(args: InfoArgs): void {
   const graph = loadHeapGraph(args.dump, { onProgress: progressReporter(args) });
-  const s = graph.stats();
+  const s: ReturnType<typeof graph.stats> & { typedObjects?: number; typedBytes?: number } = graph.stats();
+  if (args.binary !== undefined) {
+    const program = loadGoProgram(args.binary);
+    checkBinaryMatchesDump(graph, program, args.binary);
+    const types = recoverTypes(graph, program);
+    s.typedObjects = types.typedObjects;
+    s.typedBytes = types.typedBytes;
+  }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     return;
@@ -38,6 +47,7 @@ export function run(args: InfoArgs): void {
     ['objects', `${count(s.objects)} objects, ${bytes(s.objectBytes)}`],
     ['reachable', `${count(s.reachableObjects)} objects, ${bytes(s.reachableBytes)}${pct(s.reachableBytes, s.objectBytes)}`],
     ['unreachable', `${count(s.unreachableObjects)} objects, ${bytes(s.unreachableBytes)}${pct(s.unreachableBytes, s.objectBytes)} (garbage since the last GC)`],
+    ...(s.typedObjects !== undefined ? [['typed', `${count(s.typedObjects)} objects${pct(s.typedObjects, s.objects)}, ${bytes(s.typedBytes ?? 0)}${pct(s.typedBytes ?? 0, s.objectBytes)}`] as [string, string]] : []),
     ['pointers', `${count(s.edges)} into the heap (${count(s.interiorEdges)} interior) of ${count(s.pointerSlots)} pointer slots`],
     ['roots', `${count(s.roots)}`],
     ['goroutines', `${count(s.goroutines)} with ${count(s.frames)} frames`],

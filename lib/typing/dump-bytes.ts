@@ -1,0 +1,131 @@
+// DumpBytes: random-access reads of words and fieldlists from a heap dump file, through a cache of 1 MiB pages
+// read on first use. Type recovery reads a few words of many objects (interface type words, slice capacities,
+// malloc headers, closure code pointers) in graph order, not file order; pages make that one read per MiB.
+import * as fs from 'node:fs';
+
+const PAGE_SHIFT = 20;
+const PAGE = 1 << PAGE_SHIFT;
+const PAGE_MASK = PAGE - 1;
+
+/** Reads words and pointer-slot lists at file offsets of a dump. */
+export class DumpBytes {
+  private fd: number;
+  private readonly pages: (Buffer | undefined)[];
+  /** Page numbers in load order, for evicting the oldest once the budget is reached. */
+  private readonly loaded: number[] = [];
+  private loadedHead = 0;
+  private readonly maxPages: number;
+  readonly fileSize: number;
+
+  /** `budgetBytes`: at most this much of the file is kept in memory (default 4 GiB). */
+  constructor(
+    readonly path: string,
+    private readonly ptrSize: number,
+    private readonly littleEndian: boolean,
+    budgetBytes = 4 * 1024 * 1024 * 1024,
+  ) {
+    this.fd = fs.openSync(path, 'r');
+    this.fileSize = fs.fstatSync(this.fd).size;
+    this.pages = new Array<Buffer | undefined>(Math.ceil(this.fileSize / PAGE) + 1);
+    this.maxPages = Math.max(4, Math.floor(budgetBytes / PAGE));
+  }
+
+  private page(p: number): Buffer {
+    const have = this.pages[p];
+    if (have !== undefined) return have;
+    if (this.loaded.length - this.loadedHead >= this.maxPages) {
+      this.pages[this.loaded[this.loadedHead++]] = undefined;
+    }
+    const start = p * PAGE;
+    const n = Math.max(0, Math.min(PAGE, this.fileSize - start));
+    const b = Buffer.allocUnsafe(PAGE);
+    let done = 0;
+    while (done < n) {
+      const k = fs.readSync(this.fd, b, done, n - done, start + done);
+      if (k <= 0) break;
+      done += k;
+    }
+    b.fill(0, done);
+    this.pages[p] = b;
+    this.loaded.push(p);
+    return b;
+  }
+
+  /** The byte at file offset `at` (0 past the end of the file). */
+  byte(at: number): number {
+    return this.page(Math.floor(at / PAGE))[at % PAGE];
+  }
+
+  /** The pointer-sized word at file offset `at`, as a number (exact below 2^53). */
+  word(at: number): number {
+    const off = at % PAGE;
+    if (off + 8 <= PAGE && this.ptrSize === 8) {
+      const b = this.page((at - off) / PAGE);
+      if (this.littleEndian) return b.readUInt32LE(off) + b.readUInt32LE(off + 4) * 4294967296;
+      return b.readUInt32BE(off) * 4294967296 + b.readUInt32BE(off + 4);
+    }
+    let v = 0;
+    const n = this.ptrSize;
+    for (let k = 0; k < n; k++) {
+      const byte = this.byte(at + (this.littleEndian ? n - 1 - k : k));
+      v = v * 256 + byte;
+    }
+    return v;
+  }
+
+  /** `length` bytes at file offset `at` (a copy). */
+  bytes(at: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const a = at + done;
+      const off = a & PAGE_MASK;
+      const b = this.page(Math.floor(a / PAGE));
+      const n = Math.min(length - done, PAGE - off);
+      out.set(b.subarray(off, off + n), done);
+      done += n;
+    }
+    return out;
+  }
+
+  /** Decodes a uvarint at `at`; the value goes to `this.uv`, the returned number is the offset after it. */
+  uv = 0;
+  private uvarint(at: number): number {
+    let v = 0;
+    let mul = 1;
+    for (let k = 0; k < 10; k++) {
+      const b = this.byte(at++);
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) break;
+      mul *= 128;
+    }
+    this.uv = v;
+    return at;
+  }
+
+  /**
+   * The pointer-slot offsets of the fieldlist that starts at file offset `at` (for an object record, right after
+   * its contents), written to `out` (grown when needed); returns their number, at most `max`.
+   */
+  fieldList(at: number, out: { offsets: Uint32Array }, max = 1 << 24): number {
+    let n = 0;
+    for (;;) {
+      at = this.uvarint(at);
+      const kind = this.uv;
+      if (kind === 0 || n >= max) return n;
+      at = this.uvarint(at);
+      if (n === out.offsets.length) {
+        const bigger = new Uint32Array(out.offsets.length * 2 + 16);
+        bigger.set(out.offsets);
+        out.offsets = bigger;
+      }
+      out.offsets[n++] = this.uv;
+    }
+  }
+
+  close(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+    this.pages.fill(undefined);
+  }
+}

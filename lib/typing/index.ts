@@ -1,0 +1,11 @@
+// The typing stage: Go types for heap objects, recovered from the executable's DWARF and the dump's own type
+// words, and checks that an executable is the one that wrote a dump.
+export { recoverTypes, goMinor } from './recover.js';
+export type { RecoverOptions } from './recover.js';
+export { RecoveredTypes, untypedNames, typeHistogram, fieldPath } from './heap-types.js';
+export type { HeapTypes, ObjectTyping, TypeCount } from './heap-types.js';
+export { TypingKind, untypedName } from './typings.js';
+export { DumpBytes } from './dump-bytes.js';
+export { BinaryMismatchError, checkBinaryMatchesDump } from './binary-match.js';
+export { describeObject, quote } from './values.js';
+export type { FieldValue, ObjectDescription } from './values.js';

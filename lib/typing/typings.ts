@@ -1,0 +1,83 @@
+// Typings: the display types objects get, numbered from 1 (0 is untyped). A typing is a Go type, or an array of
+// N of them (a slice's backing array "[N]T", a map's bucket array), or one of the names that are not Go types:
+// "string data" (the bytes a string points to) and "closure F" (a funcval whose code pointer is in function F).
+import type { GoType } from '../gotypes/index.js';
+
+export const enum TypingKind {
+  Untyped = 0,
+  /** One value of goType. */
+  Value = 1,
+  /** count values of goType. */
+  Array = 2,
+  StringData = 3,
+  Closure = 4,
+}
+
+/** The typings of one recovery, with their names and the Go types behind them. */
+export class TypingTable {
+  readonly names: string[] = ['untyped'];
+  readonly kind: number[] = [TypingKind.Untyped];
+  /** The element type (Value, Array), or undefined. */
+  readonly goType: (GoType | undefined)[] = [undefined];
+  /** Array length (Array), else 0. */
+  readonly count: number[] = [0];
+  private readonly valueIds: Int32Array;
+  private readonly arrayIds = new Map<number, number>();
+  private readonly otherIds = new Map<string, number>();
+
+  constructor(typeCount: number) {
+    this.valueIds = new Int32Array(typeCount);
+  }
+
+  private add(name: string, kind: TypingKind, goType: GoType | undefined, count: number): number {
+    const id = this.names.length;
+    this.names.push(name);
+    this.kind.push(kind);
+    this.goType.push(goType);
+    this.count.push(count);
+    return id;
+  }
+
+  /** The typing "one t". */
+  value(t: GoType): number {
+    let id = this.valueIds[t.id];
+    if (id === 0) {
+      id = this.add(t.name === '' ? `<anonymous type ${t.id}>` : t.name, TypingKind.Value, t, 0);
+      this.valueIds[t.id] = id;
+    }
+    return id;
+  }
+
+  /** The typing "[n]t". */
+  array(t: GoType, n: number): number {
+    const key = t.id * 4294967296 + n;
+    let id = this.arrayIds.get(key);
+    if (id === undefined) {
+      id = this.add(`[${n}]${t.name}`, TypingKind.Array, t, n);
+      this.arrayIds.set(key, id);
+    }
+    return id;
+  }
+
+  private other(name: string, kind: TypingKind): number {
+    let id = this.otherIds.get(name);
+    if (id === undefined) {
+      id = this.add(name, kind, undefined, 0);
+      this.otherIds.set(name, id);
+    }
+    return id;
+  }
+
+  stringData(): number {
+    return this.other('string data', TypingKind.StringData);
+  }
+
+  closure(functionName: string): number {
+    return this.other(`closure ${functionName}`, TypingKind.Closure);
+  }
+}
+
+/** The name of an untyped object of `size` bytes (its size class). */
+export function untypedName(size: number): string {
+  return `untyped (size class ${size})`;
+}
