@@ -13,7 +13,7 @@ export interface Stage {
 
 /** The part of lib/graph's public face the bench uses (loaded at run time: the bench must build without it). */
 interface HeapGraphModule {
-  loadHeapGraph(dumpPath: string, options?: { onProgress?: (done: number, total: number) => void }): {
+  loadHeapGraph(dumpPath: string, options?: { onProgress?: (phase: string, done: number, total: number) => void }): {
     objectCount: number;
     edgeCount: number;
     stats(): Record<string, unknown>;
@@ -52,7 +52,7 @@ export const STAGES: Record<string, Stage> = {
     description: 'loadHeapGraph(dump): decode records and build the object graph (lib/graph)',
     async run(dumpPath, _binary, progress) {
       const { loadHeapGraph } = await loadGraphModule();
-      const graph = loadHeapGraph(dumpPath, { onProgress: progress });
+      const graph = loadHeapGraph(dumpPath, { onProgress: (_phase, done, total) => progress(done, total) });
       return { objects: graph.objectCount, edges: graph.edgeCount, ...scalars(graph.stats()) };
     },
   },

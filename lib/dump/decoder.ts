@@ -12,6 +12,10 @@ import {
 
 export const HEADER_BYTES = 16;
 const SUPPORTED_FORMATS = ['1.5', '1.6', '1.7'];
+/** Heap addresses stay far below 2^53 on every Go platform; a larger one means a damaged dump. */
+const MAX_ADDRESS = Number.MAX_SAFE_INTEGER;
+/** Objects are stored with 32-bit sizes. */
+const MAX_OBJECT_BYTES = 0xffffffff;
 
 /** Receives the records of a dump in file order. Objects come through `object`, the hot path. */
 export interface DumpVisitor {
@@ -72,10 +76,13 @@ export function readHeader(c: ByteCursor): string {
   const text = Buffer.from(w.buf.subarray(c.pos, c.pos + n)).toString('latin1');
   const m = /^go1\.(\d+) heap dump\n$/.exec(text);
   if (!m) {
-    if (n < HEADER_BYTES && /^g?o?1?\.?\d* ?h?e?a?p? ?d?u?m?p?$/.test(text) && text.length > 0 && 'go1.7 heap dump\n'.startsWith(text.slice(0, 4))) {
+    if (n < HEADER_BYTES && /^go1\.\d+ heap dump\n$/.test(text + 'go1.7 heap dump\n'.slice(n))) {
       throw c.error(`the 16-byte header "go1.7 heap dump\\n", found end of file after ${n} bytes`);
     }
-    throw c.error(`the 16-byte header "go1.7 heap dump\\n" of a Go heap dump (runtime/debug.WriteHeapDump), found ${JSON.stringify(text.slice(0, 16))}`);
+    if (text.startsWith('\x7fELF')) {
+      throw c.error(`the 16-byte header "go1.7 heap dump\\n", found an ELF executable (are DUMP and BINARY swapped?)`);
+    }
+    throw c.error(`the 16-byte header "go1.7 heap dump\\n" of a Go heap dump (runtime/debug.WriteHeapDump), found "${printable(text)}"`);
   }
   const version = `1.${m[1]}`;
   if (!SUPPORTED_FORMATS.includes(version)) {
@@ -83,6 +90,20 @@ export function readHeader(c: ByteCursor): string {
   }
   c.pos += HEADER_BYTES;
   return version;
+}
+
+/** Shows bytes as text, with anything outside printable ASCII as \\n or \\xNN. */
+export function printable(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) out += '\\n';
+    else if (ch === 0x5c) out += '\\\\';
+    else if (ch === 0x22) out += '\\"';
+    else if (ch >= 0x20 && ch < 0x7f) out += text[i];
+    else out += `\\x${ch.toString(16).padStart(2, '0')}`;
+  }
+  return out;
 }
 
 class Decoder {
@@ -194,10 +215,15 @@ class Decoder {
   /** Tag 1: address, contents, fieldlist. The hot path: no allocation. */
   private object(): void {
     const c = this.c;
+    const addrAt = c.offset;
     const address = c.uvarint('object address');
     const lenAt = c.offset;
     const size = c.uvarint('object contents length');
     c.checkLength(size, 'object contents', lenAt);
+    if (address === 0 || address + size > MAX_ADDRESS) {
+      throw c.error(`an object address between 1 and 2^53 - size, found ${address}`, addrAt);
+    }
+    if (size > MAX_OBJECT_BYTES) throw c.error(`an object under 4 GiB, found ${size} bytes`, lenAt);
     const contentOffset = c.offset;
     c.keep = c.pos;
     c.need(size + 24);

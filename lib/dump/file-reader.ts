@@ -60,7 +60,9 @@ export class FileWindow {
     const wanted = pos - keepFrom + need;
     let buf = this.buf;
     if (wanted > buf.length || (buf.length > this.windowBytes && wanted <= this.windowBytes)) {
-      const size = Math.max(this.windowBytes, wanted);
+      // Grow with a window's worth of headroom: a record larger than the window (a big segment, frame or object
+      // with a long fieldlist) is then refilled a window at a time, not a few bytes at a time.
+      const size = wanted > buf.length ? wanted + this.windowBytes : this.windowBytes;
       const grown = new Uint8Array(Math.min(size, Math.max(this.fileSize - (this.base + keepFrom), 64)));
       grown.set(buf.subarray(keepFrom, this.end), 0);
       buf = grown;

@@ -16,6 +16,8 @@ const PAGE = 1 << PAGE_SHIFT;
 const ARENA_SHIFT = 26;
 const ARENA = 2 ** ARENA_SHIFT;
 const PAGES_PER_ARENA = 1 << (ARENA_SHIFT - PAGE_SHIFT);
+/** Above this many arenas between the lowest and highest object (256 TiB), lookups binary-search the runs. */
+const MAX_ARENA_RANGE = 1 << 22;
 
 /** Collects runs while objects are added in file order. */
 export class RunBuilder {
@@ -57,6 +59,8 @@ export class AddressIndex {
   private readonly arenaSlot: Int32Array;
   /** slot * PAGES_PER_ARENA + page in arena -> first run overlapping the page (-1: none). */
   private readonly pageRun: Int32Array;
+  /** For the fallback only: run numbers sorted by start address. */
+  private readonly sortedRuns: Uint32Array | null = null;
 
   constructor(runStart: Float64Array, runObjectSize: Uint32Array, runCount: Uint32Array, runFirst: Uint32Array) {
     this.runStart = runStart;
@@ -81,6 +85,13 @@ export class AddressIndex {
     }
     const arenaLo = Math.floor(lo / ARENA);
     const arenaHi = Math.floor((hi - 1) / ARENA);
+    if (arenaHi - arenaLo >= MAX_ARENA_RANGE) {
+      this.arenaBase = 0;
+      this.arenaSlot = new Int32Array(0);
+      this.pageRun = new Int32Array(0);
+      this.sortedRuns = Uint32Array.from(Array.from({ length: n }, (_, r) => r).sort((a, b) => runStart[a] - runStart[b]));
+      return;
+    }
     this.arenaBase = arenaLo;
     const arenaSlot = new Int32Array(arenaHi - arenaLo + 1).fill(-1);
     let slots = 0;
@@ -107,6 +118,7 @@ export class AddressIndex {
 
   /** The index of the object containing `address` (at its start or inside it), or -1. */
   find(address: number): number {
+    if (this.sortedRuns !== null) return this.findSorted(address);
     const a = Math.floor(address / ARENA) - this.arenaBase;
     if (a < 0 || a >= this.arenaSlot.length) return -1;
     const slot = this.arenaSlot[a];
@@ -124,5 +136,25 @@ export class AddressIndex {
       prev = start;
       if (++r === n) return -1;
     }
+  }
+
+  /** Binary search over runs sorted by start: the fallback for address ranges too wide for the page table. */
+  private findSorted(address: number): number {
+    const sorted = this.sortedRuns!;
+    let lo = 0;
+    let hi = sorted.length - 1;
+    let best = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.runStart[sorted[mid]] <= address) {
+        best = sorted[mid];
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (best < 0) return -1;
+    const k = Math.floor((address - this.runStart[best]) / this.runObjectSize[best]);
+    return k < this.runCount[best] ? this.runFirst[best] + k : -1;
   }
 }

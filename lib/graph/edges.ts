@@ -32,6 +32,7 @@ export interface ResolveInput {
   heapStart: number;
   heapEnd: number;
   onProgress?: (done: number, total: number) => void;
+  windowBytes?: number;
 }
 
 export function resolveEdges(input: ResolveInput): EdgeColumns {
@@ -41,7 +42,7 @@ export function resolveEdges(input: ResolveInput): EdgeColumns {
   const edgeField = new Uint32Array(input.totalHeapSlots);
   const lo = input.heapStart;
   const hi = input.heapEnd;
-  const window = new FileWindow(input.path);
+  const window = new FileWindow(input.path, input.windowBytes);
   const c = new ByteCursor(window);
   let e = 0;
   let nextProgress = 0;

@@ -1,7 +1,7 @@
 // Loading a dump into a HeapGraph: pass 1 decodes every record (builder.ts), the address index is built from the
 // span runs, pass 2 resolves object pointers into CSR edges (edges.ts), roots are resolved, reachability marked.
 import * as fs from 'node:fs';
-import { decodeHeapDump, HeapDumpError } from '../dump/index.js';
+import { decodeHeapDump } from '../dump/index.js';
 import { GraphBuilder } from './builder.js';
 import { resolveEdges } from './edges.js';
 import { HeapGraph } from './heap-graph.js';
@@ -16,8 +16,6 @@ export interface LoadOptions {
   windowBytes?: number;
 }
 
-const MAX_OBJECT_BYTES = 0xffffffff;
-
 /** Reads the heap dump at `path` into a HeapGraph. Throws HeapDumpError or DumpFileError on bad input. */
 export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGraph {
   const progress = options.onProgress;
@@ -28,9 +26,6 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
   const n = b.objectCount;
   const objectAddress = b.address.toArray();
   const objectSize = b.size.toArray();
-  for (let i = 0; i < n; i++) {
-    if (objectSize[i] > MAX_OBJECT_BYTES) throw new HeapDumpError(path, 0, 'objects under 4 GiB');
-  }
   const objectContentOffset = b.contentOffset.toArray();
   const slotCounts = b.heapSlots.toArray(0, 1);
   const addressIndex = b.runs.build();
@@ -42,6 +37,7 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
     heapStart: heapRange ? params.heapStart : 1,
     heapEnd: heapRange ? params.heapEnd : Number.MAX_SAFE_INTEGER,
     onProgress: progress ? (d, t) => progress('edges', d, t) : undefined,
+    windowBytes: options.windowBytes,
   });
   progress?.('roots', 0, 1);
   const roots = b.roots.resolve((a) => addressIndex.find(a));
