@@ -4,6 +4,11 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exitWithError, UsageError } from './errors.js';
 import * as info from './commands/info.js';
+import * as top from './commands/top.js';
+import * as roots from './commands/roots.js';
+import * as path from './commands/path.js';
+import * as suspects from './commands/suspects.js';
+import * as diff from './commands/diff.js';
 import * as types from './commands/types.js';
 import * as object from './commands/object.js';
 
@@ -14,7 +19,8 @@ interface Command {
   run: (args: never) => void | Promise<void>;
 }
 
-const commands: Command[] = [info as unknown as Command, types as unknown as Command, object as unknown as Command];
+const commands: Command[] = [info as unknown as Command, types as unknown as Command, object as unknown as Command,
+  ...([top, roots, path, suspects, diff] as unknown as Command[])];
 
 export async function main(argv: string[]): Promise<void> {
   let y = yargs(argv)

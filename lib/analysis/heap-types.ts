@@ -18,7 +18,7 @@ export interface HeapTypes {
 
 /** The group name of an untyped object of `size` bytes. */
 export function untypedName(size: number): string {
-  return `untyped (${size} B)`;
+  return `untyped (size class ${size})`;
 }
 
 /**

@@ -135,8 +135,13 @@ export function readIndexFile(file: string): { meta: unknown; arrays: Record<str
     } catch {
       throw new IndexFileError(file, PREAMBLE, 'a JSON header');
     }
+    if (pre.readUInt32LE(20) !== 0) throw new IndexFileError(file, 20, 'reserved word 0');
     const arrays: Record<string, StoredArray> = {};
+    // Padding between the header and the arrays, and between arrays, must be zero: no byte of the file goes unchecked.
+    let end = PREAMBLE + h;
     for (const e of header.arrays) {
+      for (let k = end; k < Math.min(e.offset, size); k++) if (buf[k] !== 0) throw new IndexFileError(file, k, 'zero padding');
+      end = e.offset + e.length * (ARRAY_TYPES[e.type]?.BYTES_PER_ELEMENT ?? 1);
       const T = ARRAY_TYPES[e.type];
       if (!T || e.offset % 8 !== 0 || e.offset + e.length * T.BYTES_PER_ELEMENT > size) {
         throw new IndexFileError(file, e.offset, `array ${e.name} inside the file`);
@@ -145,6 +150,8 @@ export function readIndexFile(file: string): { meta: unknown; arrays: Record<str
       if (hashBytes(bytesOf(a)) !== e.checksum) throw new IndexFileError(file, e.offset, `array ${e.name} matching its checksum`);
       arrays[e.name] = a;
     }
+    if (end !== size && align8(end) !== size) throw new IndexFileError(file, end, `the end of the file at ${end}`);
+    for (let k = end; k < size; k++) if (buf[k] !== 0) throw new IndexFileError(file, k, 'zero padding');
     return { meta: header.meta, arrays };
   } finally {
     fs.closeSync(fd);

@@ -2,8 +2,9 @@
 // current, else computed and written to it for next time.
 import { loadHeapGraph, type HeapGraph, type LoadPhase } from '../graph/index.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
+import { recoverTypes, untypedNames } from '../typing/index.js';
 import {
-  buildRootNodes, computeHeapDominators, type HeapDominators, type HeapTypes, sizeClassTypes, storedTypes,
+  buildRootNodes, computeHeapDominators, type HeapDominators, type HeapTypes, storedTypes,
 } from '../analysis/index.js';
 import { defaultCacheDir, indexPaths, sourceIdentity } from './cache.js';
 import { loadAnalysis, loadGraph, saveAnalysis, saveGraph } from './graph-store.js';
@@ -37,25 +38,6 @@ export interface OpenedHeap {
   typesWithFields(): Promise<HeapTypes>;
 }
 
-/** The part of lib/typing's face used here (lib/typing is loaded when present; see the HeapTypes contract). */
-interface TypingModule {
-  recoverTypes(graph: HeapGraph, program: GoProgram): HeapTypes;
-  untypedNames(graph: HeapGraph): HeapTypes;
-}
-
-let typingModule: TypingModule | null | undefined;
-
-async function loadTyping(): Promise<TypingModule | null> {
-  if (typingModule !== undefined) return typingModule;
-  try {
-    const mod = (await import(new URL('../typing/index.js', import.meta.url).href)) as Partial<TypingModule>;
-    typingModule = typeof mod.recoverTypes === 'function' && typeof mod.untypedNames === 'function' ? (mod as TypingModule) : null;
-  } catch {
-    typingModule = null;
-  }
-  return typingModule;
-}
-
 /** Opens `dumpPath` with its analyses; see OpenOptions. */
 export async function openHeap(dumpPath: string, options: OpenOptions = {}): Promise<OpenedHeap> {
   const progress = options.onProgress;
@@ -65,7 +47,6 @@ export async function openHeap(dumpPath: string, options: OpenOptions = {}): Pro
   const files = indexPaths(options.cacheDir ?? defaultCacheDir(), dump, binary);
   const notes: string[] = [];
   const fromIndex = { graph: false, analysis: false };
-  const typing = await loadTyping();
 
   let graph: HeapGraph | undefined;
   if (useIndex) {
@@ -98,8 +79,8 @@ export async function openHeap(dumpPath: string, options: OpenOptions = {}): Pro
   };
   let freshTypes: HeapTypes | undefined;
   const recover = (): HeapTypes | undefined => {
-    if (!binary || !typing) return undefined;
-    freshTypes ??= typing.recoverTypes(g, getProgram()!);
+    if (!binary) return undefined;
+    freshTypes ??= recoverTypes(g, getProgram()!);
     return freshTypes;
   };
 
@@ -122,7 +103,7 @@ export async function openHeap(dumpPath: string, options: OpenOptions = {}): Pro
     progress?.('types', 0, 1);
     const t = recover();
     typed = t !== undefined;
-    types = t ?? (typing ? typing.untypedNames(g) : sizeClassTypes(g));
+    types = t ?? untypedNames(g);
     progress?.('dominators', 0, 1);
     const rootNodes = buildRootNodes(g, binary ? getProgram()!.globals : undefined);
     dominators = computeHeapDominators(g, rootNodes);

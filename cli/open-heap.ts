@@ -1,0 +1,60 @@
+// What the analysis commands (top, roots, path, suspects, diff) share: the --no-cache and --limit options, and
+// opening a dump through the persisted index with progress on stderr.
+import type { Argv } from 'yargs';
+import { openHeap, type OpenedHeap } from '../lib/store/index.js';
+import type { LoadPhase } from '../lib/graph/index.js';
+import { progressReporter } from './progress.js';
+
+export interface AnalysisArgs {
+  dump: string;
+  binary?: string;
+  json?: boolean;
+  quiet?: boolean;
+  /** false with --no-cache. */
+  cache?: boolean;
+}
+
+/** Adds --cache/--no-cache. */
+export function cacheOption<T>(y: Argv<T>): Argv<T> {
+  return y.option('cache', {
+    type: 'boolean', default: true,
+    describe: 'use the persisted index in $GOHEAP_CACHE_DIR (or $XDG_CACHE_HOME/goheap, ~/.cache/goheap); --no-cache skips it',
+  }) as Argv<T>;
+}
+
+/** Adds --limit N. */
+export function limitOption<T>(y: Argv<T>, def: number): Argv<T> {
+  return y.option('limit', { alias: 'n', type: 'number', default: def, describe: 'rows to print' }) as Argv<T>;
+}
+
+/** Opens a dump for analysis with the command's options. */
+export async function openForCommand(dump: string, binary: string | undefined, args: AnalysisArgs): Promise<OpenedHeap> {
+  const report = progressReporter(args);
+  const loadPhases = new Set(['decode', 'edges', 'roots']);
+  const h = await openHeap(dump, {
+    binary,
+    noCache: args.cache === false,
+    onProgress: report ? (phase, done, total) => { if (loadPhases.has(phase)) report(phase as LoadPhase, done, total); } : undefined,
+  });
+  if (!args.quiet && !args.json) for (const n of h.indexNotes) process.stderr.write(`goheap: note: ${n}\n`);
+  return h;
+}
+
+export function hexAddress(a: number): string {
+  return `0x${a.toString(16)}`;
+}
+
+/** Parses "0x1f00" or a decimal address; NaN if it is neither. */
+export function parseAddress(s: string): number {
+  const t = s.trim().toLowerCase();
+  if (/^0x[0-9a-f]+$/.test(t)) return Number.parseInt(t.slice(2), 16);
+  if (/^[0-9]+$/.test(t)) return Number(t);
+  return Number.NaN;
+}
+
+/** Aligned text columns. */
+export function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
+  const all = [header, ...rows];
+  const w = header.map((_, c) => Math.max(...all.map((r) => r[c].length)));
+  return all.map((r) => r.map((x, c) => (c === r.length - 1 && !rightAligned[c] ? x : rightAligned[c] ? x.padStart(w[c]) : x.padEnd(w[c]))).join('  ')).join('\n');
+}

@@ -1,0 +1,30 @@
+// `goheap suspects`: the growing session cache is the suspect; it accumulates in the map's buckets.
+import { expect } from 'chai';
+import { GO_VERSIONS, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { json, run } from './analysis-cli.js';
+
+describe('cli: goheap suspects', function () {
+  const cache = scratchDir('cli-suspects');
+  for (const version of GO_VERSIONS) {
+    it(`go${version}: main.LeakyCache, its sessions under one accumulation point`, function () {
+      const f = zooFacts(version);
+      const j = json(cache, 'suspects', zooDump(version, 'heap2'), zooBinary(version));
+      const s = j.suspects[0];
+      expect(s).to.include({ kind: 'global', name: 'main.LeakyCache' });
+      expect(s.share).to.be.above(0.1);
+      expect(s.retained / j.reachableBytes).to.equal(s.share);
+      const sessions = s.accumulation.childGroups.find((g: { type: string }) => g.type === 'main.Session');
+      expect(sessions.count).to.equal(f.counts.Session2);
+      expect(s.path[0]).to.include({ kind: 'global', name: 'main.LeakyCache' });
+      expect(s.path[s.path.length - 1].address).to.equal(s.accumulation.address);
+    });
+  }
+
+  it('prints a report without --json, and nothing above a threshold of 100%', function () {
+    const r = run(cache, 'suspects', zooDump('1.26', 'heap2'), zooBinary('1.26'));
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^1\. global main\.LeakyCache retains/);
+    const none = json(cache, 'suspects', zooDump('1.26', 'heap2'), '--threshold', '1.01');
+    expect(none.suspects).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,129 @@
+// The persisted index: written on first open, read back identically, rebuilt when stale or damaged, skipped with
+// noCache, kept in the cache folder and never beside the dump.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { defaultCacheDir, indexPaths, openHeap, readIndexFile, sourceIdentity, writeIndexFile, IndexFileError } from '../../lib/store/index.js';
+import { scratchDir, zooBinary, zooDump } from '../support/fixtures.js';
+
+function sameArrays(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
+}
+
+describe('store: persisted index', function () {
+  const version = '1.26';
+
+  it('index files round-trip typed arrays and JSON, and reject every damaged byte range', function () {
+    const dir = scratchDir('store-format');
+    const file = path.join(dir, 'x.idx');
+    const arrays = { a: Float64Array.of(1.5, -2, 2 ** 52), b: Uint32Array.of(7, 0xffffffff), c: Uint8Array.of(1, 2, 3), d: Int32Array.of(-1) };
+    writeIndexFile(file, { hello: 'world', n: [1, 2] }, arrays);
+    const back = readIndexFile(file);
+    expect(back.meta).to.deep.equal({ hello: 'world', n: [1, 2] });
+    for (const [k, v] of Object.entries(arrays)) {
+      expect(back.arrays[k].constructor).to.equal(v.constructor);
+      expect(Array.from(back.arrays[k])).to.deep.equal(Array.from(v));
+    }
+    const good = fs.readFileSync(file);
+    // Flip one byte at a time, at every offset: each damaged copy is refused, none crashes.
+    for (let off = 0; off < good.length; off++) {
+      const bad = Buffer.from(good);
+      bad[off] ^= 0x5a;
+      fs.writeFileSync(file, bad);
+      expect(() => readIndexFile(file), `offset ${off}`).to.throw(IndexFileError);
+    }
+    fs.writeFileSync(file, good.subarray(0, good.length - 3));
+    expect(() => readIndexFile(file)).to.throw(IndexFileError);
+    expect(() => readIndexFile(path.join(dir, 'missing.idx'))).to.throw(IndexFileError);
+  });
+
+  it('the second open reads the index and gets the same graph, types and dominators', async function () {
+    const cacheDir = scratchDir('store-roundtrip');
+    const a = await openHeap(zooDump(version), { binary: zooBinary(version), cacheDir });
+    expect(a.fromIndex).to.deep.equal({ graph: false, analysis: false });
+    const files = indexPaths(cacheDir, sourceIdentity(zooDump(version)), sourceIdentity(zooBinary(version)));
+    expect(fs.existsSync(files.graph)).to.equal(true);
+    expect(fs.existsSync(files.analysis)).to.equal(true);
+    const b = await openHeap(zooDump(version), { binary: zooBinary(version), cacheDir });
+    expect(b.fromIndex).to.deep.equal({ graph: true, analysis: true });
+    expect(b.indexNotes).to.deep.equal([]);
+    expect(b.graph.stats()).to.deep.equal(a.graph.stats());
+    for (const k of ['objectAddress', 'objectSize', 'objectContentOffset', 'edgeStart', 'edgeTarget', 'edgeField', 'reachable'] as const) {
+      expect(sameArrays(b.graph[k], a.graph[k]), k).to.equal(true);
+    }
+    for (let i = 0; i < a.graph.objectCount; i += 97) {
+      expect(b.graph.findObject(a.graph.objectAddress[i] + 1)).to.equal(i);
+      expect(Buffer.from(b.graph.objectContent(i)).equals(Buffer.from(a.graph.objectContent(i)))).to.equal(true);
+    }
+    expect(b.graph.frames.functionNames).to.deep.equal(a.graph.frames.functionNames);
+    expect(b.graph.goroutines).to.deep.equal(a.graph.goroutines);
+    expect(b.graph.memStats).to.deep.equal(a.graph.memStats);
+    expect(sameArrays(b.dominators.idom, a.dominators.idom)).to.equal(true);
+    expect(sameArrays(b.dominators.retained, a.dominators.retained)).to.equal(true);
+    expect(b.dominators.rootNodes.name).to.deep.equal(a.dominators.rootNodes.name);
+    expect(b.typed).to.equal(true);
+    for (let i = 0; i < a.graph.objectCount; i += 13) expect(b.types.objectTypeName(i)).to.equal(a.types.objectTypeName(i));
+    // Without the binary: a separate analysis over the same graph index.
+    const c = await openHeap(zooDump(version), { cacheDir });
+    expect(c.fromIndex).to.deep.equal({ graph: true, analysis: false });
+    expect(c.typed).to.equal(false);
+    expect(c.dominators.retained[0]).to.equal(a.dominators.retained[0]);
+    a.graph.close(); b.graph.close(); c.graph.close();
+  });
+
+  it('a corrupted or truncated index is rebuilt, without a crash', async function () {
+    const cacheDir = scratchDir('store-corrupt');
+    const first = await openHeap(zooDump(version), { cacheDir });
+    const files = indexPaths(cacheDir, sourceIdentity(zooDump(version)), null);
+    for (const damage of ['middle', 'header', 'truncate'] as const) {
+      for (const file of [files.graph, files.analysis]) {
+        const b = fs.readFileSync(file);
+        if (damage === 'truncate') fs.writeFileSync(file, b.subarray(0, b.length >> 1));
+        else {
+          const at = damage === 'middle' ? b.length >> 1 : 30;
+          for (let k = 0; k < 16; k++) b[at + k] ^= 0xff;
+          fs.writeFileSync(file, b);
+        }
+      }
+      const h = await openHeap(zooDump(version), { cacheDir });
+      expect(h.fromIndex, damage).to.deep.equal({ graph: false, analysis: false });
+      expect(h.indexNotes.length, damage).to.equal(2);
+      expect(h.dominators.retained[0]).to.equal(first.dominators.retained[0]);
+      const again = await openHeap(zooDump(version), { cacheDir });
+      expect(again.fromIndex, damage).to.deep.equal({ graph: true, analysis: true });
+    }
+  });
+
+  it('a dump changed since (size or mtime) is reread; noCache writes nothing', async function () {
+    const dir = scratchDir('store-stale');
+    const cacheDir = path.join(dir, 'cache');
+    const dump = path.join(dir, 'heap.dump');
+    fs.copyFileSync(zooDump(version, 'heap1'), dump);
+    const a = await openHeap(dump, { cacheDir });
+    expect(a.fromIndex.graph).to.equal(false);
+    expect((await openHeap(dump, { cacheDir })).fromIndex.graph).to.equal(true);
+    // Another dump in the same place, with a different size and mtime.
+    fs.copyFileSync(zooDump(version, 'heap2'), dump);
+    fs.utimesSync(dump, new Date(), new Date(Date.now() + 5000));
+    const b = await openHeap(dump, { cacheDir });
+    expect(b.fromIndex).to.deep.equal({ graph: false, analysis: false });
+    expect(b.graph.objectCount).to.be.above(a.graph.objectCount);
+    expect((await openHeap(dump, { cacheDir })).fromIndex.graph).to.equal(true);
+    // The same bytes with only a new mtime are stale too.
+    fs.utimesSync(dump, new Date(), new Date(Date.now() + 10000));
+    expect((await openHeap(dump, { cacheDir })).fromIndex.graph).to.equal(false);
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(['cache', 'heap.dump']);
+    const none = path.join(dir, 'none');
+    const c = await openHeap(dump, { cacheDir: none, noCache: true });
+    expect(c.fromIndex).to.deep.equal({ graph: false, analysis: false });
+    expect(fs.existsSync(none)).to.equal(false);
+  });
+
+  it('the cache folder comes from GOHEAP_CACHE_DIR, else XDG_CACHE_HOME, else ~/.cache', function () {
+    expect(defaultCacheDir({ GOHEAP_CACHE_DIR: '/x/y', XDG_CACHE_HOME: '/z' })).to.equal('/x/y');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/z' })).to.equal('/z/goheap');
+    expect(defaultCacheDir({ HOME: '/home/u' })).to.match(/\.cache\/goheap$/);
+  });
+});
