@@ -24,3 +24,17 @@ for prog in zoo; do
     echo "fixtures/$prog/go$v: $(du -sh "$out" | cut -f1)"
   done
 done
+# Cross-built zoo executables (not run): ELF32/ELF64 in both byte orders, for the ELF/DWARF reader's tests.
+goroot="$root/.toolchains/go1.26"
+if [ -x "$goroot/bin/go" ]; then
+  for arch in 386 mips s390x; do
+    out="$root/fixtures/zoo-cross/$arch"
+    work="$(mktemp -d)"
+    (cd "$root/fixtures/zoo" && GOROOT="$goroot" GOTOOLCHAIN=local GOPROXY=off GOFLAGS= CGO_ENABLED=0 GOOS=linux GOARCH=$arch \
+      GOCACHE="$work/cache" "$goroot/bin/go" build -trimpath -o "$work/zoo" .)
+    rm -rf "$out"; mkdir -p "$out"
+    gzip -9n < "$work/zoo" > "$out/zoo.gz"
+    rm -rf "$work"
+    echo "fixtures/zoo-cross/$arch: $(du -sh "$out" | cut -f1)"
+  done
+fi
