@@ -11,6 +11,8 @@ const PAGE_MASK = PAGE - 1;
 export class DumpBytes {
   private fd: number;
   private readonly pages: (Buffer | undefined)[];
+  /** DataViews over the loaded pages (the same memory), for fast unaligned word reads. */
+  private readonly views: (DataView | undefined)[];
   /** Page numbers in load order, for evicting the oldest once the budget is reached. */
   private readonly loaded: number[] = [];
   private loadedHead = 0;
@@ -26,7 +28,8 @@ export class DumpBytes {
   ) {
     this.fd = fs.openSync(path, 'r');
     this.fileSize = fs.fstatSync(this.fd).size;
-    this.pages = new Array<Buffer | undefined>(Math.ceil(this.fileSize / PAGE) + 1);
+    this.pages = new Array<Buffer | undefined>(Math.ceil(this.fileSize / PAGE) + 1).fill(undefined);
+    this.views = new Array<DataView | undefined>(this.pages.length).fill(undefined);
     this.maxPages = Math.max(4, Math.floor(budgetBytes / PAGE));
   }
 
@@ -34,7 +37,9 @@ export class DumpBytes {
     const have = this.pages[p];
     if (have !== undefined) return have;
     if (this.loaded.length - this.loadedHead >= this.maxPages) {
-      this.pages[this.loaded[this.loadedHead++]] = undefined;
+      const old = this.loaded[this.loadedHead++];
+      this.pages[old] = undefined;
+      this.views[old] = undefined;
     }
     const start = p * PAGE;
     const n = Math.max(0, Math.min(PAGE, this.fileSize - start));
@@ -47,6 +52,7 @@ export class DumpBytes {
     }
     b.fill(0, done);
     this.pages[p] = b;
+    this.views[p] = new DataView(b.buffer, b.byteOffset, PAGE);
     this.loaded.push(p);
     return b;
   }
@@ -58,11 +64,16 @@ export class DumpBytes {
 
   /** The pointer-sized word at file offset `at`, as a number (exact below 2^53). */
   word(at: number): number {
-    const off = at % PAGE;
+    const pn = Math.floor(at * (1 / PAGE));
+    const off = at - pn * PAGE;
     if (off + 8 <= PAGE && this.ptrSize === 8) {
-      const b = this.page((at - off) / PAGE);
-      if (this.littleEndian) return b.readUInt32LE(off) + b.readUInt32LE(off + 4) * 4294967296;
-      return b.readUInt32BE(off) * 4294967296 + b.readUInt32BE(off + 4);
+      let v = this.views[pn];
+      if (v === undefined) {
+        this.page(pn);
+        v = this.views[pn]!;
+      }
+      if (this.littleEndian) return v.getUint32(off, true) + v.getUint32(off + 4, true) * 4294967296;
+      return v.getUint32(off, false) * 4294967296 + v.getUint32(off + 4, false);
     }
     let v = 0;
     const n = this.ptrSize;
@@ -127,5 +138,6 @@ export class DumpBytes {
     if (this.fd >= 0) fs.closeSync(this.fd);
     this.fd = -1;
     this.pages.fill(undefined);
+    this.views.fill(undefined);
   }
 }

@@ -1,7 +1,7 @@
 // recoverTypes: gives heap objects Go types, in time linear in the graph. Seeds come from the dump and the
 // executable: Go 1.22+ malloc headers and finalizer records (authoritative), globals in the Data/BSS segments,
 // stack frame locals and parameters, goroutine/thread/defer/panic records. Types then flow along the edges to a
-// fixpoint through a FIFO worklist of object indexes: each object is typed once and its edges are visited once
+// fixpoint through a worklist (a bitmap swept in object order): each object is typed once and its edges are visited once
 // per typing (a typing is replaced at most once, when a second answer explains the object's pointer bitmap and
 // the first does not). No JS object is allocated per object or edge.
 //
@@ -61,13 +61,13 @@ class Recovery {
   private readonly content: Float64Array;
   private readonly types: readonly GoType[];
   private readonly itabType = new Map<number, number>();
-  private queue: Uint32Array;
-  private qHead = 0;
-  private qTail = 0;
-  private qLen = 0;
+  /** Objects whose typing is still to be propagated: bit i of dirty[i >> 5]. */
+  private readonly dirty: Uint32Array;
+  private cursor = 0;
+  private again = false;
   private readonly fl = { offsets: new Uint32Array(64) };
-  /** Per typing: 1 when its type has pointers (so objects above 512 bytes carry a malloc header), 0 not, -1 unknown. */
-  private readonly typingPtr: number[] = [0];
+  /** Per typing id: 1 when its type has pointers (objects above 512 bytes then carry a malloc header), 2 not, 0 unknown. */
+  private typingPtr = new Uint8Array(256);
 
   constructor(
     private readonly graph: HeapGraph,
@@ -86,7 +86,7 @@ class Recovery {
     this.content = graph.objectContentOffset;
     this.types = program.types;
     this.headers = (goMinor(graph.params.goVersion) || goMinor(program.goVersion)) >= 22;
-    this.queue = new Uint32Array(Math.max(1024, Math.min(n + 16, 1 << 20)));
+    this.dirty = new Uint32Array((n >>> 5) + 1);
     for (const it of graph.itabs) this.itabType.set(it.address, it.typeAddress);
   }
 
@@ -103,36 +103,45 @@ class Recovery {
   }
 
   // ---- worklist ----
+  // A dirty bitmap swept in object index order (file order): objects typed ahead of the sweep are handled in
+  // the same sweep, objects behind it in the next. Index order keeps the reads of edges and contents sequential.
 
   private push(i: number): void {
-    if (this.qLen === this.queue.length) {
-      const bigger = new Uint32Array(this.queue.length * 2);
-      for (let k = 0; k < this.qLen; k++) bigger[k] = this.queue[(this.qHead + k) % this.queue.length];
-      this.queue = bigger;
-      this.qHead = 0;
-      this.qTail = this.qLen;
-    }
-    this.queue[this.qTail] = i;
-    this.qTail = this.qTail + 1 === this.queue.length ? 0 : this.qTail + 1;
-    this.qLen++;
+    this.dirty[i >>> 5] |= 1 << (i & 31);
+    if (i < this.cursor) this.again = true;
   }
 
   private drain(): void {
-    while (this.qLen > 0) {
-      const i = this.queue[this.qHead];
-      this.qHead = this.qHead + 1 === this.queue.length ? 0 : this.qHead + 1;
-      this.qLen--;
-      this.propagate(i);
-    }
+    const dirty = this.dirty;
+    const nw = dirty.length;
+    do {
+      this.again = false;
+      this.cursor = 0;
+      for (let w = 0; w < nw; w++) {
+        while (dirty[w] !== 0) {
+          const bits = dirty[w];
+          const low = bits & -bits;
+          dirty[w] = bits ^ low;
+          const i = w * 32 + (31 - Math.clz32(low));
+          this.cursor = i + 1;
+          this.propagate(i);
+        }
+      }
+    } while (this.again);
   }
 
   // ---- typings ----
 
   private hasPointers(tid: number): boolean {
+    if (tid >= this.typingPtr.length) {
+      const bigger = new Uint8Array(Math.max(tid + 1, this.typingPtr.length * 2));
+      bigger.set(this.typingPtr);
+      this.typingPtr = bigger;
+    }
     let v = this.typingPtr[tid];
-    if (v === undefined) {
+    if (v === 0) {
       const t = this.typings.goType[tid];
-      v = t !== undefined && this.program.pointerMap(t).length > 0 ? 1 : 0;
+      v = t !== undefined && this.program.pointerMap(t).length > 0 ? 1 : 2;
       this.typingPtr[tid] = v;
     }
     return v === 1;
@@ -235,30 +244,33 @@ class Recovery {
     const edgeField = g.edgeField;
     const edgeTarget = g.edgeTarget;
     const end = g.edgeStart[i + 1];
-    const p = this.p;
+    const pm1 = this.p - 1;
+    const shift = this.p === 8 ? 3 : 2;
     const contentAt = this.content[i];
     for (let e = g.edgeStart[i]; e < end; e++) {
       const field = edgeField[e];
       const off = field & MASK;
-      const rel = off - base;
-      if (rel < 0) continue;
-      const k = Math.floor(rel / es);
-      if (k >= count) continue;
-      const inner = rel - k * es;
-      if (inner % p !== 0) continue;
-      const d = table[inner / p];
+      let inner = off - base;
+      if (inner < 0) continue;
+      if (inner >= es) {
+        if (count === 1) continue;
+        const k = Math.floor(inner / es);
+        if (k >= count) continue;
+        inner -= k * es;
+      }
+      if ((inner & pm1) !== 0) continue;
+      const d = table[inner >>> shift];
       if (d === 0) continue;
       const target = edgeTarget[e];
       const slotFile = contentAt + off;
-      const value = field > MASK ? this.bytes.word(slotFile) : this.address[target];
-      this.apply(d, slotFile, value, target);
+      const toff = field > MASK ? this.bytes.word(slotFile) - this.address[target] : 0;
+      this.apply(d, slotFile, toff, target);
     }
   }
 
-  /** Applies descriptor d for a slot at file offset slotFile holding `value`, which points into object t. */
-  private apply(d: number, slotFile: number, value: number, t: number): void {
+  /** Applies descriptor d for a slot at file offset slotFile (-1: none) pointing `off` bytes into object t. */
+  private apply(d: number, slotFile: number, off: number, t: number): void {
     const s = this.slots;
-    const off = value - this.address[t];
     switch (s.kind[d] as SlotKind) {
       case SlotKind.Ptr: {
         const u = this.types[s.type[d]];
@@ -290,7 +302,7 @@ class Recovery {
           if (ta === undefined) return;
           typeWord = ta;
         }
-        this.boxed(typeWord, slotFile, value, t, off);
+        this.boxed(typeWord, slotFile, t, off);
         return;
       }
       case SlotKind.Func:
@@ -334,12 +346,12 @@ class Recovery {
   }
 
   /** An interface's data word `value` (slot at slotFile) whose dynamic type descriptor is at typeAddr. */
-  private boxed(typeAddr: number, slotFile: number, value: number, t: number, off: number): void {
+  private boxed(typeAddr: number, slotFile: number, t: number, off: number): void {
     const u = this.program.typeByRuntimeAddress(typeAddr);
     if (u === undefined || u.size === 0) return;
     if (this.isDirect(u)) {
       const d0 = this.slots.firstWord(u);
-      if (d0 !== 0) this.apply(d0, slotFile, value, t);
+      if (d0 !== 0) this.apply(d0, slotFile, off, t);
       return;
     }
     if (off === this.headerFor(t, u)) this.offer(t, this.typings.value(u), 0);
@@ -426,7 +438,7 @@ class Recovery {
           const table = this.slots.table(g.type);
           const w = (slot - g.address) / this.p;
           if (table === null || !Number.isInteger(w) || table[w] === 0) break;
-          this.apply(table[w], (seg.get(kind) ?? 0) + roots.owner[r], value, t);
+          this.apply(table[w], (seg.get(kind) ?? 0) + roots.owner[r], value - this.address[t], t);
           break;
         }
         case RootKind.Goroutine:
@@ -449,7 +461,7 @@ class Recovery {
           break;
         case RootKind.PanicArg: {
           const at = panicByAddress.get(slot);
-          if (at !== undefined) this.boxed(at, -1, value, t, value - this.address[t]);
+          if (at !== undefined) this.boxed(at, -1, t, value - this.address[t]);
           break;
         }
         default:
@@ -512,7 +524,7 @@ class Recovery {
             const table = this.slots.table(vt);
             const w = (slot - a) / this.p;
             if (table === null || !Number.isInteger(w) || table[w] === 0) continue;
-            this.apply(table[w], fr.contentOffset[ff] + (slot - fr.sp[ff]), roots.value[r], roots.target[r]);
+            this.apply(table[w], fr.contentOffset[ff] + (slot - fr.sp[ff]), roots.value[r] - this.address[roots.target[r]], roots.target[r]);
           }
         }
       }

@@ -22,7 +22,8 @@ export class TypingTable {
   /** Array length (Array), else 0. */
   readonly count: number[] = [0];
   private readonly valueIds: Int32Array;
-  private readonly arrayIds = new Map<number, number>();
+  /** Per element type id: array length -> typing id. */
+  private readonly arrayIds: (Map<number, number> | undefined)[] = [];
   private readonly otherIds = new Map<string, number>();
 
   constructor(typeCount: number) {
@@ -50,11 +51,15 @@ export class TypingTable {
 
   /** The typing "[n]t". */
   array(t: GoType, n: number): number {
-    const key = t.id * 4294967296 + n;
-    let id = this.arrayIds.get(key);
+    let m = this.arrayIds[t.id];
+    if (m === undefined) {
+      m = new Map();
+      this.arrayIds[t.id] = m;
+    }
+    let id = m.get(n);
     if (id === undefined) {
       id = this.add(`[${n}]${t.name}`, TypingKind.Array, t, n);
-      this.arrayIds.set(key, id);
+      m.set(n, id);
     }
     return id;
   }
