@@ -1,0 +1,68 @@
+// `goheap object` as a user runs it: known objects of the zoo program decoded field by field, checked against
+// the values main.go stored in them (facts.json gives their addresses).
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { GO_VERSIONS, ROOT, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+
+const CLI = path.join(ROOT, 'dist/cli/goheap.js');
+
+interface Field { name: string; offset: number; type: string; value: string }
+
+function object(version: string, address: string): { type: string; size: number; reachable: boolean; referrers: number; fields: Field[] } {
+  const r = spawnSync(process.execPath, [CLI, 'object', zooDump(version), zooBinary(version), address, '--json'], { encoding: 'utf8' });
+  expect(r.status, r.stderr).to.equal(0);
+  return JSON.parse(r.stdout);
+}
+
+function field(o: { fields: Field[] }, name: string): Field {
+  const f = o.fields.find((x) => x.name === name);
+  expect(f, name).not.to.equal(undefined);
+  return f!;
+}
+
+describe('cli: goheap object', function () {
+  this.timeout(60000);
+  for (const version of GO_VERSIONS) {
+    it(`go${version}: ListHead, a Session and a Medium`, function () {
+      const f = zooFacts(version);
+      const head = object(version, f.addresses.ListHead);
+      expect(head.type).to.equal('main.Node');
+      expect(head.size).to.be.at.least(f.sizes.Node);
+      expect(head.reachable).to.equal(true);
+      expect(head.referrers).to.be.greaterThan(0);
+      expect(field(head, 'Value').value).to.equal('0');
+      expect(field(head, 'Name').value).to.equal('"node-0"');
+      expect(field(head, 'Next').value).to.match(/^0x[0-9a-f]+ \(main\.Node\)$/);
+      expect(field(head, 'Next').offset).to.equal(0);
+
+      const s = object(version, f.addresses.Sessions[0]);
+      expect(s.type).to.equal('main.Session');
+      expect(field(s, 'ID').value).to.equal('0');
+      expect(field(s, 'User').value).to.equal('"user-0000"');
+      expect(field(s, 'Data').value).to.match(new RegExp(`^len ${f.counts.SessionData} cap ${f.counts.SessionData} 0x[0-9a-f]+ \\(\\[${f.counts.SessionData}\\]uint8\\) \\[0, 1, 2, 3`));
+
+      const tags = new Set<number>();
+      for (const a of f.addresses.Mediums) {
+        const m = object(version, a);
+        expect(m.type).to.equal('main.Medium');
+        tags.add(Number(field(m, 'Tag').value));
+        expect(field(m, 'Items').value).to.match(/^\[0x[0-9a-f]+ \(main\.Node\), nil/);
+      }
+      expect([...tags].sort()).to.deep.equal(Array.from({ length: f.counts.Medium }, (_, k) => 1000 + k));
+    });
+  }
+
+  it('the marker string data, shortened and quoted', function () {
+    const f = zooFacts('1.26');
+    const o = object('1.26', f.addresses.MarkerData);
+    expect(o.type).to.equal('string data');
+    expect(field(o, 'bytes').value.startsWith(JSON.stringify(f.marker.slice(0, 64)))).to.equal(true);
+  });
+
+  it('an address in no object: one line, exit 1', function () {
+    const r = spawnSync(process.execPath, [CLI, 'object', zooDump('1.26'), zooBinary('1.26'), '0x10'], { encoding: 'utf8' });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/^goheap: .*no heap object contains address 0x10\n$/);
+  });
+});
