@@ -30,7 +30,14 @@ test: build unpack
 	npx mocha
 
 demo: build unpack
+	@echo "== goheap info: what is in the dump"
 	node dist/cli/goheap.js info $(DEMO_DIR)/heap1.dump $(DEMO_DIR)/zoo
+	@echo; echo "== goheap types: the biggest types"
+	node dist/cli/goheap.js types $(DEMO_DIR)/heap1.dump $(DEMO_DIR)/zoo --limit 12
+	@echo; echo "== goheap roots: who retains the heap"
+	node dist/cli/goheap.js roots $(DEMO_DIR)/heap1.dump $(DEMO_DIR)/zoo --limit 8
+	@echo; echo "== goheap suspects: why it is not freed"
+	node dist/cli/goheap.js suspects $(DEMO_DIR)/heap1.dump $(DEMO_DIR)/zoo
 
 # Regenerates every fixture with real Go toolchains installed from Debian's packages (needs root for apt).
 fixtures:
