@@ -34,6 +34,15 @@ import { type FlatGraph, NONE, GraphShapeError, checkGraph, checkNode } from './
  * for nodes that root does not reach. Throws GraphShapeError if a reachable edge targets no node.
  */
 export function computeDominators(g: FlatGraph, root: number): Uint32Array {
+  return dominatorsAndPreorder(g, root).idom;
+}
+
+/**
+ * Like computeDominators, and also returns the reachable nodes in DFS preorder (preorder[0] = root). Every node
+ * comes after its immediate dominator in that order (a dominator is a DFS-tree ancestor), so one backward pass
+ * over it sums retained sizes without building the dominator tree.
+ */
+export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint32Array; preorder: Uint32Array } {
   checkGraph(g);
   checkNode(g, root, 'root');
   const n = g.nodeCount;
@@ -172,5 +181,5 @@ export function computeDominators(g: FlatGraph, root: number): Uint32Array {
     const k = result[i];
     result[i] = k === 0 ? NONE : vertex[idom[k]];
   }
-  return result;
+  return { idom: result, preorder: vertex.subarray(1, N + 1) };
 }

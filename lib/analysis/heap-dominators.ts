@@ -8,9 +8,9 @@
 // The super-root and root nodes have size 0: a root node's retained size is the heap it alone keeps alive.
 // Objects that no root reaches get idom NONE and retained 0: they are outside the tree.
 import type { HeapGraph } from '../graph/index.js';
-import { computeDominators } from './dominators.js';
+import { dominatorsAndPreorder } from './dominators.js';
 import { type FlatGraph, NONE } from './flat-graph.js';
-import { computeRetainedSizes, dominatorTreeChildren, type DominatorTree } from './retained.js';
+import { dominatorTreeChildren, type DominatorTree } from './retained.js';
 import type { RootNodes } from './root-nodes.js';
 
 /** The flat graph over super-root, root nodes and objects; see the file header for the numbering. */
@@ -76,12 +76,19 @@ export function computeHeapDominators(graph: HeapGraph, rootNodes: RootNodes): H
   let g: AnalysisGraph | null = buildAnalysisGraph(graph, rootNodes);
   const first = g.firstObjectNode;
   const nodeCount = g.nodeCount;
-  const idom = computeDominators(g, 0);
+  const { idom, preorder } = dominatorsAndPreorder(g, 0);
   g = null; // let the edges go before the retained-size pass allocates
-  const selfSize = new Float64Array(nodeCount);
+  // Retained sizes in one backward pass over the DFS preorder: every node is finished before its dominator.
+  const retained = new Float64Array(nodeCount);
   const size = graph.objectSize;
-  for (let i = 0; i < graph.objectCount; i++) selfSize[first + i] = size[i];
-  const retained = computeRetainedSizes(idom, selfSize, 0);
+  for (let k = 1; k < preorder.length; k++) {
+    const v = preorder[k];
+    if (v >= first) retained[v] = size[v - first];
+  }
+  for (let k = preorder.length - 1; k > 0; k--) {
+    const v = preorder[k];
+    retained[idom[v]] += retained[v];
+  }
   return { rootNodes, nodeCount, firstObjectNode: first, idom, retained };
 }
 

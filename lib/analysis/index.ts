@@ -2,7 +2,7 @@
 // analyses built on them: root nodes, dominators and retained sizes, paths, histograms, leak suspects, diffs.
 
 export { type FlatGraph, NONE, GraphShapeError, checkGraph, flatGraphFromEdges } from './flat-graph.js';
-export { computeDominators } from './dominators.js';
+export { computeDominators, dominatorsAndPreorder } from './dominators.js';
 export {
   type DominatorTree,
   dominatorTreeChildren,

@@ -1,5 +1,7 @@
 // Opening a dump for analysis: the graph, object types and dominators, from the persisted index when it is
 // current, else computed and written to it for next time.
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { loadHeapGraph, type HeapGraph, type LoadPhase } from '../graph/index.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
 import { recoverTypes, untypedNames } from '../typing/index.js';
@@ -104,6 +106,9 @@ export async function openHeap(dumpPath: string, options: OpenOptions = {}): Pro
     const t = recover();
     typed = t !== undefined;
     types = t ?? untypedNames(g);
+    // Type recovery leaves hundreds of MB of dead typed arrays on a large heap; V8 frees them lazily, and the
+    // dominator pass would stack its own arrays on top of them. Collect them first to keep the peak down.
+    collectGarbage();
     progress?.('dominators', 0, 1);
     const rootNodes = buildRootNodes(g, binary ? getProgram()!.globals : undefined);
     dominators = computeHeapDominators(g, rootNodes);
@@ -130,4 +135,19 @@ export async function openHeap(dumpPath: string, options: OpenOptions = {}): Pro
 function computeFromStored(rootNodes: HeapDominators['rootNodes'], idom: Uint32Array, retained: Float64Array, g: HeapGraph): HeapDominators {
   const firstObjectNode = rootNodes.count + 1;
   return { rootNodes, nodeCount: firstObjectNode + g.objectCount, firstObjectNode, idom, retained };
+}
+
+let gcFunction: (() => void) | null | undefined;
+
+/** Runs a full garbage collection (V8's gc(), made reachable once through --expose-gc in a fresh context). */
+function collectGarbage(): void {
+  if (gcFunction === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      gcFunction = vm.runInNewContext('gc') as () => void;
+    } catch {
+      gcFunction = null;
+    }
+  }
+  gcFunction?.();
 }
