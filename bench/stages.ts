@@ -138,4 +138,49 @@ export const STAGES: Record<string, Stage> = {
       return timedOpen(dumpPath, binary, progress);
     },
   },
+  types: {
+    description: 'loadHeapGraph + loadGoProgram + recoverTypes (lib/typing): typing seconds and coverage of reachable objects/bytes',
+    async run(dumpPath, binaryPath, progress) {
+      if (binaryPath === undefined) throw new Error('the types stage needs the binary');
+      const { loadHeapGraph } = await loadGraphModule();
+      const gotypes = (await import(new URL('../lib/gotypes/index.js', import.meta.url).href)) as {
+        loadGoProgram(path: string): unknown;
+      };
+      const typing = (await import(new URL('../lib/typing/index.js', import.meta.url).href)) as {
+        recoverTypes(graph: unknown, program: unknown): { objectType: Uint32Array; typedObjects: number; typedBytes: number };
+      };
+      const { performance: perf } = await import('node:perf_hooks');
+      let t = perf.now();
+      const graph = loadHeapGraph(dumpPath, { onProgress: (_phase, done, total) => progress(done, total) }) as unknown as {
+        objectCount: number; reachable: Uint8Array; objectSize: Uint32Array;
+      };
+      const loadSeconds = (perf.now() - t) / 1000;
+      t = perf.now();
+      const program = gotypes.loadGoProgram(binaryPath);
+      const programSeconds = (perf.now() - t) / 1000;
+      t = perf.now();
+      const types = typing.recoverTypes(graph, program);
+      const typingSeconds = (perf.now() - t) / 1000;
+      let objects = 0;
+      let bytes = 0;
+      let typedObjects = 0;
+      let typedBytes = 0;
+      for (let i = 0; i < graph.objectCount; i++) {
+        if (graph.reachable[i] === 0) continue;
+        objects++;
+        bytes += graph.objectSize[i];
+        if (types.objectType[i] !== 0) {
+          typedObjects++;
+          typedBytes += graph.objectSize[i];
+        }
+      }
+      const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+      return {
+        loadSeconds: r3(loadSeconds), programSeconds: r3(programSeconds), typingSeconds: r3(typingSeconds),
+        objects: graph.objectCount, reachableObjects: objects, reachableBytes: bytes,
+        typedReachableObjectsPct: r3((100 * typedObjects) / objects), typedReachableBytesPct: r3((100 * typedBytes) / bytes),
+        typedObjects: types.typedObjects, typedBytes: types.typedBytes,
+      };
+    },
+  },
 };
