@@ -88,3 +88,23 @@ describe('cli: goheap info', function () {
     expect(o.stderr).to.match(/^goheap: .*bogus-flag/i);
   });
 });
+
+describe('cli: progress on a terminal', function () {
+  // util-linux `script` gives the command a pseudo-terminal; its output is what the terminal showed.
+  function inTerminal(args: string[]): string {
+    const cmd = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(' ');
+    const r = spawnSync('script', ['-qec', `${cmd} > /dev/null`, '/dev/null'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    return r.stdout;
+  }
+
+  it('shows progress on stderr when it is a terminal, and nothing with --quiet or --json', function () {
+    // A window-sized step of progress is 64 MB: a fixture never reaches it, so only the final lines show.
+    const shown = inTerminal(['info', zooDump('1.26')]);
+    expect(shown).to.match(/goheap: reading records 100%/);
+    expect(shown).to.match(/goheap: resolving roots/);
+    expect(shown.endsWith('\r\x1b[K')).to.equal(true);
+    expect(inTerminal(['info', zooDump('1.26'), '--quiet'])).to.not.include('goheap:');
+    expect(inTerminal(['info', zooDump('1.26'), '--json'])).to.not.include('goheap:');
+  });
+});
