@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { HeapGraph, loadHeapGraph } from '../../lib/graph/index.js';
 import { loadGoProgram } from '../../lib/gotypes/index.js';
 import { HeapTypes, checkBinaryMatchesDump, recoverTypes, typeHistogram, untypedNames } from '../../lib/typing/index.js';
+import { buildRootNodes, computeHeapDominators, typeHistogram as retainedHistogram } from '../../lib/analysis/index.js';
 import { bytes, count } from '../format.js';
 import { progressReporter } from '../progress.js';
 import { UsageError } from '../errors.js';
@@ -45,8 +46,11 @@ export function run(args: TypesArgs): void {
   const rows = limit > 0 ? all.slice(0, limit) : all;
   const s = graph.stats();
   if (args.json) {
+    // retainedBytes: what all instances of the type keep alive together, each byte once (lib/analysis).
+    const dom = computeHeapDominators(graph, buildRootNodes(graph));
+    const retained = new Map(retainedHistogram(graph, types, dom).map((r) => [r.type, r.retained]));
     const doc = {
-      types: rows,
+      types: rows.map((r) => ({ ...r, retainedBytes: retained.get(r.name) ?? 0 })),
       typedObjects: types.typedObjects,
       typedBytes: types.typedBytes,
       objects: s.objects,

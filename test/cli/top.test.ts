@@ -29,6 +29,16 @@ describe('cli: goheap top', function () {
     expect(r.stdout.trim().split('\n')).to.have.length(4);
   });
 
+  it('goheap types --json carries retainedBytes per type (each byte once)', function () {
+    const f = zooFacts('1.26');
+    const j = json(cache, 'types', zooDump('1.26'), zooBinary('1.26'));
+    const by = (name: string) => j.types.find((t: { name: string }) => t.name === name);
+    expect(by('main.Big').retainedBytes).to.equal(by('main.Big').bytes);
+    // Sessions are reached only through the cache map; each keeps its Data array and Attrs map.
+    expect(by('main.Session').retainedBytes).to.be.at.least(f.counts.Session1 * (f.sizes.Session + f.counts.SessionData));
+    for (const t of j.types) expect(t.retainedBytes, t.name).to.be.at.most(j.reachableBytes);
+  });
+
   it('fails with one line for a missing dump', function () {
     const r = run(cache, 'top', '/nonexistent.dump');
     expect(r.status).to.equal(1);
