@@ -4,7 +4,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { loadHeapGraph, type HeapGraph, type LoadPhase } from '../graph/index.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
-import { recoverTypes, untypedNames } from '../typing/index.js';
+import { checkBinaryMatchesDump, recoverTypes, untypedNames } from '../typing/index.js';
 import {
   buildRootNodes, computeHeapDominators, type HeapDominators, type HeapTypes, storedTypes,
 } from '../analysis/index.js';
@@ -76,7 +76,10 @@ export async function openHeap(dumpPath: string, options: OpenOptions = {}): Pro
 
   let program: GoProgram | undefined;
   const getProgram = (): GoProgram | undefined => {
-    if (binary && !program) program = loadGoProgram(binary.path);
+    if (binary && !program) {
+      program = loadGoProgram(binary.path);
+      checkBinaryMatchesDump(g, program, binary.path); // BinaryMismatchError for another program's executable
+    }
     return program;
   };
   let freshTypes: HeapTypes | undefined;

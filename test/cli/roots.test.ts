@@ -1,7 +1,7 @@
 // `goheap roots`: globals named from DWARF, goroutines after their top user frame, retained sizes that add up.
 import { expect } from 'chai';
 import { GO_VERSIONS, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
-import { json } from './analysis-cli.js';
+import { json, run } from './analysis-cli.js';
 
 describe('cli: goheap roots', function () {
   const cache = scratchDir('cli-roots');
@@ -29,5 +29,11 @@ describe('cli: goheap roots', function () {
     const j = json(cache, 'roots', zooDump('1.26'), '--limit', '5');
     expect(j.roots[0].name).to.match(/^(data|bss)\+0x[0-9a-f]+$/);
     expect(j.roots).to.have.length(5);
+  });
+
+  it("another program's binary is a one-line error, exit 1", function () {
+    const r = run(cache, 'roots', zooDump('1.26'), zooBinary('1.19'), '--no-cache');
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/^goheap: .+\n$/);
   });
 });

@@ -121,6 +121,17 @@ describe('store: persisted index', function () {
     expect(fs.existsSync(none)).to.equal(false);
   });
 
+  it('an unwritable cache folder is noted, not fatal', async function () {
+    const dir = scratchDir('store-unwritable');
+    const notADir = path.join(dir, 'file');
+    fs.writeFileSync(notADir, 'x');
+    const h = await openHeap(zooDump(version), { cacheDir: notADir });
+    expect(h.fromIndex).to.deep.equal({ graph: false, analysis: false });
+    expect(h.indexNotes).to.have.length(2);
+    expect(h.indexNotes[0]).to.match(/could not write/);
+    expect(h.dominators.retained[0]).to.equal(h.graph.stats().reachableBytes);
+  });
+
   it('the cache folder comes from GOHEAP_CACHE_DIR, else XDG_CACHE_HOME, else ~/.cache', function () {
     expect(defaultCacheDir({ GOHEAP_CACHE_DIR: '/x/y', XDG_CACHE_HOME: '/z' })).to.equal('/x/y');
     expect(defaultCacheDir({ XDG_CACHE_HOME: '/z' })).to.equal('/z/goheap');
