@@ -19,7 +19,7 @@ import { TypingKind, TypingTable } from './typings.js';
 import { HeapTypes, RecoveredTypes } from './heap-types.js';
 
 export interface RecoverOptions {
-  /** At most this many bytes of the dump are cached in memory while reading words (default 4 GiB). */
+  /** At most this many bytes of the dump are cached in memory while reading words (default 64 MiB). */
   pageBudgetBytes?: number;
 }
 
