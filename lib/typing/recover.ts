@@ -5,6 +5,12 @@
 // per typing (a typing is replaced at most once, when a second answer explains the object's pointer bitmap and
 // the first does not). No JS object is allocated per object or edge.
 //
+// The sweeps follow pointers forwards in object order only, so a heap whose pointers mostly go backwards (a parser's
+// tree, children allocated before their parents) takes one sweep per level; each sweep would read the dump again
+// for the words next to the pointer slots (interface type words, slice capacities, interior pointer values). So a
+// first sequential pass over the edges keeps those words, resolved, in two per-edge arrays (EdgeWords), and the
+// sweeps read the dump only for rarer slots (map directories, channel buffers, closures, conflicting typings).
+//
 // Stack frames: a dumped frame's contents are [sp, sp + size), and its last word is the return address into the
 // caller (checked on main.recurse frames: word size-8 equals the caller frame's pc; word size-16 is the saved
 // frame pointer). DWARF frame locations are DW_OP_call_frame_cfa + offset, and on amd64 the CFA is the caller's
@@ -13,6 +19,7 @@
 import type { HeapGraph } from '../graph/index.js';
 import { RootKind } from '../graph/index.js';
 import type { GoFunction, GoProgram, GoType } from '../gotypes/index.js';
+import { AddressTable } from './address-table.js';
 import { DumpBytes } from './dump-bytes.js';
 import { SlotKind, SlotTables } from './slots.js';
 import { TypingKind, TypingTable } from './typings.js';
@@ -28,6 +35,10 @@ const APPROX = 2;
 const CHECKED_BAD = 4;
 
 const MASK = 0x7fffffff;
+/** EdgeWords.ref value: read the words from the dump (the edge needs both a type reference and an interior offset). */
+const SLOW = -0x80000000;
+/** Slice capacities at or above this are kept as this (a size class is below 2^32, so the result is the same). */
+const CAP_MAX = 0xffffffff;
 const HEADER_MIN = 512;
 const HEADER_MAX = 32768;
 
@@ -60,14 +71,31 @@ class Recovery {
   private readonly size: Uint32Array;
   private readonly content: Float64Array;
   private readonly types: readonly GoType[];
-  private readonly itabType = new Map<number, number>();
+  /** Per Go type id: its size; 1 has pointers / 2 has none / 0 not known yet; 1 direct interface / 2 not / 0 unknown. */
+  private readonly typeSize: Float64Array;
+  private readonly typePtr: Uint8Array;
+  private readonly typeDirect: Uint8Array;
+  /** Per Go type id: its slot table (undefined until asked). */
+  private readonly typeTable: (Int32Array | null | undefined)[];
+  /**
+   * A word before a pointer slot -> what an interface with that type word holds: id + 1 of the Go type of an eface
+   * type descriptor, -(id + 1) of the dynamic type of an itab, SLOW when the address is both.
+   */
+  private readonly typeRef: AddressTable;
+  /** The same, one interpretation each (for reads from the dump). */
+  private readonly efaceType = new Map<number, number>();
+  private readonly ifaceType = new Map<number, number>();
+  /**
+   * Per edge e (when `edgeWords` is set): ref[e], for an interior edge its offset into the target (or SLOW), else
+   * the typeRef code of the word before the slot; cap[e], the word two words after the slot (a slice's capacity).
+   */
+  private edgeRef: Int32Array | null = null;
+  private edgeCap: Uint32Array | null = null;
   /** Objects whose typing is still to be propagated: bit i of dirty[i >> 5]. */
   private readonly dirty: Uint32Array;
   private cursor = 0;
   private again = false;
   private readonly fl = { offsets: new Uint32Array(64) };
-  /** Per typing id: 1 when its type has pointers (objects above 512 bytes then carry a malloc header), 2 not, 0 unknown. */
-  private typingPtr = new Uint8Array(256);
 
   constructor(
     private readonly graph: HeapGraph,
@@ -87,7 +115,27 @@ class Recovery {
     this.types = program.types;
     this.headers = (goMinor(graph.params.goVersion) || goMinor(program.goVersion)) >= 22;
     this.dirty = new Uint32Array((n >>> 5) + 1);
-    for (const it of graph.itabs) this.itabType.set(it.address, it.typeAddress);
+    const nt = program.types.length;
+    this.typeSize = new Float64Array(nt);
+    for (let k = 0; k < nt; k++) this.typeSize[k] = program.types[k].size;
+    this.typePtr = new Uint8Array(nt);
+    this.typeDirect = new Uint8Array(nt);
+    this.typeTable = new Array<Int32Array | null | undefined>(nt).fill(undefined);
+    for (const t of program.types) {
+      const a = t.runtimeTypeAddress;
+      if (a === undefined || this.efaceType.has(a)) continue;
+      const u = program.typeByRuntimeAddress(a);
+      if (u !== undefined) this.efaceType.set(a, u.id);
+    }
+    const itabType = new Map<number, number>();
+    for (const it of graph.itabs) itabType.set(it.address, it.typeAddress);
+    for (const [a, ta] of itabType) {
+      const u = program.typeByRuntimeAddress(ta);
+      if (u !== undefined) this.ifaceType.set(a, u.id);
+    }
+    this.typeRef = new AddressTable(this.efaceType.size + this.ifaceType.size);
+    for (const [a, id] of this.efaceType) this.typeRef.set(a, this.ifaceType.has(a) ? SLOW : id + 1);
+    for (const [a, id] of this.ifaceType) if (!this.efaceType.has(a)) this.typeRef.set(a, -(id + 1));
   }
 
   close(): void {
@@ -99,7 +147,45 @@ class Recovery {
     this.seedFinalizers();
     this.seedRoots();
     this.seedFrames();
+    this.readEdgeWords();
     this.drain();
+  }
+
+  /**
+   * One pass over the edges in file order: keeps, per edge, the words next to its slot that the sweeps would
+   * otherwise read from the dump (see the file comment and edgeRef/edgeCap).
+   */
+  private readEdgeWords(): void {
+    const g = this.graph;
+    const m = g.edgeTarget.length;
+    const ref = new Int32Array(m);
+    const cap = new Uint32Array(m);
+    const edgeStart = g.edgeStart;
+    const edgeField = g.edgeField;
+    const edgeTarget = g.edgeTarget;
+    const content = this.content;
+    const address = this.address;
+    const bytes = this.bytes;
+    const typeRef = this.typeRef;
+    const p = this.p;
+    const n = g.objectCount;
+    for (let i = 0; i < n; i++) {
+      const end = edgeStart[i + 1];
+      const contentAt = content[i];
+      for (let e = edgeStart[i]; e < end; e++) {
+        const field = edgeField[e];
+        const slotFile = contentAt + (field & MASK);
+        const code = typeRef.get(bytes.word(slotFile - p));
+        if (field > MASK) {
+          const o = bytes.word(slotFile) - address[edgeTarget[e]];
+          ref[e] = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
+        } else ref[e] = code;
+        const c = bytes.word(slotFile + 2 * p);
+        cap[e] = c > CAP_MAX ? CAP_MAX : c;
+      }
+    }
+    this.edgeRef = ref;
+    this.edgeCap = cap;
   }
 
   // ---- worklist ----
@@ -132,33 +218,31 @@ class Recovery {
 
   // ---- typings ----
 
-  private hasPointers(tid: number): boolean {
-    if (tid >= this.typingPtr.length) {
-      const bigger = new Uint8Array(Math.max(tid + 1, this.typingPtr.length * 2));
-      bigger.set(this.typingPtr);
-      this.typingPtr = bigger;
-    }
-    let v = this.typingPtr[tid];
+  /** True when Go type `id` has pointers (objects above 512 bytes then carry a malloc header). */
+  private hasPointers(id: number): boolean {
+    let v = this.typePtr[id];
     if (v === 0) {
-      const t = this.typings.goType[tid];
-      v = t !== undefined && this.program.pointerMap(t).length > 0 ? 1 : 2;
-      this.typingPtr[tid] = v;
+      v = this.program.pointerMap(this.types[id]).length > 0 ? 1 : 2;
+      this.typePtr[id] = v;
     }
     return v === 1;
   }
 
-  /** Bytes of malloc header before the value in object i if it had typing tid. */
-  private headerSize(i: number, tid: number): number {
-    if (!this.headers) return 0;
-    const s = this.size[i];
-    return s > HEADER_MIN && s <= HEADER_MAX && this.hasPointers(tid) ? this.p : 0;
+  /** Slot table of Go type `id`, or null. */
+  private tableOf(id: number): Int32Array | null {
+    let tb = this.typeTable[id];
+    if (tb === undefined) {
+      tb = this.slots.table(this.types[id]);
+      this.typeTable[id] = tb;
+    }
+    return tb;
   }
 
-  /** Header size for a value of type t in object i. */
-  private headerFor(i: number, t: GoType): number {
+  /** Bytes of malloc header before a value of Go type `id` in object i. */
+  private headerFor(i: number, id: number): number {
     if (!this.headers) return 0;
     const s = this.size[i];
-    return s > HEADER_MIN && s <= HEADER_MAX && this.program.pointerMap(t).length > 0 ? this.p : 0;
+    return s > HEADER_MIN && s <= HEADER_MAX && this.hasPointers(id) ? this.p : 0;
   }
 
   /** Proposes typing tid for object i. */
@@ -174,7 +258,7 @@ class Recovery {
     const f = this.flags[i];
     const tb = this.typings;
     // Same element type, different length: an exact length replaces one guessed from the object's size.
-    if (tb.goType[cur] !== undefined && tb.goType[cur] === tb.goType[tid] && tb.kind[cur] === TypingKind.Array && tb.kind[tid] === TypingKind.Array) {
+    if (tb.typeId[cur] >= 0 && tb.typeId[cur] === tb.typeId[tid] && tb.kind[cur] === TypingKind.Array && tb.kind[tid] === TypingKind.Array) {
       if ((f & APPROX) !== 0 && (flags & APPROX) === 0) {
         this.objectType[i] = tid;
         this.flags[i] = (f & ~APPROX) | flags;
@@ -211,7 +295,7 @@ class Recovery {
     if (t === undefined || t.size === 0) return false;
     const pm = this.program.pointerMap(t);
     const count = kind === TypingKind.Array ? tb.count[tid] : 1;
-    const base = this.headerSize(i, tid);
+    const base = this.headerFor(i, t.id);
     if (base + t.size * count > this.size[i]) return false;
     let first = 0;
     for (let k = 0; k < n; k++) {
@@ -233,16 +317,17 @@ class Recovery {
     const tb = this.typings;
     const kind = tb.kind[tid];
     if (kind !== TypingKind.Value && kind !== TypingKind.Array) return;
-    const t = tb.goType[tid]!;
-    const es = t.size;
+    const id = tb.typeId[tid];
+    const es = this.typeSize[id];
     if (es === 0) return;
-    const table = this.slots.table(t);
+    const table = this.tableOf(id);
     if (table === null) return;
     const count = kind === TypingKind.Array ? tb.count[tid] : 1;
-    const base = this.headerSize(i, tid);
+    const base = this.headerFor(i, id);
     const g = this.graph;
     const edgeField = g.edgeField;
     const edgeTarget = g.edgeTarget;
+    const edgeRef = this.edgeRef!;
     const end = g.edgeStart[i + 1];
     const pm1 = this.p - 1;
     const shift = this.p === 8 ? 3 : 2;
@@ -263,31 +348,40 @@ class Recovery {
       if (d === 0) continue;
       const target = edgeTarget[e];
       const slotFile = contentAt + off;
-      const toff = field > MASK ? this.bytes.word(slotFile) - this.address[target] : 0;
-      this.apply(d, slotFile, toff, target);
+      let toff = 0;
+      if (field > MASK) {
+        toff = edgeRef[e];
+        if (toff === SLOW) toff = this.bytes.word(slotFile) - this.address[target];
+      }
+      this.apply(d, slotFile, toff, target, e);
     }
   }
 
-  /** Applies descriptor d for a slot at file offset slotFile (-1: none) pointing `off` bytes into object t. */
-  private apply(d: number, slotFile: number, off: number, t: number): void {
+  /**
+   * Applies descriptor d for a slot at file offset slotFile (-1: none) pointing `off` bytes into object t; e is the
+   * slot's edge (its words are in edgeRef/edgeCap), or -1 to read them from the dump.
+   */
+  private apply(d: number, slotFile: number, off: number, t: number, e: number): void {
     const s = this.slots;
-    switch (s.kind[d] as SlotKind) {
+    const kind = s.kind[d] as SlotKind;
+    switch (kind) {
       case SlotKind.Ptr: {
-        const u = this.types[s.type[d]];
-        if (u.size === 0) return;
-        if (off === this.headerFor(t, u)) this.offer(t, this.typings.value(u), 0);
+        const u = s.type[d];
+        if (this.typeSize[u] === 0) return;
+        if (off === this.headerFor(t, u)) this.offer(t, this.typings.value(this.types[u]), 0);
         return;
       }
       case SlotKind.Slice: {
-        const u = this.types[s.type[d]];
-        if (u.size === 0 || slotFile < 0) return;
-        const cap = this.bytes.word(slotFile + 2 * this.p);
+        const u = s.type[d];
+        const us = this.typeSize[u];
+        if (us === 0 || slotFile < 0) return;
+        const cap = e >= 0 ? this.edgeCap![e] : this.bytes.word(slotFile + 2 * this.p);
         const hs = this.headerFor(t, u);
         const rel = off - hs;
-        if (rel < 0 || rel % u.size !== 0) return;
-        const max = Math.floor((this.size[t] - hs) / u.size);
-        const n = Math.min(rel / u.size + cap, max);
-        if (n >= 1) this.offer(t, this.typings.array(u, n), 0);
+        if (rel < 0 || rel % us !== 0) return;
+        const max = Math.floor((this.size[t] - hs) / us);
+        const n = Math.min(rel / us + cap, max);
+        if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), 0);
         return;
       }
       case SlotKind.String:
@@ -296,48 +390,61 @@ class Recovery {
       case SlotKind.Eface:
       case SlotKind.Iface: {
         if (slotFile < 0) return;
-        let typeWord = this.bytes.word(slotFile - this.p);
-        if (s.kind[d] === SlotKind.Iface) {
-          const ta = this.itabType.get(typeWord);
-          if (ta === undefined) return;
-          typeWord = ta;
+        let u: number;
+        const ref = e >= 0 ? this.edgeRef![e] : SLOW;
+        if (ref !== SLOW) {
+          // Interior edges keep their offset in edgeRef: their type word resolves to nothing.
+          if (this.graph.edgeField[e] > MASK) return;
+          if (kind === SlotKind.Eface) {
+            if (ref <= 0) return;
+            u = ref - 1;
+          } else {
+            if (ref >= 0) return;
+            u = -ref - 1;
+          }
+        } else {
+          const typeWord = this.bytes.word(slotFile - this.p);
+          const have = kind === SlotKind.Iface ? this.ifaceType.get(typeWord) : this.efaceType.get(typeWord);
+          if (have === undefined) return;
+          u = have;
         }
-        this.boxed(typeWord, slotFile, t, off);
+        this.boxed(u, slotFile, t, off, e);
         return;
       }
       case SlotKind.Func:
         this.closure(t, off);
         return;
       case SlotKind.Buckets: {
-        const u = this.types[s.type[d]];
-        if (u.size === 0) return;
+        const u = s.type[d];
+        const us = this.typeSize[u];
+        if (us === 0) return;
         const hs = this.headerFor(t, u);
         if (off !== hs) return;
-        const n = Math.floor((this.size[t] - hs) / u.size);
-        if (n >= 1) this.offer(t, this.typings.array(u, n), APPROX);
+        const n = Math.floor((this.size[t] - hs) / us);
+        if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), APPROX);
         return;
       }
       case SlotKind.MapDir: {
         if (slotFile < 0) return;
         const dirLen = this.bytes.word(slotFile + this.p);
         if (dirLen === 0) {
-          const grp = this.types[s.type2[d]];
-          if (off === this.headerFor(t, grp)) this.offer(t, this.typings.value(grp), 0);
+          const grp = s.type2[d];
+          if (off === this.headerFor(t, grp)) this.offer(t, this.typings.value(this.types[grp]), 0);
         } else {
-          const u = this.types[s.type[d]];
+          const u = s.type[d];
           const hs = this.headerFor(t, u);
-          const n = Math.min(dirLen, Math.floor((this.size[t] - hs) / u.size));
-          if (off === hs && n >= 1) this.offer(t, this.typings.array(u, n), 0);
+          const n = Math.min(dirLen, Math.floor((this.size[t] - hs) / this.typeSize[u]));
+          if (off === hs && n >= 1) this.offer(t, this.typings.array(this.types[u], n), 0);
         }
         return;
       }
       case SlotKind.ChanBuf: {
         if (slotFile < 0) return;
-        const u = this.types[s.type[d]];
+        const u = s.type[d];
         const hs = this.headerFor(t, u);
         if (off !== hs) return;
-        const n = Math.min(this.bytes.word(slotFile - this.p), Math.floor((this.size[t] - hs) / u.size));
-        if (n >= 1) this.offer(t, this.typings.array(u, n), 0);
+        const n = Math.min(this.bytes.word(slotFile - this.p), Math.floor((this.size[t] - hs) / this.typeSize[u]));
+        if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), 0);
         return;
       }
       default:
@@ -345,23 +452,26 @@ class Recovery {
     }
   }
 
-  /** An interface's data word `value` (slot at slotFile) whose dynamic type descriptor is at typeAddr. */
-  private boxed(typeAddr: number, slotFile: number, t: number, off: number): void {
-    const u = this.program.typeByRuntimeAddress(typeAddr);
-    if (u === undefined || u.size === 0) return;
+  /** An interface's data word (slot at slotFile, edge e or -1) whose dynamic type is Go type u. */
+  private boxed(u: number, slotFile: number, t: number, off: number, e: number): void {
+    if (this.typeSize[u] === 0) return;
     if (this.isDirect(u)) {
-      const d0 = this.slots.firstWord(u);
-      if (d0 !== 0) this.apply(d0, slotFile, off, t);
+      const d0 = this.slots.firstWord(this.types[u]);
+      if (d0 !== 0) this.apply(d0, slotFile, off, t, e);
       return;
     }
-    if (off === this.headerFor(t, u)) this.offer(t, this.typings.value(u), 0);
+    if (off === this.headerFor(t, u)) this.offer(t, this.typings.value(this.types[u]), 0);
   }
 
   /** Pointer-shaped types are stored in an interface's data word itself. */
-  private isDirect(u: GoType): boolean {
-    if (u.size !== this.p) return false;
-    const pm = this.program.pointerMap(u);
-    return pm.length === 1 && pm[0] === 0;
+  private isDirect(u: number): boolean {
+    let v = this.typeDirect[u];
+    if (v === 0) {
+      const pm = this.program.pointerMap(this.types[u]);
+      v = this.typeSize[u] === this.p && pm.length === 1 && pm[0] === 0 ? 1 : 2;
+      this.typeDirect[u] = v;
+    }
+    return v === 1;
   }
 
   /** Object t is a funcval: names it after the function its code pointer is in. */
@@ -401,7 +511,7 @@ class Recovery {
       const pt = this.program.typeByRuntimeAddress(f.ot);
       const u = pt?.elem;
       if (u === undefined || u.size === 0) continue;
-      if (f.object - this.address[t] === this.headerFor(t, u)) this.offer(t, this.typings.value(u), VERIFIED);
+      if (f.object - this.address[t] === this.headerFor(t, u.id)) this.offer(t, this.typings.value(u), VERIFIED);
     }
   }
 
@@ -438,7 +548,7 @@ class Recovery {
           const table = this.slots.table(g.type);
           const w = (slot - g.address) / this.p;
           if (table === null || !Number.isInteger(w) || table[w] === 0) break;
-          this.apply(table[w], (seg.get(kind) ?? 0) + roots.owner[r], value - this.address[t], t);
+          this.apply(table[w], (seg.get(kind) ?? 0) + roots.owner[r], value - this.address[t], t, -1);
           break;
         }
         case RootKind.Goroutine:
@@ -461,7 +571,8 @@ class Recovery {
           break;
         case RootKind.PanicArg: {
           const at = panicByAddress.get(slot);
-          if (at !== undefined) this.boxed(at, -1, t, value - this.address[t]);
+          const u = at === undefined ? undefined : this.efaceType.get(at);
+          if (u !== undefined) this.boxed(u, -1, t, value - this.address[t], -1);
           break;
         }
         default:
@@ -524,7 +635,7 @@ class Recovery {
             const table = this.slots.table(vt);
             const w = (slot - a) / this.p;
             if (table === null || !Number.isInteger(w) || table[w] === 0) continue;
-            this.apply(table[w], fr.contentOffset[ff] + (slot - fr.sp[ff]), roots.value[r] - this.address[roots.target[r]], roots.target[r]);
+            this.apply(table[w], fr.contentOffset[ff] + (slot - fr.sp[ff]), roots.value[r] - this.address[roots.target[r]], roots.target[r], -1);
           }
         }
       }

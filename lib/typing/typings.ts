@@ -19,6 +19,8 @@ export class TypingTable {
   readonly kind: number[] = [TypingKind.Untyped];
   /** The element type (Value, Array), or undefined. */
   readonly goType: (GoType | undefined)[] = [undefined];
+  /** The element type's id (Value, Array), else -1: the same as goType, for hot loops. */
+  readonly typeId: number[] = [-1];
   /** Array length (Array), else 0. */
   readonly count: number[] = [0];
   private readonly valueIds: Int32Array;
@@ -35,6 +37,7 @@ export class TypingTable {
     this.names.push(name);
     this.kind.push(kind);
     this.goType.push(goType);
+    this.typeId.push(goType === undefined ? -1 : goType.id);
     this.count.push(count);
     return id;
   }
