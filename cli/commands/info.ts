@@ -1,8 +1,9 @@
 // `goheap info DUMP [BINARY]`: a summary of a heap dump: format, Go version, objects, reachability, records.
 import type { Argv } from 'yargs';
-import { loadHeapGraph } from '../../lib/graph/index.js';
-import { loadGoProgram } from '../../lib/gotypes/index.js';
-import { checkBinaryMatchesDump, recoverTypes } from '../../lib/typing/index.js';
+import type { HeapGraph } from '../../lib/graph/index.js';
+import type { HeapTypes } from '../../lib/typing/index.js';
+import { openGraph } from '../../lib/store/index.js';
+import { openForCommand } from '../open-heap.js';
 import { bytes, count, keyValues } from '../format.js';
 import { progressReporter } from '../progress.js';
 
@@ -14,25 +15,40 @@ export interface InfoArgs {
   binary?: string;
   json?: boolean;
   quiet?: boolean;
+  cache?: boolean;
 }
 
 export function builder(y: Argv): Argv<InfoArgs> {
   return y
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
     .positional('binary', { type: 'string', describe: 'the executable that wrote it (for types)' })
+    .option('cache', { type: 'boolean', default: true, describe: 'use the persisted index (--no-cache skips it)' })
     .example('$0 info heapdump', 'summary of the dump')
     .example('$0 info heapdump mybinary --json', 'the same as one JSON object') as Argv<InfoArgs>;
 }
 
-export function run(args: InfoArgs): void {
-  const graph = loadHeapGraph(args.dump, { onProgress: progressReporter(args) });
-  const s: ReturnType<typeof graph.stats> & { typedObjects?: number; typedBytes?: number } = graph.stats();
+export async function run(args: InfoArgs): Promise<void> {
+  // With the executable, the full analysis is opened (types are needed, and kept in the index for later
+  // commands); without it, only the graph.
+  let graph: HeapGraph;
+  let typed: HeapTypes | undefined;
   if (args.binary !== undefined) {
-    const program = loadGoProgram(args.binary);
-    checkBinaryMatchesDump(graph, program, args.binary);
-    const types = recoverTypes(graph, program);
-    s.typedObjects = types.typedObjects;
-    s.typedBytes = types.typedBytes;
+    const h = await openForCommand(args.dump, args.binary, args);
+    graph = h.graph;
+    typed = h.types;
+  } else {
+    const report = progressReporter(args);
+    const h = openGraph(args.dump, {
+      noCache: args.cache === false,
+      onProgress: report ? (phase, done, total) => { if (phase === 'decode' || phase === 'edges' || phase === 'roots') report(phase, done, total); } : undefined,
+    });
+    if (!args.quiet && !args.json) for (const n of h.indexNotes) process.stderr.write(`goheap: note: ${n}\n`);
+    graph = h.graph;
+  }
+  const s: ReturnType<typeof graph.stats> & { typedObjects?: number; typedBytes?: number } = graph.stats();
+  if (typed !== undefined) {
+    s.typedObjects = typed.typedObjects;
+    s.typedBytes = typed.typedBytes;
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);

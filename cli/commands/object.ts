@@ -4,7 +4,8 @@ import type { Argv } from 'yargs';
 import { RecoveredTypes, describeObject } from '../../lib/typing/index.js';
 import { UsageError } from '../errors.js';
 import { keyValues } from '../format.js';
-import { loadTyped } from './types.js';
+import { openForCommand } from '../open-heap.js';
+import { NONE } from '../../lib/analysis/index.js';
 
 export const command = 'object <dump> <binary> <address>';
 export const describe = 'Decode one heap object (any address inside it) through its recovered type';
@@ -15,6 +16,7 @@ export interface ObjectArgs {
   address: string;
   json?: boolean;
   quiet?: boolean;
+  cache?: boolean;
 }
 
 export function builder(y: Argv): Argv<ObjectArgs> {
@@ -22,6 +24,7 @@ export function builder(y: Argv): Argv<ObjectArgs> {
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
     .positional('binary', { type: 'string', describe: 'the executable that wrote it', demandOption: true })
     .positional('address', { type: 'string', describe: 'address of the object (hex 0x... or decimal)', demandOption: true })
+    .option('cache', { type: 'boolean', default: true, describe: 'use the persisted index (--no-cache skips it)' })
     .example('$0 object heapdump mybinary 0xc000010000', 'fields and values of the object') as Argv<ObjectArgs>;
 }
 
@@ -32,14 +35,24 @@ function parseAddress(s: string): number {
   return v;
 }
 
-export function run(args: ObjectArgs): void {
+export async function run(args: ObjectArgs): Promise<void> {
   const address = parseAddress(args.address);
-  const { graph, types } = loadTyped(args.dump, args.binary, args);
+  const h = await openForCommand(args.dump, args.binary, args);
+  const graph = h.graph;
+  const types = (await h.typesWithFields()) as RecoveredTypes;
   const i = graph.findObject(address);
   if (i < 0) throw new UsageError(`${args.dump}: no heap object contains address 0x${address.toString(16)}`);
-  const d = describeObject(graph, types as RecoveredTypes, i);
+  const d = describeObject(graph, types, i);
+  // What the object keeps alive (its retained size) and what keeps it (its immediate dominator).
+  const dom = h.dominators;
+  const node = dom.firstObjectNode + i;
+  const retained = dom.retained[node];
+  const idom = dom.idom[node];
+  const dominator = idom === NONE ? null
+    : idom >= dom.firstObjectNode ? `0x${graph.objectAddress[idom - dom.firstObjectNode].toString(16)} ${types.objectTypeName(idom - dom.firstObjectNode)}`
+      : idom === 0 ? 'several roots' : dom.rootNodes.name[idom - 1];
   if (args.json) {
-    process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...d, retained, dominator }, null, 2)}\n`);
     return;
   }
   const head = keyValues([
@@ -48,6 +61,8 @@ export function run(args: ObjectArgs): void {
     ['size', `${d.size} bytes`],
     ['reachable', d.reachable ? 'yes' : 'no (garbage)'],
     ['referrers', String(d.referrers)],
+    ['retained', `${retained} bytes`],
+    ['dominator', dominator ?? 'none (unreachable)'],
   ]);
   const wName = Math.max(5, ...d.fields.map((f) => f.name.length));
   const wType = Math.max(4, ...d.fields.map((f) => f.type.length));

@@ -3,6 +3,7 @@
 // still describe the dump (size, mtime) is checked when they are read (graph-store.ts).
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { DumpFileError, describeFsError } from '../dump/index.js';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SourceIdentity } from './graph-store.js';
@@ -17,7 +18,13 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 /** The identity of a file as the index records it: absolute path, size, mtime. Throws (ENOENT...) if it is missing. */
 export function sourceIdentity(file: string): SourceIdentity {
   const abs = path.resolve(file);
-  const st = fs.statSync(abs);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch (e) {
+    throw new DumpFileError(file, describeFsError(e));
+  }
+  if (!st.isFile()) throw new DumpFileError(file, 'not a regular file');
   return { path: abs, size: st.size, mtimeMs: st.mtimeMs };
 }
 

@@ -9,7 +9,7 @@ import {
   buildRootNodes, computeHeapDominators, type HeapDominators, type HeapTypes, storedTypes,
 } from '../analysis/index.js';
 import { defaultCacheDir, indexPaths, sourceIdentity } from './cache.js';
-import { loadAnalysis, loadGraph, saveAnalysis, saveGraph } from './graph-store.js';
+import { loadAnalysis, loadGraph, saveAnalysis, saveGraph, type SourceIdentity } from './graph-store.js';
 import { IndexFileError } from './index-file.js';
 
 export type OpenPhase = LoadPhase | 'index' | 'types' | 'dominators' | 'save';
@@ -40,6 +40,45 @@ export interface OpenedHeap {
   typesWithFields(): Promise<HeapTypes>;
 }
 
+export interface OpenedGraph {
+  graph: HeapGraph;
+  /** True when the graph came from the persisted index. */
+  fromIndex: boolean;
+  indexNotes: string[];
+}
+
+/** Opens only the graph of `dumpPath`, from the persisted index when it is current (else loads and saves it). */
+export function openGraph(dumpPath: string, options: Omit<OpenOptions, 'binary'> = {}): OpenedGraph {
+  const dump = sourceIdentity(dumpPath);
+  const files = indexPaths(options.cacheDir ?? defaultCacheDir(), dump, null);
+  const notes: string[] = [];
+  const opened = openGraphWith(dump, files.graph, !options.noCache, options.onProgress, notes);
+  return { graph: opened.graph, fromIndex: opened.fromIndex, indexNotes: notes };
+}
+
+function openGraphWith(dump: SourceIdentity, file: string, useIndex: boolean,
+  progress: OpenOptions['onProgress'], notes: string[]): { graph: HeapGraph; fromIndex: boolean } {
+  if (useIndex) {
+    progress?.('index', 0, 1);
+    try {
+      return { graph: loadGraph(file, dump), fromIndex: true };
+    } catch (e) {
+      if (!(e instanceof IndexFileError)) throw e;
+      if (!e.message.endsWith('expected an index file')) notes.push(e.message);
+    }
+  }
+  const graph = loadHeapGraph(dump.path, { onProgress: progress });
+  if (useIndex) {
+    progress?.('save', 0, 1);
+    try {
+      saveGraph(file, graph, dump);
+    } catch (e) {
+      notes.push(`could not write ${file}: ${(e as Error).message}`);
+    }
+  }
+  return { graph, fromIndex: false };
+}
+
 /** Opens `dumpPath` with its analyses; see OpenOptions. */
 export async function openHeap(dumpPath: string, options: OpenOptions = {}): Promise<OpenedHeap> {
   const progress = options.onProgress;
@@ -50,29 +89,9 @@ export async function openHeap(dumpPath: string, options: OpenOptions = {}): Pro
   const notes: string[] = [];
   const fromIndex = { graph: false, analysis: false };
 
-  let graph: HeapGraph | undefined;
-  if (useIndex) {
-    progress?.('index', 0, 1);
-    try {
-      graph = loadGraph(files.graph, dump);
-      fromIndex.graph = true;
-    } catch (e) {
-      if (!(e instanceof IndexFileError)) throw e;
-      if (!e.message.endsWith('expected an index file')) notes.push(e.message);
-    }
-  }
-  if (!graph) {
-    graph = loadHeapGraph(dump.path, { onProgress: progress });
-    if (useIndex) {
-      progress?.('save', 0, 1);
-      try {
-        saveGraph(files.graph, graph, dump);
-      } catch (e) {
-        notes.push(`could not write ${files.graph}: ${(e as Error).message}`);
-      }
-    }
-  }
-  const g = graph;
+  const opened = openGraphWith(dump, files.graph, useIndex, progress, notes);
+  fromIndex.graph = opened.fromIndex;
+  const g = opened.graph;
 
   let program: GoProgram | undefined;
   const getProgram = (): GoProgram | undefined => {

@@ -34,8 +34,8 @@ describe('cli: goheap types', function () {
   it('--limit and the aligned table', function () {
     const r = goheap('types', zooDump('1.26'), zooBinary('1.26'), '--limit', '5');
     expect(r.status, r.stderr).to.equal(0);
-    const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).to.match(/^\s*BYTES\s+OBJECTS\s+TYPE$/);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).to.match(/^\s*BYTES\s+OBJECTS\s+RETAINED\s+TYPE$/);
     expect(lines).to.have.length(1 + 5 + 2);
     const col = lines[0].indexOf('TYPE');
     for (const l of lines.slice(1, 6)) expect(l[col - 1]).to.equal(' ');

@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+// Tests and the goheap processes they start keep persisted indexes in a scratch folder, not the user's cache.
+process.env.GOHEAP_CACHE_DIR ??= path.join(ROOT, '.cache/test-index');
 export const GO_VERSIONS = ['1.19', '1.21', '1.22', '1.23', '1.24', '1.25', '1.26'];
 export const DUMPS = ['heap1', 'heap2'];
 
