@@ -107,6 +107,45 @@ export class DumpBytes {
     return v;
   }
 
+  /** The view `window` last made readable (a page's, or a copy in `scratch`). */
+  win: DataView = new DataView(new ArrayBuffer(0));
+  private scratch = Buffer.alloc(0);
+
+  /**
+   * Makes the `length` bytes at file offset `at` readable through `this.win`, and returns where they start in it:
+   * a loaded page's own view when they lie in one page, else a copy. Valid until the next read.
+   */
+  window(at: number, length: number): number {
+    const pn = Math.floor(at * (1 / PAGE));
+    const off = at - pn * PAGE;
+    if (off + length <= PAGE) {
+      let v = this.views[pn];
+      if (v === undefined) {
+        this.page(pn);
+        v = this.views[pn]!;
+      }
+      this.win = v;
+      return off;
+    }
+    if (this.scratch.length < length) {
+      this.scratch = Buffer.alloc(Math.max(length, 2 * this.scratch.length));
+      this.scratchView = new DataView(this.scratch.buffer, this.scratch.byteOffset, this.scratch.length);
+    }
+    let done = 0;
+    while (done < length) {
+      const a = at + done;
+      const po = a & PAGE_MASK;
+      const b = this.page(Math.floor(a / PAGE));
+      const n = Math.min(length - done, PAGE - po);
+      b.copy(this.scratch, done, po, po + n);
+      done += n;
+    }
+    this.win = this.scratchView;
+    return 0;
+  }
+
+  private scratchView = new DataView(new ArrayBuffer(0));
+
   /** `length` bytes at file offset `at` (a copy). */
   bytes(at: number, length: number): Uint8Array {
     const out = new Uint8Array(length);

@@ -164,23 +164,44 @@ class Recovery {
     const edgeField = g.edgeField;
     const edgeTarget = g.edgeTarget;
     const content = this.content;
+    const size = this.size;
     const address = this.address;
     const bytes = this.bytes;
     const typeRef = this.typeRef;
     const p = this.p;
+    const wide = p === 8;
+    const le = !g.params.bigEndian;
     const n = g.objectCount;
     for (let i = 0; i < n; i++) {
       const end = edgeStart[i + 1];
-      const contentAt = content[i];
-      for (let e = edgeStart[i]; e < end; e++) {
+      let e = edgeStart[i];
+      if (e === end) continue;
+      // The object's words from one before its contents to two after (the fieldlist's bytes, not read as such);
+      // further if a slot lies past the contents (a damaged fieldlist: the words read are those the sweeps would read).
+      let span = size[i];
+      for (let k = e; k < end; k++) if ((edgeField[k] & MASK) + p > span) span = (edgeField[k] & MASK) + p;
+      const base = bytes.window(content[i] - p, span + 3 * p);
+      const v = bytes.win;
+      for (; e < end; e++) {
         const field = edgeField[e];
-        const slotFile = contentAt + (field & MASK);
-        const code = typeRef.get(bytes.word(slotFile - p));
+        const at = base + (field & MASK); // the word before the slot
+        let before: number;
+        let c: number;
+        if (wide) {
+          before = le ? v.getUint32(at, true) + v.getUint32(at + 4, true) * 4294967296 : v.getUint32(at) * 4294967296 + v.getUint32(at + 4);
+          c = le ? v.getUint32(at + 24, true) + v.getUint32(at + 28, true) * 4294967296 : v.getUint32(at + 24) * 4294967296 + v.getUint32(at + 28);
+        } else {
+          before = v.getUint32(at, le);
+          c = v.getUint32(at + 12, le);
+        }
+        const code = typeRef.get(before);
         if (field > MASK) {
-          const o = bytes.word(slotFile) - address[edgeTarget[e]];
+          const w = wide
+            ? le ? v.getUint32(at + 8, true) + v.getUint32(at + 12, true) * 4294967296 : v.getUint32(at + 8) * 4294967296 + v.getUint32(at + 12)
+            : v.getUint32(at + 4, le);
+          const o = w - address[edgeTarget[e]];
           ref[e] = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
         } else ref[e] = code;
-        const c = bytes.word(slotFile + 2 * p);
         cap[e] = c > CAP_MAX ? CAP_MAX : c;
       }
     }

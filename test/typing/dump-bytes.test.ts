@@ -27,7 +27,7 @@ describe('typing: DumpBytes page cache', function () {
   }
 
   for (const budget of [0, 256 * 1024, 64 * 1024 * 1024]) {
-    it(`words and bytes equal a whole-file read (budget ${budget} bytes)`, function () {
+    it(`words, bytes and windows equal a whole-file read (budget ${budget} bytes)`, function () {
       const b = new DumpBytes(path, 8, true, budget);
       try {
         // Sequential sweeps, then scattered reads (pages evicted and re-read), then sweeps again.
@@ -36,6 +36,13 @@ describe('typing: DumpBytes page cache', function () {
         for (const at of offsets(2000, whole.length - 100)) {
           expect(Buffer.from(b.bytes(at, 100)).equals(whole.subarray(at, at + 100))).to.equal(true);
           expect(b.byte(at)).to.equal(whole[at]);
+        }
+        // Windows inside a page (the page's view) and across pages (a copy), up to several pages long.
+        for (const at of offsets(300, whole.length - 200000)) {
+          const length = 1 + (at % 3 === 0 ? at % 200000 : at % 300);
+          const o = b.window(at, length);
+          for (let k = 0; k < length; k += 97) expect(b.win.getUint8(o + k), `window ${at}+${length} byte ${k}`).to.equal(whole[at + k]);
+          expect(b.win.getUint8(o + length - 1)).to.equal(whole[at + length - 1]);
         }
         // A word that straddles a page boundary (pages are 64 KiB).
         for (let at = 65536 - 7; at + 8 <= whole.length; at += 65536) expect(b.word(at)).to.equal(Number(whole.readBigUInt64LE(at)));
