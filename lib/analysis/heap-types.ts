@@ -1,25 +1,11 @@
-// The per-object type names the heap analyses group by: the HeapTypes contract of lib/typing, and a stand-in that
-// names objects by size class for when no types are known.
+// The per-object type names the heap analyses group by: types restored from the persisted index, and a stand-in
+// that names objects by size class for when no types are known.
 import type { HeapGraph } from '../graph/index.js';
+import { type HeapTypes, untypedName } from '../typing/index.js';
 
-/** Object types as lib/typing recovers them (the contract between lib/typing and the analyses). */
-export interface HeapTypes {
-  /** Per object: a type id; 0 means untyped. */
-  objectType: Uint32Array;
-  /** Type ids -> display names (id 0: 'untyped'). */
-  typeNames: string[];
-  /** A readable name for object i: its type's name, or for an untyped object a name carrying its size class. */
-  objectTypeName(i: number): string;
-  /** The field path of byte offset `offset` in object i ("Next", "Slots[12]"), or undefined. */
-  fieldName(i: number, offset: number): string | undefined;
-  typedObjects: number;
-  typedBytes: number;
-}
-
-/** The group name of an untyped object of `size` bytes. */
-export function untypedName(size: number): string {
-  return `untyped (size class ${size})`;
-}
+// The contract itself and the untyped naming live in lib/typing; the analyses only consume them.
+export type { HeapTypes } from '../typing/index.js';
+export { untypedName } from '../typing/index.js';
 
 /**
  * The grouping key of object i: its type id when typed, else a size-class key (negative, -(size + 1)), so that
