@@ -77,6 +77,13 @@ class Recovery {
   private readonly typeDirect: Uint8Array;
   /** Per Go type id: its slot table (undefined until asked). */
   private readonly typeTable: (Int32Array | null | undefined)[];
+  /** Per Go type id: the typing "one value of it", or 0 until asked. */
+  private readonly valueTyping: Int32Array;
+  /**
+   * Objects that carry a malloc header if their type has pointers (Go 1.22+, size class in (512, 32768]): bit i of
+   * headered[i >> 5]. A small bitmap instead of the size array for the header test made once per edge.
+   */
+  private readonly headered: Uint32Array;
   /**
    * A word before a pointer slot -> what an interface with that type word holds: id + 1 of the Go type of an eface
    * type descriptor, -(id + 1) of the dynamic type of an itab, SLOW when the address is both.
@@ -121,6 +128,12 @@ class Recovery {
     this.typePtr = new Uint8Array(nt);
     this.typeDirect = new Uint8Array(nt);
     this.typeTable = new Array<Int32Array | null | undefined>(nt).fill(undefined);
+    this.valueTyping = new Int32Array(nt);
+    this.headered = new Uint32Array((n >>> 5) + 1);
+    if (this.headers) {
+      const size = this.size;
+      for (let i = 0; i < n; i++) if (size[i] > HEADER_MIN && size[i] <= HEADER_MAX) this.headered[i >>> 5] |= 1 << (i & 31);
+    }
     for (const t of program.types) {
       const a = t.runtimeTypeAddress;
       if (a === undefined || this.efaceType.has(a)) continue;
@@ -261,9 +274,17 @@ class Recovery {
 
   /** Bytes of malloc header before a value of Go type `id` in object i. */
   private headerFor(i: number, id: number): number {
-    if (!this.headers) return 0;
-    const s = this.size[i];
-    return s > HEADER_MIN && s <= HEADER_MAX && this.hasPointers(id) ? this.p : 0;
+    return (this.headered[i >>> 5] & (1 << (i & 31))) !== 0 && this.hasPointers(id) ? this.p : 0;
+  }
+
+  /** The typing "one value of Go type id". */
+  private valueOf(id: number): number {
+    let v = this.valueTyping[id];
+    if (v === 0) {
+      v = this.typings.value(this.types[id]);
+      this.valueTyping[id] = v;
+    }
+    return v;
   }
 
   /** Proposes typing tid for object i. */
@@ -389,7 +410,7 @@ class Recovery {
       case SlotKind.Ptr: {
         const u = s.type[d];
         if (this.typeSize[u] === 0) return;
-        if (off === this.headerFor(t, u)) this.offer(t, this.typings.value(this.types[u]), 0);
+        if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
         return;
       }
       case SlotKind.Slice: {
@@ -450,7 +471,7 @@ class Recovery {
         const dirLen = this.bytes.word(slotFile + this.p);
         if (dirLen === 0) {
           const grp = s.type2[d];
-          if (off === this.headerFor(t, grp)) this.offer(t, this.typings.value(this.types[grp]), 0);
+          if (off === this.headerFor(t, grp)) this.offer(t, this.valueOf(grp), 0);
         } else {
           const u = s.type[d];
           const hs = this.headerFor(t, u);
@@ -481,7 +502,7 @@ class Recovery {
       if (d0 !== 0) this.apply(d0, slotFile, off, t, e);
       return;
     }
-    if (off === this.headerFor(t, u)) this.offer(t, this.typings.value(this.types[u]), 0);
+    if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
   }
 
   /** Pointer-shaped types are stored in an interface's data word itself. */
