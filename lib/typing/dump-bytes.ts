@@ -1,16 +1,16 @@
-// DumpBytes: random-access reads of words and fieldlists from a heap dump file, through a bounded cache of 64 KiB
-// pages read on first use. Type recovery reads a few words of many objects (interface type words, slice
-// capacities, malloc headers, closure code pointers) mostly in object (file) order, sweep after sweep: a small
-// cache with first-in first-out eviction serves a sweep as well as a cache of the whole file would, and small pages
-// keep the cost of the scattered reads of later sweeps low. Evicted pages' buffers are reused: no allocation per read.
+// DumpBytes: random-access reads of words and fieldlists from a heap dump file, through a bounded cache (16 MiB)
+// of 64 KiB pages read on first use, first in first out. Type recovery reads the dump once in file order (each
+// object's words through window()) and then only scattered words (closure code pointers, map directories, channel
+// buffers, fieldlists of objects offered two typings): a small cache serves the first as well as a cache of the whole
+// file would, and small pages keep the cost of the second low. Evicted pages' buffers are reused.
 import * as fs from 'node:fs';
 
 const PAGE_SHIFT = 16;
 const PAGE = 1 << PAGE_SHIFT;
 const PAGE_MASK = PAGE - 1;
 
-/** Default cache size: 64 MiB. */
-const DEFAULT_BUDGET = 64 * 1024 * 1024;
+/** Default cache size: 16 MiB. */
+const DEFAULT_BUDGET = 16 * 1024 * 1024;
 
 /** Reads words and pointer-slot lists at file offsets of a dump. */
 export class DumpBytes {
@@ -27,7 +27,7 @@ export class DumpBytes {
   /** Pages read from the file so far (a measure of the cache's effectiveness). */
   pageReads = 0;
 
-  /** `budgetBytes`: at most this much of the file is kept in memory (default 64 MiB, at least 4 pages). */
+  /** `budgetBytes`: at most this much of the file is kept in memory (default 16 MiB, at least 4 pages). */
   constructor(
     readonly path: string,
     private readonly ptrSize: number,

@@ -26,7 +26,7 @@ import { TypingKind, TypingTable } from './typings.js';
 import { HeapTypes, RecoveredTypes } from './heap-types.js';
 
 export interface RecoverOptions {
-  /** At most this many bytes of the dump are cached in memory while reading words (default 64 MiB). */
+  /** At most this many bytes of the dump are cached in memory while reading words (default 16 MiB). */
   pageBudgetBytes?: number;
 }
 
@@ -98,6 +98,10 @@ class Recovery {
    */
   private edgeRef: Int32Array | null = null;
   private edgeCap: Uint32Array | null = null;
+  /** Objects whose malloc header names a Go type with pointers (Go 1.22+), in object order: headerType[k] of headerObject[k]. */
+  private headerObject = new Int32Array(0);
+  private headerType = new Int32Array(0);
+  private headerCount = 0;
   /** Objects whose typing is still to be propagated: bit i of dirty[i >> 5]. */
   private readonly dirty: Uint32Array;
   private cursor = 0;
@@ -152,21 +156,23 @@ class Recovery {
   }
 
   close(): void {
+    this.edgeRef = null;
+    this.edgeCap = null;
     this.bytes.close();
   }
 
   run(): void {
+    this.readEdgeWords();
     this.seedHeaders();
     this.seedFinalizers();
     this.seedRoots();
     this.seedFrames();
-    this.readEdgeWords();
     this.drain();
   }
 
   /**
-   * One pass over the edges in file order: keeps, per edge, the words next to its slot that the sweeps would
-   * otherwise read from the dump (see the file comment and edgeRef/edgeCap).
+   * One pass over the objects in file order: keeps, per edge, the words next to its slot that the sweeps would
+   * otherwise read from the dump (see the file comment and edgeRef/edgeCap), and the malloc header types.
    */
   private readEdgeWords(): void {
     const g = this.graph;
@@ -185,16 +191,24 @@ class Recovery {
     const wide = p === 8;
     const le = !g.params.bigEndian;
     const n = g.objectCount;
+    const headered = this.headered;
     for (let i = 0; i < n; i++) {
       const end = edgeStart[i + 1];
       let e = edgeStart[i];
-      if (e === end) continue;
+      if (e === end) {
+        if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) this.noteHeader(i, bytes.word(content[i]));
+        continue;
+      }
       // The object's words from one before its contents to two after (the fieldlist's bytes, not read as such);
       // further if a slot lies past the contents (a damaged fieldlist: the words read are those the sweeps would read).
       let span = size[i];
       for (let k = e; k < end; k++) if ((edgeField[k] & MASK) + p > span) span = (edgeField[k] & MASK) + p;
       const base = bytes.window(content[i] - p, span + 3 * p);
       const v = bytes.win;
+      if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) {
+        const at = base + p;
+        this.noteHeader(i, wide ? le ? v.getUint32(at, true) + v.getUint32(at + 4, true) * 4294967296 : v.getUint32(at) * 4294967296 + v.getUint32(at + 4) : v.getUint32(at, le));
+      }
       for (; e < end; e++) {
         const field = edgeField[e];
         const at = base + (field & MASK); // the word before the slot
@@ -220,6 +234,23 @@ class Recovery {
     }
     this.edgeRef = ref;
     this.edgeCap = cap;
+  }
+
+  /** Object i (with a malloc header if its type has pointers) starts with `word`: keeps the type it names, if any. */
+  private noteHeader(i: number, word: number): void {
+    const u = this.efaceType.get(word);
+    if (u === undefined || this.typeSize[u] === 0 || !this.hasPointers(u)) return;
+    if (this.headerCount === this.headerObject.length) {
+      const k = Math.max(1024, 2 * this.headerCount);
+      const o = new Int32Array(k);
+      o.set(this.headerObject);
+      this.headerObject = o;
+      const t = new Int32Array(k);
+      t.set(this.headerType);
+      this.headerType = t;
+    }
+    this.headerObject[this.headerCount] = i;
+    this.headerType[this.headerCount++] = u;
   }
 
   // ---- worklist ----
@@ -529,15 +560,11 @@ class Recovery {
 
   /** Go 1.22+: objects in size classes above 512 bytes with pointers start with their type's address. */
   private seedHeaders(): void {
-    if (!this.headers) return;
-    const n = this.graph.objectCount;
-    const size = this.size;
     const p = this.p;
-    for (let i = 0; i < n; i++) {
-      const s = size[i];
-      if (s <= HEADER_MIN || s > HEADER_MAX) continue;
-      const u = this.program.typeByRuntimeAddress(this.bytes.word(this.content[i]));
-      if (u === undefined || u.size === 0 || this.program.pointerMap(u).length === 0) continue;
+    for (let k = 0; k < this.headerCount; k++) {
+      const i = this.headerObject[k];
+      const s = this.size[i];
+      const u = this.types[this.headerType[k]];
       const count = Math.floor((s - p) / u.size);
       if (count < 1) continue;
       if (count === 1) this.offer(i, this.typings.value(u), VERIFIED);
