@@ -324,7 +324,8 @@ class Recovery {
     if (cur === tid) return;
     if (cur === 0) {
       this.objectType[i] = tid;
-      this.flags[i] = flags;
+      // An untyped object's flags are 0 (objects are never untyped again): skip the store, a cache miss.
+      if (flags !== 0) this.flags[i] = flags;
       this.push(i);
       return;
     }
