@@ -55,6 +55,7 @@ export class DumpBytes {
       this.pages[old] = undefined;
       this.views[old] = undefined;
       this.loadedHead = this.loadedHead + 1 === this.maxPages ? 0 : this.loadedHead + 1;
+      this.winEnd = this.winStart;
       this.loadedCount--;
     } else {
       b = Buffer.allocUnsafe(PAGE);
@@ -109,11 +110,15 @@ export class DumpBytes {
 
   /** The view `window` last made readable (a page's, or a copy in `scratch`). */
   win: DataView = new DataView(new ArrayBuffer(0));
+  /** `win` holds the file's bytes [winStart, winEnd) at [0, winEnd - winStart) (empty once a page is evicted). */
+  winStart = 0;
+  winEnd = 0;
   private scratch = Buffer.alloc(0);
 
   /**
    * Makes the `length` bytes at file offset `at` readable through `this.win`, and returns where they start in it:
-   * a loaded page's own view when they lie in one page, else a copy. Valid until the next read.
+   * a loaded page's own view when they lie in one page, else a copy. Valid until the next read; a caller may use
+   * win directly for any bytes within [winStart, winEnd) until then.
    */
   window(at: number, length: number): number {
     const pn = Math.floor(at * (1 / PAGE));
@@ -125,6 +130,8 @@ export class DumpBytes {
         v = this.views[pn]!;
       }
       this.win = v;
+      this.winStart = at - off;
+      this.winEnd = this.winStart + PAGE;
       return off;
     }
     if (this.scratch.length < length) {
@@ -141,6 +148,8 @@ export class DumpBytes {
       done += n;
     }
     this.win = this.scratchView;
+    this.winStart = at;
+    this.winEnd = at + length;
     return 0;
   }
 

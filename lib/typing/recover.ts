@@ -203,7 +203,8 @@ class Recovery {
       // further if a slot lies past the contents (a damaged fieldlist: the words read are those the sweeps would read).
       let span = size[i];
       for (let k = e; k < end; k++) if ((edgeField[k] & MASK) + p > span) span = (edgeField[k] & MASK) + p;
-      const base = bytes.window(content[i] - p, span + 3 * p);
+      const start = content[i] - p;
+      const base = start >= bytes.winStart && start + span + 3 * p <= bytes.winEnd ? start - bytes.winStart : bytes.window(start, span + 3 * p);
       const v = bytes.win;
       if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) {
         const at = base + p;

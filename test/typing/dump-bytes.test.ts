@@ -43,9 +43,19 @@ describe('typing: DumpBytes page cache', function () {
           const o = b.window(at, length);
           for (let k = 0; k < length; k += 97) expect(b.win.getUint8(o + k), `window ${at}+${length} byte ${k}`).to.equal(whole[at + k]);
           expect(b.win.getUint8(o + length - 1)).to.equal(whole[at + length - 1]);
+          // All of [winStart, winEnd) is readable in win, not only the bytes asked for.
+          expect(b.winStart).to.be.at.most(at);
+          expect(b.winEnd).to.be.at.least(at + length);
+          for (let a = b.winStart; a < Math.min(b.winEnd, whole.length); a += 1009) expect(b.win.getUint8(a - b.winStart)).to.equal(whole[a]);
         }
         // A word that straddles a page boundary (pages are 64 KiB).
         for (let at = 65536 - 7; at + 8 <= whole.length; at += 65536) expect(b.word(at)).to.equal(Number(whole.readBigUInt64LE(at)));
+        // Reading a page that evicts another empties the window (its buffer may be reused).
+        if (budget === 0) {
+          b.window(0, 8);
+          for (let at = 65536; at < 6 * 65536; at += 65536) b.word(at);
+          expect(b.winEnd).to.equal(b.winStart);
+        }
         // Past the end of the file: zero bytes.
         expect(b.byte(whole.length + 3)).to.equal(0);
         expect(b.pageReads).to.be.greaterThan(0);
