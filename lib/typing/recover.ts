@@ -8,8 +8,9 @@
 // The sweeps follow pointers forwards in object order only, so a heap whose pointers mostly go backwards (a parser's
 // tree, children allocated before their parents) takes one sweep per level; each sweep would read the dump again
 // for the words next to the pointer slots (interface type words, slice capacities, interior pointer values). So a
-// first sequential pass over the edges keeps those words, resolved, in two per-edge arrays (EdgeWords), and the
-// sweeps read the dump only for rarer slots (map directories, channel buffers, closures, conflicting typings).
+// first sequential pass over the objects keeps those words, resolved, in two per-edge arrays (edgeRef, edgeCap), and
+// the sweeps read the dump only for rarer slots (map directories, channel buffers, closures, conflicting typings).
+// Hot paths read per-type typed arrays (size, has pointers, value typing) rather than GoType objects and Maps.
 //
 // Stack frames: a dumped frame's contents are [sp, sp + size), and its last word is the return address into the
 // caller (checked on main.recurse frames: word size-8 equals the caller frame's pc; word size-16 is the saved
@@ -35,7 +36,7 @@ const APPROX = 2;
 const CHECKED_BAD = 4;
 
 const MASK = 0x7fffffff;
-/** EdgeWords.ref value: read the words from the dump (the edge needs both a type reference and an interior offset). */
+/** edgeRef value: read the words from the dump (the edge needs both a type reference and an interior offset). */
 const SLOW = -0x80000000;
 /** Slice capacities at or above this are kept as this (a size class is below 2^32, so the result is the same). */
 const CAP_MAX = 0xffffffff;
@@ -71,9 +72,11 @@ class Recovery {
   private readonly size: Uint32Array;
   private readonly content: Float64Array;
   private readonly types: readonly GoType[];
-  /** Per Go type id: its size; 1 has pointers / 2 has none / 0 not known yet; 1 direct interface / 2 not / 0 unknown. */
+  /** Per Go type id: its size. */
   private readonly typeSize: Float64Array;
+  /** Per Go type id: 1 has pointers, 2 has none, 0 not known yet. */
   private readonly typePtr: Uint8Array;
+  /** Per Go type id: 1 stored directly in an interface's data word (pointer-shaped), 2 not, 0 not known yet. */
   private readonly typeDirect: Uint8Array;
   /** Per Go type id: its slot table (undefined until asked). */
   private readonly typeTable: (Int32Array | null | undefined)[];
@@ -93,8 +96,8 @@ class Recovery {
   private readonly efaceType = new Map<number, number>();
   private readonly ifaceType = new Map<number, number>();
   /**
-   * Per edge e (when `edgeWords` is set): ref[e], for an interior edge its offset into the target (or SLOW), else
-   * the typeRef code of the word before the slot; cap[e], the word two words after the slot (a slice's capacity).
+   * Per edge e (set by readEdgeWords): edgeRef[e], for an interior edge its offset into the target (or SLOW), else
+   * the typeRef code of the word before the slot; edgeCap[e], the word two after the slot (a slice's capacity).
    */
   private edgeRef: Int32Array | null = null;
   private edgeCap: Uint32Array | null = null;
@@ -188,7 +191,6 @@ class Recovery {
     const bytes = this.bytes;
     const typeRef = this.typeRef;
     const p = this.p;
-    const wide = p === 8;
     const le = !g.params.bigEndian;
     const n = g.objectCount;
     const headered = this.headered;
@@ -204,32 +206,19 @@ class Recovery {
       let span = size[i];
       for (let k = e; k < end; k++) if ((edgeField[k] & MASK) + p > span) span = (edgeField[k] & MASK) + p;
       const start = content[i] - p;
-      const base = start >= bytes.winStart && start + span + 3 * p <= bytes.winEnd ? start - bytes.winStart : bytes.window(start, span + 3 * p);
+      const length = span + 3 * p;
+      const base = start >= bytes.winStart && start + length <= bytes.winEnd ? start - bytes.winStart : bytes.window(start, length);
       const v = bytes.win;
-      if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) {
-        const at = base + p;
-        this.noteHeader(i, wide ? le ? v.getUint32(at, true) + v.getUint32(at + 4, true) * 4294967296 : v.getUint32(at) * 4294967296 + v.getUint32(at + 4) : v.getUint32(at, le));
-      }
+      if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) this.noteHeader(i, viewWord(v, base + p, p, le));
       for (; e < end; e++) {
         const field = edgeField[e];
         const at = base + (field & MASK); // the word before the slot
-        let before: number;
-        let c: number;
-        if (wide) {
-          before = le ? v.getUint32(at, true) + v.getUint32(at + 4, true) * 4294967296 : v.getUint32(at) * 4294967296 + v.getUint32(at + 4);
-          c = le ? v.getUint32(at + 24, true) + v.getUint32(at + 28, true) * 4294967296 : v.getUint32(at + 24) * 4294967296 + v.getUint32(at + 28);
-        } else {
-          before = v.getUint32(at, le);
-          c = v.getUint32(at + 12, le);
-        }
-        const code = typeRef.get(before);
+        const code = typeRef.get(viewWord(v, at, p, le));
         if (field > MASK) {
-          const w = wide
-            ? le ? v.getUint32(at + 8, true) + v.getUint32(at + 12, true) * 4294967296 : v.getUint32(at + 8) * 4294967296 + v.getUint32(at + 12)
-            : v.getUint32(at + 4, le);
-          const o = w - address[edgeTarget[e]];
+          const o = viewWord(v, at + p, p, le) - address[edgeTarget[e]];
           ref[e] = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
         } else ref[e] = code;
+        const c = viewWord(v, at + 3 * p, p, le);
         cap[e] = c > CAP_MAX ? CAP_MAX : c;
       }
     }
@@ -712,6 +701,12 @@ class Recovery {
       }
     }
   }
+}
+
+/** The p-byte word (4 or 8) at `at` in v, as a number (exact below 2^53). */
+function viewWord(v: DataView, at: number, p: number, le: boolean): number {
+  if (p === 4) return v.getUint32(at, le);
+  return le ? v.getUint32(at, true) + v.getUint32(at + 4, true) * 4294967296 : v.getUint32(at) * 4294967296 + v.getUint32(at + 4);
 }
 
 /** Binary search in a sorted Uint32Array. */
