@@ -11,6 +11,7 @@ export class AddressTable {
   private min = Infinity;
   private max = -Infinity;
 
+  /** A table for at most `capacity` distinct addresses (kept at most half full). */
   constructor(capacity: number) {
     let size = 16;
     while (size < capacity * 2) size *= 2;
