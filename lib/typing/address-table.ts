@@ -7,6 +7,7 @@ export class AddressTable {
   private readonly keys: Float64Array;
   private readonly codes: Int32Array;
   private readonly mask: number;
+  private count = 0;
   /** Smallest and largest key (a miss outside them needs no probe). */
   private min = Infinity;
   private max = -Infinity;
@@ -32,6 +33,10 @@ export class AddressTable {
     let k = this.slot(address);
     const keys = this.keys;
     while (keys[k] !== -1 && keys[k] !== address) k = (k + 1) & this.mask;
+    if (keys[k] === -1) {
+      if (2 * (this.count + 1) > keys.length) throw new RangeError(`AddressTable: more than ${keys.length / 2} addresses`);
+      this.count++;
+    }
     keys[k] = address;
     this.codes[k] = code;
     if (address < this.min) this.min = address;

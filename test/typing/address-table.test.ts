@@ -33,8 +33,11 @@ describe('typing: AddressTable', function () {
     expect(table.get(2 ** 53 - 1)).to.equal(0);
   });
 
-  it('an empty table answers 0', function () {
+  it('an empty table answers 0; more addresses than it was made for is an error, not a full table', function () {
     const t = new AddressTable(0);
     expect(t.get(0x4a0000)).to.equal(0);
+    expect(() => {
+      for (let k = 0; k < 100; k++) t.set(0x4a0000 + 8 * k, 1);
+    }).to.throw(RangeError);
   });
 });
