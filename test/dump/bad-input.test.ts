@@ -35,6 +35,7 @@ function expectDumpError(file: string, fn: () => unknown, maxOffset: number): He
 }
 
 describe('dump: damaged input', function () {
+  this.timeout(180_000); // a thousand loads of a damaged fixture
   const source = zooDump('1.19', 'heap1');
   const original = fs.readFileSync(source);
   let dir: string;
