@@ -160,7 +160,10 @@ function main(): number {
     },
     stages,
   };
-  writeFileSync(join(benchDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  // Paths inside the project are written relative to it, so the results carry nothing machine-specific.
+  const relativePaths = (_key: string, v: unknown) =>
+    typeof v === 'string' && v.startsWith(root + '/') ? relative(root, v) : v;
+  writeFileSync(join(benchDir, 'results.json'), JSON.stringify(results, relativePaths, 2) + '\n');
   console.log(`\nDump: ${results.dump.path}, ${mb(results.dump.bytes)} MB, ${results.dump.objects ?? '?'} objects ` +
     `(${facts.goVersion}, ${facts.filesParsed} files parsed, written in ${facts.programWallSeconds} s)`);
   printTable(stages);
