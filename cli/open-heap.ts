@@ -58,3 +58,28 @@ export function table(header: string[], rows: string[][], rightAligned: boolean[
   const w = header.map((_, c) => Math.max(...all.map((r) => r[c].length)));
   return all.map((r) => r.map((x, c) => (c === r.length - 1 && !rightAligned[c] ? x : rightAligned[c] ? x.padStart(w[c]) : x.padEnd(w[c]))).join('  ')).join('\n');
 }
+
+/** How a hop's field reads after its holder: `.Next`, `[3].Name` for an element, `[+0x10]` for an unnamed word. */
+export function fieldSuffix(field: string | undefined): string {
+  if (!field) return '';
+  if (field.startsWith('+')) return `[${field}]`;
+  return field.startsWith('[') ? field : `.${field}`;
+}
+
+/** A path from a root on one line: `main.Cache → map<string,*T>[+0x10] → [1]*table<...>.Next → main.T`. */
+export function pathLine(path: readonly { kind: string; name: string; type?: string; field?: string }[]): string {
+  let out = '';
+  for (let k = 0; k < path.length; k++) {
+    const p = path[k];
+    if (p.kind !== 'object') {
+      out += p.name;
+      continue;
+    }
+    const prev = k > 0 ? path[k - 1] : undefined;
+    // The first object's field names the root slot, which the root's own name already says.
+    const via = prev !== undefined && prev.kind === 'object' ? fieldSuffix(p.field) : '';
+    out += `${via} → ${p.type ?? p.name}`;
+  }
+  return out;
+}
+

@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import { rootsKeepingAlive, shortestRootPath } from '../../lib/analysis/index.js';
 import { UsageError } from '../errors.js';
-import { type AnalysisArgs, cacheOption, hexAddress, openForCommand, parseAddress } from '../open-heap.js';
+import { type AnalysisArgs, cacheOption, fieldSuffix, hexAddress, openForCommand, parseAddress } from '../open-heap.js';
 
 export const command = 'path <dump> <rest..>';
 export const describe = 'Show the shortest path from a root to the object at ADDRESS (args: DUMP [BINARY] ADDRESS)';
@@ -49,7 +49,7 @@ export async function run(args: PathArgs): Promise<void> {
     return;
   }
   const lines = hops.map((p, k) => (p.kind === 'object'
-    ? `${'  '.repeat(k)}${k > 0 ? `.${p.field} -> ` : ''}${hexAddress(p.address)} ${p.type}`
+    ? `${'  '.repeat(k)}${k > 1 ? `${fieldSuffix(p.field)} → ` : k === 1 ? '→ ' : ''}${hexAddress(p.address)} ${p.type}`
     : `${p.kind} ${p.name}`));
   lines.push(`kept alive by: ${alive.kinds.join(', ')} (${alive.rootNodes.length} root node${alive.rootNodes.length === 1 ? '' : 's'})`);
   process.stdout.write(`${lines.join('\n')}\n`);

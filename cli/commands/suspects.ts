@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import { findSuspects } from '../../lib/analysis/index.js';
 import { bytes } from '../format.js';
-import { type AnalysisArgs, cacheOption, hexAddress, openForCommand } from '../open-heap.js';
+import { type AnalysisArgs, cacheOption, hexAddress, openForCommand, pathLine } from '../open-heap.js';
 
 export const command = 'suspects <dump> [binary]';
 export const describe = 'Find leak suspects: roots or objects retaining a large share of the heap';
@@ -44,7 +44,7 @@ export async function run(args: SuspectsArgs): Promise<void> {
     if (a) {
       out.push(`   accumulates in ${hexAddress(a.address)} ${a.type} (${bytes(a.retained)}), ${a.children} children:`);
       for (const g of a.childGroups.slice(0, 5)) out.push(`     ${g.count} x ${g.type}: ${bytes(g.retained)}`);
-      out.push(`   path: ${x.path.map((p) => (p.kind === 'object' ? `.${p.field} (${p.type})` : p.name)).join(' ')}`);
+      out.push(`   path: ${pathLine(x.path)}`);
     }
   });
   process.stdout.write(`${out.join('\n')}\n`);

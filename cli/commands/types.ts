@@ -55,6 +55,15 @@ export async function run(args: TypesArgs): Promise<void> {
     rows.map((r) => [bytes(r.bytes), count(r.count), bytes(retained.get(r.name) ?? 0), r.name]), [true, true, true, false])];
   if (rows.length < all.length) lines.push(`(${all.length - rows.length} more types)`);
   const pct = (a: number, b: number) => (b > 0 ? `${((a / b) * 100).toFixed(1)}%` : '-');
-  lines.push(`typed: ${count(types.typedObjects)} of ${count(s.objects)} objects (${pct(types.typedObjects, s.objects)}), ${bytes(types.typedBytes)} of ${bytes(s.objectBytes)} (${pct(types.typedBytes, s.objectBytes)})`);
+  // Coverage of what is alive: garbage has no typed root to be reached from.
+  let typedReachable = 0;
+  let typedReachableBytes = 0;
+  for (let i = 0; i < graph.objectCount; i++) {
+    if (graph.reachable[i] !== 0 && types.objectType[i] !== 0) {
+      typedReachable++;
+      typedReachableBytes += graph.objectSize[i];
+    }
+  }
+  lines.push(`typed: ${count(typedReachable)} of ${count(s.reachableObjects)} reachable objects (${pct(typedReachable, s.reachableObjects)}), ${bytes(typedReachableBytes)} of ${bytes(s.reachableBytes)} (${pct(typedReachableBytes, s.reachableBytes)}); ${count(s.unreachableObjects)} unreachable objects`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
