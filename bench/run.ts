@@ -1,4 +1,4 @@
-// `make bench`: builds bench/bigheap with Go 1.26, has it write a large heap dump into bench/work/ (kept
+// `make bench`: builds bench/bigheap with Go 1.26, has it write a large heap dump into bench/output/ (kept
 // while up to date), runs each measured stage of bench/stages.ts in a fresh `node dist/bench/stage.js`
 // process, and writes bench/results.json plus a short table on stdout.
 //
@@ -18,13 +18,13 @@ const DEFAULT_OBJECTS = 14_000_000;
 const here = dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = resolve(here, '..', '..');
 const benchDir = join(root, 'bench');
-const workDir = join(benchDir, 'work');
+const outputDir = join(benchDir, 'output');
 const goroot = join(root, '.toolchains', `go${GO_VERSION}`);
 const goBin = join(goroot, 'bin', 'go');
 const bigheapSrc = join(benchDir, 'bigheap');
-const bigheapBin = join(workDir, 'bigheap');
-const dumpPath = join(workDir, 'bigheap.dump');
-const factsPath = join(workDir, 'bigheap.json');
+const bigheapBin = join(outputDir, 'bigheap');
+const dumpPath = join(outputDir, 'bigheap.dump');
+const factsPath = join(outputDir, 'bigheap.json');
 
 /** What bigheap prints, plus how long the whole run took. */
 interface BigheapFacts {
@@ -98,7 +98,7 @@ function ensureDump(opts: Options): BigheapFacts {
   }
   console.log(`Writing ${relative(root, dumpPath)} (bigheap -objects ${opts.objects}) ...`);
   const t0 = performance.now();
-  const out = run(bigheapBin, ['-objects', String(opts.objects), dumpPath], workDir, goEnv);
+  const out = run(bigheapBin, ['-objects', String(opts.objects), dumpPath], outputDir, goEnv);
   const programWallSeconds = (performance.now() - t0) / 1000;
   const facts = { ...(JSON.parse(out.trim().split('\n').pop() ?? '{}') as BigheapFacts), programWallSeconds: round(programWallSeconds, 2) };
   writeFileSync(factsPath, JSON.stringify(facts, null, 2) + '\n');
@@ -143,7 +143,7 @@ function printTable(stages: StageResult[]): void {
 
 function main(): number {
   const opts = parseArgs(process.argv.slice(2));
-  mkdirSync(workDir, { recursive: true });
+  mkdirSync(outputDir, { recursive: true });
   ensureGo();
   ensureBigheap();
   const facts = ensureDump(opts);

@@ -60,7 +60,7 @@ async function loadStoreModule(): Promise<StoreModule> {
 
 /** The bench's own index folder (GOHEAP_CACHE_DIR if set), so that the user's cache is left alone. */
 function benchCacheDir(): string {
-  return process.env.GOHEAP_CACHE_DIR ?? new URL('../../bench/work/index-cache', import.meta.url).pathname;
+  return process.env.GOHEAP_CACHE_DIR ?? new URL('../../bench/output/index-cache', import.meta.url).pathname;
 }
 
 /** Opens the dump through lib/store, timing each phase: load (decode, edges, roots), index, types, dominators, save. */
