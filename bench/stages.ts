@@ -2,6 +2,10 @@
 // its figures. Add a stage ("types", "dominators", "reopen", ...) by adding an entry here.
 import { rmSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { loadHeapGraph } from '../lib/graph/index.js';
+import { loadGoProgram } from '../lib/gotypes/index.js';
+import { indexPaths, openHeap, sourceIdentity } from '../lib/store/index.js';
+import { recoverTypes, typeCoverage } from '../lib/typing/index.js';
 import { streamCount } from './naive-count.js';
 
 /** Figures a stage reports besides its wall time and peak RSS. */
@@ -10,22 +14,6 @@ export type StageFigures = Record<string, number | string | boolean>;
 export interface Stage {
   description: string;
   run(dumpPath: string, binaryPath: string | undefined, progress: (done: number, total: number) => void): Promise<StageFigures>;
-}
-
-/** The part of lib/graph's public face the bench uses (loaded at run time: the bench must build without it). */
-interface HeapGraphModule {
-  loadHeapGraph(dumpPath: string, options?: { onProgress?: (phase: string, done: number, total: number) => void }): {
-    objectCount: number;
-    edgeCount: number;
-    stats(): Record<string, unknown>;
-  };
-}
-
-async function loadGraphModule(): Promise<HeapGraphModule> {
-  const url = new URL('../lib/graph/index.js', import.meta.url).href;
-  const mod = (await import(url)) as Partial<HeapGraphModule>;
-  if (typeof mod.loadHeapGraph !== 'function') throw new Error(`${url} does not export loadHeapGraph`);
-  return mod as HeapGraphModule;
 }
 
 /** Keeps the scalar entries of a stats object (nested values are left out of the results table). */
@@ -37,27 +25,6 @@ function scalars(o: Record<string, unknown>): StageFigures {
   return out;
 }
 
-/** The part of lib/store's public face the bench uses (loaded at run time, like lib/graph). */
-interface StoreModule {
-  openHeap(dumpPath: string, options: {
-    binary?: string; cacheDir?: string; noCache?: boolean; onProgress?: (phase: string, done: number, total: number) => void;
-  }): Promise<{
-    graph: { objectCount: number };
-    typed: boolean;
-    types: { typedObjects: number; typedBytes: number };
-    dominators: { retained: Float64Array; rootNodes: { count: number } };
-    fromIndex: { graph: boolean; analysis: boolean };
-    indexNotes: string[];
-  }>;
-  indexPaths(cacheDir: string, dump: unknown, binary: unknown): { graph: string; analysis: string };
-  sourceIdentity(file: string): unknown;
-}
-
-async function loadStoreModule(): Promise<StoreModule> {
-  const url = new URL('../lib/store/index.js', import.meta.url).href;
-  return (await import(url)) as StoreModule;
-}
-
 /** The bench's own index folder (GOHEAP_CACHE_DIR if set), so that the user's cache is left alone. */
 function benchCacheDir(): string {
   return process.env.GOHEAP_CACHE_DIR ?? new URL('../../bench/output/index-cache', import.meta.url).pathname;
@@ -65,14 +32,13 @@ function benchCacheDir(): string {
 
 /** Opens the dump through lib/store, timing each phase: load (decode, edges, roots), index, types, dominators, save. */
 async function timedOpen(dumpPath: string, binary: string | undefined, progress: (done: number, total: number) => void): Promise<StageFigures> {
-  const store = await loadStoreModule();
   // Seconds per phase: a phase lasts from its first report to the next phase's first report.
   const seconds: Record<string, number> = {};
   let phase = '';
   let since = performance.now();
   const t0 = since;
   const cpu0 = process.cpuUsage();
-  const h = await store.openHeap(dumpPath, {
+  const h = await openHeap(dumpPath, {
     binary, cacheDir: benchCacheDir(),
     onProgress: (p, done, total) => {
       if (p !== phase) {
@@ -122,16 +88,14 @@ export const STAGES: Record<string, Stage> = {
   decode: {
     description: 'loadHeapGraph(dump): decode records and build the object graph (lib/graph)',
     async run(dumpPath, _binary, progress) {
-      const { loadHeapGraph } = await loadGraphModule();
       const graph = loadHeapGraph(dumpPath, { onProgress: (_phase, done, total) => progress(done, total) });
-      return { objects: graph.objectCount, edges: graph.edgeCount, ...scalars(graph.stats()) };
+      return { objects: graph.objectCount, edges: graph.edgeCount, ...scalars({ ...graph.stats() }) };
     },
   },
   dominators: {
     description: 'openHeap(dump, binary) with an empty index: load, recover types (lib/typing), root nodes, dominators and retained sizes, then write the index (lib/store)',
     async run(dumpPath, binary, progress) {
-      const store = await loadStoreModule();
-      const files = store.indexPaths(benchCacheDir(), store.sourceIdentity(dumpPath), binary ? store.sourceIdentity(binary) : null);
+      const files = indexPaths(benchCacheDir(), sourceIdentity(dumpPath), binary ? sourceIdentity(binary) : null);
       rmSync(files.graph, { force: true });
       rmSync(files.analysis, { force: true });
       return timedOpen(dumpPath, binary, progress);
@@ -147,43 +111,21 @@ export const STAGES: Record<string, Stage> = {
     description: 'loadHeapGraph + loadGoProgram + recoverTypes (lib/typing): typing seconds and coverage of reachable objects/bytes',
     async run(dumpPath, binaryPath, progress) {
       if (binaryPath === undefined) throw new Error('the types stage needs the binary');
-      const { loadHeapGraph } = await loadGraphModule();
-      const gotypes = (await import(new URL('../lib/gotypes/index.js', import.meta.url).href)) as {
-        loadGoProgram(path: string): unknown;
-      };
-      const typing = (await import(new URL('../lib/typing/index.js', import.meta.url).href)) as {
-        recoverTypes(graph: unknown, program: unknown): { objectType: Uint32Array; typedObjects: number; typedBytes: number };
-      };
-      const { performance: perf } = await import('node:perf_hooks');
-      let t = perf.now();
-      const graph = loadHeapGraph(dumpPath, { onProgress: (_phase, done, total) => progress(done, total) }) as unknown as {
-        objectCount: number; reachable: Uint8Array; objectSize: Uint32Array;
-      };
-      const loadSeconds = (perf.now() - t) / 1000;
-      t = perf.now();
-      const program = gotypes.loadGoProgram(binaryPath);
-      const programSeconds = (perf.now() - t) / 1000;
-      t = perf.now();
-      const types = typing.recoverTypes(graph, program);
-      const typingSeconds = (perf.now() - t) / 1000;
-      let objects = 0;
-      let bytes = 0;
-      let typedObjects = 0;
-      let typedBytes = 0;
-      for (let i = 0; i < graph.objectCount; i++) {
-        if (graph.reachable[i] === 0) continue;
-        objects++;
-        bytes += graph.objectSize[i];
-        if (types.objectType[i] !== 0) {
-          typedObjects++;
-          typedBytes += graph.objectSize[i];
-        }
-      }
-      const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+      let t = performance.now();
+      const graph = loadHeapGraph(dumpPath, { onProgress: (_phase, done, total) => progress(done, total) });
+      const loadSeconds = (performance.now() - t) / 1000;
+      t = performance.now();
+      const program = loadGoProgram(binaryPath);
+      const programSeconds = (performance.now() - t) / 1000;
+      t = performance.now();
+      const types = recoverTypes(graph, program);
+      const typingSeconds = (performance.now() - t) / 1000;
+      const c = typeCoverage(graph, types);
       return {
-        loadSeconds: r3(loadSeconds), programSeconds: r3(programSeconds), typingSeconds: r3(typingSeconds),
-        objects: graph.objectCount, reachableObjects: objects, reachableBytes: bytes,
-        typedReachableObjectsPct: r3((100 * typedObjects) / objects), typedReachableBytesPct: r3((100 * typedBytes) / bytes),
+        loadSeconds: round3(loadSeconds), programSeconds: round3(programSeconds), typingSeconds: round3(typingSeconds),
+        objects: graph.objectCount, reachableObjects: c.reachableObjects, reachableBytes: c.reachableBytes,
+        typedReachableObjectsPct: round3((100 * c.typedReachableObjects) / c.reachableObjects),
+        typedReachableBytesPct: round3((100 * c.typedReachableBytes) / c.reachableBytes),
         typedObjects: types.typedObjects, typedBytes: types.typedBytes,
       };
     },

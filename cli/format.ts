@@ -1,8 +1,4 @@
-// Formatting helpers shared by the CLI commands: byte sizes, hex addresses, aligned tables.
-
-export function hex(n: number): string {
-  return `0x${n.toString(16)}`;
-}
+// Formatting helpers shared by the CLI commands: byte sizes, counts, key-value blocks.
 
 export function bytes(n: number): string {
   if (n < 1024) return `${n} B`;

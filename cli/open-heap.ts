@@ -1,7 +1,7 @@
 // What the analysis commands (top, roots, path, suspects, diff) share: the --no-cache and --limit options, and
 // opening a dump through the persisted index with progress on stderr.
 import type { Argv } from 'yargs';
-import { openHeap, type OpenedHeap } from '../lib/store/index.js';
+import { openGraph, openHeap, type OpenedGraph, type OpenedHeap } from '../lib/store/index.js';
 import type { LoadPhase } from '../lib/graph/index.js';
 import { progressReporter } from './progress.js';
 
@@ -27,16 +27,33 @@ export function limitOption<T>(y: Argv<T>, def: number): Argv<T> {
   return y.option('limit', { alias: 'n', type: 'number', default: def, describe: 'rows to print' }) as Argv<T>;
 }
 
-/** Opens a dump for analysis with the command's options. */
-export async function openForCommand(dump: string, binary: string | undefined, args: AnalysisArgs): Promise<OpenedHeap> {
+/** The --no-cache flag and progress of a command, as options for lib/store (only loading phases show progress). */
+function storeOptions(args: AnalysisArgs): { noCache: boolean; onProgress?: (phase: string, done: number, total: number) => void } {
   const report = progressReporter(args);
-  const loadPhases = new Set(['decode', 'edges', 'roots']);
-  const h = await openHeap(dump, {
-    binary,
+  return {
     noCache: args.cache === false,
-    onProgress: report ? (phase, done, total) => { if (loadPhases.has(phase)) report(phase as LoadPhase, done, total); } : undefined,
-  });
-  if (!args.quiet && !args.json) for (const n of h.indexNotes) process.stderr.write(`goheap: note: ${n}\n`);
+    onProgress: report ? (phase, done, total) => { if (LOAD_PHASES.has(phase)) report(phase as LoadPhase, done, total); } : undefined,
+  };
+}
+
+const LOAD_PHASES = new Set(['decode', 'edges', 'roots']);
+
+/** Notes about the persisted index (unwritable folder, rebuilt file) go to stderr unless --quiet or --json. */
+function printNotes(args: AnalysisArgs, notes: string[]): void {
+  if (!args.quiet && !args.json) for (const n of notes) process.stderr.write(`goheap: note: ${n}\n`);
+}
+
+/** Opens a dump for analysis (graph, types, dominators) with the command's options. */
+export async function openForCommand(dump: string, binary: string | undefined, args: AnalysisArgs): Promise<OpenedHeap> {
+  const h = await openHeap(dump, { binary, ...storeOptions(args) });
+  printNotes(args, h.indexNotes);
+  return h;
+}
+
+/** Opens only the graph of a dump with the command's options. */
+export function openGraphForCommand(dump: string, args: AnalysisArgs): OpenedGraph {
+  const h = openGraph(dump, storeOptions(args));
+  printNotes(args, h.indexNotes);
   return h;
 }
 

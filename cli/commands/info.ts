@@ -2,10 +2,8 @@
 import type { Argv } from 'yargs';
 import type { HeapGraph } from '../../lib/graph/index.js';
 import type { HeapTypes } from '../../lib/typing/index.js';
-import { openGraph } from '../../lib/store/index.js';
-import { openForCommand } from '../open-heap.js';
+import { openForCommand, openGraphForCommand } from '../open-heap.js';
 import { bytes, count, keyValues } from '../format.js';
-import { progressReporter } from '../progress.js';
 
 export const command = 'info <dump> [binary]';
 export const describe = 'Summarize a heap dump: objects, bytes, reachability, goroutines and records';
@@ -37,13 +35,7 @@ export async function run(args: InfoArgs): Promise<void> {
     graph = h.graph;
     typed = h.types;
   } else {
-    const report = progressReporter(args);
-    const h = openGraph(args.dump, {
-      noCache: args.cache === false,
-      onProgress: report ? (phase, done, total) => { if (phase === 'decode' || phase === 'edges' || phase === 'roots') report(phase, done, total); } : undefined,
-    });
-    if (!args.quiet && !args.json) for (const n of h.indexNotes) process.stderr.write(`goheap: note: ${n}\n`);
-    graph = h.graph;
+    graph = openGraphForCommand(args.dump, args).graph;
   }
   const s: ReturnType<typeof graph.stats> & { typedObjects?: number; typedBytes?: number } = graph.stats();
   if (typed !== undefined) {

@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { RecoveredTypes, describeObject } from '../../lib/typing/index.js';
 import { UsageError } from '../errors.js';
 import { keyValues } from '../format.js';
-import { openForCommand } from '../open-heap.js';
+import { hexAddress, openForCommand, parseAddress } from '../open-heap.js';
 import { NONE } from '../../lib/analysis/index.js';
 
 export const command = 'object <dump> <binary> <address>';
@@ -28,20 +28,14 @@ export function builder(y: Argv): Argv<ObjectArgs> {
     .example('$0 object heapdump mybinary 0xc000010000', 'fields and values of the object') as Argv<ObjectArgs>;
 }
 
-function parseAddress(s: string): number {
-  const t = String(s).trim();
-  const v = /^0x[0-9a-f]+$/i.test(t) ? Number.parseInt(t, 16) : /^\d+$/.test(t) ? Number(t) : NaN;
-  if (!Number.isSafeInteger(v)) throw new UsageError(`not an address: ${s} (use hex 0x... or decimal)`);
-  return v;
-}
-
 export async function run(args: ObjectArgs): Promise<void> {
-  const address = parseAddress(args.address);
+  const address = parseAddress(String(args.address));
+  if (!Number.isSafeInteger(address)) throw new UsageError(`not an address: ${args.address} (use hex 0x... or decimal)`);
   const h = await openForCommand(args.dump, args.binary, args);
   const graph = h.graph;
   const types = (await h.typesWithFields()) as RecoveredTypes;
   const i = graph.findObject(address);
-  if (i < 0) throw new UsageError(`${args.dump}: no heap object contains address 0x${address.toString(16)}`);
+  if (i < 0) throw new UsageError(`${args.dump}: no heap object contains address ${hexAddress(address)}`);
   const d = describeObject(graph, types, i);
   // What the object keeps alive (its retained size) and what keeps it (its immediate dominator).
   const dom = h.dominators;
@@ -49,14 +43,14 @@ export async function run(args: ObjectArgs): Promise<void> {
   const retained = dom.retained[node];
   const idom = dom.idom[node];
   const dominator = idom === NONE ? null
-    : idom >= dom.firstObjectNode ? `0x${graph.objectAddress[idom - dom.firstObjectNode].toString(16)} ${types.objectTypeName(idom - dom.firstObjectNode)}`
+    : idom >= dom.firstObjectNode ? `${hexAddress(graph.objectAddress[idom - dom.firstObjectNode])} ${types.objectTypeName(idom - dom.firstObjectNode)}`
       : idom === 0 ? 'several roots' : dom.rootNodes.name[idom - 1];
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ ...d, retained, dominator }, null, 2)}\n`);
     return;
   }
   const head = keyValues([
-    ['address', `${d.address}${address !== graph.objectAddress[i] ? ` (contains 0x${address.toString(16)})` : ''}`],
+    ['address', `${d.address}${address !== graph.objectAddress[i] ? ` (contains ${hexAddress(address)})` : ''}`],
     ['type', d.type],
     ['size', `${d.size} bytes`],
     ['reachable', d.reachable ? 'yes' : 'no (garbage)'],

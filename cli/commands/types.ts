@@ -1,7 +1,7 @@
 // `goheap types DUMP [BINARY]`: the type histogram: objects and bytes per type, largest first. With the
 // executable, types are recovered from its DWARF (lib/typing); without it, objects are grouped by size class.
 import type { Argv } from 'yargs';
-import { typeHistogram } from '../../lib/typing/index.js';
+import { typeCoverage, typeHistogram } from '../../lib/typing/index.js';
 import { typeHistogram as retainedHistogram } from '../../lib/analysis/index.js';
 import { bytes, count } from '../format.js';
 import { openForCommand, table } from '../open-heap.js';
@@ -56,14 +56,7 @@ export async function run(args: TypesArgs): Promise<void> {
   if (rows.length < all.length) lines.push(`(${all.length - rows.length} more types)`);
   const pct = (a: number, b: number) => (b > 0 ? `${((a / b) * 100).toFixed(1)}%` : '-');
   // Coverage of what is alive: garbage has no typed root to be reached from.
-  let typedReachable = 0;
-  let typedReachableBytes = 0;
-  for (let i = 0; i < graph.objectCount; i++) {
-    if (graph.reachable[i] !== 0 && types.objectType[i] !== 0) {
-      typedReachable++;
-      typedReachableBytes += graph.objectSize[i];
-    }
-  }
-  lines.push(`typed: ${count(typedReachable)} of ${count(s.reachableObjects)} reachable objects (${pct(typedReachable, s.reachableObjects)}), ${bytes(typedReachableBytes)} of ${bytes(s.reachableBytes)} (${pct(typedReachableBytes, s.reachableBytes)}); ${count(s.unreachableObjects)} unreachable objects`);
+  const c = typeCoverage(graph, types);
+  lines.push(`typed: ${count(c.typedReachableObjects)} of ${count(c.reachableObjects)} reachable objects (${pct(c.typedReachableObjects, c.reachableObjects)}), ${bytes(c.typedReachableBytes)} of ${bytes(c.reachableBytes)} (${pct(c.typedReachableBytes, c.reachableBytes)}); ${count(s.unreachableObjects)} unreachable objects`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

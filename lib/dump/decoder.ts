@@ -42,6 +42,14 @@ export interface DumpVisitor {
   progress?(done: number, total: number): void;
 }
 
+/**
+ * The address range whose words count as heap pointers: Params' [heapStart, heapEnd), or every nonzero word when
+ * the dump gives no usable range.
+ */
+export function heapPointerRange(p: DumpParams): { lo: number; hi: number } {
+  return p.heapEnd > p.heapStart ? { lo: p.heapStart, hi: p.heapEnd } : { lo: 1, hi: Number.MAX_SAFE_INTEGER };
+}
+
 /** Architecture characters of go1.5/go1.6 dumps ("thechar" in the runtime of that time). */
 const ARCH_BY_CHAR: Record<string, string> = {
   '5': 'arm', '6': 'amd64', '7': 'arm64', '8': '386', '9': 'ppc64', 'z': 's390x', '0': 'mips64',
@@ -202,13 +210,9 @@ class Decoder {
     this.params = p;
     this.ptrSize = ptrSize;
     this.littleEndian = !bigEndian;
-    if (heapEnd > heapStart) {
-      this.heapStart = heapStart;
-      this.heapEnd = heapEnd;
-    } else {
-      this.heapStart = 1;
-      this.heapEnd = Number.MAX_SAFE_INTEGER;
-    }
+    const range = heapPointerRange(p);
+    this.heapStart = range.lo;
+    this.heapEnd = range.hi;
     this.v.params(p);
   }
 

@@ -1,5 +1,5 @@
 // The dump stage: decoding Go heap dumps (runtime/debug.WriteHeapDump) record by record, streaming from the file.
-export { decodeHeapDump, readHeader, HEADER_BYTES } from './decoder.js';
+export { decodeHeapDump, heapPointerRange, readHeader, HEADER_BYTES } from './decoder.js';
 export type { DumpVisitor, DecodeResult } from './decoder.js';
 export { HeapDumpError, DumpFileError } from './errors.js';
 export { FileWindow, DEFAULT_WINDOW_BYTES, describeFsError } from './file-reader.js';

@@ -24,7 +24,6 @@ export class GraphBuilder implements DumpVisitor {
   readonly runs = new RunBuilder();
   objectCount = 0;
   objectBytes = 0;
-  maxHeapSlots = 0;
   totalHeapSlots = 0;
   pointerSlots = 0;
   readonly roots = new RootCollector();

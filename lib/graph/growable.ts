@@ -17,11 +17,6 @@ export class GrowableFloat64Array {
     this.length++;
   }
 
-  /** The value at `i` (not a hot path). */
-  get(i: number): number {
-    return this.blocks[i >>> BLOCK_SHIFT][i & (BLOCK - 1)];
-  }
-
   private addBlock(): void {
     this.cur = new Float64Array(BLOCK);
     this.blocks.push(this.cur);
@@ -54,10 +49,6 @@ export class GrowableUint32Array {
     if (this.fill === this.cur.length) this.addBlock();
     this.cur[this.fill++] = v;
     this.length++;
-  }
-
-  get(i: number): number {
-    return this.blocks[i >>> BLOCK_SHIFT][i & (BLOCK - 1)];
   }
 
   /** Adds `d` to the last value pushed. */

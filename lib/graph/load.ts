@@ -1,7 +1,7 @@
 // Loading a dump into a HeapGraph: pass 1 decodes every record (builder.ts), the address index is built from the
 // span runs, pass 2 resolves object pointers into CSR edges (edges.ts), roots are resolved, reachability marked.
 import * as fs from 'node:fs';
-import { decodeHeapDump } from '../dump/index.js';
+import { decodeHeapDump, heapPointerRange } from '../dump/index.js';
 import { GraphBuilder } from './builder.js';
 import { resolveEdges } from './edges.js';
 import { HeapGraph } from './heap-graph.js';
@@ -29,13 +29,13 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
   const objectContentOffset = b.contentOffset.toArray();
   const slotCounts = b.heapSlots.toArray(0, 1);
   const addressIndex = b.runs.build();
-  const heapRange = params.heapEnd > params.heapStart;
+  const range = heapPointerRange(params);
   const edges = resolveEdges({
     path, objectCount: n, address: objectAddress, size: objectSize, contentOffset: objectContentOffset,
     slotCounts, totalHeapSlots: b.totalHeapSlots, index: addressIndex, ptrSize: params.ptrSize,
     littleEndian: !params.bigEndian,
-    heapStart: heapRange ? params.heapStart : 1,
-    heapEnd: heapRange ? params.heapEnd : Number.MAX_SAFE_INTEGER,
+    heapStart: range.lo,
+    heapEnd: range.hi,
     onProgress: progress ? (d, t) => progress('edges', d, t) : undefined,
     windowBytes: options.windowBytes,
   });

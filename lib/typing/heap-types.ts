@@ -131,6 +131,35 @@ export interface TypeCount {
   bytes: number;
 }
 
+/** Typed share of what is alive: reachable objects and bytes, and how many of them have a type. */
+export interface TypeCoverage {
+  reachableObjects: number;
+  reachableBytes: number;
+  typedReachableObjects: number;
+  typedReachableBytes: number;
+}
+
+/** Counts the reachable objects and bytes of `graph`, and those that `types` gives a type. */
+export function typeCoverage(graph: HeapGraph, types: HeapTypes): TypeCoverage {
+  const reachable = graph.reachable;
+  const size = graph.objectSize;
+  const objectType = types.objectType;
+  let reachableObjects = 0;
+  let reachableBytes = 0;
+  let typedReachableObjects = 0;
+  let typedReachableBytes = 0;
+  for (let i = 0; i < graph.objectCount; i++) {
+    if (reachable[i] === 0) continue;
+    reachableObjects++;
+    reachableBytes += size[i];
+    if (objectType[i] !== 0) {
+      typedReachableObjects++;
+      typedReachableBytes += size[i];
+    }
+  }
+  return { reachableObjects, reachableBytes, typedReachableObjects, typedReachableBytes };
+}
+
 /**
  * Objects and bytes per type name, sorted by bytes (then count, then name); untyped objects are grouped by
  * size class. `reachableOnly`: count only objects reachable from the roots.

@@ -2,8 +2,8 @@
 // words, and checks that an executable is the one that wrote a dump.
 export { recoverTypes, goMinor } from './recover.js';
 export type { RecoverOptions } from './recover.js';
-export { RecoveredTypes, untypedNames, typeHistogram, fieldPath } from './heap-types.js';
-export type { HeapTypes, ObjectTyping, TypeCount } from './heap-types.js';
+export { RecoveredTypes, untypedNames, typeHistogram, typeCoverage, fieldPath } from './heap-types.js';
+export type { HeapTypes, ObjectTyping, TypeCount, TypeCoverage } from './heap-types.js';
 export { TypingKind, untypedName } from './typings.js';
 export { DumpBytes } from './dump-bytes.js';
 export { BinaryMismatchError, checkBinaryMatchesDump } from './binary-match.js';
