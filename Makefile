@@ -8,8 +8,9 @@ DEMO_DIR := .cache/fixtures/zoo/go1.26
 
 all: build
 
+# @memlab/core (a test-only heap snapshot reader) depends on puppeteer: never let it download a browser.
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 PUPPETEER_SKIP_CHROME_DOWNLOAD=1 PUPPETEER_SKIP_CHROME_HEADLESS_SHELL_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 install: $(NODE_STAMP)

@@ -38,7 +38,8 @@ export class RecoveredTypes implements HeapTypes {
   constructor(
     private readonly graph: HeapGraph,
     readonly program: GoProgram,
-    private readonly typings: TypingTable,
+    /** The typings objectType numbers. */
+    readonly typings: TypingTable,
     readonly objectType: Uint32Array,
     /** True when objects above 512 bytes with pointers carry a malloc header (Go 1.22+). */
     private readonly headers: boolean,

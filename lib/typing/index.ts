@@ -9,3 +9,5 @@ export { DumpBytes } from './dump-bytes.js';
 export { BinaryMismatchError, checkBinaryMatchesDump } from './binary-match.js';
 export { describeObject, quote } from './values.js';
 export type { FieldValue, ObjectDescription } from './values.js';
+export { storeTypes, restoreTypes } from './stored-types.js';
+export type { StoredTypes } from './stored-types.js';

@@ -1,7 +1,7 @@
 // Typings: the display types objects get, numbered from 1 (0 is untyped). A typing is a Go type, or an array of
 // N of them (a slice's backing array "[N]T", a map's bucket array), or one of the names that are not Go types:
 // "string data" (the bytes a string points to) and "closure F" (a funcval whose code pointer is in function F).
-import type { GoType } from '../gotypes/index.js';
+import type { GoProgram, GoType } from '../gotypes/index.js';
 
 export const enum TypingKind {
   Untyped = 0,
@@ -30,6 +30,26 @@ export class TypingTable {
 
   constructor(typeCount: number) {
     this.valueIds = new Int32Array(typeCount);
+  }
+
+  /**
+   * A table with the given typings in the given order (as a StoredTypes holds them), or undefined when one names
+   * a Go type `program` does not have or names it differently (the columns came from another binary).
+   */
+  static restore(program: GoProgram, c: { name: string[]; kind: number[]; typeId: number[]; count: number[] }): TypingTable | undefined {
+    const t = new TypingTable(program.types.length);
+    for (let id = 1; id < c.name.length; id++) {
+      const kind = c.kind[id] as TypingKind;
+      const goType = c.typeId[id] >= 0 ? program.types[c.typeId[id]] : undefined;
+      if (c.typeId[id] >= 0 && goType === undefined) return undefined;
+      const made = kind === TypingKind.Value ? t.value(goType!)
+        : kind === TypingKind.Array ? t.array(goType!, c.count[id])
+          : kind === TypingKind.StringData ? t.stringData()
+            : kind === TypingKind.Closure ? t.closure(c.name[id].slice('closure '.length))
+              : -1;
+      if (made !== id || t.names[id] !== c.name[id]) return undefined;
+    }
+    return t;
   }
 
   private add(name: string, kind: TypingKind, goType: GoType | undefined, count: number): number {
