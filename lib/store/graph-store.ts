@@ -6,16 +6,23 @@ import type { MemStatsRecord } from '../dump/index.js';
 import type { RootNodeKind, RootNodes } from '../analysis/index.js';
 import { IndexFileError, readIndexFile, type StoredArray, writeIndexFile } from './index-file.js';
 
-/** The file an index was built from: it is stale when any of these changed. */
+/** The file an index was built from (lib/store/cache.ts sourceIdentity): it is stale when any of these changed. */
 export interface SourceIdentity {
   path: string;
   size: number;
   mtimeMs: number;
+  /** Inode number: another file put in its place has another. */
+  ino: number;
+  /** Status change time: any write or metadata change in place moves it (touch -r cannot set it back). */
+  ctimeMs: number;
+  /** Hash of the file's size, first and last 64 KiB and 64 sampled blocks of 4 KiB (cache.ts sampleHash). */
+  sample: string;
 }
 
 function sameSource(a: SourceIdentity | null | undefined, b: SourceIdentity | null | undefined): boolean {
   if (!a || !b) return !a && !b;
-  return a.path === b.path && a.size === b.size && a.mtimeMs === b.mtimeMs;
+  return a.path === b.path && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino &&
+    a.ctimeMs === b.ctimeMs && a.sample === b.sample;
 }
 
 // JSON cannot hold bigints (MemStats values): they travel as {"$bigint": "123"}.
