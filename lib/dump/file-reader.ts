@@ -28,7 +28,8 @@ export class FileWindow {
     this.path = path;
     let fd: number;
     try {
-      fd = fs.openSync(path, 'r');
+      // Never blocks: a FIFO opens at once (and is refused below as not a regular file).
+      fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     } catch (e) {
       throw new DumpFileError(path, describeFsError(e));
     }

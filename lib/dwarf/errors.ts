@@ -1,14 +1,18 @@
-// DwarfError: the one error class for malformed DWARF data, carrying the section name and byte offset.
+// DwarfError: the one error class for malformed DWARF data, carrying the binary's path (when the reader was given
+// it), the section name and the byte offset in that section.
+import { GoheapError } from '../errors.js';
 
-/** A DWARF decode failure at a byte offset of a (decompressed) debug section. */
-export class DwarfError extends Error {
-  override readonly name = 'DwarfError';
+/** A DWARF decode failure at a byte offset of a (decompressed) debug section of `file`. */
+export class DwarfError extends GoheapError {
+  declare readonly offset: number;
 
   constructor(
     readonly section: string,
-    readonly offset: number,
+    offset: number,
     readonly detail: string,
+    file = '',
   ) {
-    super(`${section}: ${detail} at offset 0x${offset.toString(16)}`);
+    super(file ? `${file}: ${section}: offset 0x${offset.toString(16)}: ${detail}`
+      : `${section}: ${detail} at offset 0x${offset.toString(16)}`, file, offset, detail);
   }
 }

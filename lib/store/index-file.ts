@@ -8,11 +8,15 @@
 //  20  u32 0                 reserved
 //  24  header                JSON: { meta, arrays: [{ name, type, offset, length, checksum }] }
 //      then each array's bytes at its offset (8-byte aligned), checksum = hashBytes() of those bytes.
-// The file is written beside its final name and renamed into place, so a reader never sees half a file.
+// The file is written beside its final name and renamed into place, so a reader never sees half a file. Reading
+// opens without blocking and accepts only a regular file (a directory or FIFO at the name is a stale index, not a
+// hang or a crash); the cache folder is created one level at a time (makeDirectories).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { GoheapError } from '../errors.js';
+import { fileKind } from './cache.js';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
 
@@ -29,10 +33,11 @@ interface ArrayEntry {
 }
 
 /** Thrown when an index file is missing, truncated, of another version, or fails a checksum. */
-export class IndexFileError extends Error {
-  constructor(readonly file: string, readonly offset: number, readonly expected: string) {
-    super(`${file}: offset ${offset}: expected ${expected}`);
-    this.name = 'IndexFileError';
+export class IndexFileError extends GoheapError {
+  declare readonly offset: number;
+
+  constructor(file: string, offset: number, expected: string) {
+    super(`${file}: offset ${offset}: expected ${expected}`, file, offset, expected);
   }
 }
 
@@ -79,22 +84,67 @@ export function writeIndexFile(file: string, meta: unknown, arrays: Record<strin
   pre.writeUInt32LE(FORMAT_VERSION, 8);
   pre.writeUInt32LE(headerBytes.length, 12);
   pre.writeUInt32LE(hashBytes(headerBytes), 16);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  makeDirectories(path.dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
+  const fd = openNew(tmp);
   try {
     writeAll(fd, pre, 0);
     writeAll(fd, headerBytes, PREAMBLE);
     for (const e of entries) writeAll(fd, bytesOf(arrays[e.name]), e.offset);
     const end = entries.length > 0 ? align8(entries[entries.length - 1].offset + bytesOf(arrays[entries[entries.length - 1].name]).length) : PREAMBLE + headerBytes.length;
     fs.ftruncateSync(fd, end);
-  } catch (e) {
     fs.closeSync(fd);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed
+    }
     fs.rmSync(tmp, { force: true });
     throw e;
   }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+}
+
+/** Creates a new file for writing, never following a link or opening a FIFO left at that name. */
+function openNew(file: string): number {
+  const flags = fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW;
+  try {
+    return fs.openSync(file, flags, 0o644);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    fs.rmSync(file, { force: true }); // a temporary file left by a process of the same pid that died
+    return fs.openSync(file, flags, 0o644);
+  }
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time (mkdir -p). Not fs.mkdirSync(dir, {recursive: true}):
+ * in Node 20 that call loops forever where mkdir answers ENOENT although the parent exists (under /proc).
+ * Each level is tried at most twice, so it always returns or throws promptly.
+ */
+export function makeDirectories(dir: string): void {
+  const abs = path.resolve(dir);
+  try {
+    fs.mkdirSync(abs);
+    return;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (fs.statSync(abs).isDirectory()) return;
+      throw e;
+    }
+    if (code !== 'ENOENT') throw e;
+  }
+  const parent = path.dirname(abs);
+  if (parent === abs) throw Object.assign(new Error(`cannot create ${abs}`), { code: 'ENOENT' });
+  makeDirectories(parent);
+  try {
+    fs.mkdirSync(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST' && fs.statSync(abs).isDirectory()) return; // made meanwhile
+    throw e;
+  }
 }
 
 function writeAll(fd: number, b: Uint8Array, position: number): void {
@@ -113,12 +163,17 @@ function align8(x: number): number {
 export function readIndexFile(file: string): { meta: unknown; arrays: Record<string, StoredArray> } {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    throw new IndexFileError(file, 0, 'an index file');
+    // O_NONBLOCK: a FIFO at this name opens at once instead of waiting for a writer, and is refused below.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    // A missing index is the normal first open ("an index file" is what callers recognize as that case).
+    throw new IndexFileError(file, 0, code === 'ENOENT' ? 'an index file' : `an index file that can be read (${code ?? (e as Error).message})`);
   }
   try {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new IndexFileError(file, 0, `a regular file, found ${fileKind(st)}`);
+    const size = st.size;
     const pre = Buffer.alloc(PREAMBLE);
     if (size < PREAMBLE || fs.readSync(fd, pre, 0, PREAMBLE, 0) !== PREAMBLE) throw new IndexFileError(file, 0, 'a preamble');
     if (pre.toString('latin1', 0, 8) !== MAGIC) throw new IndexFileError(file, 0, `magic ${MAGIC}`);
@@ -161,7 +216,12 @@ export function readIndexFile(file: string): { meta: unknown; arrays: Record<str
 function readAll(fd: number, buf: Uint8Array, file: string): void {
   let done = 0;
   while (done < buf.length) {
-    const n = fs.readSync(fd, buf, done, Math.min(buf.length - done, 1 << 30), done);
+    let n: number;
+    try {
+      n = fs.readSync(fd, buf, done, Math.min(buf.length - done, 1 << 30), done);
+    } catch (e) {
+      throw new IndexFileError(file, done, `readable bytes (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
     if (n <= 0) throw new IndexFileError(file, done, `${buf.length} bytes`);
     done += n;
   }

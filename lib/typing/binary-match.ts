@@ -2,16 +2,16 @@
 // the addresses and sizes of the executable's .data and .bss sections. Types from another binary would be wrong.
 import type { HeapGraph } from '../graph/index.js';
 import type { GoProgram } from '../gotypes/index.js';
+import { GoheapError } from '../errors.js';
 
 /** The executable does not match the dump. Printed by the CLI as `goheap: BINARY: does not match DUMP (...)`. */
-export class BinaryMismatchError extends Error {
+export class BinaryMismatchError extends GoheapError {
   constructor(
     readonly binaryPath: string,
     readonly dumpPath: string,
     readonly detail: string,
   ) {
-    super(`${binaryPath}: does not match ${dumpPath} (${detail})`);
-    this.name = 'BinaryMismatchError';
+    super(`${binaryPath}: does not match ${dumpPath} (${detail})`, binaryPath, undefined, `the executable that wrote ${dumpPath}`);
   }
 }
 
