@@ -19,8 +19,8 @@ export interface Abbrev {
 export type AbbrevTable = ReadonlyArray<Abbrev | undefined>;
 
 /** Parses the abbreviation table that starts at `offset` of .debug_abbrev. */
-export function parseAbbrevTable(bytes: Uint8Array, offset: number): AbbrevTable {
-  const c = new Cursor('.debug_abbrev', bytes, offset);
+export function parseAbbrevTable(bytes: Uint8Array, offset: number, file = ''): AbbrevTable {
+  const c = new Cursor('.debug_abbrev', bytes, offset, true, file);
   const table: Array<Abbrev | undefined> = [];
   const attrs: number[] = [];
   const forms: number[] = [];

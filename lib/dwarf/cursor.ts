@@ -1,5 +1,5 @@
 // Cursor: a bounds-checked little/big-endian reader over one debug section that knows the section's
-// name and its own offset, so every decode failure becomes a DwarfError naming both.
+// name, its own offset and the binary it came from, so every decode failure becomes a DwarfError naming all three.
 
 import { DwarfError } from './errors.js';
 
@@ -16,6 +16,8 @@ export class Cursor {
     readonly bytes: Uint8Array,
     offset = 0,
     readonly littleEndian = true,
+    /** The binary's path, for errors ('' when unknown). */
+    readonly file = '',
   ) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = offset;
@@ -23,7 +25,7 @@ export class Cursor {
 
   /** Throws a DwarfError at the current offset. */
   fail(detail: string, at = this.pos): never {
-    throw new DwarfError(this.section, at, detail);
+    throw new DwarfError(this.section, at, detail, this.file);
   }
 
   get remaining(): number {
@@ -245,8 +247,8 @@ export function decodeUtf8(b: Uint8Array, start: number, end: number): string {
 }
 
 /** Reads a NUL-terminated string at `offset` of a string section (.debug_str, .debug_line_str). */
-export function stringAt(section: string, bytes: Uint8Array, offset: number): string {
-  if (offset < 0 || offset >= bytes.length) throw new DwarfError(section, offset, 'string offset out of range');
+export function stringAt(section: string, bytes: Uint8Array, offset: number, file = ''): string {
+  if (offset < 0 || offset >= bytes.length) throw new DwarfError(section, offset, 'string offset out of range', file);
   let end = offset;
   while (end < bytes.length && bytes[end] !== 0) end++;
   return decodeUtf8(bytes, offset, end);

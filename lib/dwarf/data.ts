@@ -15,8 +15,10 @@ export class DwarfData {
   constructor(
     private readonly source: SectionSource,
     readonly littleEndian = true,
+    /** The binary's path: every DwarfError names it ('' when unknown). */
+    readonly file = '',
   ) {
-    this.info = new InfoReader(source, littleEndian);
+    this.info = new InfoReader(source, littleEndian, file);
   }
 
   units(): readonly Unit[] {
@@ -55,6 +57,7 @@ export class DwarfData {
         off,
         { str: this.source('.debug_str'), lineStr: this.source('.debug_line_str') },
         this.littleEndian,
+        this.file,
       );
       this.lineTables.set(off, t);
     }
@@ -96,6 +99,7 @@ export class DwarfData {
         loc: this.source('.debug_loc'),
         loclists: this.source('.debug_loclists'),
         littleEndian: this.littleEndian,
+        file: this.file,
         address: (u, i) => this.info.indexedAddress(u, i),
       },
       die.unit,

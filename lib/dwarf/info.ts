@@ -131,15 +131,17 @@ export class InfoReader {
   constructor(
     private readonly source: SectionSource,
     readonly littleEndian = true,
+    /** The binary's path, named by every DwarfError ('' when unknown). */
+    readonly file = '',
   ) {
     const info = source('.debug_info');
-    if (info === undefined) throw new DwarfError('.debug_info', 0, 'no .debug_info section');
+    if (info === undefined) throw new DwarfError('.debug_info', 0, 'no .debug_info section', file);
     this.info = info;
     this.abbrevBytes = source('.debug_abbrev') ?? EMPTY;
   }
 
   private cursor(offset: number): Cursor {
-    return new Cursor('.debug_info', this.info, offset, this.littleEndian);
+    return new Cursor('.debug_info', this.info, offset, this.littleEndian, this.file);
   }
 
   /** All unit headers, in file order. */
@@ -198,7 +200,7 @@ export class InfoReader {
   private abbrevs(offset: number): AbbrevTable {
     let t = this.abbrevCache.get(offset);
     if (t === undefined) {
-      t = parseAbbrevTable(this.abbrevBytes, offset);
+      t = parseAbbrevTable(this.abbrevBytes, offset, this.file);
       this.abbrevCache.set(offset, t);
     }
     return t;
@@ -424,9 +426,9 @@ export class InfoReader {
       case DW_FORM.ref_udata:
         return u.offset + v;
       case DW_FORM.strp:
-        return stringAt('.debug_str', (this.strBytes ??= this.source('.debug_str') ?? EMPTY), v);
+        return stringAt('.debug_str', (this.strBytes ??= this.source('.debug_str') ?? EMPTY), v, this.file);
       case DW_FORM.line_strp:
-        return stringAt('.debug_line_str', (this.lineStrBytes ??= this.source('.debug_line_str') ?? EMPTY), v);
+        return stringAt('.debug_line_str', (this.lineStrBytes ??= this.source('.debug_line_str') ?? EMPTY), v, this.file);
       case DW_FORM.strx:
       case DW_FORM.strx1:
       case DW_FORM.strx2:
@@ -449,10 +451,10 @@ export class InfoReader {
   private indexedString(c: Cursor, u: Unit, index: number): string {
     const offs = (this.strOffBytes ??= this.source('.debug_str_offsets') ?? EMPTY);
     const at = u.strOffsetsBase + index * u.offsetSize;
-    const oc = new Cursor('.debug_str_offsets', offs, at, this.littleEndian);
+    const oc = new Cursor('.debug_str_offsets', offs, at, this.littleEndian, this.file);
     if (at + u.offsetSize > offs.length) c.fail(`string index ${index} outside .debug_str_offsets`);
     const off = oc.offset(u.offsetSize);
-    return stringAt('.debug_str', (this.strBytes ??= this.source('.debug_str') ?? EMPTY), off);
+    return stringAt('.debug_str', (this.strBytes ??= this.source('.debug_str') ?? EMPTY), off, this.file);
   }
 
   /**
@@ -462,7 +464,7 @@ export class InfoReader {
   indexedAddress(u: Unit, index: number): number | bigint {
     const addrs = (this.addrBytes ??= this.source('.debug_addr') ?? EMPTY);
     if (u.addrBase + (index + 1) * u.addrSize > addrs.length) return Number.NaN;
-    const ac = new Cursor('.debug_addr', addrs, u.addrBase + index * u.addrSize, this.littleEndian);
+    const ac = new Cursor('.debug_addr', addrs, u.addrBase + index * u.addrSize, this.littleEndian, this.file);
     return u.addrSize === 8 ? ac.u64() : ac.uN(u.addrSize);
   }
 }

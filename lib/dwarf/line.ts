@@ -50,9 +50,9 @@ function readEntryValue(c: Cursor, form: number, offsetSize: number, strs: LineS
     case DW_FORM.string:
       return c.cstring();
     case DW_FORM.line_strp:
-      return stringAt('.debug_line_str', strs.lineStr ?? new Uint8Array(0), c.offset(offsetSize));
+      return stringAt('.debug_line_str', strs.lineStr ?? new Uint8Array(0), c.offset(offsetSize), c.file);
     case DW_FORM.strp:
-      return stringAt('.debug_str', strs.str ?? new Uint8Array(0), c.offset(offsetSize));
+      return stringAt('.debug_str', strs.str ?? new Uint8Array(0), c.offset(offsetSize), c.file);
     case DW_FORM.udata:
       return c.ulebn();
     case DW_FORM.data1:
@@ -113,8 +113,8 @@ class RowBuilder {
 }
 
 /** Parses the line program at `offset` of .debug_line. */
-export function parseLineTable(bytes: Uint8Array, offset: number, strs: LineStrings, littleEndian = true): LineTable {
-  const c = new Cursor('.debug_line', bytes, offset, littleEndian);
+export function parseLineTable(bytes: Uint8Array, offset: number, strs: LineStrings, littleEndian = true, binaryPath = ''): LineTable {
+  const c = new Cursor('.debug_line', bytes, offset, littleEndian, binaryPath);
   let unitLength = c.u32();
   let offsetSize = 4;
   if (unitLength === 0xffffffff) {

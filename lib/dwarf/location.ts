@@ -17,9 +17,9 @@ export type SimpleLocation =
   | { readonly kind: 'expr'; readonly expr: Uint8Array };
 
 /** Decodes an expression into a SimpleLocation, or 'expr' if it is not one of the simple forms. */
-export function decodeSimpleLocation(expr: Uint8Array, addrSize = 8, littleEndian = true): SimpleLocation {
+export function decodeSimpleLocation(expr: Uint8Array, addrSize = 8, littleEndian = true, file = ''): SimpleLocation {
   if (expr.length === 0) return { kind: 'expr', expr };
-  const c = new Cursor('location expression', expr, 0, littleEndian);
+  const c = new Cursor('location expression', expr, 0, littleEndian, file);
   try {
     const op = c.u8();
     let loc: SimpleLocation | undefined;
@@ -58,6 +58,8 @@ export interface LocationContext {
   readonly loc?: Uint8Array;
   readonly loclists?: Uint8Array;
   readonly littleEndian: boolean;
+  /** The binary's path, for errors. */
+  readonly file?: string;
   /** Reads entry `index` of the unit's .debug_addr contribution. */
   readonly address: (unit: Unit, index: number) => number | bigint;
 }
@@ -81,7 +83,7 @@ export function readLocationList(
   if (unit.version < 5) {
     const bytes = ctx.loc;
     if (bytes === undefined) return out;
-    const c = new Cursor('.debug_loc', bytes, value, ctx.littleEndian);
+    const c = new Cursor('.debug_loc', bytes, value, ctx.littleEndian, ctx.file);
     const size = unit.addrSize;
     const max = size === 8 ? 2 ** 64 - 1 : 2 ** (8 * size) - 1;
     for (;;) {
@@ -101,10 +103,10 @@ export function readLocationList(
   if (bytes === undefined) return out;
   let offset = value;
   if (form === DW_FORM.loclistx) {
-    const oc = new Cursor('.debug_loclists', bytes, unit.loclistsBase + value * unit.offsetSize, ctx.littleEndian);
+    const oc = new Cursor('.debug_loclists', bytes, unit.loclistsBase + value * unit.offsetSize, ctx.littleEndian, ctx.file);
     offset = unit.loclistsBase + oc.offset(unit.offsetSize);
   }
-  const c = new Cursor('.debug_loclists', bytes, offset, ctx.littleEndian);
+  const c = new Cursor('.debug_loclists', bytes, offset, ctx.littleEndian, ctx.file);
   const addr = (): number => num(unit.addrSize === 8 ? c.u64() : c.uN(unit.addrSize));
   for (;;) {
     const kind = c.u8();
