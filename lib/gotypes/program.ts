@@ -162,7 +162,7 @@ export class GoProgram {
   }
 
   private address(d: Die, expr: Uint8Array): number | undefined {
-    const loc = decodeSimpleLocation(expr, d.unit.addrSize, !this.bigEndian);
+    const loc = decodeSimpleLocation(expr, d.unit.addrSize, !this.bigEndian, this.dwarf.file);
     if (loc.kind === 'addr') return loc.address;
     if (loc.kind === 'addrx') {
       const a = this.dwarf.info.indexedAddress(d.unit, loc.index);
@@ -219,14 +219,14 @@ export class GoProgram {
     let location: SimpleLocation | undefined;
     let locationList: GoLocationRange[] | undefined;
     if (expr !== undefined) {
-      location = decodeSimpleLocation(expr, c.unit.addrSize, !this.bigEndian);
+      location = decodeSimpleLocation(expr, c.unit.addrSize, !this.bigEndian, this.dwarf.file);
     } else if (c.has(DW_AT.location)) {
       const list = this.dwarf.locationList(c);
       if (list !== undefined) {
         locationList = list.map((e) => ({
           low: e.low,
           high: e.high,
-          location: decodeSimpleLocation(e.expr, c.unit.addrSize, !this.bigEndian),
+          location: decodeSimpleLocation(e.expr, c.unit.addrSize, !this.bigEndian, this.dwarf.file),
         }));
       }
     }
@@ -310,7 +310,7 @@ function range(elf: ElfFile, name: string): AddressRange {
 export function loadGoProgram(binaryPath: string): GoProgram {
   const elf = ElfFile.open(binaryPath);
   try {
-    const dwarf = new DwarfData((n) => elf.sectionData(n), !elf.bigEndian);
+    const dwarf = new DwarfData((n) => elf.sectionData(n), !elf.bigEndian, binaryPath);
     return new GoProgram(elf, dwarf);
   } catch (e) {
     elf.close();
