@@ -4,7 +4,8 @@ import { rmSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadHeapGraph } from '../lib/graph/index.js';
 import { loadGoProgram } from '../lib/gotypes/index.js';
-import { indexPaths, openHeap, sourceIdentity } from '../lib/store/index.js';
+import { indexPaths, sourceIdentity } from '../lib/store/index.js';
+import { HeapSession } from '../lib/session/index.js';
 import { recoverTypes, typeCoverage } from '../lib/typing/index.js';
 import { streamCount } from './naive-count.js';
 
@@ -38,7 +39,7 @@ async function timedOpen(dumpPath: string, binary: string | undefined, progress:
   let since = performance.now();
   const t0 = since;
   const cpu0 = process.cpuUsage();
-  const h = await openHeap(dumpPath, {
+  const h = await HeapSession.open(dumpPath, {
     binary, cacheDir: benchCacheDir(),
     onProgress: (p, done, total) => {
       if (p !== phase) {
@@ -93,7 +94,7 @@ export const STAGES: Record<string, Stage> = {
     },
   },
   dominators: {
-    description: 'openHeap(dump, binary) with an empty index: load, recover types (lib/typing), root nodes, dominators and retained sizes, then write the index (lib/store)',
+    description: 'HeapSession.open(dump, { binary }) with an empty index: load, recover types (lib/typing), root nodes, dominators and retained sizes, then write the index (lib/store)',
     async run(dumpPath, binary, progress) {
       const files = indexPaths(benchCacheDir(), sourceIdentity(dumpPath), binary ? sourceIdentity(binary) : null);
       rmSync(files.graph, { force: true });
@@ -102,7 +103,7 @@ export const STAGES: Record<string, Stage> = {
     },
   },
   reopen: {
-    description: 'openHeap(dump, binary) again: graph, types and dominators read back from the index the dominators stage wrote',
+    description: 'HeapSession.open(dump, { binary }) again: graph, types and dominators read back from the index the dominators stage wrote',
     async run(dumpPath, binary, progress) {
       return timedOpen(dumpPath, binary, progress);
     },

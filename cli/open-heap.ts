@@ -1,7 +1,7 @@
-// What the analysis commands (top, roots, path, suspects, diff) share: the --no-cache and --limit options, and
-// opening a dump through the persisted index with progress on stderr.
+// What the commands share: the --no-cache and --limit options, opening a dump through the heap session with
+// progress on stderr, and text formatting of addresses, tables and paths.
 import type { Argv } from 'yargs';
-import { openGraph, openHeap, type OpenedGraph, type OpenedHeap } from '../lib/store/index.js';
+import { HeapSession } from '../lib/session/index.js';
 import type { LoadPhase } from '../lib/graph/index.js';
 import { progressReporter } from './progress.js';
 
@@ -22,40 +22,23 @@ export function cacheOption<T>(y: Argv<T>): Argv<T> {
   }) as Argv<T>;
 }
 
-/** Adds --limit N. */
-export function limitOption<T>(y: Argv<T>, def: number): Argv<T> {
-  return y.option('limit', { alias: 'n', type: 'number', default: def, describe: 'rows to print' }) as Argv<T>;
-}
+// --limit/-n and the other numeric options, validated (cli/options.ts).
+export { limitCount, limitOption, limitRows, numberOption } from './options.js';
 
-/** The --no-cache flag and progress of a command, as options for lib/store (only loading phases show progress). */
-function storeOptions(args: AnalysisArgs): { noCache: boolean; onProgress?: (phase: string, done: number, total: number) => void } {
+/** Opens a dump through the heap session with the command's options: --no-cache, progress on a terminal, notes. */
+export async function openForCommand(dump: string, binary: string | undefined, args: AnalysisArgs): Promise<HeapSession> {
   const report = progressReporter(args);
-  return {
+  const session = await HeapSession.open(dump, {
+    binary,
     noCache: args.cache === false,
     onProgress: report ? (phase, done, total) => { if (LOAD_PHASES.has(phase)) report(phase as LoadPhase, done, total); } : undefined,
-  };
+  });
+  // Notes about the persisted index (unwritable folder, rebuilt file) go to stderr unless --quiet or --json.
+  if (!args.quiet && !args.json) for (const n of session.indexNotes) process.stderr.write(`goheap: note: ${n}\n`);
+  return session;
 }
 
 const LOAD_PHASES = new Set(['decode', 'edges', 'roots']);
-
-/** Notes about the persisted index (unwritable folder, rebuilt file) go to stderr unless --quiet or --json. */
-function printNotes(args: AnalysisArgs, notes: string[]): void {
-  if (!args.quiet && !args.json) for (const n of notes) process.stderr.write(`goheap: note: ${n}\n`);
-}
-
-/** Opens a dump for analysis (graph, types, dominators) with the command's options. */
-export async function openForCommand(dump: string, binary: string | undefined, args: AnalysisArgs): Promise<OpenedHeap> {
-  const h = await openHeap(dump, { binary, ...storeOptions(args) });
-  printNotes(args, h.indexNotes);
-  return h;
-}
-
-/** Opens only the graph of a dump with the command's options. */
-export function openGraphForCommand(dump: string, args: AnalysisArgs): OpenedGraph {
-  const h = openGraph(dump, storeOptions(args));
-  printNotes(args, h.indexNotes);
-  return h;
-}
 
 export function hexAddress(a: number): string {
   return `0x${a.toString(16)}`;

@@ -1,8 +1,7 @@
 // `goheap info DUMP [BINARY]`: a summary of a heap dump: format, Go version, objects, reachability, records.
 import type { Argv } from 'yargs';
-import type { HeapGraph } from '../../lib/graph/index.js';
-import type { HeapTypes } from '../../lib/typing/index.js';
-import { openForCommand, openGraphForCommand } from '../open-heap.js';
+import { typeCoverage } from '../../lib/typing/index.js';
+import { openForCommand } from '../open-heap.js';
 import { bytes, count, keyValues } from '../format.js';
 
 export const command = 'info <dump> [binary]';
@@ -26,21 +25,14 @@ export function builder(y: Argv): Argv<InfoArgs> {
 }
 
 export async function run(args: InfoArgs): Promise<void> {
-  // With the executable, the full analysis is opened (types are needed, and kept in the index for later
-  // commands); without it, only the graph.
-  let graph: HeapGraph;
-  let typed: HeapTypes | undefined;
-  if (args.binary !== undefined) {
-    const h = await openForCommand(args.dump, args.binary, args);
-    graph = h.graph;
-    typed = h.types;
-  } else {
-    graph = openGraphForCommand(args.dump, args).graph;
-  }
+  const h = await openForCommand(args.dump, args.binary, args);
+  const graph = h.graph;
+  // "Typed" means the same in every command: reachable objects (and their bytes) that have a type.
   const s: ReturnType<typeof graph.stats> & { typedObjects?: number; typedBytes?: number } = graph.stats();
-  if (typed !== undefined) {
-    s.typedObjects = typed.typedObjects;
-    s.typedBytes = typed.typedBytes;
+  if (h.typed) {
+    const c = typeCoverage(graph, h.types);
+    s.typedObjects = c.typedReachableObjects;
+    s.typedBytes = c.typedReachableBytes;
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
@@ -55,7 +47,7 @@ export async function run(args: InfoArgs): Promise<void> {
     ['objects', `${count(s.objects)} objects, ${bytes(s.objectBytes)}`],
     ['reachable', `${count(s.reachableObjects)} objects, ${bytes(s.reachableBytes)}${pct(s.reachableBytes, s.objectBytes)}`],
     ['unreachable', `${count(s.unreachableObjects)} objects, ${bytes(s.unreachableBytes)}${pct(s.unreachableBytes, s.objectBytes)} (garbage since the last GC)`],
-    ...(s.typedObjects !== undefined ? [['typed', `${count(s.typedObjects)} objects${pct(s.typedObjects, s.objects)}, ${bytes(s.typedBytes ?? 0)}${pct(s.typedBytes ?? 0, s.objectBytes)}`] as [string, string]] : []),
+    ...(s.typedObjects !== undefined ? [['typed', `${count(s.typedObjects)} objects${pct(s.typedObjects, s.reachableObjects)}, ${bytes(s.typedBytes ?? 0)}${pct(s.typedBytes ?? 0, s.reachableBytes)} of the reachable`] as [string, string]] : []),
     ['pointers', `${count(s.edges)} into the heap (${count(s.interiorEdges)} interior) of ${count(s.pointerSlots)} pointer slots`],
     ['roots', `${count(s.roots)}`],
     ['goroutines', `${count(s.goroutines)} with ${count(s.frames)} frames`],

@@ -1,11 +1,9 @@
 // `goheap object DUMP BINARY ADDRESS`: one heap object decoded through its recovered type: fields with names,
 // offsets, types and values, whether it is reachable, and how many objects point to it.
 import type { Argv } from 'yargs';
-import { RecoveredTypes, describeObject } from '../../lib/typing/index.js';
 import { UsageError } from '../errors.js';
 import { keyValues } from '../format.js';
 import { hexAddress, openForCommand, parseAddress } from '../open-heap.js';
-import { NONE } from '../../lib/analysis/index.js';
 
 export const command = 'object <dump> <binary> <address>';
 export const describe = 'Decode one heap object (any address inside it) through its recovered type';
@@ -33,18 +31,15 @@ export async function run(args: ObjectArgs): Promise<void> {
   if (!Number.isSafeInteger(address)) throw new UsageError(`not an address: ${args.address} (use hex 0x... or decimal)`);
   const h = await openForCommand(args.dump, args.binary, args);
   const graph = h.graph;
-  const types = (await h.typesWithFields()) as RecoveredTypes;
-  const i = graph.findObject(address);
+  const i = h.findObject(address);
   if (i < 0) throw new UsageError(`${args.dump}: no heap object contains address ${hexAddress(address)}`);
-  const d = describeObject(graph, types, i);
+  const d = h.describe(i);
   // What the object keeps alive (its retained size) and what keeps it (its immediate dominator).
-  const dom = h.dominators;
-  const node = dom.firstObjectNode + i;
-  const retained = dom.retained[node];
-  const idom = dom.idom[node];
-  const dominator = idom === NONE ? null
-    : idom >= dom.firstObjectNode ? `${hexAddress(graph.objectAddress[idom - dom.firstObjectNode])} ${types.objectTypeName(idom - dom.firstObjectNode)}`
-      : idom === 0 ? 'several roots' : dom.rootNodes.name[idom - 1];
+  const retained = h.retained(i);
+  const dom = h.dominator(i);
+  const dominator = dom.kind === 'none' ? null
+    : dom.kind === 'object' ? `${hexAddress(h.address(dom.object))} ${h.typeName(dom.object)}`
+      : dom.kind === 'roots' ? 'several roots' : h.rootNodes.name[dom.rootNode];
   if (args.json) {
     process.stdout.write(`${JSON.stringify({ ...d, retained, dominator }, null, 2)}\n`);
     return;

@@ -1,7 +1,6 @@
 // `goheap path DUMP [BINARY] ADDRESS`: why an object is alive: the shortest path from a root to it, field by field,
 // and every kind of root that reaches it.
 import type { Argv } from 'yargs';
-import { rootsKeepingAlive, shortestRootPath } from '../../lib/analysis/index.js';
 import { UsageError } from '../errors.js';
 import { type AnalysisArgs, cacheOption, fieldSuffix, hexAddress, openForCommand, parseAddress } from '../open-heap.js';
 
@@ -26,16 +25,16 @@ export async function run(args: PathArgs): Promise<void> {
   if (Number.isNaN(address)) throw new UsageError(`path: ${rest[rest.length - 1]} is not an address (0x... or decimal)`);
   const binary = rest.length === 2 ? rest[0] : undefined;
   const h = await openForCommand(args.dump, binary, args);
-  const object = h.graph.findObject(address);
+  const object = h.findObject(address);
   if (object < 0) throw new UsageError(`${args.dump}: no heap object at ${hexAddress(address)}`);
-  const types = await h.typesWithFields();
-  const hops = shortestRootPath(h.graph, types, h.dominators.rootNodes, object);
-  const alive = rootsKeepingAlive(h.graph, h.dominators.rootNodes, object);
-  const rn = h.dominators.rootNodes;
+  const types = h.types;
+  const hops = h.pathToRoot(object);
+  const alive = h.rootsKeepingAlive(object);
+  const rn = h.rootNodes;
   if (args.json) {
     const out = {
       object: { address: hexAddress(h.graph.objectAddress[object]), type: types.objectTypeName(object), size: h.graph.objectSize[object],
-        retained: h.dominators.retained[h.dominators.firstObjectNode + object] },
+        retained: h.retained(object) },
       reachable: hops.length > 0,
       path: hops.map((p) => ({ kind: p.kind, name: p.name, address: hexAddress(p.address), type: p.type ?? null, field: p.field ?? null })),
       rootKinds: alive.kinds,

@@ -3,7 +3,7 @@
 import type { Argv } from 'yargs';
 import { findSuspects } from '../../lib/analysis/index.js';
 import { bytes } from '../format.js';
-import { type AnalysisArgs, cacheOption, hexAddress, openForCommand, pathLine } from '../open-heap.js';
+import { type AnalysisArgs, cacheOption, hexAddress, numberOption, openForCommand, pathLine } from '../open-heap.js';
 
 export const command = 'suspects <dump> [binary]';
 export const describe = 'Find leak suspects: roots or objects retaining a large share of the heap';
@@ -15,14 +15,15 @@ export interface SuspectsArgs extends AnalysisArgs {
 export function builder(y: Argv): Argv<SuspectsArgs> {
   const a = y
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
-    .positional('binary', { type: 'string', describe: 'the executable that wrote it (for types and global names)' })
-    .option('threshold', { type: 'number', default: 0.1, describe: 'smallest share of the reachable heap a suspect retains' }) as unknown as Argv<SuspectsArgs>;
-  return cacheOption(a).example('$0 suspects heapdump mybinary', 'the leak report');
+    .positional('binary', { type: 'string', describe: 'the executable that wrote it (for types and global names)' }) as unknown as Argv<SuspectsArgs>;
+  return numberOption(cacheOption(a), 'threshold', {
+    default: 0.1, min: 0, max: 1, describe: 'smallest share of the reachable heap a suspect retains',
+  }).example('$0 suspects heapdump mybinary', 'the leak report');
 }
 
 export async function run(args: SuspectsArgs): Promise<void> {
   const h = await openForCommand(args.dump, args.binary, args);
-  const s = findSuspects(h.graph, h.types, h.dominators, { threshold: args.threshold });
+  const s = findSuspects(h.graph, h.types, h.dominators, { threshold: args.threshold, pathTo: (i) => h.pathToRoot(i) });
   const total = h.dominators.retained[0];
   if (args.json) {
     const suspects = s.map((x) => ({

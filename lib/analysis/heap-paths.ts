@@ -51,41 +51,8 @@ function fieldOf(types: HeapTypes, i: number, offset: number): string {
  * it. Ties go to the root node with the lower number and the lower edge index.
  */
 export function shortestRootPath(graph: HeapGraph, types: HeapTypes, rootNodes: RootNodes, object: number): PathHop[] {
-  const g = buildAnalysisGraph(graph, rootNodes);
-  const sp = shortestPathParents(g, Uint32Array.of(0));
-  const first = g.firstObjectNode;
-  const nodes: number[] = [];
-  const edges: number[] = [];
-  let v = first + object;
-  if (sp.parent[v] === NONE) return [];
-  while (v !== 0) {
-    nodes.push(v);
-    edges.push(sp.parentEdge[v]);
-    v = sp.parent[v];
-  }
-  nodes.reverse();
-  edges.reverse();
-  const hops: PathHop[] = [];
-  for (let k = 0; k < nodes.length; k++) {
-    const node = nodes[k];
-    if (node < first) {
-      const rn = node - 1;
-      hops.push({ kind: rootNodes.kind[rn], name: rootNodes.name[rn], address: rootNodes.address[rn] });
-      continue;
-    }
-    const i = node - first;
-    const e = edges[k];
-    let field: string;
-    if (e >= g.objectEdgeBase) {
-      const ge = e - g.objectEdgeBase;
-      field = fieldOf(types, nodes[k - 1] - first, graph.edgeOffset(ge));
-    } else {
-      field = describeRootSlot(graph, rootNodes, g.rootEdgeRoot[e - g.rootNodeCount]);
-    }
-    const type = types.objectTypeName(i);
-    hops.push({ kind: 'object', name: type, address: graph.objectAddress[i], type, field, object: i });
-  }
-  return hops;
+  const sp = shortestPathParents(buildAnalysisGraph(graph, rootNodes), Uint32Array.of(0));
+  return rootPathHops(graph, types, rootNodes, sp.parent, sp.parentEdge, object);
 }
 
 /** Every root node from which `object` can be reached, and their distinct kinds. */
@@ -117,3 +84,63 @@ export function rootsKeepingAlive(graph: HeapGraph, rootNodes: RootNodes, object
   const kinds = order.filter((k) => [...nodes].some((x) => rootNodes.kind[x] === k));
   return { kinds, rootNodes: [...nodes].sort((a, b) => a - b) };
 }
+
+/**
+ * The hops of the shortest path to `object` read from a shortest-path tree over the analysis graph (parent and
+ * parentEdge as shortestPathParents returns them for the super-root): root node first; empty when unreachable.
+ */
+export function rootPathHops(graph: HeapGraph, types: HeapTypes, rootNodes: RootNodes, parent: Uint32Array,
+  parentEdge: Uint32Array, object: number): PathHop[] {
+  const R = rootNodes.count;
+  const first = R + 1;
+  const objectEdgeBase = R + graph.roots.count;
+  const nodes: number[] = [];
+  const edges: number[] = [];
+  let v = first + object;
+  if (parent[v] === NONE) return [];
+  while (v !== 0) {
+    nodes.push(v);
+    edges.push(parentEdge[v]);
+    v = parent[v];
+  }
+  nodes.reverse();
+  edges.reverse();
+  // Root-node edges are laid out per root node in RootTable order (heap-dominators.ts): edge R + k is the k-th
+  // root of that order. Rebuild the order to name the root slot.
+  let rootEdgeRoot: Uint32Array | undefined;
+  const hops: PathHop[] = [];
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k];
+    if (node < first) {
+      const rn = node - 1;
+      hops.push({ kind: rootNodes.kind[rn], name: rootNodes.name[rn], address: rootNodes.address[rn] });
+      continue;
+    }
+    const i = node - first;
+    const e = edges[k];
+    let field: string;
+    if (e >= objectEdgeBase) {
+      field = fieldOf(types, nodes[k - 1] - first, graph.edgeOffset(e - objectEdgeBase));
+    } else {
+      rootEdgeRoot ??= rootEdgeOrder(graph, rootNodes);
+      field = describeRootSlot(graph, rootNodes, rootEdgeRoot[e - R]);
+    }
+    const type = types.objectTypeName(i);
+    hops.push({ kind: 'object', name: type, address: graph.objectAddress[i], type, field, object: i });
+  }
+  return hops;
+}
+
+/** For root-node edge k of the analysis graph, the RootTable row it comes from (buildAnalysisGraph's order). */
+function rootEdgeOrder(graph: HeapGraph, rootNodes: RootNodes): Uint32Array {
+  const rc = graph.roots.count;
+  const R = rootNodes.count;
+  const counts = new Uint32Array(R + 1);
+  for (let r = 0; r < rc; r++) counts[rootNodes.rootNode[r] + 1]++;
+  for (let k = 0; k < R; k++) counts[k + 1] += counts[k];
+  const out = new Uint32Array(rc);
+  for (let r = 0; r < rc; r++) out[counts[rootNodes.rootNode[r]]++] = r;
+  return out;
+}
+
+export { rootsKeepingAlive as rootsReaching };

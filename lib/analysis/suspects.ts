@@ -13,6 +13,8 @@ export interface SuspectOptions {
   threshold?: number;
   /** The walk to the accumulation point goes on while one child keeps at least this share of its parent (0.8). */
   dominantChild?: number;
+  /** The shortest root path of an object, when the caller has the shortest-path tree (default: a BFS per suspect). */
+  pathTo?: (object: number) => PathHop[];
 }
 
 export interface ChildGroup {
@@ -74,7 +76,7 @@ export function findSuspects(graph: HeapGraph, types: HeapTypes, dom: HeapDomina
         object: i, address: graph.objectAddress[i], type: types.objectTypeName(i), retained: retained[acc],
         children: firstChild[acc + 1] - firstChild[acc], childGroups: childGroups(tree, dom, types, acc),
       };
-      s.path = shortestRootPath(graph, types, rn, i);
+      s.path = options.pathTo ? options.pathTo(i) : shortestRootPath(graph, types, rn, i);
     }
     out.push(s);
   }

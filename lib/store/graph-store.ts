@@ -4,6 +4,7 @@ import type { HeapGraphParts } from '../graph/heap-graph.js';
 import type { FrameTable, RootTable } from '../graph/index.js';
 import type { MemStatsRecord } from '../dump/index.js';
 import type { RootNodeKind, RootNodes } from '../analysis/index.js';
+import type { StoredTypes } from '../typing/index.js';
 import { IndexFileError, readIndexFile, type StoredArray, writeIndexFile } from './index-file.js';
 
 /** The file an index was built from (lib/store/cache.ts sourceIdentity): it is stale when any of these changed. */
@@ -39,8 +40,25 @@ const FRAME_ARRAYS = ['goroutine', 'depth', 'sp', 'childSp', 'contentOffset', 's
   'functionId', 'goroutineFirstFrame', 'goroutineFrameCount'] as const;
 const ROOT_ARRAYS = ['kind', 'target', 'slotAddress', 'value', 'owner'] as const;
 
+/** A graph or analysis as JSON-safe meta and raw typed arrays: the body of an index file, or a worker's message. */
+export interface EncodedPart {
+  meta: unknown;
+  arrays: Record<string, StoredArray>;
+}
+
 /** Writes `graph` to `file`. */
 export function saveGraph(file: string, graph: HeapGraph, source: SourceIdentity): void {
+  const e = encodeGraph(graph, source);
+  writeIndexFile(file, e.meta, e.arrays);
+}
+
+/** Reads a graph written by saveGraph; throws IndexFileError when the file is damaged or was built from another dump. */
+export function loadGraph(file: string, source: SourceIdentity): HeapGraph {
+  return decodeGraph(readIndexFile(file), source, file);
+}
+
+/** `graph` as meta and arrays (the arrays are the graph's own, not copies). */
+export function encodeGraph(graph: HeapGraph, source: SourceIdentity): EncodedPart {
   const p = graph.toParts();
   const arrays: Record<string, StoredArray> = {
     recordCounts: p.recordCounts, objectAddress: p.objectAddress, objectSize: p.objectSize,
@@ -60,12 +78,11 @@ export function saveGraph(file: string, graph: HeapGraph, source: SourceIdentity
     kind: 'graph', source, objectCount: p.objectCount, objectBytes: p.objectBytes, pointerSlots: p.pointerSlots,
     rootCount: p.roots.count, frameCount: p.frames.count, functionNames: p.frames.functionNames, records,
   };
-  writeIndexFile(file, meta, arrays);
+  return { meta, arrays };
 }
 
-/** Reads a graph written by saveGraph; throws IndexFileError when the file is damaged or was built from another dump. */
-export function loadGraph(file: string, source: SourceIdentity): HeapGraph {
-  const { meta, arrays } = readIndexFile(file);
+/** The graph encodeGraph encoded; throws IndexFileError (naming `file`) when it is damaged or of another dump. */
+export function decodeGraph({ meta, arrays }: EncodedPart, source: SourceIdentity, file: string): HeapGraph {
   const m = meta as {
     kind: string; source: SourceIdentity; objectCount: number; objectBytes: number; pointerSlots: number;
     rootCount: number; frameCount: number; functionNames: string[];
@@ -106,31 +123,50 @@ export function loadGraph(file: string, source: SourceIdentity): HeapGraph {
   return new HeapGraph(parts);
 }
 
-/** What the analyses computed for one dump with one binary (or none). */
+/**
+ * What the analyses computed for one dump with one binary (or none). Analysis node numbering is that of
+ * lib/analysis/heap-dominators.ts; pathParent/pathParentEdge are the breadth-first shortest-path tree over the
+ * analysis graph from the super-root (lib/analysis/paths.ts's layout).
+ */
 export interface StoredAnalysis {
   rootNodes: RootNodes;
   idom: Uint32Array;
   retained: Float64Array;
-  objectType: Uint32Array;
-  typeNames: string[];
-  /** True when types came from the binary (lib/typing), false for size-class names. */
-  typed: boolean;
+  pathParent: Uint32Array;
+  pathParentEdge: Uint32Array;
+  /** Types recovered from the binary, or null without one (objects are then named by size class). */
+  types: StoredTypes | null;
 }
 
 /** Writes analysis results to `file`. */
 export function saveAnalysis(file: string, s: StoredAnalysis, source: SourceIdentity, binary: SourceIdentity | null): void {
-  const meta = {
-    kind: 'analysis', source, binary, typed: s.typed, typeNames: s.typeNames,
-    rootNodes: { count: s.rootNodes.count, kind: s.rootNodes.kind, name: s.rootNodes.name, address: s.rootNodes.address },
-  };
-  writeIndexFile(file, meta, { rootNode: s.rootNodes.rootNode, idom: s.idom, retained: s.retained, objectType: s.objectType });
+  const e = encodeAnalysis(s, source, binary);
+  writeIndexFile(file, e.meta, e.arrays);
 }
 
 /** Reads analysis results written by saveAnalysis for `graph`; throws IndexFileError when damaged or stale. */
 export function loadAnalysis(file: string, graph: HeapGraph, source: SourceIdentity, binary: SourceIdentity | null): StoredAnalysis {
-  const { meta, arrays } = readIndexFile(file);
+  return decodeAnalysis(readIndexFile(file), graph, source, binary, file);
+}
+
+/** `s` as meta and arrays. */
+export function encodeAnalysis(s: StoredAnalysis, source: SourceIdentity, binary: SourceIdentity | null): EncodedPart {
+  const meta = {
+    kind: 'analysis', source, binary, typings: s.types?.typings ?? null,
+    rootNodes: { count: s.rootNodes.count, kind: s.rootNodes.kind, name: s.rootNodes.name, address: s.rootNodes.address },
+  };
+  const arrays: Record<string, StoredArray> = {
+    rootNode: s.rootNodes.rootNode, idom: s.idom, retained: s.retained, pathParent: s.pathParent, pathParentEdge: s.pathParentEdge,
+  };
+  if (s.types) arrays.objectType = s.types.objectType;
+  return { meta, arrays };
+}
+
+/** The analysis encodeAnalysis encoded, checked against `graph`; IndexFileError (naming `file`) when damaged or stale. */
+export function decodeAnalysis({ meta, arrays }: EncodedPart, graph: HeapGraph, source: SourceIdentity,
+  binary: SourceIdentity | null, file: string): StoredAnalysis {
   const m = meta as {
-    kind: string; source: SourceIdentity; binary: SourceIdentity | null; typed: boolean; typeNames: string[];
+    kind: string; source: SourceIdentity; binary: SourceIdentity | null; typings: StoredTypes['typings'] | null;
     rootNodes: { count: number; kind: RootNodeKind[]; name: string[]; address: number[] };
   };
   if (m?.kind !== 'analysis' || !sameSource(m.source, source) || !sameSource(m.binary, binary)) {
@@ -139,13 +175,17 @@ export function loadAnalysis(file: string, graph: HeapGraph, source: SourceIdent
   const rootNode = arrays.rootNode as Uint32Array;
   const idom = arrays.idom as Uint32Array;
   const retained = arrays.retained as Float64Array;
-  const objectType = arrays.objectType as Uint32Array;
+  const pathParent = arrays.pathParent as Uint32Array;
+  const pathParentEdge = arrays.pathParentEdge as Uint32Array;
+  const objectType = arrays.objectType as Uint32Array | undefined;
   const nodes = graph.objectCount + m.rootNodes.count + 1;
-  if (!rootNode || !idom || !retained || !objectType || rootNode.length !== graph.roots.count || idom.length !== nodes ||
-    retained.length !== nodes || objectType.length !== graph.objectCount) {
+  if (!rootNode || !idom || !retained || !pathParent || !pathParentEdge || rootNode.length !== graph.roots.count ||
+    idom.length !== nodes || retained.length !== nodes || pathParent.length !== nodes || pathParentEdge.length !== nodes ||
+    (m.typings !== null) !== (objectType !== undefined) || (objectType !== undefined && objectType.length !== graph.objectCount)) {
     throw new IndexFileError(file, 0, 'arrays matching the graph');
   }
   return {
-    rootNodes: { ...m.rootNodes, rootNode }, idom, retained, objectType, typeNames: m.typeNames, typed: m.typed,
+    rootNodes: { ...m.rootNodes, rootNode }, idom, retained, pathParent, pathParentEdge,
+    types: m.typings && objectType ? { typings: m.typings, objectType } : null,
   };
 }

@@ -11,3 +11,5 @@ export { describeObject, quote } from './values.js';
 export type { FieldValue, ObjectDescription } from './values.js';
 export { storeTypes, restoreTypes } from './stored-types.js';
 export type { StoredTypes } from './stored-types.js';
+export { frameFunction, frameVariables, frameVariableAt } from './frame-variables.js';
+export type { FrameVariable } from './frame-variables.js';

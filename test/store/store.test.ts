@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultCacheDir, indexPaths, openHeap, readIndexFile, sourceIdentity, writeIndexFile, IndexFileError } from '../../lib/store/index.js';
+import { HeapSession } from '../../lib/session/index.js';
+import { defaultCacheDir, indexPaths, readIndexFile, sourceIdentity, writeIndexFile, IndexFileError } from '../../lib/store/index.js';
 import { scratchDir, zooBinary, zooDump } from '../support/fixtures.js';
 
 function sameArrays(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -41,12 +42,12 @@ describe('store: persisted index', function () {
 
   it('the second open reads the index and gets the same graph, types and dominators', async function () {
     const cacheDir = scratchDir('store-roundtrip');
-    const a = await openHeap(zooDump(version), { binary: zooBinary(version), cacheDir });
+    const a = await HeapSession.open(zooDump(version), { binary: zooBinary(version), cacheDir });
     expect(a.fromIndex).to.deep.equal({ graph: false, analysis: false });
     const files = indexPaths(cacheDir, sourceIdentity(zooDump(version)), sourceIdentity(zooBinary(version)));
     expect(fs.existsSync(files.graph)).to.equal(true);
     expect(fs.existsSync(files.analysis)).to.equal(true);
-    const b = await openHeap(zooDump(version), { binary: zooBinary(version), cacheDir });
+    const b = await HeapSession.open(zooDump(version), { binary: zooBinary(version), cacheDir });
     expect(b.fromIndex).to.deep.equal({ graph: true, analysis: true });
     expect(b.indexNotes).to.deep.equal([]);
     expect(b.graph.stats()).to.deep.equal(a.graph.stats());
@@ -66,7 +67,7 @@ describe('store: persisted index', function () {
     expect(b.typed).to.equal(true);
     for (let i = 0; i < a.graph.objectCount; i += 13) expect(b.types.objectTypeName(i)).to.equal(a.types.objectTypeName(i));
     // Without the binary: a separate analysis over the same graph index.
-    const c = await openHeap(zooDump(version), { cacheDir });
+    const c = await HeapSession.open(zooDump(version), { cacheDir });
     expect(c.fromIndex).to.deep.equal({ graph: true, analysis: false });
     expect(c.typed).to.equal(false);
     expect(c.dominators.retained[0]).to.equal(a.dominators.retained[0]);
@@ -75,7 +76,7 @@ describe('store: persisted index', function () {
 
   it('a corrupted or truncated index is rebuilt, without a crash', async function () {
     const cacheDir = scratchDir('store-corrupt');
-    const first = await openHeap(zooDump(version), { cacheDir });
+    const first = await HeapSession.open(zooDump(version), { cacheDir });
     const files = indexPaths(cacheDir, sourceIdentity(zooDump(version)), null);
     for (const damage of ['middle', 'header', 'truncate'] as const) {
       for (const file of [files.graph, files.analysis]) {
@@ -87,11 +88,11 @@ describe('store: persisted index', function () {
           fs.writeFileSync(file, b);
         }
       }
-      const h = await openHeap(zooDump(version), { cacheDir });
+      const h = await HeapSession.open(zooDump(version), { cacheDir });
       expect(h.fromIndex, damage).to.deep.equal({ graph: false, analysis: false });
       expect(h.indexNotes.length, damage).to.equal(2);
       expect(h.dominators.retained[0]).to.equal(first.dominators.retained[0]);
-      const again = await openHeap(zooDump(version), { cacheDir });
+      const again = await HeapSession.open(zooDump(version), { cacheDir });
       expect(again.fromIndex, damage).to.deep.equal({ graph: true, analysis: true });
     }
   });
@@ -101,22 +102,22 @@ describe('store: persisted index', function () {
     const cacheDir = path.join(dir, 'cache');
     const dump = path.join(dir, 'heap.dump');
     fs.copyFileSync(zooDump(version, 'heap1'), dump);
-    const a = await openHeap(dump, { cacheDir });
+    const a = await HeapSession.open(dump, { cacheDir });
     expect(a.fromIndex.graph).to.equal(false);
-    expect((await openHeap(dump, { cacheDir })).fromIndex.graph).to.equal(true);
+    expect((await HeapSession.open(dump, { cacheDir })).fromIndex.graph).to.equal(true);
     // Another dump in the same place, with a different size and mtime.
     fs.copyFileSync(zooDump(version, 'heap2'), dump);
     fs.utimesSync(dump, new Date(), new Date(Date.now() + 5000));
-    const b = await openHeap(dump, { cacheDir });
+    const b = await HeapSession.open(dump, { cacheDir });
     expect(b.fromIndex).to.deep.equal({ graph: false, analysis: false });
     expect(b.graph.objectCount).to.be.above(a.graph.objectCount);
-    expect((await openHeap(dump, { cacheDir })).fromIndex.graph).to.equal(true);
+    expect((await HeapSession.open(dump, { cacheDir })).fromIndex.graph).to.equal(true);
     // The same bytes with only a new mtime are stale too.
     fs.utimesSync(dump, new Date(), new Date(Date.now() + 10000));
-    expect((await openHeap(dump, { cacheDir })).fromIndex.graph).to.equal(false);
+    expect((await HeapSession.open(dump, { cacheDir })).fromIndex.graph).to.equal(false);
     expect(fs.readdirSync(dir).sort()).to.deep.equal(['cache', 'heap.dump']);
     const none = path.join(dir, 'none');
-    const c = await openHeap(dump, { cacheDir: none, noCache: true });
+    const c = await HeapSession.open(dump, { cacheDir: none, noCache: true });
     expect(c.fromIndex).to.deep.equal({ graph: false, analysis: false });
     expect(fs.existsSync(none)).to.equal(false);
   });
@@ -125,7 +126,7 @@ describe('store: persisted index', function () {
     const dir = scratchDir('store-unwritable');
     const notADir = path.join(dir, 'file');
     fs.writeFileSync(notADir, 'x');
-    const h = await openHeap(zooDump(version), { cacheDir: notADir });
+    const h = await HeapSession.open(zooDump(version), { cacheDir: notADir });
     expect(h.fromIndex).to.deep.equal({ graph: false, analysis: false });
     expect(h.indexNotes).to.have.length(2);
     expect(h.indexNotes[0]).to.match(/could not write/);

@@ -1,0 +1,302 @@
+// HeapSession: the one way to open a heap dump. Every consumer (CLI commands, exporters, the viewer) opens a dump
+// through it and asks it questions by object index (0 .. objectCount-1, file order). The persisted index is a cache
+// behind it (load-state.ts): a warm open answers exactly like a cold one. Queries that need a whole-heap structure
+// (dominator-tree children, reverse edges, per-type instance lists, the type histogram) build it once, on first use,
+// and keep it. The dominator graph's numbering (super-root 0, root nodes 1..R, objects after) stays inside.
+import type { HeapGraph } from '../graph/index.js';
+import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
+import {
+  checkBinaryMatchesDump, describeObject, type HeapTypes, type ObjectDescription, RecoveredTypes, restoreTypes,
+  untypedNames,
+} from '../typing/index.js';
+import {
+  type DominatorTree, dominatorTreeChildren, type HeapDominators, NONE, type RootNodeRow, rootNodeRows,
+  type PathHop, type RootNodes, type TypeRow, typeHistogram, type ObjectRow, topObjects,
+} from '../analysis/index.js';
+import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
+import type { StoredAnalysis } from '../store/index.js';
+import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
+import { loadStateInWorker } from './worker-client.js';
+import { InstanceIndex, type InstanceSort } from './instances.js';
+import { referrersOf, rootsByTarget, type Referrer } from './referrers.js';
+
+/** What dominates an object: another object, one root node, several roots together (the super-root), or nothing. */
+export type Dominator =
+  | { kind: 'object'; object: number }
+  | { kind: 'root'; rootNode: number }
+  | { kind: 'roots' }
+  | { kind: 'none' };
+
+/** A node of the dominator tree as callers name it. */
+export type TreeNode = { kind: 'object'; object: number } | { kind: 'root'; rootNode: number } | { kind: 'roots' };
+
+export interface SessionOpenOptions extends OpenOptions {
+  /** Load in a worker thread, so that this thread stays responsive (progress still arrives through onProgress). */
+  worker?: boolean;
+}
+
+export interface Page<T> {
+  total: number;
+  offset: number;
+  items: T[];
+}
+
+export class HeapSession {
+  readonly graph: HeapGraph;
+  /** Object types: RecoveredTypes (field names, Go types) with a binary, size-class names without one. */
+  readonly types: HeapTypes;
+  /** True when types came from the binary. */
+  readonly typed: boolean;
+  readonly dominators: HeapDominators;
+  readonly rootNodes: RootNodes;
+  readonly fromIndex: { graph: boolean; analysis: boolean };
+  readonly indexNotes: string[];
+  readonly dumpPath: string;
+  readonly binaryPath: string | undefined;
+  private readonly program_: GoProgram | undefined;
+  private readonly analysis: StoredAnalysis;
+  private tree: DominatorTree | undefined;
+  private sortedChildren: Uint8Array | undefined;
+  private instanceIndex: InstanceIndex | undefined;
+  private typeRows_: TypeRow[] | undefined;
+  private rootRows_: RootNodeRow[] | undefined;
+  private rootsByTarget_: Uint32Array | undefined;
+
+  private constructor(state: SessionState, program: GoProgram | undefined, types: HeapTypes) {
+    this.graph = state.graph;
+    this.analysis = state.analysis;
+    this.program_ = program;
+    this.types = types;
+    this.typed = types instanceof RecoveredTypes;
+    const a = state.analysis;
+    this.rootNodes = a.rootNodes;
+    this.dominators = {
+      rootNodes: a.rootNodes, nodeCount: a.idom.length, firstObjectNode: a.rootNodes.count + 1, idom: a.idom, retained: a.retained,
+    };
+    this.fromIndex = state.fromIndex;
+    this.indexNotes = state.indexNotes;
+    this.dumpPath = state.dump.path;
+    this.binaryPath = state.binary?.path;
+  }
+
+  /** Opens `dumpPath` (with its executable in options.binary for types); see SessionOpenOptions. */
+  static async open(dumpPath: string, options: SessionOpenOptions = {}): Promise<HeapSession> {
+    const state = options.worker ? await loadStateInWorker(dumpPath, options) : loadSessionState(dumpPath, options);
+    return HeapSession.fromState(state);
+  }
+
+  /** Builds the session over a loaded state (types restored from their stored form unless this thread recovered them). */
+  static fromState(state: SessionState): HeapSession {
+    let program = state.program;
+    if (state.binary && !program) {
+      program = loadGoProgram(state.binary.path);
+      checkBinaryMatchesDump(state.graph, program, state.binary.path);
+    }
+    let types: HeapTypes;
+    if (state.recovered) types = state.recovered;
+    else if (program && state.analysis.types) {
+      const restored = restoreTypes(state.graph, program, state.analysis.types);
+      if (!restored) throw new Error(`${state.binary!.path}: the index's types do not fit this binary; remove the index and retry`);
+      types = restored;
+    } else types = untypedNames(state.graph);
+    return new HeapSession(state, program, types);
+  }
+
+  /** The executable's program (Go types, globals, functions), or undefined when opened without a binary. */
+  get program(): GoProgram | undefined {
+    return this.program_;
+  }
+
+  get objectCount(): number {
+    return this.graph.objectCount;
+  }
+
+  /** Releases the dump's file handle, the binary and the caches. */
+  close(): void {
+    this.graph.close();
+    this.program_?.close();
+    this.tree = undefined;
+    this.sortedChildren = undefined;
+    this.instanceIndex = undefined;
+  }
+
+  // ---- objects ----
+
+  address(i: number): number {
+    return this.graph.objectAddress[i];
+  }
+
+  size(i: number): number {
+    return this.graph.objectSize[i];
+  }
+
+  typeName(i: number): string {
+    return this.types.objectTypeName(i);
+  }
+
+  isReachable(i: number): boolean {
+    return this.graph.reachable[i] !== 0;
+  }
+
+  /** The object containing `address` (its start or inside it), or -1. */
+  findObject(address: number): number {
+    return this.graph.findObject(address);
+  }
+
+  /** The global variable named `name` ("main.Cache"), or undefined (always undefined without a binary). */
+  findGlobal(name: string): GoGlobal | undefined {
+    return this.program_?.globalByName(name);
+  }
+
+  /** Object i decoded through its type: fields with names, offsets, types, values (needs a binary). */
+  describe(i: number): ObjectDescription {
+    if (!(this.types instanceof RecoveredTypes)) throw new Error('describe needs the binary');
+    return describeObject(this.graph, this.types, i);
+  }
+
+  // ---- dominators and retained sizes ----
+
+  /** Bytes object i keeps alive (0 when unreachable). */
+  retained(i: number): number {
+    return this.analysis.retained[this.dominators.firstObjectNode + i];
+  }
+
+  /** Bytes root node k alone keeps alive. */
+  rootRetained(k: number): number {
+    return this.analysis.retained[k + 1];
+  }
+
+  /** Every reachable object's bytes together. */
+  get reachableBytes(): number {
+    return this.analysis.retained[0];
+  }
+
+  /** Object i's immediate dominator. */
+  dominator(i: number): Dominator {
+    const d = this.analysis.idom[this.dominators.firstObjectNode + i];
+    if (d === NONE) return { kind: 'none' };
+    return this.nodeRef(d);
+  }
+
+  /** The chain of dominators from object i up to the root (nearest first, ending at a root node or 'roots'). */
+  dominatorChain(i: number, limit = 1000): Dominator[] {
+    const out: Dominator[] = [];
+    const idom = this.analysis.idom;
+    let v = this.dominators.firstObjectNode + i;
+    if (idom[v] === NONE) return out;
+    while (v !== 0 && out.length < limit) {
+      v = idom[v];
+      out.push(this.nodeRef(v));
+    }
+    return out;
+  }
+
+  /** The nodes `node` immediately dominates, most retained first, paged. */
+  dominated(node: TreeNode, offset = 0, limit = 50): Page<TreeNode & { retained: number }> {
+    const v = this.nodeNumber(node);
+    const { firstChild, child } = this.dominatorTree();
+    const start = firstChild[v];
+    const end = firstChild[v + 1];
+    const sorted = this.sortedChildren!;
+    if (sorted[v] === 0) {
+      const retained = this.analysis.retained;
+      if (end - start > 1) child.subarray(start, end).sort((a, b) => retained[b] - retained[a] || a - b);
+      sorted[v] = 1;
+    }
+    const items: (TreeNode & { retained: number })[] = [];
+    for (let c = start + offset; c < end && items.length < limit; c++) {
+      const w = child[c];
+      items.push({ ...this.nodeRef(w), retained: this.analysis.retained[w] } as TreeNode & { retained: number });
+    }
+    return { total: end - start, offset, items };
+  }
+
+  /**
+   * The dominator tree (built once). A node's children are sorted by retained size, largest first, the first
+   * time they are asked for (sortedChildren[v] = 1 from then on).
+   */
+  private dominatorTree(): DominatorTree {
+    if (!this.tree) {
+      this.tree = dominatorTreeChildren(this.analysis.idom);
+      this.sortedChildren = new Uint8Array(this.analysis.idom.length);
+    }
+    return this.tree;
+  }
+
+  private nodeRef(v: number): Dominator & TreeNode {
+    if (v === 0) return { kind: 'roots' };
+    const first = this.dominators.firstObjectNode;
+    return v >= first ? { kind: 'object', object: v - first } : { kind: 'root', rootNode: v - 1 };
+  }
+
+  private nodeNumber(n: TreeNode): number {
+    if (n.kind === 'roots') return 0;
+    if (n.kind === 'root') return n.rootNode + 1;
+    return this.dominators.firstObjectNode + n.object;
+  }
+
+  // ---- why an object is alive ----
+
+  /** Who points at object i: objects (with the field) and roots (global, goroutine frame and variable, finalizer...). */
+  referrers(i: number): Referrer[] {
+    this.rootsByTarget_ ??= rootsByTarget(this.graph);
+    return referrersOf(this.graph, this.types, this.rootNodes, this.program_, this.rootsByTarget_, i);
+  }
+
+  /** The shortest path from a root node to object i, from the persisted shortest-path tree; empty when unreachable. */
+  pathToRoot(i: number): PathHop[] {
+    return rootPathHops(this.graph, this.types, this.rootNodes, this.analysis.pathParent, this.analysis.pathParentEdge, i);
+  }
+
+  /** Distance (pointers) from the nearest root to object i, or -1 when unreachable. */
+  distance(i: number): number {
+    const parent = this.analysis.pathParent;
+    let v = this.dominators.firstObjectNode + i;
+    if (parent[v] === NONE) return -1;
+    let d = 0;
+    while (v !== 0) {
+      v = parent[v];
+      d++;
+    }
+    return d - 1;
+  }
+
+  /** The root nodes from which object i can be reached, and their kinds. */
+  rootsKeepingAlive(i: number): { kinds: string[]; rootNodes: number[] } {
+    return rootsReaching(this.graph, this.rootNodes, i);
+  }
+
+  // ---- summaries ----
+
+  /** Count, bytes and retained bytes per type, largest retained first (computed once). */
+  typeRows(): TypeRow[] {
+    this.typeRows_ ??= typeHistogram(this.graph, this.types, this.dominators);
+    return this.typeRows_;
+  }
+
+  /** Every root node with its retained size, largest first. */
+  rootRows(): RootNodeRow[] {
+    this.rootRows_ ??= rootNodeRows(this.dominators);
+    return this.rootRows_;
+  }
+
+  /** The `limit` objects that retain most, largest first. */
+  topObjects(limit: number): ObjectRow[] {
+    return topObjects(this.graph, this.types, this.dominators, limit);
+  }
+
+  /** The instances of the type row named `type` (as typeRows names it), sorted and paged. */
+  instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number } = {}): Page<number> & { count: number; bytes: number } | undefined {
+    this.instanceIndex ??= new InstanceIndex(this.graph, this.types);
+    return this.instanceIndex.page(type, options.sort ?? 'retained', options.offset ?? 0, options.limit ?? 50,
+      (i) => this.retained(i));
+  }
+
+  /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */
+  findTypes(text: string, limit = 20): TypeRow[] {
+    const t = text.toLowerCase();
+    return this.typeRows().filter((r) => r.type.toLowerCase().includes(t)).slice(0, limit);
+  }
+}
+
+export type { InstanceSort, Referrer };

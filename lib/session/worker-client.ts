@@ -1,0 +1,52 @@
+// Loads a session's state in a worker thread (open-worker.ts) and rebuilds it here from the encoded parts the
+// worker transfers. A worker's error comes back as the same kind of error: errors carrying a file and offset keep
+// their class name and message, so the CLI and the viewer report them as they would in-thread.
+import { Worker } from 'node:worker_threads';
+import { decodeAnalysis, decodeGraph, type SourceIdentity } from '../store/index.js';
+import type { OpenOptions, OpenPhase, SessionState } from './load-state.js';
+import type { WorkerMessage, WorkerRequest } from './open-worker.js';
+
+/** An error raised in the loading worker, with the original's name, message and fields. */
+export class WorkerLoadError extends Error {
+  constructor(name: string, message: string, props: Record<string, unknown>) {
+    super(message);
+    Object.assign(this, props);
+    this.name = name;
+  }
+}
+
+/** loadSessionState in a worker thread; resolves with the same state. */
+export function loadStateInWorker(dumpPath: string, options: OpenOptions): Promise<SessionState> {
+  const { onProgress, ...rest } = options;
+  const request: WorkerRequest = { dumpPath, options: rest };
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./open-worker.js', import.meta.url), { workerData: request });
+    let settled = false;
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'progress') onProgress?.(m.phase as OpenPhase, m.done, m.total);
+      else if (m.type === 'error') {
+        settled = true;
+        reject(new WorkerLoadError(m.error.name, m.error.message, m.error.props));
+      } else {
+        settled = true;
+        try {
+          const dump = m.state.dump as SourceIdentity;
+          const binary = m.state.binary as SourceIdentity | null;
+          const graph = decodeGraph(m.graph, dump, dumpPath);
+          const analysis = decodeAnalysis(m.analysis, graph, dump, binary, dumpPath);
+          resolve({ dump, binary, graph, analysis, fromIndex: m.state.fromIndex as SessionState['fromIndex'], indexNotes: m.state.indexNotes });
+        } catch (e) {
+          reject(e);
+        }
+      }
+    });
+    worker.on('error', (e) => {
+      if (!settled) reject(e);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`the loading worker stopped (exit ${code})`));
+      settled = true;
+    });
+  });
+}
