@@ -158,7 +158,10 @@ export function encodeAnalysis(s: StoredAnalysis, source: SourceIdentity, binary
   const arrays: Record<string, StoredArray> = {
     rootNode: s.rootNodes.rootNode, idom: s.idom, retained: s.retained, pathParent: s.pathParent, pathParentEdge: s.pathParentEdge,
   };
-  if (s.types) arrays.objectType = s.types.objectType;
+  if (s.types) {
+    arrays.objectType = s.types.objectType;
+    for (const k of ['tinyObject', 'tinyPlace', 'tinyTyping', 'inferred'] as const) if (s.types[k]) arrays[k] = s.types[k];
+  }
   return { meta, arrays };
 }
 
@@ -186,6 +189,10 @@ export function decodeAnalysis({ meta, arrays }: EncodedPart, graph: HeapGraph, 
   }
   return {
     rootNodes: { ...m.rootNodes, rootNode }, idom, retained, pathParent, pathParentEdge,
-    types: m.typings && objectType ? { typings: m.typings, objectType } : null,
+    types: m.typings && objectType ? {
+      typings: m.typings, objectType, tinyObject: arrays.tinyObject as Uint32Array | undefined,
+      tinyPlace: arrays.tinyPlace as Uint32Array | undefined, tinyTyping: arrays.tinyTyping as Uint32Array | undefined,
+      inferred: arrays.inferred as Uint32Array | undefined,
+    } : null,
   };
 }
