@@ -3,7 +3,32 @@
 // the type histogram.
 import type { HeapGraph } from '../graph/index.js';
 import { GoKind, GoProgram, GoType, fieldAt } from '../gotypes/index.js';
-import { TypingKind, TypingTable, untypedName } from './typings.js';
+import { TINY_REST_NAME, TypingKind, TypingTable, untypedName } from './typings.js';
+
+/**
+ * The sub-objects of tiny allocator blocks, sorted by block then offset: sub-object k lies in block object[k], at
+ * byte (place[k] & 255), place[k] >>> 8 bytes long, with typing typing[k] (an id of typeNames). The blocks
+ * themselves have the typing "tiny block"; the bytes of a block no sub-object covers are its rest.
+ */
+export interface TinyObjects {
+  object: Uint32Array;
+  place: Uint32Array;
+  typing: Uint32Array;
+}
+
+export function emptyTinyObjects(): TinyObjects {
+  return { object: new Uint32Array(0), place: new Uint32Array(0), typing: new Uint32Array(0) };
+}
+
+/** One sub-object of a tiny block. */
+export interface SubObject {
+  /** Byte offset in the block, and its size. */
+  offset: number;
+  size: number;
+  /** Its typing id (of typeNames) and name. */
+  typing: number;
+  type: string;
+}
 
 export interface HeapTypes {
   /** Per object: a type id; 0 means untyped. */
@@ -16,6 +41,8 @@ export interface HeapTypes {
   fieldName(i: number, offset: number): string | undefined;
   typedObjects: number;
   typedBytes: number;
+  /** Sub-objects of tiny allocator blocks (count as instances of their types), when types were recovered. */
+  tinyObjects?: TinyObjects;
 }
 
 /** What object i holds: a Go type (one, or `count` of them), starting `base` bytes in (a malloc header). */
@@ -43,6 +70,10 @@ export class RecoveredTypes implements HeapTypes {
     readonly objectType: Uint32Array,
     /** True when objects above 512 bytes with pointers carry a malloc header (Go 1.22+). */
     private readonly headers: boolean,
+    /** Sub-objects of tiny blocks. */
+    readonly tinyObjects: TinyObjects = emptyTinyObjects(),
+    /** Objects whose typing is inferred (from their shape), not proven by a typed pointer: sorted indices. */
+    readonly inferred: Uint32Array = new Uint32Array(0),
   ) {
     this.typeNames = typings.names;
     let objects = 0;
@@ -72,8 +103,45 @@ export class RecoveredTypes implements HeapTypes {
     return { kind: this.typings.kind[id], name: this.objectTypeName(i), goType: t, count: this.typings.count[id], base };
   }
 
+  /** The sub-objects of object i when it is a tiny block (else none), by offset. */
+  subObjects(i: number): SubObject[] {
+    const out: SubObject[] = [];
+    const t = this.tinyObjects;
+    for (let k = lowerBound(t.object, i); k < t.object.length && t.object[k] === i; k++) {
+      const id = t.typing[k];
+      out.push({ offset: t.place[k] & 255, size: t.place[k] >>> 8, typing: id, type: this.typeNames[id] });
+    }
+    return out;
+  }
+
+  /** The sub-object of tiny block i that covers byte `offset`, or undefined. */
+  subObjectAt(i: number, offset: number): SubObject | undefined {
+    for (const s of this.subObjects(i)) if (offset >= s.offset && offset < s.offset + s.size) return s;
+    return undefined;
+  }
+
+  /**
+   * The name of what address objectAddress[i] + offset points to: the sub-object's type in a tiny block, else the
+   * object's type name. For pointers shown as "0x... (TYPE +OFF)": use with subObjectAt to get OFF right.
+   */
+  typeNameAt(i: number, offset: number): string {
+    const s = this.objectType[i] !== 0 && this.typings.kind[this.objectType[i]] === TypingKind.TinyBlock ? this.subObjectAt(i, offset) : undefined;
+    return s !== undefined ? s.type : this.objectTypeName(i);
+  }
+
+  /** True when object i's typing is inferred from its shape (a guess the dump does not prove). */
+  isInferred(i: number): boolean {
+    const a = this.inferred;
+    const k = lowerBound(a, i);
+    return k < a.length && a[k] === i;
+  }
+
   fieldName(i: number, offset: number): string | undefined {
     const ty = this.typing(i);
+    if (ty.kind === TypingKind.TinyBlock) {
+      const sub = this.subObjectAt(i, offset);
+      return sub === undefined ? undefined : `<${sub.type} at +${sub.offset}>${offset > sub.offset ? `+${offset - sub.offset}` : ''}`;
+    }
     const t = ty.goType;
     if (t === undefined) return undefined;
     if (offset < ty.base) return '<malloc header>';
@@ -90,6 +158,18 @@ export class RecoveredTypes implements HeapTypes {
     if (inner === '') return path === '' ? undefined : path;
     return path === '' ? inner : `${path}${inner.startsWith('[') ? '' : '.'}${inner}`;
   }
+}
+
+/** Index of the first element >= x in ascending `a`. */
+function lowerBound(a: Uint32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The path of byte `offset` inside a value of type t: "Next", "Slots[12]", "Attrs", "" at top level. */
@@ -186,7 +266,36 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, reachableOnly 
       untypedBytes.set(s, (untypedBytes.get(s) ?? 0) + s);
     }
   }
+  // Tiny blocks: each sub-object is an instance of its type; the block's other bytes are its rest.
+  const tiny = types.tinyObjects;
+  let restCount = 0;
+  let restBytes = 0;
+  if (tiny !== undefined && tiny.object.length > 0) {
+    const blockId = ids[tiny.object[0]];
+    let k = 0;
+    while (k < tiny.object.length) {
+      const b = tiny.object[k];
+      let used = 0;
+      const counted = !reachableOnly || reach[b] !== 0;
+      for (; k < tiny.object.length && tiny.object[k] === b; k++) {
+        const sz = tiny.place[k] >>> 8;
+        used += sz;
+        if (counted) {
+          counts[tiny.typing[k]]++;
+          bytes[tiny.typing[k]] += sz;
+        }
+      }
+      if (!counted) continue;
+      counts[blockId]--;
+      bytes[blockId] -= size[b];
+      if (size[b] > used) {
+        restCount++;
+        restBytes += size[b] - used;
+      }
+    }
+  }
   const rows: TypeCount[] = [];
+  if (restCount > 0) rows.push({ name: TINY_REST_NAME, count: restCount, bytes: restBytes });
   for (let id = 1; id < nTypes; id++) if (counts[id] > 0) rows.push({ name: types.typeNames[id], count: counts[id], bytes: bytes[id] });
   for (const [s, c] of untypedCount) rows.push({ name: untypedName(s), count: c, bytes: untypedBytes.get(s)! });
   rows.sort((a, b) => b.bytes - a.bytes || b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

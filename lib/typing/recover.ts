@@ -19,12 +19,13 @@
 // sp+16 and holds pad[n%4] = n in each frame; `ready` lives in a register (location list), so it is not seeded.
 import type { HeapGraph } from '../graph/index.js';
 import { RootKind } from '../graph/index.js';
+import { GoKind } from '../gotypes/index.js';
 import type { GoFunction, GoProgram, GoType } from '../gotypes/index.js';
 import { AddressTable } from './address-table.js';
 import { DumpBytes } from './dump-bytes.js';
 import { SlotKind, SlotTables } from './slots.js';
 import { TypingKind, TypingTable } from './typings.js';
-import { HeapTypes, RecoveredTypes } from './heap-types.js';
+import { HeapTypes, RecoveredTypes, TinyObjects, emptyTinyObjects } from './heap-types.js';
 
 export interface RecoverOptions {
   /** At most this many bytes of the dump are cached in memory while reading words (default 16 MiB). */
@@ -41,6 +42,8 @@ const SLOW = -0x80000000;
 /** Slice capacities at or above this are kept as this (a size class is below 2^32, so the result is the same). */
 const CAP_MAX = 0xffffffff;
 const HEADER_MIN = 512;
+/** The tiny allocator's block size (maxTinySize). */
+const TINY_BLOCK = 16;
 const HEADER_MAX = 32768;
 
 /** Recovers the types of the heap objects of `graph` from the executable `program`. */
@@ -51,7 +54,7 @@ export function recoverTypes(graph: HeapGraph, program: GoProgram, options: Reco
   } finally {
     r.close();
   }
-  return new RecoveredTypes(graph, program, r.typings, r.objectType, r.headers);
+  return new RecoveredTypes(graph, program, r.typings, r.objectType, r.headers, r.tiny, r.inferred);
 }
 
 /** Go minor version of a dump or binary ("go1.22.3" -> 22), or 0. */
@@ -109,6 +112,27 @@ class Recovery {
   private readonly dirty: Uint32Array;
   private cursor = 0;
   private again = false;
+  /**
+   * Objects that may be tiny allocator blocks: 16 bytes without pointers (bit i of tinyBlock[i >> 5]). The runtime
+   * packs pointer-free allocations under 16 bytes several to such a block; each gets a sub-object, not the block.
+   */
+  private readonly tinyBlock: Uint32Array;
+  /** Per Go type id: 1 a pointer-free type under 16 bytes (tiny-allocated), 2 not, 0 not known yet. */
+  private readonly typeTiny: Uint8Array;
+  /** Sub-objects found in tiny blocks, in order found (duplicates included): block, offset, size, typing. */
+  private subCount = 0;
+  private subObject: Uint32Array = new Uint32Array(0);
+  private subPlace: Uint32Array = new Uint32Array(0);
+  private subTyping: Uint32Array = new Uint32Array(0);
+  /** Targets of unsafe.Pointer fields (and the field's struct type id), for inferUnsafe. */
+  private unsafeCount = 0;
+  private unsafeObject: Uint32Array = new Uint32Array(0);
+  private unsafeContainer: Uint32Array = new Uint32Array(0);
+  private readonly inferredList: number[] = [];
+  /** Objects whose typing was inferred from their shape, sorted. */
+  inferred: Uint32Array = new Uint32Array(0);
+  /** The tiny blocks' sub-objects, sorted and without duplicates (set by finishTiny). */
+  tiny: TinyObjects = emptyTinyObjects();
   private readonly fl = { offsets: new Uint32Array(64) };
 
   constructor(
@@ -136,6 +160,13 @@ class Recovery {
     this.typeDirect = new Uint8Array(nt);
     this.typeTable = new Array<Int32Array | null | undefined>(nt).fill(undefined);
     this.valueTyping = new Int32Array(nt);
+    this.typeTiny = new Uint8Array(nt);
+    this.tinyBlock = new Uint32Array((n >>> 5) + 1);
+    {
+      const size = this.size;
+      const es = graph.edgeStart;
+      for (let i = 0; i < n; i++) if (size[i] === TINY_BLOCK && es[i] === es[i + 1]) this.tinyBlock[i >>> 5] |= 1 << (i & 31);
+    }
     this.headered = new Uint32Array((n >>> 5) + 1);
     if (this.headers) {
       const size = this.size;
@@ -171,6 +202,9 @@ class Recovery {
     this.seedRoots();
     this.seedFrames();
     this.drain();
+    for (let round = 0; round < 4 && this.inferUnsafe(); round++) this.drain();
+    this.finishTiny();
+    this.inferred = Uint32Array.from(this.inferredList.filter((i) => this.objectType[i] !== 0)).sort();
   }
 
   /**
@@ -194,6 +228,7 @@ class Recovery {
     const le = !g.params.bigEndian;
     const n = g.objectCount;
     const headered = this.headered;
+    const tiny = this.tinyBlock;
     for (let i = 0; i < n; i++) {
       const end = edgeStart[i + 1];
       let e = edgeStart[i];
@@ -219,7 +254,13 @@ class Recovery {
           ref[e] = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
         } else ref[e] = code;
         const c = viewWord(v, at + 3 * p, p, le);
-        cap[e] = c > CAP_MAX ? CAP_MAX : c;
+        const t = edgeTarget[e];
+        if ((tiny[t >>> 5] & (1 << (t & 31))) !== 0) {
+          // Into a tiny block: the two words after the slot (a string's length, a slice's length and capacity), each
+          // below 2^16 when the slot is one (the block is 16 bytes).
+          const l = viewWord(v, at + 2 * p, p, le);
+          cap[e] = (l > 0xffff ? 0xffff : l) + (c > 0xffff ? 0xffff : c) * 65536;
+        } else cap[e] = c > CAP_MAX ? CAP_MAX : c;
       }
     }
     this.edgeRef = ref;
@@ -374,6 +415,154 @@ class Recovery {
     return first === pm.length;
   }
 
+  // ---- unsafe.Pointer targets ----
+
+  /** Object t is the target (`off` bytes in) of an unsafe.Pointer field of struct `container`. */
+  private noteUnsafe(t: number, off: number, container: number): void {
+    if (off !== 0 && off !== this.p) return;
+    if (this.unsafeCount === this.unsafeObject.length) {
+      const k = Math.max(256, 2 * this.unsafeCount);
+      const o = new Uint32Array(k);
+      o.set(this.unsafeObject);
+      this.unsafeObject = o;
+      const c = new Uint32Array(k);
+      c.set(this.unsafeContainer);
+      this.unsafeContainer = c;
+    }
+    this.unsafeObject[this.unsafeCount] = t;
+    this.unsafeContainer[this.unsafeCount++] = container;
+  }
+
+  /**
+   * Targets of unsafe.Pointer fields that nothing typed: when exactly one struct type of the container's package
+   * fits the object (its size class and its pointer bitmap), the object gets it, marked inferred. Returns whether
+   * any object was typed.
+   */
+  private inferUnsafe(): boolean {
+    const byPackage = new Map<string, number[]>();
+    let typed = false;
+    const n = this.unsafeCount;
+    this.unsafeCount = 0;
+    for (let k = 0; k < n; k++) {
+      const t = this.unsafeObject[k];
+      if (this.objectType[t] !== 0) continue;
+      const pkg = packageOf(this.types[this.unsafeContainer[k]].name);
+      if (pkg === '') continue;
+      let cands = byPackage.get(pkg);
+      if (cands === undefined) {
+        cands = [];
+        for (const u of this.types) {
+          if (u.kind === GoKind.Struct && u.size > 0 && u.name.startsWith(`${pkg}.`) && !u.name.includes('go.shape.') && u.fields !== undefined && u.fields.length > 0) cands.push(u.id);
+        }
+        byPackage.set(pkg, cands);
+      }
+      let found = -1;
+      for (const u of cands) {
+        if (sizeClass(this.typeSize[u] + this.headerFor(t, u)) !== this.size[t]) continue;
+        if (!this.explains(t, this.valueOf(u))) continue;
+        if (found >= 0 && found !== u) {
+          found = -2;
+          break;
+        }
+        found = u;
+      }
+      if (found < 0) continue;
+      this.offer(t, this.valueOf(found), 0);
+      this.inferredList.push(t);
+      typed = true;
+    }
+    return typed;
+  }
+
+  // ---- tiny blocks ----
+
+  private isTinyBlock(i: number): boolean {
+    return (this.tinyBlock[i >>> 5] & (1 << (i & 31))) !== 0;
+  }
+
+  /** True when Go type `id` is pointer-free and under 16 bytes: the runtime allocates it from tiny blocks. */
+  private isTinyType(id: number): boolean {
+    let v = this.typeTiny[id];
+    if (v === 0) {
+      const s = this.typeSize[id];
+      v = s > 0 && s < TINY_BLOCK && !this.hasPointers(id) ? 1 : 2;
+      this.typeTiny[id] = v;
+    }
+    return v === 1;
+  }
+
+  /** Notes a sub-object of `size` bytes at `off` in tiny block t, typed tid. */
+  private sub(t: number, off: number, size: number, tid: number): void {
+    if (off < 0 || off + size > TINY_BLOCK) return;
+    if (off === 0 && size === TINY_BLOCK) {
+      // The whole block: a 16-byte allocation of its own (not tiny-allocated).
+      this.offer(t, tid, 0);
+      return;
+    }
+    if (this.subCount === this.subObject.length) {
+      const k = Math.max(1024, 2 * this.subCount);
+      const grow = (a: Uint32Array): Uint32Array => {
+        const b = new Uint32Array(k);
+        b.set(a);
+        return b;
+      };
+      this.subObject = grow(this.subObject);
+      this.subPlace = grow(this.subPlace);
+      this.subTyping = grow(this.subTyping);
+    }
+    const k = this.subCount++;
+    this.subObject[k] = t;
+    this.subPlace[k] = off + size * 256;
+    this.subTyping[k] = tid;
+  }
+
+  /**
+   * Sorts the sub-objects by block and offset, drops duplicates, merges string data that overlaps (substrings of
+   * one string), and types each block holding sub-objects "tiny block".
+   */
+  private finishTiny(): void {
+    const n = this.subCount;
+    const order = new Uint32Array(n);
+    for (let k = 0; k < n; k++) order[k] = k;
+    const obj = this.subObject;
+    const place = this.subPlace;
+    const typ = this.subTyping;
+    // Sort key: block, then offset, then typing (ties: the longer first).
+    order.sort((a, b) => obj[a] - obj[b] || (place[a] & 255) - (place[b] & 255) || typ[a] - typ[b] || place[b] - place[a]);
+    const outObj = new Uint32Array(n);
+    const outPlace = new Uint32Array(n);
+    const outTyp = new Uint32Array(n);
+    const sd = this.typings.stringData();
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      const j = order[k];
+      const o = obj[j];
+      const off = place[j] & 255;
+      const size = place[j] >>> 8;
+      const tid = typ[j];
+      if (m > 0 && outObj[m - 1] === o) {
+        const poff = outPlace[m - 1] & 255;
+        const pend = poff + (outPlace[m - 1] >>> 8);
+        if (poff === off && outTyp[m - 1] === tid) continue; // the same sub-object again
+        if (tid === sd && outTyp[m - 1] === sd && off < pend) {
+          // Overlapping string data: one string and its substrings.
+          const end = Math.max(pend, off + size);
+          outPlace[m - 1] = poff + (end - poff) * 256;
+          continue;
+        }
+      }
+      outObj[m] = o;
+      outPlace[m] = place[j];
+      outTyp[m] = tid;
+      m++;
+    }
+    this.tiny = { object: outObj.slice(0, m), place: outPlace.slice(0, m), typing: outTyp.slice(0, m) };
+    this.subObject = this.subPlace = this.subTyping = new Uint32Array(0);
+    if (m === 0) return;
+    const block = this.typings.tinyBlock();
+    for (let k = 0; k < m; k++) this.objectType[outObj[k]] = block;
+  }
+
   // ---- propagation ----
 
   private propagate(i: number): void {
@@ -432,13 +621,21 @@ class Recovery {
       case SlotKind.Ptr: {
         const u = s.type[d];
         if (this.typeSize[u] === 0) return;
-        if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
+        if (this.isTinyBlock(t) && this.isTinyType(u)) this.sub(t, off, this.typeSize[u], this.valueOf(u));
+        else if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
         return;
       }
       case SlotKind.Slice: {
         const u = s.type[d];
         const us = this.typeSize[u];
         if (us === 0 || slotFile < 0) return;
+        if (this.isTinyBlock(t)) {
+          if (!this.isTinyType(u)) return;
+          const lc = e >= 0 ? this.edgeCap![e] : Math.min(this.bytes.word(slotFile + 2 * this.p), 0xffff) * 65536;
+          const n = Math.floor(lc / 65536);
+          if (n >= 1 && n * us <= TINY_BLOCK) this.sub(t, off, n * us, this.typings.array(this.types[u], n));
+          return;
+        }
         const cap = e >= 0 ? this.edgeCap![e] : this.bytes.word(slotFile + 2 * this.p);
         const hs = this.headerFor(t, u);
         const rel = off - hs;
@@ -449,6 +646,12 @@ class Recovery {
         return;
       }
       case SlotKind.String:
+        if (this.isTinyBlock(t)) {
+          if (slotFile < 0 && e < 0) return;
+          const len = e >= 0 ? this.edgeCap![e] & 0xffff : Math.min(this.bytes.word(slotFile + this.p), 0xffff);
+          if (len > 0) this.sub(t, off, len, this.typings.stringData());
+          return;
+        }
         this.offer(t, this.typings.stringData(), 0);
         return;
       case SlotKind.Eface:
@@ -511,6 +714,18 @@ class Recovery {
         if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), 0);
         return;
       }
+      case SlotKind.TrieNode: {
+        // node.isEntry, the target's first byte, tells an entry from an indirect node.
+        const entry = s.type[d];
+        const indirect = s.type2[d];
+        const at = this.content[t] + this.headerFor(t, entry);
+        const u = this.bytes.byte(at) !== 0 ? entry : indirect;
+        if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
+        return;
+      }
+      case SlotKind.Unsafe:
+        if (this.objectType[t] === 0) this.noteUnsafe(t, off, s.type[d]);
+        return;
       default:
         return;
     }
@@ -524,7 +739,8 @@ class Recovery {
       if (d0 !== 0) this.apply(d0, slotFile, off, t, e);
       return;
     }
-    if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
+    if (this.isTinyBlock(t) && this.isTinyType(u)) this.sub(t, off, this.typeSize[u], this.valueOf(u));
+    else if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
   }
 
   /** Pointer-shaped types are stored in an interface's data word itself. */
@@ -707,6 +923,30 @@ class Recovery {
 function viewWord(v: DataView, at: number, p: number, le: boolean): number {
   if (p === 4) return v.getUint32(at, le);
   return le ? v.getUint32(at, true) + v.getUint32(at + 4, true) * 4294967296 : v.getUint32(at) * 4294967296 + v.getUint32(at + 4);
+}
+
+/** The runtime's size classes (runtime/sizeclasses.go, the same from Go 1.19 to 1.26). */
+const SIZE_CLASSES = [
+  8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288, 320, 352, 384, 416, 448, 480,
+  512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792, 2048, 2304, 2688, 3072, 3200, 3456, 4096, 4864,
+  5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728, 10240, 10880, 12288, 13568, 14336, 16384, 18432, 19072, 20480,
+  21760, 24576, 27264, 28672, 32768,
+];
+
+/** The size of the object the runtime allocates for `n` bytes (large objects: whole 8 KiB pages). */
+export function sizeClass(n: number): number {
+  if (n > 32768) return Math.ceil(n / 8192) * 8192;
+  for (const c of SIZE_CLASSES) if (c >= n) return c;
+  return n;
+}
+
+/** The package path of a qualified type name ("main.Holder" -> "main", "net/http.conn" -> "net/http"), or "". */
+function packageOf(name: string): string {
+  const bracket = name.indexOf('[');
+  const head = bracket >= 0 ? name.slice(0, bracket) : name;
+  const slash = head.lastIndexOf('/');
+  const dot = head.indexOf('.', slash + 1);
+  return dot > 0 && /^[\w./-]+$/.test(head.slice(0, dot)) ? head.slice(0, dot) : '';
 }
 
 /** Binary search in a sorted Uint32Array. */

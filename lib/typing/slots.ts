@@ -25,6 +25,13 @@ export const enum SlotKind {
   MapDir = 8,
   /** Channel buffer: [dataqsiz]U, dataqsiz the word before buf in hchan. */
   ChanBuf = 9,
+  /**
+   * A HashTrieMap node pointer (internal/sync, sync.Map on Go 1.24+): the target's first byte (node.isEntry) says
+   * whether it is an entry (type) or an indirect node (type2).
+   */
+  TrieNode = 10,
+  /** An unsafe.Pointer field of struct `type`: the target's type is not known (it may be inferred from its shape). */
+  Unsafe = 11,
 }
 
 /** Word tables are not built for types larger than this many words (their pointers are not followed). */
@@ -101,7 +108,7 @@ export class SlotTables {
       case GoKind.Ptr: {
         const e = t.elem;
         if (e === undefined || isNotInHeap(e)) return;
-        this.put(table, off, this.desc(SlotKind.Ptr, e.id));
+        this.put(table, off, this.pointerTo(e));
         return;
       }
       case GoKind.Map:
@@ -146,6 +153,11 @@ export class SlotTables {
         const fs = t.fields;
         if (fs === undefined) return;
         const name = t.name;
+        if (isEfaceShape(t, p)) {
+          // {type word, unsafe.Pointer}: an interface{} spelled out (sync.eface in sync.Pool's dequeues, abi.EmptyInterface).
+          this.put(table, off + p, this.desc(SlotKind.Eface, -1));
+          return;
+        }
         for (const f of fs) {
           const fo = off + f.offset;
           if (name.startsWith('hash<') && (f.name === 'buckets' || f.name === 'oldbuckets') && f.type.kind === GoKind.Ptr && f.type.elem !== undefined) {
@@ -168,7 +180,12 @@ export class SlotTables {
           } else if (f.name === 'v' && f.type.kind === GoKind.UnsafePointer) {
             // sync/atomic.Pointer[T] and its runtime twin keep T only in a `_ [0]*T` field.
             const pt = typeParameterPointer(t);
-            if (pt !== undefined && !isNotInHeap(pt) && pt.size > 0) this.put(table, fo, this.desc(SlotKind.Ptr, pt.id));
+            if (pt !== undefined && !isNotInHeap(pt) && pt.size > 0) this.put(table, fo, this.pointerTo(pt));
+          } else if (name === 'sync.entry' && f.name === 'p' && f.type.kind === GoKind.UnsafePointer && this.anyType !== undefined) {
+            // Go 1.19's sync.Map entry: p is a *interface{} (the stored value, boxed).
+            this.put(table, fo, this.desc(SlotKind.Ptr, this.anyType.id));
+          } else if (f.type.kind === GoKind.UnsafePointer) {
+            this.put(table, fo, this.desc(SlotKind.Unsafe, t.id));
           } else {
             this.fill(f.type, fo, table, depth + 1);
           }
@@ -178,6 +195,25 @@ export class SlotTables {
       default:
         return;
     }
+  }
+
+  private anyTypeCache: GoType | null | undefined;
+
+  /** The type interface{} (any), if the program has it. */
+  private get anyType(): GoType | undefined {
+    if (this.anyTypeCache === undefined) this.anyTypeCache = this.program.typeByName('interface {}') ?? null;
+    return this.anyTypeCache ?? undefined;
+  }
+
+  /** The descriptor of a pointer to e: Ptr, or TrieNode for internal/sync's node[K,V]. */
+  private pointerTo(e: GoType): number {
+    if (e.name.startsWith('internal/sync.node[')) {
+      const args = e.name.slice('internal/sync.node'.length);
+      const entry = this.program.typeByName(`internal/sync.entry${args}`);
+      const indirect = this.program.typeByName(`internal/sync.indirect${args}`);
+      if (entry !== undefined && indirect !== undefined) return this.desc(SlotKind.TrieNode, entry.id, indirect.id);
+    }
+    return this.desc(SlotKind.Ptr, e.id);
   }
 
   private groupOfTable: Map<number, GoType> | undefined;
@@ -200,6 +236,20 @@ function typeParameterPointer(t: GoType): GoType | undefined {
     if (f.name === '_' && f.type.kind === GoKind.Array && f.type.len === 0 && f.type.elem?.kind === GoKind.Ptr) return f.type.elem.elem;
   }
   return undefined;
+}
+
+/**
+ * A struct {type word; unsafe.Pointer} laid out as an interface{}: two words, the second an unsafe.Pointer named
+ * as data, the first an unsafe.Pointer or a pointer to a runtime type descriptor, named as a type.
+ */
+function isEfaceShape(t: GoType, p: number): boolean {
+  const fs = t.fields;
+  if (fs === undefined || fs.length !== 2 || t.size !== 2 * p) return false;
+  const [a, b] = fs;
+  if (a.offset !== 0 || b.offset !== p || b.type.kind !== GoKind.UnsafePointer) return false;
+  if (!/^(typ|_type|Type|t|rtype)$/.test(a.name) || !/^(val|data|Data|word|ptr)$/.test(b.name)) return false;
+  if (a.type.kind === GoKind.UnsafePointer) return true;
+  return a.type.kind === GoKind.Ptr && a.type.elem !== undefined && /(^|\.)(_type|Type|rtype)$/.test(a.type.elem.name);
 }
 
 /** Structs with special slots whose DWARF field types are not pointers (Swiss tables' groups, hchan's buf). */

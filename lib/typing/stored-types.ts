@@ -12,6 +12,12 @@ export interface StoredTypes {
   /** Per typing id: its name, kind, Go type id (-1 for none) and array count. */
   typings: { name: string[]; kind: number[]; typeId: number[]; count: number[] };
   objectType: Uint32Array;
+  /** Sub-objects of tiny blocks (RecoveredTypes.tinyObjects): block object index, offset + 256 * size, typing id. */
+  tinyObject?: Uint32Array;
+  tinyPlace?: Uint32Array;
+  tinyTyping?: Uint32Array;
+  /** Objects whose typing is inferred from their shape (RecoveredTypes.inferred), sorted. */
+  inferred?: Uint32Array;
 }
 
 /** The persisted form of `types`. */
@@ -20,6 +26,10 @@ export function storeTypes(types: RecoveredTypes): StoredTypes {
   return {
     typings: { name: [...t.names], kind: [...t.kind], typeId: [...t.typeId], count: [...t.count] },
     objectType: types.objectType,
+    tinyObject: types.tinyObjects.object,
+    tinyPlace: types.tinyObjects.place,
+    tinyTyping: types.tinyObjects.typing,
+    inferred: types.inferred,
   };
 }
 
@@ -28,5 +38,14 @@ export function restoreTypes(graph: HeapGraph, program: GoProgram, stored: Store
   const table = TypingTable.restore(program, stored.typings);
   if (table === undefined || stored.objectType.length !== graph.objectCount) return undefined;
   const headers = (goMinor(graph.params.goVersion) || goMinor(program.goVersion)) >= 22;
-  return new RecoveredTypes(graph, program, table, stored.objectType, headers);
+  const empty = new Uint32Array(0);
+  const tiny = { object: stored.tinyObject ?? empty, place: stored.tinyPlace ?? empty, typing: stored.tinyTyping ?? empty };
+  const n = tiny.object.length;
+  if (tiny.place.length !== n || tiny.typing.length !== n) return undefined;
+  for (let k = 0; k < n; k++) {
+    if (tiny.object[k] >= graph.objectCount || tiny.typing[k] >= table.names.length) return undefined;
+  }
+  const inferred = stored.inferred ?? empty;
+  for (let k = 0; k < inferred.length; k++) if (inferred[k] >= graph.objectCount) return undefined;
+  return new RecoveredTypes(graph, program, table, stored.objectType, headers, tiny, inferred);
 }

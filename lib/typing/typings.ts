@@ -1,6 +1,7 @@
 // Typings: the display types objects get, numbered from 1 (0 is untyped). A typing is a Go type, or an array of
 // N of them (a slice's backing array "[N]T", a map's bucket array), or one of the names that are not Go types:
-// "string data" (the bytes a string points to) and "closure F" (a funcval whose code pointer is in function F).
+// "string data" (the bytes a string points to), "closure F" (a funcval whose code pointer is in function F) and
+// "tiny block" (a 16-byte block of the tiny allocator, whose sub-objects have typings of their own).
 import type { GoProgram, GoType } from '../gotypes/index.js';
 
 export const enum TypingKind {
@@ -11,6 +12,8 @@ export const enum TypingKind {
   Array = 2,
   StringData = 3,
   Closure = 4,
+  /** A tiny allocator block: 16 bytes holding several small pointer-free sub-objects (RecoveredTypes.subObjects). */
+  TinyBlock = 5,
 }
 
 /** The typings of one recovery, with their names and the Go types behind them. */
@@ -46,7 +49,8 @@ export class TypingTable {
         : kind === TypingKind.Array ? t.array(goType!, c.count[id])
           : kind === TypingKind.StringData ? t.stringData()
             : kind === TypingKind.Closure ? t.closure(c.name[id].slice('closure '.length))
-              : -1;
+              : kind === TypingKind.TinyBlock ? t.tinyBlock()
+                : -1;
       if (made !== id || t.names[id] !== c.name[id]) return undefined;
     }
     return t;
@@ -100,10 +104,19 @@ export class TypingTable {
     return this.other('string data', TypingKind.StringData);
   }
 
+  tinyBlock(): number {
+    return this.other(TINY_BLOCK_NAME, TypingKind.TinyBlock);
+  }
+
   closure(functionName: string): number {
     return this.other(`closure ${functionName}`, TypingKind.Closure);
   }
 }
+
+/** The typing name of a tiny allocator block (its sub-objects are typed one by one). */
+export const TINY_BLOCK_NAME = 'tiny block';
+/** The histogram row of the bytes of tiny blocks that no typed sub-object covers. */
+export const TINY_REST_NAME = 'tiny block (rest)';
 
 /** The name of an untyped object of `size` bytes (its size class). */
 export function untypedName(size: number): string {
