@@ -1,30 +1,38 @@
-// Maps failures to the one-line messages the CLI prints: `goheap: FILE: offset N: what was expected`, exit 1.
-import { DumpFileError, HeapDumpError } from '../lib/dump/index.js';
+// Maps failures to what the CLI prints. Errors the input or the user caused are of two classes: GoheapError
+// (lib/errors.ts: a dump, executable or index at fault, naming the file and offset) and UsageError (arguments);
+// each is printed as one line `goheap: ...` with exit status 1. Anything else is a bug in goheap: exit status 2
+// with its stack trace.
+import { GoheapError } from '../lib/errors.js';
 
-/** An error the user caused (bad arguments, bad input): printed as one line, no stack trace. */
-export class UsageError extends Error {}
+/** An error the user caused with the command line (bad arguments, an address not in the heap): one line, exit 1. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
 
-/** Known error families carry their file and offset in the message; anything else is a bug and keeps its stack. */
+/** The line to print for `e` and whether it is a bug (exit 2, with its stack) rather than bad input (exit 1). */
 export function describeError(e: unknown): { message: string; bug: boolean } {
-  if (e instanceof HeapDumpError || e instanceof DumpFileError || e instanceof UsageError) {
-    return { message: e.message, bug: false };
-  }
-  const named = e as { name?: string; message?: string };
-  if (named && typeof named.name === 'string' && /^(Elf|Dwarf|Binary|GoTypes|Mismatch)\w*Error$/.test(named.name)) {
-    return { message: named.message ?? String(e), bug: false };
-  }
-  const code = (e as NodeJS.ErrnoException)?.code;
-  if (code === 'EPIPE') return { message: '', bug: false };
-  if (code && (e as NodeJS.ErrnoException).path) {
-    return { message: `${(e as NodeJS.ErrnoException).path}: ${(e as Error).message}`, bug: false };
+  if (e instanceof GoheapError || e instanceof UsageError) return { message: firstLine(e.message), bug: false };
+  const err = e as NodeJS.ErrnoException;
+  // stdout closed by the reader (goheap ... | head): nothing to say.
+  if (err?.code === 'EPIPE') return { message: '', bug: false };
+  // A system call on a file the user named (an output file, a folder without permission) failed: say which.
+  if (typeof err?.code === 'string' && typeof err.path === 'string' && typeof err.syscall === 'string') {
+    return { message: `${err.path}: ${firstLine(err.message)}`, bug: false };
   }
   return { message: (e as Error)?.stack ?? String(e), bug: true };
 }
 
-/** Prints the error as `goheap: ...` on stderr and exits 1 (2 for an internal bug). */
+function firstLine(s: string): string {
+  const i = s.indexOf('\n');
+  return i < 0 ? s : s.slice(0, i);
+}
+
+/** Prints the error on stderr (`goheap: ...`) and exits 1, or 2 with the stack trace for an internal bug. */
 export function exitWithError(e: unknown): never {
   const { message, bug } = describeError(e);
-  if (message) process.stderr.write(`goheap: ${bug ? 'internal error: ' : ''}${message.split('\n')[0]}\n`);
-  if (bug && process.env.GOHEAP_DEBUG) process.stderr.write(`${message}\n`);
+  if (message) process.stderr.write(bug ? `goheap: internal error: ${message}\n` : `goheap: ${message}\n`);
   process.exit(bug ? 2 : 1);
 }

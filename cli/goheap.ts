@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// The goheap command line: one file per command in cli/commands, each exporting command, describe, builder, run.
+// The goheap command line: one file per command in cli/commands, each exporting command, describe, builder, run;
+// a new command is one import and one entry in `commands`. `goheap` alone prints the usage, `goheap help CMD` (or
+// `goheap CMD --help`) a command's help, `goheap --version` the version in package.json. Errors end as one line
+// with exit status 1 (cli/errors.ts), or with a stack trace and exit status 2 for a bug.
+import * as fs from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exitWithError, UsageError } from './errors.js';
@@ -19,20 +23,33 @@ interface Command {
   run: (args: never) => void | Promise<void>;
 }
 
-const commands: Command[] = [info as unknown as Command, types as unknown as Command, object as unknown as Command,
-  ...([top, roots, path, suspects, diff] as unknown as Command[])];
+const commands = [info, types, object, top, roots, path, suspects, diff] as unknown as Command[];
 
-export async function main(argv: string[]): Promise<void> {
+/** A command's name: the first word of its yargs spec. */
+function nameOf(c: Command): string {
+  return c.command.split(' ')[0];
+}
+
+/** The version in goheap's package.json (dist/cli/goheap.js -> ../../package.json). */
+export function version(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function parser(argv: string[]): ReturnType<typeof yargs> {
   let y = yargs(argv)
     .scriptName('goheap')
     .usage('$0 <command> DUMP [BINARY] [options]\n\nExplore Go heap dumps (runtime/debug.WriteHeapDump).')
     .option('json', { type: 'boolean', describe: 'print one JSON document instead of text', global: true })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'no progress output on stderr', global: true })
     .strict()
-    .demandCommand(1, 'name a command')
+    .demandCommand(1, `name a command: ${commands.map(nameOf).join(', ')} (goheap --help describes them)`)
     .recommendCommands()
     .help()
-    .version(false)
+    .version(version())
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
@@ -42,7 +59,27 @@ export async function main(argv: string[]): Promise<void> {
       await c.run(args as never);
     });
   }
-  await y.parseAsync();
+  // Listed in the usage; main() answers it before yargs parses.
+  return y.command('help [command]', 'Show the help of a command (goheap help path)', () => undefined, () => undefined);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  if (argv.length === 0) {
+    // No command: the usage on stdout, and exit status 1 since nothing was done.
+    process.stdout.write(`${await parser([]).getHelp()}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (argv[0] === 'help') {
+    if (argv.length > 2) throw new UsageError('help: expected at most one command name');
+    const name = argv[1];
+    if (name === undefined) return main(['--help']);
+    if (!commands.some((c) => nameOf(c) === name)) {
+      throw new UsageError(`help: no command ${JSON.stringify(name)}; the commands are ${commands.map(nameOf).join(', ')}`);
+    }
+    return main([name, '--help']);
+  }
+  await parser(argv).parseAsync();
 }
 
 main(hideBin(process.argv)).catch(exitWithError);

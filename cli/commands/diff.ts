@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { diffRootNodes, diffTypes, rootNodeRows, typeHistogram } from '../../lib/analysis/index.js';
 import { bytes } from '../format.js';
-import { type AnalysisArgs, cacheOption, limitOption, openForCommand, table } from '../open-heap.js';
+import { type AnalysisArgs, cacheOption, limitOption, limitRows, openForCommand, table } from '../open-heap.js';
 
 export const command = 'diff <base> <dump> [binary]';
 export const describe = 'Compare two dumps of the same program: counts and bytes per type, retained per root';
@@ -31,16 +31,15 @@ export async function run(args: DiffArgs): Promise<void> {
   const after = await openForCommand(args.dump, args.binary, args);
   const types = diffTypes(typesBefore, typeHistogram(after.graph, after.types, after.dominators));
   const roots = diffRootNodes(rootsBefore, rootNodeRows(after.dominators));
-  const limit = Math.max(0, args.limit);
   if (args.json) {
     process.stdout.write(`${JSON.stringify({
       reachableBefore: before.dominators.retained[0], reachableAfter: after.dominators.retained[0],
-      types: types.slice(0, limit), roots: roots.slice(0, limit),
+      types: limitRows(types, args.limit), roots: limitRows(roots, args.limit),
     }, null, 2)}\n`);
     return;
   }
-  const t = types.slice(0, limit).map((r) => [signed(r.bytesDelta, bytes), signed(r.countDelta, String), `${r.countBefore} -> ${r.countAfter}`, r.type]);
-  const rr = roots.slice(0, limit).map((r) => [signed(r.retainedDelta, bytes), `${bytes(r.retainedBefore)} -> ${bytes(r.retainedAfter)}`, `${r.kind} ${r.name}`]);
+  const t = limitRows(types, args.limit).map((r) => [signed(r.bytesDelta, bytes), signed(r.countDelta, String), `${r.countBefore} -> ${r.countAfter}`, r.type]);
+  const rr = limitRows(roots, args.limit).map((r) => [signed(r.retainedDelta, bytes), `${bytes(r.retainedBefore)} -> ${bytes(r.retainedAfter)}`, `${r.kind} ${r.name}`]);
   process.stdout.write(`${table(['bytes', 'count', 'before -> after', 'type'], t, [true, true, true, false])}\n\n`);
   process.stdout.write(`${table(['retained', 'before -> after', 'root'], rr, [true, true, false])}\n`);
 }

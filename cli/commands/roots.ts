@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { rootNodeRows } from '../../lib/analysis/index.js';
 import { bytes } from '../format.js';
-import { type AnalysisArgs, cacheOption, hexAddress, limitOption, openForCommand, table } from '../open-heap.js';
+import { type AnalysisArgs, cacheOption, hexAddress, limitOption, limitRows, openForCommand, table } from '../open-heap.js';
 
 export const command = 'roots <dump> [binary]';
 export const describe = 'List root nodes (globals, goroutines, finalizers, other) by retained size';
@@ -21,7 +21,7 @@ export function builder(y: Argv): Argv<RootsArgs> {
 
 export async function run(args: RootsArgs): Promise<void> {
   const h = await openForCommand(args.dump, args.binary, args);
-  const rows = rootNodeRows(h.dominators).slice(0, Math.max(0, args.limit));
+  const rows = limitRows(rootNodeRows(h.dominators), args.limit);
   if (args.json) {
     const roots = rows.map((r) => ({ kind: r.kind, name: r.name, address: hexAddress(r.address), retained: r.retained }));
     process.stdout.write(`${JSON.stringify({ totalRetained: h.dominators.retained[0], roots }, null, 2)}\n`);

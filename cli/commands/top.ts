@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { topObjects } from '../../lib/analysis/index.js';
 import { bytes } from '../format.js';
-import { type AnalysisArgs, cacheOption, hexAddress, limitOption, openForCommand, table } from '../open-heap.js';
+import { type AnalysisArgs, cacheOption, hexAddress, limitCount, limitOption, openForCommand, table } from '../open-heap.js';
 
 export const command = 'top <dump> [binary]';
 export const describe = 'List the objects with the largest retained sizes';
@@ -21,7 +21,7 @@ export function builder(y: Argv): Argv<TopArgs> {
 
 export async function run(args: TopArgs): Promise<void> {
   const h = await openForCommand(args.dump, args.binary, args);
-  const rows = topObjects(h.graph, h.types, h.dominators, Math.max(0, args.limit));
+  const rows = topObjects(h.graph, h.types, h.dominators, limitCount(args.limit));
   if (args.json) {
     const objects = rows.map((r) => ({ address: hexAddress(r.address), type: r.type, size: r.size, retained: r.retained }));
     process.stdout.write(`${JSON.stringify({ totalRetained: h.dominators.retained[0], objects }, null, 2)}\n`);

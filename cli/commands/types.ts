@@ -4,8 +4,7 @@ import type { Argv } from 'yargs';
 import { typeCoverage, typeHistogram } from '../../lib/typing/index.js';
 import { typeHistogram as retainedHistogram } from '../../lib/analysis/index.js';
 import { bytes, count } from '../format.js';
-import { openForCommand, table } from '../open-heap.js';
-import { UsageError } from '../errors.js';
+import { limitOption, limitRows, openForCommand, table } from '../open-heap.js';
 
 export const command = 'types <dump> [binary]';
 export const describe = 'Type histogram: objects and bytes per Go type (per size class without the binary)';
@@ -15,26 +14,23 @@ export interface TypesArgs {
   binary?: string;
   json?: boolean;
   quiet?: boolean;
-  limit?: number;
+  limit: number;
   cache?: boolean;
 }
 
 export function builder(y: Argv): Argv<TypesArgs> {
-  return y
+  return limitOption(y
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
-    .positional('binary', { type: 'string', describe: 'the executable that wrote it (for types)' })
-    .option('limit', { type: 'number', describe: 'show only the first N types (0: all)', default: 0 })
+    .positional('binary', { type: 'string', describe: 'the executable that wrote it (for types)' }), 0)
     .option('cache', { type: 'boolean', default: true, describe: 'use the persisted index (--no-cache skips it)' })
     .example('$0 types heapdump mybinary', 'bytes per type')
     .example('$0 types heapdump mybinary --json --limit 20', 'the 20 largest types as JSON') as Argv<TypesArgs>;
 }
 
 export async function run(args: TypesArgs): Promise<void> {
-  const limit = args.limit ?? 0;
-  if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit must be a whole number >= 0, got ${args.limit}`);
   const { graph, types, dominators } = await openForCommand(args.dump, args.binary, args);
   const all = typeHistogram(graph, types);
-  const rows = limit > 0 ? all.slice(0, limit) : all;
+  const rows = limitRows(all, args.limit);
   const s = graph.stats();
   // retainedBytes: what all instances of the type keep alive together, each byte once (lib/analysis).
   const retained = new Map(retainedHistogram(graph, types, dominators).map((r) => [r.type, r.retained]));
