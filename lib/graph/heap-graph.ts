@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import {
   DeferRecord, DumpParams, FinalizerRecord, GoroutineRecord, ItabRecord, MemProfBucketRecord, MemStatsRecord,
-  OtherRootRecord, PanicRecord, TAG_NAMES, ThreadRecord, TypeRecord, MEMSTATS_FIELDS,
+  OtherRootRecord, PanicRecord, TAG_NAMES, ThreadRecord, TypeRecord, MEMSTATS_FIELDS, HeapDumpError,
 } from '../dump/index.js';
 import { AddressIndex } from './address-index.js';
 import { Segment } from './builder.js';
@@ -209,12 +209,21 @@ export class HeapGraph {
   }
 
   private readFile(offset: number, length: number): Uint8Array {
-    if (this.fd < 0) this.fd = fs.openSync(this.path, 'r');
+    if (this.fd < 0) {
+      // Without blocking (the name may now be a FIFO), and only the file that was loaded: same kind, size, mtime.
+      const fd = fs.openSync(this.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      const st = fs.fstatSync(fd);
+      if (!st.isFile() || st.size !== this.fileSize || st.mtimeMs !== this.fileMtimeMs) {
+        fs.closeSync(fd);
+        throw new HeapDumpError(this.path, offset, 'file changed since it was loaded');
+      }
+      this.fd = fd;
+    }
     const out = new Uint8Array(length);
     let done = 0;
     while (done < length) {
       const n = fs.readSync(this.fd, out, done, length - done, offset + done);
-      if (n <= 0) throw new Error(`${this.path}: offset ${offset + done}: file changed since it was loaded`);
+      if (n <= 0) throw new HeapDumpError(this.path, offset + done, 'file changed since it was loaded');
       done += n;
     }
     return out;
