@@ -9,6 +9,11 @@
 // order inside a span) that overlaps it: level 1 is indexed by 64 MiB arena over the range of arenas in use,
 // level 2 holds 8192 page entries per arena in use. A lookup reads the page's run and walks forward over the few
 // runs that start in the same page.
+//
+// Building the page table also checks that the runs agree with each other: the runs that touch a page must follow
+// one another in file order at increasing, non-overlapping addresses (they are one span's). The first run that
+// breaks this (an object recorded twice, objects overlapping, an object inside another span's page) is kept in
+// `conflict` for the loader to report (load.ts); lookups around it would otherwise answer wrongly.
 import { GrowableFloat64Array, GrowableUint32Array } from './growable.js';
 
 const PAGE_SHIFT = 13;
@@ -61,6 +66,8 @@ export class AddressIndex {
   private readonly pageRun: Int32Array;
   /** For the fallback only: run numbers sorted by start address. */
   private readonly sortedRuns: Uint32Array | null = null;
+  /** The first run (file order) that contradicts an earlier one (see the top of the file), or -1. */
+  readonly conflict: number = -1;
 
   constructor(runStart: Float64Array, runObjectSize: Uint32Array, runCount: Uint32Array, runFirst: Uint32Array) {
     this.runStart = runStart;
@@ -89,7 +96,17 @@ export class AddressIndex {
       this.arenaBase = 0;
       this.arenaSlot = new Int32Array(0);
       this.pageRun = new Int32Array(0);
-      this.sortedRuns = Uint32Array.from(Array.from({ length: n }, (_, r) => r).sort((a, b) => runStart[a] - runStart[b]));
+      const sorted = Uint32Array.from(Array.from({ length: n }, (_, r) => r).sort((a, b) => runStart[a] - runStart[b]));
+      this.sortedRuns = sorted;
+      // Sorted by address, each run must end where or before the next begins; report the later one in file order.
+      for (let k = 1; k < n; k++) {
+        const a = sorted[k - 1];
+        const b = sorted[k];
+        if (runStart[a] + runObjectSize[a] * runCount[a] > runStart[b]) {
+          const later = Math.max(a, b);
+          if (this.conflict < 0 || later < this.conflict) this.conflict = later;
+        }
+      }
       return;
     }
     this.arenaBase = arenaLo;
@@ -104,16 +121,24 @@ export class AddressIndex {
     }
     this.arenaSlot = arenaSlot;
     const pageRun = new Int32Array(slots * PAGES_PER_ARENA).fill(-1);
+    let conflict = -1;
     for (let r = 0; r < n; r++) {
       const s = runStart[r];
       const lastPage = Math.floor((s + runObjectSize[r] * runCount[r] - 1) / PAGE);
       for (let p = Math.floor(s / PAGE); p <= lastPage; p++) {
         const a = Math.floor(p / PAGES_PER_ARENA) - arenaLo;
         const k = arenaSlot[a] * PAGES_PER_ARENA + (p % PAGES_PER_ARENA);
-        if (pageRun[k] < 0) pageRun[k] = r;
+        if (pageRun[k] < 0) {
+          pageRun[k] = r;
+        } else if (conflict < 0) {
+          // The page has an earlier run: the previous run must reach into this page and end where this one may start.
+          const prevEnd = runStart[r - 1] + runObjectSize[r - 1] * runCount[r - 1];
+          if (prevEnd <= p * PAGE || s < prevEnd) conflict = r;
+        }
       }
     }
     this.pageRun = pageRun;
+    this.conflict = conflict;
   }
 
   /** The index of the object containing `address` (at its start or inside it), or -1. */

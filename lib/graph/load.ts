@@ -1,8 +1,10 @@
 // Loading a dump into a HeapGraph: pass 1 decodes every record (builder.ts), the address index is built from the
-// span runs, pass 2 resolves object pointers into CSR edges (edges.ts), roots are resolved, reachability marked.
+// span runs (refusing runs that contradict each other: consistency.ts), pass 2 resolves object pointers into CSR
+// edges (edges.ts), roots are resolved, reachability marked.
 import * as fs from 'node:fs';
 import { decodeHeapDump, heapPointerRange } from '../dump/index.js';
 import { GraphBuilder } from './builder.js';
+import { checkRunsAgree } from './consistency.js';
 import { resolveEdges } from './edges.js';
 import { HeapGraph } from './heap-graph.js';
 import { markReachable } from './reachability.js';
@@ -29,6 +31,7 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
   const objectContentOffset = b.contentOffset.toArray();
   const slotCounts = b.heapSlots.toArray(0, 1);
   const addressIndex = b.runs.build();
+  checkRunsAgree(path, addressIndex, objectAddress, objectSize, objectContentOffset);
   const range = heapPointerRange(params);
   const edges = resolveEdges({
     path, objectCount: n, address: objectAddress, size: objectSize, contentOffset: objectContentOffset,
