@@ -1,8 +1,8 @@
 // `goheap diff BASE DUMP [BINARY]`: what grew between two dumps of one program, per type and per root.
 import type { Argv } from 'yargs';
-import { diffRootNodes, diffTypes, rootNodeRows, typeHistogram } from '../../lib/analysis/index.js';
+import { diffAnswer, diffSide } from '../../lib/answers/index.js';
 import { bytes } from '../format.js';
-import { type AnalysisArgs, cacheOption, limitOption, limitRows, openForCommand, table } from '../open-heap.js';
+import { type AnalysisArgs, cacheOption, limitOption, openForCommand, table } from '../open-heap.js';
 
 export const command = 'diff <base> <dump> [binary]';
 export const describe = 'Compare two dumps of the same program: counts and bytes per type, retained per root';
@@ -25,21 +25,16 @@ const signed = (n: number, f: (x: number) => string): string => (n > 0 ? `+${f(n
 
 export async function run(args: DiffArgs): Promise<void> {
   const before = await openForCommand(args.base, args.binary, args);
-  const typesBefore = typeHistogram(before.graph, before.types, before.dominators);
-  const rootsBefore = rootNodeRows(before.dominators);
-  before.graph.close();
+  const base = diffSide(before);
+  before.close();
   const after = await openForCommand(args.dump, args.binary, args);
-  const types = diffTypes(typesBefore, typeHistogram(after.graph, after.types, after.dominators));
-  const roots = diffRootNodes(rootsBefore, rootNodeRows(after.dominators));
+  const a = diffAnswer(base, diffSide(after), args.limit);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({
-      reachableBefore: before.dominators.retained[0], reachableAfter: after.dominators.retained[0],
-      types: limitRows(types, args.limit), roots: limitRows(roots, args.limit),
-    }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
     return;
   }
-  const t = limitRows(types, args.limit).map((r) => [signed(r.bytesDelta, bytes), signed(r.countDelta, String), `${r.countBefore} -> ${r.countAfter}`, r.type]);
-  const rr = limitRows(roots, args.limit).map((r) => [signed(r.retainedDelta, bytes), `${bytes(r.retainedBefore)} -> ${bytes(r.retainedAfter)}`, `${r.kind} ${r.name}`]);
+  const t = a.types.map((r) => [signed(r.bytesDelta, bytes), signed(r.countDelta, String), `${r.countBefore} -> ${r.countAfter}`, r.type]);
+  const rr = a.roots.map((r) => [signed(r.retainedDelta, bytes), `${bytes(r.retainedBefore)} -> ${bytes(r.retainedAfter)}`, `${r.kind} ${r.name}`]);
   process.stdout.write(`${table(['bytes', 'count', 'before -> after', 'type'], t, [true, true, true, false])}\n\n`);
   process.stdout.write(`${table(['retained', 'before -> after', 'root'], rr, [true, true, false])}\n`);
 }

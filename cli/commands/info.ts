@@ -1,6 +1,6 @@
 // `goheap info DUMP [BINARY]`: a summary of a heap dump: format, Go version, objects, reachability, records.
 import type { Argv } from 'yargs';
-import { typeCoverage } from '../../lib/typing/index.js';
+import { infoAnswer } from '../../lib/answers/index.js';
 import { openForCommand } from '../open-heap.js';
 import { bytes, count, keyValues } from '../format.js';
 
@@ -25,15 +25,7 @@ export function builder(y: Argv): Argv<InfoArgs> {
 }
 
 export async function run(args: InfoArgs): Promise<void> {
-  const h = await openForCommand(args.dump, args.binary, args);
-  const graph = h.graph;
-  // "Typed" means the same in every command: reachable objects (and their bytes) that have a type.
-  const s: ReturnType<typeof graph.stats> & { typedObjects?: number; typedBytes?: number } = graph.stats();
-  if (h.typed) {
-    const c = typeCoverage(graph, h.types);
-    s.typedObjects = c.typedReachableObjects;
-    s.typedBytes = c.typedReachableBytes;
-  }
+  const s = infoAnswer(await openForCommand(args.dump, args.binary, args));
   if (args.json) {
     process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     return;

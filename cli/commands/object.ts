@@ -2,7 +2,8 @@
 // offsets, types and values, whether it is reachable, and how many objects point to it.
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
-import { keyValues } from '../format.js';
+import { bytes, keyValues } from '../format.js';
+import { objectAnswer } from '../../lib/answers/index.js';
 import { hexAddress, openForCommand, parseAddress } from '../open-heap.js';
 
 export const command = 'object <dump> <binary> <address>';
@@ -30,28 +31,21 @@ export async function run(args: ObjectArgs): Promise<void> {
   const address = parseAddress(String(args.address));
   if (!Number.isSafeInteger(address)) throw new UsageError(`not an address: ${args.address} (use hex 0x... or decimal)`);
   const h = await openForCommand(args.dump, args.binary, args);
-  const graph = h.graph;
   const i = h.findObject(address);
   if (i < 0) throw new UsageError(`${args.dump}: no heap object contains address ${hexAddress(address)}`);
-  const d = h.describe(i);
-  // What the object keeps alive (its retained size) and what keeps it (its immediate dominator).
-  const retained = h.retained(i);
-  const dom = h.dominator(i);
-  const dominator = dom.kind === 'none' ? null
-    : dom.kind === 'object' ? `${hexAddress(h.address(dom.object))} ${h.typeName(dom.object)}`
-      : dom.kind === 'roots' ? 'several roots' : h.rootNodes.name[dom.rootNode];
+  const d = objectAnswer(h, i);
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ ...d, retained, dominator }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
     return;
   }
   const head = keyValues([
-    ['address', `${d.address}${address !== graph.objectAddress[i] ? ` (contains ${hexAddress(address)})` : ''}`],
+    ['address', `${d.address}${address !== h.address(i) ? ` (contains ${hexAddress(address)})` : ''}`],
     ['type', d.type],
-    ['size', `${d.size} bytes`],
+    ['size', bytes(d.size)],
     ['reachable', d.reachable ? 'yes' : 'no (garbage)'],
     ['referrers', String(d.referrers)],
-    ['retained', `${retained} bytes`],
-    ['dominator', dominator ?? 'none (unreachable)'],
+    ['retained', bytes(d.retained)],
+    ['dominator', d.dominator ?? 'none (unreachable)'],
   ]);
   const wName = Math.max(5, ...d.fields.map((f) => f.name.length));
   const wType = Math.max(4, ...d.fields.map((f) => f.type.length));

@@ -1,6 +1,7 @@
 // `goheap path DUMP [BINARY] ADDRESS`: why an object is alive: the shortest path from a root to it, field by field,
 // and every kind of root that reaches it.
 import type { Argv } from 'yargs';
+import { pathAnswer } from '../../lib/answers/index.js';
 import { UsageError } from '../errors.js';
 import { type AnalysisArgs, cacheOption, fieldSuffix, hexAddress, openForCommand, parseAddress } from '../open-heap.js';
 
@@ -27,29 +28,22 @@ export async function run(args: PathArgs): Promise<void> {
   const h = await openForCommand(args.dump, binary, args);
   const object = h.findObject(address);
   if (object < 0) throw new UsageError(`${args.dump}: no heap object at ${hexAddress(address)}`);
-  const types = h.types;
-  const hops = h.pathToRoot(object);
-  const alive = h.rootsKeepingAlive(object);
-  const rn = h.rootNodes;
+  const out = pathAnswer(h, object);
   if (args.json) {
-    const out = {
-      object: { address: hexAddress(h.graph.objectAddress[object]), type: types.objectTypeName(object), size: h.graph.objectSize[object],
-        retained: h.retained(object) },
-      reachable: hops.length > 0,
-      path: hops.map((p) => ({ kind: p.kind, name: p.name, address: hexAddress(p.address), type: p.type ?? null, field: p.field ?? null })),
-      rootKinds: alive.kinds,
-      roots: alive.rootNodes.slice(0, 50).map((k) => ({ kind: rn.kind[k], name: rn.name[k] })),
-    };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
+  const hops = out.path;
+  const alive = out;
   if (hops.length === 0) {
-    process.stdout.write(`${hexAddress(h.graph.objectAddress[object])} (${types.objectTypeName(object)}) is unreachable: no root keeps it alive\n`);
+    process.stdout.write(`${out.object.address} (${out.object.type}) is unreachable: no root keeps it alive\n`);
     return;
   }
+  // A root hop reads "global main.Cache" or "goroutine 4 (main.handle)"; the first object hop says which slot of
+  // the root holds it (a global's field, a frame's function and variable).
   const lines = hops.map((p, k) => (p.kind === 'object'
-    ? `${'  '.repeat(k)}${k > 1 ? `${fieldSuffix(p.field)} → ` : k === 1 ? '→ ' : ''}${hexAddress(p.address)} ${p.type}`
-    : `${p.kind} ${p.name}`));
-  lines.push(`kept alive by: ${alive.kinds.join(', ')} (${alive.rootNodes.length} root node${alive.rootNodes.length === 1 ? '' : 's'})`);
+    ? `${'  '.repeat(k)}${k > 1 ? `${fieldSuffix(p.field ?? undefined)} → ` : k === 1 ? `→ (${p.field}) ` : ''}${p.address} ${p.type}`
+    : p.name.startsWith(`${p.kind} `) ? p.name : `${p.kind} ${p.name}`));
+  lines.push(`kept alive by: ${alive.rootKinds.join(', ')} (${alive.roots.length} root node${alive.roots.length === 1 ? '' : 's'})`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,8 +1,8 @@
 // `goheap roots DUMP [BINARY]`: globals, goroutines, finalizers and other roots by the memory they alone keep alive.
 import type { Argv } from 'yargs';
-import { rootNodeRows } from '../../lib/analysis/index.js';
+import { rootsAnswer } from '../../lib/answers/index.js';
 import { bytes } from '../format.js';
-import { type AnalysisArgs, cacheOption, hexAddress, limitOption, limitRows, openForCommand, table } from '../open-heap.js';
+import { type AnalysisArgs, cacheOption, limitOption, openForCommand, table } from '../open-heap.js';
 
 export const command = 'roots <dump> [binary]';
 export const describe = 'List root nodes (globals, goroutines, finalizers, other) by retained size';
@@ -21,11 +21,10 @@ export function builder(y: Argv): Argv<RootsArgs> {
 
 export async function run(args: RootsArgs): Promise<void> {
   const h = await openForCommand(args.dump, args.binary, args);
-  const rows = limitRows(rootNodeRows(h.dominators), args.limit);
+  const a = rootsAnswer(h, args.limit);
   if (args.json) {
-    const roots = rows.map((r) => ({ kind: r.kind, name: r.name, address: hexAddress(r.address), retained: r.retained }));
-    process.stdout.write(`${JSON.stringify({ totalRetained: h.dominators.retained[0], roots }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`${table(['retained', 'kind', 'name'], rows.map((r) => [bytes(r.retained), r.kind, r.name]), [true, false, false])}\n`);
+  process.stdout.write(`${table(['retained', 'kind', 'name'], a.roots.map((r) => [bytes(r.retained), r.kind, r.name]), [true, false, false])}\n`);
 }

@@ -1,8 +1,8 @@
 // `goheap top DUMP [BINARY]`: the objects that keep the most memory alive (largest retained sizes).
 import type { Argv } from 'yargs';
-import { topObjects } from '../../lib/analysis/index.js';
+import { topAnswer } from '../../lib/answers/index.js';
 import { bytes } from '../format.js';
-import { type AnalysisArgs, cacheOption, hexAddress, limitCount, limitOption, openForCommand, table } from '../open-heap.js';
+import { type AnalysisArgs, cacheOption, limitCount, limitOption, openForCommand, table } from '../open-heap.js';
 
 export const command = 'top <dump> [binary]';
 export const describe = 'List the objects with the largest retained sizes';
@@ -21,12 +21,11 @@ export function builder(y: Argv): Argv<TopArgs> {
 
 export async function run(args: TopArgs): Promise<void> {
   const h = await openForCommand(args.dump, args.binary, args);
-  const rows = topObjects(h.graph, h.types, h.dominators, limitCount(args.limit));
+  const a = topAnswer(h, limitCount(args.limit));
   if (args.json) {
-    const objects = rows.map((r) => ({ address: hexAddress(r.address), type: r.type, size: r.size, retained: r.retained }));
-    process.stdout.write(`${JSON.stringify({ totalRetained: h.dominators.retained[0], objects }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
     return;
   }
   process.stdout.write(`${table(['retained', 'size', 'address', 'type'],
-    rows.map((r) => [bytes(r.retained), bytes(r.size), hexAddress(r.address), r.type]), [true, true, false, false])}\n`);
+    a.objects.map((r) => [bytes(r.retained), bytes(r.size), r.address, r.type]), [true, true, false, false])}\n`);
 }

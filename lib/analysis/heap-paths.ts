@@ -90,7 +90,7 @@ export function rootsKeepingAlive(graph: HeapGraph, rootNodes: RootNodes, object
  * parentEdge as shortestPathParents returns them for the super-root): root node first; empty when unreachable.
  */
 export function rootPathHops(graph: HeapGraph, types: HeapTypes, rootNodes: RootNodes, parent: Uint32Array,
-  parentEdge: Uint32Array, object: number): PathHop[] {
+  parentEdge: Uint32Array, object: number, describeRoot: (r: number) => string = (r) => describeRootSlot(graph, rootNodes, r)): PathHop[] {
   const R = rootNodes.count;
   const first = R + 1;
   const objectEdgeBase = R + graph.roots.count;
@@ -123,7 +123,7 @@ export function rootPathHops(graph: HeapGraph, types: HeapTypes, rootNodes: Root
       field = fieldOf(types, nodes[k - 1] - first, graph.edgeOffset(e - objectEdgeBase));
     } else {
       rootEdgeRoot ??= rootEdgeOrder(graph, rootNodes);
-      field = describeRootSlot(graph, rootNodes, rootEdgeRoot[e - R]);
+      field = describeRoot(rootEdgeRoot[e - R]);
     }
     const type = types.objectTypeName(i);
     hops.push({ kind: 'object', name: type, address: graph.objectAddress[i], type, field, object: i });

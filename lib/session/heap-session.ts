@@ -18,7 +18,7 @@ import type { StoredAnalysis } from '../store/index.js';
 import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort } from './instances.js';
-import { referrersOf, rootsByTarget, type Referrer } from './referrers.js';
+import { referrersOf, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 
 /** What dominates an object: another object, one root node, several roots together (the super-root), or nothing. */
 export type Dominator =
@@ -245,7 +245,8 @@ export class HeapSession {
 
   /** The shortest path from a root node to object i, from the persisted shortest-path tree; empty when unreachable. */
   pathToRoot(i: number): PathHop[] {
-    return rootPathHops(this.graph, this.types, this.rootNodes, this.analysis.pathParent, this.analysis.pathParentEdge, i);
+    return rootPathHops(this.graph, this.types, this.rootNodes, this.analysis.pathParent, this.analysis.pathParentEdge, i,
+      (r) => (rootReferrer(this.graph, this.types, this.rootNodes, this.program_, r) as { slot: string }).slot);
   }
 
   /** Distance (pointers) from the nearest root to object i, or -1 when unreachable. */

@@ -1,0 +1,12 @@
+// Public face of the answers: each question goheap answers, as a plain JSON-ready document built from a
+// HeapSession. The CLI prints them (`--json`) or formats them as text; the viewer renders them as pages and serves
+// them as its /api twins. One builder per question, so both give the same numbers.
+export { hex, pathJson, firstRows, type PathHopJson } from './common.js';
+export { infoAnswer, type InfoAnswer } from './info.js';
+export { typesAnswer, type TypesAnswer } from './types.js';
+export { topAnswer, type TopAnswer } from './top.js';
+export { rootsAnswer, type RootsAnswer } from './roots.js';
+export { suspectsAnswer, type SuspectsAnswer } from './suspects.js';
+export { pathAnswer, type PathAnswer } from './path.js';
+export { objectAnswer, type ObjectAnswer } from './object.js';
+export { diffAnswer, diffSide, type DiffAnswer, type DiffSide } from './diff.js';

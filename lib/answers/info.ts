@@ -1,0 +1,17 @@
+// The summary of a dump (`goheap info`, the viewer's overview): the graph's stats and, with a binary, the typed
+// share of what is reachable (the one definition of "typed" every answer uses).
+import type { HeapGraphStats } from '../graph/index.js';
+import type { HeapSession } from '../session/index.js';
+import { typeCoverage } from '../typing/index.js';
+
+export type InfoAnswer = HeapGraphStats & { typedObjects?: number; typedBytes?: number };
+
+export function infoAnswer(s: HeapSession): InfoAnswer {
+  const out: InfoAnswer = s.graph.stats();
+  if (s.typed) {
+    const c = typeCoverage(s.graph, s.types);
+    out.typedObjects = c.typedReachableObjects;
+    out.typedBytes = c.typedReachableBytes;
+  }
+  return out;
+}
