@@ -113,7 +113,9 @@ class Recovery {
   private cursor = 0;
   private again = false;
   /**
-   * Objects that may be tiny allocator blocks: 16 bytes without pointers (bit i of tinyBlock[i >> 5]). The runtime
+   * Objects that may be tiny allocator blocks: 16 bytes without pointers into the heap (bit i of tinyBlock[i >> 5];
+   * an object whose pointers all point outside the heap is one too, so only pointer-free types under 16 bytes are
+   * placed in them as sub-objects). The runtime
    * packs pointer-free allocations under 16 bytes several to such a block; each gets a sub-object, not the block.
    */
   private readonly tinyBlock: Uint32Array;
@@ -367,6 +369,10 @@ class Recovery {
       if ((f & APPROX) !== 0 && (flags & APPROX) === 0) {
         this.objectType[i] = tid;
         this.flags[i] = (f & ~APPROX) | flags;
+      } else if ((f & APPROX) === 0 && (flags & APPROX) === 0 && tb.count[tid] > tb.count[cur]) {
+        // Two slices into one array: the shorter capacity is a slice of a slice (s[:n:n]); the array is the longer.
+        this.objectType[i] = tid;
+        this.push(i);
       }
       return;
     }
@@ -413,6 +419,80 @@ class Recovery {
       if (e === 0) first++;
     }
     return first === pm.length;
+  }
+
+  // ---- closures ----
+
+  /** Per closure typing id: the slot table of its funcval (code pointer, then captured variables), or null. */
+  private readonly closureTables = new Map<number, Int32Array | null>();
+
+  /** Follows the pointers of funcval i (typing tid) through its captured variables' types; targets are inferred. */
+  private propagateClosure(i: number, tid: number): void {
+    let table = this.closureTables.get(tid);
+    if (table === undefined) {
+      table = this.closureLayout(i, tid);
+      this.closureTables.set(tid, table);
+    }
+    if (table === null) return;
+    const g = this.graph;
+    const end = g.edgeStart[i + 1];
+    const contentAt = this.content[i];
+    for (let e = g.edgeStart[i]; e < end; e++) {
+      const field = g.edgeField[e];
+      const off = field & MASK;
+      if (off % this.p !== 0 || off / this.p >= table.length) continue;
+      const d = table[off / this.p];
+      if (d === 0) continue;
+      const target = g.edgeTarget[e];
+      let toff = 0;
+      if (field > MASK) {
+        toff = this.edgeRef![e];
+        if (toff === SLOW) toff = this.bytes.word(contentAt + off) - this.address[target];
+      }
+      const before = this.objectType[target];
+      this.apply(d, contentAt + off, toff, target, e);
+      if (before === 0 && this.objectType[target] !== 0) this.inferredList.push(target);
+    }
+  }
+
+  /**
+   * The layout of closure tid's funcval, inferred from funcval i: the code pointer, then the closure function's
+   * first locals (its captured variables, in DWARF's order) at their natural alignment; the shortest run of them
+   * whose pointer words are exactly object i's pointer bitmap and whose size rounds up to its size class.
+   */
+  private closureLayout(i: number, tid: number): Int32Array | null {
+    const fn = this.program.functionByName(this.typings.names[tid].slice('closure '.length));
+    if (fn === undefined) return null;
+    const n = this.bytes.fieldList(this.content[i] + this.size[i], this.fl);
+    if (n === 0) return null;
+    const want = Array.from(this.fl.offsets.subarray(0, n)).sort((a, b) => a - b).join(',');
+    const p = this.p;
+    const vars = fn.locals.filter((v) => v.type !== undefined && v.type.size > 0 && !v.name.startsWith('~'));
+    let off = p;
+    const placed: { type: GoType; offset: number }[] = [];
+    const ptrs: number[] = [];
+    for (let k = 0; k < vars.length && k < 16; k++) {
+      const t = vars[k].type!;
+      const a = alignOf(t, p);
+      off = Math.ceil(off / a) * a;
+      placed.push({ type: t, offset: off });
+      for (const w of this.program.pointerMap(t)) ptrs.push(off + w);
+      off += t.size;
+      if (sizeClass(off) !== this.size[i]) {
+        if (off > this.size[i]) return null;
+        continue;
+      }
+      if (ptrs.join(',') !== want) continue;
+      const table = new Int32Array(Math.ceil(this.size[i] / p));
+      for (const v of placed) {
+        if (v.offset % p !== 0) continue;
+        const inner = this.slots.table(v.type);
+        if (inner === null) continue;
+        for (let w = 0; w < inner.length && v.offset / p + w < table.length; w++) if (inner[w] !== 0) table[v.offset / p + w] = inner[w];
+      }
+      return table;
+    }
+    return null;
   }
 
   // ---- unsafe.Pointer targets ----
@@ -569,6 +649,10 @@ class Recovery {
     const tid = this.objectType[i];
     const tb = this.typings;
     const kind = tb.kind[tid];
+    if (kind === TypingKind.Closure) {
+      this.propagateClosure(i, tid);
+      return;
+    }
     if (kind !== TypingKind.Value && kind !== TypingKind.Array) return;
     const id = tb.typeId[tid];
     const es = this.typeSize[id];
@@ -629,8 +713,7 @@ class Recovery {
         const u = s.type[d];
         const us = this.typeSize[u];
         if (us === 0 || slotFile < 0) return;
-        if (this.isTinyBlock(t)) {
-          if (!this.isTinyType(u)) return;
+        if (this.isTinyBlock(t) && this.isTinyType(u)) {
           const lc = e >= 0 ? this.edgeCap![e] : Math.min(this.bytes.word(slotFile + 2 * this.p), 0xffff) * 65536;
           const n = Math.floor(lc / 65536);
           if (n >= 1 && n * us <= TINY_BLOCK) this.sub(t, off, n * us, this.typings.array(this.types[u], n));
@@ -938,6 +1021,25 @@ export function sizeClass(n: number): number {
   if (n > 32768) return Math.ceil(n / 8192) * 8192;
   for (const c of SIZE_CLASSES) if (c >= n) return c;
   return n;
+}
+
+/** The alignment of a value of type t (p: the pointer size). */
+function alignOf(t: GoType, p: number): number {
+  switch (t.kind) {
+    case GoKind.Struct: {
+      let a = 1;
+      for (const f of t.fields ?? []) a = Math.max(a, alignOf(f.type, p));
+      return a;
+    }
+    case GoKind.Array:
+      return t.elem === undefined ? 1 : alignOf(t.elem, p);
+    case GoKind.Complex64:
+      return 4;
+    case GoKind.Complex128:
+      return Math.min(8, p);
+    default:
+      return Math.max(1, Math.min(t.size, p));
+  }
 }
 
 /** The package path of a qualified type name ("main.Holder" -> "main", "net/http.conn" -> "net/http"), or "". */
