@@ -10,7 +10,7 @@ import {
   untypedNames,
 } from '../typing/index.js';
 import {
-  type DominatorTree, dominatorTreeChildren, type HeapDominators, NONE, type RootNodeRow, rootNodeRows,
+  computeRetainedSizes, type DominatorTree, dominatorTreeChildren, type HeapDominators, NONE, type RootNodeRow, rootNodeRows,
   type PathHop, type RootNodes, type TypeRow, typeHistogram, type ObjectRow, topObjects,
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
@@ -61,6 +61,7 @@ export class HeapSession {
   private typeRows_: TypeRow[] | undefined;
   private rootRows_: RootNodeRow[] | undefined;
   private rootsByTarget_: Uint32Array | undefined;
+  private retainedCounts_: Float64Array | undefined;
 
   private constructor(state: SessionState, program: GoProgram | undefined, types: HeapTypes) {
     this.graph = state.graph;
@@ -118,6 +119,7 @@ export class HeapSession {
     this.tree = undefined;
     this.sortedChildren = undefined;
     this.instanceIndex = undefined;
+    this.retainedCounts_ = undefined;
   }
 
   // ---- objects ----
@@ -209,6 +211,16 @@ export class HeapSession {
       items.push({ ...this.nodeRef(w), retained: this.analysis.retained[w] } as TreeNode & { retained: number });
     }
     return { total: end - start, offset, items };
+  }
+
+  /** How many objects `node` keeps alive: the objects of its dominator subtree, itself included (0 when unreachable). */
+  retainedCount(node: TreeNode): number {
+    if (!this.retainedCounts_) {
+      // Retained sizes over the same tree with a size of 1 per object and 0 per root node (computed once).
+      const ones = new Float64Array(this.analysis.idom.length).fill(1, this.dominators.firstObjectNode);
+      this.retainedCounts_ = computeRetainedSizes(this.analysis.idom, ones, 0, this.dominatorTree());
+    }
+    return this.retainedCounts_[this.nodeNumber(node)];
   }
 
   /**
