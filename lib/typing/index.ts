@@ -3,8 +3,8 @@
 export { recoverTypes, goMinor } from './recover.js';
 export type { RecoverOptions } from './recover.js';
 export { RecoveredTypes, untypedNames, typeHistogram, typeCoverage, fieldPath } from './heap-types.js';
-export type { HeapTypes, ObjectTyping, TypeCount, TypeCoverage } from './heap-types.js';
-export { TypingKind, untypedName } from './typings.js';
+export type { HeapTypes, ObjectTyping, SubObject, TinyObjects, TypeCount, TypeCoverage } from './heap-types.js';
+export { TINY_BLOCK_NAME, TINY_REST_NAME, TypingKind, untypedName } from './typings.js';
 export { DumpBytes } from './dump-bytes.js';
 export { BinaryMismatchError, checkBinaryMatchesDump } from './binary-match.js';
 export { describeObject, quote } from './values.js';
