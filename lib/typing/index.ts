@@ -7,8 +7,8 @@ export type { HeapTypes, ObjectTyping, SubObject, TinyObjects, TypeCount, TypeCo
 export { TINY_BLOCK_NAME, TINY_REST_NAME, TypingKind, untypedName } from './typings.js';
 export { DumpBytes } from './dump-bytes.js';
 export { BinaryMismatchError, checkBinaryMatchesDump } from './binary-match.js';
-export { describeObject, quote } from './values.js';
-export type { FieldValue, ObjectDescription } from './values.js';
+export { describeGlobal, describeObject, quote } from './values.js';
+export type { FieldValue, GlobalDescription, ObjectDescription } from './values.js';
 export { storeTypes, restoreTypes } from './stored-types.js';
 export type { StoredTypes } from './stored-types.js';
 export { frameFunction, frameVariables, frameVariableAt } from './frame-variables.js';
