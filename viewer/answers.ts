@@ -1,0 +1,48 @@
+// The answers pages share with the CLI (lib/answers), each computed once per session where it needs the whole
+// heap, and registered to be prepared while the dump is still "loading" so that no page request walks the heap.
+import {
+  infoAnswer, type InfoAnswer, rootsAnswer, type RootsAnswer, suspectsAnswer, type SuspectsAnswer, topAnswer,
+  type TopAnswer, typesAnswer, type TypesAnswer,
+} from '../lib/answers/index.js';
+import type { Ctx } from './router.js';
+import type { ViewerState } from './state.js';
+
+/** The leak-suspect threshold of the CLI's default (`goheap suspects`). */
+export const SUSPECT_THRESHOLD = 0.1;
+
+export function info(c: Ctx): InfoAnswer {
+  return c.state.memo('info', () => infoAnswer(c.s));
+}
+
+/** Every type row (the CLI's `types --json --limit 0`). */
+export function types(c: Ctx): TypesAnswer {
+  return c.state.memo('types', () => typesAnswer(c.s, 0));
+}
+
+/** Every root node (the CLI's `roots --json --limit 0`). */
+export function roots(c: Ctx): RootsAnswer {
+  return c.state.memo('roots', () => rootsAnswer(c.s, 0));
+}
+
+export function suspects(c: Ctx, threshold = SUSPECT_THRESHOLD): SuspectsAnswer {
+  return c.state.memo(`suspects:${threshold}`, () => suspectsAnswer(c.s, threshold));
+}
+
+/** The 100 objects that retain most (the CLI's `top --json -n 100`). */
+export function top(c: Ctx): TopAnswer {
+  return c.state.memo('top', () => topAnswer(c.s, 100));
+}
+
+/** Registers the whole-heap answers above to be computed before the pages are served. */
+export function prepareAnswers(state: ViewerState): void {
+  const c = (s: Ctx['s']): Ctx => ({ s, state });
+  state.preparers.push((s) => info(c(s)), (s) => types(c(s)), (s) => roots(c(s)), (s) => suspects(c(s)), (s) => top(c(s)),
+    // Reverse edges, the dominator tree's top level, the per-type instance lists: built on first use, so here.
+    (s) => {
+      if (s.graph.objectCount === 0) return;
+      s.referrers(0);
+      s.dominated({ kind: 'roots' }, 0, 1);
+      const first = s.typeRows()[0];
+      if (first) s.instances(first.type, { limit: 1 });
+    });
+}

@@ -1,0 +1,93 @@
+// The parts of an object's page beyond the CLI's `object` answer: its outgoing references, its retainers as rows
+// of an expandable tree (each with what the next level needs: distance, retained, whether it has referrers), its
+// dominator chain and dominated objects, its allocation stack when the dump sampled it, and a hex view.
+import type { HeapSession, Dominator } from '../../lib/session/index.js';
+import type { MemProfFrame } from '../../lib/dump/index.js';
+
+function hex(a: number): string {
+  return `0x${a.toString(16)}`;
+}
+
+export interface OutgoingRef {
+  field: string;
+  offset: number;
+  address: string;
+  type: string;
+  size: number;
+  retained: number;
+  /** The pointer points inside the target rather than at its start. */
+  interior: boolean;
+}
+
+/** The objects object i points at, in slot order (at most `limit`), and how many there are. */
+export function outgoing(s: HeapSession, i: number, limit = 200): { total: number; refs: OutgoingRef[] } {
+  const g = s.graph;
+  const start = g.edgeStart[i];
+  const end = g.edgeStart[i + 1];
+  const refs: OutgoingRef[] = [];
+  for (let e = start; e < end && refs.length < limit; e++) {
+    const t = g.edgeTarget[e];
+    const off = g.edgeOffset(e);
+    refs.push({ field: s.types.fieldName(i, off) ?? `+0x${off.toString(16)}`, offset: off, address: hex(s.address(t)), type: s.typeName(t),
+      size: s.size(t), retained: s.retained(t), interior: g.edgeIsInterior(e) });
+  }
+  return { total: end - start, refs };
+}
+
+export type RetainerRow =
+  | { kind: 'object'; address: string; type: string; field: string; size: number; retained: number; distance: number; referrers: number }
+  | { kind: 'root'; rootKind: string; name: string; slot: string; function: string | null; variable: string | null };
+
+/** Object i's referrers as retainer-tree rows: objects first (nearest to a root first), then roots; at most `limit`. */
+export function retainers(s: HeapSession, i: number, limit = 100): { total: number; rows: RetainerRow[] } {
+  const refs = s.referrers(i);
+  const rev = s.graph.reverseEdges();
+  const rows: RetainerRow[] = refs.map((r) => (r.kind === 'object'
+    ? { kind: 'object' as const, address: hex(s.address(r.object)), type: s.typeName(r.object), field: r.field, size: s.size(r.object),
+      retained: s.retained(r.object), distance: s.distance(r.object), referrers: rev.start[r.object + 1] - rev.start[r.object] }
+    : { kind: 'root' as const, rootKind: r.rootKind, name: r.name, slot: r.slot, function: r.function ?? null, variable: r.variable ?? null }));
+  // Like Chrome's Retainers panel: the referrers closest to a root first (unreachable ones last), roots at the top.
+  const rank = (r: RetainerRow): number => (r.kind === 'root' ? -1 : r.distance < 0 ? Number.MAX_SAFE_INTEGER : r.distance);
+  rows.sort((a, b) => rank(a) - rank(b));
+  return { total: rows.length, rows: rows.slice(0, limit) };
+}
+
+export interface ChainLink {
+  kind: string;
+  name: string;
+  address: string | null;
+  retained: number;
+}
+
+/** A dominator as a link of the chain: an object (its type), a root node, or several roots together. */
+export function chainLink(s: HeapSession, d: Dominator): ChainLink {
+  if (d.kind === 'object') return { kind: 'object', name: s.typeName(d.object), address: hex(s.address(d.object)), retained: s.retained(d.object) };
+  if (d.kind === 'root') return { kind: s.rootNodes.kind[d.rootNode], name: s.rootNodes.name[d.rootNode], address: null, retained: s.rootRetained(d.rootNode) };
+  if (d.kind === 'roots') return { kind: 'roots', name: 'several roots', address: null, retained: s.reachableBytes };
+  return { kind: 'none', name: 'none', address: null, retained: 0 };
+}
+
+/** Where a sampled object was allocated: the MemProf bucket of its AllocSample record, or null. */
+export function allocationOf(s: HeapSession, memo: <T>(k: string, f: () => T) => T, i: number): { bucket: number; size: number; frames: MemProfFrame[] } | null {
+  const byAddress = memo('allocSamples', () => {
+    const g = s.graph;
+    const m = new Map<number, number>();
+    for (let k = 0; k < g.allocSampleAddress.length; k++) m.set(g.allocSampleAddress[k], g.allocSampleBucket[k]);
+    const buckets = new Map<number, number>();
+    g.memProfBuckets.forEach((b, k) => buckets.set(b.id, k));
+    return { m, buckets };
+  });
+  const id = byAddress.m.get(s.address(i));
+  if (id === undefined) return null;
+  const k = byAddress.buckets.get(id);
+  if (k === undefined) return { bucket: id, size: 0, frames: [] };
+  const b = s.graph.memProfBuckets[k];
+  return { bucket: id, size: b.size, frames: b.stack };
+}
+
+/** The first `limit` bytes of object i as hex (two digits a byte), and the object's size. */
+export function hexBytes(s: HeapSession, i: number, limit = 1024): { shown: number; size: number; hex: string } {
+  const b = s.graph.objectContent(i);
+  const n = Math.min(limit, b.length);
+  return { shown: n, size: b.length, hex: Buffer.from(b.buffer, b.byteOffset, n).toString('hex') };
+}

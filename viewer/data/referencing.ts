@@ -1,0 +1,35 @@
+// Which types (and roots) point at the instances of a type, by field, with counts: the "referenced by" part of a
+// type's page. It asks the session for each instance's referrers, over at most SAMPLE instances
+// (lowest addresses first) so that a type with millions of instances does not make a page walk the heap; the page
+// says how many it counted.
+import type { HeapSession } from '../../lib/session/index.js';
+
+export interface ReferencingRow {
+  kind: string;
+  /** The referring object's type, or the root's name. */
+  from: string;
+  /** The field of the referrer ("Next", "[].Name": array indices folded), or the root slot. */
+  field: string;
+  count: number;
+}
+
+export const SAMPLE = 1000;
+
+export function referencingTypes(s: HeapSession, type: string, sample = SAMPLE): { sampled: number; rows: ReferencingRow[] } {
+  const page = s.instances(type, { sort: 'address', offset: 0, limit: sample });
+  if (!page) return { sampled: 0, rows: [] };
+  const items = page.items;
+  const counts = new Map<string, ReferencingRow>();
+  for (const i of items) {
+    for (const ref of s.referrers(i)) {
+      const kind = ref.kind === 'object' ? 'object' : ref.rootKind;
+      const from = ref.kind === 'object' ? s.typeName(ref.object) : ref.kind === 'root' && ref.rootKind === 'goroutine' ? (ref.function ?? ref.name) : ref.name;
+      const field = ref.kind === 'object' ? ref.field.replace(/\[[0-9]+\]/g, '[]') : ref.kind === 'root' && ref.variable ? ref.variable.replace(/\[[0-9]+\]/g, '[]') : ref.slot;
+      const key = `${kind}\u0000${from}\u0000${field}`;
+      const row = counts.get(key);
+      if (row) row.count++;
+      else counts.set(key, { kind, from, field, count: 1 });
+    }
+  }
+  return { sampled: items.length, rows: [...counts.values()].sort((a, b) => b.count - a.count || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)) };
+}

@@ -1,0 +1,108 @@
+// How a route file adds its page and the page's JSON twin at once: `page({ path, data, render })` serves the HTML
+// at `path` and the same data as JSON at `/api` + path, so the two cannot disagree. While the dump loads, both
+// answer 503 (the page shows the load's progress and reloads itself); a failed load answers 500 with the reason.
+import * as path from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { HeapSession } from '../lib/session/index.js';
+import { html, type Html } from './html.js';
+import { bytes, page, pct } from './layout.js';
+import type { ViewerState } from './state.js';
+
+/** What a route handler works with. */
+export interface Ctx {
+  s: HeapSession;
+  state: ViewerState;
+}
+
+export interface PageSpec<D> {
+  /** The page's path, fastify style ('/object/:address'); its twin is '/api' + path. */
+  path: string;
+  /** The JSON twin's document (the same shape as the CLI's --json where the CLI answers the same question). */
+  data(ctx: Ctx, req: FastifyRequest): D | Promise<D>;
+  /** The page: its title and body. */
+  render(d: D, ctx: Ctx, req: FastifyRequest): { title: string; body: Html };
+  /** The twin's document when it is not `data` as is (a page may need drawing the twin leaves out). */
+  json?(d: D): unknown;
+  /** Where the page sends the browser instead of rendering (search's single exact match). */
+  redirect?(d: D): string | undefined;
+}
+
+export class Router {
+  constructor(private readonly app: FastifyInstance, readonly state: ViewerState) {}
+
+  page<D>(spec: PageSpec<D>): void {
+    const apiPaths = spec.path === '/' ? ['/api', '/api/'] : [`/api${spec.path}`];
+    this.app.get(spec.path, async (req, reply) => {
+      const ctx = this.ctx(req, reply, false);
+      if (!ctx) return reply;
+      const d = await spec.data(ctx, req);
+      const to = spec.redirect?.(d);
+      if (to !== undefined) return reply.redirect(to, 302);
+      const { title, body } = spec.render(d, ctx, req);
+      const q = (req.query as Record<string, unknown>)?.q;
+      return reply.type('text/html; charset=utf-8').send(page({
+        title, dump: path.basename(ctx.s.dumpPath), api: apiUrl(req.url), query: typeof q === 'string' ? q : undefined,
+      }, body));
+    });
+    for (const p of apiPaths) {
+      this.app.get(p, async (req, reply) => {
+        const ctx = this.ctx(req, reply, true);
+        if (!ctx) return reply;
+        const d = await spec.data(ctx, req);
+        return reply.send(spec.json ? spec.json(d) : d);
+      });
+    }
+  }
+
+  /** A JSON-only route (the pieces the client script fetches: a retainer's referrers, a tree node's children). */
+  api<D>(p: string, data: (ctx: Ctx, req: FastifyRequest) => D | Promise<D>): void {
+    this.app.get(p, async (req, reply) => {
+      const ctx = this.ctx(req, reply, true);
+      if (!ctx) return reply;
+      return reply.send(await data(ctx, req));
+    });
+  }
+
+  /** The context when the session is ready; otherwise answers the request itself (503 loading, 500 failed). */
+  private ctx(req: FastifyRequest, reply: FastifyReply, json: boolean): Ctx | undefined {
+    const st = this.state;
+    if (st.status === 'ready' && st.session) return { s: st.session, state: st };
+    const p = st.progress;
+    if (st.status === 'failed') {
+      reply.code(500);
+      if (json) reply.send({ error: `the dump could not be opened: ${st.error}`, statusCode: 500 });
+      else reply.type('text/html; charset=utf-8').send(page({ title: 'The dump could not be opened' }, html`<p class="error">${st.error}</p>`));
+      return undefined;
+    }
+    reply.code(503).header('retry-after', '1');
+    if (json) {
+      reply.send({ loading: true, phase: p.phase, done: p.done, total: p.total, seconds: (Date.now() - st.startedAt) / 1000, statusCode: 503 });
+    } else {
+      reply.type('text/html; charset=utf-8').send(page({ title: 'Loading the dump', refresh: true }, loadingBody(st)));
+    }
+    void req;
+    return undefined;
+  }
+}
+
+const PHASES: Record<string, string> = {
+  starting: 'starting', index: 'reading the index', decode: 'reading records', edges: 'resolving pointers',
+  roots: 'resolving roots, marking reachable objects', types: 'recovering types from the binary',
+  dominators: 'computing dominators and retained sizes', paths: 'computing shortest paths from the roots',
+  save: 'writing the index', prepare: 'preparing the pages',
+};
+
+function loadingBody(st: ViewerState): Html {
+  const p = st.progress;
+  const share = p.total > 0 ? pct(p.done, p.total) : '';
+  const amount = p.total > 1 && (p.phase === 'decode' || p.phase === 'edges') ? ` (${bytes(p.done)} of ${bytes(p.total)})` : '';
+  const secs = ((Date.now() - st.startedAt) / 1000).toFixed(0);
+  return html`<p class="loading">Loading: <strong>${PHASES[p.phase] ?? p.phase}</strong> ${share}${amount}, ${secs} s so far.</p>
+<progress max="${p.total > 0 ? p.total : 1}" value="${p.total > 0 ? p.done : 0}"></progress>
+<p>This page reloads by itself; the pages appear when the dump is loaded.</p>`;
+}
+
+/** The /api twin of a page URL. */
+export function apiUrl(u: string): string {
+  return u === '/' || u.startsWith('/?') ? `/api${u}` : `/api${u}`;
+}

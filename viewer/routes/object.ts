@@ -1,0 +1,169 @@
+// `/object/:address` (any address inside the object): one object: type, address, size, retained size, fields
+// decoded at any depth (strings escaped, pointers as links), outgoing references, retainers as an expandable tree
+// (Chrome's Retainers panel: each referrer with its field and distance to a root, its own referrers on expand,
+// fetched from /api/object/:address/retainers), the shortest path from a root, the roots that keep it alive, the
+// dominator chain, the objects it dominates (biggest first, paged), its allocation stack when sampled, a hex view,
+// and an SVG of its neighbourhood. The twin /api/object/:address is the CLI's `object --json` document (fields,
+// retained, dominator) with the page's other parts beside it; `path` is the CLI's `path --json` document.
+import { objectAnswer, type ObjectAnswer, pathAnswer } from '../../lib/answers/index.js';
+import { type Html, html, trusted, url } from '../html.js';
+import { count, hex, objectLink, pager, rootLink, size, table, typeLink } from '../layout.js';
+import type { Ctx, Router } from '../router.js';
+import { objectAt, paging, queryOf } from '../params.js';
+import { pathView } from '../parts.js';
+import { allocationOf, chainLink, hexBytes, outgoing, retainers, type RetainerRow } from '../data/object-parts.js';
+import { NeighbourhoodCache, loadGraphviz } from '../data/neighbourhood.js';
+
+/** The CLI's object answer; without a binary (no field decoding) the same shape with no fields. */
+function describe(c: Ctx, i: number): ObjectAnswer {
+  if (c.s.typed) return objectAnswer(c.s, i);
+  const s = c.s;
+  const rev = s.graph.reverseEdges();
+  const dom = s.dominator(i);
+  const dominator = dom.kind === 'none' ? null : dom.kind === 'object' ? `${hex(s.address(dom.object))} ${s.typeName(dom.object)}`
+    : dom.kind === 'roots' ? 'several roots' : s.rootNodes.name[dom.rootNode];
+  return { address: hex(s.address(i)), index: i, size: s.size(i), type: s.typeName(i), typed: false, inferred: false, reachable: s.isReachable(i),
+    referrers: rev.start[i + 1] - rev.start[i], fields: [], truncated: false, retained: s.retained(i), dominator };
+}
+
+export function register(r: Router): void {
+  const pictures = new NeighbourhoodCache();
+  // The first object page pays for lazily built parts (Graphviz's module, the binary's function and line tables):
+  // pay it while loading, on the object that retains most.
+  r.state.preparers.push(() => loadGraphviz(), async (s) => {
+    const top = s.topObjects(1)[0];
+    if (top === undefined) return;
+    await pictures.get(s, top.object);
+    if (s.typed) s.describe(top.object);
+    pathAnswer(s, top.object);
+  });
+  r.page({
+    path: '/object/:address',
+    async data(c, req) {
+      const i = objectAt(c.s, (req.params as { address: string }).address);
+      const q = queryOf(req);
+      const { offset, limit } = paging(q, 20, 500);
+      const s = c.s;
+      const dominated = s.dominated({ kind: 'object', object: i }, offset, limit);
+      const picture = await pictures.get(s, i);
+      return {
+        ...describe(c, i),
+        distance: s.distance(i),
+        outgoing: outgoing(s, i),
+        retainers: retainers(s, i),
+        path: pathAnswer(s, i),
+        dominatorChain: s.dominatorChain(i, 200).map((d) => chainLink(s, d)),
+        dominates: {
+          total: dominated.total, offset, limit,
+          items: dominated.items.map((n) => (n.kind === 'object'
+            ? { address: hex(s.address(n.object)), type: s.typeName(n.object), size: s.size(n.object), retained: n.retained } : { address: null, type: n.kind, size: 0, retained: n.retained })),
+        },
+        allocation: allocationOf(s, (k, f) => c.state.memo(k, f), i),
+        hex: hexBytes(s, i),
+        neighbourhood: picture.data,
+        // Not part of the JSON twin's meaning, but the page needs it: the drawn SVG (not sent under /api).
+        svg: picture.svg,
+      };
+    },
+    json(d) {
+      const { svg, ...rest } = d;
+      void svg;
+      return rest;
+    },
+    render(d) {
+      const svg = d.svg;
+      const fields = d.fields.length === 0
+        ? html`<p class="muted">${d.typed ? 'No fields.' : 'No decoded fields (the type is unknown: start goheap serve with the executable to decode it).'}</p>`
+        : table([{ label: 'offset', num: true }, { label: 'field' }, { label: 'type' }, { label: 'value' }],
+          d.fields.map((f) => [html`${f.offset}`, html`<span class="field">${f.name}</span>`, html`<span class="type">${f.type}</span>`, valueCell(f)]), { id: 'fields' });
+      const out = d.outgoing.refs.length === 0 ? html`<p class="muted">No pointers into the heap.</p>`
+        : table([{ label: 'field' }, { label: 'object' }, { label: 'type' }, { label: 'size', num: true }, { label: 'retained', num: true }],
+          d.outgoing.refs.map((x) => [html`<span class="field">${x.field}</span>${x.interior ? html` <span class="muted">(interior)</span>` : html``}`, objectLink(x.address), typeLink(x.type), size(x.size), size(x.retained)]));
+      const chain = d.dominatorChain.length === 0 ? html`<p class="muted">Unreachable: nothing dominates it.</p>`
+        : html`<ol class="chain">${d.dominatorChain.map((x) => html`<li>${x.address ? html`${objectLink(x.address)} ${typeLink(x.name)}` : x.kind === 'roots' ? html`<span class="kind">several roots</span> (the super-root)` : rootLink(x.kind, x.name)} <span class="muted">retains</span> ${size(x.retained)}</li>`)}</ol>`;
+      const dom = d.dominates.total === 0 ? html`<p class="muted">It dominates no other object.</p>`
+        : html`${table([{ label: 'object' }, { label: 'type' }, { label: 'size', num: true }, { label: 'retained', num: true }],
+          d.dominates.items.map((x) => [x.address ? objectLink(x.address) : html``, typeLink(x.type), size(x.size), size(x.retained)]))}
+${pager(d.dominates.total, d.dominates.offset, d.dominates.limit, (o) => url(`/object/${d.address}`, { offset: o }))}`;
+      const alive = d.path.roots.length === 0 ? html`<p class="muted">No root reaches it.</p>`
+        : html`<p>Reached from ${count(d.path.roots.length)}${d.path.roots.length >= 50 ? '+' : ''} root node(s) of kind ${d.path.rootKinds.join(', ')}:</p>
+<ul class="roots">${d.path.roots.map((x) => html`<li>${rootLink(x.kind, x.name)}</li>`)}</ul>`;
+      const alloc = d.allocation === null ? html`<p class="muted">Not sampled by the memory profiler (one allocation in MemProfileRate bytes is).</p>`
+        : html`<p>Sampled allocation (bucket ${d.allocation.bucket}, ${size(d.allocation.size)}):</p><ol class="stack">${d.allocation.frames.map((f) => html`<li><span class="fn">${f.functionName}</span> <span class="muted">${f.file}:${f.line}</span></li>`)}</ol>`;
+      return {
+        title: `Object ${d.address}`,
+        body: html`<table class="facts" id="summary">
+<tr><th>type</th><td>${typeLink(d.type)}</td></tr>
+<tr><th>address</th><td><span class="addr">${d.address}</span></td></tr>
+<tr><th>size</th><td>${size(d.size)}</td></tr>
+<tr><th>retained</th><td>${size(d.retained)}</td></tr>
+<tr><th>reachable</th><td>${d.reachable ? `yes, ${d.distance} pointer${d.distance === 1 ? '' : 's'} from a root` : 'no (garbage since the last GC)'}</td></tr>
+<tr><th>dominator</th><td>${d.dominator ?? 'none (unreachable)'}</td></tr>
+<tr><th>referrers</th><td>${count(d.referrers)} object${d.referrers === 1 ? '' : 's'}</td></tr>
+</table>
+<section><h2>Fields</h2>${fields}</section>
+<section><h2>Retainers</h2><p class="muted">Who points at it; expand a row for its own referrers. Distance: pointers from the nearest root.</p>
+${retainerTree(d.retainers.rows, d.retainers.total)}</section>
+<section><h2>Shortest path from a root</h2>${pathView(d.path.path)}</section>
+<section><h2>Roots keeping it alive</h2>${alive}</section>
+<section class="cols"><div><h2>Dominator chain</h2>${chain}</div><div><h2>Dominates (${count(d.dominates.total)})</h2>${dom}</div></section>
+<section><h2>Outgoing references (${count(d.outgoing.total)})</h2>${out}</section>
+<section><h2>Neighbourhood</h2>${svg ? html`<div class="graph">${trusted(svg)}</div>` : html`<p class="muted">The picture could not be drawn.</p>`}
+${d.neighbourhood.moreReferrers + d.neighbourhood.moreTargets > 0 ? html`<p class="muted">Not drawn: ${d.neighbourhood.moreReferrers} referrers, ${d.neighbourhood.moreTargets} targets.</p>` : html``}</section>
+<section><h2>Allocation</h2>${alloc}</section>
+<section><h2>Bytes</h2>${hexView(d.hex.hex, d.hex.shown, d.hex.size)}</section>`,
+      };
+    },
+  });
+  // One level of the retainers tree, for the client script.
+  r.api('/api/object/:address/retainers', (c, req) => {
+    const i = objectAt(c.s, (req.params as { address: string }).address);
+    return { address: hex(c.s.address(i)), ...retainers(c.s, i) };
+  });
+}
+
+/** A field's value: escaped text, with the heap object it points into (or each heap address in it) linked. */
+function valueCell(f: { value: string; target?: string; targetIndex?: number }): Html {
+  if (f.target !== undefined && f.targetIndex !== undefined) return html`<span class="value">${f.value}</span> → ${objectLink(f.target)}`;
+  const parts: Html[] = [];
+  const re = /0x[0-9a-f]+(?= \()/g;
+  let last = 0;
+  for (const m of f.value.matchAll(re)) {
+    parts.push(html`${f.value.slice(last, m.index)}`);
+    parts.push(objectLink(m[0]));
+    last = m.index! + m[0].length;
+  }
+  parts.push(html`${f.value.slice(last)}`);
+  return html`<span class="value">${parts}</span>`;
+}
+
+/** The first level of the retainers tree; deeper levels are fetched by the client script when a row is expanded. */
+export function retainerTree(rows: readonly RetainerRow[], total: number): Html {
+  if (rows.length === 0) return html`<p class="muted">Nothing points at it.</p>`;
+  return html`<ul class="tree retainers" data-api="/api/object/">${rows.map(retainerRow)}</ul>${total > rows.length ? html`<p class="muted">${count(total - rows.length)} more not shown.</p>` : html``}`;
+}
+
+export function retainerRow(r: RetainerRow): Html {
+  if (r.kind === 'root') {
+    return html`<li class="leaf"><span class="kind">${r.rootKind}</span> <a class="root" href="${url('/roots', { name: r.name })}">${r.name}</a> <span class="field">${r.slot}</span></li>`;
+  }
+  const expandable = r.referrers > 0 || r.distance === 1;
+  return html`<li class="${expandable ? 'node' : 'leaf'}" data-address="${r.address}">${expandable ? html`<button class="toggle" aria-label="expand" aria-expanded="false">▸</button> ` : html``}<span class="field">${r.field}</span> in ${objectLink(r.address)} ${typeLink(r.type)}
+ <span class="muted">distance ${r.distance < 0 ? '–' : r.distance}, size</span> ${size(r.size)} <span class="muted">retained</span> ${size(r.retained)}</li>`;
+}
+
+function hexView(hexText: string, shown: number, total: number): Html {
+  const lines: Html[] = [];
+  for (let off = 0; off < shown; off += 16) {
+    const n = Math.min(16, shown - off);
+    const hx: string[] = [];
+    let ascii = '';
+    for (let k = 0; k < n; k++) {
+      const b = Number.parseInt(hexText.slice(2 * (off + k), 2 * (off + k) + 2), 16);
+      hx.push(hexText.slice(2 * (off + k), 2 * (off + k) + 2));
+      ascii += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+    }
+    lines.push(html`${off.toString(16).padStart(6, '0')}  ${hx.join(' ').padEnd(47)}  ${ascii}\n`);
+  }
+  return html`<pre class="hex">${lines}</pre>${shown < total ? html`<p class="muted">First ${count(shown)} of ${count(total)} bytes.</p>` : html``}`;
+}

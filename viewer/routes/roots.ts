@@ -1,0 +1,87 @@
+// `/roots`: root nodes by what they alone retain: globals with their Go type and value (the objects their pointer
+// slots hold), goroutines (grouped on /goroutines), finalizers and the runtime's other roots. `/roots?name=N` shows
+// one root node: each slot and the object it holds. The twin /api/roots is the CLI's `roots --json --limit 0`
+// document (rows paged as the page shows them; globals carry `type` and `value` besides the CLI's fields).
+import { html, url } from '../html.js';
+import { count, objectLink, pager, rootLink, size, table, typeLink } from '../layout.js';
+import type { Ctx, Router } from '../router.js';
+import * as answers from '../answers.js';
+import { paging, queryOf, text } from '../params.js';
+import { notFound } from '../errors.js';
+import { rootSlotIndex, rootSlots, type RootSlot } from '../data/root-slots.js';
+
+function slotIndex(c: Ctx) {
+  return c.state.memo('rootSlots', () => rootSlotIndex(c.s));
+}
+
+function nodeByName(c: Ctx): Map<string, number> {
+  return c.state.memo('rootByName', () => {
+    const m = new Map<string, number>();
+    c.s.rootNodes.name.forEach((n, k) => { if (!m.has(n)) m.set(n, k); });
+    return m;
+  });
+}
+
+export function register(r: Router): void {
+  r.state.preparers.push((s) => slotIndex({ s, state: r.state }));
+  r.page({
+    path: '/roots',
+    data(c, req) {
+      const q = queryOf(req);
+      const name = text(q, 'name');
+      const s = c.s;
+      if (name !== undefined) {
+        const k = nodeByName(c).get(name);
+        if (k === undefined) throw notFound(`no root named ${JSON.stringify(name.slice(0, 200))}`);
+        const g = s.findGlobal(name);
+        const { offset, limit } = paging(q, 200, 2000);
+        const all = rootSlots(s, slotIndex(c), k, offset + limit);
+        return {
+          mode: 'one' as const,
+          root: { kind: s.rootNodes.kind[k], name, address: `0x${s.rootNodes.address[k].toString(16)}`, retained: s.rootRetained(k), type: g?.type?.name ?? null, size: g?.size ?? null },
+          slotCount: all.total, offset, limit, slots: all.slots.slice(offset),
+        };
+      }
+      const { offset, limit } = paging(q, 1000, 10000);
+      const a = answers.roots(c);
+      const idx = slotIndex(c);
+      const byName = nodeByName(c);
+      const rows = a.roots.slice(offset, offset + limit).map((x) => {
+        if (x.kind !== 'global') return x;
+        const k = byName.get(x.name);
+        const v = k === undefined ? { total: 0, slots: [] as RootSlot[] } : rootSlots(s, idx, k, 3);
+        return { ...x, type: s.findGlobal(x.name)?.type?.name ?? null, value: v.slots, valueSlots: v.total };
+      });
+      return { mode: 'all' as const, totalRetained: a.totalRetained, rootCount: a.roots.length, offset, limit, roots: rows };
+    },
+    json(d) {
+      const { mode, ...rest } = d;
+      void mode;
+      return rest;
+    },
+    render(d) {
+      if (d.mode === 'one') {
+        const x = d.root;
+        const slots = table([{ label: 'slot' }, { label: 'object' }, { label: 'type' }, { label: 'retained', num: true }],
+          d.slots.map((v) => [html`<span class="field">${v.slot}</span>`, objectLink(v.address), typeLink(v.type), size(v.retained)]));
+        return {
+          title: `Root ${x.name}`,
+          body: html`<table class="facts"><tr><th>kind</th><td>${x.kind}</td></tr>${x.type ? html`<tr><th>type</th><td><span class="type">${x.type}</span></td></tr>` : html``}
+<tr><th>retained</th><td>${size(x.retained)} (what it alone keeps alive)</td></tr><tr><th>pointer slots</th><td>${count(d.slotCount)}</td></tr></table>
+${x.kind === 'goroutine' ? html`<p><a href="/goroutines">Goroutines grouped by stack</a></p>` : html``}
+<h2>Slots and the objects they hold</h2>${slots}${pager(d.slotCount, d.offset, d.limit, (o) => url('/roots', { name: x.name, offset: o }))}`,
+        };
+      }
+      const rows = d.roots.map((x) => [size(x.retained), rootLink(x.kind, x.name),
+        'type' in x ? html`<span class="type">${x.type ?? ''}</span>` : html``,
+        'value' in x ? html`${(x.value as RootSlot[]).map((v) => html`${objectLink(v.address)} <span class="muted">${v.type}</span> `)}${(x.valueSlots as number) > 3 ? html`… (${count(x.valueSlots as number)} pointers)` : html``}` : html``]);
+      return {
+        title: 'Roots',
+        body: html`<p>${count(d.rootCount)} root nodes; retained: what each alone keeps alive (memory reachable from several roots is counted under none of them). Reachable in all: ${size(d.totalRetained)}.
+ <a href="/goroutines">Goroutines by stack</a> · <a href="/dominators">Dominator tree</a></p>
+${table([{ label: 'retained', num: true }, { label: 'root' }, { label: 'type' }, { label: 'value' }], rows, { id: 'roots' })}
+${pager(d.rootCount, d.offset, d.limit, (o) => url('/roots', { offset: o }))}`,
+      };
+    },
+  });
+}

@@ -1,0 +1,58 @@
+// `/search?q=`: an address (of any byte inside an object) leads to the object's page, a global's name to its
+// root, a type's name to its page; anything else lists the types and roots whose names contain the text. The
+// twin /api/search answers {query, results: [{kind, name, href}]} (one exact match: the page redirects to it).
+import { html } from '../html.js';
+import { count, hex, objectHref, rootHref, typeHref } from '../layout.js';
+import type { Ctx, Router } from '../router.js';
+import { parseAddress, queryOf, text } from '../params.js';
+import { badRequest } from '../errors.js';
+import * as answers from '../answers.js';
+
+interface Result {
+  kind: 'object' | 'global' | 'root' | 'type';
+  name: string;
+  href: string;
+}
+
+const LIMIT = 50;
+
+function search(c: Ctx, q: string): { exact: boolean; results: Result[] } {
+  const s = c.s;
+  const t = q.trim();
+  const a = parseAddress(t);
+  if (!Number.isNaN(a) && /^(0x)?[0-9a-f]+$/i.test(t)) {
+    const i = s.findObject(a);
+    if (i >= 0) return { exact: true, results: [{ kind: 'object', name: `${hex(s.address(i))} ${s.typeName(i)}`, href: objectHref(s.address(i)) }] };
+  }
+  const roots = answers.roots(c).roots;
+  const root = roots.find((r) => r.name === t);
+  if (root) return { exact: true, results: [{ kind: root.kind === 'global' ? 'global' : 'root', name: root.name, href: rootHref(root.name) }] };
+  if (s.instances(t, { limit: 1 })) return { exact: true, results: [{ kind: 'type', name: t, href: typeHref(t) }] };
+  const results: Result[] = s.findTypes(t, LIMIT).map((r) => ({ kind: 'type' as const, name: r.type, href: typeHref(r.type) }));
+  const lower = t.toLowerCase();
+  for (const r of roots) {
+    if (results.length >= 2 * LIMIT) break;
+    if (r.name.toLowerCase().includes(lower)) results.push({ kind: r.kind === 'global' ? 'global' : 'root', name: r.name, href: rootHref(r.name) });
+  }
+  return { exact: false, results };
+}
+
+export function register(r: Router): void {
+  r.page({
+    path: '/search',
+    data(c, req) {
+      const q = text(queryOf(req), 'q') ?? '';
+      if (q.trim() === '') throw badRequest('q: give an address, a global name or a type name');
+      const found = search(c, q);
+      return { query: q, exact: found.exact, results: found.results };
+    },
+    redirect(d) {
+      return d.exact ? d.results[0].href : undefined;
+    },
+    render(d) {
+      const list = d.results.length === 0 ? html`<p class="muted">Nothing matches: not an address inside a heap object, nor a global, nor a type.</p>`
+        : html`<ul class="results">${d.results.map((x) => html`<li><span class="kind">${x.kind}</span> <a href="${x.href}">${x.name}</a></li>`)}</ul>`;
+      return { title: `Search: ${d.query}`, body: html`<p>${count(d.results.length)} result${d.results.length === 1 ? '' : 's'}.</p>${list}` };
+    },
+  });
+}

@@ -1,0 +1,42 @@
+// `/suspects`: leak suspects: what alone keeps a large share of the heap alive (`?threshold=0.1`, the CLI's
+// default), where the memory accumulates (the dominated children by type), and the path from a root to it. The
+// twin /api/suspects is the CLI's `suspects --json` document.
+import { html, url } from '../html.js';
+import { count, objectLink, pct, rootLink, size, table, typeLink } from '../layout.js';
+import type { Router } from '../router.js';
+import * as answers from '../answers.js';
+import { queryOf, text } from '../params.js';
+import { badRequest } from '../errors.js';
+import { pathView, suspectSubject } from '../parts.js';
+
+export function register(r: Router): void {
+  r.page({
+    path: '/suspects',
+    data(c, req) {
+      const raw = text(queryOf(req), 'threshold');
+      let threshold = answers.SUSPECT_THRESHOLD;
+      if (raw !== undefined && raw !== '') {
+        threshold = Number(raw);
+        if (!/^[0-9.]{1,10}$/.test(raw) || !(threshold >= 0 && threshold <= 1)) throw badRequest(`threshold: expected a number from 0 to 1, got ${JSON.stringify(raw.slice(0, 40))}`);
+      }
+      return answers.suspects(c, threshold);
+    },
+    render(d) {
+      const items = d.suspects.map((x, k) => {
+        const a = x.accumulation;
+        return html`<li id="suspect-${k + 1}"><h3>${suspectSubject(x)}
+ retains ${size(x.retained)} (${(x.share * 100).toFixed(1)}% of ${size(d.reachableBytes)})</h3>
+${a ? html`<p>Accumulates in ${objectLink(a.address)} ${typeLink(a.type)} (${size(a.retained)}), which dominates ${count(a.children)} objects:</p>
+${table([{ label: 'objects', num: true }, { label: 'type' }, { label: 'retained', num: true }, { label: 'share', num: true }],
+    a.childGroups.map((g) => [html`${count(g.count)}`, typeLink(g.type), size(g.retained), html`${pct(g.retained, a.retained)}`]))}` : html``}
+<h4>Path from a root</h4>${pathView(x.path)}</li>`;
+      });
+      return {
+        title: 'Leak suspects',
+        body: html`<p>Suspects: roots or objects that alone keep at least ${(d.threshold * 100).toFixed(0)}% of the ${size(d.reachableBytes)} reachable alive.
+ <a href="${url('/suspects', { threshold: 0.05 })}">5%</a> · <a href="${url('/suspects', { threshold: 0.01 })}">1%</a></p>
+${d.suspects.length === 0 ? html`<p class="muted">No suspects at this threshold.</p>` : html`<ol class="suspects">${items}</ol>`}`,
+      };
+    },
+  });
+}

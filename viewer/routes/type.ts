@@ -1,0 +1,69 @@
+// `/type/:name` (the name URL-encoded, as the types page names it): one type: its Go fields (with a binary), its
+// instances paged and sorted by retained size, size or address, and which types refer to it, by field, with
+// counts. Its twin is the CLI's `instances --json` document ({type, count, bytes, instances: [{address, size,
+// retained}]}) with the page's other parts beside it: retained, sort, offset, fields, referencedBy.
+import { html, url } from '../html.js';
+import { count, hex, objectLink, pager, size, table, typeLink } from '../layout.js';
+import type { Ctx, Router } from '../router.js';
+import * as answers from '../answers.js';
+import { choice, paging, queryOf } from '../params.js';
+import { notFound } from '../errors.js';
+import { referencingTypes, type ReferencingRow } from '../data/referencing.js';
+
+const SORTS = ['retained', 'size', 'address'] as const;
+
+/** The Go type behind a row name, when the binary knows it: its fields (name, offset, type). */
+function goFields(c: Ctx, name: string): { name: string; offset: number; type: string }[] | null {
+  const t = c.s.program?.typeByName(name);
+  if (!t || !t.fields) return null;
+  return t.fields.map((f) => ({ name: f.name, offset: f.offset, type: f.type.name }));
+}
+
+export function register(r: Router): void {
+  r.state.preparers.push((s) => {
+    const first = s.typeRows()[0];
+    if (first) r.state.memo(`referencing:${first.type}`, () => referencingTypes(s, first.type));
+  });
+  r.page({
+    path: '/type/:name',
+    data(c, req) {
+      const name = (req.params as { name: string }).name;
+      const q = queryOf(req);
+      const sort = choice(q, 'sort', SORTS);
+      const { offset, limit } = paging(q, 50, 1000);
+      const p = c.s.instances(name, { sort, offset, limit });
+      if (!p) throw notFound(`no type ${JSON.stringify(name.slice(0, 200))} in this dump`);
+      const row = answers.types(c).types.find((t) => t.name === name);
+      const referencedBy: { sampled: number; rows: ReferencingRow[] } = c.state.memo(`referencing:${name}`, () => referencingTypes(c.s, name));
+      return {
+        type: name,
+        count: p.count,
+        bytes: p.bytes,
+        retained: row?.retainedBytes ?? 0,
+        sort, offset, limit,
+        instances: p.items.map((i) => ({ address: hex(c.s.address(i)), size: c.s.size(i), retained: c.s.retained(i) })),
+        fields: goFields(c, name),
+        referencedBy,
+      };
+    },
+    render(d) {
+      const link = (o: Record<string, string | number | undefined>) => url(`/type/${encodeURIComponent(d.type)}`, { sort: d.sort === 'retained' ? undefined : d.sort, ...o });
+      const inst = table([{ label: 'address' }, { label: 'size', num: true, sort: 'size' }, { label: 'retained', num: true, sort: 'retained' }],
+        d.instances.map((x) => [objectLink(x.address), size(x.size), size(x.retained)]),
+        { id: 'instances', sortUrl: (k) => link({ sort: k === 'retained' ? undefined : k }), current: d.sort });
+      const fields = d.fields === null ? html`<p class="muted">No Go struct fields known for this type.</p>`
+        : table([{ label: 'offset', num: true }, { label: 'field' }, { label: 'type' }], d.fields.map((f) => [html`${f.offset}`, html`<span class="field">${f.name}</span>`, html`<span class="type">${f.type}</span>`]));
+      const rb = d.referencedBy;
+      const refs = rb.rows.length === 0 ? html`<p class="muted">No object or root points to these instances.</p>`
+        : table([{ label: 'references', num: true }, { label: 'from' }, { label: 'field or slot' }],
+          rb.rows.map((x) => [html`${count(x.count)}`, x.kind === 'object' ? typeLink(x.from) : html`<span class="kind">${x.kind}</span> ${x.from}`, html`<span class="field">${x.field}</span>`]));
+      return {
+        title: `Type ${d.type}`,
+        body: html`<p>${count(d.count)} instances, ${size(d.bytes)}; together they retain ${size(d.retained)}.</p>
+<section><h2>Instances</h2>${inst}${pager(d.count, d.offset, d.limit, (o) => link({ offset: o }))}</section>
+<section class="cols"><div><h2>Fields</h2>${fields}</div>
+<div><h2>Referenced by</h2><p class="muted">${rb.sampled < d.count ? `Counted over the first ${count(rb.sampled)} of ${count(d.count)} instances.` : `Counted over all ${count(d.count)} instances.`}</p>${refs}</div></section>`,
+      };
+    },
+  });
+}

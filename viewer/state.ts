@@ -1,0 +1,110 @@
+// What the viewer serves from: the session while it loads (its phase and progress, for the loading page and the
+// 503 of /api), then the opened session, and the answers that need the whole heap, computed once per session and
+// kept (memo). Loading runs in a worker (HeapSession.open with worker: true), so the server answers meanwhile.
+import type { HeapSession } from '../lib/session/index.js';
+import { type DiffSide, diffSide } from '../lib/answers/index.js';
+
+export interface LoadProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export type LoadStatus = 'loading' | 'ready' | 'failed';
+
+export class ViewerState {
+  status: LoadStatus = 'loading';
+  progress: LoadProgress = { phase: 'starting', done: 0, total: 0 };
+  session: HeapSession | undefined;
+  /** The baseline dump's figures, for /diff (its session is closed once they are taken). */
+  baseline: DiffSide | undefined;
+  /** Why the baseline is missing while the main dump loaded: not given, still loading, or failed. */
+  baselineStatus: 'none' | 'loading' | 'ready' | 'failed' = 'none';
+  baselineError: string | undefined;
+  error: string | undefined;
+  readonly startedAt = Date.now();
+  /** Seconds the open took, once open. */
+  openSeconds: number | undefined;
+  /** Seconds the preparers took (the whole-heap answers pages share), once ready. */
+  prepareSeconds: number | undefined;
+  /** Run once on the opened session before it is served (app.ts registers the whole-heap answers here). */
+  readonly preparers: ((s: HeapSession) => unknown)[] = [];
+  private readonly memos = new Map<string, unknown>();
+  private waiters: (() => void)[] = [];
+
+  /** Progress callback to give HeapSession.open. */
+  readonly onProgress = (phase: string, done: number, total: number): void => {
+    this.progress = { phase, done, total };
+  };
+
+
+  /** Follows an opening session: ready when it resolves, failed (with its message) when it rejects. */
+  attach(opening: Promise<HeapSession>, baseline?: Promise<HeapSession>): Promise<void> {
+    if (baseline) {
+      this.baselineStatus = 'loading';
+      baseline.then((b) => this.setBaseline(b), (e: unknown) => {
+        this.baselineStatus = 'failed';
+        this.baselineError = (e as Error)?.message ?? String(e);
+      });
+    }
+    return opening.then(async (s) => this.setSession(s), (e: unknown) => {
+      this.status = 'failed';
+      this.error = (e as Error)?.message ?? String(e);
+      this.wake();
+    });
+  }
+
+  /**
+   * Takes the opened session: first computes what pages need from the whole heap (the preparers, one at a time,
+   * letting requests in between: they still see the loading page), then serves it.
+   */
+  async setSession(s: HeapSession): Promise<void> {
+    this.openSeconds = (Date.now() - this.startedAt) / 1000;
+    this.progress = { phase: 'prepare', done: 0, total: this.preparers.length };
+    this.session = s;
+    try {
+      for (let k = 0; k < this.preparers.length; k++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await this.preparers[k](s);
+        this.progress = { phase: 'prepare', done: k + 1, total: this.preparers.length };
+      }
+      this.prepareSeconds = (Date.now() - this.startedAt) / 1000 - this.openSeconds;
+      this.status = 'ready';
+    } catch (e) {
+      this.status = 'failed';
+      this.error = (e as Error)?.message ?? String(e);
+    }
+    this.wake();
+  }
+
+  setBaseline(b: HeapSession): void {
+    this.baseline = diffSide(b);
+    this.baselineStatus = 'ready';
+    b.close();
+  }
+
+  /** Resolves once the session is ready or failed. */
+  settled(): Promise<void> {
+    if (this.status !== 'loading') return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** The answer under `key`, computed by `build` the first time (answers over the whole heap are asked once). */
+  memo<T>(key: string, build: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const v = build();
+    this.memos.set(key, v);
+    return v;
+  }
+
+  close(): void {
+    this.session?.close();
+    this.memos.clear();
+  }
+}
