@@ -261,7 +261,7 @@ export class HeapSession {
       (r) => (rootReferrer(this.graph, this.types, this.rootNodes, this.program_, r) as { slot: string }).slot);
   }
 
-  /** Distance (pointers) from the nearest root to object i, or -1 when unreachable. */
+  /** Pointers from the nearest root to object i (1 for an object a root points at), or -1 when unreachable. */
   distance(i: number): number {
     const parent = this.analysis.pathParent;
     let v = this.dominators.firstObjectNode + i;

@@ -1,0 +1,48 @@
+// Every command with --json, on every fixture dump, first with an empty index (cold) and then from the index the
+// first run wrote (warm): the outputs must be byte-identical. The index is a cache, never a second answer.
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GO_VERSIONS, ROOT, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+
+const CLI = path.join(ROOT, 'dist/cli/goheap.js');
+
+function run(cacheDir: string, args: string[]): string {
+  const r = spawnSync(process.execPath, [CLI, ...args, '--json'], { encoding: 'utf8', env: { ...process.env, GOHEAP_CACHE_DIR: cacheDir } });
+  expect(r.status, `${args.join(' ')}: ${r.stderr}`).to.equal(0);
+  return r.stdout;
+}
+
+/** The commands run on one zoo dump: each with the binary, and the summary ones without it too. */
+function commands(version: string, dump: string): string[][] {
+  const bin = zooBinary(version);
+  const f = zooFacts(version);
+  const session = f.addresses.Sessions[0];
+  const other = zooDump(version, dump === zooDump(version, 'heap1') ? 'heap2' : 'heap1');
+  return [
+    ['info', dump], ['info', dump, bin], ['types', dump], ['types', dump, bin], ['top', dump, bin], ['roots', dump, bin],
+    ['suspects', dump, bin], ['path', dump, bin, session], ['object', dump, bin, session], ['object', dump, bin, f.addresses.ListHead],
+    ['diff', other, dump, bin],
+  ];
+}
+
+describe('cli: cold and warm runs print the same JSON', function () {
+  this.timeout(600000);
+  for (const version of GO_VERSIONS) {
+    for (const which of ['heap1', 'heap2']) {
+      it(`go${version} ${which}`, function () {
+        const dump = zooDump(version, which);
+        const cacheDir = scratchDir(`warm-cold-${version}-${which}`);
+        for (const args of commands(version, dump)) {
+          // Cold: the command's own first open of this dump (and binary) writes the index; warm: reads it.
+          fs.rmSync(cacheDir, { recursive: true, force: true });
+          const cold = run(cacheDir, args);
+          expect(fs.readdirSync(cacheDir).length, args.join(' ')).to.be.above(0);
+          const warm = run(cacheDir, args);
+          expect(warm, args.join(' ')).to.equal(cold);
+        }
+      });
+    }
+  }
+});
