@@ -16,6 +16,7 @@ import * as diff from './commands/diff.js';
 import * as types from './commands/types.js';
 import * as object from './commands/object.js';
 import * as hprof from './commands/hprof.js';
+import * as snapshot from './commands/snapshot.js';
 
 interface Command {
   command: string;
@@ -26,6 +27,7 @@ interface Command {
 
 const commands = [info, types, object, top, roots, path, suspects, diff] as unknown as Command[];
 commands.push(hprof as unknown as Command);
+commands.push(snapshot as unknown as Command);
 commands.push((await import('./commands/serve.js')) as unknown as Command);
 
 /** A command's name: the first word of its yargs spec. */

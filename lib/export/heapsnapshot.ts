@@ -1,0 +1,254 @@
+// writeHeapSnapshot: a heap dump as a Chrome DevTools heap snapshot (.heapsnapshot JSON), streamed through an
+// OutputSink: nodes and edges are written object by object into a reused buffer, the strings last.
+//
+// The graph it writes, by node ordinal:
+//   0            the root (synthetic, name ""), from which DevTools and memlab compute distances and dominators;
+//                one element edge to "(GC roots)" and one shortcut edge to every root node (so that root nodes are
+//                "user roots" at distance 1, as V8's global objects are);
+//   1            "(GC roots)" (synthetic), with an element edge to each group below;
+//   2 ..         one synthetic group per kind of root present: "(Go globals)", "(Goroutines)", "(Finalizers)",
+//                "(Runtime roots)", each with an element edge to its root nodes;
+//   then         the root nodes of the session (lib/analysis/root-nodes.ts), type object, named "global main.Cache",
+//                "goroutine 17 (main.recurse)", "goroutines main.handle" (a group of goroutines with the same
+//                stack), "finalizers", "other runtime roots"; a property edge per root slot
+//                to the object it points into, named after the slot ("main.Cache+0x8", "stack main.f sp+0x18");
+//   then         every heap object in file order (object i is ordinal firstObject + i), type object, named after
+//                its Go type (the size class without the binary), self size = its size class; a property edge per
+//                pointer named after the field ("Next", "buckets", "[3].key", "+0x18" for a word no type names),
+//                or an element edge with the index for a pointer array's element.
+// Root nodes and groups have size 0, so the retained size memlab or DevTools computes for a root node is what it
+// alone keeps alive (as goheap roots says) and for an object its retained size (as goheap top says).
+//
+// Garbage (objects no root reaches, allocated since the last GC) is included with no edge from the roots:
+// DevTools and memlab see them as unreachable (memlab gives them a retained size of their own under the root,
+// where goheap gives 0; the root's retained size is then every object's bytes, not only the reachable ones).
+import type { HeapSession } from '../session/index.js';
+import { describeRootSlot } from '../analysis/index.js';
+import type { RootNodeKind } from '../analysis/index.js';
+import { FieldNames } from './heapsnapshot-fields.js';
+import { JsonChunks } from './heapsnapshot-json.js';
+import type { OutputSink } from './output.js';
+
+/** V8's node and edge types, in the order the meta section lists them (the numbers are indices into these). */
+const NODE_TYPES = ['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic',
+  'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape'];
+const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'];
+const NODE_OBJECT = 3;
+const NODE_SYNTHETIC = 9;
+const EDGE_ELEMENT = 1;
+const EDGE_PROPERTY = 2;
+const EDGE_SHORTCUT = 5;
+export const NODE_FIELDS = ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'];
+const NODE_FIELD_COUNT = NODE_FIELDS.length;
+
+/** The synthetic groups of root nodes, in the order they are written, and the group of each kind of root node. */
+const GROUP_NAMES = ['(Go globals)', '(Goroutines)', '(Finalizers)', '(Runtime roots)'];
+
+/** The group ("(Go globals)", ...) the root nodes of a kind are under. */
+export function rootGroupName(kind: RootNodeKind): string {
+  switch (kind) {
+    case 'global': return GROUP_NAMES[0];
+    case 'finalizer': return GROUP_NAMES[2];
+    case 'other': return GROUP_NAMES[3];
+    default: return GROUP_NAMES[1]; // a goroutine, a group of goroutines
+  }
+}
+
+export interface HeapSnapshotOptions {
+  /** Called now and then with the objects written so far and the object count. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface HeapSnapshotStats {
+  nodes: number;
+  edges: number;
+  strings: number;
+  /** Ordinal of the first root node and of object 0. */
+  firstRootNode: number;
+  firstObject: number;
+}
+
+/** The node name of root node k: "global main.Cache", "goroutine 1 (main.main)", "finalizers", ... */
+export function rootNodeSnapshotName(kind: RootNodeKind, name: string): string {
+  if (kind === 'global') return `global ${name}`;
+  if (kind === 'goroutines' && !name.startsWith('goroutine')) return `goroutines ${name}`;
+  return name;
+}
+
+/** Interned strings of the snapshot (written last, in id order). */
+class Strings {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+}
+
+/** Writes session's heap as a .heapsnapshot to sink; see the file header for the graph written. */
+export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, options: HeapSnapshotOptions = {}): Promise<HeapSnapshotStats> {
+  const graph = s.graph;
+  const types = s.types;
+  const rootNodes = s.rootNodes;
+  const roots = graph.roots;
+  const n = graph.objectCount;
+  const R = rootNodes.count;
+  const groupOf = rootNodes.kind.map(rootGroupName);
+  const groups = GROUP_NAMES.filter((g) => groupOf.includes(g));
+  const G = groups.length;
+  const firstGroup = 2;
+  const firstRootNode = firstGroup + G;
+  const firstObject = firstRootNode + R;
+  const nodeCount = firstObject + n;
+  const edgeCount = 1 + R + G + R + roots.count + graph.edgeCount;
+
+  // Roots by root node (CSR), in RootTable order within each.
+  const rootStart = new Uint32Array(R + 1);
+  for (let r = 0; r < roots.count; r++) rootStart[rootNodes.rootNode[r] + 1]++;
+  for (let k = 0; k < R; k++) rootStart[k + 1] += rootStart[k];
+  const rootList = new Uint32Array(roots.count);
+  const fill = rootStart.slice(0, R);
+  for (let r = 0; r < roots.count; r++) rootList[fill[rootNodes.rootNode[r]]++] = r;
+
+  const strings = new Strings();
+  strings.id('');
+  const out = new JsonChunks(sink);
+  const meta = {
+    node_fields: NODE_FIELDS,
+    node_types: [NODE_TYPES, 'string', 'number', 'number', 'number', 'number', 'number'],
+    edge_fields: ['type', 'name_or_index', 'to_node'],
+    edge_types: [EDGE_TYPES, 'string_or_number', 'node'],
+    trace_function_info_fields: ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'],
+    trace_node_fields: ['id', 'function_info_index', 'count', 'size', 'children'],
+    sample_fields: ['timestamp_us', 'last_assigned_id'],
+    location_fields: ['object_index', 'script_id', 'line', 'column'],
+  };
+  out.text(`{"snapshot":{"meta":${JSON.stringify(meta)},"node_count":${nodeCount},"edge_count":${edgeCount},"trace_function_count":0},\n"nodes":[`);
+
+  // ---- nodes ----
+  let first = true;
+  const node = (type: number, name: number, ordinal: number, selfSize: number, edges: number): void => {
+    if (!first) out.byte(44); // ,
+    first = false;
+    out.uint(type);
+    out.byte(44);
+    out.uint(name);
+    out.byte(44);
+    out.uint(ordinal * 2 + 1); // odd ids: V8's JS objects; unique, in ordinal order
+    out.byte(44);
+    out.uint(selfSize);
+    out.byte(44);
+    out.uint(edges);
+    out.text(',0,0\n');
+  };
+  node(NODE_SYNTHETIC, strings.id(''), 0, 0, 1 + R);
+  node(NODE_SYNTHETIC, strings.id('(GC roots)'), 1, 0, G);
+  groups.forEach((g, j) => {
+    node(NODE_SYNTHETIC, strings.id(g), firstGroup + j, 0, groupOf.filter((x) => x === g).length);
+  });
+  for (let k = 0; k < R; k++) {
+    node(NODE_OBJECT, strings.id(rootNodeSnapshotName(rootNodes.kind[k], rootNodes.name[k])), firstRootNode + k, 0, rootStart[k + 1] - rootStart[k]);
+  }
+  const objectType = types.objectType;
+  const size = graph.objectSize;
+  const edgeStart = graph.edgeStart;
+  const typeName = new Int32Array(types.typeNames.length).fill(-1);
+  const untypedName = new Map<number, number>();
+  const progressEvery = 1 << 18;
+  for (let i = 0; i < n; i++) {
+    const t = objectType[i];
+    let name: number;
+    if (t !== 0) {
+      name = typeName[t];
+      if (name < 0) name = typeName[t] = strings.id(types.objectTypeName(i));
+    } else {
+      const u = untypedName.get(size[i]);
+      if (u === undefined) {
+        name = strings.id(types.objectTypeName(i));
+        untypedName.set(size[i], name);
+      } else name = u;
+    }
+    node(NODE_OBJECT, name, firstObject + i, size[i], edgeStart[i + 1] - edgeStart[i]);
+    const p = out.flushIfFull();
+    if (p) await p;
+    if ((i & (progressEvery - 1)) === 0) options.onProgress?.(i / 2, n);
+  }
+  out.text('],\n"edges":[');
+
+  // ---- edges ----
+  first = true;
+  const edge = (type: number, nameOrIndex: number, toOrdinal: number): void => {
+    if (!first) out.byte(44);
+    first = false;
+    out.uint(type);
+    out.byte(44);
+    out.uint(nameOrIndex);
+    out.byte(44);
+    out.uint(toOrdinal * NODE_FIELD_COUNT);
+    out.byte(10);
+  };
+  edge(EDGE_ELEMENT, 1, 1);
+  for (let k = 0; k < R; k++) edge(EDGE_SHORTCUT, strings.id(rootNodeSnapshotName(rootNodes.kind[k], rootNodes.name[k])), firstRootNode + k);
+  for (let j = 0; j < G; j++) edge(EDGE_ELEMENT, j + 1, firstGroup + j);
+  for (const g of groups) {
+    let index = 0;
+    for (let k = 0; k < R; k++) if (groupOf[k] === g) edge(EDGE_ELEMENT, ++index, firstRootNode + k);
+  }
+  for (let k = 0; k < R; k++) {
+    for (let x = rootStart[k]; x < rootStart[k + 1]; x++) {
+      const r = rootList[x];
+      edge(EDGE_PROPERTY, strings.id(describeRootSlot(graph, rootNodes, r)), firstObject + roots.target[r]);
+    }
+  }
+  const fields = new FieldNames(graph, types);
+  // FieldNames ids -> string ids (-1: not yet interned).
+  let fieldString = new Int32Array(64).fill(-1);
+  const edgeTarget = graph.edgeTarget;
+  for (let i = 0; i < n; i++) {
+    const end = edgeStart[i + 1];
+    let e = edgeStart[i];
+    if (e === end) continue;
+    fields.setObject(i);
+    for (; e < end; e++) {
+      fields.lookup(graph.edgeOffset(e));
+      const to = firstObject + edgeTarget[e];
+      const f = fields.name;
+      if (fields.element >= 0) {
+        if (f === 0) edge(EDGE_ELEMENT, fields.element, to);
+        else edge(EDGE_PROPERTY, strings.id(`[${fields.element}]${fields.names[f]}`), to);
+        continue;
+      }
+      if (f >= fieldString.length) {
+        const grown = new Int32Array(Math.max(f + 1, fieldString.length * 2)).fill(-1);
+        grown.set(fieldString);
+        fieldString = grown;
+      }
+      let id = fieldString[f];
+      if (id < 0) id = fieldString[f] = strings.id(fields.names[f]);
+      edge(EDGE_PROPERTY, id, to);
+    }
+    const p = out.flushIfFull();
+    if (p) await p;
+    if ((i & (progressEvery - 1)) === 0) options.onProgress?.(n / 2 + i / 2, n);
+  }
+  out.text('],\n"trace_function_infos":[],\n"trace_tree":[],\n"samples":[],\n"locations":[],\n"strings":[');
+
+  // ---- strings ----
+  const list = strings.list;
+  for (let k = 0; k < list.length; k++) {
+    out.text(k === 0 ? JSON.stringify(list[k]) : `,\n${JSON.stringify(list[k])}`);
+    const p = out.flushIfFull();
+    if (p) await p;
+  }
+  out.text(']}\n');
+  const p = out.flush();
+  if (p) await p;
+  options.onProgress?.(n, n);
+  return { nodes: nodeCount, edges: edgeCount, strings: list.length, firstRootNode, firstObject };
+}

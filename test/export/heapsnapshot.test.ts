@@ -1,0 +1,197 @@
+// The heap snapshot exporter checked by an independent reader: @memlab/core (Meta's heap snapshot library) parses
+// the .heapsnapshot goheap writes and computes its own dominator tree (Lengauer-Tarjan, as Chrome DevTools does).
+// Its node count, total size and retained sizes must equal goheap's; the one difference is the root model's:
+// memlab hangs garbage (objects no root reaches) under the root, goheap leaves it outside the tree (retained 0).
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import memlab from '@memlab/core';
+import { HeapSession } from '../../lib/session/index.js';
+import { writeOutput } from '../../lib/export/output.js';
+import { writeHeapSnapshot, rootGroupName, rootNodeSnapshotName } from '../../lib/export/heapsnapshot.js';
+import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+
+const CLI = path.join(ROOT, 'dist/cli/goheap.js');
+
+interface MemlabNode {
+  nodeIndex: number;
+  id: number;
+  name: string;
+  type: string;
+  self_size: number;
+  retainedSize: number;
+  dominatorNode: MemlabNode | null;
+  references: { name_or_index: string | number; type: string; toNode: MemlabNode }[];
+}
+
+interface MemlabSnapshot {
+  nodes: { length: number; get(i: number): MemlabNode; forEach(cb: (n: MemlabNode) => void | boolean): void };
+}
+
+/** Parses a .heapsnapshot with memlab and computes its dominators and retained sizes. */
+async function memlabRead(file: string): Promise<MemlabSnapshot> {
+  const m = memlab as unknown as {
+    config: { muteConsole: boolean };
+    utils: { getSnapshotFromFile(f: string, o: object): Promise<MemlabSnapshot> };
+    TraceFinder: new () => { calculateAllNodesRetainedSizes(s: MemlabSnapshot): void };
+  };
+  m.config.muteConsole = true;
+  const snap = await m.utils.getSnapshotFromFile(file, {});
+  new m.TraceFinder().calculateAllNodesRetainedSizes(snap);
+  return snap;
+}
+
+async function exportSnapshot(dump: string, binary: string | undefined, out: string): Promise<{ s: HeapSession; firstRootNode: number; firstObject: number }> {
+  const s = await HeapSession.open(dump, { binary, noCache: true });
+  let layout = { firstRootNode: 0, firstObject: 0 };
+  await writeOutput(out, { inputs: [dump, binary] }, async (sink) => {
+    layout = await writeHeapSnapshot(s, sink);
+  });
+  return { s, ...layout };
+}
+
+/** Asserts memlab's numbers equal goheap's for every node; returns memlab's nodes by ordinal. */
+function checkAgainstGoheap(snap: MemlabSnapshot, s: HeapSession, firstRootNode: number, firstObject: number): MemlabNode[] {
+  const nodes: MemlabNode[] = [];
+  snap.nodes.forEach((n) => { nodes.push(n); });
+  const n = s.objectCount;
+  const R = s.rootNodes.count;
+  // Nodes: the root, "(GC roots)", one group per kind of root, the root nodes, then every object.
+  const kinds = new Set(s.rootNodes.kind.map(rootGroupName)).size;
+  expect(firstRootNode).to.equal(2 + kinds);
+  expect(nodes.length).to.equal(2 + kinds + R + n);
+  expect(firstObject).to.equal(2 + kinds + R);
+  // Total size: every object's bytes, reachable or not.
+  let total = 0;
+  for (const x of nodes) total += x.self_size;
+  expect(total).to.equal(s.graph.objectBytes);
+  // Root model: memlab's root retains every node (garbage included), goheap's super-root the reachable bytes.
+  let unreachable = 0;
+  for (let i = 0; i < n; i++) if (!s.isReachable(i)) unreachable += s.size(i);
+  expect(nodes[0].retainedSize).to.equal(s.graph.objectBytes);
+  expect(nodes[0].retainedSize - s.reachableBytes).to.equal(unreachable);
+  // Every root node and reachable object: memlab's retained size is goheap's.
+  for (let k = 0; k < R; k++) {
+    const x = nodes[firstRootNode + k];
+    expect(x.name).to.equal(rootNodeSnapshotName(s.rootNodes.kind[k], s.rootNodes.name[k]));
+    expect(x.retainedSize, x.name).to.equal(s.rootRetained(k));
+  }
+  for (let i = 0; i < n; i++) {
+    const x = nodes[firstObject + i];
+    expect(x.self_size).to.equal(s.size(i));
+    expect(x.name).to.equal(s.typeName(i));
+    if (s.isReachable(i)) {
+      if (x.retainedSize !== s.retained(i)) expect.fail(`object ${i} (${x.name}): memlab ${x.retainedSize}, goheap ${s.retained(i)}`);
+    } else {
+      // Garbage: goheap says 0; memlab puts it under the root (or under other garbage) with at least its own size.
+      expect(s.retained(i)).to.equal(0);
+      expect(x.retainedSize).to.be.at.least(x.self_size);
+      const d = x.dominatorNode!;
+      expect(d.nodeIndex === 0 || (d.nodeIndex >= firstObject && !s.isReachable(d.nodeIndex - firstObject)), x.name).to.equal(true);
+    }
+  }
+  // The 10 biggest nodes by memlab's retained size, as goheap ranks them (the root: reachable bytes plus garbage).
+  const top = nodes.slice(1).sort((a, b) => b.retainedSize - a.retainedSize).slice(0, 10);
+  for (const x of top) {
+    const o = x.nodeIndex - firstObject;
+    const goheap = x.nodeIndex >= firstObject ? (s.isReachable(o) ? s.retained(o) : 0)
+      : x.nodeIndex >= firstRootNode ? s.rootRetained(x.nodeIndex - firstRootNode) : 0;
+    if (x.nodeIndex >= firstObject && !s.isReachable(o)) continue; // garbage: explained above
+    expect(x.retainedSize, x.name).to.equal(goheap);
+  }
+  return nodes;
+}
+
+describe('export: heap snapshot, read by @memlab/core', function () {
+  const dir = scratchDir('export-heapsnapshot');
+
+  for (const version of GO_VERSIONS) {
+    it(`go${version}: memlab's node count, total size and retained sizes equal goheap's; the program's objects and fields are there`, async function () {
+      const f = zooFacts(version);
+      const out = path.join(dir, `zoo-${version}.heapsnapshot`);
+      const { s, firstRootNode, firstObject } = await exportSnapshot(zooDump(version), zooBinary(version), out);
+      try {
+        const nodes = checkAgainstGoheap(await memlabRead(out), s, firstRootNode, firstObject);
+        // The program's own numbers: its types by name with their counts and sizes.
+        const count = (name: string): number => nodes.filter((x) => x.name === name).length;
+        expect(count('main.Node')).to.equal(f.counts.Node);
+        expect(nodes.filter((x) => x.name === 'main.Node').every((x) => x.self_size === f.sizes.Node)).to.equal(true);
+        expect(count('main.Session')).to.equal(f.counts.Session1);
+        expect(count('main.Big')).to.equal(f.counts.Big);
+        // main.ListHead: a property edge from its root node to the list head at the program's address, whose "Next"
+        // edges run through the whole list.
+        const global = nodes.find((x) => x.name === 'global main.ListHead')!;
+        expect(global, 'root node global main.ListHead').to.not.equal(undefined);
+        const head = global.references.find((e) => e.toNode.name === 'main.Node')!.toNode;
+        expect(head.nodeIndex - firstObject).to.equal(s.findObject(addr(f.addresses.ListHead)));
+        let cur: MemlabNode | undefined = head;
+        let length = 0;
+        while (cur !== undefined && length <= f.counts.Node) {
+          length++;
+          cur = cur.references.find((e) => e.type === 'property' && e.name_or_index === 'Next')?.toNode;
+        }
+        expect(length).to.equal(f.counts.Node);
+        // Root groups under "(GC roots)", reached from the root.
+        expect(nodes[1].name).to.equal('(GC roots)');
+        expect(nodes[0].references.map((e) => e.toNode.name)).to.include.members(['(GC roots)', 'global main.LeakyCache']);
+        expect(nodes[1].references.map((e) => e.toNode.name)).to.include.members(['(Go globals)', '(Goroutines)']);
+        // A pointer array's slots are element edges with their index: main.Mediums is a [16]*main.Medium.
+        const mediums = nodes.find((x) => x.name === 'global main.Mediums')!.references[0].toNode;
+        const elements = mediums.references.filter((e) => e.type === 'element');
+        expect(elements.map((e) => e.toNode.name)).to.deep.equal(Array(f.counts.Medium).fill('main.Medium'));
+        expect(elements.map((e) => e.toNode.nodeIndex - firstObject)).to.deep.equal(f.addresses.Mediums.map((a) => s.findObject(addr(a))));
+      } finally {
+        s.close();
+      }
+    });
+  }
+
+  it('shapes go1.26 and the zoo without its binary (objects named by size class): memlab agrees with goheap', async function () {
+    const cases: [string, string | undefined][] = [
+      [path.join(ROOT, '.cache/fixtures/shapes/go1.26/heap1.dump'), path.join(ROOT, '.cache/fixtures/shapes/go1.26/shapes')],
+      [zooDump('1.22'), undefined],
+    ];
+    for (const [dump, binary] of cases) {
+      const out = path.join(dir, `${path.basename(path.dirname(dump))}-${binary ? 'typed' : 'untyped'}.heapsnapshot`);
+      const { s, firstRootNode, firstObject } = await exportSnapshot(dump, binary, out);
+      try {
+        checkAgainstGoheap(await memlabRead(out), s, firstRootNode, firstObject);
+      } finally {
+        s.close();
+      }
+    }
+  });
+
+  it('goheap snapshot: DUMP BINARY OUT and DUMP OUT write the file; - writes stdout; it refuses to write over the dump', function () {
+    const env = { ...process.env, GOHEAP_CACHE_DIR: path.join(dir, 'index') };
+    const runCli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'snapshot', ...args], { encoding: 'utf8', env, maxBuffer: 256 << 20 });
+    const out = path.join(dir, 'cli.heapsnapshot');
+    let r = runCli(zooDump('1.26'), zooBinary('1.26'), out, '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    const summary = JSON.parse(r.stdout);
+    const parsed = JSON.parse(fs.readFileSync(out, 'utf8'));
+    expect(summary.bytes).to.equal(fs.statSync(out).size);
+    expect(parsed.snapshot.node_count).to.equal(summary.nodes).and.to.equal(parsed.nodes.length / 7);
+    expect(parsed.snapshot.edge_count).to.equal(summary.edges).and.to.equal(parsed.edges.length / 3);
+    expect(parsed.strings).to.include('main.Session');
+    r = runCli(zooDump('1.26'), '-', '-q');
+    expect(r.status, r.stderr).to.equal(0);
+    const untyped = JSON.parse(r.stdout);
+    // Without the binary the globals are Data/BSS slots, so the root nodes differ; the objects are the same.
+    expect(untyped.nodes.length / 7).to.equal(untyped.snapshot.node_count);
+    expect(untyped.nodes.filter((_: number, k: number) => k % 7 === 1 && untyped.strings[untyped.nodes[k]].startsWith('untyped (size class ')).length)
+      .to.equal(summary.objects);
+    expect(untyped.strings).to.not.include('main.Session');
+    // Never over the input: the dump named as the output is refused, and the dump is unchanged.
+    const copy = path.join(dir, 'copy.dump');
+    fs.copyFileSync(zooDump('1.26'), copy);
+    const before = fs.readFileSync(copy);
+    r = runCli(copy, zooBinary('1.26'), copy);
+    expect(r.status).to.equal(1);
+    expect(r.stderr.trim().split('\n'), r.stderr).to.have.length(1);
+    expect(r.stderr).to.match(/refusing to write over the input/);
+    expect(fs.readFileSync(copy).equals(before)).to.equal(true);
+    expect(fs.readdirSync(dir).filter((x) => x.endsWith('.tmp'))).to.deep.equal([]);
+  });
+});
