@@ -8,6 +8,7 @@ import { indexPaths, sourceIdentity } from '../lib/store/index.js';
 import { HeapSession } from '../lib/session/index.js';
 import { recoverTypes, typeCoverage } from '../lib/typing/index.js';
 import { streamCount } from './naive-count.js';
+import { HPROF_STAGES } from './stages-hprof.js';
 
 /** Figures a stage reports besides its wall time and peak RSS. */
 export type StageFigures = Record<string, number | string | boolean>;
@@ -131,4 +132,5 @@ export const STAGES: Record<string, Stage> = {
       };
     },
   },
+  ...HPROF_STAGES,
 };
