@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { GoheapError } from '../errors.js';
 import { fileKind } from './cache.js';
 
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3; // 3: one root node per goroutine group (lib/analysis/goroutine-groups.ts)
 const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
 
@@ -167,8 +167,10 @@ export function readIndexFile(file: string): { meta: unknown; arrays: Record<str
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    // A missing index is the normal first open ("an index file" is what callers recognize as that case).
-    throw new IndexFileError(file, 0, code === 'ENOENT' ? 'an index file' : `an index file that can be read (${code ?? (e as Error).message})`);
+    // A missing index (or cache folder) is the normal first open: "an index file" is what callers recognize as that
+    // case; they will say so if writing it fails too.
+    const missing = code === 'ENOENT' || code === 'ENOTDIR';
+    throw new IndexFileError(file, 0, missing ? 'an index file' : `an index file that can be read (${code ?? (e as Error).message})`);
   }
   try {
     const st = fs.fstatSync(fd);
