@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { GoheapError } from '../lib/errors.js';
 import { exitWithError, UsageError } from './errors.js';
 import * as info from './commands/info.js';
 import * as top from './commands/top.js';
@@ -44,6 +45,19 @@ export function version(): string {
   }
 }
 
+/**
+ * yargs' "Not enough non-option arguments: got 2, need at least 3" with what the command takes:
+ * "object: expected <dump> <binary> <address>, got 2 arguments (goheap help object)".
+ */
+function argumentCountHint(argv: string[], msg: string): string {
+  const m = /^(Not enough|Too many) non-option arguments: got (\d+)/.exec(msg);
+  const c = commands.find((x) => nameOf(x) === argv[0]);
+  if (!m || !c) return msg;
+  const got = Number(m[2]);
+  const takes = c.command.split(' ').slice(1).join(' ');
+  return `${nameOf(c)}: expected ${takes}, got ${got} argument${got === 1 ? '' : 's'} (goheap help ${nameOf(c)})`;
+}
+
 function parser(argv: string[]): ReturnType<typeof yargs> {
   let y = yargs(argv)
     .scriptName('goheap')
@@ -57,6 +71,10 @@ function parser(argv: string[]): ReturnType<typeof yargs> {
     .version(version())
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
+      // Our own errors pass through; yargs' checks (a message, and at most its own error) are usage errors; an error
+      // without a message is a command's failure, passed on as it is (a bug unless it is an input error).
+      if (err instanceof UsageError || err instanceof GoheapError) throw err;
+      if (msg && (!err || err.message === msg)) throw new UsageError(argumentCountHint(argv, msg));
       throw err ?? new UsageError(msg);
     });
   for (const c of commands) {
