@@ -1,0 +1,154 @@
+// `--by-type`: the type graph. A node per type (as `goheap types` groups objects: by Go type, untyped objects by
+// size class) with its instance count, bytes and retained bytes; an edge per (type, field, target type) with the
+// number of pointers, array indices folded ("Slots[]"); root nodes grouped by kind (globals, goroutine stacks,
+// finalizers, other) with an edge per target type. Above maxNodes types, the biggest by bytes are drawn and the rest
+// are summed in one node. One pass over the edges, typed arrays per object, a Map per distinct (field, target type).
+import type { HeapSession } from '../session/index.js';
+import { typeGroups } from '../analysis/index.js';
+import { COLLAPSED, GARBAGE, ROOT, bytes, count, labelText } from './dot-syntax.js';
+import { type DotGraph, newDotGraph } from './dot-graph.js';
+import { objects } from './dot-labels.js';
+
+export interface TypeGraphSummary {
+  types: number;
+  drawnTypes: number;
+  omittedTypes: number;
+  omittedObjects: number;
+  omittedBytes: number;
+  fieldEdges: number;
+}
+
+function typeId(row: number): string {
+  return `t${row}`;
+}
+
+/** The type graph of the session's heap; see the file's header. */
+export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; summary: TypeGraphSummary } {
+  const graph = s.graph;
+  const n = graph.objectCount;
+  const { rowOf, names } = typeGroups(graph, s.types);
+  const rows = names.length;
+  const countOf = new Float64Array(rows);
+  const bytesOf = new Float64Array(rows);
+  const reachableOf = new Float64Array(rows);
+  const size = graph.objectSize;
+  const reachable = graph.reachable;
+  for (let i = 0; i < n; i++) {
+    const r = rowOf[i];
+    countOf[r]++;
+    bytesOf[r] += size[i];
+    if (reachable[i] !== 0) reachableOf[r]++;
+  }
+  const retainedOf = new Map<string, number>();
+  for (const row of s.typeRows()) retainedOf.set(row.type, row.retained);
+
+  // Drawn types: the biggest by bytes.
+  const order = Array.from({ length: rows }, (_, r) => r).sort((a, b) => bytesOf[b] - bytesOf[a] || countOf[b] - countOf[a] || a - b);
+  const drawn = new Uint8Array(rows);
+  const g = newDotGraph(true);
+  const summary: TypeGraphSummary = { types: rows, drawnTypes: 0, omittedTypes: 0, omittedObjects: 0, omittedBytes: 0, fieldEdges: 0 };
+  for (const r of order) {
+    if (summary.drawnTypes >= maxNodes) {
+      summary.omittedTypes++;
+      summary.omittedObjects += countOf[r];
+      summary.omittedBytes += bytesOf[r];
+      continue;
+    }
+    drawn[r] = 1;
+    summary.drawnTypes++;
+    const garbageOnly = reachableOf[r] === 0;
+    const lines = [names[r], `${objects(countOf[r])}${reachableOf[r] < countOf[r] ? ` (${count(reachableOf[r])} reachable)` : ''}`, bytes(bytesOf[r]),
+      `retains ${bytes(retainedOf.get(names[r]) ?? 0)}`];
+    g.setNode(typeId(r), {
+      label: labelText(lines), tooltip: `${names[r]}: ${countOf[r]} objects, ${bytesOf[r]} B, retained ${retainedOf.get(names[r]) ?? 0} B`,
+      ...(garbageOnly ? GARBAGE : {}),
+    });
+  }
+
+  // Pointers grouped by (source type, field) and target type.
+  const objectType = s.types.objectType;
+  const fieldKey = new Map<number, number>(); // typing id * 2^32 + offset -> field group id
+  const groupKey = new Map<string, number>(); // "row\0field" -> field group id
+  const groupRow: number[] = [];
+  const groupField: string[] = [];
+  const pointers = new Map<number, number>(); // group * rows + target row -> pointers
+  const edgeStart = graph.edgeStart;
+  const edgeTarget = graph.edgeTarget;
+  const group = (row: number, field: string): number => {
+    const key = `${row}\0${field}`;
+    let id = groupKey.get(key);
+    if (id === undefined) {
+      id = groupRow.length;
+      groupRow.push(row);
+      groupField.push(field);
+      groupKey.set(key, id);
+    }
+    return id;
+  };
+  for (let i = 0; i < n; i++) {
+    const from = rowOf[i];
+    if (drawn[from] === 0) continue;
+    const end = edgeStart[i + 1];
+    for (let e = edgeStart[i]; e < end; e++) {
+      const to = rowOf[edgeTarget[e]];
+      if (drawn[to] === 0) continue;
+      const t = objectType[i];
+      let id: number;
+      if (t === 0) id = group(from, '');
+      else {
+        const key = t * 4294967296 + graph.edgeOffset(e);
+        let f = fieldKey.get(key);
+        if (f === undefined) {
+          const name = s.types.fieldName(i, graph.edgeOffset(e));
+          f = group(from, name === undefined ? '' : name.replace(/\[\d+\]/g, '[]'));
+          fieldKey.set(key, f);
+        }
+        id = f;
+      }
+      const k = id * rows + to;
+      pointers.set(k, (pointers.get(k) ?? 0) + 1);
+    }
+  }
+  for (const [k, c] of pointers) {
+    const id = Math.floor(k / rows);
+    const to = k - id * rows;
+    const field = groupField[id];
+    g.setEdge(typeId(groupRow[id]), typeId(to), {
+      fields: [],
+      attrs: { label: labelText([`${field === '' ? '' : `${field} `}×${count(c)}`]), tooltip: `${c} pointers`, penwidth: Math.round((1 + Math.log10(c) / 2) * 100) / 100 },
+    }, `f${id}`);
+    summary.fieldEdges++;
+  }
+
+  // Roots by kind, with an edge per target type.
+  const kinds = ['global', 'goroutine', 'finalizer', 'other'];
+  const kindLabel: Record<string, string> = { global: 'globals', goroutine: 'goroutines', finalizer: 'finalizers', other: 'other runtime roots' };
+  // Goroutines and groups of goroutines count as one kind.
+  const kindOf = (k: string): number => (k.startsWith('goroutine') ? 1 : Math.max(0, kinds.indexOf(k)));
+  const rootPointers = new Map<number, number>();
+  const roots = graph.roots;
+  const rn = s.rootNodes;
+  for (let r = 0; r < roots.count; r++) {
+    const to = rowOf[roots.target[r]];
+    if (drawn[to] === 0) continue;
+    const k = kindOf(rn.kind[rn.rootNode[r]]) * rows + to;
+    rootPointers.set(k, (rootPointers.get(k) ?? 0) + 1);
+  }
+  const nodesOfKind = new Map<string, number>();
+  for (let k = 0; k < rn.count; k++) nodesOfKind.set(kinds[kindOf(rn.kind[k])], (nodesOfKind.get(kinds[kindOf(rn.kind[k])]) ?? 0) + 1);
+  for (const [k, c] of rootPointers) {
+    const kind = kinds[Math.floor(k / rows)];
+    const to = k % rows;
+    const id = `root_${kind}`;
+    if (!g.hasNode(id)) g.setNode(id, { ...ROOT, label: labelText([kindLabel[kind], `${count(nodesOfKind.get(kind) ?? 0)} root nodes`]) });
+    g.setEdge(id, typeId(to), { fields: [], attrs: { label: `×${count(c)}`, tooltip: `${c} root pointers` } }, 'root');
+  }
+
+  if (summary.omittedTypes > 0) {
+    g.setNode('other_types', {
+      ...COLLAPSED,
+      label: labelText([`${count(summary.omittedTypes)} more types`, objects(summary.omittedObjects), bytes(summary.omittedBytes)]),
+    });
+  }
+  return { graph: g, summary };
+}
