@@ -29,6 +29,7 @@ interface Command {
 const commands = [info, types, object, top, roots, path, suspects, diff] as unknown as Command[];
 commands.push(hprof as unknown as Command);
 commands.push(snapshot as unknown as Command);
+commands.push((await import('./commands/dot.js')) as unknown as Command);
 commands.push((await import('./commands/serve.js')) as unknown as Command);
 
 /** A command's name: the first word of its yargs spec. */
