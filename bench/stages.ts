@@ -8,6 +8,7 @@ import { indexPaths, sourceIdentity } from '../lib/store/index.js';
 import { HeapSession } from '../lib/session/index.js';
 import { recoverTypes, typeCoverage } from '../lib/typing/index.js';
 import { streamCount } from './naive-count.js';
+import { SESSION_STAGES } from './stages-session.js';
 import { HPROF_STAGES } from './stages-hprof.js';
 
 /** Figures a stage reports besides its wall time and peak RSS. */
@@ -133,4 +134,6 @@ export const STAGES: Record<string, Stage> = {
     },
   },
   ...HPROF_STAGES,
+  // After 'reopen': the session stages read the index the dominators stage wrote.
+  ...SESSION_STAGES,
 };
