@@ -7,6 +7,7 @@ import { NONE } from './flat-graph.js';
 import type { HeapDominators } from './heap-dominators.js';
 import { dominatorTreeChildren } from './retained.js';
 import type { HeapTypes } from './heap-types.js';
+import { TINY_REST_NAME, histogramRowNames } from '../typing/index.js';
 import type { RootNodeKind } from './root-nodes.js';
 
 export interface TypeRow {
@@ -37,31 +38,41 @@ export interface RootNodeRow {
   retained: number;
 }
 
-/** Groups objects: per object its row number, and the rows' names (typed objects by type, untyped by size class). */
-export function typeGroups(graph: HeapGraph, types: HeapTypes): { rowOf: Uint32Array; names: string[] } {
+/**
+ * Groups objects: per object its row number, and the rows' names (typed objects by histogram row name, see
+ * histogramRowNames in lib/typing: slice arrays by element type unless `splitArrays`; untyped by size class).
+ */
+export function typeGroups(graph: HeapGraph, types: HeapTypes, splitArrays = false): { rowOf: Uint32Array; names: string[] } {
   const n = graph.objectCount;
   const objectType = types.objectType;
   const size = graph.objectSize;
+  const rowNames = histogramRowNames(types, splitArrays);
   const rowOfType = new Int32Array(types.typeNames.length).fill(-1);
+  const rowOfName = new Map<string, number>();
   const rowOfSize = new Map<number, number>();
   const names: string[] = [];
+  const rowNamed = (name: string): number => {
+    let r = rowOfName.get(name);
+    if (r === undefined) {
+      r = names.length;
+      rowOfName.set(name, r);
+      names.push(name);
+    }
+    return r;
+  };
   const rowOf = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const t = objectType[i];
     let row: number;
     if (t !== 0) {
       row = rowOfType[t];
-      if (row < 0) {
-        row = rowOfType[t] = names.length;
-        names.push(types.objectTypeName(i));
-      }
+      if (row < 0) row = rowOfType[t] = rowNamed(rowNames[t]);
     } else {
       const s = size[i];
       const r = rowOfSize.get(s);
       if (r === undefined) {
-        row = names.length;
+        row = rowNamed(types.objectTypeName(i));
         rowOfSize.set(s, row);
-        names.push(types.objectTypeName(i));
       } else {
         row = r;
       }
@@ -71,10 +82,37 @@ export function typeGroups(graph: HeapGraph, types: HeapTypes): { rowOf: Uint32A
   return { rowOf, names };
 }
 
-/** Count, bytes and retained bytes per type, largest retained first. */
-export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDominators): TypeRow[] {
+/**
+ * Count, bytes and retained bytes per type, largest retained first. Tiny blocks' sub-objects count as instances
+ * of their types (each retains its own bytes: it has no pointers); a block's other bytes are TINY_REST_NAME's.
+ */
+export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDominators, splitArrays = false): TypeRow[] {
   const n = graph.objectCount;
-  const { rowOf, names } = typeGroups(graph, types);
+  const { rowOf, names } = typeGroups(graph, types, splitArrays);
+  const tiny = types.tinyObjects;
+  const tinyRows = tiny !== undefined && tiny.object.length > 0;
+  const rowNames = tinyRows ? histogramRowNames(types, splitArrays) : [];
+  const subRow = new Int32Array(tinyRows ? rowNames.length : 0).fill(-1);
+  let restRow = -1;
+  if (tinyRows) {
+    // Blocks are the rest row's; each sub-object's typing gets its row (by name, shared with whole objects).
+    const byName = new Map(names.map((nm, r) => [nm, r]));
+    const named = (nm: string): number => {
+      let r = byName.get(nm);
+      if (r === undefined) {
+        r = names.length;
+        names.push(nm);
+        byName.set(nm, r);
+      }
+      return r;
+    };
+    restRow = named(TINY_REST_NAME);
+    for (let k = 0; k < tiny.object.length; k++) {
+      rowOf[tiny.object[k]] = restRow;
+      const id = tiny.typing[k];
+      if (subRow[id] < 0) subRow[id] = named(rowNames[id]);
+    }
+  }
   const rows = names.length;
   const count = new Float64Array(rows);
   const bytes = new Float64Array(rows);
@@ -119,8 +157,35 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
       if (v >= first) active[rowOf[v - first]]--;
     }
   }
+  if (tinyRows) {
+    // The sub-objects move from their blocks' rest row to their own rows.
+    let k = 0;
+    while (k < tiny.object.length) {
+      const b = tiny.object[k];
+      const live = idom[first + b] !== NONE;
+      let used = 0;
+      for (; k < tiny.object.length && tiny.object[k] === b; k++) {
+        const r = subRow[tiny.typing[k]];
+        const sz = tiny.place[k] >>> 8;
+        used += sz;
+        count[r]++;
+        bytes[r] += sz;
+        if (live) {
+          reachableCount[r]++;
+          retainedBytes[r] += sz;
+        }
+      }
+      bytes[restRow] -= used;
+      if (live) retainedBytes[restRow] -= Math.min(used, retained[first + b]);
+      if (used >= size[b]) {
+        count[restRow]--;
+        if (live) reachableCount[restRow]--;
+      }
+    }
+  }
   const out: TypeRow[] = [];
   for (let r = 0; r < rows; r++) {
+    if (count[r] === 0) continue;
     out.push({ type: names[r], count: count[r], bytes: bytes[r], reachableCount: reachableCount[r], retained: retainedBytes[r] });
   }
   out.sort((a, b) => b.retained - a.retained || b.bytes - a.bytes || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));

@@ -43,6 +43,16 @@ export interface HeapTypes {
   typedBytes: number;
   /** Sub-objects of tiny allocator blocks (count as instances of their types), when types were recovered. */
   tinyObjects?: TinyObjects;
+  /**
+   * Per type id, the name of its histogram row (see RecoveredTypes.rowNames); without it, typeNames. Rows group the
+   * ids that share a name.
+   */
+  rowNames?(splitArrays: boolean): string[];
+}
+
+/** Per type id of `types`, its histogram row name: slice arrays by element type unless splitArrays. */
+export function histogramRowNames(types: HeapTypes, splitArrays = false): string[] {
+  return types.rowNames !== undefined ? types.rowNames(splitArrays) : types.typeNames;
 }
 
 /** What object i holds: a Go type (one, or `count` of them), starting `base` bytes in (a malloc header). */
@@ -101,6 +111,55 @@ export class RecoveredTypes implements HeapTypes {
     const s = this.graph.objectSize[i];
     const base = this.headers && t !== undefined && s > 512 && s <= 32768 && this.program.pointerMap(t).length > 0 ? this.program.ptrSize : 0;
     return { kind: this.typings.kind[id], name: this.objectTypeName(i), goType: t, count: this.typings.count[id], base };
+  }
+
+  private containerNames: Map<number, string> | undefined;
+
+  /**
+   * Per typing id, the name of its histogram row, the same on every Go version: arrays of N elements (slices'
+   * backing arrays, channel buffers) as "[]T" whatever N (unless splitArrays: "[N]T"); map headers (hash<K,V>
+   * before Go 1.24, map<K,V> after) as the map type "map[K]V", their buckets or groups "map[K]V buckets", Swiss
+   * tables and directories "map[K]V table" and "map[K]V directory"; channel headers hchan<T> as "chan T"; the
+   * runtime's own untyped twins as "map (key and value types unknown)" and "chan (element type unknown)"; a heap
+   * object holding a slice header as "[]T (slice header)", apart from the arrays.
+   */
+  rowNames(splitArrays: boolean): string[] {
+    if (this.containerNames === undefined) {
+      // Map and channel internals by Go type id: the map's or channel's own type name, and which part.
+      const names = new Map<number, string>();
+      const put = (id: number | undefined, name: string) => {
+        if (id !== undefined && !names.has(id)) names.set(id, name);
+      };
+      for (const t of this.program.types) {
+        if (t.kind === GoKind.Map && t.map !== undefined) {
+          put(t.map.header.id, t.name);
+          put(t.map.bucket?.id, `${t.name} buckets`);
+          put(t.map.table?.id, `${t.name} table`);
+          const dirPtr = t.map.header.fields?.find((f) => f.name === 'dirPtr');
+          if (dirPtr?.type.kind === GoKind.Ptr && dirPtr.type.elem?.kind === GoKind.Ptr) put(dirPtr.type.elem.id, `${t.name} directory`);
+        }
+        // One name whatever the direction of the first channel type met (<-chan T, chan<- T share the header).
+        if (t.kind === GoKind.Chan && t.chanHeader !== undefined && t.elem !== undefined) put(t.chanHeader.id, `chan ${t.elem.name}`);
+      }
+      this.containerNames = names;
+    }
+    const tb = this.typings;
+    const out = tb.names.slice();
+    for (let id = 1; id < out.length; id++) {
+      const gt = tb.goType[id];
+      if (gt === undefined) continue;
+      const c = this.containerNames.get(gt.id);
+      if (tb.kind[id] === TypingKind.Array) {
+        if (splitArrays) continue;
+        out[id] = c !== undefined && !c.startsWith('chan ') ? c : `[]${gt.name}`;
+      } else if (tb.kind[id] === TypingKind.Value) {
+        if (c !== undefined) out[id] = c;
+        else if (gt.name === 'runtime.hchan') out[id] = 'chan (element type unknown)';
+        else if (gt.name === 'runtime.hmap' || gt.name === 'internal/runtime/maps.Map') out[id] = 'map (key and value types unknown)';
+        else if (gt.kind === GoKind.Slice) out[id] = `${out[id]} (slice header)`;
+      }
+    }
+    return out;
   }
 
   /** The sub-objects of object i when it is a tiny block (else none), by offset. */
@@ -242,10 +301,12 @@ export function typeCoverage(graph: HeapGraph, types: HeapTypes): TypeCoverage {
 }
 
 /**
- * Objects and bytes per type name, sorted by bytes (then count, then name); untyped objects are grouped by
- * size class. `reachableOnly`: count only objects reachable from the roots.
+ * Objects and bytes per histogram row (histogramRowNames: slice arrays by element type unless `splitArrays`, one
+ * name per map and channel type), sorted by bytes (then count, then name); untyped objects are grouped by size
+ * class; tiny blocks' sub-objects count as instances of their types and their other bytes as TINY_REST_NAME.
+ * `reachableOnly`: count only objects reachable from the roots.
  */
-export function typeHistogram(graph: HeapGraph, types: HeapTypes, reachableOnly = false): TypeCount[] {
+export function typeHistogram(graph: HeapGraph, types: HeapTypes, reachableOnly = false, splitArrays = false): TypeCount[] {
   const ids = types.objectType;
   const size = graph.objectSize;
   const reach = graph.reachable;
@@ -294,10 +355,23 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, reachableOnly 
       }
     }
   }
+  // Rows: the type ids that share a row name together.
+  const names = histogramRowNames(types, splitArrays);
+  const rowOf = new Map<string, TypeCount>();
   const rows: TypeCount[] = [];
-  if (restCount > 0) rows.push({ name: TINY_REST_NAME, count: restCount, bytes: restBytes });
-  for (let id = 1; id < nTypes; id++) if (counts[id] > 0) rows.push({ name: types.typeNames[id], count: counts[id], bytes: bytes[id] });
-  for (const [s, c] of untypedCount) rows.push({ name: untypedName(s), count: c, bytes: untypedBytes.get(s)! });
+  const add = (name: string, count: number, b: number) => {
+    let r = rowOf.get(name);
+    if (r === undefined) {
+      r = { name, count: 0, bytes: 0 };
+      rowOf.set(name, r);
+      rows.push(r);
+    }
+    r.count += count;
+    r.bytes += b;
+  };
+  if (restCount > 0) add(TINY_REST_NAME, restCount, restBytes);
+  for (let id = 1; id < nTypes; id++) if (counts[id] > 0) add(names[id], counts[id], bytes[id]);
+  for (const [s, c] of untypedCount) add(untypedName(s), c, untypedBytes.get(s)!);
   rows.sort((a, b) => b.bytes - a.bytes || b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return rows;
 }

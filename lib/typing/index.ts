@@ -2,7 +2,7 @@
 // words, and checks that an executable is the one that wrote a dump.
 export { recoverTypes, goMinor } from './recover.js';
 export type { RecoverOptions } from './recover.js';
-export { RecoveredTypes, untypedNames, typeHistogram, typeCoverage, fieldPath } from './heap-types.js';
+export { RecoveredTypes, untypedNames, typeHistogram, typeCoverage, fieldPath, histogramRowNames } from './heap-types.js';
 export type { HeapTypes, ObjectTyping, SubObject, TinyObjects, TypeCount, TypeCoverage } from './heap-types.js';
 export { TINY_BLOCK_NAME, TINY_REST_NAME, TypingKind, untypedName } from './typings.js';
 export { DumpBytes } from './dump-bytes.js';

@@ -136,6 +136,8 @@ class Recovery {
   /** The tiny blocks' sub-objects, sorted and without duplicates (set by finishTiny). */
   tiny: TinyObjects = emptyTinyObjects();
   private readonly fl = { offsets: new Uint32Array(64) };
+  /** Go type ids of the runtime's untyped map and channel headers (runtime.hchan, runtime.hmap, maps.Map). */
+  private readonly genericHeader = new Set<number>();
 
   constructor(
     private readonly graph: HeapGraph,
@@ -185,6 +187,10 @@ class Recovery {
     for (const [a, ta] of itabType) {
       const u = program.typeByRuntimeAddress(ta);
       if (u !== undefined) this.ifaceType.set(a, u.id);
+    }
+    for (const name of ['runtime.hchan', 'runtime.hmap', 'internal/runtime/maps.Map']) {
+      const t = program.typeByName(name);
+      if (t !== undefined) this.genericHeader.add(t.id);
     }
     this.typeRef = new AddressTable(this.efaceType.size + this.ifaceType.size);
     for (const [a, id] of this.efaceType) this.typeRef.set(a, this.ifaceType.has(a) ? SLOW : id + 1);
@@ -374,6 +380,12 @@ class Recovery {
         this.objectType[i] = tid;
         this.push(i);
       }
+      return;
+    }
+    if (this.genericHeader.has(tb.typeId[cur]) && this.slots.isContainerHeader(tb.typeId[tid])) {
+      // The runtime's own spelling (runtime.hchan, runtime.hmap) gives way to the channel's or map's own type.
+      this.objectType[i] = tid;
+      this.push(i);
       return;
     }
     if ((f & VERIFIED) !== 0) return;

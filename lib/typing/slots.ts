@@ -59,6 +59,11 @@ export class SlotTables {
     }
   }
 
+  /** True when Go type `id` is the header struct of a map type (hash<K,V>, map<K,V>) or a channel type (hchan<T>). */
+  isContainerHeader(id: number): boolean {
+    return this.mapOfHeader.has(id) || this.chanOfHeader.has(id);
+  }
+
   private desc(kind: SlotKind, type: number, type2 = -1): number {
     const key = (type + 1) * 64 * 1048576 + (type2 + 1) * 16 + kind;
     let d = this.descIndex.get(key);
