@@ -15,6 +15,8 @@ export interface TypesArgs {
   quiet?: boolean;
   limit: number;
   cache?: boolean;
+  byLength?: boolean;
+  'by-length'?: boolean;
 }
 
 export function builder(y: Argv): Argv<TypesArgs> {
@@ -22,13 +24,14 @@ export function builder(y: Argv): Argv<TypesArgs> {
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
     .positional('binary', { type: 'string', describe: 'the executable that wrote it (for types)' }), 0)
     .option('cache', { type: 'boolean', default: true, describe: 'use the persisted index (--no-cache skips it)' })
+    .option('by-length', { type: 'boolean', default: false, describe: 'a row per array length ([200]uint8, [201]uint8, ...) instead of one per element type ([]uint8)' })
     .example('$0 types heapdump mybinary', 'bytes per type')
     .example('$0 types heapdump mybinary --json --limit 20', 'the 20 largest types as JSON') as Argv<TypesArgs>;
 }
 
 export async function run(args: TypesArgs): Promise<void> {
   const h = await openForCommand(args.dump, args.binary, args);
-  const a = typesAnswer(h, limitCount(args.limit));
+  const a = typesAnswer(h, limitCount(args.limit), args.byLength ?? false);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
     return;

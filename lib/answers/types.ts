@@ -1,5 +1,6 @@
 // The type histogram (`goheap types`, the viewer's types page): objects, bytes and retained bytes per type.
 import type { HeapSession } from '../session/index.js';
+import { typeHistogram as retainedHistogram } from '../analysis/index.js';
 import { type TypeCount, typeCoverage, typeHistogram } from '../typing/index.js';
 import { firstRows } from './common.js';
 
@@ -15,10 +16,12 @@ export interface TypesAnswer {
   reachableBytes: number;
 }
 
-export function typesAnswer(s: HeapSession, limit = 0): TypesAnswer {
-  const all = typeHistogram(s.graph, s.types);
+/** `byLength`: arrays of N elements get a row per N ("[200]uint8", ...) instead of one per element type ("[]uint8"). */
+export function typesAnswer(s: HeapSession, limit = 0, byLength = false): TypesAnswer {
+  const all = typeHistogram(s.graph, s.types, false, byLength);
   // retainedBytes: what all instances of the type keep alive together, each byte once (lib/analysis).
-  const retained = new Map(s.typeRows().map((r) => [r.type, r.retained]));
+  const rows = byLength ? retainedHistogram(s.graph, s.types, s.dominators, true) : s.typeRows();
+  const retained = new Map(rows.map((r) => [r.type, r.retained]));
   const st = s.graph.stats();
   const c = typeCoverage(s.graph, s.types);
   return {
