@@ -136,4 +136,5 @@ export const STAGES: Record<string, Stage> = {
   ...HPROF_STAGES,
   // After 'reopen': the session stages read the index the dominators stage wrote.
   ...SESSION_STAGES,
+  ...(await import('./stages-viewer.js')).viewerStages,
 };

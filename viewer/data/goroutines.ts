@@ -25,7 +25,7 @@ export interface GoroutineGroup {
   function: string;
   status: string;
   waitReason: string;
-  /** What the group's goroutines retain, each alone (the sum of their root nodes' retained sizes). */
+  /** What the group's goroutines retain: the retained sizes of their root nodes (each node counted once). */
   retained: number;
   frames: FrameJson[];
   /** Goroutine indices (into graph.goroutines), in dump order. */
@@ -52,12 +52,25 @@ export function goroutineFrames(s: HeapSession, g: number): (FrameJson & { frame
   return out;
 }
 
-/** Root node number of each goroutine (by its g address), -1 when it has none. */
+/**
+ * Root node number of each goroutine, -1 when it has none: the node its stack roots belong to (one node per
+ * goroutine, or one per group of goroutines with identical stacks, as lib/analysis groups them), else the node
+ * named after its g's address.
+ */
 export function goroutineNodes(s: HeapSession): Int32Array {
+  const g = s.graph;
+  const out = new Int32Array(g.goroutines.length).fill(-1);
+  const roots = g.roots;
+  for (let r = 0; r < roots.count; r++) {
+    if (roots.kind[r] !== RootKind.StackFrame) continue;
+    const gi = g.frames.goroutine[roots.owner[r]];
+    if (gi >= 0 && out[gi] < 0) out[gi] = s.rootNodes.rootNode[r];
+  }
   const byAddress = new Map<number, number>();
   const rn = s.rootNodes;
-  for (let k = 0; k < rn.count; k++) if (rn.kind[k] === 'goroutine') byAddress.set(rn.address[k], k);
-  return Int32Array.from(s.graph.goroutines, (g) => byAddress.get(g.address) ?? -1);
+  for (let k = 0; k < rn.count; k++) if (rn.kind[k] === 'goroutine' || rn.kind[k] === 'goroutines') byAddress.set(rn.address[k], k);
+  g.goroutines.forEach((x, k) => { if (out[k] < 0) out[k] = byAddress.get(x.address) ?? -1; });
+  return out;
 }
 
 /** Every goroutine grouped (see the file comment), biggest group first (then most retained). */
@@ -65,6 +78,7 @@ export function goroutineGroups(s: HeapSession): GoroutineGroup[] {
   const gs = s.graph.goroutines;
   const nodes = goroutineNodes(s);
   const groups = new Map<string, GoroutineGroup>();
+  const counted = new Set<number>();
   const f = s.graph.frames;
   for (let g = 0; g < gs.length; g++) {
     const first = f.goroutineFirstFrame[g];
@@ -80,7 +94,10 @@ export function goroutineGroups(s: HeapSession): GoroutineGroup[] {
     }
     grp.count++;
     grp.members.push(g);
-    if (nodes[g] >= 0) grp.retained += s.rootRetained(nodes[g]);
+    if (nodes[g] >= 0 && !counted.has(nodes[g])) {
+      counted.add(nodes[g]);
+      grp.retained += s.rootRetained(nodes[g]);
+    }
   }
   return [...groups.values()].sort((a, b) => b.count - a.count || b.retained - a.retained || (a.function < b.function ? -1 : a.function > b.function ? 1 : 0));
 }

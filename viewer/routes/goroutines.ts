@@ -61,7 +61,7 @@ export function register(r: Router): void {
 ${x.count > INLINE ? html`<p>Also: ${x.goroutines.slice(INLINE).map((id) => html`<a href="${url('/goroutines', { goid: id })}">${id}</a> `)}${x.count > x.goroutines.length ? `… (${count(x.count - x.goroutines.length)} more)` : ''}</p>` : html``}</div></details>`);
       return {
         title: 'Goroutines',
-        body: html`<p>${count(total)} goroutines in ${count(d.groups.length)} groups (same stack, status and wait reason). Retained: the sum of what each goroutine alone keeps alive.</p>${items}`,
+        body: html`<p>${count(total)} goroutines in ${count(d.groups.length)} groups (same stack, status and wait reason). Retained: what the goroutines of a group keep alive (their root nodes, each counted once).</p>${items}`,
       };
     },
   });

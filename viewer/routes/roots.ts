@@ -42,7 +42,7 @@ export function register(r: Router): void {
           slotCount: all.total, offset, limit, slots: all.slots.slice(offset),
         };
       }
-      const { offset, limit } = paging(q, 1000, 10000);
+      const { offset, limit } = paging(q, 10000, 100000);
       const a = answers.roots(c);
       const idx = slotIndex(c);
       const byName = nodeByName(c);

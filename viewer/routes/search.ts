@@ -24,10 +24,13 @@ function search(c: Ctx, q: string): { exact: boolean; results: Result[] } {
     const i = s.findObject(a);
     if (i >= 0) return { exact: true, results: [{ kind: 'object', name: `${hex(s.address(i))} ${s.typeName(i)}`, href: objectHref(s.address(i)) }] };
   }
+  // A name can be a global's and a type's at once (main.Node the variable, main.Node the type): then both are listed.
   const roots = answers.roots(c).roots;
+  const exact: Result[] = [];
   const root = roots.find((r) => r.name === t);
-  if (root) return { exact: true, results: [{ kind: root.kind === 'global' ? 'global' : 'root', name: root.name, href: rootHref(root.name) }] };
-  if (s.instances(t, { limit: 1 })) return { exact: true, results: [{ kind: 'type', name: t, href: typeHref(t) }] };
+  if (root) exact.push({ kind: root.kind === 'global' ? 'global' : 'root', name: root.name, href: rootHref(root.name) });
+  if (s.instances(t, { limit: 1 })) exact.push({ kind: 'type', name: t, href: typeHref(t) });
+  if (exact.length > 0) return { exact: exact.length === 1, results: exact };
   const results: Result[] = s.findTypes(t, LIMIT).map((r) => ({ kind: 'type' as const, name: r.type, href: typeHref(r.type) }));
   const lower = t.toLowerCase();
   for (const r of roots) {

@@ -1,0 +1,65 @@
+// The viewer's bench stage: page latency of `goheap serve` on the bench dump. Opens the dump through the session
+// (from the index the dominators stage wrote), prepares the viewer's whole-heap answers as serve does while
+// "loading", then asks a fixed set of pages through fastify inject, each once (an object's first visit, as a
+// user's click would be): the list pages, the three biggest types (and a deep page of the biggest), the ten
+// objects that retain most and ten objects at fixed indices (page, retainers and dominator-tree levels), searches.
+// Reports the median and the worst page, and which page was worst.
+import { performance } from 'node:perf_hooks';
+import { HeapSession } from '../lib/session/index.js';
+import { buildViewer } from '../viewer/app.js';
+import { ViewerState } from '../viewer/state.js';
+import type { Stage, StageFigures } from './stages.js';
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function cacheDir(): string {
+  return process.env.GOHEAP_CACHE_DIR ?? new URL('../../bench/output/index-cache', import.meta.url).pathname;
+}
+
+export const viewerStages: Record<string, Stage> = {
+  viewer: {
+    description: 'goheap serve on the bench dump: page latency (median and worst, ms) over a fixed set of pages via fastify inject, after the open and the pages\' preparation',
+    async run(dumpPath, binary, progress): Promise<StageFigures> {
+      const t0 = performance.now();
+      const state = new ViewerState();
+      const app = await buildViewer({ state });
+      await state.attach(HeapSession.open(dumpPath, { binary, cacheDir: cacheDir(), onProgress: (p, d, t) => { state.onProgress(p, d, t); progress(d, t); } }));
+      await state.settled();
+      if (state.status !== 'ready' || !state.session) throw new Error(`the viewer could not open the dump: ${state.error}`);
+      const s = state.session;
+      const ready = performance.now();
+      const hex = (i: number): string => `0x${s.address(i).toString(16)}`;
+      const types = s.typeRows().slice(0, 3).map((r) => r.type);
+      const objects = s.topObjects(10).map((r) => r.object);
+      const n = s.objectCount;
+      for (let k = 1; k <= 10; k++) objects.push(Math.floor((n * k) / 11));
+      const urls = ['/', '/types', '/types?sort=retained', '/roots', '/goroutines', '/dominators', '/suspects', '/allocs',
+        ...types.flatMap((t) => [`/type/${encodeURIComponent(t)}`, `/type/${encodeURIComponent(t)}?sort=size`]),
+        `/type/${encodeURIComponent(types[0])}?offset=1000`,
+        ...objects.flatMap((i) => [`/object/${hex(i)}`, `/api/object/${hex(i)}/retainers`, `/api/dominators?node=${hex(i)}&flame=0`]),
+        `/search?q=${hex(objects[0])}`, `/search?q=${encodeURIComponent(types[0])}`, '/search?q=main', '/api/types', '/api/'];
+      const ms: number[] = [];
+      let worst = { ms: 0, url: '' };
+      for (const u of urls) {
+        const t = performance.now();
+        const r = await app.inject(u);
+        const dt = performance.now() - t;
+        if (r.statusCode !== 200 && r.statusCode !== 302) throw new Error(`${u}: ${r.statusCode} ${r.body.slice(0, 200)}`);
+        ms.push(dt);
+        if (dt > worst.ms) worst = { ms: dt, url: u };
+      }
+      const sorted = [...ms].sort((a, b) => a - b);
+      const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      const over = ms.filter((x) => x > 200).length;
+      await app.close();
+      state.close();
+      return {
+        pages: urls.length, pageMedianMs: round3(median), pageWorstMs: round3(worst.ms), worstPage: worst.url, pagesOver200Ms: over,
+        openSeconds: round3(state.openSeconds ?? 0), prepareSeconds: round3(state.prepareSeconds ?? 0),
+        readySeconds: round3((ready - t0) / 1000), objects: n,
+      };
+    },
+  },
+};
