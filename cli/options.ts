@@ -32,7 +32,9 @@ function accepted(spec: NumberOptionSpec): string {
 export function parseNumberOption(name: string, raw: unknown, spec: NumberOptionSpec, hint = ''): number {
   const last = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   const text = typeof last === 'string' ? last.trim() : last;
-  const v = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : Number.NaN;
+  // Decimal only: "0x10", "1e2" for a count, " " are refused rather than read the way Number() would.
+  const form = spec.integer ? /^\+?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+  const v = typeof text === 'number' ? text : typeof text === 'string' && form.test(text) ? Number(text) : Number.NaN;
   const ok = Number.isFinite(v) && (!spec.integer || Number.isInteger(v)) &&
     (spec.min === undefined || v >= spec.min) && (spec.max === undefined || v <= spec.max);
   if (!ok) {

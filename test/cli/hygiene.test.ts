@@ -92,9 +92,24 @@ describe('cli: hygiene', function () {
     const listing: string[][] = [['top', dump], ['roots', dump], ['types', dump], ['diff', dump, dump2]];
 
     it('is refused the same way on every listing command when it is not a whole number >= 0', () => {
-      for (const cmd of listing) {
-        for (const [flag, v, shown] of [['--limit', 'abc', '"abc"'], ['--limit', '-3', '"-3"'], ['-n', '1.5', '"1.5"'],
-          ['--limit', '', '""'], ['-n', '1e400', '"1e400"']]) {
+      // Every command whose help offers --limit, with arguments built from its usage line.
+      const usage = goheap().stdout;
+      const withLimit: string[][] = [];
+      for (const m of usage.matchAll(/^ {2}goheap (\w+) ([^\n]*?) {2,}/gm)) {
+        if (m[1] === 'help' || !goheap(m[1], '--help').stdout.includes('--limit')) continue;
+        const args = [m[1]];
+        for (const tok of m[2].split(' ')) {
+          const name = tok.replace(/[<>[\].]/g, '');
+          if (tok.startsWith('[') && name !== 'binary') continue;
+          args.push(name === 'base' ? dump : name === 'dump' ? dump2 : name.startsWith('binary') ? bin : name === 'type' ? 'main.Session' : '0x1');
+        }
+        withLimit.push(args);
+      }
+      expect(withLimit.map((c) => c[0])).to.include.members(listing.map((c) => c[0]));
+      for (const cmd of withLimit) {
+        const bad = [['--limit', 'abc', '"abc"'], ['--limit', '-3', '"-3"'], ['-n', '1.5', '"1.5"']];
+        if (cmd[0] === 'roots') bad.push(['--limit', '', '""'], ['-n', '1e400', '"1e400"'], ['-n', '0x10', '"0x10"']);
+        for (const [flag, v, shown] of bad) {
           expectOneLine(goheap(...cmd, flag, v, '--no-cache'),
             `goheap: --limit: expected a whole number >= 0 (0: all), got ${shown}`);
         }
