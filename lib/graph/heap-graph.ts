@@ -211,7 +211,12 @@ export class HeapGraph {
   private readFile(offset: number, length: number): Uint8Array {
     if (this.fd < 0) {
       // Without blocking (the name may now be a FIFO), and only the file that was loaded: same kind, size, mtime.
-      const fd = fs.openSync(this.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      let fd: number;
+      try {
+        fd = fs.openSync(this.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+      } catch (e) {
+        throw new HeapDumpError(this.path, offset, `file changed since it was loaded (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      }
       const st = fs.fstatSync(fd);
       if (!st.isFile() || st.size !== this.fileSize || st.mtimeMs !== this.fileMtimeMs) {
         fs.closeSync(fd);
@@ -233,6 +238,14 @@ export class HeapGraph {
   close(): void {
     if (this.fd >= 0) fs.closeSync(this.fd);
     this.fd = -1;
+  }
+
+  /** Uses reverse edges built earlier (read back from a persisted index) instead of building them. */
+  adoptReverseEdges(r: ReverseEdges): void {
+    if (r.start.length !== this.objectCount + 1 || r.source.length !== this.edgeTarget.length || r.edge.length !== this.edgeTarget.length) {
+      throw new RangeError('reverse edges of another graph');
+    }
+    this.reverse = r;
   }
 
   /** Reverse edges, built on first use in three passes (count, prefix sum, fill). */
