@@ -240,6 +240,14 @@ export class HeapGraph {
     this.fd = -1;
   }
 
+  /** Uses reverse edges built earlier (read back from a persisted index) instead of building them. */
+  adoptReverseEdges(r: ReverseEdges): void {
+    if (r.start.length !== this.objectCount + 1 || r.source.length !== this.edgeTarget.length || r.edge.length !== this.edgeTarget.length) {
+      throw new RangeError('reverse edges of another graph');
+    }
+    this.reverse = r;
+  }
+
   /** Reverse edges, built on first use in three passes (count, prefix sum, fill). */
   reverseEdges(): ReverseEdges {
     if (this.reverse) return this.reverse;

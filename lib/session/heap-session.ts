@@ -18,6 +18,7 @@ import type { StoredAnalysis } from '../store/index.js';
 import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort } from './instances.js';
+import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
 import { referrersOf, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 
 /** What dominates an object: another object, one root node, several roots together (the super-root), or nothing. */
@@ -56,7 +57,8 @@ export class HeapSession {
   private readonly program_: GoProgram | undefined;
   private readonly analysis: StoredAnalysis;
   private tree: DominatorTree | undefined;
-  private sortedChildren: Uint8Array | undefined;
+  private readonly derived: DerivedIndexes;
+  private reverseReady = false;
   private instanceIndex: InstanceIndex | undefined;
   private typeRows_: TypeRow[] | undefined;
   private rootRows_: RootNodeRow[] | undefined;
@@ -78,6 +80,7 @@ export class HeapSession {
     this.indexNotes = state.indexNotes;
     this.dumpPath = state.dump.path;
     this.binaryPath = state.binary?.path;
+    this.derived = new DerivedIndexes(state.analysisFile, state.dump, state.binary, state.indexNotes);
   }
 
   /** Opens `dumpPath` (with its executable in options.binary for types); see SessionOpenOptions. */
@@ -117,7 +120,6 @@ export class HeapSession {
     this.graph.close();
     this.program_?.close();
     this.tree = undefined;
-    this.sortedChildren = undefined;
     this.instanceIndex = undefined;
     this.retainedCounts_ = undefined;
   }
@@ -153,6 +155,7 @@ export class HeapSession {
   /** Object i decoded through its type: fields with names, offsets, types, values (needs a binary). */
   describe(i: number): ObjectDescription {
     if (!(this.types instanceof RecoveredTypes)) throw new Error('describe needs the binary');
+    this.reverseEdges();
     return describeObject(this.graph, this.types, i);
   }
 
@@ -199,12 +202,6 @@ export class HeapSession {
     const { firstChild, child } = this.dominatorTree();
     const start = firstChild[v];
     const end = firstChild[v + 1];
-    const sorted = this.sortedChildren!;
-    if (sorted[v] === 0) {
-      const retained = this.analysis.retained;
-      if (end - start > 1) child.subarray(start, end).sort((a, b) => retained[b] - retained[a] || a - b);
-      sorted[v] = 1;
-    }
     const items: (TreeNode & { retained: number })[] = [];
     for (let c = start + offset; c < end && items.length < limit; c++) {
       const w = child[c];
@@ -223,15 +220,10 @@ export class HeapSession {
     return this.retainedCounts_[this.nodeNumber(node)];
   }
 
-  /**
-   * The dominator tree (built once). A node's children are sorted by retained size, largest first, the first
-   * time they are asked for (sortedChildren[v] = 1 from then on).
-   */
+  /** The dominator tree, each node's children sorted by retained size, largest first (a derived index). */
   private dominatorTree(): DominatorTree {
-    if (!this.tree) {
-      this.tree = dominatorTreeChildren(this.analysis.idom);
-      this.sortedChildren = new Uint8Array(this.analysis.idom.length);
-    }
+    this.tree ??= this.derived.get('tree', () => sortedDominatorTree(this.analysis.idom, this.analysis.retained), treeCodec.encode,
+      (p) => treeCodec.decode(p, this.analysis.idom.length));
     return this.tree;
   }
 
@@ -252,7 +244,16 @@ export class HeapSession {
   /** Who points at object i: objects (with the field) and roots (global, goroutine frame and variable, finalizer...). */
   referrers(i: number): Referrer[] {
     this.rootsByTarget_ ??= rootsByTarget(this.graph);
+    this.reverseEdges();
     return referrersOf(this.graph, this.types, this.rootNodes, this.program_, this.rootsByTarget_, i);
+  }
+
+  /** Makes sure the graph's reverse edges are there (a derived index), for referrers and root sets. */
+  private reverseEdges(): void {
+    if (this.reverseReady) return;
+    const g = this.graph;
+    g.adoptReverseEdges(this.derived.get('reverse', () => g.reverseEdges(), reverseCodec.encode, (p) => reverseCodec.decode(p, g)));
+    this.reverseReady = true;
   }
 
   /** The shortest path from a root node to object i, from the persisted shortest-path tree; empty when unreachable. */
@@ -276,6 +277,7 @@ export class HeapSession {
 
   /** The root nodes from which object i can be reached, and their kinds. */
   rootsKeepingAlive(i: number): { kinds: string[]; rootNodes: number[] } {
+    this.reverseEdges();
     return rootsReaching(this.graph, this.rootNodes, i);
   }
 
@@ -283,7 +285,7 @@ export class HeapSession {
 
   /** Count, bytes and retained bytes per type, largest retained first (computed once). */
   typeRows(): TypeRow[] {
-    this.typeRows_ ??= typeHistogram(this.graph, this.types, this.dominators);
+    this.typeRows_ ??= this.derived.get('types-v1', () => typeHistogram(this.graph, this.types, this.dominators), typeRowsCodec.encode, typeRowsCodec.decode);
     return this.typeRows_;
   }
 
@@ -300,9 +302,15 @@ export class HeapSession {
 
   /** The instances of the type row named `type` (as typeRows names it), sorted and paged. */
   instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number } = {}): Page<number> & { count: number; bytes: number } | undefined {
-    this.instanceIndex ??= new InstanceIndex(this.graph, this.types);
-    return this.instanceIndex.page(type, options.sort ?? 'retained', options.offset ?? 0, options.limit ?? 50,
-      (i) => this.retained(i));
+    this.instanceIndex ??= this.derived.get('instances', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
+      (p) => InstanceIndex.decode(p, this.objectCount));
+    const sort = options.sort ?? 'retained';
+    const retained = this.analysis.retained;
+    const first = this.dominators.firstObjectNode;
+    const size = this.graph.objectSize;
+    const address = this.graph.objectAddress;
+    const key = sort === 'retained' ? (i: number) => retained[first + i] : sort === 'size' ? (i: number) => size[i] : (i: number) => -address[i];
+    return this.instanceIndex.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, address);
   }
 
   /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */

@@ -1,23 +1,38 @@
 // The instances of each type row (typed objects by type, untyped ones by size class, as typeGroups groups them):
-// one CSR over all objects built on first use (members of row r are member[start[r] .. start[r+1]), in object
-// order), then pages sorted by size, retained size or address. A page near the top is a top-k selection; deeper
-// pages sort the whole row once and keep the order.
+// one CSR over all objects (members of row r are member[start[r] .. start[r+1]), in object order), built once and
+// kept as a derived index; then pages sorted by retained size, size or address. A page near the top is a top-k
+// selection over the row; deeper pages sort the whole row once and keep that order.
 import type { HeapGraph } from '../graph/index.js';
 import type { HeapTypes } from '../typing/index.js';
 import { typeGroups } from '../analysis/index.js';
+import type { EncodedPart } from '../store/index.js';
 
 export type InstanceSort = 'retained' | 'size' | 'address';
 
+export interface InstancePage {
+  total: number;
+  offset: number;
+  items: number[];
+  count: number;
+  bytes: number;
+}
+
 export class InstanceIndex {
   private readonly rowOfName = new Map<string, number>();
-  private readonly start: Uint32Array;
-  private readonly member: Uint32Array;
-  private readonly bytes: Float64Array;
   private readonly sorted = new Map<string, Uint32Array>();
 
-  constructor(private readonly graph: HeapGraph, types: HeapTypes) {
-    const { rowOf, names } = typeGroups(graph, types);
+  private constructor(
+    private readonly names: string[],
+    private readonly start: Uint32Array,
+    private readonly member: Uint32Array,
+    private readonly bytes: Float64Array,
+  ) {
     names.forEach((n, r) => this.rowOfName.set(n, r));
+  }
+
+  /** Builds the index of `graph`'s objects grouped as typeGroups groups them. */
+  static build(graph: HeapGraph, types: HeapTypes): InstanceIndex {
+    const { rowOf, names } = typeGroups(graph, types);
     const n = graph.objectCount;
     const rows = names.length;
     const start = new Uint32Array(rows + 1);
@@ -31,14 +46,28 @@ export class InstanceIndex {
     const fill = start.slice(0, rows);
     const member = new Uint32Array(n);
     for (let i = 0; i < n; i++) member[fill[rowOf[i]]++] = i;
-    this.start = start;
-    this.member = member;
-    this.bytes = bytes;
+    return new InstanceIndex(names, start, member, bytes);
   }
 
-  /** Instances of row `type` from `offset`, at most `limit` (0: all), with the row's count and bytes; undefined for an unknown type. */
-  page(type: string, sort: InstanceSort, offset: number, limit: number, retained: (i: number) => number):
-    { total: number; offset: number; items: number[]; count: number; bytes: number } | undefined {
+  encode(): EncodedPart {
+    return { meta: { names: this.names }, arrays: { start: this.start, member: this.member, bytes: this.bytes } };
+  }
+
+  static decode(p: EncodedPart, objectCount: number): InstanceIndex | undefined {
+    const names = (p.meta as { names?: string[] }).names;
+    const start = p.arrays.start as Uint32Array;
+    const member = p.arrays.member as Uint32Array;
+    const bytes = p.arrays.bytes as Float64Array;
+    if (!Array.isArray(names) || !start || !member || !bytes || start.length !== names.length + 1 || member.length !== objectCount) return undefined;
+    return new InstanceIndex(names, start, member, bytes);
+  }
+
+  /**
+   * Instances of row `type` from `offset`, at most `limit` (0: all), largest `key` first (ties: lower address
+   * first), with the row's count and bytes; undefined for an unknown type. `key` is per object: retained size, size,
+   * or minus the address.
+   */
+  page(type: string, sort: InstanceSort, offset: number, limit: number, key: (i: number) => number, address: Float64Array): InstancePage | undefined {
     const r = this.rowOfName.get(type);
     if (r === undefined) return undefined;
     const all = this.member.subarray(this.start[r], this.start[r + 1]);
@@ -46,54 +75,48 @@ export class InstanceIndex {
     const want = limit <= 0 ? total - offset : Math.min(limit, total - offset);
     const base = { total, offset, count: total, bytes: this.bytes[r] };
     if (want <= 0) return { ...base, items: [] };
-    const key = sort === 'retained' ? retained : sort === 'size' ? (i: number) => this.graph.objectSize[i] : (i: number) => -this.graph.objectAddress[i];
-    // Largest key first; ties by address, lower first.
-    const addr = this.graph.objectAddress;
-    const before = (a: number, b: number): boolean => key(a) > key(b) || (key(a) === key(b) && addr[a] < addr[b]);
     const cacheKey = `${r}:${sort}`;
     let order = this.sorted.get(cacheKey);
     if (!order && offset + want <= 1000 && total > 4 * (offset + want)) {
-      return { ...base, items: topK(all, offset + want, before).slice(offset) };
+      return { ...base, items: topK(all, offset + want, key, address).slice(offset) };
     }
     if (!order) {
-      order = Uint32Array.from(all).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+      const keys = new Float64Array(total);
+      for (let k = 0; k < total; k++) keys[k] = key(all[k]);
+      const pos = new Uint32Array(total);
+      for (let k = 0; k < total; k++) pos[k] = k;
+      pos.sort((a, b) => keys[b] - keys[a] || address[all[a]] - address[all[b]]);
+      order = new Uint32Array(total);
+      for (let k = 0; k < total; k++) order[k] = all[pos[k]];
       this.sorted.set(cacheKey, order);
     }
     return { ...base, items: Array.from(order.subarray(offset, offset + want)) };
   }
 }
 
-/** The k first elements of `items` in the order `before` defines, in that order (a bounded binary heap). */
-function topK(items: Uint32Array, k: number, before: (a: number, b: number) => boolean): number[] {
-  // heap[0] is the worst kept element: a heap where a parent comes after its children in `before` order.
-  const heap: number[] = [];
-  const down = (j: number): void => {
-    for (;;) {
-      const l = 2 * j + 1;
-      const r = l + 1;
-      let m = j;
-      if (l < heap.length && before(heap[m], heap[l])) m = l;
-      if (r < heap.length && before(heap[m], heap[r])) m = r;
-      if (m === j) return;
-      [heap[j], heap[m]] = [heap[m], heap[j]];
-      j = m;
-    }
-  };
+/**
+ * The k items with the largest keys (ties: lower address), in that order: one pass that keeps the best k in a
+ * small sorted array and skips, with one comparison, every item below the current k-th.
+ */
+function topK(items: Uint32Array, k: number, key: (i: number) => number, address: Float64Array): number[] {
+  const best: number[] = [];
+  const bestKey: number[] = [];
+  let floor = -Infinity;
   for (let x = 0; x < items.length; x++) {
     const i = items[x];
-    if (heap.length < k) {
-      heap.push(i);
-      let j = heap.length - 1;
-      while (j > 0) {
-        const p = (j - 1) >> 1;
-        if (!before(heap[p], heap[j])) break;
-        [heap[j], heap[p]] = [heap[p], heap[j]];
-        j = p;
-      }
-    } else if (before(i, heap[0])) {
-      heap[0] = i;
-      down(0);
+    const v = key(i);
+    if (best.length === k && v < floor) continue;
+    // Insertion point: after every kept item that comes first.
+    let at = best.length;
+    while (at > 0 && (bestKey[at - 1] < v || (bestKey[at - 1] === v && address[best[at - 1]] > address[i]))) at--;
+    if (at >= k) continue;
+    best.splice(at, 0, i);
+    bestKey.splice(at, 0, v);
+    if (best.length > k) {
+      best.pop();
+      bestKey.pop();
     }
+    if (best.length === k) floor = bestKey[k - 1];
   }
-  return heap.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  return best;
 }

@@ -34,6 +34,8 @@ export interface SessionState {
   fromIndex: { graph: boolean; analysis: boolean };
   /** Why the index could not be used or written (a stale or damaged file is rebuilt), if it could not. */
   indexNotes: string[];
+  /** The analysis index file, beside which derived indexes are kept; null with noCache. */
+  analysisFile: string | null;
   /** The binary's program when this thread loaded it (a cold open), for the session to reuse. */
   program?: GoProgram;
   /** The types this thread recovered (a cold open), for the session to reuse. */
@@ -93,7 +95,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       trySave(() => saveAnalysis(files.analysis, a, dump, binary), files.analysis, notes);
     }
   }
-  return { dump, binary, graph: g, analysis, fromIndex, indexNotes: notes, program, recovered };
+  return { dump, binary, graph: g, analysis, fromIndex, indexNotes: notes, analysisFile: useIndex ? files.analysis : null, program, recovered };
 }
 
 /** The result of reading an index file, or undefined (with a note unless the file is simply absent) when it is unusable. */

@@ -12,7 +12,7 @@ export interface WorkerRequest {
 
 export type WorkerMessage =
   | { type: 'progress'; phase: string; done: number; total: number }
-  | { type: 'done'; graph: EncodedPart; analysis: EncodedPart; state: { dump: unknown; binary: unknown; fromIndex: unknown; indexNotes: string[] } }
+  | { type: 'done'; graph: EncodedPart; analysis: EncodedPart; state: { dump: unknown; binary: unknown; fromIndex: unknown; indexNotes: string[]; analysisFile: string | null } }
   | { type: 'error'; error: { name: string; message: string; stack?: string; props: Record<string, unknown> } };
 
 const port = parentPort!;
@@ -38,7 +38,7 @@ try {
   s.graph.close();
   port.postMessage({
     type: 'done', graph, analysis,
-    state: { dump: s.dump, binary: s.binary, fromIndex: s.fromIndex, indexNotes: s.indexNotes },
+    state: { dump: s.dump, binary: s.binary, fromIndex: s.fromIndex, indexNotes: s.indexNotes, analysisFile: s.analysisFile },
   } satisfies WorkerMessage, [...buffers]);
 } catch (e) {
   const err = e as Error & Record<string, unknown>;

@@ -34,7 +34,8 @@ export function loadStateInWorker(dumpPath: string, options: OpenOptions): Promi
           const binary = m.state.binary as SourceIdentity | null;
           const graph = decodeGraph(m.graph, dump, dumpPath);
           const analysis = decodeAnalysis(m.analysis, graph, dump, binary, dumpPath);
-          resolve({ dump, binary, graph, analysis, fromIndex: m.state.fromIndex as SessionState['fromIndex'], indexNotes: m.state.indexNotes });
+          resolve({ dump, binary, graph, analysis, fromIndex: m.state.fromIndex as SessionState['fromIndex'], indexNotes: m.state.indexNotes,
+            analysisFile: m.state.analysisFile });
         } catch (e) {
           reject(e);
         }

@@ -196,3 +196,22 @@ export function decodeAnalysis({ meta, arrays }: EncodedPart, graph: HeapGraph, 
     } : null,
   };
 }
+
+/**
+ * A derived index: a structure a session builds from the graph and analysis on first use (dominator-tree children,
+ * reverse edges, instance lists, the type histogram), kept in its own file so that only the queries that use it
+ * pay for reading it. `meta` and `arrays` are the structure's own; the file also records the dump and binary.
+ */
+export function saveDerived(file: string, name: string, part: EncodedPart, source: SourceIdentity, binary: SourceIdentity | null): void {
+  writeIndexFile(file, { kind: 'derived', name, source, binary, meta: part.meta }, part.arrays);
+}
+
+/** Reads a derived index written by saveDerived; IndexFileError when missing, damaged or of another dump or binary. */
+export function loadDerived(file: string, name: string, source: SourceIdentity, binary: SourceIdentity | null): EncodedPart {
+  const { meta, arrays } = readIndexFile(file);
+  const m = meta as { kind: string; name: string; source: SourceIdentity; binary: SourceIdentity | null; meta: unknown };
+  if (m?.kind !== 'derived' || m.name !== name || !sameSource(m.source, source) || !sameSource(m.binary, binary)) {
+    throw new IndexFileError(file, 0, `a ${name} index of ${source.path} as it is now`);
+  }
+  return { meta: m.meta, arrays };
+}

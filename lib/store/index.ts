@@ -3,6 +3,7 @@
 export { defaultCacheDir, indexPaths, sourceIdentity } from './cache.js';
 export {
   saveGraph, loadGraph, saveAnalysis, loadAnalysis, encodeGraph, decodeGraph, encodeAnalysis, decodeAnalysis,
+  saveDerived, loadDerived,
   type SourceIdentity, type StoredAnalysis, type EncodedPart,
 } from './graph-store.js';
 export { IndexFileError, FORMAT_VERSION, hashBytes, readIndexFile, writeIndexFile } from './index-file.js';

@@ -1,0 +1,80 @@
+// Derived indexes of a session: structures built from the graph and analysis on first use and kept each in its own
+// file beside the analysis index (so a query pays only for the structures it reads): the dominator tree with
+// children sorted largest first, reverse edges, per-type instance lists, the type histogram.
+import type { HeapGraph, ReverseEdges } from '../graph/index.js';
+import { type DominatorTree, dominatorTreeChildren, type TypeRow } from '../analysis/index.js';
+import { type EncodedPart, IndexFileError, loadDerived, saveDerived, type SourceIdentity } from '../store/index.js';
+
+export class DerivedIndexes {
+  constructor(
+    private readonly analysisFile: string | null,
+    private readonly dump: SourceIdentity,
+    private readonly binary: SourceIdentity | null,
+    private readonly notes: string[],
+  ) {}
+
+  /** The derived index `name`: read back when its file is current, else built (and saved when there is an index). */
+  get<T>(name: string, build: () => T, encode: (t: T) => EncodedPart, decode: (p: EncodedPart) => T | undefined): T {
+    const file = this.analysisFile === null ? null : this.analysisFile.replace(/\.idx$/, `.${name}.idx`);
+    if (file !== null) {
+      try {
+        const t = decode(loadDerived(file, name, this.dump, this.binary));
+        if (t !== undefined) return t;
+      } catch (e) {
+        if (!(e instanceof IndexFileError)) throw e;
+      }
+    }
+    const t = build();
+    if (file !== null) {
+      try {
+        saveDerived(file, name, encode(t), this.dump, this.binary);
+      } catch (e) {
+        this.notes.push(`could not write ${file}: ${(e as Error).message}`);
+      }
+    }
+    return t;
+  }
+}
+
+/** The dominator tree of `idom` with each node's children sorted by retained size, largest first (ties: node id). */
+export function sortedDominatorTree(idom: Uint32Array, retained: Float64Array): DominatorTree {
+  const t = dominatorTreeChildren(idom);
+  const { firstChild, child } = t;
+  const byRetained = (a: number, b: number): number => retained[b] - retained[a] || a - b;
+  for (let v = 0; v + 1 < firstChild.length; v++) {
+    const s = firstChild[v];
+    const e = firstChild[v + 1];
+    if (e - s === 2) {
+      if (byRetained(child[s], child[s + 1]) > 0) {
+        const x = child[s];
+        child[s] = child[s + 1];
+        child[s + 1] = x;
+      }
+    } else if (e - s > 2) child.subarray(s, e).sort(byRetained);
+  }
+  return t;
+}
+
+export const treeCodec = {
+  encode: (t: DominatorTree): EncodedPart => ({ meta: { root: t.root }, arrays: { firstChild: t.firstChild, child: t.child } }),
+  decode: (p: EncodedPart, nodeCount: number): DominatorTree | undefined => {
+    const firstChild = p.arrays.firstChild as Uint32Array;
+    const child = p.arrays.child as Uint32Array;
+    if (!firstChild || !child || firstChild.length !== nodeCount + 1 || firstChild[nodeCount] !== child.length) return undefined;
+    return { root: (p.meta as { root: number }).root, firstChild, child };
+  },
+};
+
+export const reverseCodec = {
+  encode: (r: ReverseEdges): EncodedPart => ({ meta: {}, arrays: { start: r.start, source: r.source, edge: r.edge } }),
+  decode: (p: EncodedPart, graph: HeapGraph): ReverseEdges | undefined => {
+    const r = { start: p.arrays.start as Uint32Array, source: p.arrays.source as Uint32Array, edge: p.arrays.edge as Uint32Array };
+    if (!r.start || !r.source || !r.edge || r.start.length !== graph.objectCount + 1 || r.source.length !== graph.edgeTarget.length) return undefined;
+    return r;
+  },
+};
+
+export const typeRowsCodec = {
+  encode: (rows: TypeRow[]): EncodedPart => ({ meta: rows, arrays: {} }),
+  decode: (p: EncodedPart): TypeRow[] | undefined => (Array.isArray(p.meta) ? (p.meta as TypeRow[]) : undefined),
+};

@@ -1,0 +1,77 @@
+// The session's leak-hunting queries: goroutine groups and shared retention of an open HeapSession, each built
+// once per session on first use and kept beside it (a WeakMap, so they go with the session). Goroutine groups are
+// the root nodes' own grouping (lib/analysis/root-nodes.ts numbers group k as node firstGroupNode + k); shared
+// retention is one pass over the heap's edges (lib/analysis/shared-retention.ts), then small walks per question.
+import {
+  firstGroupNode, type GoroutineGroups, goroutineGroups, reachableBytes, rootNodesReaching, type SharedRetention,
+  sharedRetention,
+} from '../analysis/index.js';
+import type { HeapSession } from './heap-session.js';
+
+interface LeakState {
+  groups?: GoroutineGroups & { firstNode: number };
+  shared?: SharedRetention;
+  /** Reachable bytes per top-level node, -1 until asked. */
+  reachable?: Float64Array;
+}
+
+const states = new WeakMap<HeapSession, LeakState>();
+
+function state(s: HeapSession): LeakState {
+  let st = states.get(s);
+  if (!st) states.set(s, (st = {}));
+  return st;
+}
+
+/** The goroutine groups of the session's dump; group k is root node firstNode + k. */
+export function sessionGroups(s: HeapSession): GoroutineGroups & { firstNode: number } {
+  const st = state(s);
+  if (!st.groups) {
+    const g = goroutineGroups(s.graph);
+    const firstNode = firstGroupNode(s.rootNodes);
+    const kinds = s.rootNodes.kind;
+    const nodes = kinds.filter((k) => k === 'goroutine' || k === 'goroutines').length;
+    if (nodes !== g.groups.length || (nodes > 0 && g.groups.some((grp, k) => kinds[firstNode + k] !== (grp.members.length === 1 ? 'goroutine' : 'goroutines')))) {
+      throw new Error(`${s.dumpPath}: the root nodes do not match the goroutine groups (${nodes} nodes, ${g.groups.length} groups)`);
+    }
+    st.groups = { ...g, firstNode };
+  }
+  return st.groups;
+}
+
+/** The number of goroutines in root node k: its group's size for a goroutine group, 0 for any other node. */
+export function rootNodeGoroutines(s: HeapSession, k: number): number {
+  const kind = s.rootNodes.kind[k];
+  if (kind !== 'goroutine' && kind !== 'goroutines') return 0;
+  const g = sessionGroups(s);
+  return g.groups[k - g.firstNode].members.length;
+}
+
+/** The stack key of root node k when it is a goroutine group (what matches it in another dump), else undefined. */
+export function rootNodeKey(s: HeapSession, k: number): string | undefined {
+  const kind = s.rootNodes.kind[k];
+  if (kind !== 'goroutine' && kind !== 'goroutines') return undefined;
+  const g = sessionGroups(s);
+  return `goroutines:${g.groups[k - g.firstNode].key}`;
+}
+
+/** The condensed graph of the dominator tree's top-level nodes (root nodes and shared objects). */
+export function sessionShared(s: HeapSession): SharedRetention {
+  const st = state(s);
+  st.shared ??= sharedRetention(s.graph, s.dominators);
+  return st.shared;
+}
+
+/** Bytes reachable from top-level node t (root node k is t = k; shared object j is t = R + j), cached. */
+export function topReachable(s: HeapSession, t: number): number {
+  const st = state(s);
+  const sh = sessionShared(s);
+  if (!st.reachable) st.reachable = new Float64Array(sh.retained.length).fill(-1);
+  if (st.reachable[t] < 0) st.reachable[t] = reachableBytes(sh, t);
+  return st.reachable[t];
+}
+
+/** The root nodes that reach top-level node t. */
+export function topRootNodes(s: HeapSession, t: number): number[] {
+  return rootNodesReaching(sessionShared(s), t);
+}
