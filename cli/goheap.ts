@@ -16,6 +16,9 @@ import * as suspects from './commands/suspects.js';
 import * as diff from './commands/diff.js';
 import * as types from './commands/types.js';
 import * as object from './commands/object.js';
+import * as goroutines from './commands/goroutines.js';
+import * as instances from './commands/instances.js';
+import * as allocs from './commands/allocs.js';
 import * as hprof from './commands/hprof.js';
 import * as snapshot from './commands/snapshot.js';
 
@@ -27,6 +30,7 @@ interface Command {
 }
 
 const commands = [info, types, object, top, roots, path, suspects, diff] as unknown as Command[];
+commands.push(...[goroutines, instances, allocs] as unknown as Command[]);
 commands.push(hprof as unknown as Command);
 commands.push(snapshot as unknown as Command);
 commands.push((await import('./commands/dot.js')) as unknown as Command);

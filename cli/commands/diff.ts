@@ -1,4 +1,5 @@
-// `goheap diff BASE DUMP [BINARY]`: what grew between two dumps of one program, per type and per root.
+// `goheap diff BASE DUMP [BINARY]`: what grew between two dumps of one program, per type and per root (goroutine
+// groups matched by stack, with the goroutines they gained).
 import type { Argv } from 'yargs';
 import { diffAnswer, diffSide } from '../../lib/answers/index.js';
 import { bytes } from '../format.js';
@@ -34,7 +35,9 @@ export async function run(args: DiffArgs): Promise<void> {
     return;
   }
   const t = a.types.map((r) => [signed(r.bytesDelta, bytes), signed(r.countDelta, String), `${r.countBefore} -> ${r.countAfter}`, r.type]);
-  const rr = a.roots.map((r) => [signed(r.retainedDelta, bytes), `${bytes(r.retainedBefore)} -> ${bytes(r.retainedAfter)}`, `${r.kind} ${r.name}`]);
+  const rr = a.roots.map((r) => [signed(r.retainedDelta, bytes), `${bytes(r.retainedBefore)} -> ${bytes(r.retainedAfter)}`,
+    r.countDelta === undefined ? '' : `${signed(r.countDelta, String)} (${r.countBefore} -> ${r.countAfter})`,
+    r.kind === 'goroutine' ? r.name : `${r.kind} ${r.name}`]);
   process.stdout.write(`${table(['bytes', 'count', 'before -> after', 'type'], t, [true, true, true, false])}\n\n`);
-  process.stdout.write(`${table(['retained', 'before -> after', 'root'], rr, [true, true, false])}\n`);
+  process.stdout.write(`${table(['retained', 'before -> after', 'goroutines', 'root'], rr, [true, true, true, false])}\n`);
 }

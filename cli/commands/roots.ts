@@ -1,11 +1,12 @@
-// `goheap roots DUMP [BINARY]`: globals, goroutines, finalizers and other roots by the memory they alone keep alive.
+// `goheap roots DUMP [BINARY]`: globals, goroutine groups, finalizers and other roots, and the objects several of them
+// share, by the memory they alone keep alive, with what each can reach.
 import type { Argv } from 'yargs';
 import { rootsAnswer } from '../../lib/answers/index.js';
 import { bytes } from '../format.js';
 import { type AnalysisArgs, cacheOption, limitOption, openForCommand, table } from '../open-heap.js';
 
 export const command = 'roots <dump> [binary]';
-export const describe = 'List root nodes (globals, goroutines, finalizers, other) by retained size';
+export const describe = 'List root nodes (globals, goroutine groups, finalizers, other) and shared objects by retained size';
 
 export interface RootsArgs extends AnalysisArgs {
   limit: number;
@@ -26,5 +27,10 @@ export async function run(args: RootsArgs): Promise<void> {
     process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`${table(['retained', 'kind', 'name'], a.roots.map((r) => [bytes(r.retained), r.kind, r.name]), [true, false, false])}\n`);
+  const name = (r: (typeof a.roots)[number]): string => r.kind === 'goroutines' ? `${r.name} (${r.count} goroutines)`
+    : r.roots ? `${r.name} ${r.address} ← ${r.roots.slice(0, 4).join(', ')}${(r.rootCount ?? 0) > 4 ? ` and ${r.rootCount! - 4} more` : ''}` : r.name;
+  const rows = a.roots.map((r) => [bytes(r.retained), bytes(r.reachable), r.kind, name(r)]);
+  const lines = [table(['retained', 'reachable', 'kind', 'name'], rows, [true, true, false, false])];
+  if (a.roots.length < a.rowCount) lines.push(`(${a.rowCount - a.roots.length} more rows; --limit 0 lists all)`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,7 +1,9 @@
 // The difference between two dumps of one program: per type and per root node, before and after. Objects are
-// matched by type name (addresses change between dumps), root nodes by name.
+// matched by type name (addresses change between dumps), root nodes by key: a global by name, a goroutine group by
+// its stack (goroutine-groups.ts's key; goroutine ids differ between runs), so a group that grew from 200 to 300
+// goroutines is one row with +100.
 import type { RootNodeKind } from './root-nodes.js';
-import type { RootNodeRow, TypeRow } from './histogram.js';
+import type { TypeRow } from './histogram.js';
 
 export interface TypeDiffRow {
   type: string;
@@ -21,6 +23,21 @@ export interface RootDiffRow {
   retainedBefore: number;
   retainedAfter: number;
   retainedDelta: number;
+  /** Goroutine groups only: goroutines in the group before and after. */
+  countBefore?: number;
+  countAfter?: number;
+  countDelta?: number;
+}
+
+/** One root node of one dump as diffRootNodes matches it. */
+export interface RootSideRow {
+  kind: RootNodeKind;
+  name: string;
+  retained: number;
+  /** What matches it in the other dump (default: the name); a goroutine group's stack key. */
+  key?: string;
+  /** Goroutine groups: their goroutines. */
+  count?: number;
 }
 
 /** Per type: counts and bytes before and after, largest growth in bytes first (then count growth, then name). */
@@ -55,21 +72,41 @@ export function diffTypes(before: readonly TypeRow[], after: readonly TypeRow[])
   return out;
 }
 
-/** Per root node (matched by name): retained before and after, largest growth first. */
-export function diffRootNodes(before: readonly RootNodeRow[], after: readonly RootNodeRow[]): RootDiffRow[] {
+/**
+ * Per root node (matched by key, else by name): retained before and after, and goroutines before and after for
+ * goroutine groups; largest growth first (then most goroutines added, then name). A row takes the later dump's
+ * kind and name when the node is in it (a group of one, "goroutine 7 (main.f)", grown to "main.f").
+ */
+export function diffRootNodes(before: readonly RootSideRow[], after: readonly RootSideRow[]): RootDiffRow[] {
   const rows = new Map<string, RootDiffRow>();
-  for (const r of before) {
-    const x = rows.get(r.name) ?? { kind: r.kind, name: r.name, retainedBefore: 0, retainedAfter: 0, retainedDelta: 0 };
-    x.retainedBefore += r.retained;
-    rows.set(r.name, x);
-  }
-  for (const r of after) {
-    const x = rows.get(r.name) ?? { kind: r.kind, name: r.name, retainedBefore: 0, retainedAfter: 0, retainedDelta: 0 };
-    x.retainedAfter += r.retained;
-    rows.set(r.name, x);
-  }
+  const isGroup = (k: RootNodeKind): boolean => k === 'goroutine' || k === 'goroutines';
+  const add = (r: RootSideRow, later: boolean): void => {
+    const key = r.key ?? r.name;
+    let x = rows.get(key);
+    if (!x) {
+      x = { kind: r.kind, name: r.name, retainedBefore: 0, retainedAfter: 0, retainedDelta: 0 };
+      rows.set(key, x);
+    }
+    if (later) {
+      x.kind = r.kind;
+      x.name = r.name;
+      x.retainedAfter += r.retained;
+    } else x.retainedBefore += r.retained;
+    if (isGroup(r.kind)) {
+      x.countBefore ??= 0;
+      x.countAfter ??= 0;
+      if (later) x.countAfter += r.count ?? 1;
+      else x.countBefore += r.count ?? 1;
+    }
+  };
+  for (const r of before) add(r, false);
+  for (const r of after) add(r, true);
   const out = [...rows.values()];
-  for (const r of out) r.retainedDelta = r.retainedAfter - r.retainedBefore;
-  out.sort((a, b) => b.retainedDelta - a.retainedDelta || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const r of out) {
+    r.retainedDelta = r.retainedAfter - r.retainedBefore;
+    if (r.countBefore !== undefined) r.countDelta = r.countAfter! - r.countBefore;
+  }
+  out.sort((a, b) => b.retainedDelta - a.retainedDelta || (b.countDelta ?? 0) - (a.countDelta ?? 0) ||
+    (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
 }

@@ -80,7 +80,7 @@ export function rootsKeepingAlive(graph: HeapGraph, rootNodes: RootNodes, object
   const nodes = new Set<number>();
   const roots = graph.roots;
   for (let r = 0; r < roots.count; r++) if (seen[roots.target[r]] !== 0) nodes.add(rootNodes.rootNode[r]);
-  const order: RootNodeKind[] = ['global', 'goroutine', 'finalizer', 'other'];
+  const order: RootNodeKind[] = ['global', 'goroutine', 'goroutines', 'finalizer', 'other'];
   const kinds = order.filter((k) => [...nodes].some((x) => rootNodes.kind[x] === k));
   return { kinds, rootNodes: [...nodes].sort((a, b) => a - b) };
 }

@@ -17,10 +17,14 @@ export {
   markReachable,
   reverseEdges,
 } from './paths.js';
-export { type RootNodeKind, type RootNodes, type GlobalVariable, buildRootNodes, goroutineName } from './root-nodes.js';
+export { type RootNodeKind, type RootNodes, type GlobalVariable, buildRootNodes, goroutineName, firstGroupNode } from './root-nodes.js';
+export {
+  type GoroutineGroup, type GoroutineGroups, goroutineGroups, goroutineKey, goroutineFunction, goroutineStatusName, isRuntimeFunction,
+} from './goroutine-groups.js';
+export { type SharedRetention, sharedRetention, reachableBytes, rootNodesReaching, sharedNode } from './shared-retention.js';
 export { type AnalysisGraph, type HeapDominators, buildAnalysisGraph, computeHeapDominators, dominatorTree } from './heap-dominators.js';
 export { type HeapTypes, untypedName, storedTypes, sizeClassTypes } from './heap-types.js';
 export { type TypeRow, type ObjectRow, type RootNodeRow, typeGroups, typeHistogram, topObjects, rootNodeRows } from './histogram.js';
 export { type PathHop, shortestRootPath, rootsKeepingAlive, describeRootSlot } from './heap-paths.js';
 export { type Suspect, type SuspectOptions, type ChildGroup, findSuspects } from './suspects.js';
-export { type TypeDiffRow, type RootDiffRow, diffTypes, diffRootNodes } from './diff.js';
+export { type TypeDiffRow, type RootDiffRow, type RootSideRow, diffTypes, diffRootNodes } from './diff.js';

@@ -1,13 +1,19 @@
 // Root nodes: the GC roots of a dump grouped into the units a user thinks in — one per global variable (or per
-// Data/BSS pointer slot without DWARF), one per goroutine, one for finalizers, one for the other runtime roots.
+// Data/BSS pointer slot without DWARF), one per goroutine group (goroutines with identical stacks,
+// goroutine-groups.ts), one for finalizers, one for the other runtime roots. A group's node retains exactly what
+// its goroutines together alone keep alive (memory reachable from two goroutines of one group counts for it).
 //
 // Every root of the RootTable belongs to exactly one root node: rootNode[r] is its node number (0-based among
-// root nodes). Node numbers follow first appearance in this order: globals by address, goroutines in dump order,
-// finalizers, other.
+// root nodes). Node numbers follow first appearance in this order: globals by address, goroutine groups in the
+// order of goroutineGroups (consecutive nodes: group k is node firstGroupNode + k), finalizers, other.
 import { type HeapGraph, RootKind } from '../graph/index.js';
+import { goroutineFunction, goroutineGroups } from './goroutine-groups.js';
 
-/** What a root node stands for. */
-export type RootNodeKind = 'global' | 'goroutine' | 'finalizer' | 'other';
+/**
+ * What a root node stands for: a global, one goroutine ('goroutine', named "goroutine 17 (main.f)"), a group of
+ * goroutines with identical stacks ('goroutines', named after its top user function), the finalizers, the rest.
+ */
+export type RootNodeKind = 'global' | 'goroutine' | 'goroutines' | 'finalizer' | 'other';
 
 /** A global variable as the binary's DWARF describes it (GoProgram.globals). */
 export interface GlobalVariable {
@@ -20,15 +26,10 @@ export interface RootNodes {
   count: number;
   kind: RootNodeKind[];
   name: string[];
-  /** The address of the global, the g of the goroutine; 0 for the finalizer and other nodes. */
+  /** The address of the global, the g of the goroutine (of a group's first goroutine); 0 for the finalizer and other nodes. */
   address: number[];
   /** Per root of the graph's RootTable: the root node it belongs to. */
   rootNode: Uint32Array;
-}
-
-/** The function names a goroutine's top user frame is chosen past: the runtime's own. */
-function isRuntimeFunction(name: string): boolean {
-  return name.startsWith('runtime.') || name.startsWith('runtime/') || name.startsWith('internal/');
 }
 
 /**
@@ -36,24 +37,23 @@ function isRuntimeFunction(name: string): boolean {
  * outermost frame when all are the runtime's).
  */
 export function goroutineName(graph: HeapGraph, g: number): string {
-  const gr = graph.goroutines[g];
-  const f = graph.frames;
-  const first = f.goroutineFirstFrame[g];
-  const n = f.goroutineFrameCount[g];
-  let top: string | undefined;
-  let outermost: string | undefined;
-  let outermostDepth = -1;
-  for (let k = 0; k < n; k++) {
-    const name = f.functionNames[f.functionId[first + k]];
-    if (top === undefined && !isRuntimeFunction(name)) top = name;
-    if (f.depth[first + k] > outermostDepth) {
-      outermostDepth = f.depth[first + k];
-      outermost = name;
-    }
-  }
   // A goroutine with only runtime frames (a system goroutine) is named after its start function.
-  const fn = top ?? outermost;
-  return fn === undefined ? `goroutine ${gr.goid}` : `goroutine ${gr.goid} (${fn})`;
+  const fn = goroutineFunction(graph, g);
+  return fn === '' ? `goroutine ${graph.goroutines[g].goid}` : `goroutine ${graph.goroutines[g].goid} (${fn})`;
+}
+
+/** The node of the first goroutine group (groups are consecutive nodes), or -1 when there is none. */
+export function firstGroupNode(rootNodes: RootNodes): number {
+  return rootNodes.kind.findIndex((k) => k === 'goroutine' || k === 'goroutines');
+}
+
+/**
+ * The name of a group node: the single goroutine's name for a group of one, else the top user function
+ * ("main.handle"; "goroutines" when no frame is known).
+ */
+function groupName(graph: HeapGraph, members: readonly number[], fn: string): string {
+  if (members.length === 1) return goroutineName(graph, members[0]);
+  return fn === '' ? 'goroutines' : fn;
 }
 
 /**
@@ -112,9 +112,9 @@ export function buildRootNodes(graph: HeapGraph, globals?: readonly GlobalVariab
       rootNode[r] = node(`s:${slot}`, 'global', `${seg}+0x${roots.owner[r].toString(16)}`, slot);
     }
   }
-  for (let g = 0; g < graph.goroutines.length; g++) {
-    node(`go:${g}`, 'goroutine', goroutineName(graph, g), graph.goroutines[g].address);
-  }
+  const { groups, groupOf } = goroutineGroups(graph);
+  const groupNode = groups.map((grp, k) => node(`go:${k}`, grp.members.length === 1 ? 'goroutine' : 'goroutines',
+    groupName(graph, grp.members, grp.function), graph.goroutines[grp.members[0]].address));
   const other = (): number => node('other', 'other', 'other runtime roots', 0);
   for (let r = 0; r < roots.count; r++) {
     const owner = roots.owner[r];
@@ -124,7 +124,7 @@ export function buildRootNodes(graph: HeapGraph, globals?: readonly GlobalVariab
         break;
       case RootKind.StackFrame: {
         const g = graph.frames.goroutine[owner];
-        rootNode[r] = g >= 0 ? byKey.get(`go:${g}`)! : other();
+        rootNode[r] = g >= 0 ? groupNode[groupOf[g]] : other();
         break;
       }
       case RootKind.Goroutine:
@@ -133,7 +133,7 @@ export function buildRootNodes(graph: HeapGraph, globals?: readonly GlobalVariab
       case RootKind.DeferFunc:
       case RootKind.Panic:
       case RootKind.PanicArg:
-        rootNode[r] = owner >= 0 && owner < graph.goroutines.length ? byKey.get(`go:${owner}`)! : other();
+        rootNode[r] = owner >= 0 && owner < graph.goroutines.length ? groupNode[groupOf[owner]] : other();
         break;
       case RootKind.Finalizer:
       case RootKind.FinalizerFunc:

@@ -1,4 +1,5 @@
-// Leak suspects in the manner of Eclipse MAT's leak report: the root nodes and objects that alone keep a large
+// Leak suspects in the manner of Eclipse MAT's leak report: the root nodes (globals, goroutine groups...) and the
+// shared objects (reachable from several root nodes, dominated by none: shared-retention.ts) that keep a large
 // share of the heap alive, each with its accumulation point — where the retained bytes fan out into many similar
 // children (a map's buckets, a slice's backing array) — and the path that keeps it alive.
 import type { HeapGraph } from '../graph/index.js';
@@ -24,10 +25,14 @@ export interface ChildGroup {
 }
 
 export interface Suspect {
-  kind: RootNodeKind | 'object';
-  /** Root node name, or the object's type. */
+  /** The root node's kind, or 'shared' for an object several root nodes reach (its dominator is the super-root). */
+  kind: RootNodeKind | 'shared';
+  /** Root node name, or the shared object's type. */
   name: string;
   address: number;
+  /** The root node (a root node suspect), or the shared object (a shared suspect). */
+  rootNode?: number;
+  object?: number;
   retained: number;
   /** retained / all reachable bytes. */
   share: number;
@@ -62,9 +67,10 @@ export function findSuspects(graph: HeapGraph, types: HeapTypes, dom: HeapDomina
     const acc = accumulationPoint(tree, retained, v, dominant);
     const isObject = v >= first;
     const s: Suspect = {
-      kind: isObject ? 'object' : rn.kind[v - 1],
+      kind: isObject ? 'shared' : rn.kind[v - 1],
       name: isObject ? types.objectTypeName(v - first) : rn.name[v - 1],
       address: isObject ? graph.objectAddress[v - first] : rn.address[v - 1],
+      ...(isObject ? { object: v - first } : { rootNode: v - 1 }),
       retained: retained[v],
       share: retained[v] / total,
       accumulation: null,

@@ -1,6 +1,8 @@
-// What grew between two dumps of one program (`goheap diff`, the viewer's diff page with --baseline).
-import { diffRootNodes, diffTypes, type RootDiffRow, type RootNodeRow, type TypeDiffRow, type TypeRow } from '../analysis/index.js';
+// What grew between two dumps of one program (`goheap diff`, the viewer's diff page with --baseline): per type,
+// and per root node, goroutine groups matched by their stacks (not goroutine ids) with their goroutine counts.
+import { diffRootNodes, diffTypes, type RootDiffRow, type RootSideRow, type TypeDiffRow, type TypeRow } from '../analysis/index.js';
 import type { HeapSession } from '../session/index.js';
+import { rootNodeGoroutines, rootNodeKey } from '../session/leak-queries.js';
 import { firstRows } from './common.js';
 
 export interface DiffAnswer {
@@ -14,11 +16,16 @@ export interface DiffAnswer {
 export interface DiffSide {
   reachable: number;
   types: TypeRow[];
-  roots: RootNodeRow[];
+  roots: RootSideRow[];
 }
 
 export function diffSide(s: HeapSession): DiffSide {
-  return { reachable: s.reachableBytes, types: s.typeRows(), roots: s.rootRows() };
+  const roots = s.rootRows().map((r): RootSideRow => {
+    const key = rootNodeKey(s, r.rootNode);
+    return key === undefined ? { kind: r.kind, name: r.name, retained: r.retained }
+      : { kind: r.kind, name: r.name, retained: r.retained, key, count: rootNodeGoroutines(s, r.rootNode) };
+  });
+  return { reachable: s.reachableBytes, types: s.typeRows(), roots };
 }
 
 export function diffAnswer(before: DiffSide, after: DiffSide, limit: number): DiffAnswer {

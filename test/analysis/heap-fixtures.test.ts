@@ -3,7 +3,7 @@
 // sizes against a removal oracle (reachable bytes minus bytes still reachable without that node).
 import { expect } from 'chai';
 import {
-  type HeapDominators, NONE, type RootNodes, buildRootNodes, computeHeapDominators, diffRootNodes, diffTypes, findSuspects,
+  type HeapDominators, NONE, type RootNodes, buildRootNodes, firstGroupNode, goroutineGroups, computeHeapDominators, diffRootNodes, diffTypes, findSuspects,
   rootNodeRows, rootsKeepingAlive, shortestRootPath, typeHistogram, topObjects,
 } from '../../lib/analysis/index.js';
 import { type HeapGraph, loadHeapGraph } from '../../lib/graph/index.js';
@@ -137,10 +137,13 @@ for (const version of GO_VERSIONS) {
       }
     });
 
-    it('names goroutines after their id and top user frame', function () {
-      const recurse = rn.name.filter((n) => n.endsWith(`(${facts.recurseFunc})`));
-      expect(recurse).to.have.length(facts.counts.Parked);
-      for (const n of recurse) expect(n).to.match(/^goroutine \d+ \(main\.recurse\)$/);
+    it('groups goroutines by identical stack: the parked recursers are one node named after their top user frame', function () {
+      const k = rn.name.indexOf(facts.recurseFunc);
+      expect(rn.kind[k]).to.equal('goroutines');
+      const { groups } = goroutineGroups(graph);
+      expect(groups[k - firstGroupNode(rn)].members).to.have.length(facts.counts.Parked);
+      // A goroutine alone in its group is named after its id and top user frame.
+      for (let x = 0; x < rn.count; x++) if (rn.kind[x] === 'goroutine') expect(rn.name[x]).to.match(/^goroutine \d+ \(.+\)$/);
       expect(rn.kind.filter((x) => x === 'finalizer')).to.have.length(1);
     });
   });

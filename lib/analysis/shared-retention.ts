@@ -1,0 +1,160 @@
+// Shared retention: the memory no single root node keeps alive. In the dominator tree the super-root's children are
+// the root nodes and the "shared" objects (reachable from two root nodes or more, so dominated by no one of them);
+// together their retained sizes partition the reachable heap. This file answers, for those top-level nodes, which
+// root nodes reach a shared object, and how much each top-level node can reach (its reachable size).
+//
+// Both come from a small condensed graph over the top-level nodes only, built in one pass over the heap's edges:
+// an edge u -> w between two different dominator subtrees always lands on a top-level node w (were w inside the
+// subtree of a top-level node T != w, every path to u would pass T, so u would be in T's subtree too). So the
+// condensed graph has an edge top(u) -> w for each heap edge u -> w into a shared object, and root node k -> w for
+// each root of k pointing at one. Root nodes have no incoming edges, so what root k reaches is its own subtree
+// plus the subtrees of the shared objects it reaches in the condensed graph:
+//   reachable(k) = retained(k) + sum of retained(x) over shared x reachable from k.
+// Reachable sizes are computed per asked node (a breadth-first walk of the condensed graph, cached), not for all:
+// a heap with many roots and many shared objects would make all of them quadratic in the condensed graph's size.
+import type { HeapGraph } from '../graph/index.js';
+import { NONE } from './flat-graph.js';
+import type { HeapDominators } from './heap-dominators.js';
+
+/**
+ * Top-level nodes are numbered 0..R-1 for the root nodes (root node k) and R..R+S-1 for the shared objects
+ * (sharedObject[j] is top-level node R + j).
+ */
+export interface SharedRetention {
+  rootNodeCount: number;
+  /** Object indices of the shared objects, most retained first (ties: lower object index first). */
+  sharedObject: Uint32Array;
+  /** Condensed edges, CSR over top-level nodes: targets are always shared nodes (>= R). */
+  firstEdge: Uint32Array;
+  edgeTarget: Uint32Array;
+  /** The reverse edges. */
+  firstReverse: Uint32Array;
+  reverseSource: Uint32Array;
+  /** Retained bytes of each top-level node. */
+  retained: Float64Array;
+}
+
+/** Builds the condensed graph of the top-level nodes of `dom` (one pass over objects, roots and edges). */
+export function sharedRetention(graph: HeapGraph, dom: HeapDominators): SharedRetention {
+  const idom = dom.idom;
+  const first = dom.firstObjectNode;
+  const R = dom.rootNodes.count;
+  const n = graph.objectCount;
+  const list: number[] = [];
+  for (let i = 0; i < n; i++) if (idom[first + i] === 0) list.push(i);
+  list.sort((a, b) => dom.retained[first + b] - dom.retained[first + a] || a - b);
+  const S = list.length;
+  const sharedObject = Uint32Array.from(list);
+  // Top-level node of each shared object's analysis node; the top of any node is found by walking its idom chain,
+  // memoized in `top` (analysis node -> top-level node + 1, 0 = not yet known).
+  const top = new Uint32Array(dom.nodeCount);
+  for (let k = 0; k < R; k++) top[k + 1] = k + 1;
+  for (let j = 0; j < S; j++) top[first + sharedObject[j]] = R + j + 1;
+  const path: number[] = [];
+  const topOf = (v: number): number => {
+    let x = v;
+    while (top[x] === 0) {
+      path.push(x);
+      x = idom[x];
+    }
+    const t = top[x];
+    for (const p of path) top[p] = t;
+    path.length = 0;
+    return t - 1;
+  };
+  // Condensed edges as pairs (from, to), each pair once.
+  const from: number[] = [];
+  const to: number[] = [];
+  const T = R + S;
+  const pairs = new Set<number>();
+  const edge = (a: number, b: number): void => {
+    const key = a * T + b;
+    if (!pairs.has(key)) {
+      pairs.add(key);
+      from.push(a);
+      to.push(b);
+    }
+  };
+  const roots = graph.roots;
+  for (let r = 0; r < roots.count; r++) {
+    const w = first + roots.target[r];
+    if (idom[w] === 0) {
+      edge(dom.rootNodes.rootNode[r], top[w] - 1);
+    }
+  }
+  if (S > 0) {
+    const edgeStart = graph.edgeStart;
+    const target = graph.edgeTarget;
+    for (let u = 0; u < n; u++) {
+      const v = first + u;
+      if (idom[v] === NONE) continue; // unreachable
+      const end = edgeStart[u + 1];
+      let tu = -1;
+      for (let e = edgeStart[u]; e < end; e++) {
+        const w = first + target[e];
+        if (idom[w] !== 0 || w === v) continue;
+        if (tu < 0) tu = topOf(v);
+        const tw = top[w] - 1;
+        if (tw !== tu) edge(tu, tw);
+      }
+    }
+  }
+  pairs.clear();
+  const csr = (a: number[], b: number[]): { start: Uint32Array; item: Uint32Array } => {
+    const start = new Uint32Array(T + 1);
+    for (const x of a) start[x + 1]++;
+    for (let k = 0; k < T; k++) start[k + 1] += start[k];
+    const fill = start.slice(0, T);
+    const item = new Uint32Array(a.length);
+    for (let k = 0; k < a.length; k++) item[fill[a[k]]++] = b[k];
+    for (let k = 0; k < T; k++) item.subarray(start[k], start[k + 1]).sort();
+    return { start, item };
+  };
+  const fwd = csr(from, to);
+  const rev = csr(to, from);
+  const retained = new Float64Array(T);
+  for (let k = 0; k < R; k++) retained[k] = dom.retained[k + 1];
+  for (let j = 0; j < S; j++) retained[R + j] = dom.retained[first + sharedObject[j]];
+  return {
+    rootNodeCount: R, sharedObject, firstEdge: fwd.start, edgeTarget: fwd.item, firstReverse: rev.start,
+    reverseSource: rev.item, retained,
+  };
+}
+
+/** Walks the condensed graph from top-level node `start` (forward, or backward with `reverse`), calling visit on each node reached, start included. */
+function walk(firstEdge: Uint32Array, edge: Uint32Array, start: number, visit: (t: number) => void): void {
+  const seen = new Set<number>([start]);
+  const queue = [start];
+  for (let q = 0; q < queue.length; q++) {
+    const t = queue[q];
+    visit(t);
+    for (let e = firstEdge[t]; e < firstEdge[t + 1]; e++) {
+      const x = edge[e];
+      if (!seen.has(x)) {
+        seen.add(x);
+        queue.push(x);
+      }
+    }
+  }
+}
+
+/** Bytes reachable from top-level node t: its own retained bytes and those of every shared object it reaches. */
+export function reachableBytes(s: SharedRetention, t: number): number {
+  let sum = 0;
+  walk(s.firstEdge, s.edgeTarget, t, (x) => { sum += s.retained[x]; });
+  return sum;
+}
+
+/** The root nodes (numbers 0..R-1) from which top-level node t can be reached, in increasing order. */
+export function rootNodesReaching(s: SharedRetention, t: number): number[] {
+  const out: number[] = [];
+  walk(s.firstReverse, s.reverseSource, t, (x) => { if (x < s.rootNodeCount) out.push(x); });
+  return out.sort((a, b) => a - b);
+}
+
+/** The top-level node of shared object `object`, or -1 when the object is not a shared one. */
+export function sharedNode(s: SharedRetention, object: number): number {
+  // sharedObject is sorted by retained size, not index: a linear search (callers ask for a few).
+  const j = s.sharedObject.indexOf(object);
+  return j < 0 ? -1 : s.rootNodeCount + j;
+}

@@ -1,0 +1,153 @@
+// Goroutines grouped by identical stack (`goroutines`, the viewer's goroutines page), as Go's goroutine profile
+// groups them: per group the count, status and wait reason, the frames with file:line from the binary, and what
+// the group alone keeps alive (its root node's retained size) and can reach. With `all`, each goroutine of each
+// group with the local variables of its frames (typed from DWARF; pointer words with the object they point into).
+import { goroutineStatusName } from '../analysis/index.js';
+import type { HeapGraph } from '../graph/index.js';
+import type { GoProgram } from '../gotypes/index.js';
+import type { HeapSession } from '../session/index.js';
+import { sessionGroups, topReachable } from '../session/leak-queries.js';
+import { frameVariables } from '../typing/index.js';
+import { firstRows, hex } from './common.js';
+
+export interface FrameJson {
+  function: string;
+  /** From the binary's line table; null without a binary or when the pc has no line. */
+  file: string | null;
+  line: number | null;
+}
+
+export interface LocalJson {
+  name: string;
+  type: string;
+  param: boolean;
+  /** Stack address of the variable. */
+  address: string;
+  /** Heap pointers the variable holds: offset in it, address pointed to, and the object's type. */
+  pointers: { offset: number; target: string; type: string }[];
+}
+
+export interface GoroutineJson {
+  id: number;
+  status: string;
+  waitReason: string;
+  /** Goroutine address (its g). */
+  address: string;
+  frames: (FrameJson & { locals: LocalJson[] })[];
+}
+
+export interface GoroutineGroupJson {
+  count: number;
+  /** The top user frame's function (outside the runtime). */
+  function: string;
+  /** The group's root node name: the function for a group, "goroutine 7 (main.f)" for a group of one. */
+  name: string;
+  status: string;
+  waitReason: string;
+  /** True when the goroutines are the runtime's own (system goroutines). */
+  system: boolean;
+  /** Bytes the group alone keeps alive, and bytes reachable from it (shared with other roots included). */
+  retained: number;
+  reachable: number;
+  /** Goroutine ids, the first 20. */
+  ids: number[];
+  frames: FrameJson[];
+  goroutines?: GoroutineJson[];
+}
+
+export interface GoroutinesAnswer {
+  goroutines: number;
+  groupCount: number;
+  groups: GoroutineGroupJson[];
+}
+
+/**
+ * The file:line of frame f. Like Go's own tracebacks, a frame's pc is a return address (also the innermost frame's
+ * of a parked goroutine: the return from mcall), so the line is that of pc - 1 when pc is past the function's entry.
+ */
+export function frameLine(program: GoProgram | undefined, graph: HeapGraph, f: number): FrameJson {
+  const fr = graph.frames;
+  const fn = fr.functionNames[fr.functionId[f]];
+  const pc = fr.pc[f];
+  const at = program?.lineAt(pc > fr.entryPc[f] ? pc - 1 : pc);
+  return { function: fn, file: at?.file ?? null, line: at?.line ?? null };
+}
+
+/** Goroutine groups, most goroutines first (then most retained, then function); `limit` groups (0: all). */
+export function goroutinesAnswer(s: HeapSession, options: { all?: boolean; limit?: number } = {}): GoroutinesAnswer {
+  const g = sessionGroups(s);
+  const graph = s.graph;
+  const fr = graph.frames;
+  const rows = g.groups.map((grp, k) => {
+    const node = g.firstNode + k;
+    const lead = grp.members[0];
+    const first = fr.goroutineFirstFrame[lead];
+    const frames: FrameJson[] = [];
+    for (let f = first; f < first + fr.goroutineFrameCount[lead]; f++) frames.push(frameLine(s.program, graph, f));
+    const row: GoroutineGroupJson = {
+      count: grp.members.length,
+      function: grp.function,
+      name: s.rootNodes.name[node],
+      status: goroutineStatusName(grp.status),
+      waitReason: grp.waitReason,
+      system: graph.goroutines[lead].isSystem,
+      retained: s.rootRetained(node),
+      reachable: 0,
+      ids: grp.members.slice(0, 20).map((m) => graph.goroutines[m].goid),
+      frames,
+    };
+    return { row, node, members: grp.members };
+  });
+  rows.sort((a, b) => b.row.count - a.row.count || b.row.retained - a.row.retained ||
+    (a.row.function < b.row.function ? -1 : a.row.function > b.row.function ? 1 : 0) || a.node - b.node);
+  const shown = firstRows(rows, options.limit ?? 0);
+  for (const x of shown) {
+    x.row.reachable = topReachable(s, x.node);
+    if (options.all) x.row.goroutines = x.members.map((m) => goroutineJson(s, m));
+  }
+  return { goroutines: graph.goroutines.length, groupCount: rows.length, groups: shown.map((x) => x.row) };
+}
+
+/** One goroutine with its frames and their local variables. */
+function goroutineJson(s: HeapSession, m: number): GoroutineJson {
+  const graph = s.graph;
+  const gr = graph.goroutines[m];
+  const fr = graph.frames;
+  const first = fr.goroutineFirstFrame[m];
+  const frames: GoroutineJson['frames'] = [];
+  for (let f = first; f < first + fr.goroutineFrameCount[m]; f++) {
+    frames.push({ ...frameLine(s.program, graph, f), locals: s.program ? frameLocals(s, s.program, f) : [] });
+  }
+  return { id: gr.goid, status: goroutineStatusName(gr.status), waitReason: gr.waitReason, address: hex(gr.address), frames };
+}
+
+/** The variables of frame f in memory at its pc, with the heap pointers each holds. */
+function frameLocals(s: HeapSession, program: GoProgram, f: number): LocalJson[] {
+  const graph = s.graph;
+  const fr = graph.frames;
+  const p = graph.params.ptrSize;
+  const le = !graph.params.bigEndian;
+  // A variable lies in frame f, or (stack-passed arguments and their spill slots) in its caller's frame f + 1.
+  const own = [f];
+  if (f + 1 < fr.count && fr.goroutine[f + 1] === fr.goroutine[f] && fr.depth[f + 1] === fr.depth[f] + 1) own.push(f + 1);
+  const views = own.map((x) => {
+    const b = graph.frameContent(x);
+    return { sp: fr.sp[x], view: new DataView(b.buffer, b.byteOffset, b.byteLength) };
+  });
+  const wordAt = (address: number): number | undefined => {
+    for (const { sp, view } of views) {
+      const at = address - sp;
+      if (at >= 0 && at + p <= view.byteLength) return p === 8 ? Number(view.getBigUint64(at, le)) : view.getUint32(at, le);
+    }
+    return undefined;
+  };
+  return frameVariables(program, graph, f).map((v) => {
+    const pointers: LocalJson['pointers'] = [];
+    for (const off of program.pointerMap(v.type)) {
+      const w = wordAt(v.address + off);
+      const i = w === undefined || w === 0 ? -1 : graph.findObject(w);
+      if (i >= 0) pointers.push({ offset: off, target: hex(w!), type: s.typeName(i) });
+    }
+    return { name: v.name, type: v.type.name, param: v.isParam, address: hex(v.address), pointers };
+  });
+}
