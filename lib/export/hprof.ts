@@ -23,7 +23,7 @@ import { type HeapGraph, RootKind } from '../graph/index.js';
 import type { GoGlobal, GoProgram } from '../gotypes/index.js';
 import { goroutineName } from '../analysis/index.js';
 import type { HeapSession } from '../session/index.js';
-import { fieldPath, RecoveredTypes, TypingKind, untypedName } from '../typing/index.js';
+import { fieldPath, histogramRowNames, RecoveredTypes, TypingKind, untypedName } from '../typing/index.js';
 import { HeapDumpError } from '../dump/index.js';
 import { type ClassLayout, HprofType, LayoutBuilder, LayoutKind, MAX_FIELDS, PRIMITIVE_ARRAY_NAMES } from './hprof-layout.js';
 import { hprofClassName, splitQualified } from './hprof-names.js';
@@ -118,9 +118,15 @@ class ContentWindow {
     this.buf = Buffer.allocUnsafe(size);
   }
 
-  /** The `length` bytes at `offset` (valid until the next call). */
+  /** Where the bytes of the last read() start in the buffer it returned. */
+  at = 0;
+
+  /** A buffer holding the `length` bytes at file `offset` from byte `at` on (valid until the next call). */
   read(offset: number, length: number): Buffer {
-    if (offset >= this.start && offset + length <= this.end) return this.buf.subarray(offset - this.start, offset - this.start + length);
+    if (offset >= this.start && offset + length <= this.end) {
+      this.at = offset - this.start;
+      return this.buf;
+    }
     const want = Math.max(length, this.buf.length);
     if (want > this.buf.length) this.buf = Buffer.allocUnsafe(want);
     const n = Math.min(want, this.graph.fileSize - offset);
@@ -133,7 +139,8 @@ class ContentWindow {
     if (done < length) throw new HeapDumpError(this.graph.path, offset + done, 'file changed since it was loaded');
     this.start = offset;
     this.end = offset + done;
-    return this.buf.subarray(0, length);
+    this.at = 0;
+    return this.buf;
   }
 
   close(): void {
@@ -206,7 +213,10 @@ class HprofExport {
     this.little = !this.graph.params.bigEndian;
     this.w = new HprofWriter(sink, this.ptrSize, options.segmentSize);
     this.layouts = new LayoutBuilder(this.program, this.ptrSize);
+    this.rowNames = this.recovered ? histogramRowNames(this.recovered, true) : undefined;
   }
+
+  private readonly rowNames: string[] | undefined;
 
   async run(): Promise<HprofStats> {
     const g = this.graph;
@@ -342,12 +352,27 @@ class HprofExport {
     const g = this.graph;
     const live = this.options.live === true;
     for (let i = 0; i < g.objectCount; i++) {
-      if (live && g.reachable[i] === 0) continue;
-      if (this.isTinyBlock(i)) {
-        this.forTinyParts(i, (typing, _off, size) => { this.subLayout(typing, size); }, (size) => { this.restLayout(size); });
-      } else {
-        this.layoutOf(i);
+      if ((live && g.reachable[i] === 0) || this.isTinyBlock(i)) continue;
+      this.layoutOf(i);
+    }
+    // Tiny blocks: their sub-objects' layouts, and the rest's (per size).
+    const t = this.recovered?.tinyObjects;
+    if (!t) return;
+    for (let k = 0; k < t.object.length;) {
+      const b = t.object[k];
+      let covered = 0;
+      for (; k < t.object.length && t.object[k] === b; k++) {
+        if (live && g.reachable[b] === 0) continue;
+        this.subLayout(t.typing[k], t.place[k] >>> 8);
+        covered += t.place[k] >>> 8;
       }
+      if (!(live && g.reachable[b] === 0) && covered < g.objectSize[b]) this.restLayout(g.objectSize[b] - covered);
+    }
+    // Tiny blocks without any sub-object are all rest (one cursor over the sorted sub-objects).
+    for (let i = 0, k = 0; i < g.objectCount; i++) {
+      if (!this.isTinyBlock(i) || (live && g.reachable[i] === 0)) continue;
+      while (k < t.object.length && t.object[k] < i) k++;
+      if (k === t.object.length || t.object[k] !== i) this.restLayout(g.objectSize[i]);
     }
   }
 
@@ -375,7 +400,8 @@ class HprofExport {
     if (c === undefined) {
       const kind = r.typings.kind[id];
       const t = r.typings.goType[id];
-      const name = r.typeNames[id];
+      // Named as goheap types names its rows (with arrays split by length): "map[K]V buckets", "chan T", "[N]T".
+      const name = this.rowNames![id];
       if (kind === TypingKind.StringData) c = this.layouts.bytes(0, -1);
       else if (kind === TypingKind.Closure) {
         const ptrs = [...(this.closurePointers.get(key) ?? [])].sort((a, b) => a - b);
@@ -393,11 +419,16 @@ class HprofExport {
 
   /** Layout of a tiny sub-object of typing `typing` and `size` bytes. */
   private subLayout(typing: number, size: number): ClassLayout {
-    const key = `${typing}:${size}`;
-    const have = this.byTypingSize_.get(key);
-    if (have) return have;
-    return this.typedLayout(typing, size, 0);
+    const key = typing * 256 + size;
+    let c = this.subLayouts.get(key);
+    if (c === undefined) {
+      c = this.typedLayout(typing, size, 0);
+      this.subLayouts.set(key, c);
+    }
+    return c;
   }
+
+  private readonly subLayouts = new Map<number, ClassLayout>();
 
   private restLayout(size: number): ClassLayout {
     let c = this.restLayouts[size];
@@ -437,25 +468,6 @@ class HprofExport {
     const layout = this.addClass(this.layouts.untyped(name, size, pointers));
     list.push({ size, pointers, layout });
     return layout;
-  }
-
-  /** Calls part(typing, offset, size) for each sub-object of tiny block i and rest(size) for its uncovered bytes. */
-  private forTinyParts(i: number, part: (typing: number, offset: number, size: number) => void, rest: (size: number, offset: number) => void): void {
-    const t = this.recovered!.tinyObjects;
-    const size = this.graph.objectSize[i];
-    let covered = 0;
-    let firstFree = -1;
-    let at = 0;
-    for (let k = lowerBound(t.object, i); k < t.object.length && t.object[k] === i; k++) {
-      const off = t.place[k] & 255;
-      const sz = t.place[k] >>> 8;
-      if (off > at && firstFree < 0) firstFree = at;
-      part(t.typing[k], off, sz);
-      covered += sz;
-      at = Math.max(at, off + sz);
-    }
-    if (firstFree < 0 && at < size) firstFree = at;
-    if (covered < size && firstFree >= 0) rest(size - covered, firstFree);
   }
 
   /** One static-field-holding class per package of a global that roots the heap, and per package of a frame's function. */
@@ -694,7 +706,7 @@ class HprofExport {
     const tiny = this.recovered!.tinyObjects;
     let at = 0;
     let firstFree = -1;
-    for (let k = lowerBound(tiny.object, t); k < tiny.object.length && tiny.object[k] === t; k++) {
+    for (let k = this.tinyIndex(t); k < tiny.object.length && tiny.object[k] === t; k++) {
       const o = tiny.place[k] & 255;
       const sz = tiny.place[k] >>> 8;
       if (off >= o && off < o + sz) return a + o;
@@ -705,6 +717,43 @@ class HprofExport {
     return a + firstFree;
   }
 
+  private lastTiny = 0;
+
+  /** The first sub-object of tiny block t (lowerBound over the sorted blocks, galloping from the last answer). */
+  private tinyIndex(t: number): number {
+    const a = this.recovered!.tinyObjects.object;
+    const last = this.lastTiny;
+    let lo: number;
+    let hi: number;
+    if (last < a.length && a[last] <= t) {
+      // Gallop forward: pointers often go to blocks near the previous one.
+      let step = 1;
+      lo = last;
+      hi = last + 1;
+      while (hi < a.length && a[hi] <= t) {
+        lo = hi;
+        step *= 2;
+        hi = lo + step;
+      }
+      if (hi > a.length) hi = a.length;
+      if (a[lo] === t) {
+        // lo may be inside t's run: find its start below.
+        hi = lo + 1;
+        lo = Math.max(0, last);
+      }
+    } else {
+      lo = 0;
+      hi = Math.min(last + 1, a.length);
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    this.lastTiny = lo;
+    return lo;
+  }
+
   // ---- objects ----
 
   private async writeObjects(): Promise<void> {
@@ -712,40 +761,67 @@ class HprofExport {
     const n = g.objectCount;
     const win = new ContentWindow(g);
     const progress = this.options.onProgress;
-    const scratch = Buffer.alloc(64);
+    const rest = Buffer.alloc(256);
     const live = this.options.live === true;
     const reachable = g.reachable;
+    const size = g.objectSize;
+    const address = g.objectAddress;
+    const contentOffset = g.objectContentOffset;
+    const edgeStart = g.edgeStart;
+    const tiny = this.recovered?.tinyObjects;
+    const tinyObject = tiny?.object;
+    const tinyPlace = tiny?.place;
+    const tinyTyping = tiny?.typing;
+    let k = 0;
     let written = 0;
     try {
       for (let i = 0; i < n; i++) {
-        if (live && reachable[i] === 0) continue;
-        written++;
-        const size = g.objectSize[i];
-        const content = win.read(g.objectContentOffset[i], size);
-        const addr = g.objectAddress[i];
-        this.objectIndex = i;
-        if (this.isTinyBlock(i)) {
-          this.forTinyParts(i, (typing, off, sz) => {
-            this.writeObject(this.subLayout(typing, sz), addr + off, content.subarray(off, off + sz), false);
-            this.stats.tinySubObjects++;
-          }, (restSize, firstFree) => {
-            // The uncovered bytes, in order.
-            let k = 0;
-            const covered = new Uint8Array(size);
-            this.forTinyParts(i, (_t, off, sz) => covered.fill(1, off, off + sz), () => undefined);
-            for (let b = 0; b < size; b++) if (covered[b] === 0) scratch[k++] = content[b];
-            this.writeObject(this.restLayout(restSize), addr + firstFree, scratch.subarray(0, restSize), false);
-            this.stats.tinyRests++;
-          });
-        } else {
-          this.edge = g.edgeStart[i];
-          this.edgeEnd = g.edgeStart[i + 1];
-          this.writeObject(this.layoutOf(i), addr, content, true);
-          this.stats.unplacedPointers += this.edgeEnd - this.edge;
-        }
         if ((i & 0xffff) === 0) {
           progress?.(i, n);
           if (this.w.wait) await this.drain();
+        }
+        if (live && reachable[i] === 0) continue;
+        written++;
+        const sz = size[i];
+        const src = win.read(contentOffset[i], sz);
+        const at = win.at;
+        const addr = address[i];
+        if (!this.isTinyBlock(i)) {
+          this.edge = edgeStart[i];
+          this.edgeEnd = edgeStart[i + 1];
+          this.writeObject(this.layoutOf(i), addr, src, at, sz, true);
+          this.stats.unplacedPointers += this.edgeEnd - this.edge;
+          continue;
+        }
+        // A tiny block: its sub-objects (tiny arrays sorted by block, so one cursor serves), then the rest.
+        while (k < tinyObject!.length && tinyObject![k] < i) k++;
+        let covered = 0;
+        let end = 0;
+        let firstFree = -1;
+        const first = k;
+        for (; k < tinyObject!.length && tinyObject![k] === i; k++) {
+          const off = tinyPlace![k] & 255;
+          const len = tinyPlace![k] >>> 8;
+          if (off > end && firstFree < 0) firstFree = end;
+          this.writeObject(this.subLayout(tinyTyping![k], len), addr + off, src, at + off, len, false);
+          this.stats.tinySubObjects++;
+          covered += len;
+          if (off + len > end) end = off + len;
+        }
+        if (firstFree < 0 && end < sz) firstFree = end;
+        if (covered < sz && firstFree >= 0) {
+          // The uncovered bytes, in order.
+          let r = 0;
+          for (let b = 0; b < sz; b++) {
+            let inside = false;
+            for (let q = first; q < k && !inside; q++) {
+              const off = tinyPlace![q] & 255;
+              inside = b >= off && b < off + (tinyPlace![q] >>> 8);
+            }
+            if (!inside) rest[r++] = src[at + b];
+          }
+          this.writeObject(this.restLayout(sz - covered), addr + firstFree, rest, 0, sz - covered, false);
+          this.stats.tinyRests++;
         }
       }
       progress?.(n, n);
@@ -755,10 +831,14 @@ class HprofExport {
     }
   }
 
-  /** Writes one object with `layout`; `edges`: its pointers are the graph edges of objectIndex (else it has none). */
-  private writeObject(c: ClassLayout, id: number, content: Uint8Array, edges: boolean): void {
+  /**
+   * Writes one object of `size` bytes at src[at..] with `layout`; `edges`: its pointers are the graph edges of the
+   * current object (this.edge .. this.edgeEnd), else it has none.
+   */
+  private writeObject(c: ClassLayout, id: number, src: Buffer, at: number, size: number, edges: boolean): void {
     const w = this.w;
     const p = this.ptrSize;
+    const little = this.little;
     if (c.kind === LayoutKind.Instance) {
       const data = c.size;
       w.sub(1 + p + 4 + p + 4 + data);
@@ -770,67 +850,77 @@ class HprofExport {
       const types = c.fieldTypes;
       const offs = c.fieldOffsets;
       const sizes = c.fieldSizes;
-      for (let k = 0; k < types.length; k++) {
-        if (types[k] === HprofType.Object) w.putId(edges ? this.pointerAt(offs[k], content) : 0);
-        else this.putScalar(content, offs[k], sizes[k]);
+      const out = w.buf;
+      const nf = types.length;
+      for (let f = 0; f < nf; f++) {
+        if (types[f] === HprofType.Object) {
+          w.putId(edges ? this.pointerAt(offs[f], src, at) : 0);
+          continue;
+        }
+        let pos = w.pos;
+        const from = at + offs[f];
+        const n = sizes[f];
+        if (!little || n === 1) for (let b = 0; b < n; b++) out[pos++] = src[from + b];
+        else for (let b = n - 1; b >= 0; b--) out[pos++] = src[from + b];
+        w.pos = pos;
       }
       w.endSub();
       this.stats.instances++;
     } else if (c.kind === LayoutKind.ObjectArray) {
-      const count = c.count >= 0 ? Math.min(c.count, Math.floor((content.length - c.base) / p)) : Math.floor((content.length - c.base) / p);
+      const fit = Math.floor((size - c.base) / p);
+      const count = c.count >= 0 ? Math.min(c.count, fit) : fit;
       w.sub(1 + p + 4 + 4 + p + count * p);
       w.putU1(SUB_OBJECT_ARRAY_DUMP);
       w.putId(id);
       w.putU4(0);
       w.putU4(count);
       w.putId(c.id);
-      for (let k = 0, off = c.base; k < count; k++, off += p) w.putId(edges ? this.pointerAt(off, content) : 0);
+      if (!edges || this.edge === this.edgeEnd) {
+        w.buf.fill(0, w.pos, w.pos + count * p);
+        w.pos += count * p;
+      } else {
+        for (let e = 0, off = c.base; e < count; e++, off += p) w.putId(this.pointerAt(off, src, at));
+      }
       w.endSub();
       this.stats.objectArrays++;
     } else {
       const es = c.elemSize;
-      const count = c.count >= 0 ? Math.min(c.count, Math.floor((content.length - c.base) / es)) : Math.floor((content.length - c.base) / es);
+      const fit = Math.floor((size - c.base) / es);
+      const count = c.count >= 0 ? Math.min(c.count, fit) : fit;
       w.sub(1 + p + 4 + 4 + 1 + count * es);
       w.putU1(SUB_PRIMITIVE_ARRAY_DUMP);
       w.putId(id);
       w.putU4(0);
       w.putU4(count);
       w.putU1(c.elemType);
-      if (es === 1 || !this.little) {
-        w.buf.set(content.subarray(c.base, c.base + count * es), w.pos);
+      const from = at + c.base;
+      if (es === 1 || !little) {
+        src.copy(w.buf, w.pos, from, from + count * es);
         w.pos += count * es;
       } else {
-        for (let k = 0, off = c.base; k < count; k++, off += es) this.putScalar(content, off, es);
+        const out = w.buf;
+        let pos = w.pos;
+        for (let e = 0, o = from; e < count; e++, o += es) for (let b = es - 1; b >= 0; b--) out[pos++] = src[o + b];
+        w.pos = pos;
       }
       w.endSub();
       this.stats.primitiveArrays++;
     }
   }
 
-  /** Copies `size` bytes at `off` of `content` big-endian into the writer. */
-  private putScalar(content: Uint8Array, off: number, size: number): void {
-    const w = this.w;
-    const buf = w.buf;
-    let pos = w.pos;
-    if (this.little) for (let b = size - 1; b >= 0; b--) buf[pos++] = content[off + b];
-    else for (let b = 0; b < size; b++) buf[pos++] = content[off + b];
-    w.pos = pos;
-  }
-
-  /** The HPROF ID the pointer slot at byte `off` of the current object holds: its edge's target, or 0. */
-  private pointerAt(off: number, content: Uint8Array): number {
+  /** The HPROF ID the pointer slot at byte `off` of the current object (at src[at..]) holds: its edge's target, or 0. */
+  private pointerAt(off: number, src: Buffer, at: number): number {
     const g = this.graph;
     const field = g.edgeField;
-    const mask = 0x7fffffff;
-    while (this.edge < this.edgeEnd && (field[this.edge] & mask) < off) {
+    while (this.edge < this.edgeEnd && (field[this.edge] & 0x7fffffff) < off) {
       // An edge the layout has no field for: counted by the caller (the cursor never passes it again).
       this.stats.unplacedPointers++;
       this.edge++;
     }
-    if (this.edge < this.edgeEnd && (field[this.edge] & mask) === off) {
+    if (this.edge < this.edgeEnd && (field[this.edge] & 0x7fffffff) === off) {
       const t = g.edgeTarget[this.edge++];
       if (!this.isTinyBlock(t)) return g.objectAddress[t];
-      return this.refTo(t, readWord(content, off, this.ptrSize, this.little));
+      return this.refTo(t, readWord(src, at + off, this.ptrSize, this.little));
     }
     return 0;
   }

@@ -59,7 +59,8 @@ const FACT_TYPES: [string, string][] = [
 
 describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function () {
   this.timeout(300000);
-  const scratch = scratchDir('hprof');
+  const scratch = scratchDir(`hprof-${process.pid}`);
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
   for (const version of GO_VERSIONS) {
     describe(`zoo go${version}`, () => {
@@ -90,7 +91,8 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
 
       it('the class histogram equals goheap types for every Go type that is an instance class, and the program\'s counts', () => {
         const facts = zooFacts(version);
-        const rows = typeHistogram(s.graph, s.types);
+        // goheap types --by-length: arrays split by length, as the HPROF has them (a class per length).
+        const rows = typeHistogram(s.graph, s.types, false, true);
         let compared = 0;
         for (const r of rows) {
           if (r.name.startsWith('untyped') || r.name.startsWith('tiny block')) continue;
@@ -274,4 +276,48 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
       });
     });
   }
+});
+
+describe('export/hprof: a 32-bit dump (4-byte IDs), from the zoo cross-built for 386 and run here', function () {
+  this.timeout(300000);
+  const dir = scratchDir(`hprof-386-${process.pid}`);
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const binary = path.join(ROOT, '.cache/fixtures/zoo-cross/386/zoo');
+  const dump = path.join(dir, 'heap1.dump');
+  let facts: ReturnType<typeof zooFacts>;
+
+  before(function () {
+    // The committed 386 executable writes its dumps and facts here (an amd64 Linux runs 386 programs).
+    const r = spawnSync(binary, [dump, path.join(dir, 'heap2.dump')], { encoding: 'utf8', cwd: dir, timeout: 60000 });
+    if (r.error || r.status !== 0) this.skip();
+    facts = JSON.parse(r.stdout) as ReturnType<typeof zooFacts>;
+  });
+
+  it('VisualVM reads it: 4-byte IDs, the program\'s list nodes with their Go size, the goroutines as threads', async () => {
+    const s = await HeapSession.open(dump, { binary, noCache: true });
+    try {
+      expect(s.graph.params.ptrSize).to.equal(4);
+      const file = path.join(dir, 'heap1.hprof');
+      await exportTo(s, file);
+      const f = readHprof(file);
+      expect(f.idSize).to.equal(4);
+      const vv = visualVm(file);
+      const node = vv.classes.find((c) => c.name === 'main.Node')!;
+      expect([node.count, node.instanceSize]).to.deep.equal([facts.counts.Node, 24]);
+      const rows = typeHistogram(s.graph, s.types, false, true);
+      for (const name of ['main.Node', 'main.Big', 'main.Finalized']) {
+        const r = rows.find((x) => x.name === name)!;
+        const c = vv.classes.find((x) => x.name === name)!;
+        expect([name, c.count, c.bytes]).to.deep.equal([name, r.count, r.bytes]);
+      }
+      expect(vv.classes.find((c) => c.name === 'main')!.statics.find((x) => x.name === 'ListHead')!.id).to.equal(addr(facts.addresses.ListHead));
+      expect(vv.threads.length).to.equal(s.graph.goroutines.length);
+      expect(vv.summary.instances).to.equal(f.instances.size + f.objectArrays.size + f.primitiveArrays.size);
+      // The list head's fields, big-endian in 4-byte words.
+      const head = instanceFields(f, addr(facts.addresses.ListHead));
+      expect([head.get('Value'), head.get('Name.len')]).to.deep.equal([0, 'node-0'.length]);
+    } finally {
+      s.close();
+    }
+  });
 });
