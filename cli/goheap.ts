@@ -21,6 +21,7 @@ import * as instances from './commands/instances.js';
 import * as allocs from './commands/allocs.js';
 import * as hprof from './commands/hprof.js';
 import * as snapshot from './commands/snapshot.js';
+import * as pprof from './commands/pprof.js';
 
 interface Command {
   command: string;
@@ -33,6 +34,7 @@ const commands = [info, types, object, top, roots, path, suspects, diff] as unkn
 commands.push(...[goroutines, instances, allocs] as unknown as Command[]);
 commands.push(hprof as unknown as Command);
 commands.push(snapshot as unknown as Command);
+commands.push(pprof as unknown as Command);
 commands.push((await import('./commands/dot.js')) as unknown as Command);
 commands.push((await import('./commands/serve.js')) as unknown as Command);
 

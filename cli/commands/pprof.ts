@@ -1,0 +1,58 @@
+// `goheap pprof DUMP [BINARY] -o heap.pb.gz`: a gzipped pprof profile for `go tool pprof`. By default (--mode
+// retained) its stacks are paths down the dominator tree, so `go tool pprof -http=: heap.pb.gz` draws what retains
+// the heap as a flame graph; --mode alloc gives the allocation sites from the dump's MemProf records.
+import type { Argv } from 'yargs';
+import { allocationProfile, retentionProfile, writePprof } from '../../lib/export/pprof.js';
+import { UsageError } from '../errors.js';
+import { cacheOption } from '../open-heap.js';
+import { type ExportArgs, exportToFile } from './snapshot.js';
+
+export const command = 'pprof <dump> [binary] [output]';
+export const describe = 'Write a pprof profile (-o heap.pb.gz): retention by dominator-tree path, or allocation sites (--mode alloc)';
+
+interface PprofArgs extends ExportArgs {
+  mode: string;
+  'max-depth': number;
+  rate?: number;
+}
+
+export function builder(y: Argv): Argv<PprofArgs> {
+  const a = y
+    .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
+    .positional('binary', { type: 'string', describe: 'the executable that wrote it (for Go types and field names)' })
+    .positional('output', { type: 'string', describe: 'the profile to write (or -o; - for stdout)' })
+    .option('o', { type: 'string', describe: 'the profile to write (heap.pb.gz)', requiresArg: true })
+    .option('mode', { choices: ['retained', 'alloc'], default: 'retained', describe: 'retained: the heap by dominator-tree path; alloc: allocation sites from the MemProf records' })
+    .option('max-depth', { type: 'number', default: 64, describe: 'retained: frames kept below the root before "..."' })
+    .option('rate', { type: 'number', describe: "alloc: the program's runtime.MemProfileRate, to scale the sampled counts as Go does (default: unscaled)" }) as unknown as Argv<PprofArgs>;
+  return cacheOption(a)
+    .example('$0 pprof heapdump mybinary -o heap.pb.gz && go tool pprof -http=: heap.pb.gz', 'retention as a flame graph')
+    .example('$0 pprof heapdump mybinary -o allocs.pb.gz --mode alloc --rate 524288', 'allocation sites, scaled for the default MemProfileRate');
+}
+
+export async function run(args: PprofArgs): Promise<void> {
+  const maxDepth = args['max-depth'];
+  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 65535) throw new UsageError(`pprof: --max-depth must be an integer from 1 to 65535, not ${maxDepth}`);
+  if (args.rate !== undefined && !(Number.isFinite(args.rate) && args.rate >= 0)) throw new UsageError(`pprof: --rate must be a number of bytes, not ${args.rate}`);
+  if (args.mode !== 'alloc' && args.rate !== undefined) throw new UsageError('pprof: --rate applies to --mode alloc');
+  let summary: Record<string, number | string> = {};
+  const { s, output, bytes } = await exportToFile(args, 'pprof', async (session, sink) => {
+    if (args.mode === 'alloc') {
+      const { profile, stats } = allocationProfile(session, { rate: args.rate });
+      summary = { mode: 'alloc', ...stats };
+      await writePprof(profile, sink);
+    } else {
+      const { profile, stats } = retentionProfile(session, { maxDepth });
+      summary = { mode: 'retained', ...stats };
+      await writePprof(profile, sink);
+    }
+  });
+  if (args.json && output !== '-') process.stdout.write(`${JSON.stringify({ output, bytes, ...summary }, null, 2)}\n`);
+  else if (!args.quiet && output !== '-') {
+    const what = summary.mode === 'alloc'
+      ? `${summary.records} MemProf records${args.rate ? ` scaled for MemProfileRate ${args.rate}` : ' (sampled counts, not scaled; --rate scales them)'}`
+      : `${Number(summary.objects).toLocaleString('en-US')} objects in ${Number(summary.samples).toLocaleString('en-US')} samples (${summary.frames} frames)`;
+    process.stderr.write(`goheap: wrote ${output}: ${what}, ${(bytes / 1024).toFixed(1)} KiB\n`);
+  }
+  s.close();
+}

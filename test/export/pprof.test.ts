@@ -1,0 +1,163 @@
+// The pprof exporter checked by an independent reader: `go tool pprof` from a real Go toolchain (.toolchains/go1.26,
+// installed by scripts/install-go.sh in CI) reads the gzipped profiles goheap writes. -top must list every type
+// with goheap's count, bytes and retained bytes (`goheap types`), and the program's own counts; -traces must show
+// the dominator-tree paths; the allocation profile must give the allocation sites runtime.MemProfile reported.
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { HeapSession } from '../../lib/session/index.js';
+import { writeOutput } from '../../lib/export/output.js';
+import { allocationProfile, retentionProfile, writePprof } from '../../lib/export/pprof.js';
+import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+
+const CLI = path.join(ROOT, 'dist/cli/goheap.js');
+const GOROOT = path.join(ROOT, '.toolchains/go1.26');
+const GO = path.join(GOROOT, 'bin/go');
+
+/** Runs `go tool pprof ARGS` and returns its stdout (fails the test with its stderr otherwise). */
+function goPprof(...args: string[]): string {
+  if (!fs.existsSync(GO)) throw new Error(`${GO} is missing: run scripts/install-go.sh 1.26`);
+  const r = spawnSync(GO, ['tool', 'pprof', ...args], {
+    encoding: 'utf8', env: { ...process.env, GOROOT, GOTOOLCHAIN: 'local', GOFLAGS: '', HOME: process.env.HOME ?? '/tmp' }, maxBuffer: 64 << 20,
+  });
+  if (r.status !== 0) throw new Error(`go tool pprof ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** `go tool pprof -top` as name -> flat value (bytes as plain numbers with -unit=B). */
+function top(file: string, sampleIndex: string): { rows: Map<string, number>; order: string[] } {
+  const out = goPprof('-top', `-sample_index=${sampleIndex}`, '-unit=B', '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', file);
+  const rows = new Map<string, number>();
+  const order: string[] = [];
+  for (const line of out.split('\n')) {
+    const m = /^\s*(\d+)B?\s+[\d.]+%\s+[\d.]+%\s+\d+B?\s+[\d.]+%\s+(.+)$/.exec(line);
+    if (!m) continue;
+    rows.set(m[2], Number(m[1]));
+    order.push(m[2]);
+  }
+  return { rows, order };
+}
+
+/** `go tool pprof -traces`: each trace's frames, leaf first. */
+function traces(file: string): string[][] {
+  const out = goPprof('-traces', file);
+  const result: string[][] = [];
+  for (const block of out.split(/^-+\+-+$/m).slice(1)) {
+    const frames: string[] = [];
+    for (const line of block.split('\n')) {
+      const m = /^\s*(?:\S+\s{3})?\s*(\S.*)$/.exec(line);
+      if (line.trim() === '' || !m) continue;
+      // The first line carries the value: "     6.38kB   []main.T"; the others only a frame.
+      const v = /^\s*\S+\s{3}(.+)$/.exec(line);
+      frames.push(frames.length === 0 && v ? v[1].trim() : line.trim());
+    }
+    if (frames.length > 0) result.push(frames);
+  }
+  return result;
+}
+
+describe('export: pprof profiles, read by go tool pprof', function () {
+  const dir = scratchDir('export-pprof');
+
+  for (const version of GO_VERSIONS) {
+    it(`go${version}: -top lists every type with goheap's count, bytes and retained bytes; -traces shows dominator paths`, async function () {
+      const f = zooFacts(version);
+      const s = await HeapSession.open(zooDump(version), { binary: zooBinary(version), noCache: true });
+      const out = path.join(dir, `zoo-${version}.pb.gz`);
+      try {
+        await writeOutput(out, { inputs: [s.dumpPath] }, async (sink) => { await writePprof(retentionProfile(s).profile, sink); });
+        const objects = top(out, 'inuse_objects').rows;
+        const space = top(out, 'inuse_space').rows;
+        const retained = top(out, 'retained_space');
+        const rows = s.typeRows();
+        for (const r of rows) {
+          expect(objects.get(r.type) ?? 0, `${r.type} objects`).to.equal(r.count);
+          expect(space.get(r.type) ?? 0, `${r.type} bytes`).to.equal(r.bytes);
+          expect(retained.rows.get(r.type) ?? 0, `${r.type} retained`).to.equal(r.retained);
+        }
+        // The biggest retaining types come first, with goheap's numbers.
+        const byRetained = [...rows].sort((a, b) => b.retained - a.retained).slice(0, 10);
+        expect(retained.order.slice(0, 10).map((t) => retained.rows.get(t))).to.deep.equal(byRetained.map((r) => r.retained));
+        // The program's own counts.
+        expect(objects.get('main.Node')).to.equal(f.counts.Node);
+        expect(space.get('main.Node')).to.equal(f.counts.Node * f.sizes.Node);
+        expect(objects.get('main.Session')).to.equal(f.counts.Session1);
+        expect(objects.get('main.Big')).to.equal(f.counts.Big);
+        // Paths: a session is under the map of main.LeakyCache (its root, outermost); the list head's trace ends
+        // where goheap's dominator chain of the list head ends; repeated frames are folded.
+        const t = traces(out);
+        const session = t.find((x) => x[0] === 'main.Session')!;
+        expect(session, 'a trace with leaf main.Session').to.not.equal(undefined);
+        expect(session[session.length - 1]).to.equal('main.LeakyCache');
+        expect(session.slice(1).some((x) => x.startsWith('main.Session'))).to.equal(false);
+        const head = s.findObject(addr(f.addresses.ListHead));
+        const chain = s.dominatorChain(head);
+        const last = chain[chain.length - 1];
+        const outermost = last.kind === 'roots' ? '(several roots)' : last.kind === 'root' ? s.rootNodes.name[last.rootNode] : '';
+        expect(t.filter((x) => x[0] === 'main.Node').map((x) => x[x.length - 1])).to.include(outermost);
+        // (Frame 1 may equal the leaf: a dominator of the same type reaching it through others.)
+        for (const x of t) for (let k = 2; k < x.length; k++) expect(x[k], x.join(' <- ')).to.not.equal(x[k - 1]);
+      } finally {
+        s.close();
+      }
+    });
+  }
+
+  for (const version of ['1.19', '1.22', '1.26']) {
+    it(`leak go${version}: --mode alloc gives the allocation sites of runtime.MemProfile (every allocation sampled)`, async function () {
+      const fdir = path.join(ROOT, '.cache/fixtures/leak', `go${version}`);
+      const facts = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/leak', `go${version}`, 'facts.json'), 'utf8')) as {
+        heap1: { allocSites: Record<string, { allocObjects: number; allocBytes: number; freeObjects: number }> };
+      };
+      const s = await HeapSession.open(path.join(fdir, 'heap1.dump'), { binary: path.join(fdir, 'leak'), noCache: true });
+      const out = path.join(dir, `leak-${version}.pb.gz`);
+      try {
+        await writeOutput(out, { inputs: [s.dumpPath] }, async (sink) => { await writePprof(allocationProfile(s).profile, sink); });
+      } finally {
+        s.close();
+      }
+      // The program's sites by function (a function may allocate on several lines).
+      const expected = new Map<string, { objects: number; bytes: number; inuse: number }>();
+      for (const [key, site] of Object.entries(facts.heap1.allocSites)) {
+        const fn = key.slice(0, key.lastIndexOf(':'));
+        const e = expected.get(fn) ?? { objects: 0, bytes: 0, inuse: 0 };
+        e.objects += site.allocObjects;
+        e.bytes += site.allocBytes;
+        e.inuse += site.allocObjects - site.freeObjects;
+        expected.set(fn, e);
+      }
+      expect(expected.size).to.be.at.least(2);
+      const allocObjects = top(out, 'alloc_objects').rows;
+      const allocSpace = top(out, 'alloc_space').rows;
+      const inuseObjects = top(out, 'inuse_objects').rows;
+      for (const [fn, e] of expected) {
+        expect(allocObjects.get(fn), `${fn} alloc_objects`).to.equal(e.objects);
+        expect(allocSpace.get(fn), `${fn} alloc_space`).to.equal(e.bytes);
+        expect(inuseObjects.get(fn), `${fn} inuse_objects`).to.equal(e.inuse);
+      }
+    });
+  }
+
+  it('goheap pprof: -o and positional output, --mode alloc --rate scales like Go, bad options are one-line errors', function () {
+    const env = { ...process.env, GOHEAP_CACHE_DIR: path.join(dir, 'index') };
+    const runCli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'pprof', ...args], { encoding: 'utf8', env });
+    const fdir = path.join(ROOT, '.cache/fixtures/leak/go1.26');
+    const a = path.join(dir, 'cli-a.pb.gz');
+    const b = path.join(dir, 'cli-b.pb.gz');
+    let r = runCli(zooDump('1.26'), zooBinary('1.26'), '-o', a, '--json');
+    expect(r.status, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.include({ mode: 'retained', bytes: fs.statSync(a).size });
+    r = runCli(path.join(fdir, 'heap1.dump'), path.join(fdir, 'leak'), b, '--mode', 'alloc', '--rate', '524288', '-q');
+    expect(r.status, r.stderr).to.equal(0);
+    const scaled = top(b, 'alloc_objects').rows.get('main.newExpr')!;
+    // Go's scaleHeapSample for 8191 objects of 32 bytes at the default rate: each sample stands for ~16384.
+    expect(scaled).to.be.greaterThan(8191 * 16000).and.lessThan(8191 * 16500);
+    r = runCli(zooDump('1.26'), zooBinary('1.26'), '-o', a, '--max-depth', '0');
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/^goheap: pprof: --max-depth must be/);
+    r = runCli(zooDump('1.26'), zooBinary('1.26'), '-o', zooDump('1.26'));
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/refusing to write over the input/);
+  });
+});
