@@ -228,6 +228,13 @@ class Decoder {
       throw c.error(`an object address between 1 and 2^53 - size, found ${address}`, addrAt);
     }
     if (size > MAX_OBJECT_BYTES) throw c.error(`an object under 4 GiB, found ${size} bytes`, lenAt);
+    const lo = this.heapStart;
+    const hi = this.heapEnd;
+    // Params gives the bounds of the heap's arenas: an object outside them is in no span of this heap.
+    if (address < lo || address + size > hi) {
+      throw c.error(`an object inside the heap [0x${lo.toString(16)}, 0x${hi.toString(16)}) of the Params record, ` +
+        `found 0x${address.toString(16)} (${size} bytes)`, addrAt);
+    }
     const contentOffset = c.offset;
     c.keep = c.pos;
     c.need(size + 24);
@@ -235,8 +242,6 @@ class Decoder {
     c.pos += size;
     const ptrSize = this.ptrSize;
     const le = this.littleEndian;
-    const lo = this.heapStart;
-    const hi = this.heapEnd;
     const limit = size - ptrSize;
     let heapSlots = 0;
     let entries = 0;
