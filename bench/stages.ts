@@ -10,6 +10,7 @@ import { recoverTypes, typeCoverage } from '../lib/typing/index.js';
 import { streamCount } from './naive-count.js';
 import { SESSION_STAGES } from './stages-session.js';
 import { HPROF_STAGES } from './stages-hprof.js';
+import { SNAPSHOT_STAGES } from './stages-snapshot.js';
 
 /** Figures a stage reports besides its wall time and peak RSS. */
 export type StageFigures = Record<string, number | string | boolean>;
@@ -134,6 +135,7 @@ export const STAGES: Record<string, Stage> = {
     },
   },
   ...HPROF_STAGES,
+  ...SNAPSHOT_STAGES,
   // After 'reopen': the session stages read the index the dominators stage wrote.
   ...SESSION_STAGES,
   ...(await import('./stages-viewer.js')).viewerStages,
