@@ -285,4 +285,25 @@ describe('dwarf: damaged sections give DwarfError with section and offset', () =
     const line = elf.sectionData('.debug_line')!;
     expect(() => parseLineTable(line.subarray(0, 40), 0, {})).to.throw(DwarfError, /\.debug_line/);
   });
+
+  it('given the binary\'s path, every error names it: "BINARY: SECTION: offset 0x..: detail"', () => {
+    const bin = zooBinary('1.26');
+    const info = Uint8Array.from(elf.sectionData('.debug_info')!);
+    const u0 = dwarf.units()[0];
+    info[u0.firstDie] = 0x7f;
+    const d = new DwarfData((n) => (n === '.debug_info' ? info : elf.sectionData(n)), true, bin);
+    expect(() => d.dies()).to.throw(DwarfError,
+      new RegExp(`^${bin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\.debug_info: offset 0x${u0.firstDie.toString(16)}: unknown abbreviation code 127$`));
+    const line = elf.sectionData('.debug_line')!;
+    try {
+      parseLineTable(line.subarray(0, 40), 0, {}, true, bin);
+      throw new Error('expected a DwarfError');
+    } catch (e) {
+      expect(e).to.be.instanceOf(DwarfError);
+      expect((e as DwarfError).file).to.equal(bin);
+      expect((e as DwarfError).message.startsWith(`${bin}: .debug_line: offset 0x`)).to.equal(true);
+    }
+    const noInfo = (): DwarfData => new DwarfData(() => undefined, true, bin);
+    expect(noInfo).to.throw(DwarfError, `${bin}: .debug_info: offset 0x0: no .debug_info section`);
+  });
 });
