@@ -1,13 +1,14 @@
-// `goheap object DUMP BINARY ADDRESS`: one heap object decoded through its recovered type: fields with names,
-// offsets, types and values, whether it is reachable, and how many objects point to it.
+// `goheap object DUMP BINARY ADDRESS|GLOBAL`: one heap object decoded through its recovered type: fields with names,
+// offsets, types and values, whether it is reachable, how many objects point to it, and where it was allocated when
+// the dump sampled it; or a global variable (main.Cache) in the same shape.
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { bytes, keyValues } from '../format.js';
-import { objectAnswer } from '../../lib/answers/index.js';
+import { globalAnswer, objectAnswer, type ObjectAnswer } from '../../lib/answers/index.js';
 import { hexAddress, openForCommand, parseAddress } from '../open-heap.js';
 
 export const command = 'object <dump> <binary> <address>';
-export const describe = 'Decode one heap object (any address inside it) through its recovered type';
+export const describe = 'Decode one heap object (any address inside it) or a global variable (main.Cache) through its type';
 
 export interface ObjectArgs {
   dump: string;
@@ -22,24 +23,43 @@ export function builder(y: Argv): Argv<ObjectArgs> {
   return y
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
     .positional('binary', { type: 'string', describe: 'the executable that wrote it', demandOption: true })
-    .positional('address', { type: 'string', describe: 'address of the object (hex 0x... or decimal)', demandOption: true })
+    .positional('address', { type: 'string', describe: 'address of the object (hex 0x... or decimal), or a global variable\'s name (main.Cache)', demandOption: true })
     .option('cache', { type: 'boolean', default: true, describe: 'use the persisted index (--no-cache skips it)' })
-    .example('$0 object heapdump mybinary 0xc000010000', 'fields and values of the object') as Argv<ObjectArgs>;
+    .example('$0 object heapdump mybinary 0xc000010000', 'fields and values of the object')
+    .example('$0 object heapdump mybinary main.Cache', 'fields and values of a global variable') as Argv<ObjectArgs>;
 }
 
 export async function run(args: ObjectArgs): Promise<void> {
-  const address = parseAddress(String(args.address));
-  if (!Number.isSafeInteger(address)) throw new UsageError(`not an address: ${args.address} (use hex 0x... or decimal)`);
+  const text = String(args.address);
+  const address = parseAddress(text);
+  const isName = Number.isNaN(address) && /^[^\s]+\.[^\s]+$/.test(text.trim());
+  if (!isName && !Number.isSafeInteger(address)) throw new UsageError(`not an address: ${args.address} (use hex 0x..., decimal, or a global's name such as main.Cache)`);
   const h = await openForCommand(args.dump, args.binary, args);
-  const i = h.findObject(address);
-  if (i < 0) throw new UsageError(`${args.dump}: no heap object contains address ${hexAddress(address)}`);
-  const d = objectAnswer(h, i);
+  let d: ObjectAnswer;
+  let contains = '';
+  if (isName) {
+    const g = h.findGlobal(text.trim());
+    if (!g) throw new UsageError(`${args.binary}: no global variable ${JSON.stringify(text.trim())} in the binary's DWARF`);
+    d = globalAnswer(h, g);
+  } else {
+    const i = h.findObject(address);
+    if (i < 0) throw new UsageError(`${args.dump}: no heap object contains address ${hexAddress(address)}`);
+    d = objectAnswer(h, i);
+    if (address !== h.address(i)) contains = ` (contains ${hexAddress(address)})`;
+  }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
     return;
   }
-  const head = keyValues([
-    ['address', `${d.address}${address !== h.address(i) ? ` (contains ${hexAddress(address)})` : ''}`],
+  const head = keyValues(d.global !== undefined ? [
+    ['global', d.global],
+    ['address', d.address],
+    ['type', d.type],
+    ['size', bytes(d.size)],
+    ['retained', bytes(d.retained)],
+    ['reachable', bytes(d.reachableBytes ?? 0)],
+  ] : [
+    ['address', `${d.address}${contains}`],
     ['type', d.type],
     ['size', bytes(d.size)],
     ['reachable', d.reachable ? 'yes' : 'no (garbage)'],
@@ -50,5 +70,6 @@ export async function run(args: ObjectArgs): Promise<void> {
   const wName = Math.max(5, ...d.fields.map((f) => f.name.length));
   const wType = Math.max(4, ...d.fields.map((f) => f.type.length));
   const lines = d.fields.map((f) => `  +${String(f.offset).padEnd(6)} ${f.name.padEnd(wName)}  ${f.type.padEnd(wType)}  ${f.value}`);
-  process.stdout.write(`${head}\nfields:\n${lines.join('\n')}\n`);
+  const alloc = d.allocation ? `\nallocated at:\n${d.allocation.frames.map((f) => `  ${f.function}  ${f.file}:${f.line}`).join('\n')}` : '';
+  process.stdout.write(`${head}\nfields:\n${lines.join('\n')}${alloc}\n`);
 }

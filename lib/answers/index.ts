@@ -8,7 +8,7 @@ export { topAnswer, type TopAnswer } from './top.js';
 export { rootsAnswer, rootNamesReaching, type RootsAnswer, type RootRowJson } from './roots.js';
 export { suspectsAnswer, type SuspectsAnswer } from './suspects.js';
 export { pathAnswer, type PathAnswer } from './path.js';
-export { objectAnswer, type ObjectAnswer } from './object.js';
+export { objectAnswer, globalAnswer, type ObjectAnswer } from './object.js';
 export { diffAnswer, diffSide, type DiffAnswer, type DiffSide } from './diff.js';
 export { goroutinesAnswer, frameLine, type GoroutinesAnswer, type GoroutineGroupJson, type GoroutineJson, type FrameJson, type LocalJson } from './goroutines.js';
 export { instancesAnswer, similarTypes, type InstancesAnswer } from './instances.js';

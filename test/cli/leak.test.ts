@@ -13,6 +13,7 @@ const LEAK_VERSIONS = ['1.19', '1.22', '1.26'];
 interface Frame { function: string; file: string; line: number }
 interface LeakFacts {
   goVersion: string;
+  ptrSize: number;
   handler: string;
   leaked: { heap1: number; heap2: number; added: number };
   sizes: { Request: number; Payload: number; Expr: number };
@@ -165,6 +166,20 @@ describe('cli: leak hunting (fixtures/leak)', function () {
         expect(tree.dominator).to.equal('several roots');
       });
 
+      it('object: a global by name, in the shape of an object, pointing at the shared tree', function () {
+        const byAddress = json(cache, 'object', dump(version), binary(version), f.addresses.Tree);
+        const g = json(cache, 'object', dump(version), binary(version), 'main.Tree');
+        expect(Object.keys(g)).to.include.members(Object.keys(byAddress));
+        expect(g).to.include({ global: 'main.Tree', address: f.addresses.TreeGlobal, type: '*main.Expr', size: f.ptrSize, retained: 0, reachableBytes: f.treeBytes, index: -1 });
+        expect(g.fields).to.have.length(1);
+        expect(g.fields[0]).to.include({ offset: 0, type: '*main.Expr', target: f.addresses.Tree, targetIndex: byAddress.index });
+        const c = json(cache, 'object', dump(version), binary(version), 'main.Cache');
+        expect(c.fields[0].children.map((x: { name: string; target: string }) => [x.name, x.target])).to.deep.equal([['["expr"]', f.addresses.Tree]]);
+        const r = run(cache, 'object', dump(version), binary(version), 'main.Missing');
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.match(/^goheap: .*no global variable "main\.Missing".*\n$/);
+      });
+
       it('goroutines --all: each handler holds one request in its req variable, and together they are all the requests', function () {
         const j = json(cache, 'goroutines', dump(version), binary(version), '--all', '--limit', '1');
         const g = j.groups[0];
@@ -192,7 +207,7 @@ describe('cli: leak hunting (fixtures/leak)', function () {
       ['goroutines', dump(v), binary(v), '--all', '--limit', '2'], ['roots', dump(v), binary(v), '--limit', '0'],
       ['suspects', dump(v), binary(v)], ['instances', dump(v), binary(v), 'main.Expr', '--limit', '5'],
       ['allocs', dump(v), '--limit', '0'], ['diff', dump(v), dump(v, 'heap2'), binary(v)],
-      ['object', dump(v), binary(v), facts(v).addresses.Requests[1]],
+      ['object', dump(v), binary(v), facts(v).addresses.Requests[1]], ['object', dump(v), binary(v), 'main.Cache'],
     ];
     for (const c of cmds) {
       const cold = run(dir, ...c, '--json');
