@@ -41,6 +41,7 @@ export const viewerStages: Record<string, Stage> = {
         ...objects.flatMap((i) => [`/object/${hex(i)}`, `/api/object/${hex(i)}/retainers`, `/api/dominators?node=${hex(i)}&flame=0`]),
         `/search?q=${hex(objects[0])}`, `/search?q=${encodeURIComponent(types[0])}`, '/search?q=main', '/api/types', '/api/'];
       const ms: number[] = [];
+      const timed: [number, string][] = [];
       let worst = { ms: 0, url: '' };
       for (const u of urls) {
         const t = performance.now();
@@ -48,6 +49,7 @@ export const viewerStages: Record<string, Stage> = {
         const dt = performance.now() - t;
         if (r.statusCode !== 200 && r.statusCode !== 302) throw new Error(`${u}: ${r.statusCode} ${r.body.slice(0, 200)}`);
         ms.push(dt);
+        timed.push([dt, u]);
         if (dt > worst.ms) worst = { ms: dt, url: u };
       }
       const sorted = [...ms].sort((a, b) => a - b);
@@ -56,6 +58,7 @@ export const viewerStages: Record<string, Stage> = {
       await app.close();
       state.close();
       return {
+        slowest: timed.sort((a, b) => b[0] - a[0]).slice(0, 8).map(([t, u]) => `${u} ${t.toFixed(0)} ms`).join('; '),
         pages: urls.length, pageMedianMs: round3(median), pageWorstMs: round3(worst.ms), worstPage: worst.url, pagesOver200Ms: over,
         openSeconds: round3(state.openSeconds ?? 0), prepareSeconds: round3(state.prepareSeconds ?? 0),
         readySeconds: round3((ready - t0) / 1000), objects: n,

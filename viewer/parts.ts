@@ -28,3 +28,11 @@ export function suspectSubject(x: { kind: string; name: string; address: string;
   }
   return rootLink(x.kind, x.name);
 }
+
+/** A row of the roots answer: a root node (linked to its slots) or a shared object (linked to its page). */
+export function rootRowLink(x: { kind: string; name: string; address: string; roots?: readonly string[]; rootCount?: number; count?: number }): Html {
+  if (x.kind === 'shared') {
+    return html`<span class="kind">shared</span> ${objectLink(x.address)} ${typeLink(x.name)} <span class="muted">reached from ${x.rootCount ?? x.roots?.length ?? 0} roots</span>`;
+  }
+  return html`${rootLink(x.kind, x.name)}${x.count !== undefined && x.kind === 'goroutines' ? html` <span class="muted">(${x.count} goroutines)</span>` : html``}`;
+}

@@ -1,7 +1,9 @@
 // The parts of an object's page beyond the CLI's `object` answer: its outgoing references, its retainers as rows
 // of an expandable tree (each with what the next level needs: distance, retained, whether it has referrers), its
 // dominator chain and dominated objects, its allocation stack when the dump sampled it, and a hex view.
+import * as fs from 'node:fs';
 import type { HeapSession, Dominator } from '../../lib/session/index.js';
+import { HeapDumpError } from '../../lib/dump/index.js';
 import type { MemProfFrame } from '../../lib/dump/index.js';
 
 function hex(a: number): string {
@@ -85,9 +87,31 @@ export function allocationOf(s: HeapSession, memo: <T>(k: string, f: () => T) =>
   return { bucket: id, size: b.size, frames: b.stack };
 }
 
-/** The first `limit` bytes of object i as hex (two digits a byte), and the object's size. */
+/**
+ * The first `limit` bytes of object i as hex (two digits a byte), and the object's size. Only those bytes are read
+ * from the dump (a large object is not read whole), from the file the session loaded (same kind and size).
+ */
 export function hexBytes(s: HeapSession, i: number, limit = 1024): { shown: number; size: number; hex: string } {
-  const b = s.graph.objectContent(i);
-  const n = Math.min(limit, b.length);
-  return { shown: n, size: b.length, hex: Buffer.from(b.buffer, b.byteOffset, n).toString('hex') };
+  const g = s.graph;
+  const size = g.objectSize[i];
+  const n = Math.min(limit, size);
+  if (n <= 64) {
+    const b = g.objectContent(i);
+    return { shown: n, size, hex: Buffer.from(b.buffer, b.byteOffset, n).toString('hex') };
+  }
+  const fd = fs.openSync(g.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.size !== g.fileSize) throw new HeapDumpError(g.path, g.objectContentOffset[i], 'file changed since it was loaded');
+    const b = Buffer.alloc(n);
+    let done = 0;
+    while (done < n) {
+      const k = fs.readSync(fd, b, done, n - done, g.objectContentOffset[i] + done);
+      if (k <= 0) throw new HeapDumpError(g.path, g.objectContentOffset[i] + done, 'file changed since it was loaded');
+      done += k;
+    }
+    return { shown: n, size, hex: b.toString('hex') };
+  } finally {
+    fs.closeSync(fd);
+  }
 }

@@ -38,7 +38,13 @@ function row(c: Ctx, n: TreeNode): TreeRow {
     size: obj ? c.s.size(n.object) : 0, retained: retainedOf(c, n), children: c.s.dominated(n, 0, 0).total };
 }
 
+function rootFlame(c: Ctx) {
+  const n: TreeNode = { kind: 'roots' };
+  return c.state.memo('flame:roots', () => flameNodes(c.s, n, (x) => nodeId(c.s, x), (x) => label(c, x), retainedOf(c, n)));
+}
+
 export function register(r: Router): void {
+  r.state.preparers.push((s) => rootFlame({ s, state: r.state }));
   r.page({
     path: '/dominators',
     data(c, req) {
@@ -48,9 +54,7 @@ export function register(r: Router): void {
       const kids = c.s.dominated(n, offset, limit);
       const withFlame = text(q, 'flame') !== '0';
       // The chart of the super-root is the same for every visit: keep it.
-      const flame = !withFlame ? null : n.kind === 'roots'
-        ? c.state.memo('flame:roots', () => flameNodes(c.s, n, (x) => nodeId(c.s, x), (x) => label(c, x), retainedOf(c, n)))
-        : flameNodes(c.s, n, (x) => nodeId(c.s, x), (x) => label(c, x), retainedOf(c, n));
+      const flame = !withFlame ? null : n.kind === 'roots' ? rootFlame(c) : flameNodes(c.s, n, (x) => nodeId(c.s, x), (x) => label(c, x), retainedOf(c, n));
       return { node: row(c, n), total: kids.total, offset, limit, children: kids.items.map((k) => row(c, k)), flame };
     },
     render(d) {

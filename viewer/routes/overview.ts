@@ -5,7 +5,7 @@ import { html } from '../html.js';
 import { bytes, count, pct, size, table, typeLink, rootLink, objectLink } from '../layout.js';
 import type { Router } from '../router.js';
 import * as answers from '../answers.js';
-import { pathView, suspectSubject } from '../parts.js';
+import { pathView, rootRowLink, suspectSubject } from '../parts.js';
 
 const TOP = 10;
 
@@ -53,7 +53,7 @@ export function register(r: Router): void {
       const types = table([{ label: 'retained', num: true }, { label: 'bytes', num: true }, { label: 'objects', num: true }, { label: 'type' }],
         d.topTypes.map((t) => [size(t.retainedBytes), size(t.bytes), html`${count(t.count)}`, typeLink(t.name)]));
       const roots = table([{ label: 'retained', num: true }, { label: 'root' }],
-        d.topRoots.map((x) => [size(x.retained), rootLink(x.kind, x.name)]));
+        d.topRoots.map((x) => [size(x.retained), rootRowLink(x)]));
       const sus = d.suspects.suspects.length === 0
         ? html`<p class="muted">No suspects: nothing alone retains ${(d.suspects.threshold * 100).toFixed(0)}% of the ${bytes(d.suspects.reachableBytes)} reachable.</p>`
         : html`<ol class="suspects">${d.suspects.suspects.map((x) => html`<li>${suspectSubject(x)}

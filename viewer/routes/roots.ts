@@ -3,7 +3,8 @@
 // one root node: each slot and the object it holds. The twin /api/roots is the CLI's `roots --json --limit 0`
 // document (rows paged as the page shows them; globals carry `type` and `value` besides the CLI's fields).
 import { html, url } from '../html.js';
-import { count, objectLink, pager, rootLink, size, table, typeLink } from '../layout.js';
+import { count, objectLink, pager, size, table, typeLink } from '../layout.js';
+import { rootRowLink } from '../parts.js';
 import type { Ctx, Router } from '../router.js';
 import * as answers from '../answers.js';
 import { paging, queryOf, text } from '../params.js';
@@ -42,17 +43,18 @@ export function register(r: Router): void {
           slotCount: all.total, offset, limit, slots: all.slots.slice(offset),
         };
       }
-      const { offset, limit } = paging(q, 10000, 100000);
+      const { offset, limit } = paging(q, 500, 100000);
       const a = answers.roots(c);
       const idx = slotIndex(c);
       const byName = nodeByName(c);
       const rows = a.roots.slice(offset, offset + limit).map((x) => {
-        if (x.kind !== 'global') return x;
+        if (x.kind !== 'global') return x as typeof x & { type?: string | null; value?: RootSlot[]; valueSlots?: number };
         const k = byName.get(x.name);
         const v = k === undefined ? { total: 0, slots: [] as RootSlot[] } : rootSlots(s, idx, k, 3);
         return { ...x, type: s.findGlobal(x.name)?.type?.name ?? null, value: v.slots, valueSlots: v.total };
       });
-      return { mode: 'all' as const, totalRetained: a.totalRetained, rootCount: a.roots.length, offset, limit, roots: rows };
+      const { roots: all, ...head } = a;
+      return { mode: 'all' as const, ...head, rootCount: all.length, offset, limit, roots: rows };
     },
     json(d) {
       const { mode, ...rest } = d;
@@ -72,7 +74,7 @@ ${x.kind === 'goroutine' ? html`<p><a href="/goroutines">Goroutines grouped by s
 <h2>Slots and the objects they hold</h2>${slots}${pager(d.slotCount, d.offset, d.limit, (o) => url('/roots', { name: x.name, offset: o }))}`,
         };
       }
-      const rows = d.roots.map((x) => [size(x.retained), rootLink(x.kind, x.name),
+      const rows = d.roots.map((x) => [size(x.retained), rootRowLink(x),
         'type' in x ? html`<span class="type">${x.type ?? ''}</span>` : html``,
         'value' in x ? html`${(x.value as RootSlot[]).map((v) => html`${objectLink(v.address)} <span class="muted">${v.type}</span> `)}${(x.valueSlots as number) > 3 ? html`… (${count(x.valueSlots as number)} pointers)` : html``}` : html``]);
       return {

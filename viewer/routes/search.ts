@@ -27,7 +27,7 @@ function search(c: Ctx, q: string): { exact: boolean; results: Result[] } {
   // A name can be a global's and a type's at once (main.Node the variable, main.Node the type): then both are listed.
   const roots = answers.roots(c).roots;
   const exact: Result[] = [];
-  const root = roots.find((r) => r.name === t);
+  const root = roots.find((r) => r.name === t && r.kind !== 'shared');
   if (root) exact.push({ kind: root.kind === 'global' ? 'global' : 'root', name: root.name, href: rootHref(root.name) });
   if (s.instances(t, { limit: 1 })) exact.push({ kind: 'type', name: t, href: typeHref(t) });
   if (exact.length > 0) return { exact: exact.length === 1, results: exact };
@@ -35,7 +35,7 @@ function search(c: Ctx, q: string): { exact: boolean; results: Result[] } {
   const lower = t.toLowerCase();
   for (const r of roots) {
     if (results.length >= 2 * LIMIT) break;
-    if (r.name.toLowerCase().includes(lower)) results.push({ kind: r.kind === 'global' ? 'global' : 'root', name: r.name, href: rootHref(r.name) });
+    if (r.kind !== 'shared' && r.name.toLowerCase().includes(lower)) results.push({ kind: r.kind === 'global' ? 'global' : 'root', name: r.name, href: rootHref(r.name) });
   }
   return { exact: false, results };
 }
