@@ -12,6 +12,8 @@ const PLAIN = 0;
 const ARRAY = 1;
 /** Asked of HeapTypes on every lookup: tiny blocks, whose sub-objects differ from block to block. */
 const DIRECT = 2;
+/** Layouts whose slot range (object or element size) is at most this many bytes get a table instead of a Map. */
+const SLOT_TABLE_MAX = 1 << 16;
 
 export class FieldNames {
   /** Field names by id; id 0 is "" (an array element itself, no field inside it). */
@@ -31,6 +33,8 @@ export class FieldNames {
   private readonly layoutElem: number[] = [];
   private readonly layoutCount: number[] = [];
   private readonly layoutCache: Map<number, number>[] = [];
+  /** Per layout, for a slot range up to SLOT_TABLE_MAX bytes: name ids by (offset in range) / 4, -1 not yet known. */
+  private readonly layoutSlots: (Int32Array | undefined)[] = [];
   private readonly objectType: Uint32Array;
   private readonly size: Uint32Array;
   private object = -1;
@@ -82,6 +86,8 @@ export class FieldNames {
       this.layoutElem.push(elem);
       this.layoutCount.push(count);
       this.layoutCache.push(new Map());
+      const range = kind === ARRAY ? elem : this.size[i];
+      this.layoutSlots.push(kind !== DIRECT && range <= SLOT_TABLE_MAX ? new Int32Array((range >>> 2) + 1).fill(-1) : undefined);
     }
     this.layout = l;
   }
@@ -96,13 +102,14 @@ export class FieldNames {
       const k = Math.floor(rel / elem);
       if (rel >= 0 && k < this.layoutCount[l]) {
         const r = rel - k * elem;
-        const cache = this.layoutCache[l];
-        let id = cache.get(r);
-        if (id === undefined) {
+        const slots = this.layoutSlots[l];
+        let id = slots !== undefined && (r & 3) === 0 ? slots[r >>> 2] : this.layoutCache[l].get(r) ?? -1;
+        if (id < 0) {
           // fieldName names the slot of element 0 as "[0]", "[0].Next" or "[0][3]": keep what follows "[0]".
           const full = this.types.fieldName(this.object, this.layoutBase[l] + r);
           id = this.intern(full === undefined ? '' : full.startsWith('[0]') ? full.slice(3) : full);
-          cache.set(r, id);
+          if (slots !== undefined && (r & 3) === 0) slots[r >>> 2] = id;
+          else this.layoutCache[l].set(r, id);
         }
         this.element = k;
         this.name = id;
@@ -114,11 +121,13 @@ export class FieldNames {
       this.name = this.intern(this.types.fieldName(this.object, offset) ?? unnamed(offset));
       return;
     }
-    const cache = this.layoutCache[l];
-    let id = cache.get(offset);
-    if (id === undefined) {
+    const slots = this.layoutSlots[l];
+    const inTable = slots !== undefined && (offset & 3) === 0 && (offset >>> 2) < slots.length;
+    let id = inTable ? slots[offset >>> 2] : this.layoutCache[l].get(offset) ?? -1;
+    if (id < 0) {
       id = this.intern(this.types.fieldName(this.object, offset) ?? unnamed(offset));
-      cache.set(offset, id);
+      if (inTable) slots[offset >>> 2] = id;
+      else this.layoutCache[l].set(offset, id);
     }
     this.name = id;
   }

@@ -3,7 +3,19 @@
 // built. The hot loops call uint()/byte() per number and await flushIfFull() once per node.
 import type { OutputSink } from './output.js';
 
-const DIGITS = new Uint8Array(24);
+/** "00" .. "99" as ASCII pairs: two digits per division. */
+const PAIRS = new Uint8Array(200);
+for (let k = 0; k < 100; k++) {
+  PAIRS[2 * k] = 48 + Math.floor(k / 10);
+  PAIRS[2 * k + 1] = 48 + (k % 10);
+}
+
+/** Decimal digits of v (v < 2^53). */
+function digitCount(v: number): number {
+  if (v < 100000) return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : 5;
+  if (v < 10000000000) return v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+  return String(v).length;
+}
 
 export class JsonChunks {
   private readonly buf: Buffer;
@@ -20,30 +32,38 @@ export class JsonChunks {
   /** A non-negative integer (up to 2^53). */
   uint(v: number): void {
     const buf = this.buf;
-    let pos = this.pos;
+    const pos = this.pos;
     if (v < 10) {
-      buf[pos++] = 48 + v;
-      this.pos = pos;
+      buf[pos] = 48 + v;
+      this.pos = pos + 1;
       return;
     }
-    let n = 0;
-    if (v < 2147483648) {
-      let x = v | 0;
-      while (x > 0) {
-        const q = (x / 10) | 0;
-        DIGITS[n++] = 48 + x - q * 10;
-        x = q;
-      }
-    } else {
-      let x = v;
-      while (x > 0) {
-        const q = Math.floor(x / 10);
-        DIGITS[n++] = 48 + x - q * 10;
+    const end = pos + digitCount(v);
+    this.pos = end;
+    let at = end;
+    let x = v;
+    if (x >= 2147483648) {
+      while (x >= 2147483648) {
+        const q = Math.floor(x / 100);
+        const r = (x - q * 100) * 2;
+        buf[--at] = PAIRS[r + 1];
+        buf[--at] = PAIRS[r];
         x = q;
       }
     }
-    while (n > 0) buf[pos++] = DIGITS[--n];
-    this.pos = pos;
+    while (x >= 100) {
+      const q = (x / 100) | 0;
+      const r = (x - q * 100) * 2;
+      buf[--at] = PAIRS[r + 1];
+      buf[--at] = PAIRS[r];
+      x = q;
+    }
+    if (x >= 10) {
+      buf[--at] = PAIRS[2 * x + 1];
+      buf[--at] = PAIRS[2 * x];
+    } else {
+      buf[--at] = 48 + x;
+    }
   }
 
   /** One ASCII character by its code. */

@@ -23,6 +23,7 @@
 // DevTools and memlab see them as unreachable (memlab gives them a retained size of their own under the root,
 // where goheap gives 0; the root's retained size is then every object's bytes, not only the reachable ones).
 import type { HeapSession } from '../session/index.js';
+import { EDGE_OFFSET_MASK } from '../graph/index.js';
 import { describeRootSlot } from '../analysis/index.js';
 import type { RootNodeKind } from '../analysis/index.js';
 import { FieldNames } from './heapsnapshot-fields.js';
@@ -145,7 +146,11 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
     out.uint(selfSize);
     out.byte(44);
     out.uint(edges);
-    out.text(',0,0\n');
+    out.byte(44); // trace_node_id 0, detachedness 0
+    out.byte(48);
+    out.byte(44);
+    out.byte(48);
+    out.byte(10);
   };
   node(NODE_SYNTHETIC, strings.id(''), 0, 0, 1 + R);
   node(NODE_SYNTHETIC, strings.id('(GC roots)'), 1, 0, G);
@@ -210,13 +215,14 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   // FieldNames ids -> string ids (-1: not yet interned).
   let fieldString = new Int32Array(64).fill(-1);
   const edgeTarget = graph.edgeTarget;
+  const edgeField = graph.edgeField;
   for (let i = 0; i < n; i++) {
     const end = edgeStart[i + 1];
     let e = edgeStart[i];
     if (e === end) continue;
     fields.setObject(i);
     for (; e < end; e++) {
-      fields.lookup(graph.edgeOffset(e));
+      fields.lookup(edgeField[e] & EDGE_OFFSET_MASK);
       const to = firstObject + edgeTarget[e];
       const f = fields.name;
       if (fields.element >= 0) {
