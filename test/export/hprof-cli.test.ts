@@ -58,6 +58,26 @@ describe('cli: dumptohprof on PATH', function () {
     expect(fs.readdirSync(dir).filter((n) => n.includes('.tmp'))).to.deep.equal([]);
   });
 
+  it('never replaces a file that is not HPROF (DUMP BINARY with the output forgotten); "-" is stdout', () => {
+    const bin = path.join(dir, 'mybinary');
+    fs.copyFileSync(zooBinary('1.26'), bin);
+    const before = fs.readFileSync(bin);
+    const r = run(zooDump('1.26'), bin);
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/^goheap: .*mybinary: exists and is not an HPROF file; refusing to replace it/);
+    expect(fs.readFileSync(bin).equals(before)).to.equal(true);
+    // An older HPROF is replaced.
+    const out = path.join(dir, 'again.hprof');
+    expect(run(zooDump('1.26'), bin, out, '-q').status).to.equal(0);
+    expect(run(zooDump('1.26'), bin, out, '-q').status).to.equal(0);
+    // "-": stdout, the binary kept as the binary.
+    const piped = spawnSync('dumptohprof', [zooDump('1.26'), bin, '-'], { env, cwd: dir, maxBuffer: 1 << 28 });
+    expect(piped.status).to.equal(0);
+    expect(piped.stdout.toString('latin1', 0, 18)).to.equal('JAVA PROFILE 1.0.2');
+    expect(piped.stdout.length).to.equal(fs.statSync(out).size);
+    expect(fs.readFileSync(bin).equals(before)).to.equal(true);
+  });
+
   it('bad input: a file that is not a dump, too many names: one line, exit 1, no output file', () => {
     const notDump = path.join(dir, 'not.dump');
     fs.writeFileSync(notDump, 'hello, this is not a heap dump\n');
