@@ -16,6 +16,7 @@ import {
 import { GoKind } from './kind.js';
 import { pointerMap } from './layout.js';
 import { GoType, TypeBuilder } from './types.js';
+import { staticPointees } from './static-data.js';
 
 /** A package-level variable. */
 export interface GoGlobal {
@@ -151,6 +152,7 @@ export class GoProgram {
       }
     }
     this.goVersion = goVersion;
+    globals.push(...staticPointees(elf, globals, this.sections, this.ptrSize, this.bigEndian));
     globals.sort((a, b) => a.address - b.address);
     this.globals = globals;
     for (const g of globals) if (!this.globalIndex.has(g.name)) this.globalIndex.set(g.name, g);
