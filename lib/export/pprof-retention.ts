@@ -168,9 +168,22 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
     return r;
   };
   const restRow = hasTiny ? rowNamed(TINY_REST_NAME) : -1;
-  const tinyStart = hasTiny ? new Int32Array(n).fill(-1) : new Int32Array(0);
+  // The tiny blocks' typing id; tinyFirst(i): the first sub-object of block i, or -1.
+  const objectType = s.types.objectType;
+  const blockType = hasTiny ? objectType[tiny.object[0]] : -1;
+  const tinyFirst = (i: number): number => {
+    if (objectType[i] !== blockType) return -1;
+    const a = tiny.object;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (a[mid] < i) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < a.length && a[lo] === i ? lo : -1;
+  };
   if (hasTiny) {
-    for (let k = tiny.object.length - 1; k >= 0; k--) tinyStart[tiny.object[k]] = k;
     for (let k = 0; k < tiny.object.length; k++) {
       const id = tiny.typing[k];
       if (subRow[id] < 0) subRow[id] = rowNamed(histogramNames[id]);
@@ -204,7 +217,7 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
   const add = (i: number, p: number, retained: number): void => {
     objects++;
     bytes += size[i];
-    const t = hasTiny ? tinyStart[i] : -1;
+    const t = tinyFirst(i);
     if (t < 0) {
       addSample(p, rowOf[i], 1, size[i], retained);
       return;
@@ -226,11 +239,11 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
     else p = extend(0, rootFrames[dominatingRootNode(d)]);
     pathOf[i] = p;
     // (A tiny block is of the rest row for the retained rule, as in typeHistogram.)
-    const row = hasTiny && tinyStart[i] >= 0 ? restRow : rowOf[i];
+    const row = tinyFirst(i) >= 0 ? restRow : rowOf[i];
     add(i, p, active[row] === 0 ? s.retained(i) : 0);
     active[row]++;
   }, (i) => {
-    active[hasTiny && tinyStart[i] >= 0 ? restRow : rowOf[i]]--;
+    active[tinyFirst(i) >= 0 ? restRow : rowOf[i]]--;
   });
   // Garbage: under "(unreachable)", retaining nothing (as goheap counts it), so that the profile holds every object.
   const garbage = extend(0, frameNamed('(unreachable)'));
