@@ -83,18 +83,21 @@ export function sharedRetention(graph: HeapGraph, dom: HeapDominators): SharedRe
     }
   }
   if (S > 0) {
+    // The edge scan tests each target against a byte per object (much smaller than idom: fewer cache misses).
+    const isShared = new Uint8Array(n);
+    for (let j = 0; j < S; j++) isShared[sharedObject[j]] = 1;
     const edgeStart = graph.edgeStart;
     const target = graph.edgeTarget;
+    const reachable = graph.reachable;
     for (let u = 0; u < n; u++) {
-      const v = first + u;
-      if (idom[v] === NONE) continue; // unreachable
+      if (reachable[u] === 0) continue;
       const end = edgeStart[u + 1];
       let tu = -1;
       for (let e = edgeStart[u]; e < end; e++) {
-        const w = first + target[e];
-        if (idom[w] !== 0 || w === v) continue;
-        if (tu < 0) tu = topOf(v);
-        const tw = top[w] - 1;
+        const x = target[e];
+        if (isShared[x] === 0 || x === u) continue;
+        if (tu < 0) tu = topOf(first + u);
+        const tw = top[first + x] - 1;
         if (tw !== tu) edge(tu, tw);
       }
     }
