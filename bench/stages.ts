@@ -136,6 +136,7 @@ export const STAGES: Record<string, Stage> = {
   },
   ...HPROF_STAGES,
   ...SNAPSHOT_STAGES,
+  ...(await import('./stages-dot.js')).DOT_STAGES,
   // After 'reopen': the session stages read the index the dominators stage wrote.
   ...SESSION_STAGES,
   ...(await import('./stages-viewer.js')).viewerStages,
