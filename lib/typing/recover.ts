@@ -44,6 +44,10 @@ const CAP_MAX = 0xffffffff;
 const HEADER_MIN = 512;
 /** The tiny allocator's block size (maxTinySize). */
 const TINY_BLOCK = 16;
+/** Where the low and high 32-bit halves of a 64-bit number lie in a Uint32Array over the same memory. */
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const SUB_LO = LITTLE_ENDIAN_HOST ? 0 : 1;
+const SUB_HI = LITTLE_ENDIAN_HOST ? 1 : 0;
 const HEADER_MAX = 32768;
 
 /** Recovers the types of the heap objects of `graph` from the executable `program`. */
@@ -121,11 +125,15 @@ class Recovery {
   private readonly tinyBlock: Uint32Array;
   /** Per Go type id: 1 a pointer-free type under 16 bytes (tiny-allocated), 2 not, 0 not known yet. */
   private readonly typeTiny: Uint8Array;
-  /** Sub-objects found in tiny blocks, in order found (duplicates included): block, offset, size, typing. */
+  /**
+   * Sub-objects found in tiny blocks, in order found (some duplicates): record k is the 64-bit number
+   * block * 2^32 + offset * 2^28 + size * 2^23 + typing, its two 32-bit halves at subWords[2k + SUB_LO] and
+   * [2k + SUB_HI], so that a BigUint64Array over the same memory sorts them natively by block, then offset.
+   */
   private subCount = 0;
-  private subObject: Uint32Array = new Uint32Array(0);
-  private subPlace: Uint32Array = new Uint32Array(0);
-  private subTyping: Uint32Array = new Uint32Array(0);
+  private subWords: Uint32Array = new Uint32Array(0);
+  /** The typing "string data" (0 until first asked). */
+  private stringDataTyping = 0;
   /** Targets of unsafe.Pointer fields (and the field's struct type id), for inferUnsafe. */
   private unsafeCount = 0;
   private unsafeObject: Uint32Array = new Uint32Array(0);
@@ -137,7 +145,7 @@ class Recovery {
   tiny: TinyObjects = emptyTinyObjects();
   private readonly fl = { offsets: new Uint32Array(64) };
   /** Go type ids of the runtime's untyped map and channel headers (runtime.hchan, runtime.hmap, maps.Map). */
-  private readonly genericHeader = new Set<number>();
+  private readonly genericHeader: Uint8Array;
 
   constructor(
     private readonly graph: HeapGraph,
@@ -188,9 +196,10 @@ class Recovery {
       const u = program.typeByRuntimeAddress(ta);
       if (u !== undefined) this.ifaceType.set(a, u.id);
     }
+    this.genericHeader = new Uint8Array(nt);
     for (const name of ['runtime.hchan', 'runtime.hmap', 'internal/runtime/maps.Map']) {
       const t = program.typeByName(name);
-      if (t !== undefined) this.genericHeader.add(t.id);
+      if (t !== undefined) this.genericHeader[t.id] = 1;
     }
     this.typeRef = new AddressTable(this.efaceType.size + this.ifaceType.size);
     for (const [a, id] of this.efaceType) this.typeRef.set(a, this.ifaceType.has(a) ? SLOW : id + 1);
@@ -382,7 +391,7 @@ class Recovery {
       }
       return;
     }
-    if (this.genericHeader.has(tb.typeId[cur]) && this.slots.isContainerHeader(tb.typeId[tid])) {
+    if (tb.typeId[cur] >= 0 && this.genericHeader[tb.typeId[cur]] === 1 && this.slots.isContainerHeader(tb.typeId[tid])) {
       // The runtime's own spelling (runtime.hchan, runtime.hmap) gives way to the channel's or map's own type.
       this.objectType[i] = tid;
       this.push(i);
@@ -585,27 +594,30 @@ class Recovery {
 
   /** Notes a sub-object of `size` bytes at `off` in tiny block t, typed tid. */
   private sub(t: number, off: number, size: number, tid: number): void {
-    if (off < 0 || off + size > TINY_BLOCK) return;
+    if (off < 0 || off + size > TINY_BLOCK || tid >= 1 << 23) return;
     if (off === 0 && size === TINY_BLOCK) {
       // The whole block: a 16-byte allocation of its own (not tiny-allocated).
       this.offer(t, tid, 0);
       return;
     }
-    if (this.subCount === this.subObject.length) {
-      const k = Math.max(1024, 2 * this.subCount);
-      const grow = (a: Uint32Array): Uint32Array => {
-        const b = new Uint32Array(k);
-        b.set(a);
-        return b;
-      };
-      this.subObject = grow(this.subObject);
-      this.subPlace = grow(this.subPlace);
-      this.subTyping = grow(this.subTyping);
+    const lo = ((off << 28) | (size << 23) | tid) >>> 0;
+    let w = this.subWords;
+    const k = this.subCount;
+    if (k > 0 && w[2 * k - 2 + SUB_HI] === t && w[2 * k - 2 + SUB_LO] === lo) return; // the same again
+    if (2 * k === w.length) {
+      const grown = new Uint32Array(Math.max(2048, 2 * Math.ceil(k * 1.5)));
+      grown.set(w);
+      this.subWords = w = grown;
     }
-    const k = this.subCount++;
-    this.subObject[k] = t;
-    this.subPlace[k] = off + size * 256;
-    this.subTyping[k] = tid;
+    w[2 * k + SUB_HI] = t;
+    w[2 * k + SUB_LO] = lo;
+    this.subCount = k + 1;
+  }
+
+  /** The typing "string data". */
+  private stringData(): number {
+    if (this.stringDataTyping === 0) this.stringDataTyping = this.typings.stringData();
+    return this.stringDataTyping;
   }
 
   /**
@@ -614,45 +626,49 @@ class Recovery {
    */
   private finishTiny(): void {
     const n = this.subCount;
-    const order = new Uint32Array(n);
-    for (let k = 0; k < n; k++) order[k] = k;
-    const obj = this.subObject;
-    const place = this.subPlace;
-    const typ = this.subTyping;
-    // Sort key: block, then offset, then typing (ties: the longer first).
-    order.sort((a, b) => obj[a] - obj[b] || (place[a] & 255) - (place[b] & 255) || typ[a] - typ[b] || place[b] - place[a]);
-    const outObj = new Uint32Array(n);
-    const outPlace = new Uint32Array(n);
-    const outTyp = new Uint32Array(n);
-    const sd = this.typings.stringData();
+    const w = this.subWords;
+    this.subWords = new Uint32Array(0);
+    this.subCount = 0;
+    // By block, then offset, size and typing.
+    new BigUint64Array(w.buffer, 0, n).sort();
+    const sd = this.stringData();
+    // Compacts in place: record m of the result at words 2m, 2m + 1 (never ahead of the record read).
     let m = 0;
     for (let k = 0; k < n; k++) {
-      const j = order[k];
-      const o = obj[j];
-      const off = place[j] & 255;
-      const size = place[j] >>> 8;
-      const tid = typ[j];
-      if (m > 0 && outObj[m - 1] === o) {
-        const poff = outPlace[m - 1] & 255;
-        const pend = poff + (outPlace[m - 1] >>> 8);
-        if (poff === off && outTyp[m - 1] === tid) continue; // the same sub-object again
-        if (tid === sd && outTyp[m - 1] === sd && off < pend) {
+      const o = w[2 * k + SUB_HI];
+      const lo = w[2 * k + SUB_LO];
+      const off = lo >>> 28;
+      const size = (lo >>> 23) & 31;
+      const tid = lo & 0x7fffff;
+      if (m > 0 && w[2 * (m - 1) + SUB_HI] === o) {
+        const plo = w[2 * (m - 1) + SUB_LO];
+        const poff = plo >>> 28;
+        const pend = poff + ((plo >>> 23) & 31);
+        const ptid = plo & 0x7fffff;
+        if (tid === sd && ptid === sd && off < pend) {
           // Overlapping string data: one string and its substrings.
           const end = Math.max(pend, off + size);
-          outPlace[m - 1] = poff + (end - poff) * 256;
+          w[2 * (m - 1) + SUB_LO] = ((poff << 28) | ((end - poff) << 23) | sd) >>> 0;
           continue;
         }
+        if (poff === off && ptid === tid) continue; // the same sub-object, another length: keep the first
       }
-      outObj[m] = o;
-      outPlace[m] = place[j];
-      outTyp[m] = tid;
+      w[2 * m + SUB_HI] = o;
+      w[2 * m + SUB_LO] = lo;
       m++;
     }
-    this.tiny = { object: outObj.slice(0, m), place: outPlace.slice(0, m), typing: outTyp.slice(0, m) };
-    this.subObject = this.subPlace = this.subTyping = new Uint32Array(0);
-    if (m === 0) return;
-    const block = this.typings.tinyBlock();
-    for (let k = 0; k < m; k++) this.objectType[outObj[k]] = block;
+    const object = new Uint32Array(m);
+    const place = new Uint32Array(m);
+    const typing = new Uint32Array(m);
+    const block = m > 0 ? this.typings.tinyBlock() : 0;
+    for (let k = 0; k < m; k++) {
+      const lo = w[2 * k + SUB_LO];
+      object[k] = w[2 * k + SUB_HI];
+      place[k] = (lo >>> 28) + ((lo >>> 23) & 31) * 256;
+      typing[k] = lo & 0x7fffff;
+      this.objectType[object[k]] = block;
+    }
+    this.tiny = { object, place, typing };
   }
 
   // ---- propagation ----
@@ -717,7 +733,7 @@ class Recovery {
       case SlotKind.Ptr: {
         const u = s.type[d];
         if (this.typeSize[u] === 0) return;
-        if (this.isTinyBlock(t) && this.isTinyType(u)) this.sub(t, off, this.typeSize[u], this.valueOf(u));
+        if (this.isTinyType(u) && this.isTinyBlock(t)) this.sub(t, off, this.typeSize[u], this.valueOf(u));
         else if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
         return;
       }
@@ -725,7 +741,7 @@ class Recovery {
         const u = s.type[d];
         const us = this.typeSize[u];
         if (us === 0 || slotFile < 0) return;
-        if (this.isTinyBlock(t) && this.isTinyType(u)) {
+        if (this.isTinyType(u) && this.isTinyBlock(t)) {
           const lc = e >= 0 ? this.edgeCap![e] : Math.min(this.bytes.word(slotFile + 2 * this.p), 0xffff) * 65536;
           const n = Math.floor(lc / 65536);
           if (n >= 1 && n * us <= TINY_BLOCK) this.sub(t, off, n * us, this.typings.array(this.types[u], n));
@@ -744,10 +760,10 @@ class Recovery {
         if (this.isTinyBlock(t)) {
           if (slotFile < 0 && e < 0) return;
           const len = e >= 0 ? this.edgeCap![e] & 0xffff : Math.min(this.bytes.word(slotFile + this.p), 0xffff);
-          if (len > 0) this.sub(t, off, len, this.typings.stringData());
+          if (len > 0) this.sub(t, off, len, this.stringData());
           return;
         }
-        this.offer(t, this.typings.stringData(), 0);
+        this.offer(t, this.stringData(), 0);
         return;
       case SlotKind.Eface:
       case SlotKind.Iface: {
@@ -834,7 +850,7 @@ class Recovery {
       if (d0 !== 0) this.apply(d0, slotFile, off, t, e);
       return;
     }
-    if (this.isTinyBlock(t) && this.isTinyType(u)) this.sub(t, off, this.typeSize[u], this.valueOf(u));
+    if (this.isTinyType(u) && this.isTinyBlock(t)) this.sub(t, off, this.typeSize[u], this.valueOf(u));
     else if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
   }
 
