@@ -59,6 +59,8 @@ export class HeapSession {
   private tree: DominatorTree | undefined;
   private readonly derived: DerivedIndexes;
   private reverseReady = false;
+  /** rootsKeepingAlive's answers per topmost dominator, the most recent 256. */
+  private readonly rootsOfTop = new Map<number, { kinds: string[]; rootNodes: number[] }>();
   private instanceIndex: InstanceIndex | undefined;
   private typeRows_: TypeRow[] | undefined;
   private rootRows_: RootNodeRow[] | undefined;
@@ -275,10 +277,26 @@ export class HeapSession {
     return d - 1;
   }
 
-  /** The root nodes from which object i can be reached, and their kinds. */
+  /**
+   * The root nodes from which object i can be reached, and their kinds. Every path from a root to i passes through
+   * each of i's dominators, so a root reaches i exactly when it reaches i's topmost object dominator D: when a single
+   * root node dominates i, it is the answer; else the roots of D are searched once and kept for D's other objects.
+   */
   rootsKeepingAlive(i: number): { kinds: string[]; rootNodes: number[] } {
-    this.reverseEdges();
-    return rootsReaching(this.graph, this.rootNodes, i);
+    const chain = this.dominatorChain(i, Number.MAX_SAFE_INTEGER);
+    const last = chain[chain.length - 1];
+    if (last === undefined) return { kinds: [], rootNodes: [] };
+    if (last.kind === 'root') return { kinds: [this.rootNodes.kind[last.rootNode]], rootNodes: [last.rootNode] };
+    const below = chain.length >= 2 ? chain[chain.length - 2] : undefined;
+    const top = below !== undefined && below.kind === 'object' ? below.object : i;
+    let r = this.rootsOfTop.get(top);
+    if (r === undefined) {
+      this.reverseEdges();
+      r = rootsReaching(this.graph, this.rootNodes, top);
+      if (this.rootsOfTop.size >= 256) this.rootsOfTop.delete(this.rootsOfTop.keys().next().value!);
+      this.rootsOfTop.set(top, r);
+    }
+    return r;
   }
 
   // ---- summaries ----

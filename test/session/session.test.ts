@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import { HeapSession } from '../../lib/session/index.js';
-import { buildAnalysisGraph, NONE, shortestPathParents, shortestRootPath } from '../../lib/analysis/index.js';
+import { buildAnalysisGraph, NONE, rootsKeepingAlive, shortestPathParents, shortestRootPath } from '../../lib/analysis/index.js';
 import { GO_VERSIONS, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 
 /** Everything a session answers about object i, as one JSON string. */
@@ -79,6 +79,12 @@ for (const version of GO_VERSIONS) {
       for (const i of sample(cold.objectCount, 80)) {
         const d = sp.distance[g.firstObjectNode + i];
         expect(cold.distance(i)).to.equal(d === NONE ? -1 : d - 1);
+      }
+    });
+
+    it('rootsKeepingAlive (through the topmost dominator) equals a reverse search from the object itself', function () {
+      for (const i of sample(cold.objectCount, 200)) {
+        expect(cold.rootsKeepingAlive(i), `object ${i}`).to.deep.equal(rootsKeepingAlive(cold.graph, cold.rootNodes, i));
       }
     });
 
