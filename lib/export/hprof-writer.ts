@@ -175,13 +175,14 @@ export class HprofWriter {
 
   /** An ID (an address up to 2^53, or a synthetic number). */
   putId(v: number): void {
+    const b = this.buf;
+    let p = this.pos;
     if (this.idSize === 8) {
-      this.view.setUint32(this.pos, Math.floor(v / 4294967296));
-      this.view.setUint32(this.pos + 4, v >>> 0);
-      this.pos += 8;
-    } else {
-      this.view.setUint32(this.pos, v >>> 0);
-      this.pos += 4;
+      const hi = (v / 4294967296) >>> 0;
+      b[p++] = hi >>> 24; b[p++] = hi >>> 16; b[p++] = hi >>> 8; b[p++] = hi;
     }
+    const lo = v >>> 0;
+    b[p++] = lo >>> 24; b[p++] = lo >>> 16; b[p++] = lo >>> 8; b[p++] = lo;
+    this.pos = p;
   }
 }

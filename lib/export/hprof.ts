@@ -857,12 +857,18 @@ class HprofExport {
           w.putId(edges ? this.pointerAt(offs[f], src, at) : 0);
           continue;
         }
-        let pos = w.pos;
+        const pos = w.pos;
         const from = at + offs[f];
         const n = sizes[f];
-        if (!little || n === 1) for (let b = 0; b < n; b++) out[pos++] = src[from + b];
-        else for (let b = n - 1; b >= 0; b--) out[pos++] = src[from + b];
-        w.pos = pos;
+        if (n === 8 && little) {
+          out[pos] = src[from + 7]; out[pos + 1] = src[from + 6]; out[pos + 2] = src[from + 5]; out[pos + 3] = src[from + 4];
+          out[pos + 4] = src[from + 3]; out[pos + 5] = src[from + 2]; out[pos + 6] = src[from + 1]; out[pos + 7] = src[from];
+        } else if (!little || n === 1) {
+          for (let b = 0; b < n; b++) out[pos + b] = src[from + b];
+        } else {
+          for (let b = 0; b < n; b++) out[pos + b] = src[from + n - 1 - b];
+        }
+        w.pos = pos + n;
       }
       w.endSub();
       this.stats.instances++;
