@@ -29,7 +29,8 @@ describe('viewer in Chromium: a walk through the zoo heap', function () {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    // (The loading page is served with status 503, which Chromium logs: not an error of the page.)
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of 503/.test(m.text())) errors.push(m.text()); });
   });
   after(async () => {
     await browser?.close();
@@ -82,7 +83,7 @@ describe('viewer in Chromium: a walk through the zoo heap', function () {
     await page.click('nav >> text=Goroutines');
     await page.waitForSelector('h1:text("Goroutines")');
     const group = page.locator('details.group', { hasText: facts.recurseFunc }).first();
-    await group.locator('summary').first().click();
+    if ((await group.getAttribute('open')) === null) await group.locator('summary').first().click();
     await group.locator('details.goroutine summary').first().click();
     const frames = group.locator('details.goroutine ol.frames').first();
     await frames.waitFor();
@@ -121,8 +122,8 @@ describe('viewer in Chromium: a walk through the zoo heap', function () {
     await page.fill('header input[name=q]', facts.addresses.ListHead);
     await page.press('header input[name=q]', 'Enter');
     await page.waitForSelector(`h1:text("Object ${facts.addresses.ListHead}")`);
-    expect(await page.locator('.graph svg').count()).to.equal(1);
-    await page.locator('.graph').scrollIntoViewIfNeeded();
+    expect(await page.locator('div.neighbourhood > svg').count()).to.equal(1);
+    await page.locator('div.neighbourhood').scrollIntoViewIfNeeded();
     await snap('neighbourhood');
     expect(errors).to.deep.equal([]);
   });

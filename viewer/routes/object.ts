@@ -108,7 +108,7 @@ ${retainerTree(d.retainers.rows, d.retainers.total)}</section>
 <section><h2>Roots keeping it alive</h2>${alive}</section>
 <section class="cols"><div><h2>Dominator chain</h2>${chain}</div><div><h2>Dominates (${count(d.dominates.total)})</h2>${dom}</div></section>
 <section><h2>Outgoing references (${count(d.outgoing.total)})</h2>${out}</section>
-<section><h2>Neighbourhood</h2>${svg ? html`<div class="graph">${trusted(svg)}</div>` : html`<p class="muted">The picture could not be drawn.</p>`}
+<section><h2>Neighbourhood</h2>${svg ? html`<div class="neighbourhood">${trusted(svg)}</div>` : html`<p class="muted">The picture could not be drawn.</p>`}
 ${d.neighbourhood.moreReferrers + d.neighbourhood.moreTargets > 0 ? html`<p class="muted">Not drawn: ${d.neighbourhood.moreReferrers} referrers, ${d.neighbourhood.moreTargets} targets.</p>` : html``}</section>
 <section><h2>Allocation</h2>${alloc}</section>
 <section><h2>Bytes</h2>${hexView(d.hex.hex, d.hex.shown, d.hex.size)}</section>`,
