@@ -2,6 +2,7 @@
 // in a worker thread (HeapSession.open with worker: true): meanwhile pages show the load's progress and /api
 // answers 503. A busy port or an unusable address ends with one line; Ctrl-C (SIGINT) or SIGTERM closes the server
 // and the session and exits 0.
+import * as fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { HeapSession } from '../lib/session/index.js';
 import { buildViewer } from './app.js';
@@ -34,9 +35,21 @@ export interface RunningViewer {
   close(): Promise<void>;
 }
 
+function checkFile(f: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(f);
+  } catch (e) {
+    throw new ServeError(`${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  if (!st.isFile()) throw new ServeError(`${f}: not a regular file`);
+}
+
 /** Starts the viewer; resolves once it listens (the dump is still loading then). */
 export async function serve(o: ServeOptions): Promise<RunningViewer> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // A file that is not there is said at once, not after the server started (the load itself reports bad contents).
+  for (const f of [o.dump, o.binary, o.baseline]) if (f !== undefined) checkFile(f);
   const state = new ViewerState();
   const app = await buildViewer({ state, hosts: { bound: o.host } });
   try {
