@@ -30,10 +30,13 @@ export function addPointer(g: DotGraph, v: string, w: string, field: string): vo
 
 /** The label of a merged edge. */
 function fieldsLabel(fields: readonly string[]): string | undefined {
-  const named = fields.filter((f) => f !== '');
-  if (named.length === 0) return fields.length > 1 ? `×${fields.length}` : undefined;
+  // Distinct names, each with how often it occurs ("buckets ×2"); unnamed slots only counted.
+  const times = new Map<string, number>();
+  for (const f of fields) if (f !== '') times.set(f, (times.get(f) ?? 0) + 1);
+  if (times.size === 0) return fields.length > 1 ? `×${fields.length}` : undefined;
+  const named = [...times].map(([f, n]) => (n > 1 ? `${f} ×${n}` : f));
   const shown = named.slice(0, FIELDS_SHOWN).join(', ');
-  const more = fields.length - Math.min(named.length, FIELDS_SHOWN);
+  const more = named.length - Math.min(named.length, FIELDS_SHOWN);
   return labelText([more > 0 ? `${shown}, … +${more} more` : shown]);
 }
 
