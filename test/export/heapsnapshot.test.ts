@@ -193,5 +193,14 @@ describe('export: heap snapshot, read by @memlab/core', function () {
     expect(r.stderr).to.match(/refusing to write over the input/);
     expect(fs.readFileSync(copy).equals(before)).to.equal(true);
     expect(fs.readdirSync(dir).filter((x) => x.endsWith('.tmp'))).to.deep.equal([]);
+    // A file that is not a dump: one line naming it and the offset, exit 1, and no output left behind.
+    const bad = path.join(dir, 'bad.dump');
+    fs.writeFileSync(bad, 'not a heap dump at all\n');
+    const badOut = path.join(dir, 'bad.heapsnapshot');
+    r = runCli(bad, badOut);
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/^goheap: .*bad\.dump: offset 0: .*\n$/);
+    expect(fs.existsSync(badOut)).to.equal(false);
+    expect(fs.readdirSync(dir).filter((x) => x.endsWith('.tmp'))).to.deep.equal([]);
   });
 });
