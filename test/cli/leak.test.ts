@@ -217,6 +217,17 @@ describe('cli: leak hunting (fixtures/leak)', function () {
     }
   });
 
+  it('without the binary: the same groups and counts, frames without file:line; instances by size class', function () {
+    const v = '1.22';
+    const f = facts(v);
+    const j = json(cache, 'goroutines', dump(v), '--limit', '1');
+    expect(j.groups[0]).to.include({ count: f.leaked.heap1, function: 'main.handle', retained: f.leaked.heap1 * f.retainedPerGoroutine });
+    expect(j.groups[0].frames.map((x: Frame) => x.function)).to.deep.equal(handlerGroup(f.heap1).frames.map((x) => x.function));
+    for (const x of j.groups[0].frames) expect(x).to.include({ file: null, line: null });
+    const sizeClass = json(cache, 'instances', dump(v), 'untyped (size class 4096)', '--limit', '0');
+    expect(sizeClass.count).to.be.at.least(f.leaked.heap1);
+  });
+
   it('instances of an unknown type: one line naming types like it, exit 1', function () {
     const r = run(cache, 'instances', dump('1.26'), binary('1.26'), 'main.Reqest');
     expect(r.status).to.equal(1);
