@@ -16,6 +16,10 @@ export interface ExportArgs extends AnalysisArgs {
   o?: string;
 }
 
+interface SnapshotArgs extends ExportArgs {
+  live?: boolean;
+}
+
 /** DUMP [BINARY] OUT, or DUMP [BINARY] -o OUT: the binary and output paths. */
 export function exportPaths(args: ExportArgs, what: string): { binary: string | undefined; output: string } {
   // yargs reads a lone "-" positional as an empty value: that is stdout (an empty path names no file anyway).
@@ -45,12 +49,13 @@ export function exportProgress(args: AnalysisArgs, label: string): ((done: numbe
   };
 }
 
-export function builder(y: Argv): Argv<ExportArgs> {
+export function builder(y: Argv): Argv<SnapshotArgs> {
   const a = y
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
     .positional('binary', { type: 'string', describe: 'the executable that wrote it (for Go types and field names)' })
     .positional('output', { type: 'string', describe: 'the .heapsnapshot to write (- for stdout)' })
-    .option('o', { type: 'string', describe: 'the output file (instead of the last positional)', requiresArg: true }) as unknown as Argv<ExportArgs>;
+    .option('o', { type: 'string', describe: 'the output file (instead of the last positional)', requiresArg: true })
+    .option('live', { type: 'boolean', describe: 'only the objects a root reaches (garbage left out, like jmap -dump:live)' }) as unknown as Argv<SnapshotArgs>;
   return cacheOption(a)
     .example('$0 snapshot heapdump mybinary heap.heapsnapshot', 'then load heap.heapsnapshot in Chrome DevTools > Memory')
     .example('$0 snapshot heapdump heap.heapsnapshot', 'without the binary: objects named by size class');
@@ -76,15 +81,15 @@ export async function exportToFile(args: ExportArgs, what: string, produce: (s: 
   return { s, output, bytes: sink.bytesWritten };
 }
 
-export async function run(args: ExportArgs): Promise<void> {
+export async function run(args: SnapshotArgs): Promise<void> {
   let stats: Awaited<ReturnType<typeof writeHeapSnapshot>> | undefined;
   const { s, output, bytes } = await exportToFile(args, 'snapshot', async (session, sink) => {
-    stats = await writeHeapSnapshot(session, sink, { onProgress: exportProgress(args, 'writing heap snapshot') });
+    stats = await writeHeapSnapshot(session, sink, { live: args.live, onProgress: exportProgress(args, 'writing heap snapshot') });
   });
-  const summary = { output, bytes, nodes: stats!.nodes, edges: stats!.edges, strings: stats!.strings, objects: s.objectCount };
+  const summary = { output, bytes, nodes: stats!.nodes, edges: stats!.edges, strings: stats!.strings, objects: stats!.objects };
   if (args.json && output !== '-') process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (!args.quiet && output !== '-') {
-    process.stderr.write(`goheap: wrote ${output}: ${summary.nodes.toLocaleString('en-US')} nodes (${s.objectCount.toLocaleString('en-US')} objects), ${summary.edges.toLocaleString('en-US')} edges, ${(bytes / 1048576).toFixed(1)} MB\n`);
+    process.stderr.write(`goheap: wrote ${output}: ${summary.nodes.toLocaleString('en-US')} nodes (${summary.objects.toLocaleString('en-US')} objects), ${summary.edges.toLocaleString('en-US')} edges, ${(bytes / 1048576).toFixed(1)} MB\n`);
   }
   s.close();
 }

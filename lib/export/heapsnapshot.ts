@@ -22,6 +22,7 @@
 // Garbage (objects no root reaches, allocated since the last GC) is included with no edge from the roots:
 // DevTools and memlab see them as unreachable (memlab gives them a retained size of their own under the root,
 // where goheap gives 0; the root's retained size is then every object's bytes, not only the reachable ones).
+// With `live`, only reachable objects are written (numbered in file order among themselves).
 import type { HeapSession } from '../session/index.js';
 import { EDGE_OFFSET_MASK } from '../graph/index.js';
 import { describeRootSlot } from '../analysis/index.js';
@@ -56,6 +57,8 @@ export function rootGroupName(kind: RootNodeKind): string {
 }
 
 export interface HeapSnapshotOptions {
+  /** Only the objects a root reaches (leaves garbage out, like hprof --live and jmap -dump:live). */
+  live?: boolean;
   /** Called now and then with the objects written so far and the object count. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -64,7 +67,9 @@ export interface HeapSnapshotStats {
   nodes: number;
   edges: number;
   strings: number;
-  /** Ordinal of the first root node and of object 0. */
+  /** Objects written (all, or the reachable ones with live). */
+  objects: number;
+  /** Ordinal of the first root node and of the first object (object i's with every object written). */
   firstRootNode: number;
   firstObject: number;
 }
@@ -106,8 +111,25 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   const firstGroup = 2;
   const firstRootNode = firstGroup + G;
   const firstObject = firstRootNode + R;
-  const nodeCount = firstObject + n;
-  const edgeCount = 1 + R + G + R + roots.count + graph.edgeCount;
+  const live = options.live === true;
+  const reachable = graph.reachable;
+  const edgeStart = graph.edgeStart;
+  // With live: the ordinal of each reachable object among the reachable ones (a root or a reachable object only
+  // points at reachable objects).
+  const liveOrdinal = live ? new Uint32Array(n) : new Uint32Array(0);
+  let objects = n;
+  let objectEdges = graph.edgeCount;
+  if (live) {
+    objects = 0;
+    objectEdges = 0;
+    for (let i = 0; i < n; i++) {
+      if (reachable[i] === 0) continue;
+      liveOrdinal[i] = objects++;
+      objectEdges += edgeStart[i + 1] - edgeStart[i];
+    }
+  }
+  const nodeCount = firstObject + objects;
+  const edgeCount = 1 + R + G + R + roots.count + objectEdges;
 
   // Roots by root node (CSR), in RootTable order within each.
   const rootStart = new Uint32Array(R + 1);
@@ -162,11 +184,11 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   }
   const objectType = types.objectType;
   const size = graph.objectSize;
-  const edgeStart = graph.edgeStart;
   const typeName = new Int32Array(types.typeNames.length).fill(-1);
   const untypedName = new Map<number, number>();
   const progressEvery = 1 << 18;
   for (let i = 0; i < n; i++) {
+    if (live && reachable[i] === 0) continue;
     const t = objectType[i];
     let name: number;
     if (t !== 0) {
@@ -179,7 +201,7 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
         untypedName.set(size[i], name);
       } else name = u;
     }
-    node(NODE_OBJECT, name, firstObject + i, size[i], edgeStart[i + 1] - edgeStart[i]);
+    node(NODE_OBJECT, name, firstObject + (live ? liveOrdinal[i] : i), size[i], edgeStart[i + 1] - edgeStart[i]);
     const p = out.flushIfFull();
     if (p) await p;
     if ((i & (progressEvery - 1)) === 0) options.onProgress?.(i / 2, n);
@@ -208,7 +230,8 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   for (let k = 0; k < R; k++) {
     for (let x = rootStart[k]; x < rootStart[k + 1]; x++) {
       const r = rootList[x];
-      edge(EDGE_PROPERTY, strings.id(describeRootSlot(graph, rootNodes, r)), firstObject + roots.target[r]);
+      const t = roots.target[r];
+      edge(EDGE_PROPERTY, strings.id(describeRootSlot(graph, rootNodes, r)), firstObject + (live ? liveOrdinal[t] : t));
     }
   }
   const fields = new FieldNames(graph, types);
@@ -219,11 +242,11 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   for (let i = 0; i < n; i++) {
     const end = edgeStart[i + 1];
     let e = edgeStart[i];
-    if (e === end) continue;
+    if (e === end || (live && reachable[i] === 0)) continue;
     fields.setObject(i);
     for (; e < end; e++) {
       fields.lookup(edgeField[e] & EDGE_OFFSET_MASK);
-      const to = firstObject + edgeTarget[e];
+      const to = firstObject + (live ? liveOrdinal[edgeTarget[e]] : edgeTarget[e]);
       const f = fields.name;
       if (fields.element >= 0) {
         if (f === 0) edge(EDGE_ELEMENT, fields.element, to);
@@ -256,5 +279,5 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   const p = out.flush();
   if (p) await p;
   options.onProgress?.(n, n);
-  return { nodes: nodeCount, edges: edgeCount, strings: list.length, firstRootNode, firstObject };
+  return { nodes: nodeCount, edges: edgeCount, strings: list.length, objects, firstRootNode, firstObject };
 }

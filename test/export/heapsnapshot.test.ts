@@ -163,6 +163,34 @@ describe('export: heap snapshot, read by @memlab/core', function () {
     }
   });
 
+  for (const version of ['1.19', '1.26']) {
+    it(`go${version} --live: only reachable objects; memlab's root retains goheap's reachable bytes and every retained size is goheap's`, async function () {
+      const s = await HeapSession.open(zooDump(version), { binary: zooBinary(version), noCache: true });
+      const out = path.join(dir, `zoo-${version}-live.heapsnapshot`);
+      try {
+        let st = { firstRootNode: 0, firstObject: 0, objects: 0 };
+        await writeOutput(out, { inputs: [s.dumpPath] }, async (sink) => { st = await writeHeapSnapshot(s, sink, { live: true }); });
+        const nodes: MemlabNode[] = [];
+        (await memlabRead(out)).nodes.forEach((x) => { nodes.push(x); });
+        const live: number[] = [];
+        for (let i = 0; i < s.objectCount; i++) if (s.isReachable(i)) live.push(i);
+        expect(st.objects).to.equal(live.length);
+        expect(nodes.length).to.equal(st.firstObject + live.length);
+        let total = 0;
+        for (const x of nodes) total += x.self_size;
+        expect(total).to.equal(s.reachableBytes);
+        expect(nodes[0].retainedSize).to.equal(s.reachableBytes);
+        for (let k = 0; k < s.rootNodes.count; k++) expect(nodes[st.firstRootNode + k].retainedSize).to.equal(s.rootRetained(k));
+        live.forEach((i, k) => {
+          const x = nodes[st.firstObject + k];
+          if (x.name !== s.typeName(i) || x.retainedSize !== s.retained(i)) expect.fail(`object ${i}: memlab ${x.name} ${x.retainedSize}, goheap ${s.typeName(i)} ${s.retained(i)}`);
+        });
+      } finally {
+        s.close();
+      }
+    });
+  }
+
   it('goheap snapshot: DUMP BINARY OUT and DUMP OUT write the file; - writes stdout; it refuses to write over the dump', function () {
     const env = { ...process.env, GOHEAP_CACHE_DIR: path.join(dir, 'index') };
     const runCli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'snapshot', ...args], { encoding: 'utf8', env, maxBuffer: 256 << 20 });
