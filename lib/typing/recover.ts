@@ -898,7 +898,8 @@ class Recovery {
       const pt = this.program.typeByRuntimeAddress(f.ot);
       const u = pt?.elem;
       if (u === undefined || u.size === 0) continue;
-      if (f.object - this.address[t] === this.headerFor(t, u.id)) this.offer(t, this.typings.value(u), VERIFIED);
+      if (this.isTinyType(u.id) && this.isTinyBlock(t)) this.sub(t, f.object - this.address[t], u.size, this.valueOf(u.id));
+      else if (f.object - this.address[t] === this.headerFor(t, u.id)) this.offer(t, this.typings.value(u), VERIFIED);
     }
   }
 

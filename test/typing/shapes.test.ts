@@ -10,7 +10,8 @@ import { GoProgram, loadGoProgram } from '../../lib/gotypes/index.js';
 import {
   RecoveredTypes, TypingKind, recoverTypes, restoreTypes, storeTypes, typeCoverage, typeHistogram,
 } from '../../lib/typing/index.js';
-import { GO_VERSIONS, ROOT, addr } from '../support/fixtures.js';
+import { HeapSession } from '../../lib/session/index.js';
+import { GO_VERSIONS, ROOT, addr, scratchDir } from '../support/fixtures.js';
 
 function fixture(name: string, version: string): { dump: string; binary: string; facts: any } {
   const dir = path.join(ROOT, '.cache/fixtures', name, `go${version}`);
@@ -136,6 +137,30 @@ describe('typing: the shapes fixture (tiny blocks, sync.Map, unsafe.Pointer, syn
         const i = graph.findObject(addr(f.addresses.Nums[0]));
         expect(back.subObjects(i)).to.deep.equal(types.subObjects(i));
       });
+    });
+  }
+});
+
+describe('typing: a warm session open answers like the cold one (tiny sub-objects and inferred marks persisted)', function () {
+  this.timeout(120000);
+  for (const version of ['1.19', '1.26']) {
+    it(`shapes go${version}`, async function () {
+      const fx = fixture('shapes', version);
+      const cacheDir = scratchDir(`typing-warm-${version}`);
+      const answers: string[] = [];
+      for (let k = 0; k < 2; k++) {
+        const s = await HeapSession.open(fx.dump, { binary: fx.binary, cacheDir });
+        try {
+          const t = s.types as RecoveredTypes;
+          const i = s.graph.findObject(addr(fx.facts.addresses.Nums[0]));
+          answers.push(JSON.stringify([typeHistogram(s.graph, t), s.typeRows(), [...t.tinyObjects.object], [...t.tinyObjects.place],
+            [...t.tinyObjects.typing], [...t.inferred], t.subObjects(i), t.typeNames]));
+        } finally {
+          s.close();
+        }
+      }
+      expect(answers[1]).to.equal(answers[0]);
+      expect(answers[0]).to.contain('"main.Num"');
     });
   }
 });
