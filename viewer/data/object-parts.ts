@@ -1,10 +1,9 @@
 // The parts of an object's page beyond the CLI's `object` answer: its outgoing references, its retainers as rows
 // of an expandable tree (each with what the next level needs: distance, retained, whether it has referrers), its
-// dominator chain and dominated objects, its allocation stack when the dump sampled it, and a hex view.
+// dominator chain and dominated objects, and a hex view.
 import * as fs from 'node:fs';
 import type { HeapSession, Dominator } from '../../lib/session/index.js';
 import { HeapDumpError } from '../../lib/dump/index.js';
-import type { MemProfFrame } from '../../lib/dump/index.js';
 
 function hex(a: number): string {
   return `0x${a.toString(16)}`;
@@ -67,24 +66,6 @@ export function chainLink(s: HeapSession, d: Dominator): ChainLink {
   if (d.kind === 'root') return { kind: s.rootNodes.kind[d.rootNode], name: s.rootNodes.name[d.rootNode], address: null, retained: s.rootRetained(d.rootNode) };
   if (d.kind === 'roots') return { kind: 'roots', name: 'several roots', address: null, retained: s.reachableBytes };
   return { kind: 'none', name: 'none', address: null, retained: 0 };
-}
-
-/** Where a sampled object was allocated: the MemProf bucket of its AllocSample record, or null. */
-export function allocationOf(s: HeapSession, memo: <T>(k: string, f: () => T) => T, i: number): { bucket: number; size: number; frames: MemProfFrame[] } | null {
-  const byAddress = memo('allocSamples', () => {
-    const g = s.graph;
-    const m = new Map<number, number>();
-    for (let k = 0; k < g.allocSampleAddress.length; k++) m.set(g.allocSampleAddress[k], g.allocSampleBucket[k]);
-    const buckets = new Map<number, number>();
-    g.memProfBuckets.forEach((b, k) => buckets.set(b.id, k));
-    return { m, buckets };
-  });
-  const id = byAddress.m.get(s.address(i));
-  if (id === undefined) return null;
-  const k = byAddress.buckets.get(id);
-  if (k === undefined) return { bucket: id, size: 0, frames: [] };
-  const b = s.graph.memProfBuckets[k];
-  return { bucket: id, size: b.size, frames: b.stack };
 }
 
 /**

@@ -1,21 +1,25 @@
-// `/goroutines`: goroutines grouped by identical stack, status and wait reason (biggest group first), each group
-// expandable to its goroutines and each goroutine to its frames with function, file:line and typed locals;
-// `/goroutines?goid=N` shows one goroutine. The twin /api/goroutines is the CLI's `goroutines --json` document
-// ({groups: [{count, function, status, waitReason, retained, frames}]}) with each group's goroutine ids.
+// `/goroutines`: goroutines grouped by identical stack, status and wait reason (lib/answers' goroutinesAnswer, the
+// CLI's `goroutines --json`: biggest group first, frames with file:line, what each group keeps alive), each group
+// expandable to its goroutines and each goroutine to its frames with typed locals; `/goroutines?goid=N` shows one
+// goroutine. The twin /api/goroutines is the CLI's `goroutines --json --limit 0` document.
+import { goroutinesAnswer } from '../../lib/answers/index.js';
 import { type Html, html, url } from '../html.js';
 import { count, objectLink, size, typeLink } from '../layout.js';
 import type { Ctx, Router } from '../router.js';
 import { queryOf, wholeNumber } from '../params.js';
 import { notFound } from '../errors.js';
-import { goroutineDetail, goroutineGroups, goroutineNodes } from '../data/goroutines.js';
+import { goroutineDetail, goroutineNodes } from '../data/goroutines.js';
 import { rootSlotIndex } from '../data/root-slots.js';
 
-/** Goroutines shown per group, and expanded inline. */
-const MEMBERS = 200;
+/** Goroutines of a group expanded inline on the page (the others link to their own page). */
 const INLINE = 10;
 
-function groups(c: Ctx) {
-  return c.state.memo('goroutineGroups', () => goroutineGroups(c.s));
+function answer(c: Ctx) {
+  return c.state.memo('goroutines', () => goroutinesAnswer(c.s, { limit: 0 }));
+}
+
+function indexOfGoid(c: Ctx): Map<number, number> {
+  return c.state.memo('goroutineById', () => new Map(c.s.graph.goroutines.map((x, k) => [x.goid, k])));
 }
 
 function detail(c: Ctx, g: number) {
@@ -26,42 +30,48 @@ function detail(c: Ctx, g: number) {
   return goroutineDetail(s, g, k < 0 ? [] : idx.row.subarray(idx.start[k], idx.start[k + 1]));
 }
 
+/** The goroutines expanded inline, per group (the same on every visit: kept). */
+function inline(c: Ctx) {
+  return c.state.memo('goroutinesInline', () => {
+    const byId = indexOfGoid(c);
+    return answer(c).groups.map((x) => x.ids.slice(0, INLINE).map((id) => detail(c, byId.get(id)!)));
+  });
+}
+
 export function register(r: Router): void {
-  r.state.preparers.push((s) => groups({ s, state: r.state }));
+  r.state.preparers.push((s) => inline({ s, state: r.state }));
   r.page({
     path: '/goroutines',
     data(c, req) {
       const q = queryOf(req);
-      const gs = c.s.graph.goroutines;
       if (q.goid !== undefined) {
         const goid = wholeNumber(q, 'goid', 0);
-        const byId = c.state.memo('goroutineById', () => new Map(gs.map((x, k) => [x.goid, k])));
-        const g = byId.get(goid);
+        const g = indexOfGoid(c).get(goid);
         if (g === undefined) throw notFound(`no goroutine ${goid} in this dump`);
         return { mode: 'one' as const, goroutine: detail(c, g) };
       }
-      return {
-        mode: 'all' as const,
-        groups: groups(c).map(({ members, ...x }) => ({ ...x, goroutines: members.slice(0, MEMBERS).map((g) => gs[g].goid) })),
-        inline: groups(c).map((x) => x.members.slice(0, INLINE).map((g) => detail(c, g))),
-      };
+      const a = answer(c);
+      return { mode: 'all' as const, ...a, inline: inline(c) };
     },
     json(d) {
-      return d.mode === 'one' ? d.goroutine : { groups: d.groups };
+      if (d.mode === 'one') return d.goroutine;
+      const { mode, inline, ...rest } = d;
+      void mode;
+      void inline;
+      return rest;
     },
     render(d) {
       if (d.mode === 'one') {
         const g = d.goroutine;
         return { title: `Goroutine ${g.goid}`, body: html`<p>${g.status}${g.waitReason ? html` (${g.waitReason})` : html``} · <a href="/goroutines">all goroutines</a></p>${framesView(g.frames)}` };
       }
-      const total = d.groups.reduce((a, x) => a + x.count, 0);
-      const items = d.groups.map((x, k) => html`<details class="group"${k === 0 ? html` open` : html``}><summary><strong>${count(x.count)}</strong> × <span class="fn">${x.function}</span> <span class="muted">${x.status}${x.waitReason ? ` (${x.waitReason})` : ''}, retain</span> ${size(x.retained)}</summary>
+      const items = d.groups.map((x, k) => html`<details class="group"${k === 0 ? html` open` : html``}><summary><strong>${count(x.count)}</strong> × <span class="fn">${x.function}</span> <span class="muted">${x.status}${x.waitReason ? ` (${x.waitReason})` : ''}${x.system ? ', runtime' : ''}; retain</span> ${size(x.retained)} <span class="muted">reach</span> ${size(x.reachable)}</summary>
 <ol class="stack">${x.frames.map((f) => html`<li><span class="fn">${f.function}</span> <span class="muted">${f.file ?? ''}${f.line !== null ? `:${f.line}` : ''}</span></li>`)}</ol>
 <div class="members">${d.inline[k].map((g) => html`<details class="goroutine"><summary>goroutine ${g.goid}</summary>${framesView(g.frames)}</details>`)}
-${x.count > INLINE ? html`<p>Also: ${x.goroutines.slice(INLINE).map((id) => html`<a href="${url('/goroutines', { goid: id })}">${id}</a> `)}${x.count > x.goroutines.length ? `… (${count(x.count - x.goroutines.length)} more)` : ''}</p>` : html``}</div></details>`);
+${x.count > INLINE ? html`<p>Also: ${x.ids.slice(INLINE).map((id) => html`<a href="${url('/goroutines', { goid: id })}">${id}</a> `)}${x.count > x.ids.length ? `… (${count(x.count - x.ids.length)} more)` : ''}</p>` : html``}</div></details>`);
       return {
         title: 'Goroutines',
-        body: html`<p>${count(total)} goroutines in ${count(d.groups.length)} groups (same stack, status and wait reason). Retained: what the goroutines of a group keep alive (their root nodes, each counted once).</p>${items}`,
+        body: html`<p>${count(d.goroutines)} goroutines in ${count(d.groupCount)} groups (same stack, status and wait reason). Retained: what the group alone keeps alive; reach: all it can reach, shared memory included.</p>${items}`,
       };
     },
   });

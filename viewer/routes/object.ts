@@ -5,13 +5,13 @@
 // dominator chain, the objects it dominates (biggest first, paged), its allocation stack when sampled, a hex view,
 // and an SVG of its neighbourhood. The twin /api/object/:address is the CLI's `object --json` document (fields,
 // retained, dominator) with the page's other parts beside it; `path` is the CLI's `path --json` document.
-import { objectAnswer, type ObjectAnswer, pathAnswer } from '../../lib/answers/index.js';
+import { allocationOf, objectAnswer, type ObjectAnswer, pathAnswer } from '../../lib/answers/index.js';
 import { type Html, html, trusted, url } from '../html.js';
 import { count, hex, objectLink, pager, rootLink, size, table, typeLink } from '../layout.js';
 import type { Ctx, Router } from '../router.js';
 import { objectAt, paging, queryOf } from '../params.js';
 import { pathView } from '../parts.js';
-import { allocationOf, chainLink, hexBytes, outgoing, retainers, type RetainerRow } from '../data/object-parts.js';
+import { chainLink, hexBytes, outgoing, retainers, type RetainerRow } from '../data/object-parts.js';
 import { NeighbourhoodCache, loadGraphviz } from '../data/neighbourhood.js';
 
 /** The CLI's object answer; without a binary (no field decoding) the same shape with no fields. */
@@ -58,7 +58,7 @@ export function register(r: Router): void {
           items: dominated.items.map((n) => (n.kind === 'object'
             ? { address: hex(s.address(n.object)), type: s.typeName(n.object), size: s.size(n.object), retained: n.retained } : { address: null, type: n.kind, size: 0, retained: n.retained })),
         },
-        allocation: allocationOf(s, (k, f) => c.state.memo(k, f), i),
+        allocation: allocationOf(s, i),
         hex: hexBytes(s, i),
         neighbourhood: picture.data,
         // Not part of the JSON twin's meaning, but the page needs it: the drawn SVG (not sent under /api).
@@ -89,7 +89,7 @@ ${pager(d.dominates.total, d.dominates.offset, d.dominates.limit, (o) => url(`/o
         : html`<p>Reached from ${count(d.path.roots.length)}${d.path.roots.length >= 50 ? '+' : ''} root node(s) of kind ${d.path.rootKinds.join(', ')}:</p>
 <ul class="roots">${d.path.roots.map((x) => html`<li>${rootLink(x.kind, x.name)}</li>`)}</ul>`;
       const alloc = d.allocation === null ? html`<p class="muted">Not sampled by the memory profiler (one allocation in MemProfileRate bytes is).</p>`
-        : html`<p>Sampled allocation (bucket ${d.allocation.bucket}, ${size(d.allocation.size)}):</p><ol class="stack">${d.allocation.frames.map((f) => html`<li><span class="fn">${f.functionName}</span> <span class="muted">${f.file}:${f.line}</span></li>`)}</ol>`;
+        : html`<p>Sampled allocation (${size(d.allocation.size)}):</p><ol class="stack">${d.allocation.frames.map((f) => html`<li><span class="fn">${f.function}</span> <span class="muted">${f.file}:${f.line}</span></li>`)}</ol>`;
       return {
         title: `Object ${d.address}`,
         body: html`<table class="facts" id="summary">

@@ -1,9 +1,11 @@
 // `/type/:name` (the name URL-encoded, as the types page names it): one type: its Go fields (with a binary), its
 // instances paged and sorted by retained size, size or address, and which types refer to it, by field, with
 // counts. Its twin is the CLI's `instances --json` document ({type, count, bytes, instances: [{address, size,
-// retained}]}) with the page's other parts beside it: retained, sort, offset, fields, referencedBy.
+// retained}]}, lib/answers' instancesAnswer) with the page's other parts beside it: retained, limit, fields,
+// referencedBy.
 import { html, url } from '../html.js';
-import { count, hex, objectLink, pager, size, table, typeLink } from '../layout.js';
+import { instancesAnswer, similarTypes } from '../../lib/answers/index.js';
+import { count, objectLink, pager, size, table, typeLink } from '../layout.js';
 import type { Ctx, Router } from '../router.js';
 import * as answers from '../answers.js';
 import { choice, paging, queryOf } from '../params.js';
@@ -31,17 +33,17 @@ export function register(r: Router): void {
       const q = queryOf(req);
       const sort = choice(q, 'sort', SORTS);
       const { offset, limit } = paging(q, 50, 1000);
-      const p = c.s.instances(name, { sort, offset, limit });
-      if (!p) throw notFound(`no type ${JSON.stringify(name.slice(0, 200))} in this dump`);
+      const p = instancesAnswer(c.s, name, { sort, offset, limit });
+      if (!p) {
+        const like = similarTypes(c.s, name);
+        throw notFound(`no type ${JSON.stringify(name.slice(0, 200))} in this dump${like.length > 0 ? ` (types like it: ${like.join(', ')})` : ''}`);
+      }
       const row = answers.types(c).types.find((t) => t.name === name);
       const referencedBy: { sampled: number; rows: ReferencingRow[] } = c.state.memo(`referencing:${name}`, () => referencingTypes(c.s, name));
       return {
-        type: name,
-        count: p.count,
-        bytes: p.bytes,
+        ...p,
         retained: row?.retainedBytes ?? 0,
-        sort, offset, limit,
-        instances: p.items.map((i) => ({ address: hex(c.s.address(i)), size: c.s.size(i), retained: c.s.retained(i) })),
+        limit,
         fields: goFields(c, name),
         referencedBy,
       };
