@@ -60,8 +60,11 @@ async function dotStage(dumpPath: string, binary: string | undefined, progress: 
     });
     // Layout time of the default picture with Debian's dot (its own process; its RSS is not in this stage's).
     const r0 = performance.now();
-    const r = spawnSync('dot', ['-Tsvg', out, '-o', '/dev/null'], { encoding: 'utf8', timeout: 600000 });
+    // bash's `times` prints the children's user and system CPU time: the layout's cost on a busy machine.
+    const r = spawnSync('bash', ['-c', 'dot -Tsvg "$0" -o /dev/null && times', out], { encoding: 'utf8', timeout: 600000 });
     figures.dotRenderSeconds = round3((performance.now() - r0) / 1000);
+    const cpu = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stdout);
+    if (cpu) figures.dotRenderCpuSeconds = round3(Number(cpu[1]) * 60 + Number(cpu[2]) + Number(cpu[3]) * 60 + Number(cpu[4]));
     figures.dotRenderOk = r.status === 0 && r.stderr === '';
     if (!figures.dotRenderOk) figures.dotRenderError = (r.stderr || String(r.error ?? r.status)).slice(0, 200);
   }

@@ -39,29 +39,38 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
     bytesOf[r] += size[i];
     if (reachable[i] !== 0) reachableOf[r]++;
   }
-  const retainedOf = new Map<string, number>();
-  for (const row of s.typeRows()) retainedOf.set(row.type, row.retained);
+  // Labels say what `goheap types` says (the session's type rows: tiny blocks' sub-objects count as instances of
+  // their types); rows only tiny sub-objects make (pointer-free, no edges) get nodes of their own after the others.
+  const typeRows = new Map(s.typeRows().map((r) => [r.type, r]));
+  const rowOfName = new Map(names.map((nm, r) => [nm, r]));
+  const allNames = [...names, ...[...typeRows.keys()].filter((nm) => !rowOfName.has(nm))];
+  const figures = (k: number): { count: number; bytes: number; reachable: number; retained: number } => {
+    const row = typeRows.get(allNames[k]);
+    if (row) return { count: row.count, bytes: row.bytes, reachable: row.reachableCount, retained: row.retained };
+    return { count: countOf[k], bytes: bytesOf[k], reachable: reachableOf[k], retained: 0 };
+  };
 
   // Drawn types: the biggest by bytes.
-  const order = Array.from({ length: rows }, (_, r) => r).sort((a, b) => bytesOf[b] - bytesOf[a] || countOf[b] - countOf[a] || a - b);
+  const order = Array.from({ length: allNames.length }, (_, k) => k)
+    .sort((a, b) => figures(b).bytes - figures(a).bytes || figures(b).count - figures(a).count || a - b);
   const drawn = new Uint8Array(rows);
   const g = newDotGraph(true);
-  const summary: TypeGraphSummary = { types: rows, drawnTypes: 0, omittedTypes: 0, omittedObjects: 0, omittedBytes: 0, fieldEdges: 0 };
-  for (const r of order) {
+  const summary: TypeGraphSummary = { types: allNames.length, drawnTypes: 0, omittedTypes: 0, omittedObjects: 0, omittedBytes: 0, fieldEdges: 0 };
+  for (const k of order) {
+    const f = figures(k);
     if (summary.drawnTypes >= maxNodes) {
       summary.omittedTypes++;
-      summary.omittedObjects += countOf[r];
-      summary.omittedBytes += bytesOf[r];
+      summary.omittedObjects += f.count;
+      summary.omittedBytes += f.bytes;
       continue;
     }
-    drawn[r] = 1;
+    if (k < rows) drawn[k] = 1;
     summary.drawnTypes++;
-    const garbageOnly = reachableOf[r] === 0;
-    const lines = [names[r], `${objects(countOf[r])}${reachableOf[r] < countOf[r] ? ` (${count(reachableOf[r])} reachable)` : ''}`, bytes(bytesOf[r]),
-      `retains ${bytes(retainedOf.get(names[r]) ?? 0)}`];
-    g.setNode(typeId(r), {
-      label: labelText(lines), tooltip: `${names[r]}: ${countOf[r]} objects, ${bytesOf[r]} B, retained ${retainedOf.get(names[r]) ?? 0} B`,
-      ...(garbageOnly ? GARBAGE : {}),
+    const lines = [allNames[k], `${objects(f.count)}${f.reachable < f.count ? ` (${count(f.reachable)} reachable)` : ''}`, bytes(f.bytes),
+      `retains ${bytes(f.retained)}`];
+    g.setNode(typeId(k), {
+      label: labelText(lines), tooltip: `${allNames[k]}: ${f.count} objects, ${f.bytes} B, retained ${f.retained} B`,
+      ...(f.reachable === 0 ? GARBAGE : {}),
     });
   }
 

@@ -17,7 +17,7 @@ import { objects } from './dot-labels.js';
 export type DotMode = 'tree' | 'all' | 'focus' | 'types';
 
 /** Default --max-nodes: what `dot` lays out in seconds and a reader can still follow. */
-export const DEFAULT_MAX_NODES = 2000;
+export const DEFAULT_MAX_NODES = 1500;
 
 export interface DotOptions {
   mode?: DotMode;

@@ -184,7 +184,7 @@ describe('export: DOT of the zoo (go1.26), rendered by dot and wasm Graphviz', f
     const big = s.findObject(addr(facts.addresses.BigObj));
     expect(text).to.include(`  o${big} [label="main.Big\\n${facts.addresses.BigObj}\\n${b(s.size(big))}, retains ${b(s.retained(big))}"];`);
     const garbage = s.findObject(addr(facts.addresses.GarbageHead));
-    expect(text).to.match(new RegExp(`^ {2}o${garbage} \\[label="main.Garbage\\\\n${facts.addresses.GarbageHead}\\\\n[\\d,]+ B, garbage", color=`, 'm'));
+    expect(text).to.match(new RegExp(`^ {2}o${garbage} \\[label="${s.typeName(garbage).replace(/[()]/g, '\\$&')}\\\\n${facts.addresses.GarbageHead}\\\\n[\\d,]+ B, garbage", color=`, 'm'));
   });
 });
 
