@@ -1,6 +1,7 @@
 // JsonChunks: writes the heap snapshot's JSON into a reused byte buffer (integers as ASCII digits, text as UTF-8)
 // and hands the buffer to the output sink whenever it fills, so that no JSON string of the whole output is ever
-// built. The hot loops call uint()/byte() per number and await flushIfFull() once per node.
+// built. The writer calls room() before each line (so that an object with a million edges never overruns the
+// buffer) and awaits flushIfFull() once per object (the sink's backpressure, for stdout).
 import type { OutputSink } from './output.js';
 
 /** "00" .. "99" as ASCII pairs: two digits per division. */
@@ -21,12 +22,13 @@ export class JsonChunks {
   private readonly buf: Buffer;
   private pos = 0;
   private readonly limit: number;
+  private waiting: Promise<void> | undefined;
 
   /** size: the buffer's size; larger than the sink's own buffer so that the sink writes it out without a copy. */
-  constructor(private readonly sink: OutputSink, size = 4 << 20) {
-    this.buf = Buffer.allocUnsafe(size);
+  constructor(private readonly sink: OutputSink, size: number = 4 << 20) {
+    this.buf = Buffer.allocUnsafe(Math.max(size, 16384));
     // Room left for one node or edge line (a few numbers) or one string after the check.
-    this.limit = size - 4096;
+    this.limit = this.buf.length - 4096;
   }
 
   /** A non-negative integer (up to 2^53). */
@@ -83,9 +85,23 @@ export class JsonChunks {
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
+  /**
+   * Makes room for one more line (a node, an edge: under 4 KiB): hands the buffer to the sink when it is nearly
+   * full, without waiting; the next flushIfFull() returns the wait, if the sink asked for one.
+   */
+  room(): void {
+    if (this.pos > this.limit) {
+      const p = this.flush();
+      if (p) this.waiting = p;
+    }
+  }
+
   /** Hands the buffer to the sink when it is nearly full; a promise when the sink asks to wait (stdout). */
   flushIfFull(): Promise<void> | undefined {
-    return this.pos > this.limit ? this.flush() : undefined;
+    const w = this.waiting;
+    this.waiting = undefined;
+    const p = this.pos > this.limit ? this.flush() : undefined;
+    return w && p ? w.then(() => p) : w ?? p;
   }
 
   /** Hands what is buffered to the sink (which writes a file at once and copies for stdout). */

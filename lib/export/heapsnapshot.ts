@@ -59,6 +59,8 @@ export function rootGroupName(kind: RootNodeKind): string {
 export interface HeapSnapshotOptions {
   /** Only the objects a root reaches (leaves garbage out, like hprof --live and jmap -dump:live). */
   live?: boolean;
+  /** The write buffer's size in bytes (default 4 MiB; tests use small ones to exercise the flushes). */
+  bufferSize?: number;
   /** Called now and then with the objects written so far and the object count. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -141,7 +143,7 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
 
   const strings = new Strings();
   strings.id('');
-  const out = new JsonChunks(sink);
+  const out = new JsonChunks(sink, options.bufferSize);
   const meta = {
     node_fields: NODE_FIELDS,
     node_types: [NODE_TYPES, 'string', 'number', 'number', 'number', 'number', 'number'],
@@ -157,6 +159,7 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   // ---- nodes ----
   let first = true;
   const node = (type: number, name: number, ordinal: number, selfSize: number, edges: number): void => {
+    out.room();
     if (!first) out.byte(44); // ,
     first = false;
     out.uint(type);
@@ -211,6 +214,7 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   // ---- edges ----
   first = true;
   const edge = (type: number, nameOrIndex: number, toOrdinal: number): void => {
+    out.room();
     if (!first) out.byte(44);
     first = false;
     out.uint(type);

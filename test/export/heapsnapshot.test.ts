@@ -42,11 +42,12 @@ async function memlabRead(file: string): Promise<MemlabSnapshot> {
   return snap;
 }
 
+/** Exports with a small write buffer (16 KiB, flushed hundreds of times, mid-object for objects with many edges). */
 async function exportSnapshot(dump: string, binary: string | undefined, out: string): Promise<{ s: HeapSession; firstRootNode: number; firstObject: number }> {
   const s = await HeapSession.open(dump, { binary, noCache: true });
   let layout = { firstRootNode: 0, firstObject: 0 };
   await writeOutput(out, { inputs: [dump, binary] }, async (sink) => {
-    layout = await writeHeapSnapshot(s, sink);
+    layout = await writeHeapSnapshot(s, sink, { bufferSize: 16384 });
   });
   return { s, ...layout };
 }
