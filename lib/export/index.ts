@@ -5,3 +5,9 @@ export { exportDot, cutLines, resolveFocus, FocusError, DEFAULT_MAX_NODES, type 
 export { dotString } from './dot-syntax.js';
 export { writeHprof, type HprofOptions, type HprofStats } from './hprof.js';
 export { hprofClassName, splitQualified } from './hprof-names.js';
+export { writeHeapSnapshot, rootGroupName, rootNodeSnapshotName, type HeapSnapshotOptions, type HeapSnapshotStats } from './heapsnapshot.js';
+export { FieldNames } from './heapsnapshot-fields.js';
+export {
+  writePprof, retentionProfile, allocationProfile, scaleHeapSample, type RetentionProfileOptions, type RetentionProfileStats,
+  type AllocationProfileOptions, type AllocationProfileStats,
+} from './pprof.js';
