@@ -1,7 +1,7 @@
 // What the viewer serves from: the session while it loads (its phase and progress, for the loading page and the
 // 503 of /api), then the opened session, and the answers that need the whole heap, computed once per session and
 // kept (memo). Loading runs in a worker (HeapSession.open with worker: true), so the server answers meanwhile.
-import type { HeapSession } from '../lib/session/index.js';
+import { collectGarbage, type HeapSession } from '../lib/session/index.js';
 import { type DiffSide, diffSide } from '../lib/answers/index.js';
 
 export interface LoadProgress {
@@ -68,6 +68,8 @@ export class ViewerState {
         await this.preparers[k](s);
         this.progress = { phase: 'prepare', done: k + 1, total: this.preparers.length };
       }
+      // The load and the preparation leave much garbage behind: collect it now rather than in a user's first click.
+      collectGarbage();
       this.prepareSeconds = (Date.now() - this.startedAt) / 1000 - this.openSeconds;
       this.status = 'ready';
     } catch (e) {
