@@ -20,6 +20,7 @@ export function dotString(s: string): string {
     if (c === 0x22) rep = '\\"';
     else if (c === 0x5c) rep = '\\\\';
     else if (c === 0x0a) rep = '\\n';
+    else if (c === 0x26) rep = '&amp;'; // Graphviz reads HTML entities in labels: "&amp;" alone would draw as "&"
     else if (c < 0x20 || c === 0x7f) rep = `\\\\x${c.toString(16).padStart(2, '0')}`;
     else if (c >= 0xd800 && c <= 0xdfff) {
       const pair = c <= 0xdbff && k + 1 < s.length && (s.charCodeAt(k + 1) & 0xfc00) === 0xdc00;

@@ -250,3 +250,39 @@ describe('export: DOT of hostile names (fixtures/dotnames)', function () {
     });
   }
 });
+
+describe('export: DOT strings (dotString) read back by both Graphvizes', () => {
+  // Each string is a node label; what Graphviz draws must be the string itself (control characters shown as \xNN,
+  // a lone surrogate as U+FFFD), never an escape Graphviz interprets (\N is the node's name, \G the graph's, \l a
+  // left-justified line end) nor the end of the quoted string.
+  const hostile = [
+    'main.T[struct { A int "json:\\"a\\\\b\\"" }]', 'ends with a backslash\\', '\\', '\\\\', '"', '""', '\\"',
+    '\\N \\G \\E \\T \\H \\L \\l \\r \\n', '<html>&amp;</html>', '{record|<port> x}', 'chan<- <-chan func(map[string][]*int)',
+    'tab\there', 'nul\u0000byte', 'bell\u0007 del\u007f', 'ünïcödé Ωmega 名前 𝄞', 'lone \ud800 surrogate', '  spaces  ', '',
+  ];
+  const expected = (x: string): string => x
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
+  it('every hostile label comes back as itself from dot and from wasm Graphviz', async () => {
+    const { dotString, graphHeaderForTest } = await import('./dot-strings.js');
+    const src = `${graphHeaderForTest()}${hostile.map((x, k) => `  n${k} [label=${dotString(x)}];\n`).join('')}  n0 -> n1 [label=${dotString(hostile[0])}];\n}\n`;
+    const file = path.join(scratchDir(`dot-strings-${process.pid}`), 'strings.dot');
+    fs.writeFileSync(file, src);
+    for (const items of [readSvg(renderWithDot(file)), readSvg(await renderWithWasm(src))]) {
+      for (let k = 0; k < hostile.length; k++) {
+        const n = items.find((x) => x.kind === 'node' && x.title === `n${k}`);
+        // Graphviz drops a label's leading and trailing blanks and draws an empty label as no text at all.
+        expect((n?.lines ?? []).join('\n').trim(), JSON.stringify(hostile[k])).to.equal(expected(hostile[k]).trim());
+      }
+      expect(items.find((x) => x.kind === 'edge')?.lines).to.deep.equal([hostile[0]]);
+    }
+  });
+
+  it('a line break in a label is a line break', async () => {
+    const { dotString, graphHeaderForTest } = await import('./dot-strings.js');
+    const src = `${graphHeaderForTest()}  a [label=${dotString('first "line"\nsecond\\line')}];\n}\n`;
+    const items = readSvg(await renderWithWasm(src));
+    expect(items[0].lines).to.deep.equal(['first "line"', 'second\\line']);
+  });
+});
