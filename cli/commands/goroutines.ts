@@ -44,7 +44,7 @@ export async function run(args: GoroutinesArgs): Promise<void> {
         out.push(`    ${f.function}${where(f)}`);
         for (const v of f.locals) {
           const ptrs = v.pointers.map((p) => `${p.offset ? `+${p.offset} ` : ''}→ ${p.target} ${p.type}`).join(', ');
-          out.push(`      ${v.name} ${v.type}${ptrs ? `  ${ptrs}` : ''}`);
+          out.push(`      ${v.name} ${v.type}${v.value !== undefined ? ` = ${v.value}` : ''}${ptrs ? `  ${ptrs}` : ''}`);
         }
       }
     }

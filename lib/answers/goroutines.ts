@@ -4,7 +4,7 @@
 // group with the local variables of its frames (typed from DWARF; pointer words with the object they point into).
 import { goroutineStatusName } from '../analysis/index.js';
 import type { HeapGraph } from '../graph/index.js';
-import type { GoProgram } from '../gotypes/index.js';
+import { GoKind, type GoProgram, type GoType } from '../gotypes/index.js';
 import type { HeapSession } from '../session/index.js';
 import { sessionGroups, topReachable } from '../session/leak-queries.js';
 import { frameVariables } from '../typing/index.js';
@@ -23,6 +23,8 @@ export interface LocalJson {
   param: boolean;
   /** Stack address of the variable. */
   address: string;
+  /** Numbers and bools: the value as Go prints it; undefined for other kinds or when the frame does not hold it. */
+  value?: string;
   /** Heap pointers the variable holds: offset in it, address pointed to, and the object's type. */
   pointers: { offset: number; target: string; type: string }[];
 }
@@ -134,12 +136,37 @@ function frameLocals(s: HeapSession, program: GoProgram, f: number): LocalJson[]
     const b = graph.frameContent(x);
     return { sp: fr.sp[x], view: new DataView(b.buffer, b.byteOffset, b.byteLength) };
   });
-  const wordAt = (address: number): number | undefined => {
+  const viewAt = (address: number, size: number): { view: DataView; at: number } | undefined => {
     for (const { sp, view } of views) {
       const at = address - sp;
-      if (at >= 0 && at + p <= view.byteLength) return p === 8 ? Number(view.getBigUint64(at, le)) : view.getUint32(at, le);
+      if (at >= 0 && at + size <= view.byteLength) return { view, at };
     }
     return undefined;
+  };
+  const wordAt = (address: number): number | undefined => {
+    const v = viewAt(address, p);
+    return v && (p === 8 ? Number(v.view.getBigUint64(v.at, le)) : v.view.getUint32(v.at, le));
+  };
+  const scalar = (t: GoType, address: number): string | undefined => {
+    const v = viewAt(address, t.size);
+    if (!v || t.size > 8) return undefined;
+    const { view, at } = v;
+    switch (t.kind) {
+      case GoKind.Bool: return view.getUint8(at) !== 0 ? 'true' : 'false';
+      case GoKind.Int8: return String(view.getInt8(at));
+      case GoKind.Uint8: return String(view.getUint8(at));
+      case GoKind.Int16: return String(view.getInt16(at, le));
+      case GoKind.Uint16: return String(view.getUint16(at, le));
+      case GoKind.Int32: return String(view.getInt32(at, le));
+      case GoKind.Uint32: return String(view.getUint32(at, le));
+      case GoKind.Float32: return String(view.getFloat32(at, le));
+      case GoKind.Float64: return String(view.getFloat64(at, le));
+      case GoKind.Int: case GoKind.Int64:
+        return t.size === 8 ? view.getBigInt64(at, le).toString() : String(view.getInt32(at, le));
+      case GoKind.Uint: case GoKind.Uint64: case GoKind.Uintptr:
+        return t.size === 8 ? view.getBigUint64(at, le).toString() : String(view.getUint32(at, le));
+      default: return undefined;
+    }
   };
   return frameVariables(program, graph, f).map((v) => {
     const pointers: LocalJson['pointers'] = [];
@@ -148,6 +175,7 @@ function frameLocals(s: HeapSession, program: GoProgram, f: number): LocalJson[]
       const i = w === undefined || w === 0 ? -1 : graph.findObject(w);
       if (i >= 0) pointers.push({ offset: off, target: hex(w!), type: s.typeName(i) });
     }
-    return { name: v.name, type: v.type.name, param: v.isParam, address: hex(v.address), pointers };
+    const value = scalar(v.type, v.address);
+    return { name: v.name, type: v.type.name, param: v.isParam, address: hex(v.address), ...(value === undefined ? {} : { value }), pointers };
   });
 }

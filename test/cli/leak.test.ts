@@ -193,6 +193,9 @@ describe('cli: leak hunting (fixtures/leak)', function () {
           expect(req.pointers).to.have.length(1);
           expect(req.pointers[0]).to.include({ offset: 0, type: 'main.Request' });
           held.add(req.pointers[0].target);
+          // Scalars are decoded: runtime.chanrecv1 calls chanrecv(c, elem, true), so its block parameter is true.
+          const recv = gr.frames.find((x: { function: string }) => x.function === 'runtime.chanrecv');
+          expect(recv.locals.find((v: { name: string }) => v.name === 'block')).to.include({ type: 'bool', value: 'true', param: true });
         }
         const all = json(cache, 'instances', dump(version), binary(version), 'main.Request', '--limit', '0');
         expect([...held].sort()).to.deep.equal(all.instances.map((x: { address: string }) => x.address).sort());
