@@ -102,7 +102,7 @@ function loadingBody(st: ViewerState): Html {
 <p>This page reloads by itself; the pages appear when the dump is loaded.</p>`;
 }
 
-/** The /api twin of a page URL. */
+/** The /api twin of a page URL ('/' -> '/api/', '/types?q=x' -> '/api/types?q=x'). */
 export function apiUrl(u: string): string {
-  return u === '/' || u.startsWith('/?') ? `/api${u}` : `/api${u}`;
+  return `/api${u}`;
 }

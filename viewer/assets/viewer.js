@@ -198,6 +198,7 @@
         const id = g.dataset.node;
         const what = `${g.dataset.label} retains ${bytes(Number(g.dataset.retained))}`;
         if (/^0x[0-9a-f]+$/.test(id)) info.append(what, ' · ', el('a', { href: objectHref(id), text: `open ${id}` }), ' · ', el('a', { href: `/dominators?node=${id}`, text: 'its own tree' }));
+        else if (/^root:[0-9]+$/.test(id)) info.append(what, ' · ', el('a', { href: `/roots?name=${encodeURIComponent(g.dataset.label)}`, text: 'the root' }), ' · ', el('a', { href: `/dominators?node=${id}`, text: 'its own tree' }));
         else info.append(what);
       }
     });

@@ -123,7 +123,7 @@ ${d.neighbourhood.moreReferrers + d.neighbourhood.moreTargets > 0 ? html`<p clas
 }
 
 /** A field's value: escaped text, with the heap object it points into (or each heap address in it) linked. */
-function valueCell(f: { value: string; target?: string; targetIndex?: number }): Html {
+export function valueCell(f: { value: string; target?: string; targetIndex?: number }): Html {
   if (f.target !== undefined && f.targetIndex !== undefined) return html`<span class="value">${f.value}</span> → ${objectLink(f.target)}`;
   const parts: Html[] = [];
   const re = /0x[0-9a-f]+(?= \()/g;

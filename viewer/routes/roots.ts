@@ -5,6 +5,8 @@
 import { html, url } from '../html.js';
 import { count, objectLink, pager, size, table, typeLink } from '../layout.js';
 import { rootRowLink } from '../parts.js';
+import { globalAnswer } from '../../lib/answers/index.js';
+import { valueCell } from './object.js';
 import type { Ctx, Router } from '../router.js';
 import * as answers from '../answers.js';
 import { paging, queryOf, text } from '../params.js';
@@ -37,10 +39,12 @@ export function register(r: Router): void {
         const g = s.findGlobal(name);
         const { offset, limit } = paging(q, 200, 2000);
         const all = rootSlots(s, slotIndex(c), k, offset + limit);
+        // A global's value decoded through its Go type (the CLI's `object DUMP BIN NAME` fields), with a binary.
+        const fields = g && s.typed ? globalAnswer(s, g).fields : null;
         return {
           mode: 'one' as const,
           root: { kind: s.rootNodes.kind[k], name, address: `0x${s.rootNodes.address[k].toString(16)}`, retained: s.rootRetained(k), type: g?.type?.name ?? null, size: g?.size ?? null },
-          slotCount: all.total, offset, limit, slots: all.slots.slice(offset),
+          fields, slotCount: all.total, offset, limit, slots: all.slots.slice(offset),
         };
       }
       const { offset, limit } = paging(q, 500, 100000);
@@ -71,6 +75,8 @@ export function register(r: Router): void {
           body: html`<table class="facts"><tr><th>kind</th><td>${x.kind}</td></tr>${x.type ? html`<tr><th>type</th><td><span class="type">${x.type}</span></td></tr>` : html``}
 <tr><th>retained</th><td>${size(x.retained)} (what it alone keeps alive)</td></tr><tr><th>pointer slots</th><td>${count(d.slotCount)}</td></tr></table>
 ${x.kind === 'goroutine' ? html`<p><a href="/goroutines">Goroutines grouped by stack</a></p>` : html``}
+${d.fields ? html`<h2>Value</h2>${table([{ label: 'offset', num: true }, { label: 'field' }, { label: 'type' }, { label: 'value' }],
+    d.fields.map((f) => [html`${f.offset}`, html`<span class="field">${f.name}</span>`, html`<span class="type">${f.type}</span>`, valueCell(f)]), { id: 'fields' })}` : html``}
 <h2>Slots and the objects they hold</h2>${slots}${pager(d.slotCount, d.offset, d.limit, (o) => url('/roots', { name: x.name, offset: o }))}`,
         };
       }
