@@ -11,7 +11,8 @@
 //   then         the root nodes of the session (lib/analysis/root-nodes.ts), type object, named "global main.Cache",
 //                "goroutine 17 (main.recurse)", "goroutines main.handle" (a group of goroutines with the same
 //                stack), "finalizers", "other runtime roots"; a property edge per root slot
-//                to the object it points into, named after the slot ("main.Cache+0x8", "stack main.f sp+0x18");
+//                to the object it points into, named after the slot as goheap's referrers name it ("main.Cache.root",
+//                "main.recurse: depth", "finalizer");
 //   then         every heap object in file order (object i is ordinal firstObject + i), type object, named after
 //                its Go type (the size class without the binary), self size = its size class; a property edge per
 //                pointer named after the field ("Next", "buckets", "[3].key", "+0x18" for a word no type names),
@@ -25,6 +26,7 @@
 // With `live`, only reachable objects are written (numbered in file order among themselves).
 import type { HeapSession } from '../session/index.js';
 import { EDGE_OFFSET_MASK } from '../graph/index.js';
+import { rootReferrer } from '../session/referrers.js';
 import { describeRootSlot } from '../analysis/index.js';
 import type { RootNodeKind } from '../analysis/index.js';
 import { FieldNames } from './heapsnapshot-fields.js';
@@ -235,7 +237,9 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
     for (let x = rootStart[k]; x < rootStart[k + 1]; x++) {
       const r = rootList[x];
       const t = roots.target[r];
-      edge(EDGE_PROPERTY, strings.id(describeRootSlot(graph, rootNodes, r)), firstObject + (live ? liveOrdinal[t] : t));
+      const ref = rootReferrer(graph, types, rootNodes, s.program, r);
+      const slot = ref.kind === 'root' ? ref.slot : describeRootSlot(graph, rootNodes, r);
+      edge(EDGE_PROPERTY, strings.id(slot), firstObject + (live ? liveOrdinal[t] : t));
     }
   }
   const fields = new FieldNames(graph, types);

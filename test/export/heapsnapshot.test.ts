@@ -124,7 +124,12 @@ describe('export: heap snapshot, read by @memlab/core', function () {
         // edges run through the whole list.
         const global = nodes.find((x) => x.name === 'global main.ListHead')!;
         expect(global, 'root node global main.ListHead').to.not.equal(undefined);
-        const head = global.references.find((e) => e.toNode.name === 'main.Node')!.toNode;
+        const headEdge = global.references.find((e) => e.toNode.name === 'main.Node')!;
+        expect(headEdge.name_or_index).to.equal('main.ListHead');
+        const head = headEdge.toNode;
+        // Stack slots are named after the frame's function and variable, as goheap's referrers name them.
+        const stackNames = nodes.filter((x) => x.name.startsWith('goroutine ')).flatMap((x) => x.references.map((e) => String(e.name_or_index)));
+        expect(stackNames.some((x) => /^main\.[\w.]+: \w+/.test(x)), stackNames.join(', ')).to.equal(true);
         expect(head.nodeIndex - firstObject).to.equal(s.findObject(addr(f.addresses.ListHead)));
         let cur: MemlabNode | undefined = head;
         let length = 0;
