@@ -23,7 +23,8 @@ function commands(version: string, dump: string): string[][] {
   return [
     ['info', dump], ['info', dump, bin], ['types', dump], ['types', dump, bin], ['top', dump, bin], ['roots', dump, bin],
     ['suspects', dump, bin], ['path', dump, bin, session], ['object', dump, bin, session], ['object', dump, bin, f.addresses.ListHead],
-    ['diff', other, dump, bin],
+    ['diff', other, dump, bin], ['goroutines', dump, bin], ['goroutines', dump, bin, '--all'], ['instances', dump, bin, 'main.Node'],
+    ['allocs', dump, bin], ['object', dump, bin, 'main.ListHead'],
   ];
 }
 
