@@ -61,7 +61,13 @@ function argumentCountHint(argv: string[], msg: string): string {
   const c = commands.find((x) => nameOf(x) === argv[0]);
   if (!m || !c) return msg;
   const got = Number(m[2]);
-  const takes = c.command.split(' ').slice(1).join(' ');
+  const words = c.command.split(' ').slice(1);
+  const takes = words.join(' ');
+  // One short of a command that cannot do without the executable: say that, as that is what is missing.
+  const required = words.filter((w) => w.startsWith('<')).length;
+  if (m[1] === 'Not enough' && got === required - 1 && words.includes('<binary>')) {
+    return `${nameOf(c)} needs the executable that wrote the dump: goheap ${nameOf(c)} ${takes.toUpperCase().replace(/[<>]/g, '')}`;
+  }
   return `${nameOf(c)}: expected ${takes}, got ${got} argument${got === 1 ? '' : 's'} (goheap help ${nameOf(c)})`;
 }
 

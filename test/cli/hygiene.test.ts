@@ -83,6 +83,12 @@ describe('cli: hygiene', function () {
       expect(all.stdout).to.equal(goheap('--help').stdout);
     });
 
+    it('a missing argument says what the command takes; object without the binary says it needs one', () => {
+      expectOneLine(goheap('object', dump, '0x1'), 'goheap: object needs the executable that wrote the dump: goheap object DUMP BINARY ADDRESS');
+      expectOneLine(goheap('info'), 'goheap: info: expected <dump> [binary], got 0 arguments (goheap help info)');
+      expectOneLine(goheap('diff', dump), 'goheap: diff: expected <base> <dump> [binary], got 1 argument (goheap help diff)');
+    });
+
     it('goheap help with an unknown command says which commands exist', () => {
       expectOneLine(goheap('help', 'nope'), `goheap: help: no command "nope"; the commands are ${commands.join(', ')}`);
     });
