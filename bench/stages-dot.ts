@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { HeapSession } from '../lib/session/index.js';
-import { exportDot, OutputSink, type DotSummary } from '../lib/export/index.js';
+import { exportDot, type DotSummary } from '../lib/export/dot.js';
+import { OutputSink } from '../lib/export/output.js';
 import type { Stage, StageFigures } from './stages.js';
 
 /** The bench's own index folder (as bench/stages.ts has it), so that a warm open reads the dominators stage's index. */

@@ -6,7 +6,9 @@ import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { type AnalysisArgs, cacheOption, numberOption, openForCommand } from '../open-heap.js';
 import { parseNumberOption } from '../options.js';
-import { cutLines, DEFAULT_MAX_NODES, type DotMode, exportDot, OutputSink } from '../../lib/export/index.js';
+// Straight from the DOT modules, not the folder's index: dumptodot loads no other exporter.
+import { cutLines, DEFAULT_MAX_NODES, type DotMode, exportDot } from '../../lib/export/dot.js';
+import { OutputSink } from '../../lib/export/output.js';
 
 export const command = 'dot <dump> [binary]';
 export const describe = 'Write the heap as a Graphviz DOT graph (top of the dominator tree, --all, --focus, --by-type)';

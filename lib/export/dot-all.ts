@@ -37,8 +37,7 @@ export async function writeAllObjects(s: HeapSession, sink: OutputSink, header: 
   const objectType = types.objectType;
   const typeText: (string | undefined)[] = new Array(types.typeNames.length);
   const untypedText = new Map<number, string>();
-  const fields = new FieldNames(s);
-  const fieldText = new Map<string, string>();
+  const fields = new FieldNames(s, dotString);
   const garbage = attrList(GARBAGE).slice(2, -1);
   const size = graph.objectSize;
   const address = graph.objectAddress;
@@ -46,6 +45,7 @@ export async function writeAllObjects(s: HeapSession, sink: OutputSink, header: 
   const edgeStart = graph.edgeStart;
   const edgeTarget = graph.edgeTarget;
   const n = graph.objectCount;
+  let batch = '';
   for (let i = 0; i < n; i++) {
     const t = objectType[i];
     let typeQ: string | undefined;
@@ -63,21 +63,17 @@ export async function writeAllObjects(s: HeapSession, sink: OutputSink, header: 
       ? `  o${i} [label="${typeQ}\\n${hex(address[i])}\\n${bytes(size[i])}, retains ${bytes(s.retained(i))}"];\n`
       : `  o${i} [label="${typeQ}\\n${hex(address[i])}\\n${bytes(size[i])}, garbage", ${garbage}];\n`;
     const end = edgeStart[i + 1];
-    for (let e = edgeStart[i]; e < end; e++) {
-      const f = fields.name(i, graph.edgeOffset(e));
-      let q = fieldText.get(f);
-      if (q === undefined) {
-        q = dotString(f);
-        if (fieldText.size > 1 << 20) fieldText.clear();
-        fieldText.set(f, q);
-      }
-      line += `  o${i} -> o${edgeTarget[e]} [label=${q}];\n`;
+    for (let e = edgeStart[i]; e < end; e++) line += `  o${i} -> o${edgeTarget[e]} [label=${fields.name(i, graph.edgeOffset(e))}];\n`;
+    // Objects' lines go to the sink in batches of about 64 K characters.
+    batch += line;
+    if (batch.length >= 65536) {
+      p = sink.write(batch);
+      batch = '';
+      if (p) await p;
     }
-    p = sink.write(line);
-    if (p) await p;
     if (progress !== undefined && (i & 0xffff) === 0) progress(i, n);
   }
-  p = sink.write('}\n');
+  p = sink.write(`${batch}}\n`);
   if (p) await p;
   return { objects: n, rootNodes: rn.count, edges: graph.edgeCount, rootEdges: roots.count };
 }

@@ -93,25 +93,42 @@ export function slotText(name: string, rootKind: string, slot: string): string {
 
 /**
  * Field names of pointer slots, cached per (type id, offset): objects of one type share them. Without a type the
- * slot is named by its offset ("+0x18").
+ * slot is named by its offset ("+0x18"). `format` (e.g. DOT quoting) is applied once per cached name.
  */
 export class FieldNames {
-  private readonly cache = new Map<number, string>();
+  /** Per type id: names by pointer-slot index (offset / slot). */
+  private readonly byType: (string[] | undefined)[] = [];
+  private readonly big = new Map<number, string>();
+  private readonly slot: number;
 
-  constructor(private readonly s: HeapSession, private readonly limit = 1 << 20) {}
+  constructor(private readonly s: HeapSession, private readonly format: (name: string) => string = (x) => x) {
+    this.slot = s.graph.params.ptrSize || 8;
+  }
 
   /** The field of object i at byte `offset`. */
   name(i: number, offset: number): string {
     const t = this.s.types.objectType[i];
-    if (t === 0) return `+0x${offset.toString(16)}`;
+    const k = offset / this.slot;
+    if (t !== 0 && k < 65536 && Number.isInteger(k)) {
+      let names = this.byType[t];
+      if (names === undefined) names = this.byType[t] = [];
+      let f = names[k];
+      if (f === undefined) f = names[k] = this.lookup(i, t, offset);
+      return f;
+    }
     const key = t * 4294967296 + offset;
-    let f = this.cache.get(key);
+    let f = this.big.get(key);
     if (f === undefined) {
-      f = this.s.types.fieldName(i, offset) ?? `+0x${offset.toString(16)}`;
-      if (this.cache.size >= this.limit) this.cache.clear();
-      this.cache.set(key, f);
+      f = this.lookup(i, t, offset);
+      if (this.big.size >= 1 << 20) this.big.clear();
+      this.big.set(key, f);
     }
     return f;
+  }
+
+  private lookup(i: number, t: number, offset: number): string {
+    const name = t === 0 ? undefined : this.s.types.fieldName(i, offset);
+    return this.format(name ?? `+0x${offset.toString(16)}`);
   }
 }
 

@@ -81,9 +81,16 @@ export function bytes(n: number): string {
   return `${exact} (${v.toFixed(v < 10 ? 2 : 1)} ${units[u]})`;
 }
 
-/** "0x1f00". */
+/** Four hex digits of every 16-bit value: addresses above 2^31 are doubles, whose toString(16) is slow. */
+const HEX4: string[] = Array.from({ length: 65536 }, (_, k) => k.toString(16).padStart(4, '0'));
+
+/** "0x1f00" (an address below 2^53). */
 export function hex(a: number): string {
-  return `0x${a.toString(16)}`;
+  if (a < 0x80000000) return `0x${a.toString(16)}`;
+  const hi = Math.floor(a / 4294967296);
+  const lo = a - hi * 4294967296;
+  const low8 = HEX4[lo >>> 16] + HEX4[lo & 0xffff];
+  return hi === 0 ? `0x${low8.replace(/^0+/, '')}` : `0x${hi.toString(16)}${low8}`;
 }
 
 /** The opening of a digraph with goheap's defaults for nodes and edges; `title` becomes its label. */
