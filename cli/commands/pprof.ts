@@ -5,7 +5,7 @@ import type { Argv } from 'yargs';
 import { allocationProfile, retentionProfile, writePprof } from '../../lib/export/pprof.js';
 import { UsageError } from '../errors.js';
 import { cacheOption } from '../open-heap.js';
-import { type ExportArgs, exportToFile } from './snapshot.js';
+import { type ExportArgs, exportProgress, exportToFile } from './snapshot.js';
 
 export const command = 'pprof <dump> [binary] [output]';
 export const describe = 'Write a pprof profile (-o heap.pb.gz): retention by dominator-tree path, or allocation sites (--mode alloc)';
@@ -42,7 +42,7 @@ export async function run(args: PprofArgs): Promise<void> {
       summary = { mode: 'alloc', ...stats };
       await writePprof(profile, sink);
     } else {
-      const { profile, stats } = retentionProfile(session, { maxDepth });
+      const { profile, stats } = retentionProfile(session, { maxDepth, onProgress: exportProgress(args, 'building the retention profile') });
       summary = { mode: 'retained', ...stats };
       await writePprof(profile, sink);
     }

@@ -31,6 +31,8 @@ import { FieldNames } from './heapsnapshot-fields.js';
 export interface RetentionProfileOptions {
   /** Frames kept below the root before "..." (default 64). */
   maxDepth?: number;
+  /** Called now and then with the objects placed so far and the object count. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface RetentionProfileStats {
@@ -238,6 +240,7 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
     else if (d === BY_ROOTS) p = extend(0, sharedFrame);
     else p = extend(0, rootFrames[dominatingRootNode(d)]);
     pathOf[i] = p;
+    if ((objects & 0x3ffff) === 0) options.onProgress?.(objects, n);
     // (A tiny block is of the rest row for the retained rule, as in typeHistogram.)
     const row = tinyFirst(i) >= 0 ? restRow : rowOf[i];
     add(i, p, active[row] === 0 ? s.retained(i) : 0);
@@ -248,6 +251,7 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
   // Garbage: under "(unreachable)", retaining nothing (as goheap counts it), so that the profile holds every object.
   const garbage = extend(0, frameNamed('(unreachable)'));
   for (let i = 0; i < n; i++) if (parent[i] === UNREACHABLE) add(i, garbage, 0);
+  options.onProgress?.(n, n);
 
   // The profile: a function and a location per frame (ids = frame + 1); a leaf type is the frame of its name.
   const strings = new StringTable();
