@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
 import { ROOT } from '../support/fixtures.js';
 import { serve, type RunningViewer } from '../../viewer/server.js';
+import { isInert, neighbourhoodDot, renderSvg } from '../../viewer/data/neighbourhood.js';
 import { CACHE, CHROMIUM, getJson, openViewer, outputDir, type Viewer } from './viewer-support.js';
 
 const DIR = path.join(ROOT, '.cache/fixtures/hostile/go1.26');
@@ -62,6 +63,8 @@ describe('viewer on the hostile fixture: everything from the heap is escaped (in
       if (r.body.includes('&lt;script&gt;alert(1)&lt;/script&gt;')) sawEscaped++;
     }
     expect(sawEscaped).to.be.greaterThan(2);
+    // The neighbourhood picture is drawn (not refused by the inert check) on the hostile objects' pages.
+    for (const a of [f.addresses.Root, f.addresses.Tagged, f.addresses.Chain]) expect((await v.app.inject(`/object/${a}`)).body, a).to.include('<div class="neighbourhood"><svg');
     const page = await v.app.inject(`/object/${f.addresses.Tagged}`);
     expect(page.body).to.include('struct { V string &quot;&lt;script&gt;alert(\\&quot;tag\\&quot;)&lt;/script&gt;&quot; }');
     const g = await v.app.inject(`/roots?name=${encodeURIComponent(f.globalName)}`);
@@ -130,5 +133,27 @@ describe('viewer on the hostile fixture in Chromium: nothing from the heap execu
     // Nothing was fetched from anywhere but the viewer (an <img src=x> would have asked for /x).
     expect(requested.filter((u) => !u.startsWith(base) || /\/x$/.test(u))).to.deep.equal([]);
     await page.close();
+  });
+});
+
+describe('viewer: the neighbourhood picture draws hostile labels as text', function () {
+  this.timeout(60000);
+  it('keeps each label as Graphviz text, entity-decoded back to the label, with nothing active in the SVG', async () => {
+    const labels = [...facts().payloads.filter((p) => !/[\u0000-\u001f\u007f]/.test(p)), '&lt;b&gt; &amp;', '\\N \\G \\l trailing\\', 'a "quoted" label'];
+    const nodes = labels.map((label, k) => ({ id: `n${k}`, kind: 'object', label, address: `0x${(k + 1).toString(16)}`, role: k === 0 ? 'self' as const : 'referrer' as const }));
+    const edges = labels.slice(1).map((label, k) => ({ from: `n${k + 1}`, to: 'n0', label }));
+    const svg = await renderSvg(neighbourhoodDot({ nodes, edges, moreReferrers: 0, moreTargets: 0 }));
+    expect(svg).to.be.a('string');
+    // Markup from the labels would show as a tag: none does (their "<" arrive as &lt;), and no attribute is active.
+    expect(svg!).not.to.match(/<script|<img|<svg[^>]*onload/i);
+    expect(isInert(svg!)).to.equal(true);
+    expect(isInert('<svg><g onclick="x"></g></svg>')).to.equal(false);
+    expect(isInert('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>')).to.equal(false);
+    expect(isInert('<svg><script>alert(1)</script></svg>')).to.equal(false);
+    expect(isInert('<svg><a xlink:href="/object/0x1f" xlink:title="&quot; onmouseover=&quot;x"><text>a</text></a></svg>')).to.equal(true);
+    const texts = [...svg!.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]
+      .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#45;/g, '-').replace(/&amp;/g, '&'));
+    // Node labels are cut at 48 characters and edge labels at 32 (with an ellipsis): compare those prefixes.
+    for (const l of labels) expect(texts.some((t) => t === l || (t.endsWith('…') && l.startsWith(t.slice(0, -1)))), l).to.equal(true);
   });
 });

@@ -90,9 +90,10 @@ export function neighbourhood(s: HeapSession, i: number): Neighbourhood {
   return { nodes, edges, moreReferrers: Math.max(0, refs.length - SHOWN), moreTargets: Math.max(0, end - start - shownTargets) };
 }
 
-/** A DOT quoted string: quotes and backslashes escaped (so \n, \l... are not label escapes), control characters dropped. */
+/** A DOT quoted string: quotes, backslashes (so \n, \l... are not label escapes) and ampersands escaped, control characters dropped. */
 function dotString(...lines: string[]): string {
-  const quoted = lines.map((s) => s.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\\/g, '\\\\').replace(/"/g, '\\"'));
+  // Graphviz reads HTML entities in labels ("&lt;" would draw as "<"): an ampersand is written as one.
+  const quoted = lines.map((s) => s.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/&/g, '&amp;'));
   return `"${quoted.join('\\n')}"`;
 }
 
@@ -131,9 +132,26 @@ export async function renderSvg(dot: string): Promise<string | undefined> {
   const gv = await loadGraphviz();
   const svg = gv.dot(dot, 'svg');
   const body = svg.replace(/<\?xml[^>]*\?>/g, '').replace(/<!DOCTYPE[^>]*>/g, '').replace(/<!--[\s\S]*?-->/g, '').trim();
-  // Graphviz writes no script; refuse anything that looks active rather than trust that.
-  if (/<script|<foreignObject|\son[a-z]+\s*=|javascript:/i.test(body)) return undefined;
-  return body;
+  // Graphviz writes no script; check that rather than trust it: no script or foreign element, no event-handler
+  // attribute, and links only to object pages (labels are text: their quotes and brackets arrive escaped).
+  return isInert(body) ? body : undefined;
+}
+
+const ATTRIBUTE = /\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*')/g;
+
+/** True when the SVG markup has no script, no foreignObject, no on* attribute and no link but to /object/0x... */
+export function isInert(svg: string): boolean {
+  for (const tag of svg.match(/<[^>]*>/g) ?? []) {
+    if (/^<\/?\s*(script|foreignobject|iframe|object|embed|image|use)\b/i.test(tag)) return false;
+    for (const m of tag.matchAll(ATTRIBUTE)) {
+      const name = m[1].toLowerCase();
+      const value = m[2].slice(1, -1);
+      if (name.startsWith('on')) return false;
+      if ((name === 'href' || name.endsWith(':href')) && !/^\/object\/0x[0-9a-f]+$/.test(value)) return false;
+      if (name === 'style') return false;
+    }
+  }
+  return true;
 }
 
 /** Draws object neighbourhoods once per session and keeps the last ones (keyed by object index). */
