@@ -51,7 +51,7 @@ export async function run(args: PprofArgs): Promise<void> {
   else if (!args.quiet && output !== '-') {
     const what = summary.mode === 'alloc'
       ? summary.records === 0
-        ? 'no MemProf records in the dump (the program allocated less than runtime.MemProfileRate bytes, or set it to 0): an empty profile'
+        ? 'the dump has no MemProf records: an empty profile'
         : `${summary.records} MemProf records${args.rate ? ` scaled for MemProfileRate ${args.rate}` : ' (sampled counts, not scaled; --rate scales them)'}`
       : `${Number(summary.objects).toLocaleString('en-US')} objects in ${Number(summary.samples).toLocaleString('en-US')} samples (${summary.frames} frames)`;
     process.stderr.write(`goheap: wrote ${output}: ${what}, ${(bytes / 1024).toFixed(1)} KiB\n`);
