@@ -16,6 +16,8 @@ export interface SuspectOptions {
   dominantChild?: number;
   /** The shortest root path of an object, when the caller has the shortest-path tree (default: a BFS per suspect). */
   pathTo?: (object: number) => PathHop[];
+  /** The dominator tree's children of dom.idom, when the caller keeps them (default: built here, a pass over every node). */
+  tree?: DominatorTree;
 }
 
 export interface ChildGroup {
@@ -55,7 +57,7 @@ export function findSuspects(graph: HeapGraph, types: HeapTypes, dom: HeapDomina
   const dominant = options.dominantChild ?? 0.8;
   const total = dom.retained[0];
   if (total <= 0) return [];
-  const tree = dominatorTreeChildren(dom.idom);
+  const tree = options.tree ?? dominatorTreeChildren(dom.idom);
   const { firstChild, child } = tree;
   const retained = dom.retained;
   const first = dom.firstObjectNode;
