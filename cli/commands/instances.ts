@@ -22,7 +22,7 @@ export function builder(y: Argv): Argv<InstancesArgs> {
   let a = y
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
     .positional('binary-or-type', { type: 'string', describe: 'the executable that wrote it, then the type; or the type alone (a size class without the binary)', demandOption: true })
-    .positional('type', { type: 'string', describe: 'the type, as `goheap types` names it (main.Request, []uint8, size 4096)' })
+    .positional('type', { type: 'string', describe: 'the type, as `goheap types` names it (main.Request, []uint8; without the binary "untyped (size class 4096)")' })
     .option('sort', { choices: ['retained', 'size'] as const, default: 'retained' as const, describe: 'order of the instances, largest first' })
     .option('offset', { type: 'string', default: '0', describe: 'instances to skip (paging; a whole number >= 0)' }) as unknown as Argv<InstancesArgs>;
   a = limitOption(cacheOption(a), 20);
