@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The goheap command line: one file per command in cli/commands, each exporting command, describe, builder, run;
-// a new command is one import and one entry in `commands`. `goheap` alone prints the usage, `goheap help CMD` (or
+// a new command is one entry in COMMANDS. `goheap` alone prints the usage, `goheap help CMD` (or
 // `goheap CMD --help`) a command's help, `goheap --version` the version in package.json. Errors end as one line
 // with exit status 1 (cli/errors.ts), or with a stack trace and exit status 2 for a bug.
 import * as fs from 'node:fs';
@@ -8,20 +8,6 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { GoheapError } from '../lib/errors.js';
 import { exitWithError, UsageError } from './errors.js';
-import * as info from './commands/info.js';
-import * as top from './commands/top.js';
-import * as roots from './commands/roots.js';
-import * as path from './commands/path.js';
-import * as suspects from './commands/suspects.js';
-import * as diff from './commands/diff.js';
-import * as types from './commands/types.js';
-import * as object from './commands/object.js';
-import * as goroutines from './commands/goroutines.js';
-import * as instances from './commands/instances.js';
-import * as allocs from './commands/allocs.js';
-import * as hprof from './commands/hprof.js';
-import * as snapshot from './commands/snapshot.js';
-import * as pprof from './commands/pprof.js';
 
 interface Command {
   command: string;
@@ -30,13 +16,34 @@ interface Command {
   run: (args: never) => void | Promise<void>;
 }
 
-const commands = [info, types, object, top, roots, path, suspects, diff] as unknown as Command[];
-commands.push(...[goroutines, instances, allocs] as unknown as Command[]);
-commands.push(hprof as unknown as Command);
-commands.push(snapshot as unknown as Command);
-commands.push(pprof as unknown as Command);
-commands.push((await import('./commands/dot.js')) as unknown as Command);
-commands.push((await import('./commands/serve.js')) as unknown as Command);
+/**
+ * Every command by name, in the order of the usage, with its module: a run loads only the module of the command it
+ * runs (the exporters and the viewer bring big dependencies), the usage and --help load them all.
+ */
+const COMMANDS: Record<string, () => Promise<unknown>> = {
+  info: () => import('./commands/info.js'),
+  types: () => import('./commands/types.js'),
+  object: () => import('./commands/object.js'),
+  top: () => import('./commands/top.js'),
+  roots: () => import('./commands/roots.js'),
+  path: () => import('./commands/path.js'),
+  suspects: () => import('./commands/suspects.js'),
+  diff: () => import('./commands/diff.js'),
+  goroutines: () => import('./commands/goroutines.js'),
+  instances: () => import('./commands/instances.js'),
+  allocs: () => import('./commands/allocs.js'),
+  hprof: () => import('./commands/hprof.js'),
+  snapshot: () => import('./commands/snapshot.js'),
+  dot: () => import('./commands/dot.js'),
+  pprof: () => import('./commands/pprof.js'),
+  serve: () => import('./commands/serve.js'),
+};
+const NAMES = Object.keys(COMMANDS);
+
+/** The modules of the named commands (all of them by default). */
+async function load(names: readonly string[] = NAMES): Promise<Command[]> {
+  return Promise.all(names.map(async (n) => (await COMMANDS[n]()) as Command));
+}
 
 /** A command's name: the first word of its yargs spec. */
 function nameOf(c: Command): string {
@@ -56,7 +63,11 @@ export function version(): string {
  * yargs' "Not enough non-option arguments: got 2, need at least 3" with what the command takes:
  * "object: expected <dump> <binary> <address>, got 2 arguments (goheap help object)".
  */
-function argumentCountHint(argv: string[], msg: string): string {
+function argumentCountHint(commands: readonly Command[], argv: string[], msg: string): string {
+  const guess = /^Did you mean (\S+)\?$/.exec(msg);
+  if (guess && argv[0] !== undefined && !Object.hasOwn(COMMANDS, argv[0])) {
+    return `no command ${JSON.stringify(argv[0])}; did you mean ${guess[1]}? (goheap --help lists the commands)`;
+  }
   const m = /^(Not enough|Too many) non-option arguments: got (\d+)/.exec(msg);
   const c = commands.find((x) => nameOf(x) === argv[0]);
   if (!m || !c) return msg;
@@ -71,14 +82,14 @@ function argumentCountHint(argv: string[], msg: string): string {
   return `${nameOf(c)}: expected ${takes}, got ${got} argument${got === 1 ? '' : 's'} (goheap help ${nameOf(c)})`;
 }
 
-function parser(argv: string[]): ReturnType<typeof yargs> {
+function parser(argv: string[], commands: readonly Command[]): ReturnType<typeof yargs> {
   let y = yargs(argv)
     .scriptName('goheap')
     .usage('$0 <command> DUMP [BINARY] [options]\n\nExplore Go heap dumps (runtime/debug.WriteHeapDump).')
     .option('json', { type: 'boolean', describe: 'print one JSON document instead of text', global: true })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'no progress output on stderr', global: true })
     .strict()
-    .demandCommand(1, `name a command: ${commands.map(nameOf).join(', ')} (goheap --help describes them)`)
+    .demandCommand(1, `name a command: ${NAMES.join(', ')} (goheap --help describes them)`)
     .recommendCommands()
     .help()
     .version(version())
@@ -87,7 +98,7 @@ function parser(argv: string[]): ReturnType<typeof yargs> {
       // Our own errors pass through; yargs' checks (a message, and at most its own error) are usage errors; an error
       // without a message is a command's failure, passed on as it is (a bug unless it is an input error).
       if (err instanceof UsageError || err instanceof GoheapError) throw err;
-      if (msg && (!err || err.message === msg)) throw new UsageError(argumentCountHint(argv, msg));
+      if (msg && (!err || err.message === msg)) throw new UsageError(argumentCountHint(commands, argv, msg));
       throw err ?? new UsageError(msg);
     });
   for (const c of commands) {
@@ -102,7 +113,7 @@ function parser(argv: string[]): ReturnType<typeof yargs> {
 export async function main(argv: string[]): Promise<void> {
   if (argv.length === 0) {
     // No command: the usage on stdout, and exit status 1 since nothing was done.
-    process.stdout.write(`${await parser([]).getHelp()}\n`);
+    process.stdout.write(`${await parser([], await load()).getHelp()}\n`);
     process.exitCode = 1;
     return;
   }
@@ -110,12 +121,14 @@ export async function main(argv: string[]): Promise<void> {
     if (argv.length > 2) throw new UsageError('help: expected at most one command name');
     const name = argv[1];
     if (name === undefined) return main(['--help']);
-    if (!commands.some((c) => nameOf(c) === name)) {
-      throw new UsageError(`help: no command ${JSON.stringify(name)}; the commands are ${commands.map(nameOf).join(', ')}`);
+    if (!Object.hasOwn(COMMANDS, name)) {
+      throw new UsageError(`help: no command ${JSON.stringify(name)}; the commands are ${NAMES.join(', ')}`);
     }
     return main([name, '--help']);
   }
-  await parser(argv).parseAsync();
+  // A known command needs only its own module; --version none; anything else (--help, a typo) the full list.
+  const only = Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : argv.length === 1 && argv[0] === '--version' ? [] : NAMES;
+  await parser(argv, await load(only)).parseAsync();
 }
 
 main(hideBin(process.argv)).catch(exitWithError);

@@ -87,6 +87,7 @@ describe('cli: hygiene', function () {
       expectOneLine(goheap('object', dump, '0x1'), 'goheap: object needs the executable that wrote the dump: goheap object DUMP BINARY ADDRESS');
       expectOneLine(goheap('info'), 'goheap: info: expected <dump> [binary], got 0 arguments (goheap help info)');
       expectOneLine(goheap('diff', dump), 'goheap: diff: expected <base> <dump> [binary], got 1 argument (goheap help diff)');
+      expectOneLine(goheap('rots', dump), 'goheap: no command "rots"; did you mean roots? (goheap --help lists the commands)');
     });
 
     it('goheap help with an unknown command says which commands exist', () => {
