@@ -26,7 +26,7 @@ export interface SuspectsAnswer {
 }
 
 export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswer {
-  const found = findSuspects(s.graph, s.types, s.dominators, { threshold, pathTo: (i) => s.pathToRoot(i) });
+  const found = findSuspects(s.graph, s.types, s.dominators, { threshold, pathTo: (i) => s.pathToRoot(i), tree: s.dominatorTree() });
   return {
     reachableBytes: s.reachableBytes,
     threshold,

@@ -222,8 +222,11 @@ export class HeapSession {
     return this.retainedCounts_[this.nodeNumber(node)];
   }
 
-  /** The dominator tree, each node's children sorted by retained size, largest first (a derived index). */
-  private dominatorTree(): DominatorTree {
+  /**
+   * The dominator tree in lib/analysis's node numbering, each node's children sorted by retained size, largest
+   * first (a derived index): for handing to the pure analyses that walk it (findSuspects); ask dominated() instead.
+   */
+  dominatorTree(): DominatorTree {
     this.tree ??= this.derived.get('tree', () => sortedDominatorTree(this.analysis.idom, this.analysis.retained), treeCodec.encode,
       (p) => treeCodec.decode(p, this.analysis.idom.length));
     return this.tree;
@@ -303,7 +306,7 @@ export class HeapSession {
 
   /** Count, bytes and retained bytes per type, largest retained first (computed once). */
   typeRows(): TypeRow[] {
-    this.typeRows_ ??= this.derived.get('types-v1', () => typeHistogram(this.graph, this.types, this.dominators), typeRowsCodec.encode, typeRowsCodec.decode);
+    this.typeRows_ ??= this.derived.get('types-v2', () => typeHistogram(this.graph, this.types, this.dominators), typeRowsCodec.encode, typeRowsCodec.decode);
     return this.typeRows_;
   }
 

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { GoheapError } from '../errors.js';
 import { fileKind } from './cache.js';
 
-export const FORMAT_VERSION = 3; // 3: one root node per goroutine group (lib/analysis/goroutine-groups.ts)
+export const FORMAT_VERSION = 4; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals
 const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
 

@@ -20,11 +20,15 @@ describe('cli: goheap suspects', function () {
     });
   }
 
-  it('prints a report without --json, and nothing above a threshold of 100%', function () {
+  it('prints a report without --json, nothing at a threshold of 100%, and refuses one above', function () {
     const r = run(cache, 'suspects', zooDump('1.26', 'heap2'), zooBinary('1.26'));
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^1\. global main\.LeakyCache retains/);
-    const none = json(cache, 'suspects', zooDump('1.26', 'heap2'), '--threshold', '1.01');
+    // No single root or object retains the whole reachable heap of the zoo.
+    const none = json(cache, 'suspects', zooDump('1.26', 'heap2'), '--threshold', '1');
     expect(none.suspects).to.deep.equal([]);
+    const over = run(cache, 'suspects', zooDump('1.26', 'heap2'), '--threshold', '1.01');
+    expect(over.status).to.equal(1);
+    expect(over.stderr).to.match(/^goheap: --threshold: expected a number from 0 to 1/);
   });
 });

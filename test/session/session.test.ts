@@ -26,9 +26,10 @@ for (const version of GO_VERSIONS) {
     this.timeout(300000);
     let cold: HeapSession;
     let warm: HeapSession;
-    const cacheDir = scratchDir(`session-${version}`);
+    let cacheDir = '';
 
     before(async function () {
+      cacheDir = scratchDir(`session-${version}`);
       cold = await HeapSession.open(zooDump(version, 'heap2'), { binary: zooBinary(version), cacheDir });
       warm = await HeapSession.open(zooDump(version, 'heap2'), { binary: zooBinary(version), cacheDir });
     });
