@@ -20,10 +20,11 @@
 import type { HeapGraph } from '../graph/index.js';
 import { RootKind } from '../graph/index.js';
 import { GoKind } from '../gotypes/index.js';
-import type { GoFunction, GoProgram, GoType } from '../gotypes/index.js';
+import type { GoProgram, GoType } from '../gotypes/index.js';
 import { AddressTable } from './address-table.js';
 import { DumpBytes } from './dump-bytes.js';
 import { SlotKind, SlotTables } from './slots.js';
+import { frameVariables } from './frame-variables.js';
 import { TypingKind, TypingTable } from './typings.js';
 import { HeapTypes, RecoveredTypes, TinyObjects, emptyTinyObjects } from './heap-types.js';
 
@@ -981,44 +982,18 @@ class Recovery {
     const rootIndex = new Uint32Array(rootStart[fr.count]);
     for (let r = 0; r < roots.count; r++) if (roots.kind[r] === RootKind.StackFrame) rootIndex[fill[roots.owner[r]]++] = r;
 
-    const varAddr: number[] = [];
-    const varType: GoType[] = [];
     for (let f = 0; f < fr.count; f++) {
-      const depth = fr.depth[f];
-      const pc = fr.pc[f];
-      const fn: GoFunction | undefined = this.program.functionAt(pc) ?? (depth > 0 ? this.program.functionAt(pc - 1) : undefined);
-      if (fn === undefined) continue;
-      const lookPc = depth > 0 ? pc - 1 : pc;
-      const cfa = fr.sp[f] + fr.size[f];
-      varAddr.length = 0;
-      varType.length = 0;
-      for (const list of [fn.params, fn.locals]) {
-        for (const v of list) {
-          if (v.type === undefined || v.type.size === 0) continue;
-          let loc = v.location;
-          if (loc === undefined && v.locationList !== undefined) {
-            for (const e of v.locationList) {
-              if (e.low <= lookPc && lookPc < e.high) {
-                loc = e.location;
-                break;
-              }
-            }
-          }
-          if (loc === undefined || loc.kind !== 'frame') continue;
-          varAddr.push(cfa + loc.offset);
-          varType.push(v.type);
-        }
-      }
-      if (varAddr.length === 0) continue;
+      const vars = frameVariables(this.program, this.graph, f);
+      if (vars.length === 0) continue;
       // The variables may lie in this frame or (stack-passed arguments) in the caller's, the next frame.
       const last = f + 1 < fr.count && fr.goroutine[f + 1] === fr.goroutine[f] ? f + 1 : f;
       for (let ff = f; ff <= last; ff++) {
         for (let k = rootStart[ff]; k < rootStart[ff + 1]; k++) {
           const r = rootIndex[k];
           const slot = roots.slotAddress[r];
-          for (let v = 0; v < varAddr.length; v++) {
-            const a = varAddr[v];
-            const vt = varType[v];
+          for (const v of vars) {
+            const a = v.address;
+            const vt = v.type;
             if (slot < a || slot >= a + vt.size) continue;
             const table = this.slots.table(vt);
             const w = (slot - a) / this.p;
