@@ -110,6 +110,11 @@ for (const version of ['1.19', '1.22', '1.26']) {
       // An interior address finds the same object.
       const inner = await getJson(v.app, `/api/object/0x${(Number.parseInt(facts.addresses.BigObj, 16) + 1000).toString(16)}`);
       expect(inner.address).to.equal(facts.addresses.BigObj);
+      // A global's name: the CLI's object answer for the global; the page is its root's.
+      expect(await getJson(v.app, '/api/object/main.ListHead')).to.deep.equal(cli('object', dump, bin, 'main.ListHead'));
+      const byName = await v.app.inject('/object/main.ListHead');
+      expect(byName.statusCode).to.equal(302);
+      expect(byName.headers.location).to.equal('/roots?name=main.ListHead');
       // One level of the retainers tree, as the client script fetches it.
       const ret = await getJson(v.app, `/api/object/${facts.addresses.Sessions[0]}/retainers`);
       expect(ret.rows.length).to.be.greaterThan(0);

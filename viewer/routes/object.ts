@@ -5,11 +5,12 @@
 // dominator chain, the objects it dominates (biggest first, paged), its allocation stack when sampled, a hex view,
 // and an SVG of its neighbourhood. The twin /api/object/:address is the CLI's `object --json` document (fields,
 // retained, dominator) with the page's other parts beside it; `path` is the CLI's `path --json` document.
-import { allocationOf, objectAnswer, type ObjectAnswer, pathAnswer } from '../../lib/answers/index.js';
+import { allocationOf, globalAnswer, objectAnswer, type ObjectAnswer, pathAnswer } from '../../lib/answers/index.js';
+import type { FastifyRequest } from 'fastify';
 import { type Html, html, trusted, url } from '../html.js';
 import { count, hex, objectLink, pager, rootLink, size, table, typeLink } from '../layout.js';
 import type { Ctx, Router } from '../router.js';
-import { objectAt, paging, queryOf } from '../params.js';
+import { objectAt, paging, parseAddress, queryOf } from '../params.js';
 import { pathView } from '../parts.js';
 import { chainLink, hexBytes, outgoing, retainers, type RetainerRow } from '../data/object-parts.js';
 import { NeighbourhoodCache, loadGraphviz } from '../data/neighbourhood.js';
@@ -26,23 +27,11 @@ function describe(c: Ctx, i: number): ObjectAnswer {
     referrers: rev.start[i + 1] - rev.start[i], fields: [], truncated: false, retained: s.retained(i), dominator };
 }
 
-export function register(r: Router): void {
-  const pictures = new NeighbourhoodCache();
-  // The first object page pays for lazily built parts (Graphviz's module, the binary's function and line tables):
-  // pay it while loading, on the object that retains most.
-  r.state.preparers.push(() => loadGraphviz(), async (s) => {
-    const top = s.topObjects(1)[0];
-    if (top === undefined) return;
-    await pictures.get(s, top.object);
-    if (s.typed) s.describe(top.object);
-    pathAnswer(s, top.object);
-  });
-  r.page({
-    path: '/object/:address',
-    async data(c, req) {
-      const i = objectAt(c.s, (req.params as { address: string }).address);
-      const q = queryOf(req);
-      const { offset, limit } = paging(q, 20, 500);
+
+/** The object page's data: the CLI's object answer and the page's other parts. */
+async function objectData(c: Ctx, req: FastifyRequest, i: number, pictures: NeighbourhoodCache) {
+  const q = queryOf(req);
+  const { offset, limit } = paging(q, 20, 500);
       const s = c.s;
       const dominated = s.dominated({ kind: 'object', object: i }, offset, limit);
       const picture = await pictures.get(s, i);
@@ -64,8 +53,36 @@ export function register(r: Router): void {
         // Not part of the JSON twin's meaning, but the page needs it: the drawn SVG (not sent under /api).
         svg: picture.svg,
       };
+}
+
+export function register(r: Router): void {
+  // Neighbourhood pictures, drawn once per object of this viewer's session (an LRU cache).
+  const pictures = new NeighbourhoodCache();
+  // The first object page pays for lazily built parts (Graphviz's module, the binary's function and line tables):
+  // pay it while loading, on the object that retains most.
+  r.state.preparers.push(() => loadGraphviz(), async (s) => {
+    const top = s.topObjects(1)[0];
+    if (top === undefined) return;
+    await pictures.get(s, top.object);
+    if (s.typed) s.describe(top.object);
+    pathAnswer(s, top.object);
+  });
+  r.page({
+    path: '/object/:address',
+    async data(c, req) {
+      const raw = (req.params as { address: string }).address;
+      // A global's name (as the CLI's `object DUMP BIN main.Cache` takes it): its value; the page is its root's.
+      const g = Number.isNaN(parseAddress(raw)) && c.s.typed ? c.s.findGlobal(raw) : undefined;
+      if (g) return { global: globalAnswer(c.s, g) } as unknown as Awaited<ReturnType<typeof objectData>>;
+      return objectData(c, req, objectAt(c.s, raw), pictures);
+    },
+    redirect(d) {
+      const g = (d as unknown as { global?: { global: string } }).global;
+      return g ? url('/roots', { name: g.global }) : undefined;
     },
     json(d) {
+      const g = (d as unknown as { global?: unknown }).global;
+      if (g) return g;
       const { svg, ...rest } = d;
       void svg;
       return rest;
