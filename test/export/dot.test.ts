@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeapSession } from '../../lib/session/index.js';
-import { ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 import { type SvgItem, readSvg, renderWithDot, renderWithWasm } from './dot-svg.js';
 
 const DUMPTODOT = path.join(ROOT, 'dist/cli/dumptodot.js');
@@ -285,4 +285,35 @@ describe('export: DOT strings (dotString) read back by both Graphvizes', () => {
     const items = readSvg(await renderWithWasm(src));
     expect(items[0].lines).to.deep.equal(['first "line"', 'second\\line']);
   });
+});
+
+describe('export: DOT of the zoo on every Go version', function () {
+  this.timeout(600000);
+  for (const version of GO_VERSIONS) {
+    it(`go${version}: tree and type graph render in dot; counts add up; the list and the sessions have the program's counts`, async () => {
+      const facts = zooFacts(version);
+      const dir = scratchDir(`dot-zoo-${version}-${process.pid}`);
+      const s = await HeapSession.open(zooDump(version), { binary: zooBinary(version) });
+      try {
+        const tree = path.join(dir, 'tree.dot');
+        dumptodot(tree, zooDump(version), zooBinary(version), '--max-nodes', '150', '--quiet');
+        const items = readSvg(renderWithDot(tree));
+        const drawn = nodes(items, /^o\d+$/);
+        const collapsed = nodes(items, /^c_/).map((n) => objectsIn(n.lines[1])).reduce((x, y) => x + y, 0);
+        const garbage = nodes(items, /^garbage$/).map((n) => objectsIn(n.lines[1])).reduce((x, y) => x + y, 0);
+        expect(drawn.length + collapsed + garbage).to.equal(s.objectCount);
+        for (const n of drawn) {
+          const i = Number(n.title.slice(1));
+          expect(n.lines[n.lines.length - 1]).to.equal(`${b(s.size(i))}, retains ${b(s.retained(i))}`);
+        }
+        const types = path.join(dir, 'types.dot');
+        dumptodot(types, zooDump(version), zooBinary(version), '--by-type', '--quiet');
+        const byType = new Map(nodes(readSvg(renderWithDot(types)), /^t\d+$/).map((n) => [n.lines[0], n]));
+        expect(byType.get('main.Node')?.lines.slice(1, 3)).to.deep.equal([`${facts.counts.Node.toLocaleString('en-US')} objects`, b(facts.counts.Node * facts.sizes.Node)]);
+        expect(byType.get('main.Session')?.lines[1]).to.equal(`${facts.counts.Session1} objects`);
+      } finally {
+        s.close();
+      }
+    });
+  }
 });
