@@ -2,8 +2,7 @@
 // progress on stderr, and text formatting of addresses, tables and paths.
 import type { Argv } from 'yargs';
 import { HeapSession } from '../lib/session/index.js';
-import type { LoadPhase } from '../lib/graph/index.js';
-import { progressReporter } from './progress.js';
+import { clearProgress, progressReporter } from './progress.js';
 
 export interface AnalysisArgs {
   dump: string;
@@ -31,14 +30,13 @@ export async function openForCommand(dump: string, binary: string | undefined, a
   const session = await HeapSession.open(dump, {
     binary,
     noCache: args.cache === false,
-    onProgress: report ? (phase, done, total) => { if (LOAD_PHASES.has(phase)) report(phase as LoadPhase, done, total); } : undefined,
+    onProgress: report,
   });
+  clearProgress(args);
   // Notes about the persisted index (unwritable folder, rebuilt file) go to stderr unless --quiet or --json.
   if (!args.quiet && !args.json) for (const n of session.indexNotes) process.stderr.write(`goheap: note: ${n}\n`);
   return session;
 }
-
-const LOAD_PHASES = new Set(['decode', 'edges', 'roots']);
 
 export function hexAddress(a: number): string {
   return `0x${a.toString(16)}`;
