@@ -10,20 +10,7 @@ import { HeapSession } from '../lib/session/index.js';
 import { exportDot, type DotSummary } from '../lib/export/dot.js';
 import { OutputSink } from '../lib/export/output.js';
 import type { Stage, StageFigures } from './stages.js';
-
-/** The bench's own index folder (as bench/stages.ts has it), so that a warm open reads the dominators stage's index. */
-function benchCacheDir(): string {
-  return process.env.GOHEAP_CACHE_DIR ?? new URL('../../bench/output/index-cache', import.meta.url).pathname;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
-
-/** Peak RSS so far, in MB. */
-function peakRssMB(): number {
-  return Math.round(process.resourceUsage().maxRSS / 102.4) / 10;
-}
+import { benchCacheDir, round3, peakRssMB } from './measure.js';
 
 async function dotStage(dumpPath: string, binary: string | undefined, progress: (done: number, total: number) => void, all: boolean): Promise<StageFigures> {
   let t = performance.now();

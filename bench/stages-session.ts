@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { HeapSession } from '../lib/session/index.js';
 import type { Stage, StageFigures } from './stages.js';
+import { round3 } from './measure.js';
 
 /** The objects queried: the 20 that retain most and 180 spread evenly over the reachable ones, in file order. */
 function fixedObjects(s: HeapSession): number[] {
@@ -16,10 +17,6 @@ function fixedObjects(s: HeapSession): number[] {
     if (j < n) picked.add(j);
   }
   return [...picked];
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 export const SESSION_STAGES: Record<string, Stage> = {

@@ -9,20 +9,7 @@ import { OutputSink } from '../lib/export/output.js';
 import { writeHeapSnapshot } from '../lib/export/heapsnapshot.js';
 import { retentionProfile, writePprof } from '../lib/export/pprof.js';
 import type { Stage, StageFigures } from './stages.js';
-
-/** The bench's own index folder (as bench/stages.ts has it), so that the open reads the dominators stage's index. */
-function benchCacheDir(): string {
-  return process.env.GOHEAP_CACHE_DIR ?? new URL('../../bench/output/index-cache', import.meta.url).pathname;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
-
-/** Peak RSS so far, in MB. */
-function peakRssMB(): number {
-  return Math.round(process.resourceUsage().maxRSS / 102.4) / 10;
-}
+import { benchCacheDir, round3, peakRssMB } from './measure.js';
 
 /** Opens the dump, then times `produce` writing bench/output/NAME (removed afterwards). */
 async function exportStage(dumpPath: string, binary: string | undefined, name: string,

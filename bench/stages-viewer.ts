@@ -9,10 +9,7 @@ import { HeapSession } from '../lib/session/index.js';
 import { buildViewer } from '../viewer/app.js';
 import { ViewerState } from '../viewer/state.js';
 import type { Stage, StageFigures } from './stages.js';
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
-}
+import { round3 } from './measure.js';
 
 function cacheDir(): string {
   return process.env.GOHEAP_CACHE_DIR ?? new URL('../../bench/output/index-cache', import.meta.url).pathname;

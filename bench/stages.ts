@@ -11,6 +11,7 @@ import { streamCount } from './naive-count.js';
 import { SESSION_STAGES } from './stages-session.js';
 import { HPROF_STAGES } from './stages-hprof.js';
 import { SNAPSHOT_STAGES } from './stages-snapshot.js';
+import { benchCacheDir, round3 } from './measure.js';
 
 /** Figures a stage reports besides its wall time and peak RSS. */
 export type StageFigures = Record<string, number | string | boolean>;
@@ -27,11 +28,6 @@ function scalars(o: Record<string, unknown>): StageFigures {
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
   }
   return out;
-}
-
-/** The bench's own index folder (GOHEAP_CACHE_DIR if set), so that the user's cache is left alone. */
-function benchCacheDir(): string {
-  return process.env.GOHEAP_CACHE_DIR ?? new URL('../../bench/output/index-cache', import.meta.url).pathname;
 }
 
 /** Opens the dump through lib/store, timing each phase: load (decode, edges, roots), index, types, dominators, save. */
@@ -71,10 +67,6 @@ async function timedOpen(dumpPath: string, binary: string | undefined, progress:
     openCpuSeconds: round3((cpu.user + cpu.system) / 1e6),
     notes: h.indexNotes.join('; '),
   };
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
 
 export const STAGES: Record<string, Stage> = {
