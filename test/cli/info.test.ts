@@ -62,7 +62,7 @@ describe('cli: goheap info', function () {
     fs.writeFileSync(old, Buffer.concat([Buffer.from('go1.4 heap dump\n'), good.subarray(16, 100)]));
     const cases: [string[], RegExp][] = [
       [['info', path.join(dir, 'missing.dump')], /^goheap: .*missing\.dump: no such file\n$/],
-      [['info', dir], /^goheap: .*cli-errors: not a regular file\n$/],
+      [['info', dir], /^goheap: .*cli-errors: not a regular file \(a directory\)\n$/],
       [['info', cut], /^goheap: .*cut\.dump: offset \d+: .*(end of file|runs past the end).*\n$/],
       [['info', text], /^goheap: .*text\.dump: offset 0: the 16-byte header .*\n$/],
       [['info', old], /^goheap: .*old\.dump: offset 0: .*unsupported dump version go1\.4\n$/],
