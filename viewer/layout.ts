@@ -3,21 +3,9 @@
 // links to objects, types and roots, tables with sortable headers, pagers. Everything goes through html``.
 import { Html, html, url } from './html.js';
 
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
-}
+import { bytes, count } from '../lib/answers/index.js';
 
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
+export { bytes, count };
 
 export function pct(part: number, whole: number): string {
   return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '';

@@ -1,7 +1,7 @@
 // Public face of the answers: each question goheap answers, as a plain JSON-ready document built from a
 // HeapSession. The CLI prints them (`--json`) or formats them as text; the viewer renders them as pages and serves
 // them as its /api twins. One builder per question, so both give the same numbers.
-export { hex, pathJson, firstRows, type PathHopJson } from './common.js';
+export { hex, pathJson, firstRows, bytes, count, type PathHopJson } from './common.js';
 export { infoAnswer, type InfoAnswer } from './info.js';
 export { typesAnswer, type TypesAnswer } from './types.js';
 export { topAnswer, type TopAnswer } from './top.js';

@@ -1,5 +1,5 @@
 // Dumps whose records contradict each other, made from a real dump by byte surgery on its Object records (the
-// format of /work/shared/docs/go-heapdump-format.md: tag 1, uvarint address, contents as uvarint length + bytes,
+// format of shared/docs/go-heapdump-format.md: tag 1, uvarint address, contents as uvarint length + bytes,
 // fieldlist of (kind, offset) pairs ending in kind 0): the same object twice, right after itself or far from
 // itself, and an object moved 8 bytes onto its neighbour. Each is refused with a HeapDumpError naming the later
 // record's offset and both objects, instead of loading and counting bytes twice; the CLI prints it as one line.
