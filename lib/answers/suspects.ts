@@ -2,7 +2,7 @@
 // count) and shared objects (with the roots that reach them) that keep a large share of the heap alive.
 import { type Suspect, findSuspects, type ChildGroup } from '../analysis/index.js';
 import type { HeapSession } from '../session/index.js';
-import { rootNodeGoroutines, sessionShared } from '../session/leak-queries.js';
+import { rootNodeGoroutines, sessionShared, topRootNodes } from '../session/leak-queries.js';
 import { hex, pathJson, type PathHopJson } from './common.js';
 import { rootNamesReaching } from './roots.js';
 
@@ -25,8 +25,24 @@ export interface SuspectsAnswer {
   })[];
 }
 
+/** A root node of the runtime's own: its other roots, or a global of package runtime or internal/... */
+function isRuntimeRoot(s: HeapSession, k: number): boolean {
+  const rn = s.rootNodes;
+  return rn.kind[k] === 'other' || (rn.kind[k] === 'global' && /^\*?(runtime|internal)[./]/.test(rn.name[k]));
+}
+
+/**
+ * Leak suspects, largest first. A shared object that only the runtime's own roots reach (its Ps and Ms, the
+ * allg list) is the runtime's bookkeeping, not a leak of the program's: it is left out.
+ */
 export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswer {
-  const found = findSuspects(s.graph, s.types, s.dominators, { threshold, pathTo: (i) => s.pathToRoot(i), tree: s.dominatorTree() });
+  const sh = sessionShared(s);
+  const found = findSuspects(s.graph, s.types, s.dominators, { threshold, pathTo: (i) => s.pathToRoot(i), tree: s.dominatorTree() })
+    .filter((x) => {
+      if (x.kind !== 'shared' || x.object === undefined) return true;
+      const j = sh.sharedObject.indexOf(x.object);
+      return j < 0 || !topRootNodes(s, sh.rootNodeCount + j).every((k) => isRuntimeRoot(s, k));
+    });
   return {
     reachableBytes: s.reachableBytes,
     threshold,
@@ -39,7 +55,6 @@ export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswe
       };
       if (x.rootNode !== undefined && (x.kind === 'goroutine' || x.kind === 'goroutines')) out.count = rootNodeGoroutines(s, x.rootNode);
       if (x.kind === 'shared' && x.object !== undefined) {
-        const sh = sessionShared(s);
         const j = sh.sharedObject.indexOf(x.object);
         if (j >= 0) Object.assign(out, rootNamesReaching(s, sh.rootNodeCount + j));
       }

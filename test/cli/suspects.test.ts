@@ -20,6 +20,18 @@ describe('cli: goheap suspects', function () {
     });
   }
 
+  it('leaves out what only the runtime reaches (its Ps and Ms are no leak of the program)', function () {
+    // On the small heap1 the runtime's [2]*runtime.p (32 KiB, reached from runtime.allp, runtime.allm and the
+    // runtime's other roots) is above 10% of the reachable heap; it is not reported, the program's two suspects are.
+    const j = json(cache, 'suspects', zooDump('1.26', 'heap1'), zooBinary('1.26'));
+    expect(j.suspects.map((x: { name: string }) => x.name)).to.deep.equal(['main.LeakyCache', 'main.BigObj']);
+    const roots = json(cache, 'roots', zooDump('1.26', 'heap1'), zooBinary('1.26'), '--limit', '0');
+    const p = roots.roots.find((r: { name: string }) => r.name === '[2]*runtime.p');
+    expect(p.kind).to.equal('shared');
+    expect(p.retained / j.reachableBytes).to.be.above(0.1);
+    expect(p.roots.every((n: string) => /^(runtime\.|internal\/|other runtime roots)/.test(n))).to.equal(true);
+  });
+
   it('prints a report without --json, nothing at a threshold of 100%, and refuses one above', function () {
     const r = run(cache, 'suspects', zooDump('1.26', 'heap2'), zooBinary('1.26'));
     expect(r.status, r.stderr).to.equal(0);
