@@ -25,7 +25,7 @@ import { goroutineName } from '../analysis/index.js';
 import type { HeapSession } from '../session/index.js';
 import { fieldPath, histogramRowNames, RecoveredTypes, TypingKind, untypedName } from '../typing/index.js';
 import { HeapDumpError } from '../dump/index.js';
-import { type ClassLayout, HprofType, LayoutBuilder, LayoutKind, MAX_FIELDS, PRIMITIVE_ARRAY_NAMES } from './hprof-layout.js';
+import { type ClassLayout, HprofType, LayoutBuilder, LayoutKind, MAX_FIELDS } from './hprof-layout.js';
 import { hprofClassName, splitQualified } from './hprof-names.js';
 import {
   HprofWriter, SUB_CLASS_DUMP, SUB_INSTANCE_DUMP, SUB_OBJECT_ARRAY_DUMP, SUB_PRIMITIVE_ARRAY_DUMP, SUB_ROOT_JAVA_FRAME,
@@ -719,7 +719,7 @@ class HprofExport {
 
   private lastTiny = 0;
 
-  /** The first sub-object of tiny block t (lowerBound over the sorted blocks, galloping from the last answer). */
+  /** The first sub-object of tiny block t (a search over the sorted blocks, galloping from the last answer). */
   private tinyIndex(t: number): number {
     const a = this.recovered!.tinyObjects.object;
     const last = this.lastTiny;
@@ -949,19 +949,7 @@ const JVM_ARRAY_NAMES: Record<number, string> = {
   [HprofType.Boolean]: '[Z', [HprofType.Char]: '[C', [HprofType.Float]: '[F', [HprofType.Double]: '[D',
   [HprofType.Byte]: '[B', [HprofType.Short]: '[S', [HprofType.Int]: '[I', [HprofType.Long]: '[J',
 };
-void PRIMITIVE_ARRAY_NAMES;
 
-/** Index of the first element >= x in ascending `a`. */
-function lowerBound(a: Uint32Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** The global whose bytes hold `address`, from globals sorted by address. */
 function globalAt(sorted: readonly GoGlobal[], address: number): GoGlobal | undefined {
