@@ -4,7 +4,7 @@ SHELL := /bin/bash
 NODE_STAMP := node_modules/.goheap-installed
 DEMO_DIR := .cache/fixtures/zoo/go1.26
 
-.PHONY: all install build test demo unpack fixtures bench clean
+.PHONY: all install build test test-tools demo serve unpack fixtures bench clean
 
 all: build
 
@@ -27,8 +27,14 @@ unpack:
 	done
 	@for f in $$(find fixtures -name 'facts.json'); do mkdir -p ".cache/$$(dirname $$f)"; cp "$$f" ".cache/$$f"; done
 
-test: build unpack
-	npx mocha
+# Debian tools the tests read outputs with (dot, chromium, a JDK, readelf, llvm-dwarfdump), VisualVM's heap library and
+# Go 1.26's pprof: installed only when missing (needs root the first time; says what to install otherwise).
+test-tools:
+	@scripts/install-test-tools.sh
+
+test: build unpack test-tools
+	@start=$$(date +%s); npx mocha; rc=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s wall on $$(nproc) cores"; exit $$rc
 
 demo: build unpack
 	@echo "== goheap info: what is in the dump"
@@ -39,6 +45,20 @@ demo: build unpack
 	node dist/cli/goheap.js roots $(DEMO_DIR)/heap1.dump $(DEMO_DIR)/zoo --limit 8
 	@echo; echo "== goheap suspects: why it is not freed"
 	node dist/cli/goheap.js suspects $(DEMO_DIR)/heap1.dump $(DEMO_DIR)/zoo
+	@mkdir -p demo
+	@echo; echo "== dumptodot: the heap as a Graphviz picture (demo/heap.dot)"
+	node dist/cli/dumptodot.js $(DEMO_DIR)/heap1.dump $(DEMO_DIR)/zoo -o demo/heap.dot
+	@if command -v dot >/dev/null; then dot -Tsvg demo/heap.dot -o demo/heap.svg && echo "demo/heap.svg: open it in a browser"; \
+	 else echo "(install Graphviz to draw it: dot -Tsvg demo/heap.dot -o demo/heap.svg)"; fi
+	@echo; echo "== dumptohprof: the heap as a Java HPROF file for VisualVM or Eclipse MAT (demo/heap.hprof)"
+	node dist/cli/dumptohprof.js $(DEMO_DIR)/heap1.dump $(DEMO_DIR)/zoo demo/heap.hprof
+	@ls -l demo/heap.dot demo/heap.hprof
+	@echo; echo "== the viewer: run 'make serve', then open http://127.0.0.1:7000/ (Ctrl-C stops it); it runs"
+	@echo "   node dist/cli/goheap.js serve $(DEMO_DIR)/heap2.dump $(DEMO_DIR)/zoo --baseline $(DEMO_DIR)/heap1.dump"
+
+# The viewer on the demo fixture, with the first dump as the baseline of /diff.
+serve: build unpack
+	node dist/cli/goheap.js serve $(DEMO_DIR)/heap2.dump $(DEMO_DIR)/zoo --baseline $(DEMO_DIR)/heap1.dump
 
 # Regenerates every fixture with real Go toolchains installed from Debian's packages (needs root for apt).
 fixtures:
