@@ -27,6 +27,7 @@ import { SlotKind, SlotTables } from './slots.js';
 import { frameVariables } from './frame-variables.js';
 import { TypingKind, TypingTable } from './typings.js';
 import { HeapTypes, RecoveredTypes, TinyObjects, emptyTinyObjects } from './heap-types.js';
+import { headeredSizeClass } from './malloc-header.js';
 
 export interface RecoverOptions {
   /** At most this many bytes of the dump are cached in memory while reading words (default 16 MiB). */
@@ -42,14 +43,12 @@ const MASK = 0x7fffffff;
 const SLOW = -0x80000000;
 /** Slice capacities at or above this are kept as this (a size class is below 2^32, so the result is the same). */
 const CAP_MAX = 0xffffffff;
-const HEADER_MIN = 512;
 /** The tiny allocator's block size (maxTinySize). */
 const TINY_BLOCK = 16;
 /** Where the low and high 32-bit halves of a 64-bit number lie in a Uint32Array over the same memory. */
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const SUB_LO = LITTLE_ENDIAN_HOST ? 0 : 1;
 const SUB_HI = LITTLE_ENDIAN_HOST ? 1 : 0;
-const HEADER_MAX = 32768;
 
 /** Recovers the types of the heap objects of `graph` from the executable `program`. */
 export function recoverTypes(graph: HeapGraph, program: GoProgram, options: RecoverOptions = {}): HeapTypes {
@@ -91,7 +90,7 @@ class Recovery {
   /** Per Go type id: the typing "one value of it", or 0 until asked. */
   private readonly valueTyping: Int32Array;
   /**
-   * Objects that carry a malloc header if their type has pointers (Go 1.22+, size class in (512, 32768]): bit i of
+   * Objects that carry a malloc header if their type has pointers (Go 1.22+, see malloc-header.ts): bit i of
    * headered[i >> 5]. A small bitmap instead of the size array for the header test made once per edge.
    */
   private readonly headered: Uint32Array;
@@ -145,8 +144,17 @@ class Recovery {
   /** The tiny blocks' sub-objects, sorted and without duplicates (set by finishTiny). */
   tiny: TinyObjects = emptyTinyObjects();
   private readonly fl = { offsets: new Uint32Array(64) };
-  /** Go type ids of the runtime's untyped map and channel headers (runtime.hchan, runtime.hmap, maps.Map). */
+  /**
+   * Go type ids of the runtime's own spellings that a container's type replaces: 1 the untyped map and channel
+   * headers (runtime.hchan, runtime.hmap, maps.Map), 2 a Swiss directory's element *internal/runtime/maps.table,
+   * 3 the table itself (internal/runtime/maps.table).
+   */
   private readonly genericHeader: Uint8Array;
+  /**
+   * Per Go type id: the runtime type an object allocated as that public type really is (time.Timer and
+   * time.Ticker -> runtime.timeTimer on Go 1.23+), or -1; used when the object's size class fits the larger type.
+   */
+  private readonly wrapper: Int32Array;
 
   constructor(
     private readonly graph: HeapGraph,
@@ -183,7 +191,7 @@ class Recovery {
     this.headered = new Uint32Array((n >>> 5) + 1);
     if (this.headers) {
       const size = this.size;
-      for (let i = 0; i < n; i++) if (size[i] > HEADER_MIN && size[i] <= HEADER_MAX) this.headered[i >>> 5] |= 1 << (i & 31);
+      for (let i = 0; i < n; i++) if (headeredSizeClass(size[i], this.p)) this.headered[i >>> 5] |= 1 << (i & 31);
     }
     for (const t of program.types) {
       const a = t.runtimeTypeAddress;
@@ -202,6 +210,19 @@ class Recovery {
       const t = program.typeByName(name);
       if (t !== undefined) this.genericHeader[t.id] = 1;
     }
+    this.wrapper = new Int32Array(nt).fill(-1);
+    const timeTimer = program.typeByName('runtime.timeTimer');
+    if (timeTimer !== undefined && timeTimer.size > 0) {
+      // Go 1.23+: time.NewTimer, NewTicker and AfterFunc return the runtime's timeTimer (the public fields first).
+      for (const name of ['time.Timer', 'time.Ticker']) {
+        const t = program.typeByName(name);
+        if (t !== undefined && t.size < timeTimer.size) this.wrapper[t.id] = timeTimer.id;
+      }
+    }
+    const tablePtr = program.typeByName('*internal/runtime/maps.table');
+    if (tablePtr !== undefined) this.genericHeader[tablePtr.id] = 2;
+    const table = program.typeByName('internal/runtime/maps.table');
+    if (table !== undefined) this.genericHeader[table.id] = 3;
     this.typeRef = new AddressTable(this.efaceType.size + this.ifaceType.size);
     for (const [a, id] of this.efaceType) this.typeRef.set(a, this.ifaceType.has(a) ? SLOW : id + 1);
     for (const [a, id] of this.ifaceType) if (!this.efaceType.has(a)) this.typeRef.set(a, -(id + 1));
@@ -332,7 +353,7 @@ class Recovery {
 
   // ---- typings ----
 
-  /** True when Go type `id` has pointers (objects above 512 bytes then carry a malloc header). */
+  /** True when Go type `id` has pointers (objects above the malloc-header bound then carry a header). */
   private hasPointers(id: number): boolean {
     let v = this.typePtr[id];
     if (v === 0) {
@@ -390,6 +411,20 @@ class Recovery {
         this.objectType[i] = tid;
         this.push(i);
       }
+      return;
+    }
+    if (tb.typeId[cur] >= 0 && this.genericHeader[tb.typeId[cur]] === 2 && tb.kind[cur] === TypingKind.Array && tb.kind[tid] === TypingKind.Array
+      && tb.typeId[tid] >= 0 && tb.names[tid].includes('*table<')) {
+      // A Swiss directory's malloc header names the runtime's own *maps.table; the map's dirPtr knows its K and V.
+      this.objectType[i] = tid;
+      this.flags[i] = (f & ~APPROX) | VERIFIED;
+      this.push(i);
+      return;
+    }
+    if (tb.typeId[cur] >= 0 && this.genericHeader[tb.typeId[cur]] === 3 && tb.kind[tid] === TypingKind.Value && tb.names[tid].startsWith('table<')) {
+      // The runtime's own maps.table (reached through a directory typed by its header) gives way to table<K,V>.
+      this.objectType[i] = tid;
+      this.push(i);
       return;
     }
     if (tb.typeId[cur] >= 0 && this.genericHeader[tb.typeId[cur]] === 1 && this.slots.isContainerHeader(tb.typeId[tid])) {
@@ -732,8 +767,10 @@ class Recovery {
     const kind = s.kind[d] as SlotKind;
     switch (kind) {
       case SlotKind.Ptr: {
-        const u = s.type[d];
+        let u = s.type[d];
         if (this.typeSize[u] === 0) return;
+        const w = this.wrapper[u];
+        if (w >= 0 && off === 0 && sizeClass(this.typeSize[w]) === this.size[t]) u = w;
         if (this.isTinyType(u) && this.isTinyBlock(t)) this.sub(t, off, this.typeSize[u], this.valueOf(u));
         else if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
         return;
@@ -877,7 +914,7 @@ class Recovery {
 
   // ---- seeds ----
 
-  /** Go 1.22+: objects in size classes above 512 bytes with pointers start with their type's address. */
+  /** Go 1.22+: objects in size classes above the malloc-header bound with pointers start with their type's address. */
   private seedHeaders(): void {
     const p = this.p;
     for (let k = 0; k < this.headerCount; k++) {
