@@ -42,6 +42,8 @@ export interface ObjectDescription {
   fields: FieldValue[];
   /** Tiny blocks: the sub-objects the block holds (the bytes no sub-object covers are the block's rest). */
   subObjects?: { offset: number; size: number; type: string }[];
+  /** A tiny block's sub-object (an instance of its own): the block holding it and its offset there. */
+  block?: { address: string; index: number; offset: number };
   /** True when the output was capped (more fields or characters than shown). */
   truncated: boolean;
 }
