@@ -42,7 +42,7 @@ export async function run(args: ObjectArgs): Promise<void> {
     if (!g) throw new UsageError(`${args.binary}: no global variable ${JSON.stringify(text.trim())} in the binary's DWARF`);
     d = globalAnswer(h, g);
   } else {
-    const i = h.findObject(address);
+    const i = h.findInstance(address);
     if (i < 0) throw new UsageError(`${args.dump}: no heap object contains address ${hexAddress(address)}`);
     d = objectAnswer(h, i);
     if (address !== h.address(i)) contains = ` (contains ${hexAddress(address)})`;

@@ -26,7 +26,7 @@ export async function run(args: PathArgs): Promise<void> {
   if (Number.isNaN(address)) throw new UsageError(`path: ${rest[rest.length - 1]} is not an address (0x... or decimal)`);
   const binary = rest.length === 2 ? rest[0] : undefined;
   const h = await openForCommand(args.dump, binary, args);
-  const object = h.findObject(address);
+  const object = h.findInstance(address);
   if (object < 0) throw new UsageError(`${args.dump}: no heap object at ${hexAddress(address)}`);
   const out = pathAnswer(h, object);
   if (args.json) {

@@ -17,6 +17,7 @@ import { GoKind } from './kind.js';
 import { pointerMap } from './layout.js';
 import { GoType, TypeBuilder } from './types.js';
 import { staticPointees } from './static-data.js';
+import { addItabTypes } from './descriptors.js';
 
 /** A package-level variable. */
 export interface GoGlobal {
@@ -127,6 +128,10 @@ export class GoProgram {
         this.byRuntimeAddr.set(t.runtimeTypeAddress, t);
       }
     }
+    addItabTypes({
+      elf, ptrSize: this.ptrSize, bigEndian: this.bigEndian, typesBase: this.runtimeTypesBase,
+      types: builder.types, byRuntimeAddr: this.byRuntimeAddr, byName: this.byName,
+    });
 
     let goVersion = '';
     const globals: GoGlobal[] = [];

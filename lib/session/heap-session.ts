@@ -3,6 +3,10 @@
 // behind it (load-state.ts): a warm open answers exactly like a cold one. Queries that need a whole-heap structure
 // (dominator-tree children, reverse edges, per-type instance lists, the type histogram) build it once, on first use,
 // and keep it. The dominator graph's numbering (super-root 0, root nodes 1..R, objects after) stays inside.
+// The sub-objects of tiny allocator blocks (a boxed uint32, a 4-byte struct: several in one 16-byte block) are
+// instances too: index objectCount + k names sub-object k of types.tinyObjects (sub-objects.ts), and every query by
+// index (address, size, type, describe, referrers, paths, dominators, instances) answers for it as for an object:
+// its referrers are those whose pointer lands inside it, its path and dominators go through its block.
 import type { HeapGraph } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
@@ -20,6 +24,7 @@ import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort } from './instances.js';
 import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
 import { referrersOf, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
+import { SubObjects } from './sub-objects.js';
 
 /** What dominates an object: another object, one root node, several roots together (the super-root), or nothing. */
 export type Dominator =
@@ -66,6 +71,8 @@ export class HeapSession {
   private rootRows_: RootNodeRow[] | undefined;
   private rootsByTarget_: Uint32Array | undefined;
   private retainedCounts_: Float64Array | undefined;
+  /** The tiny blocks' sub-objects, as indices objectCount + k. */
+  readonly subObjects: SubObjects;
 
   private constructor(state: SessionState, program: GoProgram | undefined, types: HeapTypes) {
     this.graph = state.graph;
@@ -83,6 +90,7 @@ export class HeapSession {
     this.dumpPath = state.dump.path;
     this.binaryPath = state.binary?.path;
     this.derived = new DerivedIndexes(state.analysisFile, state.dump, state.binary, state.indexNotes);
+    this.subObjects = new SubObjects(this.graph, types);
   }
 
   /** Opens `dumpPath` (with its executable in options.binary for types); see SessionOpenOptions. */
@@ -129,24 +137,35 @@ export class HeapSession {
   // ---- objects ----
 
   address(i: number): number {
-    return this.graph.objectAddress[i];
+    return i < this.graph.objectCount ? this.graph.objectAddress[i] : this.subObjects.address(i);
   }
 
   size(i: number): number {
-    return this.graph.objectSize[i];
+    return i < this.graph.objectCount ? this.graph.objectSize[i] : this.subObjects.size(i);
   }
 
   typeName(i: number): string {
-    return this.types.objectTypeName(i);
+    return i < this.graph.objectCount ? this.types.objectTypeName(i) : this.subObjects.typeName(i);
   }
 
   isReachable(i: number): boolean {
-    return this.graph.reachable[i] !== 0;
+    return this.graph.reachable[this.subObjects.blockOf(i)] !== 0;
   }
 
   /** The object containing `address` (its start or inside it), or -1. */
   findObject(address: number): number {
     return this.graph.findObject(address);
+  }
+
+  /** Like findObject, but inside a tiny block the sub-object (index objectCount + k) covering `address`, if any. */
+  findInstance(address: number): number {
+    const i = this.graph.findObject(address);
+    return i < 0 ? i : this.subObjects.at(i, address - this.graph.objectAddress[i]) ?? i;
+  }
+
+  /** The tiny block holding sub-object i, or i itself for an object. */
+  blockOf(i: number): number {
+    return this.subObjects.blockOf(i);
   }
 
   /** The global variable named `name` ("main.Cache"), or undefined (always undefined without a binary). */
@@ -158,6 +177,9 @@ export class HeapSession {
   describe(i: number): ObjectDescription {
     if (!(this.types instanceof RecoveredTypes)) throw new Error('describe needs the binary');
     this.reverseEdges();
+    if (i >= this.graph.objectCount) {
+      return this.subObjects.describe(i, describeObject(this.graph, this.types, this.subObjects.blockOf(i)), this.referrers(i).length);
+    }
     return describeObject(this.graph, this.types, i);
   }
 
@@ -165,6 +187,8 @@ export class HeapSession {
 
   /** Bytes object i keeps alive (0 when unreachable). */
   retained(i: number): number {
+    // A sub-object holds no pointers: it keeps only itself alive (while its block is reachable).
+    if (i >= this.graph.objectCount) return this.isReachable(i) ? this.subObjects.size(i) : 0;
     return this.analysis.retained[this.dominators.firstObjectNode + i];
   }
 
@@ -180,6 +204,7 @@ export class HeapSession {
 
   /** Object i's immediate dominator. */
   dominator(i: number): Dominator {
+    if (i >= this.graph.objectCount) return this.isReachable(i) ? { kind: 'object', object: this.subObjects.blockOf(i) } : { kind: 'none' };
     const d = this.analysis.idom[this.dominators.firstObjectNode + i];
     if (d === NONE) return { kind: 'none' };
     return this.nodeRef(d);
@@ -187,6 +212,10 @@ export class HeapSession {
 
   /** The chain of dominators from object i up to the root (nearest first, ending at a root node or 'roots'). */
   dominatorChain(i: number, limit = 1000): Dominator[] {
+    if (i >= this.graph.objectCount) {
+      const b = this.subObjects.blockOf(i);
+      return this.isReachable(i) ? [{ kind: 'object', object: b }, ...this.dominatorChain(b, limit - 1)] : [];
+    }
     const out: Dominator[] = [];
     const idom = this.analysis.idom;
     let v = this.dominators.firstObjectNode + i;
@@ -250,6 +279,11 @@ export class HeapSession {
   referrers(i: number): Referrer[] {
     this.rootsByTarget_ ??= rootsByTarget(this.graph);
     this.reverseEdges();
+    if (i >= this.graph.objectCount) {
+      // The block's referrers whose pointer lands inside the sub-object.
+      const all = referrersOf(this.graph, this.types, this.rootNodes, this.program_, this.rootsByTarget_, this.subObjects.blockOf(i));
+      return all.filter((r) => this.subObjects.pointsInto(i, r, this.rootsByTarget_!));
+    }
     return referrersOf(this.graph, this.types, this.rootNodes, this.program_, this.rootsByTarget_, i);
   }
 
@@ -263,12 +297,41 @@ export class HeapSession {
 
   /** The shortest path from a root node to object i, from the persisted shortest-path tree; empty when unreachable. */
   pathToRoot(i: number): PathHop[] {
+    if (i >= this.graph.objectCount) {
+      // The path to its block, whose last hop is the sub-object itself (the pointer lands in it).
+      const hops = this.pathToRoot(this.subObjects.blockOf(i));
+      const last = hops[hops.length - 1];
+      if (last === undefined) return hops;
+      // The slot of the hop before that points into this sub-object (the tree's edge may point at another one).
+      const before = hops[hops.length - 2];
+      const ref = this.referrers(i).find((r) => (r.kind === 'object' ? before?.object === r.object : before !== undefined && before.kind !== 'object'));
+      const self = { ...last, name: this.typeName(i), type: this.typeName(i), address: this.address(i), object: i };
+      if (ref !== undefined) {
+        hops[hops.length - 1] = { ...self, field: ref.kind === 'object' ? ref.field : ref.slot };
+        return hops;
+      }
+      // The block is reached through another of its sub-objects: go through this one's nearest referrer instead.
+      let best: { object: number; field: string } | undefined;
+      let bestDistance = Infinity;
+      for (const r of this.referrers(i)) {
+        if (r.kind !== 'object') continue;
+        const d = this.distance(r.object);
+        if (d >= 0 && d < bestDistance) {
+          bestDistance = d;
+          best = r;
+        }
+      }
+      if (best === undefined) return hops;
+      return [...this.pathToRoot(best.object), { ...self, field: best.field }];
+      return hops;
+    }
     return rootPathHops(this.graph, this.types, this.rootNodes, this.analysis.pathParent, this.analysis.pathParentEdge, i,
       (r) => (rootReferrer(this.graph, this.types, this.rootNodes, this.program_, r) as { slot: string }).slot);
   }
 
   /** Pointers from the nearest root to object i (1 for an object a root points at), or -1 when unreachable. */
   distance(i: number): number {
+    i = this.subObjects.blockOf(i);
     const parent = this.analysis.pathParent;
     let v = this.dominators.firstObjectNode + i;
     if (parent[v] === NONE) return -1;
@@ -286,6 +349,7 @@ export class HeapSession {
    * root node dominates i, it is the answer; else the roots of D are searched once and kept for D's other objects.
    */
   rootsKeepingAlive(i: number): { kinds: string[]; rootNodes: number[] } {
+    i = this.subObjects.blockOf(i);
     const chain = this.dominatorChain(i, Number.MAX_SAFE_INTEGER);
     const last = chain[chain.length - 1];
     if (last === undefined) return { kinds: [], rootNodes: [] };
@@ -323,14 +387,17 @@ export class HeapSession {
 
   /** The instances of the type row named `type` (as typeRows names it), sorted and paged. */
   instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number } = {}): Page<number> & { count: number; bytes: number } | undefined {
-    this.instanceIndex ??= this.derived.get('instances', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
-      (p) => InstanceIndex.decode(p, this.objectCount));
+    this.instanceIndex ??= this.derived.get('instances-v2', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
+      (p) => InstanceIndex.decode(p, this.objectCount + this.subObjects.count));
     const sort = options.sort ?? 'retained';
     const retained = this.analysis.retained;
     const first = this.dominators.firstObjectNode;
+    const n = this.graph.objectCount;
     const size = this.graph.objectSize;
-    const address = this.graph.objectAddress;
-    const key = sort === 'retained' ? (i: number) => retained[first + i] : sort === 'size' ? (i: number) => size[i] : (i: number) => -address[i];
+    const objectAddress = this.graph.objectAddress;
+    const address = (i: number) => (i < n ? objectAddress[i] : this.subObjects.address(i));
+    const key = sort === 'retained' ? (i: number) => (i < n ? retained[first + i] : this.retained(i))
+      : sort === 'size' ? (i: number) => (i < n ? size[i] : this.subObjects.size(i)) : (i: number) => -address(i);
     return this.instanceIndex.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, address);
   }
 

@@ -4,6 +4,7 @@
 import type { HeapGraph } from '../graph/index.js';
 import { GoKind, GoProgram, GoType, fieldAt } from '../gotypes/index.js';
 import { TINY_REST_NAME, TypingKind, TypingTable, untypedName } from './typings.js';
+import { headeredSizeClass } from './malloc-header.js';
 
 /**
  * The sub-objects of tiny allocator blocks, sorted by block then offset: sub-object k lies in block object[k], at
@@ -78,7 +79,7 @@ export class RecoveredTypes implements HeapTypes {
     /** The typings objectType numbers. */
     readonly typings: TypingTable,
     readonly objectType: Uint32Array,
-    /** True when objects above 512 bytes with pointers carry a malloc header (Go 1.22+). */
+    /** True when objects above the malloc-header bound (malloc-header.ts) with pointers carry one (Go 1.22+). */
     private readonly headers: boolean,
     /** Sub-objects of tiny blocks. */
     readonly tinyObjects: TinyObjects = emptyTinyObjects(),
@@ -109,7 +110,7 @@ export class RecoveredTypes implements HeapTypes {
     const id = this.objectType[i];
     const t = this.typings.goType[id];
     const s = this.graph.objectSize[i];
-    const base = this.headers && t !== undefined && s > 512 && s <= 32768 && this.program.pointerMap(t).length > 0 ? this.program.ptrSize : 0;
+    const base = this.headers && t !== undefined && headeredSizeClass(s, this.program.ptrSize) && this.program.pointerMap(t).length > 0 ? this.program.ptrSize : 0;
     return { kind: this.typings.kind[id], name: this.objectTypeName(i), goType: t, count: this.typings.count[id], base };
   }
 

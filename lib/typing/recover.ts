@@ -27,6 +27,11 @@ import { SlotKind, SlotTables } from './slots.js';
 import { frameVariables } from './frame-variables.js';
 import { TypingKind, TypingTable } from './typings.js';
 import { HeapTypes, RecoveredTypes, TinyObjects, emptyTinyObjects } from './heap-types.js';
+import { headeredSizeClass } from './malloc-header.js';
+import { TINY_BLOCK, addSubObject, sortSubObjects } from './tiny-blocks.js';
+import { alignOf, contains, lastAtOrBelow, packageOf, sizeClass, viewWord } from './layout-math.js';
+import { runtimeSpellings, SpellingKind } from './runtime-wrappers.js';
+import { closureLayout } from './closures.js';
 
 export interface RecoverOptions {
   /** At most this many bytes of the dump are cached in memory while reading words (default 16 MiB). */
@@ -42,14 +47,6 @@ const MASK = 0x7fffffff;
 const SLOW = -0x80000000;
 /** Slice capacities at or above this are kept as this (a size class is below 2^32, so the result is the same). */
 const CAP_MAX = 0xffffffff;
-const HEADER_MIN = 512;
-/** The tiny allocator's block size (maxTinySize). */
-const TINY_BLOCK = 16;
-/** Where the low and high 32-bit halves of a 64-bit number lie in a Uint32Array over the same memory. */
-const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-const SUB_LO = LITTLE_ENDIAN_HOST ? 0 : 1;
-const SUB_HI = LITTLE_ENDIAN_HOST ? 1 : 0;
-const HEADER_MAX = 32768;
 
 /** Recovers the types of the heap objects of `graph` from the executable `program`. */
 export function recoverTypes(graph: HeapGraph, program: GoProgram, options: RecoverOptions = {}): HeapTypes {
@@ -91,7 +88,7 @@ class Recovery {
   /** Per Go type id: the typing "one value of it", or 0 until asked. */
   private readonly valueTyping: Int32Array;
   /**
-   * Objects that carry a malloc header if their type has pointers (Go 1.22+, size class in (512, 32768]): bit i of
+   * Objects that carry a malloc header if their type has pointers (Go 1.22+, see malloc-header.ts): bit i of
    * headered[i >> 5]. A small bitmap instead of the size array for the header test made once per edge.
    */
   private readonly headered: Uint32Array;
@@ -145,8 +142,13 @@ class Recovery {
   /** The tiny blocks' sub-objects, sorted and without duplicates (set by finishTiny). */
   tiny: TinyObjects = emptyTinyObjects();
   private readonly fl = { offsets: new Uint32Array(64) };
-  /** Go type ids of the runtime's untyped map and channel headers (runtime.hchan, runtime.hmap, maps.Map). */
+  /** Per Go type id: a runtime spelling that a container's own type replaces (SpellingKind, runtime-wrappers.ts). */
   private readonly genericHeader: Uint8Array;
+  /**
+   * Per Go type id: the runtime type an object allocated as that public type really is (time.Timer and
+   * time.Ticker -> runtime.timeTimer on Go 1.23+), or -1; used when the object's size class fits the larger type.
+   */
+  private readonly wrapper: Int32Array;
 
   constructor(
     private readonly graph: HeapGraph,
@@ -183,7 +185,7 @@ class Recovery {
     this.headered = new Uint32Array((n >>> 5) + 1);
     if (this.headers) {
       const size = this.size;
-      for (let i = 0; i < n; i++) if (size[i] > HEADER_MIN && size[i] <= HEADER_MAX) this.headered[i >>> 5] |= 1 << (i & 31);
+      for (let i = 0; i < n; i++) if (headeredSizeClass(size[i], this.p)) this.headered[i >>> 5] |= 1 << (i & 31);
     }
     for (const t of program.types) {
       const a = t.runtimeTypeAddress;
@@ -197,11 +199,9 @@ class Recovery {
       const u = program.typeByRuntimeAddress(ta);
       if (u !== undefined) this.ifaceType.set(a, u.id);
     }
-    this.genericHeader = new Uint8Array(nt);
-    for (const name of ['runtime.hchan', 'runtime.hmap', 'internal/runtime/maps.Map']) {
-      const t = program.typeByName(name);
-      if (t !== undefined) this.genericHeader[t.id] = 1;
-    }
+    const spellings = runtimeSpellings(program);
+    this.genericHeader = spellings.spelling;
+    this.wrapper = spellings.wrapper;
     this.typeRef = new AddressTable(this.efaceType.size + this.ifaceType.size);
     for (const [a, id] of this.efaceType) this.typeRef.set(a, this.ifaceType.has(a) ? SLOW : id + 1);
     for (const [a, id] of this.ifaceType) if (!this.efaceType.has(a)) this.typeRef.set(a, -(id + 1));
@@ -332,7 +332,7 @@ class Recovery {
 
   // ---- typings ----
 
-  /** True when Go type `id` has pointers (objects above 512 bytes then carry a malloc header). */
+  /** True when Go type `id` has pointers (objects above the malloc-header bound then carry a header). */
   private hasPointers(id: number): boolean {
     let v = this.typePtr[id];
     if (v === 0) {
@@ -392,7 +392,21 @@ class Recovery {
       }
       return;
     }
-    if (tb.typeId[cur] >= 0 && this.genericHeader[tb.typeId[cur]] === 1 && this.slots.isContainerHeader(tb.typeId[tid])) {
+    if (tb.typeId[cur] >= 0 && this.genericHeader[tb.typeId[cur]] === SpellingKind.TablePointer && tb.kind[cur] === TypingKind.Array && tb.kind[tid] === TypingKind.Array
+      && tb.typeId[tid] >= 0 && tb.names[tid].includes('*table<')) {
+      // A Swiss directory's malloc header names the runtime's own *maps.table; the map's dirPtr knows its K and V.
+      this.objectType[i] = tid;
+      this.flags[i] = (f & ~APPROX) | VERIFIED;
+      this.push(i);
+      return;
+    }
+    if (tb.typeId[cur] >= 0 && this.genericHeader[tb.typeId[cur]] === SpellingKind.Table && tb.kind[tid] === TypingKind.Value && tb.names[tid].startsWith('table<')) {
+      // The runtime's own maps.table (reached through a directory typed by its header) gives way to table<K,V>.
+      this.objectType[i] = tid;
+      this.push(i);
+      return;
+    }
+    if (tb.typeId[cur] >= 0 && this.genericHeader[tb.typeId[cur]] === SpellingKind.ContainerHeader && this.slots.isContainerHeader(tb.typeId[tid])) {
       // The runtime's own spelling (runtime.hchan, runtime.hmap) gives way to the channel's or map's own type.
       this.objectType[i] = tid;
       this.push(i);
@@ -477,44 +491,13 @@ class Recovery {
     }
   }
 
-  /**
-   * The layout of closure tid's funcval, inferred from funcval i: the code pointer, then the closure function's
-   * first locals (its captured variables, in DWARF's order) at their natural alignment; the shortest run of them
-   * whose pointer words are exactly object i's pointer bitmap and whose size rounds up to its size class.
-   */
+  /** The layout of closure tid's funcval, inferred from funcval i (closures.ts). */
   private closureLayout(i: number, tid: number): Int32Array | null {
     const fn = this.program.functionByName(this.typings.names[tid].slice('closure '.length));
     if (fn === undefined) return null;
     const n = this.bytes.fieldList(this.content[i] + this.size[i], this.fl);
     if (n === 0) return null;
-    const want = Array.from(this.fl.offsets.subarray(0, n)).sort((a, b) => a - b).join(',');
-    const p = this.p;
-    const vars = fn.locals.filter((v) => v.type !== undefined && v.type.size > 0 && !v.name.startsWith('~'));
-    let off = p;
-    const placed: { type: GoType; offset: number }[] = [];
-    const ptrs: number[] = [];
-    for (let k = 0; k < vars.length && k < 16; k++) {
-      const t = vars[k].type!;
-      const a = alignOf(t, p);
-      off = Math.ceil(off / a) * a;
-      placed.push({ type: t, offset: off });
-      for (const w of this.program.pointerMap(t)) ptrs.push(off + w);
-      off += t.size;
-      if (sizeClass(off) !== this.size[i]) {
-        if (off > this.size[i]) return null;
-        continue;
-      }
-      if (ptrs.join(',') !== want) continue;
-      const table = new Int32Array(Math.ceil(this.size[i] / p));
-      for (const v of placed) {
-        if (v.offset % p !== 0) continue;
-        const inner = this.slots.table(v.type);
-        if (inner === null) continue;
-        for (let w = 0; w < inner.length && v.offset / p + w < table.length; w++) if (inner[w] !== 0) table[v.offset / p + w] = inner[w];
-      }
-      return table;
-    }
-    return null;
+    return closureLayout(this.program, this.slots, fn, Array.from(this.fl.offsets.subarray(0, n)), this.size[i]);
   }
 
   // ---- unsafe.Pointer targets ----
@@ -601,17 +584,10 @@ class Recovery {
       this.offer(t, tid, 0);
       return;
     }
-    const lo = ((off << 28) | (size << 23) | tid) >>> 0;
-    let w = this.subWords;
     const k = this.subCount;
-    if (k > 0 && w[2 * k - 2 + SUB_HI] === t && w[2 * k - 2 + SUB_LO] === lo) return; // the same again
-    if (2 * k === w.length) {
-      const grown = new Uint32Array(Math.max(2048, 2 * Math.ceil(k * 1.5)));
-      grown.set(w);
-      this.subWords = w = grown;
-    }
-    w[2 * k + SUB_HI] = t;
-    w[2 * k + SUB_LO] = lo;
+    const w = addSubObject(this.subWords, k, t, off, size, tid);
+    if (w === undefined) return; // the same again
+    this.subWords = w;
     this.subCount = k + 1;
   }
 
@@ -621,55 +597,13 @@ class Recovery {
     return this.stringDataTyping;
   }
 
-  /**
-   * Sorts the sub-objects by block and offset, drops duplicates, merges string data that overlaps (substrings of
-   * one string), and types each block holding sub-objects "tiny block".
-   */
+  /** Sorts the sub-objects (tiny-blocks.ts) and types each block holding sub-objects "tiny block". */
   private finishTiny(): void {
     const n = this.subCount;
     const w = this.subWords;
     this.subWords = new Uint32Array(0);
     this.subCount = 0;
-    // By block, then offset, size and typing.
-    new BigUint64Array(w.buffer, 0, n).sort();
-    const sd = this.stringData();
-    // Compacts in place: record m of the result at words 2m, 2m + 1 (never ahead of the record read).
-    let m = 0;
-    for (let k = 0; k < n; k++) {
-      const o = w[2 * k + SUB_HI];
-      const lo = w[2 * k + SUB_LO];
-      const off = lo >>> 28;
-      const size = (lo >>> 23) & 31;
-      const tid = lo & 0x7fffff;
-      if (m > 0 && w[2 * (m - 1) + SUB_HI] === o) {
-        const plo = w[2 * (m - 1) + SUB_LO];
-        const poff = plo >>> 28;
-        const pend = poff + ((plo >>> 23) & 31);
-        const ptid = plo & 0x7fffff;
-        if (tid === sd && ptid === sd && off < pend) {
-          // Overlapping string data: one string and its substrings.
-          const end = Math.max(pend, off + size);
-          w[2 * (m - 1) + SUB_LO] = ((poff << 28) | ((end - poff) << 23) | sd) >>> 0;
-          continue;
-        }
-        if (poff === off && ptid === tid) continue; // the same sub-object, another length: keep the first
-      }
-      w[2 * m + SUB_HI] = o;
-      w[2 * m + SUB_LO] = lo;
-      m++;
-    }
-    const object = new Uint32Array(m);
-    const place = new Uint32Array(m);
-    const typing = new Uint32Array(m);
-    const block = m > 0 ? this.typings.tinyBlock() : 0;
-    for (let k = 0; k < m; k++) {
-      const lo = w[2 * k + SUB_LO];
-      object[k] = w[2 * k + SUB_HI];
-      place[k] = (lo >>> 28) + ((lo >>> 23) & 31) * 256;
-      typing[k] = lo & 0x7fffff;
-      this.objectType[object[k]] = block;
-    }
-    this.tiny = { object, place, typing };
+    this.tiny = sortSubObjects(w, n, this.stringData(), () => this.typings.tinyBlock(), this.objectType);
   }
 
   // ---- propagation ----
@@ -732,8 +666,10 @@ class Recovery {
     const kind = s.kind[d] as SlotKind;
     switch (kind) {
       case SlotKind.Ptr: {
-        const u = s.type[d];
+        let u = s.type[d];
         if (this.typeSize[u] === 0) return;
+        const w = this.wrapper[u];
+        if (w >= 0 && off === 0 && sizeClass(this.typeSize[w]) === this.size[t]) u = w;
         if (this.isTinyType(u) && this.isTinyBlock(t)) this.sub(t, off, this.typeSize[u], this.valueOf(u));
         else if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
         return;
@@ -877,7 +813,7 @@ class Recovery {
 
   // ---- seeds ----
 
-  /** Go 1.22+: objects in size classes above 512 bytes with pointers start with their type's address. */
+  /** Go 1.22+: objects in size classes above the malloc-header bound with pointers start with their type's address. */
   private seedHeaders(): void {
     const p = this.p;
     for (let k = 0; k < this.headerCount; k++) {
@@ -1004,82 +940,4 @@ class Recovery {
       }
     }
   }
-}
-
-/** The p-byte word (4 or 8) at `at` in v, as a number (exact below 2^53). */
-function viewWord(v: DataView, at: number, p: number, le: boolean): number {
-  if (p === 4) return v.getUint32(at, le);
-  return le ? v.getUint32(at, true) + v.getUint32(at + 4, true) * 4294967296 : v.getUint32(at) * 4294967296 + v.getUint32(at + 4);
-}
-
-/** The runtime's size classes (runtime/sizeclasses.go, the same from Go 1.19 to 1.26). */
-const SIZE_CLASSES = [
-  8, 16, 24, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240, 256, 288, 320, 352, 384, 416, 448, 480,
-  512, 576, 640, 704, 768, 896, 1024, 1152, 1280, 1408, 1536, 1792, 2048, 2304, 2688, 3072, 3200, 3456, 4096, 4864,
-  5376, 6144, 6528, 6784, 6912, 8192, 9472, 9728, 10240, 10880, 12288, 13568, 14336, 16384, 18432, 19072, 20480,
-  21760, 24576, 27264, 28672, 32768,
-];
-
-/** The size of the object the runtime allocates for `n` bytes (large objects: whole 8 KiB pages). */
-export function sizeClass(n: number): number {
-  if (n > 32768) return Math.ceil(n / 8192) * 8192;
-  for (const c of SIZE_CLASSES) if (c >= n) return c;
-  return n;
-}
-
-/** The alignment of a value of type t (p: the pointer size). */
-function alignOf(t: GoType, p: number): number {
-  switch (t.kind) {
-    case GoKind.Struct: {
-      let a = 1;
-      for (const f of t.fields ?? []) a = Math.max(a, alignOf(f.type, p));
-      return a;
-    }
-    case GoKind.Array:
-      return t.elem === undefined ? 1 : alignOf(t.elem, p);
-    case GoKind.Complex64:
-      return 4;
-    case GoKind.Complex128:
-      return Math.min(8, p);
-    default:
-      return Math.max(1, Math.min(t.size, p));
-  }
-}
-
-/** The package path of a qualified type name ("main.Holder" -> "main", "net/http.conn" -> "net/http"), or "". */
-function packageOf(name: string): string {
-  const bracket = name.indexOf('[');
-  const head = bracket >= 0 ? name.slice(0, bracket) : name;
-  const slash = head.lastIndexOf('/');
-  const dot = head.indexOf('.', slash + 1);
-  return dot > 0 && /^[\w./-]+$/.test(head.slice(0, dot)) ? head.slice(0, dot) : '';
-}
-
-/** Binary search in a sorted Uint32Array. */
-function contains(a: Uint32Array, x: number): boolean {
-  let lo = 0;
-  let hi = a.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = a[mid];
-    if (v === x) return true;
-    if (v < x) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
-}
-
-/** Index of the last element <= x in ascending `a`, or -1. */
-function lastAtOrBelow(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length - 1;
-  let best = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= x) {
-      best = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return best;
 }

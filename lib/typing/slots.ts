@@ -189,6 +189,9 @@ export class SlotTables {
           } else if (name === 'sync.entry' && f.name === 'p' && f.type.kind === GoKind.UnsafePointer && this.anyType !== undefined) {
             // Go 1.19's sync.Map entry: p is a *interface{} (the stored value, boxed).
             this.put(table, fo, this.desc(SlotKind.Ptr, this.anyType.id));
+          } else if (name === 'runtime.timeTimer' && f.name === 'c' && f.type.kind === GoKind.UnsafePointer && this.timeChanHeader !== undefined) {
+            // Go 1.23+: the runtime's timer behind a time.Timer or Ticker; c is their C, a chan time.Time.
+            this.put(table, fo, this.desc(SlotKind.Ptr, this.timeChanHeader.id));
           } else if (f.type.kind === GoKind.UnsafePointer) {
             this.put(table, fo, this.desc(SlotKind.Unsafe, t.id));
           } else {
@@ -200,6 +203,12 @@ export class SlotTables {
       default:
         return;
     }
+  }
+
+  /** The hchan struct of time.Timer's C (a chan time.Time), if the program has it. */
+  private get timeChanHeader(): GoType | undefined {
+    const c = this.program.typeByName('time.Timer')?.fields?.find((f) => f.name === 'C')?.type;
+    return c?.kind === GoKind.Chan ? c.chanHeader : undefined;
   }
 
   private anyTypeCache: GoType | null | undefined;

@@ -42,6 +42,8 @@ export interface ObjectDescription {
   fields: FieldValue[];
   /** Tiny blocks: the sub-objects the block holds (the bytes no sub-object covers are the block's rest). */
   subObjects?: { offset: number; size: number; type: string }[];
+  /** A tiny block's sub-object (an instance of its own): the block holding it and its offset there. */
+  block?: { address: string; index: number; offset: number };
   /** True when the output was capped (more fields or characters than shown). */
   truncated: boolean;
 }
@@ -109,7 +111,7 @@ export function describeObject(graph: HeapGraph, types: RecoveredTypes, i: numbe
     } else {
       if (ty.kind === TypingKind.Closure) d.push({ name: 'fn', offset: 0, type: 'uintptr', value: d.code(d.word(bytes, 0)) });
       for (let off = ty.kind === TypingKind.Closure ? d.p : 0; off + d.p <= bytes.length && !d.full(); off += d.p) {
-        d.push({ name: '', offset: off, type: 'word', ...d.pointerField(d.word(bytes, off), true) });
+        d.push({ name: '', offset: off, type: 'word', ...d.wordField(bytes, off) });
       }
     }
     return {
@@ -138,7 +140,7 @@ export function describeGlobal(graph: HeapGraph, types: RecoveredTypes, g: GoGlo
     const bytes = d.memory(g.address, size);
     if (bytes !== undefined && bytes.length === size && g.type !== undefined) d.leaves(g.type, bytes, 0, '', 0);
     else if (bytes !== undefined) {
-      for (let off = 0; off + d.p <= bytes.length && !d.full(); off += d.p) d.push({ name: '', offset: off, type: 'word', ...d.pointerField(d.word(bytes, off), true) });
+      for (let off = 0; off + d.p <= bytes.length && !d.full(); off += d.p) d.push({ name: '', offset: off, type: 'word', ...d.wordField(bytes, off) });
     }
     return { name: g.name, address: hex(g.address), size, type: g.type?.name ?? 'unknown', fields: d.out, truncated: d.truncated };
   } finally {
@@ -209,6 +211,25 @@ class Describer {
 
   word(b: Uint8Array, off: number): number {
     return this.uint(b, off, this.p);
+  }
+
+  /**
+   * The `size`-byte unsigned integer at `off` in hex, exact at any size (a 64-bit word is read as two 32-bit halves,
+   * never through a double: eight 'x' bytes are 0x7878787878787878).
+   */
+  hexAt(b: Uint8Array, off: number, size: number): string {
+    if (off + size > b.length) return '?';
+    if (size <= 4) return hex(this.uint(b, off, size));
+    const dv = new DataView(b.buffer, b.byteOffset + off, size);
+    const hi = dv.getUint32(this.le ? 4 : 0, this.le);
+    const lo = dv.getUint32(this.le ? 0 : 4, this.le);
+    return hi === 0 ? hex(lo) : `0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')}`;
+  }
+
+  /** A raw word of an object no type describes: a pointer with what it points to, else its exact value in hex. */
+  wordField(b: Uint8Array, off: number): { value: string; target?: string; targetIndex?: number } {
+    const v = this.word(b, off);
+    return v < 2 ** 53 ? this.pointerField(v, true) : { value: this.hexAt(b, off, this.p) };
   }
 
   uint(b: Uint8Array, off: number, size: number): number {
@@ -357,7 +378,7 @@ class Describer {
       case GoKind.Uint: case GoKind.Uint8: case GoKind.Uint16: case GoKind.Uint32: case GoKind.Uint64:
         return this.big(b, off, t.size, false);
       case GoKind.Uintptr:
-        return hex(this.uint(b, off, t.size));
+        return this.hexAt(b, off, t.size);
       case GoKind.Float32: case GoKind.Float64:
         return this.float(b, off, t.size);
       case GoKind.Complex64: case GoKind.Complex128: {
@@ -481,7 +502,7 @@ class Describer {
 
   private words(b: Uint8Array, off: number, size: number): string {
     const parts: string[] = [];
-    for (let k = 0; k < size && parts.length < 8; k += this.p) parts.push(hex(this.word(b, off + k)));
+    for (let k = 0; k < size && parts.length < 8; k += this.p) parts.push(this.hexAt(b, off + k, this.p));
     return parts.join(' ');
   }
 

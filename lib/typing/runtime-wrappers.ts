@@ -1,0 +1,49 @@
+// The runtime's own spellings of user types, and what replaces them. Some objects are first reached through a
+// type that says less than the truth: a channel or map header as runtime.hchan / runtime.hmap / maps.Map, a Swiss
+// map directory through its malloc header (the element type *internal/runtime/maps.table, no K or V) and the
+// tables it points to as maps.table. The map's or channel's static type (from the pointer that holds it: DWARF's
+// hchan<T>, map<K,V>, table<K,V>) then replaces them. And some objects are allocated as a larger runtime type than
+// the public one the program holds: on Go 1.23+ time.NewTimer, NewTicker and AfterFunc return the runtime's
+// timeTimer (src/runtime/time.go: {c; init; timer}, the public {C; initTimer} first), so a *time.Timer pointing
+// at an object of timeTimer's size class types it as runtime.timeTimer whole (its f and arg: the AfterFunc closure
+// and what it captures; c is typed as the public C, a chan time.Time, in slots.ts).
+import type { GoProgram } from '../gotypes/index.js';
+
+/** What a Go type id is to the runtime-spelling rules. */
+export const enum SpellingKind {
+  None = 0,
+  /** runtime.hchan, runtime.hmap, internal/runtime/maps.Map: replaced by a container header type. */
+  ContainerHeader = 1,
+  /** *internal/runtime/maps.table, a Swiss directory's element: [n]*maps.table is replaced by [n]*table<K,V>. */
+  TablePointer = 2,
+  /** internal/runtime/maps.table: replaced by table<K,V>. */
+  Table = 3,
+}
+
+export interface RuntimeSpellings {
+  /** Per Go type id: its SpellingKind. */
+  spelling: Uint8Array;
+  /** Per Go type id: the runtime type an object allocated as it really is (time.Timer -> runtime.timeTimer), or -1. */
+  wrapper: Int32Array;
+}
+
+export function runtimeSpellings(program: GoProgram): RuntimeSpellings {
+  const nt = program.types.length;
+  const spelling = new Uint8Array(nt);
+  const mark = (name: string, kind: SpellingKind) => {
+    const t = program.typeByName(name);
+    if (t !== undefined) spelling[t.id] = kind;
+  };
+  for (const name of ['runtime.hchan', 'runtime.hmap', 'internal/runtime/maps.Map']) mark(name, SpellingKind.ContainerHeader);
+  mark('*internal/runtime/maps.table', SpellingKind.TablePointer);
+  mark('internal/runtime/maps.table', SpellingKind.Table);
+  const wrapper = new Int32Array(nt).fill(-1);
+  const timeTimer = program.typeByName('runtime.timeTimer');
+  if (timeTimer !== undefined && timeTimer.size > 0) {
+    for (const name of ['time.Timer', 'time.Ticker']) {
+      const t = program.typeByName(name);
+      if (t !== undefined && t.size < timeTimer.size) wrapper[t.id] = timeTimer.id;
+    }
+  }
+  return { spelling, wrapper };
+}
