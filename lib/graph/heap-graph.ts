@@ -14,6 +14,7 @@ import { Segment } from './builder.js';
 import { EDGE_OFFSET_MASK, INTERIOR_EDGE } from './edges.js';
 import { FrameTable } from './frames.js';
 import { RootKind, RootTable } from './roots.js';
+import { markReachable } from './reachability.js';
 
 /** Reverse edges: the referrers of object i are source[start[i] .. start[i+1]), edge index in `edge`. */
 export interface ReverseEdges {
@@ -157,6 +158,24 @@ export class HeapGraph {
     this.memProfBuckets = p.memProfBuckets;
     this.allocSampleAddress = p.allocSampleAddress;
     this.allocSampleBucket = p.allocSampleBucket;
+  }
+
+  /** This graph with `extra` roots added to its roots and its reachability marked again from all of them. */
+  withExtraRoots(extra: RootTable): HeapGraph {
+    if (extra.count === 0) return this;
+    const r = this.roots;
+    const cat = <T extends Uint8Array | Uint32Array | Float64Array>(a: T, b: T): T => {
+      const c = new (a.constructor as { new(n: number): T })(a.length + b.length);
+      c.set(a);
+      c.set(b, a.length);
+      return c;
+    };
+    const roots: RootTable = {
+      count: r.count + extra.count, kind: cat(r.kind, extra.kind), target: cat(r.target, extra.target),
+      slotAddress: cat(r.slotAddress, extra.slotAddress), value: cat(r.value, extra.value), owner: cat(r.owner, extra.owner),
+    };
+    const reachable = markReachable(this.objectCount, this.edgeStart, this.edgeTarget, roots.target);
+    return new HeapGraph({ ...this.toParts(), roots, reachable });
   }
 
   /** The parts this graph was built from, as the constructor takes them (for persisting it: lib/store). */

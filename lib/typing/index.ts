@@ -13,3 +13,4 @@ export { storeTypes, restoreTypes } from './stored-types.js';
 export type { StoredTypes } from './stored-types.js';
 export { frameFunction, frameVariables, frameVariableAt } from './frame-variables.js';
 export type { FrameVariable } from './frame-variables.js';
+export { stackObjectSource } from './stack-object-source.js';
