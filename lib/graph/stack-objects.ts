@@ -21,7 +21,7 @@
 // analysis (reachability, dominators, retained sizes, groups, paths, referrers) reads; without the binary nothing
 // is added.
 import * as fs from 'node:fs';
-import type { HeapGraph } from './heap-graph.js';
+import type { HeapGraph, StackSlotType } from './heap-graph.js';
 import { RootCollector, RootKind, type RootTable } from './roots.js';
 
 /** One stack object record of a function (lib/pclntab StackObjectRecord). */
@@ -48,10 +48,22 @@ export interface StackObjectSource {
   gWaiting: number;
   sudogElem: number;
   sudogWaitlink: number;
+  /** Offsets of sudog.c (its vu word on 1.26) and hchan.elemtype; -1 when unknown. */
+  sudogC: number;
+  hchanElemtype: number;
+  /** The size of the type at a runtime type address (0 when unknown). */
+  typeSize(typeAddress: number): number;
+}
+
+/** The roots of live stack objects, and the types the sudogs give some of their slots. */
+export interface StackObjectRoots {
+  roots: RootTable;
+  slotTypes: Map<number, StackSlotType>;
 }
 
 /** The roots the goroutines' live stack objects hold (see the file comment). */
-export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource): RootTable {
+export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource): StackObjectRoots {
+  const slotTypes = new Map<number, StackSlotType>();
   const P = graph.params.ptrSize;
   const le = !graph.params.bigEndian;
   const fr = graph.frames;
@@ -146,10 +158,18 @@ export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource): Root
           if (off + P <= contents[k].length) push(word(contents[k], off));
         }
       }
+      const typed: { at: number; type: number; size: number }[] = [];
       if (src.gWaiting >= 0 && src.sudogElem >= 0 && src.sudogWaitlink >= 0) {
         let sg = heapWord(graph.goroutines[g].address + src.gWaiting);
         for (let guard = 0; sg !== 0 && guard < 10000; guard++) {
-          push(heapWord(sg + src.sudogElem));
+          const elem = heapWord(sg + src.sudogElem);
+          push(elem);
+          if (elem >= lo && elem < hi && src.sudogC >= 0 && src.hchanElemtype >= 0) {
+            const c = heapWord(sg + src.sudogC);
+            const t = c === 0 ? 0 : heapWord(c + src.hchanElemtype);
+            const size = t === 0 ? 0 : src.typeSize(t);
+            if (size > 0) typed.push({ at: elem, type: t, size });
+          }
           sg = heapWord(sg + src.sudogWaitlink);
         }
       }
@@ -167,12 +187,15 @@ export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource): Root
           const v = stackWord(a);
           if (v === undefined || v === 0) continue;
           if (v >= lo && v < hi) queue.push(v);
-          else if (!listed.has(a)) roots.add(RootKind.StackFrame, a, v, objFrame[i]); // a listed slot is a root already
+          else if (!listed.has(a)) { // a listed slot is a root already
+            roots.add(RootKind.StackFrame, a, v, objFrame[i]);
+            for (const x of typed) if (a >= x.at && a < x.at + x.size) slotTypes.set(a, { type: x.type, offset: a - x.at });
+          }
         }
       }
     }
   } finally {
     fs.closeSync(fd);
   }
-  return roots.resolve((a) => graph.findObject(a));
+  return { roots: roots.resolve((a) => graph.findObject(a)), slotTypes };
 }

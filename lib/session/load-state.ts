@@ -72,7 +72,10 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     // The roots the goroutines' live stack objects hold (lib/graph/stack-objects.ts): they need the binary, so the
     // graph index (the dump's own roots) never holds them; they are added on every open, before any analysis.
     const src = stackObjectSource(program);
-    if (src) graph = graph.withExtraRoots(stackObjectRoots(graph, src));
+    if (src) {
+      const so = stackObjectRoots(graph, src);
+      graph = graph.withExtraRoots(so.roots, so.slotTypes);
+    }
   }
   const g = graph;
   let analysis = useIndex ? tryIndex(() => loadAnalysis(files.analysis, g, dump, binary), notes) : undefined;

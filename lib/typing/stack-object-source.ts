@@ -21,6 +21,8 @@ export function stackObjectSource(program: GoProgram): StackObjectSource | undef
   const waiting = field('runtime.g', 'waiting');
   const elem = field('runtime.sudog', 'elem');
   const waitlink = field('runtime.sudog', 'waitlink');
+  const c = field('runtime.sudog', 'c');
+  const elemtype = field('runtime.hchan', 'elemtype');
   return {
     recordsAt: (pc) => {
       const f = t.funcAt(pc);
@@ -32,5 +34,8 @@ export function stackObjectSource(program: GoProgram): StackObjectSource | undef
     gWaiting: waiting ? waiting.offset : -1,
     sudogElem: elem ? elem.offset + elem.inner : -1,
     sudogWaitlink: waitlink ? waitlink.offset : -1,
+    sudogC: c ? c.offset + c.inner : -1,
+    hchanElemtype: elemtype ? elemtype.offset : -1,
+    typeSize: (a) => program.typeByRuntimeAddress(a)?.size ?? 0,
   };
 }
