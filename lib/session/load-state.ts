@@ -5,7 +5,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { loadHeapGraph, stackObjectRoots, type HeapGraph, type LoadPhase } from '../graph/index.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
-import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, stackObjectSource, storeTypes } from '../typing/index.js';
+import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes } from '../typing/index.js';
 import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, shortestPathParents } from '../analysis/index.js';
 import {
   defaultCacheDir, indexPaths, IndexFileError, loadAnalysis, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
@@ -90,7 +90,8 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     // dominator pass would stack its own arrays on top of them. Collect them first to keep the peak down.
     collectGarbage();
     progress?.('dominators', 0, 1);
-    const rootNodes = buildRootNodes(g, program?.globals);
+    const p = program;
+    const rootNodes = buildRootNodes(g, p?.globals, p ? (f) => logicalFrames(p, g, f).map((x) => x.function) : undefined);
     const dom = computeHeapDominators(g, rootNodes);
     progress?.('paths', 0, 1);
     const sp = shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0));
