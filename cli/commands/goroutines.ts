@@ -24,6 +24,8 @@ export function builder(y: Argv): Argv<GoroutinesArgs> {
     .example('$0 goroutines heapdump mybinary --all --limit 1 --json', 'the biggest group, goroutine by goroutine');
 }
 
+/** A function as Go's traceback names it: an inlined call as `f(...)`. */
+const name = (f: FrameJson): string => (f.inlined ? `${f.function}(...)` : f.function);
 const where = (f: FrameJson): string => (f.file === null ? '' : `  ${f.file}:${f.line}`);
 
 export async function run(args: GoroutinesArgs): Promise<void> {
@@ -37,11 +39,11 @@ export async function run(args: GoroutinesArgs): Promise<void> {
   for (const g of a.groups) {
     const state = g.waitReason ? `${g.status}, ${g.waitReason}` : g.status;
     out.push('', `${count(g.count)} x ${g.function || '(no frames)'} [${state}]${g.system ? ' (system)' : ''}: retains ${bytes(g.retained)}, reaches ${bytes(g.reachable)}`);
-    for (const f of g.frames) out.push(`    ${f.function}${where(f)}`);
+    for (const f of g.frames) out.push(`    ${name(f)}${where(f)}`);
     for (const gr of g.goroutines ?? []) {
       out.push(`  goroutine ${gr.id} [${gr.waitReason || gr.status}] ${gr.address}`);
       for (const f of gr.frames) {
-        out.push(`    ${f.function}${where(f)}`);
+        out.push(`    ${name(f)}${where(f)}`);
         for (const v of f.locals) {
           const ptrs = v.pointers.map((p) => `${p.offset ? `+${p.offset} ` : ''}→ ${p.target} ${p.type}`).join(', ');
           out.push(`      ${v.name} ${v.type}${v.value !== undefined ? ` = ${v.value}` : ''}${ptrs ? `  ${ptrs}` : ''}`);

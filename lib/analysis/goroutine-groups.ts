@@ -37,18 +37,26 @@ function isStartFrame(name: string): boolean {
 }
 
 /**
- * The top user frame's function of goroutine g; when every frame is the runtime's (a system goroutine), its start
- * function: the outermost frame past runtime.goexit and `go` statement wrappers. "" without frames.
+ * The names of the functions running in physical frame f, innermost first: the calls inlined there, then its own
+ * function (lib/typing logicalFrames with the binary). Without it, frames are named by the dump's function alone.
  */
-export function goroutineFunction(graph: HeapGraph, g: number): string {
+export type FrameNames = (f: number) => readonly string[];
+
+/**
+ * The top user frame's function of goroutine g (an inlined call counts as a frame, as Go's traceback prints it);
+ * when every frame is the runtime's (a system goroutine), its start function: the outermost frame past
+ * runtime.goexit and `go` statement wrappers. "" without frames.
+ */
+export function goroutineFunction(graph: HeapGraph, g: number, names?: FrameNames): string {
   const f = graph.frames;
   const first = f.goroutineFirstFrame[g];
   const n = f.goroutineFrameCount[g];
   let outermost = '';
   let outermostDepth = -1;
   for (let k = 0; k < n; k++) {
-    const name = f.functionNames[f.functionId[first + k]];
-    if (!isRuntimeFunction(name)) return name;
+    const list = names ? names(first + k) : [f.functionNames[f.functionId[first + k]]];
+    for (const name of list) if (!isRuntimeFunction(name)) return name;
+    const name = list[list.length - 1];
     if (f.depth[first + k] > outermostDepth && (!isStartFrame(name) || outermost === '')) {
       outermostDepth = f.depth[first + k];
       outermost = name;
@@ -72,7 +80,7 @@ export function goroutineKey(graph: HeapGraph, g: number): string {
 }
 
 /** Groups the goroutines of `graph` by identical stack, status and wait reason. */
-export function goroutineGroups(graph: HeapGraph): GoroutineGroups {
+export function goroutineGroups(graph: HeapGraph, names?: FrameNames): GoroutineGroups {
   const count = graph.goroutines.length;
   const groupOf = new Uint32Array(count);
   const groups: GoroutineGroup[] = [];
@@ -84,7 +92,7 @@ export function goroutineGroups(graph: HeapGraph): GoroutineGroups {
       k = groups.length;
       byKey.set(key, k);
       const gr = graph.goroutines[g];
-      groups.push({ members: [], key, function: goroutineFunction(graph, g), status: gr.status, waitReason: gr.waitReason });
+      groups.push({ members: [], key, function: goroutineFunction(graph, g, names), status: gr.status, waitReason: gr.waitReason });
     }
     groups[k].members.push(g);
     groupOf[g] = k;

@@ -19,7 +19,7 @@ export {
 } from './paths.js';
 export { type RootNodeKind, type RootNodes, type GlobalVariable, buildRootNodes, goroutineName, firstGroupNode } from './root-nodes.js';
 export {
-  type GoroutineGroup, type GoroutineGroups, goroutineGroups, goroutineKey, goroutineFunction, goroutineStatusName, isRuntimeFunction,
+  type GoroutineGroup, type GoroutineGroups, type FrameNames, goroutineGroups, goroutineKey, goroutineFunction, goroutineStatusName, isRuntimeFunction,
 } from './goroutine-groups.js';
 export { type SharedRetention, sharedRetention, reachableBytes, rootNodesReaching, sharedNode } from './shared-retention.js';
 export { type AnalysisGraph, type HeapDominators, buildAnalysisGraph, computeHeapDominators, dominatorTree } from './heap-dominators.js';

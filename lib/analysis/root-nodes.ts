@@ -7,7 +7,7 @@
 // root nodes). Node numbers follow first appearance in this order: globals by address, goroutine groups in the
 // order of goroutineGroups (consecutive nodes: group k is node firstGroupNode + k), finalizers, other.
 import { type HeapGraph, RootKind } from '../graph/index.js';
-import { goroutineFunction, goroutineGroups } from './goroutine-groups.js';
+import { goroutineFunction, goroutineGroups, type FrameNames } from './goroutine-groups.js';
 
 /**
  * What a root node stands for: a global, one goroutine ('goroutine', named "goroutine 17 (main.f)"), a group of
@@ -36,9 +36,9 @@ export interface RootNodes {
  * The name of goroutine g: "goroutine 17 (main.recurse)", after its id and its innermost non-runtime frame (the
  * outermost frame when all are the runtime's).
  */
-export function goroutineName(graph: HeapGraph, g: number): string {
+export function goroutineName(graph: HeapGraph, g: number, names?: FrameNames): string {
   // A goroutine with only runtime frames (a system goroutine) is named after its start function.
-  const fn = goroutineFunction(graph, g);
+  const fn = goroutineFunction(graph, g, names);
   return fn === '' ? `goroutine ${graph.goroutines[g].goid}` : `goroutine ${graph.goroutines[g].goid} (${fn})`;
 }
 
@@ -51,8 +51,8 @@ export function firstGroupNode(rootNodes: RootNodes): number {
  * The name of a group node: the single goroutine's name for a group of one, else the top user function
  * ("main.handle"; "goroutines" when no frame is known).
  */
-function groupName(graph: HeapGraph, members: readonly number[], fn: string): string {
-  if (members.length === 1) return goroutineName(graph, members[0]);
+function groupName(graph: HeapGraph, members: readonly number[], fn: string, names?: FrameNames): string {
+  if (members.length === 1) return goroutineName(graph, members[0], names);
   return fn === '' ? 'goroutines' : fn;
 }
 
@@ -61,7 +61,7 @@ function groupName(graph: HeapGraph, members: readonly number[], fn: string): st
  * given to the global that contains its address; slots outside every global get a node of their own named
  * `data+0x1a8` / `bss+0x10` after their offset in the segment.
  */
-export function buildRootNodes(graph: HeapGraph, globals?: readonly GlobalVariable[]): RootNodes {
+export function buildRootNodes(graph: HeapGraph, globals?: readonly GlobalVariable[], names?: FrameNames): RootNodes {
   const roots = graph.roots;
   const kind: RootNodeKind[] = [];
   const name: string[] = [];
@@ -112,9 +112,9 @@ export function buildRootNodes(graph: HeapGraph, globals?: readonly GlobalVariab
       rootNode[r] = node(`s:${slot}`, 'global', `${seg}+0x${roots.owner[r].toString(16)}`, slot);
     }
   }
-  const { groups, groupOf } = goroutineGroups(graph);
+  const { groups, groupOf } = goroutineGroups(graph, names);
   const groupNode = groups.map((grp, k) => node(`go:${k}`, grp.members.length === 1 ? 'goroutine' : 'goroutines',
-    groupName(graph, grp.members, grp.function), graph.goroutines[grp.members[0]].address));
+    groupName(graph, grp.members, grp.function, names), graph.goroutines[grp.members[0]].address));
   const other = (): number => node('other', 'other', 'other runtime roots', 0);
   for (let r = 0; r < roots.count; r++) {
     const owner = roots.owner[r];

@@ -7,7 +7,7 @@ import type { HeapGraph } from '../graph/index.js';
 import { GoKind, type GoProgram, type GoType } from '../gotypes/index.js';
 import type { HeapSession } from '../session/index.js';
 import { sessionGroups, topReachable } from '../session/leak-queries.js';
-import { frameVariables } from '../typing/index.js';
+import { frameVariables, logicalFrames } from '../typing/index.js';
 import { firstRows, hex } from './common.js';
 
 export interface FrameJson {
@@ -15,6 +15,8 @@ export interface FrameJson {
   /** From the binary's line table; null without a binary or when the pc has no line. */
   file: string | null;
   line: number | null;
+  /** True for a call inlined into the next frame's function (Go prints it as `f(...)`). */
+  inlined?: boolean;
 }
 
 export interface LocalJson {
@@ -66,13 +68,17 @@ export interface GoroutinesAnswer {
 /**
  * The file:line of frame f. Like Go's own tracebacks, a frame's pc is a return address (also the innermost frame's
  * of a parked goroutine: the return from mcall), so the line is that of pc - 1 when pc is past the function's entry.
+ * The physical frame only: frameLines lists the calls inlined there too.
  */
 export function frameLine(program: GoProgram | undefined, graph: HeapGraph, f: number): FrameJson {
-  const fr = graph.frames;
-  const fn = fr.functionNames[fr.functionId[f]];
-  const pc = fr.pc[f];
-  const at = program?.lineAt(pc > fr.entryPc[f] ? pc - 1 : pc);
-  return { function: fn, file: at?.file ?? null, line: at?.line ?? null };
+  const l = logicalFrames(program, graph, f);
+  const x = l[l.length - 1];
+  return { function: x.function, file: x.file, line: x.line };
+}
+
+/** The frames of physical frame f as Go's traceback prints them: the calls inlined there (inlined: true), then f's function. */
+export function frameLines(program: GoProgram | undefined, graph: HeapGraph, f: number): FrameJson[] {
+  return logicalFrames(program, graph, f).map((x) => ({ function: x.function, file: x.file, line: x.line, ...(x.inlined ? { inlined: true } : {}) }));
 }
 
 /** Goroutine groups, most goroutines first (then most retained, then function); `limit` groups (0: all). */
@@ -85,7 +91,7 @@ export function goroutinesAnswer(s: HeapSession, options: { all?: boolean; limit
     const lead = grp.members[0];
     const first = fr.goroutineFirstFrame[lead];
     const frames: FrameJson[] = [];
-    for (let f = first; f < first + fr.goroutineFrameCount[lead]; f++) frames.push(frameLine(s.program, graph, f));
+    for (let f = first; f < first + fr.goroutineFrameCount[lead]; f++) frames.push(...frameLines(s.program, graph, f));
     const row: GoroutineGroupJson = {
       count: grp.members.length,
       function: grp.function,
@@ -118,7 +124,9 @@ function goroutineJson(s: HeapSession, m: number): GoroutineJson {
   const first = fr.goroutineFirstFrame[m];
   const frames: GoroutineJson['frames'] = [];
   for (let f = first; f < first + fr.goroutineFrameCount[m]; f++) {
-    frames.push({ ...frameLine(s.program, graph, f), locals: s.program ? frameLocals(s, s.program, f) : [] });
+    const lines = frameLines(s.program, graph, f);
+    // The frame's variables (DWARF: the physical function's) go with its physical row, after the inlined calls.
+    lines.forEach((x, k) => frames.push({ ...x, locals: k === lines.length - 1 && s.program ? frameLocals(s, s.program, f) : [] }));
   }
   return { id: gr.goid, status: goroutineStatusName(gr.status), waitReason: gr.waitReason, address: hex(gr.address), frames };
 }

@@ -3,7 +3,7 @@
 // finalizers), the label of a root slot's edge, and field names of pointer edges (cached per type and offset).
 import type { HeapSession, TreeNode } from '../session/index.js';
 import { rootReferrer } from '../session/referrers.js';
-import { quote } from '../typing/index.js';
+import { logicalFrames, quote } from '../typing/index.js';
 import { type DotAttrs, GARBAGE, ROOT, bytes, count, hex, labelText } from './dot-syntax.js';
 
 /** Node id of object i, of root node k. */
@@ -49,18 +49,24 @@ export function goroutineOfRootNode(s: HeapSession): Int32Array {
   return out;
 }
 
-/** A goroutine's frames, innermost first, a run of the same function as one line ("main.recurse ×31"). */
+/**
+ * A goroutine's frames as Go prints them (inlined calls as `f(...)` before their caller), innermost first, a run of
+ * the same function as one line ("main.recurse ×31").
+ */
 export function frameLines(s: HeapSession, g: number): string[] {
   const f = s.graph.frames;
   const first = f.goroutineFirstFrame[g];
-  const n = f.goroutineFrameCount[g];
+  const names: string[] = [];
+  for (let r = first; r < first + f.goroutineFrameCount[g]; r++) {
+    for (const x of logicalFrames(s.program, s.graph, r)) names.push(x.inlined ? `${x.function}(...)` : x.function);
+  }
+  const n = names.length;
   const lines: string[] = [];
   let k = 0;
   while (k < n && lines.length < FRAME_LINES) {
-    const id = f.functionId[first + k];
     let run = 1;
-    while (k + run < n && f.functionId[first + k + run] === id) run++;
-    lines.push(run > 1 ? `${f.functionNames[id]} ×${run}` : f.functionNames[id]);
+    while (k + run < n && names[k + run] === names[k]) run++;
+    lines.push(run > 1 ? `${names[k]} ×${run}` : names[k]);
     k += run;
   }
   if (k < n) lines.push(`… ${n - k} more frames`);

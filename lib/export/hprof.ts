@@ -23,7 +23,7 @@ import { type HeapGraph, RootKind } from '../graph/index.js';
 import type { GoGlobal, GoProgram } from '../gotypes/index.js';
 import { goroutineName } from '../analysis/index.js';
 import type { HeapSession } from '../session/index.js';
-import { fieldPath, histogramRowNames, RecoveredTypes, TypingKind, untypedName } from '../typing/index.js';
+import { fieldPath, histogramRowNames, logicalFrames, RecoveredTypes, TypingKind, untypedName } from '../typing/index.js';
 import { HeapDumpError } from '../dump/index.js';
 import { type ClassLayout, HprofType, LayoutBuilder, LayoutKind, MAX_FIELDS } from './hprof-layout.js';
 import { hprofClassName, splitQualified } from './hprof-names.js';
@@ -180,6 +180,8 @@ class HprofExport {
   private readonly w: HprofWriter;
   private readonly layouts: LayoutBuilder;
   private ids!: SyntheticIds;
+  /** Per physical frame, the index in its goroutine's STACK TRACE of its innermost (inlined) frame (writeThreads). */
+  private frameTraceIndex = new Int32Array(0);
   private nextString = 1;
   private readonly strings = new Map<string, number>();
   private readonly classes: ClassLayout[] = [];
@@ -592,6 +594,7 @@ class HprofExport {
   private writeThreads(): void {
     const g = this.graph;
     const f = g.frames;
+    this.frameTraceIndex = new Int32Array(f.count).fill(-1);
     const p = this.ptrSize;
     const signature = this.stringId('()');
     const group = this.stringId('goroutines');
@@ -603,12 +606,14 @@ class HprofExport {
       for (let r = first; r < first + count; r++) if (f.goroutine[r] === k) rows.push(r);
       rows.sort((a, b) => f.depth[a] - f.depth[b]);
       const ids: number[] = [];
-      for (const r of rows) {
-        const fn = f.functionNames[f.functionId[r]];
+      // Frames as Go's traceback prints them: the calls inlined in a physical frame come before it; a stack root
+      // of the frame is put at its innermost (inlined) frame's index (frameTraceIndex, read by writeRoots).
+      const logical = rows.flatMap((r) => logicalFrames(this.program, g, r).map((x) => ({ r, ...x })));
+      for (const { r, function: fn, file, line: lineNo } of logical) {
+        if (this.frameTraceIndex[r] < 0) this.frameTraceIndex[r] = ids.length;
         const [pkg, method] = splitQualified(fn);
         const cls = this.packages.get(pkg || '<functions>');
-        const pc = f.pc[r];
-        const line = this.program?.lineAt(pc > f.entryPc[r] ? pc - 1 : pc);
+        const line = lineNo === null ? undefined : { file, line: lineNo };
         const id = frameId++;
         const methodId = this.stringId(method);
         const fileId = this.stringId(line?.file ?? '');
@@ -670,7 +675,7 @@ class HprofExport {
         this.w.putU1(SUB_ROOT_JAVA_FRAME);
         this.w.putId(ref);
         this.w.putU4(goroutine + 1);
-        this.w.putU4(g.frames.depth[owner]);
+        this.w.putU4(this.frameTraceIndex[owner] >= 0 ? this.frameTraceIndex[owner] : g.frames.depth[owner]);
       } else if (goroutine >= 0) {
         this.w.sub(1 + p + 4);
         this.w.putU1(SUB_ROOT_THREAD_BLOCK);

@@ -3,6 +3,7 @@
 // functions with their parameters and locals, and the data/bss/rodata section ranges.
 
 import { ElfFile } from '../elf/index.js';
+import { Pclntab } from '../pclntab/index.js';
 import {
   DW_AT,
   DW_FORM,
@@ -91,6 +92,7 @@ export class GoProgram {
   private readonly funcByName = new Map<string, GoFunction>();
   private readonly globalIndex = new Map<string, GoGlobal>();
   private readonly funcStarts: Float64Array;
+  private pclntab_: Pclntab | null | undefined;
   private readonly funcOrder: Uint32Array;
 
   constructor(
@@ -248,6 +250,12 @@ export class GoProgram {
   }
 
   /** A type by its DWARF name ("main.Node", "*main.Node", "map[string]*main.Session"). */
+  /** The executable's .gopclntab (functions by pc, inline tree, stack objects), read on first use; undefined without one. */
+  get pclntab(): Pclntab | undefined {
+    if (this.pclntab_ === undefined) this.pclntab_ = Pclntab.open(this.elf, this.elf.path) ?? null;
+    return this.pclntab_ ?? undefined;
+  }
+
   typeByName(name: string): GoType | undefined {
     return this.byName.get(name);
   }

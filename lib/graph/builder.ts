@@ -75,7 +75,7 @@ export class GraphBuilder implements DumpVisitor {
   stackFrame(f: StackFrameRecord, slots: PointerSlots): void {
     const g = this.goroutines.length - 1;
     const frame = this.frames.add(g, f.depth, f.sp, f.childSp, f.contentOffset, f.size, f.entryPc, f.pc,
-      f.continuationPc, f.functionName);
+      f.continuationPc, f.functionName, slots.offsets);
     for (let k = 0; k < slots.offsets.length; k++) {
       this.roots.add(RootKind.StackFrame, f.sp + slots.offsets[k], slots.values[k], frame);
     }

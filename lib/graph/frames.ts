@@ -21,6 +21,9 @@ export interface FrameTable {
   /** First frame of each goroutine and how many it has: frames of goroutine g are [first[g], first[g] + count[g]). */
   goroutineFirstFrame: Uint32Array;
   goroutineFrameCount: Uint32Array;
+  /** The pointer slots the dump lists for frame f (its live slots): slotOffset[slotStart[f] .. slotStart[f+1]), from sp. */
+  slotStart: Uint32Array;
+  slotOffset: Uint32Array;
 }
 
 /** Builds a FrameTable from frames reported in file order. */
@@ -28,10 +31,12 @@ export class FrameTableBuilder {
   private rows: number[][] = [[], [], [], [], [], [], [], [], [], []];
   private names = new Map<string, number>();
   private nameList: string[] = [];
+  private slotOffsets: number[] = [];
+  private slotStarts: number[] = [];
   count = 0;
 
   add(goroutine: number, depth: number, sp: number, childSp: number, contentOffset: number, size: number,
-    entryPc: number, pc: number, continuationPc: number, functionName: string): number {
+    entryPc: number, pc: number, continuationPc: number, functionName: string, slotOffsets: readonly number[] = []): number {
     let id = this.names.get(functionName);
     if (id === undefined) {
       id = this.nameList.length;
@@ -41,6 +46,8 @@ export class FrameTableBuilder {
     const r = this.rows;
     r[0].push(goroutine); r[1].push(depth); r[2].push(sp); r[3].push(childSp); r[4].push(contentOffset);
     r[5].push(size); r[6].push(entryPc); r[7].push(pc); r[8].push(continuationPc); r[9].push(id);
+    this.slotStarts.push(this.slotOffsets.length);
+    for (const o of slotOffsets) this.slotOffsets.push(o);
     return this.count++;
   }
 
@@ -71,8 +78,11 @@ export class FrameTableBuilder {
       functionNames: this.nameList,
       goroutineFirstFrame: first,
       goroutineFrameCount: count,
+      slotStart: Uint32Array.from([...this.slotStarts, this.slotOffsets.length]),
+      slotOffset: Uint32Array.from(this.slotOffsets),
     };
     this.rows = [];
+    this.slotStarts = this.slotOffsets = [];
     return t;
   }
 }

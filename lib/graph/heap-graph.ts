@@ -14,6 +14,13 @@ import { Segment } from './builder.js';
 import { EDGE_OFFSET_MASK, INTERIOR_EDGE } from './edges.js';
 import { FrameTable } from './frames.js';
 import { RootKind, RootTable } from './roots.js';
+import { markReachable } from './reachability.js';
+
+/** The type of a stack value (a runtime type address) and a slot's byte offset in it. */
+export interface StackSlotType {
+  type: number;
+  offset: number;
+}
 
 /** Reverse edges: the referrers of object i are source[start[i] .. start[i+1]), edge index in `edge`. */
 export interface ReverseEdges {
@@ -40,6 +47,8 @@ export interface HeapGraphParts {
   addressIndex: AddressIndex;
   roots: RootTable;
   reachable: Uint8Array;
+  /** Stack-object root slots whose value's type the runtime names (a blocked send's channel element type). */
+  stackSlotTypes?: ReadonlyMap<number, StackSlotType>;
   goroutines: GoroutineRecord[];
   frames: FrameTable;
   segments: Segment[];
@@ -121,6 +130,11 @@ export class HeapGraph {
   readonly memProfBuckets: MemProfBucketRecord[];
   readonly allocSampleAddress: Float64Array;
   readonly allocSampleBucket: Float64Array;
+  /**
+   * Slot address -> the runtime type address of the value holding the slot and the slot's offset in it, for the
+   * stack-object roots (lib/graph/stack-objects.ts) a sudog's channel types; not persisted (recomputed on open).
+   */
+  readonly stackSlotTypes: ReadonlyMap<number, StackSlotType>;
   private readonly addressIndex: AddressIndex;
   private reverse: ReverseEdges | null = null;
   private fd = -1;
@@ -143,6 +157,7 @@ export class HeapGraph {
     this.addressIndex = p.addressIndex;
     this.roots = p.roots;
     this.reachable = p.reachable;
+    this.stackSlotTypes = p.stackSlotTypes ?? new Map();
     this.goroutines = p.goroutines;
     this.frames = p.frames;
     this.segments = p.segments;
@@ -157,6 +172,24 @@ export class HeapGraph {
     this.memProfBuckets = p.memProfBuckets;
     this.allocSampleAddress = p.allocSampleAddress;
     this.allocSampleBucket = p.allocSampleBucket;
+  }
+
+  /** This graph with `extra` roots added to its roots and its reachability marked again from all of them. */
+  withExtraRoots(extra: RootTable, stackSlotTypes?: ReadonlyMap<number, StackSlotType>): HeapGraph {
+    if (extra.count === 0) return this;
+    const r = this.roots;
+    const cat = <T extends Uint8Array | Uint32Array | Float64Array>(a: T, b: T): T => {
+      const c = new (a.constructor as { new(n: number): T })(a.length + b.length);
+      c.set(a);
+      c.set(b, a.length);
+      return c;
+    };
+    const roots: RootTable = {
+      count: r.count + extra.count, kind: cat(r.kind, extra.kind), target: cat(r.target, extra.target),
+      slotAddress: cat(r.slotAddress, extra.slotAddress), value: cat(r.value, extra.value), owner: cat(r.owner, extra.owner),
+    };
+    const reachable = markReachable(this.objectCount, this.edgeStart, this.edgeTarget, roots.target);
+    return new HeapGraph({ ...this.toParts(), roots, reachable, stackSlotTypes });
   }
 
   /** The parts this graph was built from, as the constructor takes them (for persisting it: lib/store). */

@@ -6,6 +6,7 @@ import {
   firstGroupNode, type GoroutineGroups, goroutineGroups, reachableBytes, rootNodesReaching, type SharedRetention,
   sharedRetention,
 } from '../analysis/index.js';
+import { logicalFrames } from '../typing/index.js';
 import type { HeapSession } from './heap-session.js';
 
 interface LeakState {
@@ -27,7 +28,8 @@ function state(s: HeapSession): LeakState {
 export function sessionGroups(s: HeapSession): GoroutineGroups & { firstNode: number } {
   const st = state(s);
   if (!st.groups) {
-    const g = goroutineGroups(s.graph);
+    const p = s.program;
+    const g = goroutineGroups(s.graph, p ? (f) => logicalFrames(p, s.graph, f).map((x) => x.function) : undefined);
     const firstNode = firstGroupNode(s.rootNodes);
     const kinds = s.rootNodes.kind;
     const nodes = kinds.filter((k) => k === 'goroutine' || k === 'goroutines').length;

@@ -3,9 +3,9 @@
 // computed and written to it. The result is the same either way: a session is built from this state alone.
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { loadHeapGraph, type HeapGraph, type LoadPhase } from '../graph/index.js';
+import { loadHeapGraph, stackObjectRoots, type HeapGraph, type LoadPhase } from '../graph/index.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
-import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, storeTypes } from '../typing/index.js';
+import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes } from '../typing/index.js';
 import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, shortestPathParents } from '../analysis/index.js';
 import {
   defaultCacheDir, indexPaths, IndexFileError, loadAnalysis, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
@@ -65,15 +65,24 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       trySave(() => saveGraph(files.graph, graph!, dump), files.graph, notes);
     }
   }
+  let program: GoProgram | undefined;
+  if (binary) {
+    program = loadGoProgram(binary.path);
+    checkBinaryMatchesDump(graph, program, binary.path); // BinaryMismatchError for another program's executable
+    // The roots the goroutines' live stack objects hold (lib/graph/stack-objects.ts): they need the binary, so the
+    // graph index (the dump's own roots) never holds them; they are added on every open, before any analysis.
+    const src = stackObjectSource(program);
+    if (src) {
+      const so = stackObjectRoots(graph, src);
+      graph = graph.withExtraRoots(so.roots, so.slotTypes);
+    }
+  }
   const g = graph;
   let analysis = useIndex ? tryIndex(() => loadAnalysis(files.analysis, g, dump, binary), notes) : undefined;
   fromIndex.analysis = analysis !== undefined;
-  let program: GoProgram | undefined;
   let recovered: RecoveredTypes | undefined;
   if (!analysis) {
-    if (binary) {
-      program = loadGoProgram(binary.path);
-      checkBinaryMatchesDump(g, program, binary.path); // BinaryMismatchError for another program's executable
+    if (program) {
       progress?.('types', 0, 1);
       recovered = recoverTypes(g, program) as RecoveredTypes;
     }
@@ -81,7 +90,8 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     // dominator pass would stack its own arrays on top of them. Collect them first to keep the peak down.
     collectGarbage();
     progress?.('dominators', 0, 1);
-    const rootNodes = buildRootNodes(g, program?.globals);
+    const p = program;
+    const rootNodes = buildRootNodes(g, p?.globals, p ? (f) => logicalFrames(p, g, f).map((x) => x.function) : undefined);
     const dom = computeHeapDominators(g, rootNodes);
     progress?.('paths', 0, 1);
     const sp = shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0));

@@ -2,7 +2,7 @@
 // function and local variable, a finalizer, the runtime's own records).
 import { type HeapGraph, RootKind, ROOT_KIND_NAMES } from '../graph/index.js';
 import type { GoProgram } from '../gotypes/index.js';
-import { fieldPath, frameVariableAt, type HeapTypes } from '../typing/index.js';
+import { fieldPath, frameVariableAt, innermostFunction, type HeapTypes } from '../typing/index.js';
 import type { RootNodeKind, RootNodes } from '../analysis/index.js';
 import { describeRootSlot } from '../analysis/heap-paths.js';
 
@@ -81,6 +81,11 @@ export function rootReferrer(graph: HeapGraph, _types: HeapTypes, rootNodes: Roo
       const variable = inner === '' ? at.variable.name : `${at.variable.name}${inner.startsWith('[') ? '' : '.'}${inner}`;
       const owner = graph.frames.functionNames[graph.frames.functionId[at.frame]];
       return { ...base, slot: `${owner}: ${variable}`, function: owner, variable };
+    }
+    if (program) {
+      // No variable names the slot: name the function running there as Go prints it (an inlined call's callee).
+      const inner = innermostFunction(program, graph, f);
+      return { ...base, slot: `stack ${inner} sp+0x${(roots.slotAddress[r] - graph.frames.sp[f]).toString(16)}`, function: inner };
     }
     return { ...base, slot: describeRootSlot(graph, rootNodes, r), function: fn };
   }

@@ -37,7 +37,7 @@ function revive<T>(x: T): T {
 }
 
 const FRAME_ARRAYS = ['goroutine', 'depth', 'sp', 'childSp', 'contentOffset', 'size', 'entryPc', 'pc', 'continuationPc',
-  'functionId', 'goroutineFirstFrame', 'goroutineFrameCount'] as const;
+  'functionId', 'goroutineFirstFrame', 'goroutineFrameCount', 'slotStart', 'slotOffset'] as const;
 const ROOT_ARRAYS = ['kind', 'target', 'slotAddress', 'value', 'owner'] as const;
 
 /** A graph or analysis as JSON-safe meta and raw typed arrays: the body of an index file, or a worker's message. */

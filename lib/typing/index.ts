@@ -13,3 +13,5 @@ export { storeTypes, restoreTypes } from './stored-types.js';
 export type { StoredTypes } from './stored-types.js';
 export { frameFunction, frameVariables, frameVariableAt } from './frame-variables.js';
 export type { FrameVariable } from './frame-variables.js';
+export { stackObjectSource } from './stack-object-source.js';
+export { logicalFrames, innermostFunction, symbolPc, type LogicalFrame } from './logical-frames.js';

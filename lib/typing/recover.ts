@@ -920,13 +920,24 @@ class Recovery {
 
     for (let f = 0; f < fr.count; f++) {
       const vars = frameVariables(this.program, this.graph, f);
-      if (vars.length === 0) continue;
+      if (vars.length === 0 && this.graph.stackSlotTypes.size === 0) continue;
       // The variables may lie in this frame or (stack-passed arguments) in the caller's, the next frame.
       const last = f + 1 < fr.count && fr.goroutine[f + 1] === fr.goroutine[f] ? f + 1 : f;
       for (let ff = f; ff <= last; ff++) {
         for (let k = rootStart[ff]; k < rootStart[ff + 1]; k++) {
           const r = rootIndex[k];
           const slot = roots.slotAddress[r];
+          const hint = this.graph.stackSlotTypes.get(slot);
+          if (hint !== undefined && slot >= fr.sp[ff] && slot < fr.sp[ff] + fr.size[ff]) {
+            // A stack object a blocked send or select offers: typed by its channel's element type.
+            const ht = this.program.typeByRuntimeAddress(hint.type);
+            const table = ht === undefined ? null : this.slots.table(ht);
+            const w = hint.offset / this.p;
+            if (table !== null && Number.isInteger(w) && table[w] !== 0) {
+              this.apply(table[w], fr.contentOffset[ff] + (slot - fr.sp[ff]), roots.value[r] - this.address[roots.target[r]], roots.target[r], -1);
+              continue;
+            }
+          }
           for (const v of vars) {
             const a = v.address;
             const vt = v.type;

@@ -1,21 +1,27 @@
-// One goroutine as the goroutines page shows it: its frames (function, file:line as lib/answers' frameLine reads
+// One goroutine as the goroutines page shows it: its frames (function, file:line as lib/answers' frameLines reads
 // them) with their typed locals: the variables DWARF places in the frame, each with the heap objects its pointer
 // slots hold as the dump's stack roots say (so only live pointer slots), and the stack slots no variable covers.
 // (The grouping itself is lib/answers' goroutinesAnswer.)
 import type { HeapSession } from '../../lib/session/index.js';
-import { frameLine, type FrameJson } from '../../lib/answers/index.js';
+import { frameLines, type FrameJson } from '../../lib/answers/index.js';
 import { goroutineStatusName } from '../../lib/analysis/index.js';
 import { frameVariables } from '../../lib/typing/index.js';
 import { RootKind } from '../../lib/graph/index.js';
 
 
 
-/** The frames of goroutine g, innermost first, with file:line when the binary is there. */
-export function goroutineFrames(s: HeapSession, g: number): (FrameJson & { frame: number })[] {
+/**
+ * The frames of goroutine g as Go's traceback prints them, innermost first, with file:line when the binary is there:
+ * the calls inlined in a physical frame (inlined: true, `physical` false) come before the frame's own function.
+ */
+export function goroutineFrames(s: HeapSession, g: number): (FrameJson & { frame: number; physical: boolean })[] {
   const f = s.graph.frames;
   const first = f.goroutineFirstFrame[g];
-  const out: (FrameJson & { frame: number })[] = [];
-  for (let fr = first; fr < first + f.goroutineFrameCount[g]; fr++) out.push({ ...frameLine(s.program, s.graph, fr), frame: fr });
+  const out: (FrameJson & { frame: number; physical: boolean })[] = [];
+  for (let fr = first; fr < first + f.goroutineFrameCount[g]; fr++) {
+    const lines = frameLines(s.program, s.graph, fr);
+    lines.forEach((x, k) => out.push({ ...x, frame: fr, physical: k === lines.length - 1 }));
+  }
   return out;
 }
 
@@ -68,8 +74,8 @@ export function goroutineDetail(s: HeapSession, g: number, rootRows: ArrayLike<n
   }
   const frames = goroutineFrames(s, g).map((x) => {
     const locals: LocalJson[] = [];
-    const held = slots.get(x.frame) ?? [];
-    if (s.program) {
+    const held = x.physical ? slots.get(x.frame) ?? [] : [];
+    if (s.program && x.physical) {
       for (const v of frameVariables(s.program, s.graph, x.frame)) {
         const points = held.filter((h) => h.slot >= v.address && h.slot < v.address + v.type.size)
           .map((h) => ({ slot: `+${h.slot - v.address}`, address: `0x${s.address(h.target).toString(16)}`, type: s.typeName(h.target) }));
@@ -77,7 +83,7 @@ export function goroutineDetail(s: HeapSession, g: number, rootRows: ArrayLike<n
       }
     }
     const unnamed = held.filter((h) => !locals.some((l) => l.points.some((p) => p.address === `0x${s.address(h.target).toString(16)}`)));
-    return { function: x.function, file: x.file, line: x.line, locals, otherPointers: unnamed.map((h) => ({ address: `0x${s.address(h.target).toString(16)}`, type: s.typeName(h.target) })) };
+    return { function: x.inlined ? `${x.function}(...)` : x.function, file: x.file, line: x.line, locals, otherPointers: unnamed.map((h) => ({ address: `0x${s.address(h.target).toString(16)}`, type: s.typeName(h.target) })) };
   });
   return { goid: gr.goid, status: goroutineStatusName(gr.status), waitReason: gr.waitReason, address: `0x${gr.address.toString(16)}`, frames };
 }
