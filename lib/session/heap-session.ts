@@ -253,6 +253,13 @@ export class HeapSession {
     return referrersOf(this.graph, this.types, this.rootNodes, this.program_, this.rootsByTarget_, i);
   }
 
+  /** The objects that point at object i (each as often as it points there). */
+  referringObjects(i: number): Uint32Array {
+    this.reverseEdges();
+    const r = this.graph.reverseEdges();
+    return r.source.subarray(r.start[i], r.start[i + 1]);
+  }
+
   /** Makes sure the graph's reverse edges are there (a derived index), for referrers and root sets. */
   private reverseEdges(): void {
     if (this.reverseReady) return;
