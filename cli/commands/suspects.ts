@@ -35,7 +35,7 @@ export async function run(args: SuspectsArgs): Promise<void> {
   }
   const out: string[] = [];
   a.suspects.forEach((x, k) => {
-    out.push(`${k + 1}. ${x.kind}${x.runtime ? ' (runtime)' : ''}: ${x.summary}`);
+    out.push(`${k + 1}. ${x.kind === 'aggregate' || x.kind === 'type' ? `${x.kind} ` : ''}${x.summary}${x.runtime ? ' [runtime]' : ''}`);
     const acc = x.accumulation;
     if (x.kind === 'aggregate') {
       if (acc) out.push(`   accumulates in ${acc.address} ${acc.type} (${bytes(acc.retained)}), which points at ${acc.children} of them`);

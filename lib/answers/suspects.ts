@@ -81,7 +81,7 @@ export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswe
   // Aggregates first (a single shared object of one is listed among them, not again on its own).
   const aggregates = findAggregateSuspects(s.graph, s.types, s.dominators, sh, groups, {
     threshold, tree, pathTo: (i) => s.pathToRoot(i), referrers: (i) => s.referringObjects(i),
-  }).filter((a) => !a.runtime || a.composition.some((p) => !/^(\[\d*\])?\*?(runtime|internal)[./]/.test(p.type)));
+  }).filter((a) => !a.rootNodes.every((k) => isRuntimeRoot(s, k)));
   const inAggregate = new Set(aggregates.map((a) => a.group));
   for (const a of aggregates) out.push(aggregateJson(s, a));
   // Dominator-tree nodes.
@@ -114,7 +114,7 @@ export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswe
       j.children = kids.reduce((n, g) => n + g.count, 0);
       j.childGroups = kids.slice(0, 10);
     }
-    const who = x.kind === 'goroutines' ? `${count(j.count ?? 0)} goroutines ${x.name}` : x.kind === 'shared' ? `shared ${x.name}` : `${x.kind} ${x.name}`;
+    const who = x.kind === 'goroutines' ? `goroutines ${x.name} (${count(j.count ?? 0)} goroutines)` : `${x.kind} ${x.name}`;
     const where = x.accumulation ? `, accumulates in ${x.accumulation.type} (${count(x.accumulation.children)} children)`
       : j.childGroups && j.childGroups.length > 0 ? `, keeps ${count(j.childGroups[0].count)} x ${j.childGroups[0].type}` : '';
     const from = names ? `, reached from ${names.roots.slice(0, 4).join(', ')}${names.rootCount > 4 ? ` and ${names.rootCount - 4} more roots` : ''}` : '';
