@@ -85,3 +85,60 @@ describe('cli: leaks spread over many objects (fixtures/spread)', function () {
     expect(r.stdout).to.match(/3000 x main\.Entry: 187\.5 KiB/);
   });
 });
+
+describe('cli: live-only histograms and a two-way diff (fixtures/spread)', function () {
+  const cache = scratchDir('cli-spread-diff');
+  const row = (j: { types: { name: string }[] }, name: string): any => j.types.find((t) => t.name === name);
+  const drow = (j: { types: { type: string }[] }, name: string): any => j.types.find((t) => t.type === name);
+  for (const version of SPREAD_VERSIONS) {
+    it(`go${version}: types counts the program's live entries exactly; --all counts the overwritten ones too`, function () {
+      for (const dump of ['heap1', 'heap2'] as const) {
+        const f = spreadFacts(version)[dump];
+        const j = json(cache, 'types', spreadDump(version, dump), spreadBinary(version), '--limit', '0');
+        expect(j.all).to.equal(false);
+        expect(row(j, 'main.Entry')).to.include({ count: f.entries.count, bytes: f.entries.bytes });
+        expect(row(j, 'main.Profile')).to.include({ count: f.profiles.count, bytes: f.profiles.bytes });
+        expect(row(j, 'main.Job')).to.include({ count: f.jobs.count, bytes: f.jobs.bytes });
+        const sub = j.types.find((t: { name: string }) => t.name.startsWith('main.Subscription['));
+        expect(sub).to.include({ count: f.subscriptions.count, bytes: f.subscriptions.bytes });
+        // Every row counts reachable objects only: together they are the reachable heap.
+        expect(j.types.reduce((n: number, t: { bytes: number }) => n + t.bytes, 0)).to.equal(j.reachableBytes);
+        const all = json(cache, 'types', spreadDump(version, dump), spreadBinary(version), '--limit', '0', '--all');
+        expect(all.all).to.equal(true);
+        expect(all.types.reduce((n: number, t: { bytes: number }) => n + t.bytes, 0)).to.equal(all.objectBytes);
+        expect(all.objectBytes).to.be.above(j.reachableBytes);
+      }
+    });
+
+    it(`go${version}: diff gives the live growth exactly, and the shrink (with a hint) when the dumps are swapped`, function () {
+      const f = spreadFacts(version);
+      const j = json(cache, 'diff', spreadDump(version, 'heap1'), spreadDump(version, 'heap2'), spreadBinary(version), '--limit', '0');
+      expect(j.hint).to.equal(undefined);
+      expect(drow(j, 'main.Entry')).to.include({
+        countBefore: f.heap1.entries.count, countAfter: f.heap2.entries.count,
+        countDelta: f.heap2.entries.count - f.heap1.entries.count, bytesDelta: f.heap2.entries.bytes - f.heap1.entries.bytes,
+      });
+      expect(drow(j, 'main.Profile')).to.include({ countDelta: f.heap2.profiles.count - f.heap1.profiles.count, bytesDelta: f.heap2.profiles.bytes - f.heap1.profiles.bytes });
+      expect(drow(j, 'main.Job')).to.include({ countDelta: f.heap2.jobs.count - f.heap1.jobs.count });
+      // Goroutine groups are matched once each (the main goroutine too, though its stack moved).
+      const names = j.roots.map((r: { kind: string; name: string }) => `${r.kind} ${r.name}`);
+      expect(new Set(names).size).to.equal(names.length);
+      const loop = j.roots.find((r: { name: string }) => /Subscription\[.*\]\)\.loop$/.test(r.name));
+      expect(loop).to.include({ countBefore: f.heap1.subscriptions.count, countAfter: f.heap2.subscriptions.count });
+      // Swapped: the same rows shrink, and the base dump is said to look newer.
+      const w = json(cache, 'diff', spreadDump(version, 'heap2'), spreadDump(version, 'heap1'), spreadBinary(version), '--limit', '0');
+      expect(w.hint).to.match(/looks newer/);
+      expect(drow(w, 'main.Entry')).to.include({ countDelta: f.heap1.entries.count - f.heap2.entries.count });
+      expect(drow(w, 'main.Profile').bytesDelta).to.equal(f.heap1.profiles.bytes - f.heap2.profiles.bytes);
+      expect(w.types[0].bytesDelta).to.be.below(0);
+      for (let k = 1; k < w.types.length; k++) expect(Math.abs(w.types[k - 1].bytesDelta)).to.be.at.least(Math.abs(w.types[k].bytesDelta));
+    });
+  }
+
+  it('refuses to diff dumps of two different programs (without a binary: their type records disagree)', function () {
+    const r = run(cache, 'diff', spreadDump('1.26', 'heap1'), path.join(ROOT, '.cache/fixtures/zoo/go1.26/heap1.dump'));
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/^goheap: .*heap1\.dump: not a dump of the program that wrote .*spread\/go1\.26\/heap1\.dump/);
+    expect(r.stderr.trim().split('\n')).to.have.length(1);
+  });
+});
