@@ -21,7 +21,9 @@ export { type RootNodeKind, type RootNodes, type GlobalVariable, buildRootNodes,
 export {
   type GoroutineGroup, type GoroutineGroups, goroutineGroups, goroutineKey, goroutineFunction, goroutineStatusName, isRuntimeFunction,
 } from './goroutine-groups.js';
-export { type SharedRetention, type RootSets, sharedRetention, reachableBytes, rootNodesReaching, sharedNode, rootSets } from './shared-retention.js';
+export {
+  type SharedRetention, type RootSets, sharedRetention, reachableBytes, reachableBytesFrom, rootNodesReaching, sharedNode, rootSets,
+} from './shared-retention.js';
 export { type SharedGroups, groupSharedObjects } from './shared-groups.js';
 export { type AnalysisGraph, type HeapDominators, buildAnalysisGraph, computeHeapDominators, dominatorTree } from './heap-dominators.js';
 export { type HeapTypes, untypedName, storedTypes, sizeClassTypes } from './heap-types.js';

@@ -242,3 +242,23 @@ export function rootSets(s: SharedRetention, stop?: Uint8Array, runtimeRoot?: Ui
   for (let p = 0; p < pairs; p++) root[fill[pairNode[p]]++] = pairRoot[p];
   return { firstRoot, root, reachable };
 }
+
+/** Bytes reachable from a set of top-level nodes together (each byte once). */
+export function reachableBytesFrom(s: SharedRetention, starts: ArrayLike<number>): number {
+  const seen = new Set<number>();
+  const queue: number[] = [];
+  for (let k = 0; k < starts.length; k++) if (!seen.has(starts[k])) { seen.add(starts[k]); queue.push(starts[k]); }
+  let sum = 0;
+  for (let q = 0; q < queue.length; q++) {
+    const t = queue[q];
+    sum += s.retained[t];
+    for (let e = s.firstEdge[t]; e < s.firstEdge[t + 1]; e++) {
+      const x = s.edgeTarget[e];
+      if (!seen.has(x)) {
+        seen.add(x);
+        queue.push(x);
+      }
+    }
+  }
+  return sum;
+}
