@@ -2,26 +2,11 @@
 // subscribers never unsubscribe, a cache shared by two global indexes, a registry with a goroutine per job), dumped
 // without a GC (overwritten cache entries are garbage still in the dumps). The program prints its own live counts
 // and bytes per structure; goheap's suspects, types and diff must give them exactly, on every version.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { ROOT, scratchDir } from '../support/fixtures.js';
+import { SPREAD_VERSIONS, spreadBinary, spreadDump, spreadFacts } from '../support/spread.js';
 import { json, run } from './analysis-cli.js';
-
-export const SPREAD_VERSIONS = ['1.19', '1.22', '1.26'];
-
-interface Stat { count: number; bytes: number }
-type Live = Record<'subscriptions' | 'profiles' | 'handlers' | 'subscriptionsAlone' | 'entries' | 'values' | 'entriesAlone' | 'jobs' | 'payloads' | 'jobsAlone' | 'scratch', Stat>;
-export interface SpreadFacts { heap1: Live; heap2: Live; sizes: Record<string, number> }
-
-export function spreadDir(version: string): string {
-  const dir = path.join(ROOT, '.cache/fixtures/spread', `go${version}`);
-  if (!fs.existsSync(path.join(dir, 'heap1.dump'))) throw new Error(`${dir}: fixtures are not unpacked; run 'make unpack'`);
-  return dir;
-}
-export const spreadDump = (v: string, d: string): string => path.join(spreadDir(v), `${d}.dump`);
-export const spreadBinary = (v: string): string => path.join(spreadDir(v), 'spread');
-export const spreadFacts = (v: string): SpreadFacts => JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/spread', `go${v}`, 'facts.json'), 'utf8')) as SpreadFacts;
 
 interface Part { type: string; count: number; bytes: number; retained: number }
 
