@@ -328,8 +328,8 @@ export class HeapSession {
     return topObjects(this.graph, this.types, this.dominators, limit);
   }
 
-  /** The instances of the type row named `type` (as typeRows names it), sorted and paged. */
-  instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number } = {}): Page<number> & { count: number; bytes: number } | undefined {
+  /** The instances of the type row named `type` (as typeRows names it), sorted and paged; reachable ones unless `all`. */
+  instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean } = {}): Page<number> & { count: number; bytes: number } | undefined {
     this.instanceIndex ??= this.derived.get('instances', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
       (p) => InstanceIndex.decode(p, this.objectCount));
     const sort = options.sort ?? 'retained';
@@ -338,7 +338,9 @@ export class HeapSession {
     const size = this.graph.objectSize;
     const address = this.graph.objectAddress;
     const key = sort === 'retained' ? (i: number) => retained[first + i] : sort === 'size' ? (i: number) => size[i] : (i: number) => -address[i];
-    return this.instanceIndex.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, address);
+    // Reachable instances unless `all` (as the type histogram counts).
+    return this.instanceIndex.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, address,
+      options.all ? undefined : { flag: this.graph.reachable, size });
   }
 
   /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */

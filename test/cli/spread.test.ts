@@ -92,6 +92,10 @@ describe('cli: live-only histograms and a two-way diff (fixtures/spread)', funct
         expect(all.all).to.equal(true);
         expect(all.types.reduce((n: number, t: { bytes: number }) => n + t.bytes, 0)).to.equal(all.objectBytes);
         expect(all.objectBytes).to.be.above(j.reachableBytes);
+        // instances: the live entries by default, as many as the program holds.
+        const inst = json(cache, 'instances', spreadDump(version, dump), spreadBinary(version), 'main.Entry', '--limit', '0');
+        expect(inst).to.include({ count: f.entries.count, bytes: f.entries.bytes });
+        expect(inst.instances).to.have.length(f.entries.count);
       }
     });
 
