@@ -38,7 +38,10 @@ export async function run(args: InfoArgs): Promise<void> {
     ['architecture', `${s.arch}, ${s.ptrSize * 8}-bit, ${s.bigEndian ? 'big' : 'little'}-endian`],
     ['objects', `${count(s.objects)} objects, ${bytes(s.objectBytes)}`],
     ['reachable', `${count(s.reachableObjects)} objects, ${bytes(s.reachableBytes)}${pct(s.reachableBytes, s.objectBytes)}`],
-    ['unreachable', `${count(s.unreachableObjects)} objects, ${bytes(s.unreachableBytes)}${pct(s.unreachableBytes, s.objectBytes)} (garbage since the last GC)`],
+    ['unreachable', `${count(s.unreachableObjects)} objects, ${bytes(s.unreachableBytes)}${pct(s.unreachableBytes, s.objectBytes)} (not yet freed)`],
+    ...(s.completedGCs !== undefined ? [['GC', s.completedGCs > 0
+      ? `the dump followed ${count(s.completedGCs)} completed GC${s.completedGCs > 1 ? 's' : ''}: the unreachable objects were dropped since the last one, or hold no pointer a root shows`
+      : 'no GC had completed before the dump: every object dropped so far is still in it'] as [string, string]] : []),
     ...(s.typedObjects !== undefined ? [['typed', `${count(s.typedObjects)} objects${pct(s.typedObjects, s.reachableObjects)}, ${bytes(s.typedBytes ?? 0)}${pct(s.typedBytes ?? 0, s.reachableBytes)} of the reachable`] as [string, string]] : []),
     ['pointers', `${count(s.edges)} into the heap (${count(s.interiorEdges)} interior) of ${count(s.pointerSlots)} pointer slots`],
     ['roots', `${count(s.roots)}`],

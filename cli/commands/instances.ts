@@ -16,6 +16,7 @@ export interface InstancesArgs extends AnalysisArgs {
   limit: number;
   offset: number;
   sort: 'retained' | 'size';
+  all?: boolean;
 }
 
 export function builder(y: Argv): Argv<InstancesArgs> {
@@ -24,6 +25,7 @@ export function builder(y: Argv): Argv<InstancesArgs> {
     .positional('binary-or-type', { type: 'string', describe: 'the executable that wrote it, then the type; or the type alone (a size class without the binary)', demandOption: true })
     .positional('type', { type: 'string', describe: 'the type, as `goheap types` names it (main.Request, []uint8; without the binary "untyped (size class 4096)")' })
     .option('sort', { choices: ['retained', 'size'] as const, default: 'retained' as const, describe: 'order of the instances, largest first' })
+    .option('all', { type: 'boolean', default: false, describe: 'list unreachable instances (not yet freed) too' })
     .option('offset', { type: 'string', default: '0', describe: 'instances to skip (paging; a whole number >= 0)' }) as unknown as Argv<InstancesArgs>;
   a = limitOption(cacheOption(a), 20);
   return a.example('$0 instances heapdump mybinary main.Request', 'the 20 requests retaining most')
@@ -35,7 +37,7 @@ export async function run(args: InstancesArgs): Promise<void> {
   const binary = args.type === undefined ? undefined : args['binary-or-type'];
   const type = args.type ?? args['binary-or-type'];
   const h = await openForCommand(args.dump, binary, args);
-  const a = instancesAnswer(h, type, { sort: args.sort, offset, limit: args.limit });
+  const a = instancesAnswer(h, type, { sort: args.sort, offset, limit: args.limit, all: args.all ?? false });
   if (!a) {
     const like = similarTypes(h, type);
     throw new UsageError(`${args.dump}: no objects of type ${JSON.stringify(type)}${like.length ? `; types like it: ${like.join(', ')}` : ''}${binary ? '' : ' (without the binary, types are size classes)'}`);

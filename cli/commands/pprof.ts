@@ -14,6 +14,7 @@ interface PprofArgs extends ExportArgs {
   mode: string;
   'max-depth': number;
   rate?: number;
+  all?: boolean;
 }
 
 export function builder(y: Argv): Argv<PprofArgs> {
@@ -23,6 +24,7 @@ export function builder(y: Argv): Argv<PprofArgs> {
     .positional('output', { type: 'string', describe: 'the profile to write (or -o; - for stdout)' })
     .option('o', { type: 'string', describe: 'the profile to write (heap.pb.gz)', requiresArg: true })
     .option('mode', { choices: ['retained', 'alloc'], default: 'retained', describe: 'retained: the heap by dominator-tree path; alloc: allocation sites from the MemProf records' })
+    .option('all', { type: 'boolean', default: false, describe: 'retained: count unreachable objects (not yet freed) too, under "(unreachable)"' })
     .option('max-depth', { type: 'number', default: 64, describe: 'retained: frames kept below the root before "..."' })
     .option('rate', { type: 'number', describe: "alloc: the program's runtime.MemProfileRate, to scale the sampled counts as Go does (default: unscaled)" }) as unknown as Argv<PprofArgs>;
   return cacheOption(a)
@@ -42,7 +44,7 @@ export async function run(args: PprofArgs): Promise<void> {
       summary = { mode: 'alloc', ...stats };
       await writePprof(profile, sink);
     } else {
-      const { profile, stats } = retentionProfile(session, { maxDepth, onProgress: exportProgress(args, 'building the retention profile') });
+      const { profile, stats } = retentionProfile(session, { maxDepth, all: args.all ?? false, onProgress: exportProgress(args, 'building the retention profile') });
       summary = { mode: 'retained', ...stats };
       await writePprof(profile, sink);
     }

@@ -27,10 +27,15 @@ export async function run(args: RootsArgs): Promise<void> {
     process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
     return;
   }
+  const from = (r: (typeof a.roots)[number]): string => `${r.roots!.slice(0, 4).join(', ')}${(r.rootCount ?? 0) > 4 ? ` and ${r.rootCount! - 4} more` : ''}`;
   const name = (r: (typeof a.roots)[number]): string => r.kind === 'goroutines' ? `${r.name} (${r.count} goroutines)`
-    : r.roots ? `${r.name} ${r.address} ← ${r.roots.slice(0, 4).join(', ')}${(r.rootCount ?? 0) > 4 ? ` and ${r.rootCount! - 4} more` : ''}` : r.name;
+    : r.roots && r.count !== undefined ? `${r.count} objects: ${(r.types ?? []).slice(0, 3).map((t) => `${t.count} x ${t.type}`).join(', ')} ← ${from(r)}`
+      : r.roots ? `${r.name} ${r.address} ← ${from(r)}` : r.name;
+  const shares = (r: (typeof a.roots)[number]): string => r.sharesWith ? ` (shares with ${r.sharesWith.slice(0, 3).join(', ')}${r.sharesWithCount! > 3 ? ` and ${r.sharesWithCount! - 3} more` : ''})` : '';
   const rows = a.roots.map((r) => [bytes(r.retained), bytes(r.reachable), r.kind, name(r)]);
   const lines = [table(['retained', 'reachable', 'kind', 'name'], rows, [true, true, false, false])];
   if (a.roots.length < a.rowCount) lines.push(`(${a.rowCount - a.roots.length} more rows; --limit 0 lists all)`);
+  lines.push('', 'globals by reachable size:');
+  lines.push(table(['reachable', 'retained', 'global'], a.globals.map((r) => [bytes(r.reachable), bytes(r.retained), `${r.name}${shares(r)}`]), [true, true, false]));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

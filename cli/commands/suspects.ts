@@ -35,17 +35,23 @@ export async function run(args: SuspectsArgs): Promise<void> {
   }
   const out: string[] = [];
   a.suspects.forEach((x, k) => {
-    const who = x.count !== undefined && x.kind === 'goroutines' ? ` (${x.count} goroutines)`
-      : x.roots ? ` reached from ${x.roots.slice(0, 5).join(', ')}${(x.rootCount ?? 0) > 5 ? ` and ${x.rootCount! - 5} more roots` : ''}` : '';
-    out.push(`${k + 1}. ${x.kind} ${x.name}${who} retains ${bytes(x.retained)} (${(x.share * 100).toFixed(1)}% of ${bytes(total)})`);
+    out.push(`${k + 1}. ${x.kind === 'aggregate' || x.kind === 'type' ? `${x.kind} ` : ''}${x.summary}${x.runtime ? ' [runtime]' : ''}`);
     const acc = x.accumulation;
-    if (acc) {
+    if (x.kind === 'aggregate') {
+      if (acc) out.push(`   accumulates in ${acc.address} ${acc.type} (${bytes(acc.retained)}), which points at ${acc.children} of them`);
+      out.push('   composition (what they alone keep, by type):');
+      for (const g of (x.composition ?? []).slice(0, 8)) out.push(`     ${g.count} x ${g.type}: ${bytes(g.bytes)}`);
+      out.push(`   example path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined })))}`);
+    } else if (acc) {
       out.push(`   accumulates in ${acc.address} ${acc.type} (${bytes(acc.retained)}), ${acc.children} children:`);
       for (const g of acc.childGroups.slice(0, 5)) out.push(`     ${g.count} x ${g.type}: ${bytes(g.retained)}`);
       out.push(`   path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined })))}`);
     } else if (x.childGroups && x.childGroups.length > 0) {
       out.push(`   keeps alive ${x.children} objects directly:`);
       for (const g of x.childGroups.slice(0, 5)) out.push(`     ${g.count} x ${g.type}: ${bytes(g.retained)}`);
+    }
+    if (x.kind === 'type' && x.path.length > 0) {
+      out.push(`   example path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined })))}`);
     }
   });
   process.stdout.write(`${out.join('\n')}\n`);

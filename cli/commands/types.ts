@@ -17,6 +17,7 @@ export interface TypesArgs {
   cache?: boolean;
   byLength?: boolean;
   'by-length'?: boolean;
+  all?: boolean;
 }
 
 export function builder(y: Argv): Argv<TypesArgs> {
@@ -25,13 +26,14 @@ export function builder(y: Argv): Argv<TypesArgs> {
     .positional('binary', { type: 'string', describe: 'the executable that wrote it (for types)' }), 0)
     .option('cache', { type: 'boolean', default: true, describe: 'use the persisted index (--no-cache skips it)' })
     .option('by-length', { type: 'boolean', default: false, describe: 'a row per array length ([200]uint8, [201]uint8, ...) instead of one per element type ([]uint8)' })
+    .option('all', { type: 'boolean', default: false, describe: 'count unreachable objects (not yet freed) too' })
     .example('$0 types heapdump mybinary', 'bytes per type')
     .example('$0 types heapdump mybinary --json --limit 20', 'the 20 largest types as JSON') as Argv<TypesArgs>;
 }
 
 export async function run(args: TypesArgs): Promise<void> {
   const h = await openForCommand(args.dump, args.binary, args);
-  const a = typesAnswer(h, limitCount(args.limit), args.byLength ?? false);
+  const a = typesAnswer(h, limitCount(args.limit), args.byLength ?? false, args.all ?? false);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);
     return;
@@ -41,6 +43,6 @@ export async function run(args: TypesArgs): Promise<void> {
   if (a.types.length < a.typeCount) lines.push(`(${a.typeCount - a.types.length} more types)`);
   const pct = (x: number, y: number) => (y > 0 ? `${((x / y) * 100).toFixed(1)}%` : '-');
   // Coverage of what is alive: garbage has no typed root to be reached from.
-  lines.push(`typed: ${count(a.typedObjects)} of ${count(a.reachableObjects)} reachable objects (${pct(a.typedObjects, a.reachableObjects)}), ${bytes(a.typedBytes)} of ${bytes(a.reachableBytes)} (${pct(a.typedBytes, a.reachableBytes)}); ${count(a.objects - a.reachableObjects)} unreachable objects`);
+  lines.push(`typed: ${count(a.typedObjects)} of ${count(a.reachableObjects)} reachable objects (${pct(a.typedObjects, a.reachableObjects)}), ${bytes(a.typedBytes)} of ${bytes(a.reachableBytes)} (${pct(a.typedBytes, a.reachableBytes)}); ${count(a.objects - a.reachableObjects)} unreachable objects (not yet freed)${a.all ? ' counted above' : ', not counted (--all counts them)'}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -40,8 +40,12 @@ export interface RootSideRow {
   count?: number;
 }
 
-/** Per type: counts and bytes before and after, largest growth in bytes first (then count growth, then name). */
-export function diffTypes(before: readonly TypeRow[], after: readonly TypeRow[]): TypeDiffRow[] {
+/**
+ * Per type: counts and bytes before and after, largest change in bytes first, growth or shrinkage (then the larger
+ * count change, then name). `all`: every object of the dumps; else only reachable ones (garbage not yet freed is no
+ * growth).
+ */
+export function diffTypes(before: readonly TypeRow[], after: readonly TypeRow[], all = false): TypeDiffRow[] {
   const rows = new Map<string, TypeDiffRow>();
   const row = (type: string): TypeDiffRow => {
     let r = rows.get(type);
@@ -53,28 +57,31 @@ export function diffTypes(before: readonly TypeRow[], after: readonly TypeRow[])
   };
   for (const t of before) {
     const r = row(t.type);
-    r.countBefore += t.count;
-    r.bytesBefore += t.bytes;
+    r.countBefore += all ? t.count : t.reachableCount;
+    r.bytesBefore += all ? t.bytes : t.reachableBytes;
     r.retainedBefore += t.retained;
   }
   for (const t of after) {
     const r = row(t.type);
-    r.countAfter += t.count;
-    r.bytesAfter += t.bytes;
+    r.countAfter += all ? t.count : t.reachableCount;
+    r.bytesAfter += all ? t.bytes : t.reachableBytes;
     r.retainedAfter += t.retained;
   }
-  const out = [...rows.values()];
+  const out = [...rows.values()].filter((r) => r.countBefore + r.countAfter > 0);
   for (const r of out) {
     r.countDelta = r.countAfter - r.countBefore;
     r.bytesDelta = r.bytesAfter - r.bytesBefore;
   }
-  out.sort((a, b) => b.bytesDelta - a.bytesDelta || b.countDelta - a.countDelta || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
+  out.sort((a, b) => Math.abs(b.bytesDelta) - Math.abs(a.bytesDelta) || Math.abs(b.countDelta) - Math.abs(a.countDelta) ||
+    (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   return out;
 }
 
 /**
  * Per root node (matched by key, else by name): retained before and after, and goroutines before and after for
- * goroutine groups; largest growth first (then most goroutines added, then name). A row takes the later dump's
+ * goroutine groups; largest change first, growth or shrinkage (then the larger goroutine change, then name). A
+ * goroutine group found in one dump only is matched once more by name with one found only in the other (the main
+ * goroutine's stack differs between two dumps, it is still one goroutine). A row takes the later dump's
  * kind and name when the node is in it (a group of one, "goroutine 7 (main.f)", grown to "main.f").
  */
 export function diffRootNodes(before: readonly RootSideRow[], after: readonly RootSideRow[]): RootDiffRow[] {
@@ -101,12 +108,25 @@ export function diffRootNodes(before: readonly RootSideRow[], after: readonly Ro
   };
   for (const r of before) add(r, false);
   for (const r of after) add(r, true);
+  // Second chance for goroutine groups by name: one only before and one only after with the same name are one.
+  const onlyBefore = new Map<string, string>();
+  for (const [key, x] of rows) if (isGroup(x.kind) && x.countAfter === 0) onlyBefore.set(`${x.kind} ${x.name}`, key);
+  for (const [key, x] of rows) {
+    if (!isGroup(x.kind) || x.countBefore !== 0) continue;
+    const other = onlyBefore.get(`${x.kind} ${x.name}`);
+    if (other === undefined || other === key) continue;
+    const b = rows.get(other)!;
+    x.retainedBefore += b.retainedBefore;
+    x.countBefore = (x.countBefore ?? 0) + (b.countBefore ?? 0);
+    rows.delete(other);
+    onlyBefore.delete(`${x.kind} ${x.name}`);
+  }
   const out = [...rows.values()];
   for (const r of out) {
     r.retainedDelta = r.retainedAfter - r.retainedBefore;
     if (r.countBefore !== undefined) r.countDelta = r.countAfter! - r.countBefore;
   }
-  out.sort((a, b) => b.retainedDelta - a.retainedDelta || (b.countDelta ?? 0) - (a.countDelta ?? 0) ||
+  out.sort((a, b) => Math.abs(b.retainedDelta) - Math.abs(a.retainedDelta) || Math.abs(b.countDelta ?? 0) - Math.abs(a.countDelta ?? 0) ||
     (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
 }

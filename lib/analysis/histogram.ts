@@ -15,8 +15,9 @@ export interface TypeRow {
   /** Instances in the dump (reachable or not) and their bytes. */
   count: number;
   bytes: number;
-  /** Reachable instances. */
+  /** Reachable instances and their bytes. */
   reachableCount: number;
+  reachableBytes: number;
   /** Bytes the instances keep alive together, each byte counted once. */
   retained: number;
 }
@@ -117,6 +118,7 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
   const count = new Float64Array(rows);
   const bytes = new Float64Array(rows);
   const reachableCount = new Float64Array(rows);
+  const reachableBytes = new Float64Array(rows);
   const retainedBytes = new Float64Array(rows);
   const size = graph.objectSize;
   const idom = dom.idom;
@@ -125,7 +127,10 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
     const r = rowOf[i];
     count[r]++;
     bytes[r] += size[i];
-    if (idom[first + i] !== NONE) reachableCount[r]++;
+    if (idom[first + i] !== NONE) {
+      reachableCount[r]++;
+      reachableBytes[r] += size[i];
+    }
   }
   // Depth-first walk of the dominator tree; active[r] = instances of row r on the current tree path.
   const tree = dominatorTreeChildren(idom);
@@ -172,10 +177,12 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
         bytes[r] += sz;
         if (live) {
           reachableCount[r]++;
+          reachableBytes[r] += sz;
           retainedBytes[r] += sz;
         }
       }
       bytes[restRow] -= used;
+      if (live) reachableBytes[restRow] -= used;
       if (live) retainedBytes[restRow] -= Math.min(used, retained[first + b]);
       if (used >= size[b]) {
         count[restRow]--;
@@ -186,7 +193,7 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
   const out: TypeRow[] = [];
   for (let r = 0; r < rows; r++) {
     if (count[r] === 0) continue;
-    out.push({ type: names[r], count: count[r], bytes: bytes[r], reachableCount: reachableCount[r], retained: retainedBytes[r] });
+    out.push({ type: names[r], count: count[r], bytes: bytes[r], reachableCount: reachableCount[r], reachableBytes: reachableBytes[r], retained: retainedBytes[r] });
   }
   out.sort((a, b) => b.retained - a.retained || b.bytes - a.bytes || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   return out;

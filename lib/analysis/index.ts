@@ -21,10 +21,16 @@ export { type RootNodeKind, type RootNodes, type GlobalVariable, buildRootNodes,
 export {
   type GoroutineGroup, type GoroutineGroups, type FrameNames, goroutineGroups, goroutineKey, goroutineFunction, goroutineStatusName, isRuntimeFunction,
 } from './goroutine-groups.js';
-export { type SharedRetention, sharedRetention, reachableBytes, rootNodesReaching, sharedNode } from './shared-retention.js';
+export {
+  type SharedRetention, type RootSets, sharedRetention, reachableBytes, reachableBytesFrom, rootNodesReaching, sharedNode, rootSets,
+} from './shared-retention.js';
+export { type SharedGroups, groupSharedObjects } from './shared-groups.js';
 export { type AnalysisGraph, type HeapDominators, buildAnalysisGraph, computeHeapDominators, dominatorTree } from './heap-dominators.js';
 export { type HeapTypes, untypedName, storedTypes, sizeClassTypes } from './heap-types.js';
 export { type TypeRow, type ObjectRow, type RootNodeRow, typeGroups, typeHistogram, topObjects, rootNodeRows } from './histogram.js';
 export { type PathHop, shortestRootPath, rootsKeepingAlive, describeRootSlot } from './heap-paths.js';
-export { type Suspect, type SuspectOptions, type ChildGroup, findSuspects } from './suspects.js';
+export {
+  type Suspect, type SuspectOptions, type ChildGroup, type TypePart, type AggregateSuspect, type AggregateOptions, findSuspects,
+  findAggregateSuspects, childGroups, isMapInternal,
+} from './suspects.js';
 export { type TypeDiffRow, type RootDiffRow, type RootSideRow, diffTypes, diffRootNodes } from './diff.js';

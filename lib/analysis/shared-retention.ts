@@ -161,3 +161,104 @@ export function sharedNode(s: SharedRetention, object: number): number {
   const j = s.sharedObject.indexOf(object);
   return j < 0 ? -1 : s.rootNodeCount + j;
 }
+
+/** For every shared object, the root nodes that reach it; for every root node, the bytes it reaches. */
+export interface RootSets {
+  /** CSR over shared objects j (top-level node R + j): root nodes in increasing order. */
+  firstRoot: Uint32Array;
+  root: Uint32Array;
+  /** Per root node k: reachableBytes(s, k), computed in the same walks. */
+  reachable: Float64Array;
+}
+
+/**
+ * The root sets of every shared object and the reachable size of every root node, in one forward walk of the
+ * condensed graph per root node (each walk visits only the shared objects that root reaches). With `stop` (per
+ * top-level node: 1 for a runtime structure, a P, an M, a g) and `runtimeRoot` (per root node), a program root's
+ * walk for root sets does not go on through a runtime structure: a parked goroutine's g reaches every channel the
+ * runtime's timers and sudogs point at, which says nothing of who holds them. Reachable sizes walk everything.
+ */
+export function rootSets(s: SharedRetention, stop?: Uint8Array, runtimeRoot?: Uint8Array): RootSets {
+  const R = s.rootNodeCount;
+  const T = s.retained.length;
+  const S = T - R;
+  const reachable = new Float64Array(R);
+  let pairNode = new Uint32Array(1024);
+  let pairRoot = new Uint32Array(1024);
+  let pairs = 0;
+  const mark = new Int32Array(T).fill(-1);
+  const queue = new Uint32Array(T);
+  let stamp = 0;
+  // One walk from root node k; records (shared object, k) pairs when `record`; returns the bytes visited and
+  // whether a stop node was passed by.
+  const walk = (k: number, record: boolean, stops: boolean): { sum: number; stopped: boolean } => {
+    const id = stamp++;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = k;
+    mark[k] = id;
+    let sum = 0;
+    let stopped = false;
+    while (head < tail) {
+      const t = queue[head++];
+      sum += s.retained[t];
+      if (t >= R && record) {
+        if (pairs === pairNode.length) {
+          const a = new Uint32Array(pairs * 2);
+          a.set(pairNode);
+          pairNode = a;
+          const b = new Uint32Array(pairs * 2);
+          b.set(pairRoot);
+          pairRoot = b;
+        }
+        pairNode[pairs] = t - R;
+        pairRoot[pairs++] = k;
+      }
+      if (stops && stop![t] === 1) {
+        stopped = true;
+        continue;
+      }
+      for (let e = s.firstEdge[t]; e < s.firstEdge[t + 1]; e++) {
+        const x = s.edgeTarget[e];
+        if (mark[x] !== id) {
+          mark[x] = id;
+          queue[tail++] = x;
+        }
+      }
+    }
+    return { sum, stopped };
+  };
+  for (let k = 0; k < R; k++) {
+    const stops = stop !== undefined && (runtimeRoot === undefined || runtimeRoot[k] === 0);
+    const w = walk(k, true, stops);
+    reachable[k] = w.stopped ? walk(k, false, false).sum : w.sum;
+  }
+  // Counting sort by shared object; root nodes come in increasing order (they were walked in that order).
+  const firstRoot = new Uint32Array(S + 1);
+  for (let p = 0; p < pairs; p++) firstRoot[pairNode[p] + 1]++;
+  for (let j = 0; j < S; j++) firstRoot[j + 1] += firstRoot[j];
+  const fill = firstRoot.slice(0, S);
+  const root = new Uint32Array(pairs);
+  for (let p = 0; p < pairs; p++) root[fill[pairNode[p]]++] = pairRoot[p];
+  return { firstRoot, root, reachable };
+}
+
+/** Bytes reachable from a set of top-level nodes together (each byte once). */
+export function reachableBytesFrom(s: SharedRetention, starts: ArrayLike<number>): number {
+  const seen = new Set<number>();
+  const queue: number[] = [];
+  for (let k = 0; k < starts.length; k++) if (!seen.has(starts[k])) { seen.add(starts[k]); queue.push(starts[k]); }
+  let sum = 0;
+  for (let q = 0; q < queue.length; q++) {
+    const t = queue[q];
+    sum += s.retained[t];
+    for (let e = s.firstEdge[t]; e < s.firstEdge[t + 1]; e++) {
+      const x = s.edgeTarget[e];
+      if (!seen.has(x)) {
+        seen.add(x);
+        queue.push(x);
+      }
+    }
+  }
+  return sum;
+}

@@ -4,10 +4,17 @@ import type { HeapGraphStats } from '../graph/index.js';
 import type { HeapSession } from '../session/index.js';
 import { typeCoverage } from '../typing/index.js';
 
-export type InfoAnswer = HeapGraphStats & { typedObjects?: number; typedBytes?: number };
+export type InfoAnswer = HeapGraphStats & {
+  typedObjects?: number;
+  typedBytes?: number;
+  /** GC cycles completed before the dump (MemStats NumGC), when the dump has MemStats. */
+  completedGCs?: number;
+};
 
 export function infoAnswer(s: HeapSession): InfoAnswer {
   const out: InfoAnswer = s.graph.stats();
+  const n = out.memstats?.NumGC;
+  if (typeof n === 'number') out.completedGCs = n;
   if (s.typed) {
     const c = typeCoverage(s.graph, s.types);
     out.typedObjects = c.typedReachableObjects;

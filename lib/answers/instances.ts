@@ -1,6 +1,6 @@
 // The instances of one type (`goheap instances`, the viewer's instances page): paged, sorted by size or retained
 // size, with the type's count and bytes. Types are named as the type histogram names them (size classes without a
-// binary).
+// binary). Reachable instances only unless `all` (garbage not yet freed is no instance of the live heap).
 import type { HeapSession, InstanceSort } from '../session/index.js';
 import { hex } from './common.js';
 
@@ -14,11 +14,11 @@ export interface InstancesAnswer {
 }
 
 /** Instances of `type`, or undefined when no object has that type (see similarTypes for a hint). */
-export function instancesAnswer(s: HeapSession, type: string, options: { sort?: InstanceSort; offset?: number; limit?: number } = {}):
+export function instancesAnswer(s: HeapSession, type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean } = {}):
   InstancesAnswer | undefined {
   const sort = options.sort ?? 'retained';
   const offset = options.offset ?? 0;
-  const page = s.instances(type, { sort, offset, limit: options.limit ?? 50 });
+  const page = s.instances(type, { sort, offset, limit: options.limit ?? 50, all: options.all ?? false });
   if (!page) return undefined;
   return {
     type, count: page.count, bytes: page.bytes, sort, offset,

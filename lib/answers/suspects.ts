@@ -1,79 +1,206 @@
-// Leak suspects (`goheap suspects`, the viewer's suspects page): root nodes (a global, a goroutine group with its
-// count) and shared objects (with the roots that reach them) that keep a large share of the heap alive.
-import { type Suspect, findSuspects, type ChildGroup } from '../analysis/index.js';
+// Leak suspects (`goheap suspects`, the viewer's suspects page), of three kinds, ranked together by the bytes they
+// explain: one node of the dominator tree (a root node: a global, a goroutine group with its count; or a shared
+// object with the roots that reach it) that keeps a large share of the heap alive; an aggregate: shared objects
+// with one root set that together keep it (kind 'aggregate', lib/analysis/shared-groups.ts: 1,500 subscriptions
+// each reachable from a global and from its goroutine); a type whose instances together keep it under many
+// parents, outside every other suspect (kind 'type'). The runtime's own roots and structures (Ps, Ms, the allg
+// list) rank after the program's memory, and only show when they keep something of the program's.
+import {
+  type AggregateSuspect, type ChildGroup, childGroups, findAggregateSuspects, findSuspects, NONE, type Suspect, type TypePart,
+} from '../analysis/index.js';
 import type { HeapSession } from '../session/index.js';
-import { rootNodeGoroutines, sessionShared, topRootNodes } from '../session/leak-queries.js';
-import { hex, pathJson, type PathHopJson } from './common.js';
+import {
+  isRuntimeObject, isRuntimeRoot, rootNodeGoroutines, sessionShared, sessionSharedGroups, topRootNodes,
+} from '../session/leak-queries.js';
+import { bytes, count, hex, pathJson, type PathHopJson } from './common.js';
 import { rootNamesReaching } from './roots.js';
+
+export interface SuspectJson {
+  /** The root node's kind; 'shared' for one shared object; 'aggregate' for a group of shared objects; 'type'. */
+  kind: Suspect['kind'] | 'aggregate' | 'type';
+  /** Root node name, the shared object's type, an aggregate's main type, or the type. */
+  name: string;
+  /** The root node's or object's address; an aggregate's example member; a type's largest instance. */
+  address: string;
+  rootNode?: number;
+  object?: number;
+  retained: number;
+  /** retained / all reachable bytes. */
+  share: number;
+  /** One line: what it is, how much it keeps, and where it lives. */
+  summary: string;
+  /** True for the runtime's own roots and structures (ranked after the program's memory). */
+  runtime: boolean;
+  /** Goroutine groups: their goroutines; aggregates: members of the main type; types: instances outside other suspects. */
+  count?: number;
+  /** Shared objects and aggregates: the names of the root nodes that reach them, and how many. */
+  roots?: string[];
+  rootCount?: number;
+  accumulation: (Omit<NonNullable<Suspect['accumulation']>, 'address'> & { address: string }) | null;
+  /** When the memory does not accumulate in one object (a goroutine group's requests): what the suspect itself
+   *  immediately keeps alive, grouped by type (map internals looked through). */
+  children?: number;
+  childGroups?: ChildGroup[];
+  /** Aggregates: shared objects in the group, the members by type, and everything they alone keep by type. */
+  members?: number;
+  parts?: TypePart[];
+  composition?: TypePart[];
+  /** Types: the distinct dominators of their instances. */
+  parents?: number;
+  path: PathHopJson[];
+}
 
 export interface SuspectsAnswer {
   reachableBytes: number;
   threshold: number;
-  suspects: (Omit<Suspect, 'address' | 'accumulation' | 'path'> & {
-    address: string;
-    /** Goroutine groups: their goroutines. */
-    count?: number;
-    /** Shared objects: the names of the root nodes that reach them, and how many. */
-    roots?: string[];
-    rootCount?: number;
-    accumulation: (Omit<NonNullable<Suspect['accumulation']>, 'address'> & { address: string }) | null;
-    /** When the memory does not accumulate in one object (a goroutine group's requests): what the suspect itself
-     *  immediately keeps alive, grouped by type. */
-    children?: number;
-    childGroups?: ChildGroup[];
-    path: PathHopJson[];
-  })[];
+  suspects: SuspectJson[];
 }
 
-/** A root node of the runtime's own: its other roots, or a global of package runtime or internal/... */
-function isRuntimeRoot(s: HeapSession, k: number): boolean {
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** Root node names for a line: goroutine groups with their goroutines ("1,500 goroutines main.loop"). */
+function rootLabel(s: HeapSession, k: number): string {
   const rn = s.rootNodes;
-  return rn.kind[k] === 'other' || (rn.kind[k] === 'global' && /^\*?(runtime|internal)[./]/.test(rn.name[k]));
+  if (rn.kind[k] === 'goroutines') return `${count(rootNodeGoroutines(s, k))} goroutines ${rn.name[k]}`;
+  return rn.name[k];
+}
+
+function rootsLine(s: HeapSession, nodes: readonly number[]): string {
+  const names = nodes.map((k) => rootLabel(s, k)).sort();
+  return names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more roots`;
+}
+
+/** Leak suspects, largest first, the program's before the runtime's. */
+export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswer {
+  const sh = sessionShared(s);
+  const groups = sessionSharedGroups(s);
+  const total = s.reachableBytes;
+  const tree = s.dominatorTree();
+  const first = s.dominators.firstObjectNode;
+  const out: SuspectJson[] = [];
+  // Aggregates first (a single shared object of one is listed among them, not again on its own).
+  const aggregates = findAggregateSuspects(s.graph, s.types, s.dominators, sh, groups, {
+    threshold, tree, pathTo: (i) => s.pathToRoot(i), referrers: (i) => s.referringObjects(i),
+  }).filter((a) => !a.rootNodes.every((k) => isRuntimeRoot(s, k)));
+  const inAggregate = new Set(aggregates.map((a) => a.group));
+  for (const a of aggregates) out.push(aggregateJson(s, a));
+  // Dominator-tree nodes.
+  const singles = findSuspects(s.graph, s.types, s.dominators, { threshold, pathTo: (i) => s.pathToRoot(i), tree });
+  for (const x of singles) {
+    let runtime = false;
+    let names: { roots: string[]; rootCount: number } | undefined;
+    if (x.kind === 'shared' && x.object !== undefined) {
+      const j = sh.sharedObject.indexOf(x.object);
+      if (j >= 0) {
+        if (inAggregate.has(groups.groupOf[j])) continue;
+        const nodes = topRootNodes(s, sh.rootNodeCount + j);
+        // A shared object that only the runtime's own roots reach is its bookkeeping, not a leak: left out.
+        if (nodes.every((k) => isRuntimeRoot(s, k))) continue;
+        runtime = groups.runtime[groups.groupOf[j]] === 1 || isRuntimeObject(s, x.object);
+        names = rootNamesReaching(s, sh.rootNodeCount + j);
+      }
+    } else if (x.rootNode !== undefined) runtime = isRuntimeRoot(s, x.rootNode);
+    const j: SuspectJson = {
+      kind: x.kind, name: x.name, address: hex(x.address), ...(x.rootNode !== undefined ? { rootNode: x.rootNode } : { object: x.object }),
+      retained: x.retained, share: x.share, summary: '', runtime,
+      accumulation: x.accumulation && { ...x.accumulation, address: hex(x.accumulation.address) }, path: pathJson(x.path),
+    };
+    if (x.rootNode !== undefined && (x.kind === 'goroutine' || x.kind === 'goroutines')) j.count = rootNodeGoroutines(s, x.rootNode);
+    if (names) Object.assign(j, names);
+    if (!x.accumulation) {
+      // What the node itself immediately keeps alive, by type (map internals looked through).
+      const v = x.rootNode !== undefined ? x.rootNode + 1 : first + x.object!;
+      const kids = childGroups(tree, s.dominators, s.types, v, 0);
+      j.children = kids.reduce((n, g) => n + g.count, 0);
+      j.childGroups = kids.slice(0, 10);
+    }
+    const who = x.kind === 'goroutines' ? `goroutines ${x.name} (${count(j.count ?? 0)} goroutines)` : `${x.kind} ${x.name}`;
+    const where = x.accumulation ? `, accumulates in ${x.accumulation.type} (${count(x.accumulation.children)} children)`
+      : j.childGroups && j.childGroups.length > 0 ? `, keeps ${count(j.childGroups[0].count)} x ${j.childGroups[0].type}` : '';
+    const from = names ? `, reached from ${names.roots.slice(0, 4).join(', ')}${names.rootCount > 4 ? ` and ${names.rootCount - 4} more roots` : ''}` : '';
+    j.summary = `${who} retains ${bytes(x.retained)} (${pct(x.share)})${where}${from}`;
+    out.push(j);
+  }
+  out.push(...typeSuspects(s, threshold, out, aggregates));
+  out.sort((a, b) => Number(a.runtime) - Number(b.runtime) || b.retained - a.retained);
+  return { reachableBytes: total, threshold, suspects: out };
+}
+
+function aggregateJson(s: HeapSession, a: AggregateSuspect): SuspectJson {
+  const names = a.rootNodes.map((k) => s.rootNodes.name[k]).sort();
+  const acc = a.accumulation;
+  const where = acc ? `, referenced from ${acc.type} (${count(acc.children)} of them)` : '';
+  return {
+    kind: 'aggregate', name: a.name, address: hex(s.address(a.example)), object: a.example, retained: a.retained, share: a.share,
+    summary: `${count(a.count)} x ${a.name}${a.members > a.count ? ` (with ${count(a.members - a.count)} more shared objects)` : ''} and what they alone keep, ${bytes(a.retained)} (${pct(a.share)}), reached from ${rootsLine(s, a.rootNodes)}${where}`,
+    runtime: a.runtime, count: a.count, roots: names.slice(0, 100), rootCount: names.length,
+    accumulation: acc && { ...acc, address: hex(acc.address) }, members: a.members, parts: a.parts.slice(0, 10),
+    composition: a.composition, path: pathJson(a.path),
+  };
 }
 
 /**
- * Leak suspects, largest first. A shared object that only the runtime's own roots reach (its Ps and Ms, the
- * allg list) is the runtime's bookkeeping, not a leak of the program's: it is left out.
+ * Types whose reachable instances, outside every suspect found so far and not inside one another, together keep at
+ * least `threshold` of the heap (spread under many parents, so no node of the dominator tree holds them).
  */
-export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswer {
+function typeSuspects(s: HeapSession, threshold: number, found: readonly SuspectJson[], aggregates: readonly AggregateSuspect[]): SuspectJson[] {
+  const total = s.reachableBytes;
+  const first = s.dominators.firstObjectNode;
+  const idom = s.dominators.idom;
+  const retained = s.dominators.retained;
+  const rows = s.typeRows().filter((r) => r.retained >= threshold * total && r.reachableCount >= 2 &&
+    !/^(\[\d*\])?\*?(runtime|internal)[./]|^untyped/.test(r.type) && !/(table|bucket|hash|map|groupReference)<|buckets$/.test(r.type));
+  if (rows.length === 0) return [];
+  // Analysis nodes inside a suspect: 1 = inside, 2 = outside (memoized up the dominator chains).
+  const state = new Uint8Array(idom.length);
   const sh = sessionShared(s);
-  const found = findSuspects(s.graph, s.types, s.dominators, { threshold, pathTo: (i) => s.pathToRoot(i), tree: s.dominatorTree() })
-    .filter((x) => {
-      if (x.kind !== 'shared' || x.object === undefined) return true;
-      const j = sh.sharedObject.indexOf(x.object);
-      return j < 0 || !topRootNodes(s, sh.rootNodeCount + j).every((k) => isRuntimeRoot(s, k));
-    });
-  return {
-    reachableBytes: s.reachableBytes,
-    threshold,
-    suspects: found.map((x) => {
-      const out: SuspectsAnswer['suspects'][number] = {
-        ...x,
-        address: hex(x.address),
-        accumulation: x.accumulation && { ...x.accumulation, address: hex(x.accumulation.address) },
-        path: pathJson(x.path),
-      };
-      if (x.rootNode !== undefined && (x.kind === 'goroutine' || x.kind === 'goroutines')) out.count = rootNodeGoroutines(s, x.rootNode);
-      if (x.kind === 'shared' && x.object !== undefined) {
-        const j = sh.sharedObject.indexOf(x.object);
-        if (j >= 0) Object.assign(out, rootNamesReaching(s, sh.rootNodeCount + j));
-      }
-      if (!x.accumulation) {
-        const node = x.rootNode !== undefined ? { kind: 'root' as const, rootNode: x.rootNode } : { kind: 'object' as const, object: x.object! };
-        const kids = s.dominated(node, 0, 0x7fffffff);
-        const groups = new Map<string, ChildGroup>();
-        for (const c of kids.items) {
-          if (c.kind !== 'object') continue;
-          const t = s.typeName(c.object);
-          let g = groups.get(t);
-          if (!g) groups.set(t, (g = { type: t, count: 0, retained: 0 }));
-          g.count++;
-          g.retained += c.retained;
-        }
-        out.children = kids.total;
-        out.childGroups = [...groups.values()].sort((a, b) => b.retained - a.retained || b.count - a.count).slice(0, 10);
-      }
-      return out;
-    }),
+  for (const x of found) {
+    if (x.rootNode !== undefined) state[x.rootNode + 1] = 1;
+    else if (x.object !== undefined && x.kind !== 'aggregate') state[first + x.object] = 1;
+  }
+  const groups = sessionSharedGroups(s);
+  for (const a of aggregates) {
+    for (let m = groups.firstMember[a.group]; m < groups.firstMember[a.group + 1]; m++) state[first + sh.sharedObject[groups.member[m]]] = 1;
+  }
+  state[0] = 2;
+  const chain: number[] = [];
+  const inside = (v0: number): boolean => {
+    let v = v0;
+    while (state[v] === 0) {
+      chain.push(v);
+      v = idom[v];
+    }
+    const r = state[v];
+    for (const c of chain) state[c] = r;
+    chain.length = 0;
+    return r === 1;
   };
+  const out: SuspectJson[] = [];
+  for (const row of rows) {
+    const page = s.instances(row.type, { sort: 'retained', limit: row.count });
+    if (!page) continue;
+    const mine = new Set<number>();
+    for (const i of page.items) if (idom[first + i] !== NONE) mine.add(first + i);
+    let n = 0;
+    let bytesKept = 0;
+    const parents = new Set<number>();
+    let budget = 5_000_000;
+    for (const v of mine) {
+      if (inside(v)) continue;
+      n++;
+      parents.add(idom[v]);
+      // Not inside another instance of the type (its bytes are counted there).
+      let nested = false;
+      for (let u = idom[v]; u !== 0 && budget-- > 0; u = idom[u]) if (mine.has(u)) { nested = true; break; }
+      if (!nested) bytesKept += retained[v];
+    }
+    if (bytesKept < threshold * total || parents.size < 2) continue;
+    const example = page.items[0];
+    out.push({
+      kind: 'type', name: row.type, address: hex(s.address(example)), object: example, retained: bytesKept, share: bytesKept / total,
+      summary: `${count(n)} x ${row.type} under ${count(parents.size)} parents keep ${bytes(bytesKept)} (${pct(bytesKept / total)})`,
+      runtime: false, count: n, parents: parents.size, accumulation: null, path: pathJson(s.pathToRoot(example)),
+    });
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
-// The type histogram (`goheap types`, the viewer's types page): objects, bytes and retained bytes per type.
+// The type histogram (`goheap types`, the viewer's types page): objects, bytes and retained bytes per type. Only
+// reachable objects count unless `all` (a dump taken without a GC holds garbage not yet freed).
 import type { HeapSession } from '../session/index.js';
 import { typeHistogram as retainedHistogram } from '../analysis/index.js';
 import { type TypeCount, typeCoverage, typeHistogram } from '../typing/index.js';
@@ -6,6 +7,8 @@ import { firstRows } from './common.js';
 
 export interface TypesAnswer {
   types: (TypeCount & { retainedBytes: number })[];
+  /** True when unreachable objects count too (--all). */
+  all: boolean;
   /** Rows in all (before the limit). */
   typeCount: number;
   typedObjects: number;
@@ -17,8 +20,8 @@ export interface TypesAnswer {
 }
 
 /** `byLength`: arrays of N elements get a row per N ("[200]uint8", ...) instead of one per element type ("[]uint8"). */
-export function typesAnswer(s: HeapSession, limit = 0, byLength = false): TypesAnswer {
-  const all = typeHistogram(s.graph, s.types, false, byLength);
+export function typesAnswer(s: HeapSession, limit = 0, byLength = false, everything = false): TypesAnswer {
+  const all = typeHistogram(s.graph, s.types, !everything, byLength);
   // retainedBytes: what all instances of the type keep alive together, each byte once (lib/analysis).
   const rows = byLength ? retainedHistogram(s.graph, s.types, s.dominators, true) : s.typeRows();
   const retained = new Map(rows.map((r) => [r.type, r.retained]));
@@ -26,6 +29,7 @@ export function typesAnswer(s: HeapSession, limit = 0, byLength = false): TypesA
   const c = typeCoverage(s.graph, s.types);
   return {
     types: firstRows(all, limit).map((r) => ({ ...r, retainedBytes: retained.get(r.name) ?? 0 })),
+    all: everything,
     typeCount: all.length,
     typedObjects: c.typedReachableObjects,
     typedBytes: c.typedReachableBytes,

@@ -6,23 +6,22 @@
 // e.g. main.Session <- [32]noalg.map.group[string]*main.Session[].slots[7].elem <- table<string,*main.Session>.groups
 // <- ... <- main.LeakyCache. A dominator frame names the field through which it points at the next one
 // ("main.Node.Next", "[]*main.Medium[]" for a pointer array's element, "+0x18" for an unnamed word) or only its type
-// when the next one is reached through other objects it dominates. Objects shared by several roots start at the frame
-// "(several roots)". Garbage (objects no root reaches) is under "(unreachable)", so that the profile holds every
-// object of the dump and a type's inuse values are `goheap types`' count and bytes.
+// when the next one is reached through other objects it dominates. Objects shared by several roots start at a frame
+// naming them, "(shared by main.ByHash, main.ByID)" (the roots of their shared group, lib/analysis/shared-groups.ts).
+// Only reachable objects count, so that the totals are the reachable heap and a type's values are `goheap types`'
+// count and bytes; with `all`, garbage (objects no root reaches) is under "(unreachable)".
 //
 // Samples are aggregated: one sample per distinct (stack, leaf type), values summed. To keep the profile small
 // whatever the heap, consecutive equal frames are folded into one (a linked list's Next chain is one frame) and
 // stacks stop at maxDepth frames below the root ("..." then the leaf type).
 //
-// Sample types:
-//   inuse_objects/count, inuse_space/bytes  the objects and their sizes (so a frame's cum is the bytes of
-//                                            everything under it: a flame graph of retained bytes);
-//   retained_space/bytes                     an object's retained size, counted only when no object of the same
-//                                            type dominates it: a type's flat value is `goheap types`' retained
-//                                            bytes (each byte once).
+// Sample types: inuse_objects/count and inuse_space/bytes, each object's own count and size. Retained sizes are
+// the cumulative sums: a dominator frame's cum is the bytes of everything under it (its retained bytes), a root's
+// frame cum what the root alone keeps; a flame graph of retained bytes whose total is the reachable heap.
 // A tiny allocator block counts as its typed sub-objects and its rest ("tiny block (rest)"), as goheap types does.
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import type { HeapSession } from '../session/index.js';
+import { sessionShared, sessionSharedGroups } from '../session/leak-queries.js';
 import { BY_ROOTS, UNREACHABLE, dominatingRootNode, objectDominators, walkDominatorTree } from '../analysis/dominator-walk.js';
 import { typeGroups } from '../analysis/index.js';
 import { TINY_REST_NAME, histogramRowNames } from '../typing/index.js';
@@ -31,6 +30,8 @@ import { FieldNames } from './heapsnapshot-fields.js';
 export interface RetentionProfileOptions {
   /** Frames kept below the root before "..." (default 64). */
   maxDepth?: number;
+  /** Count unreachable objects too, under "(unreachable)" (default: reachable ones only). */
+  all?: boolean;
   /** Called now and then with the objects placed so far and the object count. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -105,7 +106,22 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
     return f;
   };
   const rootFrames = s.rootNodes.name.map((name) => frameNamed(name));
-  const sharedFrame = frameNamed('(several roots)');
+  // Shared objects: a frame per shared group, naming its roots.
+  const shared = sessionShared(s);
+  const groups = sessionSharedGroups(s);
+  const sharedIndex = new Int32Array(n).fill(-1);
+  for (let j = 0; j < shared.sharedObject.length; j++) sharedIndex[shared.sharedObject[j]] = j;
+  const groupFrame = new Int32Array(groups.count).fill(-1);
+  const sharedFrameOf = (i: number): number => {
+    const j = sharedIndex[i];
+    if (j < 0) return frameNamed('(several roots)');
+    const g = groups.groupOf[j];
+    if (groupFrame[g] < 0) {
+      const names = groups.roots[g].map((k) => s.rootNodes.name[k]).sort();
+      groupFrame[g] = frameNamed(`(shared by ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''})`);
+    }
+    return groupFrame[g];
+  };
   const deeperFrame = frameNamed('...');
 
   // Stacks as a trie of paths: path p is pathFrame[p] under pathParent[p]; path 0 is the empty path.
@@ -149,7 +165,6 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
   const sampleRow: number[] = [];
   let sampleCount: Float64Array = new Float64Array(1 << 12);
   let sampleBytes: Float64Array = new Float64Array(1 << 12);
-  let sampleRetained: Float64Array = new Float64Array(1 << 12);
   const pathOf = new Uint32Array(n);
   const size = graph.objectSize;
   let objects = 0;
@@ -192,8 +207,7 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
     }
   }
   const rowCount = rowNames.length;
-  const active = new Uint32Array(rowCount);
-  const addSample = (p: number, row: number, count: number, bytes: number, retained: number): void => {
+  const addSample = (p: number, row: number, count: number, bytes: number): void => {
     const key = p * rowCount + row;
     let k = sampleByKey.get(key);
     if (k === undefined) {
@@ -209,48 +223,42 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
         };
         sampleCount = grow(sampleCount);
         sampleBytes = grow(sampleBytes);
-        sampleRetained = grow(sampleRetained);
       }
     }
     sampleCount[k] += count;
     sampleBytes[k] += bytes;
-    sampleRetained[k] += retained;
   };
-  const add = (i: number, p: number, retained: number): void => {
+  const add = (i: number, p: number): void => {
     objects++;
     bytes += size[i];
     const t = tinyFirst(i);
     if (t < 0) {
-      addSample(p, rowOf[i], 1, size[i], retained);
+      addSample(p, rowOf[i], 1, size[i]);
       return;
     }
     let used = 0;
-    const live = parent[i] !== UNREACHABLE;
     for (let k = t; k < tiny.object.length && tiny.object[k] === i; k++) {
       const sz = tiny.place[k] >>> 8;
       used += sz;
-      addSample(p, subRow[tiny.typing[k]], 1, sz, live ? sz : 0);
+      addSample(p, subRow[tiny.typing[k]], 1, sz);
     }
-    addSample(p, restRow, used >= size[i] ? 0 : 1, size[i] - used, live ? retained - Math.min(used, retained) : 0);
+    addSample(p, restRow, used >= size[i] ? 0 : 1, size[i] - used);
   };
   walkDominatorTree(s.dominators, (i) => {
     const d = parent[i];
     let p: number;
     if (d >= 0) p = extend(pathOf[d], frameOf(d, via[i]));
-    else if (d === BY_ROOTS) p = extend(0, sharedFrame);
+    else if (d === BY_ROOTS) p = extend(0, sharedFrameOf(i));
     else p = extend(0, rootFrames[dominatingRootNode(d)]);
     pathOf[i] = p;
     if ((objects & 0x3ffff) === 0) options.onProgress?.(objects, n);
-    // (A tiny block is of the rest row for the retained rule, as in typeHistogram.)
-    const row = tinyFirst(i) >= 0 ? restRow : rowOf[i];
-    add(i, p, active[row] === 0 ? s.retained(i) : 0);
-    active[row]++;
-  }, (i) => {
-    active[tinyFirst(i) >= 0 ? restRow : rowOf[i]]--;
-  });
-  // Garbage: under "(unreachable)", retaining nothing (as goheap counts it), so that the profile holds every object.
-  const garbage = extend(0, frameNamed('(unreachable)'));
-  for (let i = 0; i < n; i++) if (parent[i] === UNREACHABLE) add(i, garbage, 0);
+    add(i, p);
+  }, () => undefined);
+  // Garbage (with `all`): under "(unreachable)", so that the profile holds every object.
+  if (options.all) {
+    const garbage = extend(0, frameNamed('(unreachable)'));
+    for (let i = 0; i < n; i++) if (parent[i] === UNREACHABLE) add(i, garbage);
+  }
   options.onProgress?.(n, n);
 
   // The profile: a function and a location per frame (ids = frame + 1); a leaf type is the frame of its name.
@@ -265,7 +273,7 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
     if (leaf < 0) leaf = leafFrame[row] = frameNamed(rowNames[row]);
     const ids: number[] = [leaf + 1];
     for (let p = samplePath[k]; p !== 0; p = pathParent[p]) ids.push(pathFrame[p] + 1);
-    samples.push(new Sample({ locationId: ids, value: [sampleCount[k], sampleBytes[k], sampleRetained[k]] }));
+    samples.push(new Sample({ locationId: ids, value: [sampleCount[k], sampleBytes[k]] }));
   }
   for (let f = 0; f < frameNames.length; f++) {
     // No system name: pprof then takes the name as already demangled and shows it as is (it would otherwise strip
@@ -275,7 +283,7 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
   }
   const vt = (type: string, unit: string): ValueType => new ValueType({ type: strings.dedup(type), unit: strings.dedup(unit) });
   const profile = new Profile({
-    sampleType: [vt('inuse_objects', 'count'), vt('inuse_space', 'bytes'), vt('retained_space', 'bytes')],
+    sampleType: [vt('inuse_objects', 'count'), vt('inuse_space', 'bytes')],
     sample: samples,
     location: locations,
     function: functions,
@@ -285,7 +293,7 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
     defaultSampleType: strings.dedup('inuse_space'),
     comment: [
       strings.dedup(`goheap retention profile of ${s.dumpPath}: stacks are paths down the dominator tree (leaf: the object's type)`),
-      strings.dedup('retained_space counts an object only when no object of its type dominates it (each byte once per type)'),
+      strings.dedup(options.all ? 'every object of the dump; garbage under (unreachable)' : 'reachable objects only: a frame\'s cum is the bytes it retains; the total is the reachable heap'),
     ],
   });
   return { profile, stats: { samples: samples.length, frames: frameNames.length, stacks: paths - 1, objects, objectBytes: bytes } };

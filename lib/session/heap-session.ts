@@ -287,6 +287,13 @@ export class HeapSession {
     return referrersOf(this.graph, this.types, this.rootNodes, this.program_, this.rootsByTarget_, i);
   }
 
+  /** The objects that point at object i (each as often as it points there). */
+  referringObjects(i: number): Uint32Array {
+    this.reverseEdges();
+    const r = this.graph.reverseEdges();
+    return r.source.subarray(r.start[i], r.start[i + 1]);
+  }
+
   /** Makes sure the graph's reverse edges are there (a derived index), for referrers and root sets. */
   private reverseEdges(): void {
     if (this.reverseReady) return;
@@ -370,7 +377,7 @@ export class HeapSession {
 
   /** Count, bytes and retained bytes per type, largest retained first (computed once). */
   typeRows(): TypeRow[] {
-    this.typeRows_ ??= this.derived.get('types-v2', () => typeHistogram(this.graph, this.types, this.dominators), typeRowsCodec.encode, typeRowsCodec.decode);
+    this.typeRows_ ??= this.derived.get('types-v3', () => typeHistogram(this.graph, this.types, this.dominators), typeRowsCodec.encode, typeRowsCodec.decode);
     return this.typeRows_;
   }
 
@@ -385,8 +392,8 @@ export class HeapSession {
     return topObjects(this.graph, this.types, this.dominators, limit);
   }
 
-  /** The instances of the type row named `type` (as typeRows names it), sorted and paged. */
-  instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number } = {}): Page<number> & { count: number; bytes: number } | undefined {
+  /** The instances of the type row named `type` (as typeRows names it), sorted and paged; reachable ones unless `all`. */
+  instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean } = {}): Page<number> & { count: number; bytes: number } | undefined {
     this.instanceIndex ??= this.derived.get('instances-v2', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
       (p) => InstanceIndex.decode(p, this.objectCount + this.subObjects.count));
     const sort = options.sort ?? 'retained';
@@ -398,7 +405,13 @@ export class HeapSession {
     const address = (i: number) => (i < n ? objectAddress[i] : this.subObjects.address(i));
     const key = sort === 'retained' ? (i: number) => (i < n ? retained[first + i] : this.retained(i))
       : sort === 'size' ? (i: number) => (i < n ? size[i] : this.subObjects.size(i)) : (i: number) => -address(i);
-    return this.instanceIndex.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, address);
+    // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
+    const flag = this.graph.reachable;
+    const reachable = options.all ? undefined : {
+      isReachable: (i: number) => flag[i < n ? i : this.subObjects.blockOf(i)] !== 0,
+      size: (i: number) => (i < n ? size[i] : this.subObjects.size(i)),
+    };
+    return this.instanceIndex.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, address, reachable);
   }
 
   /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */

@@ -92,15 +92,27 @@ export class InstanceIndex {
    * first), with the row's count and bytes; undefined for an unknown type. `key` is per object: retained size, size,
    * or minus the address.
    */
-  page(type: string, sort: InstanceSort, offset: number, limit: number, key: (i: number) => number, address: (i: number) => number): InstancePage | undefined {
+  page(type: string, sort: InstanceSort, offset: number, limit: number, key: (i: number) => number, address: (i: number) => number,
+    reachable?: { isReachable: (i: number) => boolean; size: (i: number) => number }): InstancePage | undefined {
     const r = this.rowOfName.get(type);
     if (r === undefined) return undefined;
-    const all = this.member.subarray(this.start[r], this.start[r + 1]);
+    let all = this.member.subarray(this.start[r], this.start[r + 1]);
+    let rowBytes = this.bytes[r];
+    if (reachable) {
+      // Reachable instances only: the row's members without the unreachable ones, and their bytes.
+      const before = all.length;
+      all = all.filter((i) => reachable.isReachable(i));
+      if (all.length < before) {
+        let b = 0;
+        for (let k = 0; k < all.length; k++) b += reachable.size(all[k]);
+        rowBytes = Math.min(rowBytes, b);
+      }
+    }
     const total = all.length;
     const want = limit <= 0 ? total - offset : Math.min(limit, total - offset);
-    const base = { total, offset, count: total, bytes: this.bytes[r] };
+    const base = { total, offset, count: total, bytes: rowBytes };
     if (want <= 0) return { ...base, items: [] };
-    const cacheKey = `${r}:${sort}`;
+    const cacheKey = `${r}:${sort}:${reachable ? 'r' : 'a'}`;
     let order = this.sorted.get(cacheKey);
     if (!order && offset + want <= 1000 && total > 4 * (offset + want)) {
       return { ...base, items: topK(all, offset + want, key, address).slice(offset) };

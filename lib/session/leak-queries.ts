@@ -1,10 +1,11 @@
 // The session's leak-hunting queries: goroutine groups and shared retention of an open HeapSession, each built
 // once per session on first use and kept beside it (a WeakMap, so they go with the session). Goroutine groups are
 // the root nodes' own grouping (lib/analysis/root-nodes.ts numbers group k as node firstGroupNode + k); shared
-// retention is one pass over the heap's edges (lib/analysis/shared-retention.ts), then small walks per question.
+// retention is one pass over the heap's edges (lib/analysis/shared-retention.ts), then small walks per question;
+// the shared objects' root sets and groups (lib/analysis/shared-groups.ts) one walk of that small graph per root node.
 import {
-  firstGroupNode, type GoroutineGroups, goroutineGroups, reachableBytes, rootNodesReaching, type SharedRetention,
-  sharedRetention,
+  firstGroupNode, type GoroutineGroups, goroutineGroups, groupSharedObjects, isMapInternal, reachableBytes, rootNodesReaching,
+  type RootSets, rootSets, type SharedGroups, type SharedRetention, sharedRetention,
 } from '../analysis/index.js';
 import { logicalFrames } from '../typing/index.js';
 import type { HeapSession } from './heap-session.js';
@@ -12,6 +13,8 @@ import type { HeapSession } from './heap-session.js';
 interface LeakState {
   groups?: GoroutineGroups & { firstNode: number };
   shared?: SharedRetention;
+  sets?: RootSets;
+  sharedGroups?: SharedGroups;
   /** Reachable bytes per top-level node, -1 until asked. */
   reachable?: Float64Array;
 }
@@ -69,11 +72,45 @@ export function topReachable(s: HeapSession, t: number): number {
   const st = state(s);
   const sh = sessionShared(s);
   if (!st.reachable) st.reachable = new Float64Array(sh.retained.length).fill(-1);
-  if (st.reachable[t] < 0) st.reachable[t] = reachableBytes(sh, t);
+  if (st.reachable[t] < 0) st.reachable[t] = t < sh.rootNodeCount && st.sets ? st.sets.reachable[t] : reachableBytes(sh, t);
   return st.reachable[t];
 }
 
 /** The root nodes that reach top-level node t. */
 export function topRootNodes(s: HeapSession, t: number): number[] {
   return rootNodesReaching(sessionShared(s), t);
+}
+
+/** A root node of the runtime's own: its other roots, or a global of package runtime or internal/... */
+export function isRuntimeRoot(s: HeapSession, k: number): boolean {
+  const rn = s.rootNodes;
+  return rn.kind[k] === 'other' || (rn.kind[k] === 'global' && /^\*?(runtime|internal)[./]/.test(rn.name[k]));
+}
+
+/** An object of the runtime's own type (a P, an M, a g, a sudog...), maps excepted. */
+export function isRuntimeObject(s: HeapSession, i: number): boolean {
+  const t = s.typeName(i);
+  return (/^(\[\d*\])?\*?(runtime|internal)[./]/.test(t) || /^sudog</.test(t)) && !isMapInternal(t);
+}
+
+/** The root nodes reaching every shared object, and every root node's reachable bytes (one walk per root node). */
+export function sessionRootSets(s: HeapSession): RootSets {
+  const st = state(s);
+  if (!st.sets) {
+    const sh = sessionShared(s);
+    const R = sh.rootNodeCount;
+    const stop = new Uint8Array(sh.retained.length);
+    for (let j = 0; j < sh.sharedObject.length; j++) stop[R + j] = isRuntimeObject(s, sh.sharedObject[j]) ? 1 : 0;
+    const runtimeRoot = new Uint8Array(R);
+    for (let k = 0; k < R; k++) runtimeRoot[k] = isRuntimeRoot(s, k) ? 1 : 0;
+    st.sets = rootSets(sh, stop, runtimeRoot);
+  }
+  return st.sets;
+}
+
+/** The shared objects grouped by the root nodes that reach them (runtime roots left out of program objects' keys). */
+export function sessionSharedGroups(s: HeapSession): SharedGroups {
+  const st = state(s);
+  st.sharedGroups ??= groupSharedObjects(sessionShared(s), sessionRootSets(s), (k) => isRuntimeRoot(s, k), (i) => isRuntimeObject(s, i));
+  return st.sharedGroups;
 }

@@ -15,7 +15,8 @@ describe('cli: goheap diff', function () {
       expect(s.bytesDelta).to.equal(added * f.sizes.Session);
       const node = j.types.find((t: { type: string }) => t.type === 'main.Node');
       expect(node).to.include({ countDelta: 0, countBefore: f.counts.Node });
-      for (let k = 1; k < j.types.length; k++) expect(j.types[k - 1].bytesDelta).to.be.at.least(j.types[k].bytesDelta);
+      // Largest change first, growth or shrinkage (issue 14: a shrink must show too).
+      for (let k = 1; k < j.types.length; k++) expect(Math.abs(j.types[k - 1].bytesDelta)).to.be.at.least(Math.abs(j.types[k].bytesDelta));
       expect(j.roots[0]).to.include({ kind: 'global', name: 'main.LeakyCache' });
       expect(j.roots[0].retainedDelta).to.equal(j.roots[0].retainedAfter - j.roots[0].retainedBefore);
       expect(j.roots[0].retainedDelta).to.be.at.least(added * (f.sizes.Session + f.counts.SessionData));

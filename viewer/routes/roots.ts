@@ -1,5 +1,6 @@
 // `/roots`: root nodes by what they alone retain: globals with their Go type and value (the objects their pointer
-// slots hold), goroutines (grouped on /goroutines), finalizers and the runtime's other roots. `/roots?name=N` shows
+// slots hold), goroutines (grouped on /goroutines), finalizers and the runtime's other roots, and shared memory
+// grouped by the roots that reach it; page 1 first lists the globals by reachable size. `/roots?name=N` shows
 // one root node: each slot and the object it holds. The twin /api/roots is the CLI's `roots --json --limit 0`
 // document (rows paged as the page shows them; globals carry `type` and `value` besides the CLI's fields).
 import { html, url } from '../html.js';
@@ -80,14 +81,17 @@ ${d.fields ? html`<h2>Value</h2>${table([{ label: 'offset', num: true }, { label
 <h2>Slots and the objects they hold</h2>${slots}${pager(d.slotCount, d.offset, d.limit, (o) => url('/roots', { name: x.name, offset: o }))}`,
         };
       }
-      const rows = d.roots.map((x) => [size(x.retained), rootRowLink(x),
+      const rows = d.roots.map((x) => [size(x.retained), size(x.reachable), html`${rootRowLink(x)}${x.kind === 'shared' && x.count !== undefined ? html` <span class="muted">${count(x.count)} objects</span>` : html``}`,
         'type' in x ? html`<span class="type">${x.type ?? ''}</span>` : html``,
         'value' in x ? html`${(x.value as RootSlot[]).map((v) => html`${objectLink(v.address)} <span class="muted">${v.type}</span> `)}${(x.valueSlots as number) > 3 ? html`… (${count(x.valueSlots as number)} pointers)` : html``}` : html``]);
       return {
         title: 'Roots',
         body: html`<p>${count(d.rootCount)} root nodes; retained: what each alone keeps alive (memory reachable from several roots is counted under none of them). Reachable in all: ${size(d.totalRetained)}.
  <a href="/goroutines">Goroutines by stack</a> · <a href="/dominators">Dominator tree</a></p>
-${table([{ label: 'retained', num: true }, { label: 'root' }, { label: 'type' }, { label: 'value' }], rows, { id: 'roots' })}
+${d.offset === 0 && d.globals.length > 0 ? html`<h2>Globals by reachable size</h2>${table([{ label: 'reachable', num: true }, { label: 'retained', num: true }, { label: 'global' }, { label: 'shares memory with' }],
+    d.globals.slice(0, 20).map((g) => [size(g.reachable), size(g.retained), rootRowLink(g), html`${(g.sharesWith ?? []).slice(0, 5).join(', ')}${(g.sharesWithCount ?? 0) > 5 ? ` and ${count(g.sharesWithCount! - 5)} more` : ''}`]), { id: 'globals' })}
+<h2>Roots and shared memory by retained size</h2>` : html``}
+${table([{ label: 'retained', num: true }, { label: 'reachable', num: true }, { label: 'root' }, { label: 'type' }, { label: 'value' }], rows, { id: 'roots' })}
 ${pager(d.rootCount, d.offset, d.limit, (o) => url('/roots', { offset: o }))}`,
       };
     },

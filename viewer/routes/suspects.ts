@@ -1,5 +1,7 @@
 // `/suspects`: leak suspects: what alone keeps a large share of the heap alive (`?threshold=0.1`, the CLI's
-// default), where the memory accumulates (the dominated children by type), and the path from a root to it. The
+// default), where the memory accumulates (the dominated children by type), and the path from a root to it;
+// aggregates (shared objects with one root set) and types with their composition; a goroutine group with what it
+// keeps directly, by type. The
 // twin /api/suspects is the CLI's `suspects --json` document.
 import { html, url } from '../html.js';
 import { count, objectLink, pct, rootLink, size, table, typeLink } from '../layout.js';
@@ -22,18 +24,27 @@ export function register(r: Router): void {
       return answers.suspects(c, threshold);
     },
     render(d) {
+      const groupsTable = (rows: { type: string; count: number; retained: number }[], whole: number) => table(
+        [{ label: 'objects', num: true }, { label: 'type' }, { label: 'retained', num: true }, { label: 'share', num: true }],
+        rows.map((g) => [html`${count(g.count)}`, typeLink(g.type), size(g.retained), html`${pct(g.retained, whole)}`]));
       const items = d.suspects.map((x, k) => {
         const a = x.accumulation;
-        return html`<li id="suspect-${k + 1}"><h3>${suspectSubject(x)}
- retains ${size(x.retained)} (${(x.share * 100).toFixed(1)}% of ${size(d.reachableBytes)})</h3>
-${a ? html`<p>Accumulates in ${objectLink(a.address)} ${typeLink(a.type)} (${size(a.retained)}), which dominates ${count(a.children)} objects:</p>
-${table([{ label: 'objects', num: true }, { label: 'type' }, { label: 'retained', num: true }, { label: 'share', num: true }],
-    a.childGroups.map((g) => [html`${count(g.count)}`, typeLink(g.type), size(g.retained), html`${pct(g.retained, a.retained)}`]))}` : html``}
-<h4>Path from a root</h4>${pathView(x.path)}</li>`;
+        const spread = x.kind === 'aggregate' || x.kind === 'type';
+        const subject = spread ? html`<span class="kind">${x.kind}</span> ${count(x.count ?? 0)} x ${typeLink(x.name)}` : suspectSubject(x);
+        return html`<li id="suspect-${k + 1}"><h3>${subject}
+ retains ${size(x.retained)} (${(x.share * 100).toFixed(1)}% of ${size(d.reachableBytes)})${x.runtime ? html` <span class="muted">(the runtime's)</span>` : html``}</h3>
+<p class="summary">${x.summary}</p>
+${a ? html`<p>Accumulates in ${objectLink(a.address)} ${typeLink(a.type)} (${size(a.retained)}), which ${spread ? 'points at' : 'dominates'} ${count(a.children)} ${spread ? 'of them' : 'objects'}:</p>
+${groupsTable(a.childGroups, a.retained)}` : html``}
+${x.composition ? html`<h4>Composition: what they alone keep, by type</h4>${table([{ label: 'objects', num: true }, { label: 'type' }, { label: 'bytes', num: true }],
+    x.composition.map((g) => [html`${count(g.count)}`, typeLink(g.type), size(g.bytes)]), { id: `composition-${k + 1}` })}` : html``}
+${!a && x.childGroups && x.childGroups.length > 0 ? html`<h4>Composition: what it keeps alive directly, by type (${count(x.children ?? 0)} objects)</h4>
+${groupsTable(x.childGroups, x.retained)}` : html``}
+${x.path.length > 0 ? html`<h4>${spread ? 'Example path from a root' : 'Path from a root'}</h4>${pathView(x.path)}` : html``}</li>`;
       });
       return {
         title: 'Leak suspects',
-        body: html`<p>Suspects: roots or objects that alone keep at least ${(d.threshold * 100).toFixed(0)}% of the ${size(d.reachableBytes)} reachable alive.
+        body: html`<p>Suspects: roots, objects, or groups of objects reachable from the same roots, that together keep at least ${(d.threshold * 100).toFixed(0)}% of the ${size(d.reachableBytes)} reachable alive.
  <a href="${url('/suspects', { threshold: 0.05 })}">5%</a> · <a href="${url('/suspects', { threshold: 0.01 })}">1%</a></p>
 ${d.suspects.length === 0 ? html`<p class="muted">No suspects at this threshold.</p>` : html`<ol class="suspects">${items}</ol>`}`,
       };
