@@ -91,11 +91,13 @@ export interface PageInfo {
   query?: string;
   /** Reload every few seconds (the loading page), done by the client script. */
   refresh?: boolean;
+  /** Show "Diff" in the menu (the viewer has a baseline). */
+  diff?: boolean;
 }
 
 /** A whole page: head, navigation, search, the body, the JSON twin's link. */
 export function page(info: PageInfo, body: Html): string {
-  const nav = NAV.map(([href, label]) => html`<a href="${href}">${label}</a>`);
+  const nav = NAV.filter(([href]) => href !== '/diff' || info.diff === true).map(([href, label]) => html`<a href="${href}">${label}</a>`);
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${info.title} · goheap</title><link rel="stylesheet" href="/assets/viewer.css">

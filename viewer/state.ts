@@ -2,6 +2,7 @@
 // 503 of /api), then the opened session, and the answers that need the whole heap, computed once per session and
 // kept (memo). Loading runs in a worker (HeapSession.open with worker: true), so the server answers meanwhile.
 import { collectGarbage, type HeapSession } from '../lib/session/index.js';
+import { sourceChange } from '../lib/store/index.js';
 import { type DiffSide, diffSide } from '../lib/answers/index.js';
 
 export interface LoadProgress {
@@ -83,6 +84,19 @@ export class ViewerState {
     this.baseline = diffSide(b);
     this.baselineStatus = 'ready';
     b.close();
+  }
+
+  /** Set once the dump was found changed on disk (it stays so: the pages would mix two dumps). */
+  changed: string | undefined;
+
+  /**
+   * How the served dump changed on disk since it was loaded (rewritten, replaced, truncated, deleted), or undefined
+   * when it is the same file: checked (lib/store's identity: size, mtime, inode, ctime, sampled hash) before a page
+   * reads anything, so that no page answers from other contents.
+   */
+  dumpChange(): string | undefined {
+    if (this.changed === undefined && this.session !== undefined) this.changed = sourceChange(this.session.dumpIdentity);
+    return this.changed;
   }
 
   /** Resolves once the session is ready or failed. */

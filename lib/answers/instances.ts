@@ -22,7 +22,7 @@ export function instancesAnswer(s: HeapSession, type: string, options: { sort?: 
   if (!page) return undefined;
   return {
     type, count: page.count, bytes: page.bytes, sort, offset,
-    instances: page.items.map((i) => ({ address: hex(s.address(i)), size: s.size(i), retained: s.retained(i) })),
+    instances: page.items.map((i) => ({ address: hex(s.instanceAddress(i)), size: s.instanceSize(i), retained: s.instanceRetained(i) })),
   };
 }
 

@@ -14,7 +14,7 @@ import {
   type PathHop, type RootNodes, type TypeRow, typeHistogram, type ObjectRow, topObjects,
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
-import type { StoredAnalysis } from '../store/index.js';
+import type { SourceIdentity, StoredAnalysis } from '../store/index.js';
 import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort } from './instances.js';
@@ -53,6 +53,8 @@ export class HeapSession {
   readonly fromIndex: { graph: boolean; analysis: boolean };
   readonly indexNotes: string[];
   readonly dumpPath: string;
+  /** The dump file as it was when opened (size, mtime, inode, ctime, sampled hash): see lib/store sourceIdentity. */
+  readonly dumpIdentity: SourceIdentity;
   readonly binaryPath: string | undefined;
   private readonly program_: GoProgram | undefined;
   private readonly analysis: StoredAnalysis;
@@ -62,6 +64,7 @@ export class HeapSession {
   /** rootsKeepingAlive's answers per topmost dominator, the most recent 256. */
   private readonly rootsOfTop = new Map<number, { kinds: string[]; rootNodes: number[] }>();
   private instanceIndex: InstanceIndex | undefined;
+  private splitInstanceIndex: InstanceIndex | undefined;
   private typeRows_: TypeRow[] | undefined;
   private rootRows_: RootNodeRow[] | undefined;
   private rootsByTarget_: Uint32Array | undefined;
@@ -81,6 +84,7 @@ export class HeapSession {
     this.fromIndex = state.fromIndex;
     this.indexNotes = state.indexNotes;
     this.dumpPath = state.dump.path;
+    this.dumpIdentity = state.dump;
     this.binaryPath = state.binary?.path;
     this.derived = new DerivedIndexes(state.analysisFile, state.dump, state.binary, state.indexNotes);
   }
@@ -123,6 +127,7 @@ export class HeapSession {
     this.program_?.close();
     this.tree = undefined;
     this.instanceIndex = undefined;
+    this.splitInstanceIndex = undefined;
     this.retainedCounts_ = undefined;
   }
 
@@ -321,17 +326,51 @@ export class HeapSession {
     return topObjects(this.graph, this.types, this.dominators, limit);
   }
 
-  /** The instances of the type row named `type` (as typeRows names it), sorted and paged. */
+  /**
+   * The instances of the type row named `type` (as typeRows names it, or as `types --by-length` and objects name
+   * it: "[37]*main.Node"), sorted and paged. Items are instance numbers: an object index, or for a tiny block's
+   * sub-object objectCount + its number (see instanceAddress, instanceSize, instanceRetained, instanceObject).
+   */
   instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number } = {}): Page<number> & { count: number; bytes: number } | undefined {
-    this.instanceIndex ??= this.derived.get('instances', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
+    this.instanceIndex ??= this.derived.get('instances-v2', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
       (p) => InstanceIndex.decode(p, this.objectCount));
+    let index = this.instanceIndex;
+    if (!index.has(type)) {
+      this.splitInstanceIndex ??= this.derived.get('instances-split', () => InstanceIndex.build(this.graph, this.types, true), (x) => x.encode(),
+        (p) => InstanceIndex.decode(p, this.objectCount));
+      if (!this.splitInstanceIndex.has(type)) return undefined;
+      index = this.splitInstanceIndex;
+    }
     const sort = options.sort ?? 'retained';
-    const retained = this.analysis.retained;
-    const first = this.dominators.firstObjectNode;
-    const size = this.graph.objectSize;
-    const address = this.graph.objectAddress;
-    const key = sort === 'retained' ? (i: number) => retained[first + i] : sort === 'size' ? (i: number) => size[i] : (i: number) => -address[i];
-    return this.instanceIndex.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, address);
+    const key = sort === 'retained' ? (i: number) => this.instanceRetained(i) : sort === 'size' ? (i: number) => this.instanceSize(i) : (i: number) => -this.instanceAddress(i);
+    return index.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, (i) => this.instanceAddress(i));
+  }
+
+  /** The object holding instance m (itself, or a sub-object's tiny block). */
+  instanceObject(m: number): number {
+    const n = this.graph.objectCount;
+    return m < n ? m : this.types.tinyObjects!.object[m - n];
+  }
+
+  /** Instance m's address (a sub-object's: its block's plus its offset). */
+  instanceAddress(m: number): number {
+    const n = this.graph.objectCount;
+    if (m < n) return this.graph.objectAddress[m];
+    const t = this.types.tinyObjects!;
+    return this.graph.objectAddress[t.object[m - n]] + (t.place[m - n] & 255);
+  }
+
+  instanceSize(m: number): number {
+    const n = this.graph.objectCount;
+    return m < n ? this.graph.objectSize[m] : this.types.tinyObjects!.place[m - n] >>> 8;
+  }
+
+  /** Bytes instance m keeps alive: an object's retained size; a sub-object's own bytes when its block is reachable. */
+  instanceRetained(m: number): number {
+    const n = this.graph.objectCount;
+    if (m < n) return this.retained(m);
+    const b = this.types.tinyObjects!.object[m - n];
+    return this.retained(b) > 0 ? this.instanceSize(m) : 0;
   }
 
   /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */

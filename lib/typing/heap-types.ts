@@ -99,9 +99,24 @@ export class RecoveredTypes implements HeapTypes {
     this.typedBytes = bytes;
   }
 
+  /**
+   * Object i's canonical name: the `types --by-length` row of its typing (Go's own spelling: `map[K]V`, `chan T`,
+   * `[37]*main.Node`; map and channel internals as their map's or channel's parts), see displayNames.
+   */
   objectTypeName(i: number): string {
     const id = this.objectType[i];
-    return id === 0 ? untypedName(this.graph.objectSize[i]) : this.typeNames[id];
+    return id === 0 ? untypedName(this.graph.objectSize[i]) : this.displayNames()[id];
+  }
+
+  private display: string[] | undefined;
+
+  /**
+   * Per typing id, the one name every output gives it (objects, suspects, paths, HPROF classes, DOT labels, heap
+   * snapshot, the viewer): its histogram row with arrays split by length. Accepted by `instances` and `/type/`.
+   */
+  displayNames(): string[] {
+    this.display ??= this.rowNames(true);
+    return this.display;
   }
 
   /** The typing of object i. */
@@ -150,8 +165,10 @@ export class RecoveredTypes implements HeapTypes {
       if (gt === undefined) continue;
       const c = this.containerNames.get(gt.id);
       if (tb.kind[id] === TypingKind.Array) {
-        if (splitArrays) continue;
-        out[id] = c !== undefined && !c.startsWith('chan ') ? c : `[]${gt.name}`;
+        // Bucket, group and directory arrays are their map's parts; split by length they keep the length in front.
+        const part = c !== undefined && !c.startsWith('chan ') ? c : undefined;
+        if (splitArrays) out[id] = part !== undefined ? `[${tb.count[id]}]${part}` : `[${tb.count[id]}]${gt.name}`;
+        else out[id] = part ?? `[]${gt.name}`;
       } else if (tb.kind[id] === TypingKind.Value) {
         if (c !== undefined) out[id] = c;
         else if (gt.name === 'runtime.hchan') out[id] = 'chan (element type unknown)';
@@ -168,7 +185,7 @@ export class RecoveredTypes implements HeapTypes {
     const t = this.tinyObjects;
     for (let k = lowerBound(t.object, i); k < t.object.length && t.object[k] === i; k++) {
       const id = t.typing[k];
-      out.push({ offset: t.place[k] & 255, size: t.place[k] >>> 8, typing: id, type: this.typeNames[id] });
+      out.push({ offset: t.place[k] & 255, size: t.place[k] >>> 8, typing: id, type: this.displayNames()[id] });
     }
     return out;
   }
