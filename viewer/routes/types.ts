@@ -32,7 +32,7 @@ export function register(r: Router): void {
         [{ label: 'objects', num: true, sort: 'count' }, { label: 'bytes', num: true, sort: 'bytes' }, { label: 'retained', num: true, sort: 'retained' },
           { label: 'type', sort: 'name' }],
         d.types.map((x) => [html`${count(x.count)}`, size(x.bytes), size(x.retainedBytes), typeLink(x.name)]),
-        { id: 'types', sortUrl: (k) => url('/types', { sort: k, q: d.filter }), current: d.sort, filterable: true },
+        { id: 'types', sortUrl: (k) => url('/types', { sort: k, q: d.filter }), current: d.sort, filterable: true, paged: d.offset > 0 || d.matching > d.limit },
       );
       return {
         title: 'Types',
