@@ -311,7 +311,7 @@ export class HeapSession {
 
   /** Count, bytes and retained bytes per type, largest retained first (computed once). */
   typeRows(): TypeRow[] {
-    this.typeRows_ ??= this.derived.get('types-v2', () => typeHistogram(this.graph, this.types, this.dominators), typeRowsCodec.encode, typeRowsCodec.decode);
+    this.typeRows_ ??= this.derived.get('types-v3', () => typeHistogram(this.graph, this.types, this.dominators), typeRowsCodec.encode, typeRowsCodec.decode);
     return this.typeRows_;
   }
 
@@ -332,11 +332,11 @@ export class HeapSession {
    * sub-object objectCount + its number (see instanceAddress, instanceSize, instanceRetained, instanceObject).
    */
   instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number } = {}): Page<number> & { count: number; bytes: number } | undefined {
-    this.instanceIndex ??= this.derived.get('instances-v2', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
+    this.instanceIndex ??= this.derived.get('instances-v3', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
       (p) => InstanceIndex.decode(p, this.objectCount));
     let index = this.instanceIndex;
     if (!index.has(type)) {
-      this.splitInstanceIndex ??= this.derived.get('instances-split', () => InstanceIndex.build(this.graph, this.types, true), (x) => x.encode(),
+      this.splitInstanceIndex ??= this.derived.get('instances-split-v3', () => InstanceIndex.build(this.graph, this.types, true), (x) => x.encode(),
         (p) => InstanceIndex.decode(p, this.objectCount));
       if (!this.splitInstanceIndex.has(type)) return undefined;
       index = this.splitInstanceIndex;

@@ -4,6 +4,7 @@
 import type { HeapGraph } from '../graph/index.js';
 import { GoKind, GoProgram, GoType, fieldAt } from '../gotypes/index.js';
 import { TINY_REST_NAME, TypingKind, TypingTable, untypedName } from './typings.js';
+import { genericNamer } from './generic-names.js';
 
 /**
  * The sub-objects of tiny allocator blocks, sorted by block then offset: sub-object k lies in block object[k], at
@@ -129,6 +130,7 @@ export class RecoveredTypes implements HeapTypes {
   }
 
   private containerNames: Map<number, string> | undefined;
+  private genericName: ((name: string) => string) | undefined;
 
   /**
    * Per typing id, the name of its histogram row, the same on every Go version: arrays of N elements (slices'
@@ -136,7 +138,8 @@ export class RecoveredTypes implements HeapTypes {
    * before Go 1.24, map<K,V> after) as the map type "map[K]V", their buckets or groups "map[K]V buckets", Swiss
    * tables and directories "map[K]V table" and "map[K]V directory"; channel headers hchan<T> as "chan T"; the
    * runtime's own untyped twins as "map (key and value types unknown)" and "chan (element type unknown)"; a heap
-   * object holding a slice header as "[]T (slice header)", apart from the arrays.
+   * object holding a slice header as "[]T (slice header)", apart from the arrays. Shape-instantiated generics
+   * by their real instantiation where the binary tells it (generic-names.ts).
    */
   rowNames(splitArrays: boolean): string[] {
     if (this.containerNames === undefined) {
@@ -159,6 +162,7 @@ export class RecoveredTypes implements HeapTypes {
       this.containerNames = names;
     }
     const tb = this.typings;
+    this.genericName ??= genericNamer(this.program);
     const out = tb.names.slice();
     for (let id = 1; id < out.length; id++) {
       const gt = tb.goType[id];
@@ -176,6 +180,8 @@ export class RecoveredTypes implements HeapTypes {
         else if (gt.kind === GoKind.Slice) out[id] = `${out[id]} (slice header)`;
       }
     }
+    // Generic instantiations as the user wrote them, shape names only where the binary cannot tell (generic-names.ts).
+    for (let id = 1; id < out.length; id++) if (tb.kind[id] !== TypingKind.Closure) out[id] = this.genericName(out[id]);
     return out;
   }
 
