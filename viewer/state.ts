@@ -81,9 +81,18 @@ export class ViewerState {
   }
 
   setBaseline(b: HeapSession): void {
-    this.baseline = diffSide(b);
-    this.baselineStatus = 'ready';
-    b.close();
+    try {
+      const other = this.session === undefined ? undefined : otherProgram(this.session, b);
+      if (other !== undefined) {
+        this.baselineStatus = 'failed';
+        this.baselineError = other;
+        return;
+      }
+      this.baseline = diffSide(b);
+      this.baselineStatus = 'ready';
+    } finally {
+      b.close();
+    }
   }
 
   /** Set once the dump was found changed on disk (it stays so: the pages would mix two dumps). */
@@ -123,4 +132,20 @@ export class ViewerState {
     this.session?.close();
     this.memos.clear();
   }
+}
+
+/**
+ * Why baseline `b` cannot be compared with `s`, or undefined: a dump of another program (its data or bss segment
+ * lies elsewhere or has another size), whose types and roots would not match.
+ */
+export function otherProgram(s: HeapSession, b: HeapSession): string | undefined {
+  for (const kind of ['data', 'bss'] as const) {
+    const x = s.graph.segments.find((g) => g.kind === kind);
+    const y = b.graph.segments.find((g) => g.kind === kind);
+    if (x === undefined || y === undefined) continue;
+    if (x.address !== y.address || x.size !== y.size) {
+      return `${b.dumpPath}: written by another program than ${s.dumpPath} (its ${kind} segment is at 0x${y.address.toString(16)}, ${y.size} bytes; 0x${x.address.toString(16)}, ${x.size} bytes in the dump served)`;
+    }
+  }
+  return undefined;
 }

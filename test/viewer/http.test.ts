@@ -134,3 +134,44 @@ describe('viewer: 409 once the dump changed on disk', function () {
     await after('delete', (file) => fs.rmSync(file));
   });
 });
+
+describe('viewer: --baseline checked at start; Diff in the menu only with a baseline', function () {
+  this.timeout(300000);
+  const leak = (d: string) => path.join(path.dirname(zooDump('1.26')), '../../leak/go1.26', d);
+
+  for (const withBinary of [true, false]) {
+    it(`a baseline of another program ${withBinary ? '(with the binary)' : '(without a binary)'} ends serve with one line`, async () => {
+      let fatal: string | undefined;
+      const server = await serve({
+        dump: zooDump('1.26', 'heap2'), binary: withBinary ? zooBinary('1.26') : undefined, baseline: leak('heap1.dump'), port: 0, host: '127.0.0.1',
+        cacheDir: CACHE, log: () => undefined, onFatal: (line) => { fatal = line; },
+      });
+      try {
+        for (let k = 0; k < 1200 && fatal === undefined; k++) await new Promise((r) => setTimeout(r, 50));
+        expect(fatal).to.be.a('string');
+        expect(fatal!.split('\n')).to.have.length(1);
+        expect(fatal).to.match(withBinary ? /^goheap: --baseline .*heap1\.dump: .*zoo: does not match .*heap1\.dump/ : /^goheap: --baseline .*heap1\.dump: .*written by another program than/);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
+  it('"Diff" is in the menu with a baseline of the same program, and not without one', async () => {
+    const nav = (body: string) => /<nav>(.*?)<\/nav>/s.exec(body)![1];
+    const plain = await openViewer(zooDump('1.26', 'heap2'), zooBinary('1.26'));
+    try {
+      expect(nav((await plain.app.inject({ url: '/', headers: { host: 'localhost' } })).body)).to.not.include('/diff');
+    } finally {
+      await plain.close();
+    }
+    const withBase = await openViewer(zooDump('1.26', 'heap2'), zooBinary('1.26'), zooDump('1.26', 'heap1'));
+    try {
+      expect(withBase.state.baselineStatus).to.equal('ready');
+      expect(nav((await withBase.app.inject({ url: '/', headers: { host: 'localhost' } })).body)).to.include('href="/diff"');
+      expect((await withBase.app.inject({ url: '/diff', headers: { host: 'localhost' } })).statusCode).to.equal(200);
+    } finally {
+      await withBase.close();
+    }
+  });
+});
