@@ -1,7 +1,8 @@
 // The viewer as a fastify plugin: give it a ViewerState (a session opened or still loading) and it serves the
 // pages and their JSON twins (routes/, one file per URL), the two static assets (assets/viewer.css, viewer.js),
 // a Content-Security-Policy that allows no inline script and no foreign origin (@fastify/helmet), a Host check
-// against DNS rebinding (security.ts), and 400/404 pages for bad requests. buildViewer() makes a fastify instance
+// against DNS rebinding (security.ts; two Host headers are refused), 405 for methods other than GET/HEAD, 414 for
+// long URLs (all after helmet, so every answer carries its headers), and 400/404/409 pages for bad requests. buildViewer() makes a fastify instance
 // with it, for server.ts and the tests (fastify inject).
 import * as fs from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
