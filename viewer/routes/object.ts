@@ -116,7 +116,7 @@ ${pager(d.dominates.total, d.dominates.offset, d.dominates.limit, (o) => url(`/o
 <tr><th>size</th><td>${size(d.size)}</td></tr>
 <tr><th>retained</th><td>${size(d.retained)}</td></tr>
 <tr><th>reachable</th><td>${d.reachable ? `yes, ${d.distance} pointer${d.distance === 1 ? '' : 's'} from a root` : 'no (garbage since the last GC)'}</td></tr>
-<tr><th>dominator</th><td>${d.dominator ?? 'none (unreachable)'}</td></tr>
+<tr><th>dominator</th><td>${dominatorCell(d.dominator)}</td></tr>
 <tr><th>referrers</th><td>${count(d.referrers)} object${d.referrers === 1 ? '' : 's'}</td></tr>
 </table>
 <section><h2>Fields</h2>${fields}</section>
@@ -161,6 +161,13 @@ export function valueCell(f: { value: string; target?: string; targetIndex?: num
   }
   parts.push(html`${f.value.slice(last)}`);
   return html`<span class="value">${parts}</span>`;
+}
+
+/** The immediate dominator ("0x... TYPE", a root's name, or null): an object linked with its type. */
+function dominatorCell(dom: string | null): Html {
+  if (dom === null) return html`none (unreachable)`;
+  const m = /^(0x[0-9a-f]+) (.*)$/.exec(dom);
+  return m ? html`${objectLink(m[1])} ${typeLink(m[2])}` : html`${dom}`;
 }
 
 /** The first level of the retainers tree; deeper levels are fetched by the client script when a row is expanded. */
