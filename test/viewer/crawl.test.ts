@@ -1,5 +1,5 @@
 // Every link of the viewer leads to a page: a breadth-first crawl (bounded) from the overview over several
-// fixtures (zoo on Go 1.19 and 1.26, leak, httpserver), following every href of every HTML page and its JSON
+// fixtures (zoo on Go 1.19 and 1.26, leak, httpserver, generics), following every href of every HTML page and its JSON
 // twin, and finding no 4xx or 5xx. Links reached from the client script (a retainer's referrers, a tree node's
 // children) are JSON: their hrefs are followed too.
 import * as path from 'node:path';
@@ -83,6 +83,7 @@ const CASES: [string, string, string][] = [
   ['zoo 1.26', zooDump('1.26', 'heap2'), zooBinary('1.26')],
   ['leak 1.26', ...fixture('leak', '1.26', 'heap2')],
   ['httpserver 1.22', ...fixture('httpserver', '1.22')],
+  ['generics 1.19', ...fixture('generics', '1.19')],
 ];
 
 describe('viewer crawl: every link leads to a page', function () {
