@@ -19,6 +19,12 @@ export function types(c: Ctx): TypesAnswer {
   return c.state.memo('types', () => typesAnswer(c.s, 0));
 }
 
+/** The type row named `name`: of `types`, else of `types --by-length` (computed on first use), or undefined. */
+export function typeRow(c: Ctx, name: string): TypesAnswer['types'][number] | undefined {
+  const byName = (key: string, a: () => TypesAnswer) => c.state.memo(`typeRows:${key}`, () => new Map(a().types.map((t) => [t.name, t])));
+  return byName('default', () => types(c)).get(name) ?? byName('split', () => c.state.memo('types-split', () => typesAnswer(c.s, 0, true))).get(name);
+}
+
 /** Every root node (the CLI's `roots --json --limit 0`). */
 export function roots(c: Ctx): RootsAnswer {
   return c.state.memo('roots', () => rootsAnswer(c.s, 0));

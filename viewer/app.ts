@@ -1,10 +1,11 @@
 // The viewer as a fastify plugin: give it a ViewerState (a session opened or still loading) and it serves the
 // pages and their JSON twins (routes/, one file per URL), the two static assets (assets/viewer.css, viewer.js),
 // a Content-Security-Policy that allows no inline script and no foreign origin (@fastify/helmet), a Host check
-// against DNS rebinding (security.ts), and 400/404 pages for bad requests. buildViewer() makes a fastify instance
+// against DNS rebinding (security.ts; two Host headers are refused), 405 for methods other than GET/HEAD, 414 for
+// long URLs (all after helmet, so every answer carries its headers), and 400/404/409 pages for bad requests. buildViewer() makes a fastify instance
 // with it, for server.ts and the tests (fastify inject).
 import * as fs from 'node:fs';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import helmet from '@fastify/helmet';
 import { html } from './html.js';
 import { page } from './layout.js';
@@ -30,6 +31,9 @@ export interface ViewerOptions {
   hosts?: HostPolicy;
 }
 
+/** The longest URL answered (longer ones get a 414 after the Host check, with the security headers). */
+const MAX_URL = 8000;
+
 /** The route files; each adds its page(s) and twins, and may register whole-heap answers to prepare at load. */
 const ROUTES = [overview, types, type, object, roots, goroutines, dominators, suspects, allocs, diff, search];
 
@@ -46,12 +50,7 @@ function assetDir(): URL {
 
 export async function viewerPlugin(app: FastifyInstance, opts: ViewerOptions): Promise<void> {
   const policy: HostPolicy = opts.hosts ?? { bound: '127.0.0.1' };
-  app.addHook('onRequest', async (req, reply) => {
-    if (!hostAllowed(req.headers.host, policy)) {
-      // DNS rebinding: a page from another site whose name now resolves to this machine.
-      return reply.code(403).type('text/plain; charset=utf-8').send(`refused: the Host header ${JSON.stringify(req.headers.host ?? '')} names neither this server nor localhost\n`);
-    }
-  });
+  // Helmet first: its headers are set before any hook below may answer, so every response carries them.
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -65,7 +64,23 @@ export async function viewerPlugin(app: FastifyInstance, opts: ViewerOptions): P
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });
-
+  const plain = (reply: FastifyReply, code: number, text: string) => reply.code(code).type('text/plain; charset=utf-8').send(`${text}\n`);
+  app.addHook('onRequest', async (req, reply) => {
+    // Two Host headers: which one a proxy or the browser meant is unknown, so neither is trusted.
+    let hosts = 0;
+    const raw = req.raw.rawHeaders;
+    for (let k = 0; k < raw.length; k += 2) if (raw[k].toLowerCase() === 'host') hosts++;
+    if (hosts > 1) return plain(reply, 400, 'refused: the request has more than one Host header');
+    if (!hostAllowed(req.headers.host, policy)) {
+      // DNS rebinding: a page from another site whose name now resolves to this machine.
+      return plain(reply, 403, `refused: the Host header ${JSON.stringify(req.headers.host ?? '')} names neither this server nor localhost`);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      reply.header('allow', 'GET, HEAD');
+      return plain(reply, 405, `method ${req.method} not allowed: the viewer only answers GET and HEAD`);
+    }
+    if (req.url.length > MAX_URL) return plain(reply, 414, `the URL is longer than ${MAX_URL} characters`);
+  });
   const assets = new Map<string, { body: Buffer; type: string }>();
   for (const [name, a] of Object.entries(ASSETS)) assets.set(name, { body: fs.readFileSync(new URL(a.file, assetDir())), type: a.type });
   app.get('/assets/:name', async (req, reply) => {
@@ -91,14 +106,14 @@ export async function viewerPlugin(app: FastifyInstance, opts: ViewerOptions): P
     const message = status === 500 ? `internal error: ${err.message}` : err.message;
     reply.code(status);
     if (req.url.startsWith('/api/') || req.url === '/api') return reply.send({ error: message, statusCode: status });
-    const title = status === 404 ? 'Not found' : status === 400 ? 'Bad request' : 'Error';
+    const title = status === 404 ? 'Not found' : status === 400 ? 'Bad request' : status === 409 ? 'The dump changed on disk' : 'Error';
     return reply.type('text/html; charset=utf-8').send(page({ title }, html`<p class="error">${message}</p>`));
   });
 }
 
 /** A fastify instance serving the viewer (not listening: server.ts listens, tests inject). */
 export async function buildViewer(opts: ViewerOptions & { logger?: boolean }): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, routerOptions: { maxParamLength: 2000 } });
+  const app = Fastify({ logger: opts.logger ?? false, routerOptions: { maxParamLength: 100000 } });
   await app.register(viewerPlugin, opts);
   return app;
 }

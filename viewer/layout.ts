@@ -54,8 +54,11 @@ export interface Column {
   sort?: string;
 }
 
-/** A table; headers of sortable columns link to the same page sorted by them (and the client sorts in place). */
-export function table(columns: Column[], rows: Html[][], opts: { id?: string; sortUrl?: (key: string) => string; current?: string; filterable?: boolean } = {}): Html {
+/**
+ * A table; headers of sortable columns link to the same page sorted by them on the server. The client sorts in
+ * place only a table that holds every row (not `paged`): a page of a longer list is sorted by following the link.
+ */
+export function table(columns: Column[], rows: Html[][], opts: { id?: string; sortUrl?: (key: string) => string; current?: string; filterable?: boolean; paged?: boolean } = {}): Html {
   const head = columns.map((c) => {
     const cls = c.num ? 'num' : '';
     if (c.sort && opts.sortUrl) {
@@ -64,7 +67,7 @@ export function table(columns: Column[], rows: Html[][], opts: { id?: string; so
     return html`<th class="${cls}">${c.label}</th>`;
   });
   const body = rows.map((r) => html`<tr>${r.map((cell, k) => html`<td class="${columns[k]?.num ? 'num' : ''}">${cell}</td>`)}</tr>`);
-  return html`<table class="${opts.filterable ? 'grid filterable' : 'grid'}" id="${opts.id ?? ''}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  return html`<table class="${opts.filterable ? 'grid filterable' : 'grid'}" id="${opts.id ?? ''}"${opts.paged ? html` data-paged="1"` : html``}><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** "rows 51-100 of 2,000" with previous/next links. */
@@ -91,11 +94,13 @@ export interface PageInfo {
   query?: string;
   /** Reload every few seconds (the loading page), done by the client script. */
   refresh?: boolean;
+  /** Show "Diff" in the menu (the viewer has a baseline). */
+  diff?: boolean;
 }
 
 /** A whole page: head, navigation, search, the body, the JSON twin's link. */
 export function page(info: PageInfo, body: Html): string {
-  const nav = NAV.map(([href, label]) => html`<a href="${href}">${label}</a>`);
+  const nav = NAV.filter(([href]) => href !== '/diff' || info.diff === true).map(([href, label]) => html`<a href="${href}">${label}</a>`);
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${info.title} · goheap</title><link rel="stylesheet" href="/assets/viewer.css">

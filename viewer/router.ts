@@ -7,6 +7,7 @@ import type { HeapSession } from '../lib/session/index.js';
 import { html, type Html } from './html.js';
 import { bytes, page, pct } from './layout.js';
 import type { ViewerState } from './state.js';
+import { HttpError } from './errors.js';
 
 /** What a route handler works with. */
 export interface Ctx {
@@ -42,6 +43,7 @@ export class Router {
       const q = (req.query as Record<string, unknown>)?.q;
       return reply.type('text/html; charset=utf-8').send(page({
         title, dump: path.basename(ctx.s.dumpPath), api: apiUrl(req.url), query: typeof q === 'string' ? q : undefined,
+        diff: ctx.state.baselineStatus !== 'none',
       }, body));
     });
     for (const p of apiPaths) {
@@ -66,7 +68,11 @@ export class Router {
   /** The context when the session is ready; otherwise answers the request itself (503 loading, 500 failed). */
   private ctx(req: FastifyRequest, reply: FastifyReply, json: boolean): Ctx | undefined {
     const st = this.state;
-    if (st.status === 'ready' && st.session) return { s: st.session, state: st };
+    if (st.status === 'ready' && st.session) {
+      const change = st.dumpChange();
+      if (change !== undefined) throw new HttpError(409, `the dump changed on disk since it was loaded (${change}): restart goheap serve`);
+      return { s: st.session, state: st };
+    }
     const p = st.progress;
     if (st.status === 'failed') {
       reply.code(500);

@@ -18,6 +18,8 @@ export interface ServeOptions {
   cacheDir?: string;
   /** Where to say what happens (the URL, load done, errors): stderr by default. */
   log?: (line: string) => void;
+  /** Called with one line when the server cannot go on (a --baseline that cannot be compared): the CLI exits 1. */
+  onFatal?: (line: string) => void;
 }
 
 /** An error the server cannot start with (the port is busy, the address is not this machine's). */
@@ -73,6 +75,12 @@ export async function serve(o: ServeOptions): Promise<RunningViewer> {
   void state.attach(opening, baseline).then(() => {
     if (state.status === 'ready') log(`goheap: ${o.dump} loaded in ${state.openSeconds?.toFixed(1)} s (pages prepared in ${state.prepareSeconds?.toFixed(1)} s)`);
     else log(`goheap: ${o.dump}: ${state.error}`);
+  });
+  // A baseline that cannot be compared (another program's dump, a damaged file) ends the server with one line,
+  // rather than a diff page that fails later.
+  void baseline?.then(() => undefined, () => undefined).then(async () => {
+    while (state.baselineStatus === 'loading') await new Promise((r) => setTimeout(r, 10));
+    if (state.baselineStatus === 'failed') o.onFatal?.(`goheap: --baseline ${o.baseline}: ${state.baselineError}`);
   });
   return {
     app, state, url,

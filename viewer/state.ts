@@ -2,6 +2,7 @@
 // 503 of /api), then the opened session, and the answers that need the whole heap, computed once per session and
 // kept (memo). Loading runs in a worker (HeapSession.open with worker: true), so the server answers meanwhile.
 import { collectGarbage, type HeapSession } from '../lib/session/index.js';
+import { sourceChange } from '../lib/store/index.js';
 import { type DiffSide, diffSide } from '../lib/answers/index.js';
 
 export interface LoadProgress {
@@ -80,9 +81,31 @@ export class ViewerState {
   }
 
   setBaseline(b: HeapSession): void {
-    this.baseline = diffSide(b);
-    this.baselineStatus = 'ready';
-    b.close();
+    try {
+      const other = this.session === undefined ? undefined : otherProgram(this.session, b);
+      if (other !== undefined) {
+        this.baselineStatus = 'failed';
+        this.baselineError = other;
+        return;
+      }
+      this.baseline = diffSide(b);
+      this.baselineStatus = 'ready';
+    } finally {
+      b.close();
+    }
+  }
+
+  /** Set once the dump was found changed on disk (it stays so: the pages would mix two dumps). */
+  changed: string | undefined;
+
+  /**
+   * How the served dump changed on disk since it was loaded (rewritten, replaced, truncated, deleted), or undefined
+   * when it is the same file: checked (lib/store's identity: size, mtime, inode, ctime, sampled hash) before a page
+   * reads anything, so that no page answers from other contents.
+   */
+  dumpChange(): string | undefined {
+    if (this.changed === undefined && this.session !== undefined) this.changed = sourceChange(this.session.dumpIdentity);
+    return this.changed;
   }
 
   /** Resolves once the session is ready or failed. */
@@ -109,4 +132,20 @@ export class ViewerState {
     this.session?.close();
     this.memos.clear();
   }
+}
+
+/**
+ * Why baseline `b` cannot be compared with `s`, or undefined: a dump of another program (its data or bss segment
+ * lies elsewhere or has another size), whose types and roots would not match.
+ */
+export function otherProgram(s: HeapSession, b: HeapSession): string | undefined {
+  for (const kind of ['data', 'bss'] as const) {
+    const x = s.graph.segments.find((g) => g.kind === kind);
+    const y = b.graph.segments.find((g) => g.kind === kind);
+    if (x === undefined || y === undefined) continue;
+    if (x.address !== y.address || x.size !== y.size) {
+      return `${b.dumpPath}: written by another program than ${s.dumpPath} (its ${kind} segment is at 0x${y.address.toString(16)}, ${y.size} bytes; 0x${x.address.toString(16)}, ${x.size} bytes in the dump served)`;
+    }
+  }
+  return undefined;
 }

@@ -35,6 +35,10 @@ export async function run(args: ServeArgs): Promise<void> {
     running = await serve({
       dump: args.dump, binary: args.binary, baseline: args.baseline, port: args.port, host: args.host, noCache: args.cache === false,
       log: args.quiet ? () => undefined : undefined,
+      onFatal: (line) => {
+        process.stderr.write(`${line}\n`);
+        process.exit(1);
+      },
     });
   } catch (e) {
     if (e instanceof ServeError) throw new UsageError(e.message);

@@ -18,7 +18,7 @@ import {
   type PathHop, type RootNodes, type TypeRow, typeHistogram, type ObjectRow, topObjects,
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
-import type { StoredAnalysis } from '../store/index.js';
+import type { SourceIdentity, StoredAnalysis } from '../store/index.js';
 import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort } from './instances.js';
@@ -58,6 +58,8 @@ export class HeapSession {
   readonly fromIndex: { graph: boolean; analysis: boolean };
   readonly indexNotes: string[];
   readonly dumpPath: string;
+  /** The dump file as it was when opened (size, mtime, inode, ctime, sampled hash): see lib/store sourceIdentity. */
+  readonly dumpIdentity: SourceIdentity;
   readonly binaryPath: string | undefined;
   private readonly program_: GoProgram | undefined;
   private readonly analysis: StoredAnalysis;
@@ -67,6 +69,7 @@ export class HeapSession {
   /** rootsKeepingAlive's answers per topmost dominator, the most recent 256. */
   private readonly rootsOfTop = new Map<number, { kinds: string[]; rootNodes: number[] }>();
   private instanceIndex: InstanceIndex | undefined;
+  private splitInstanceIndex: InstanceIndex | undefined;
   private typeRows_: TypeRow[] | undefined;
   private rootRows_: RootNodeRow[] | undefined;
   private rootsByTarget_: Uint32Array | undefined;
@@ -88,6 +91,7 @@ export class HeapSession {
     this.fromIndex = state.fromIndex;
     this.indexNotes = state.indexNotes;
     this.dumpPath = state.dump.path;
+    this.dumpIdentity = state.dump;
     this.binaryPath = state.binary?.path;
     this.derived = new DerivedIndexes(state.analysisFile, state.dump, state.binary, state.indexNotes);
     this.subObjects = new SubObjects(this.graph, types);
@@ -131,6 +135,7 @@ export class HeapSession {
     this.program_?.close();
     this.tree = undefined;
     this.instanceIndex = undefined;
+    this.splitInstanceIndex = undefined;
     this.retainedCounts_ = undefined;
   }
 
@@ -392,26 +397,27 @@ export class HeapSession {
     return topObjects(this.graph, this.types, this.dominators, limit);
   }
 
-  /** The instances of the type row named `type` (as typeRows names it), sorted and paged; reachable ones unless `all`. */
+  /**
+   * The instances of the type row named `type` (as typeRows names it, or as `types --by-length` and objects name
+   * it: "[37]*main.Node"), sorted and paged; reachable ones unless `all`. Items are indices as everywhere in the
+   * session: an object, or objectCount + k for a tiny block's sub-object k (address, size, retained, blockOf answer
+   * for both).
+   */
   instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean } = {}): Page<number> & { count: number; bytes: number } | undefined {
-    this.instanceIndex ??= this.derived.get('instances-v2', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
-      (p) => InstanceIndex.decode(p, this.objectCount + this.subObjects.count));
+    this.instanceIndex ??= this.derived.get('instances-v4', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
+      (p) => InstanceIndex.decode(p, this.objectCount));
+    let index = this.instanceIndex;
+    if (!index.has(type)) {
+      this.splitInstanceIndex ??= this.derived.get('instances-split-v4', () => InstanceIndex.build(this.graph, this.types, true), (x) => x.encode(),
+        (p) => InstanceIndex.decode(p, this.objectCount));
+      if (!this.splitInstanceIndex.has(type)) return undefined;
+      index = this.splitInstanceIndex;
+    }
     const sort = options.sort ?? 'retained';
-    const retained = this.analysis.retained;
-    const first = this.dominators.firstObjectNode;
-    const n = this.graph.objectCount;
-    const size = this.graph.objectSize;
-    const objectAddress = this.graph.objectAddress;
-    const address = (i: number) => (i < n ? objectAddress[i] : this.subObjects.address(i));
-    const key = sort === 'retained' ? (i: number) => (i < n ? retained[first + i] : this.retained(i))
-      : sort === 'size' ? (i: number) => (i < n ? size[i] : this.subObjects.size(i)) : (i: number) => -address(i);
+    const key = sort === 'retained' ? (i: number) => this.retained(i) : sort === 'size' ? (i: number) => this.size(i) : (i: number) => -this.address(i);
     // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
-    const flag = this.graph.reachable;
-    const reachable = options.all ? undefined : {
-      isReachable: (i: number) => flag[i < n ? i : this.subObjects.blockOf(i)] !== 0,
-      size: (i: number) => (i < n ? size[i] : this.subObjects.size(i)),
-    };
-    return this.instanceIndex.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, address, reachable);
+    const reachable = options.all ? undefined : { isReachable: (i: number) => this.isReachable(i), size: (i: number) => this.size(i) };
+    return index.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, (i) => this.address(i), reachable);
   }
 
   /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */

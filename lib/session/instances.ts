@@ -1,9 +1,15 @@
 // The instances of each type row (typed objects by type, untyped ones by size class, as typeGroups groups them):
 // one CSR over all objects (members of row r are member[start[r] .. start[r+1]), in object order), built once and
-// kept as a derived index (tiny blocks' sub-objects are members too, objectCount + k); then pages sorted by retained size, size or address. A page near the top is a top-k
+// kept as a derived index; then pages sorted by retained size, size or address. A page near the top is a top-k
 // selection over the row; deeper pages sort the whole row once and keep that order.
+//
+// Rows are named as `goheap types` names them, by default (`[]*main.Node`, `map[K]V buckets`) or split by length
+// (`[37]*main.Node`, the name objects carry): an index is built per grouping, the split one on first use. Tiny
+// blocks' sub-objects are instances of their own types' rows: a member m >= objectCount is sub-object
+// m - objectCount of HeapTypes.tinyObjects. The blocks are the rows `tiny block` (all) and `tiny block (rest)`
+// (those with bytes no sub-object covers), as the histogram counts them.
 import type { HeapGraph } from '../graph/index.js';
-import { histogramRowNames, type HeapTypes } from '../typing/index.js';
+import { type HeapTypes, TINY_BLOCK_NAME, TINY_REST_NAME } from '../typing/index.js';
 import { typeGroups } from '../analysis/index.js';
 import type { EncodedPart } from '../store/index.js';
 
@@ -30,46 +36,63 @@ export class InstanceIndex {
     names.forEach((n, r) => this.rowOfName.set(n, r));
   }
 
-  /**
-   * Builds the index of `graph`'s objects grouped as typeGroups groups them, and of the tiny blocks' sub-objects
-   * (members objectCount + k, in their types' rows, as the histogram counts them).
-   */
-  static build(graph: HeapGraph, types: HeapTypes): InstanceIndex {
-    const { rowOf: objectRow, names } = typeGroups(graph, types);
+  /** Builds the index of `graph`'s objects grouped as typeGroups groups them (arrays split by length or not). */
+  static build(graph: HeapGraph, types: HeapTypes, splitArrays = false): InstanceIndex {
+    const { rowOf, names } = typeGroups(graph, types, splitArrays);
     const n = graph.objectCount;
+    const size = graph.objectSize;
+    // Members: (row, member) pairs, objects first, then sub-objects and the blocks' rest row.
+    const rowsOfMember: number[] = [];
+    const extra: number[] = [];
     const tiny = types.tinyObjects;
-    const subs = tiny?.object.length ?? 0;
-    const rowOf = new Uint32Array(n + subs);
-    rowOf.set(objectRow);
-    const subSize = new Uint32Array(subs);
-    if (subs > 0) {
-      const rowNames = histogramRowNames(types);
-      const rowOfName = new Map<string, number>();
-      names.forEach((name, r) => rowOfName.set(name, r));
-      for (let k = 0; k < subs; k++) {
-        const name = rowNames[tiny!.typing[k]];
-        let r = rowOfName.get(name);
+    if (tiny !== undefined && tiny.object.length > 0) {
+      const rowNames = types.rowNames !== undefined ? types.rowNames(splitArrays) : types.typeNames;
+      const byName = new Map(names.map((nm, r) => [nm, r]));
+      const named = (nm: string): number => {
+        let r = byName.get(nm);
         if (r === undefined) {
           r = names.length;
-          names.push(name);
-          rowOfName.set(name, r);
+          names.push(nm);
+          byName.set(nm, r);
         }
-        rowOf[n + k] = r;
-        subSize[k] = tiny!.place[k] >>> 8;
+        return r;
+      };
+      // The blocks' own row is "tiny block" whatever the grouping.
+      const blockRow = rowOf[tiny.object[0]];
+      if (names[blockRow] !== TINY_BLOCK_NAME) names[blockRow] = TINY_BLOCK_NAME;
+      const restRow = named(TINY_REST_NAME);
+      let k = 0;
+      while (k < tiny.object.length) {
+        const b = tiny.object[k];
+        let used = 0;
+        for (; k < tiny.object.length && tiny.object[k] === b; k++) {
+          used += tiny.place[k] >>> 8;
+          rowsOfMember.push(named(rowNames[tiny.typing[k]]));
+          extra.push(n + k);
+        }
+        if (used < size[b]) {
+          rowsOfMember.push(restRow);
+          extra.push(b);
+        }
       }
     }
     const rows = names.length;
     const start = new Uint32Array(rows + 1);
     const bytes = new Float64Array(rows);
-    const size = graph.objectSize;
-    for (let i = 0; i < n + subs; i++) {
+    const memberSize = (m: number): number => (m < n ? size[m] : tiny!.place[m - n] >>> 8);
+    for (let i = 0; i < n; i++) {
       start[rowOf[i] + 1]++;
-      bytes[rowOf[i]] += i < n ? size[i] : subSize[i - n];
+      bytes[rowOf[i]] += size[i];
+    }
+    for (let x = 0; x < extra.length; x++) {
+      start[rowsOfMember[x] + 1]++;
+      bytes[rowsOfMember[x]] += memberSize(extra[x]);
     }
     for (let r = 0; r < rows; r++) start[r + 1] += start[r];
     const fill = start.slice(0, rows);
-    const member = new Uint32Array(n + subs);
-    for (let i = 0; i < n + subs; i++) member[fill[rowOf[i]]++] = i;
+    const member = new Uint32Array(n + extra.length);
+    for (let i = 0; i < n; i++) member[fill[rowOf[i]]++] = i;
+    for (let x = 0; x < extra.length; x++) member[fill[rowsOfMember[x]]++] = extra[x];
     return new InstanceIndex(names, start, member, bytes);
   }
 
@@ -77,20 +100,24 @@ export class InstanceIndex {
     return { meta: { names: this.names }, arrays: { start: this.start, member: this.member, bytes: this.bytes } };
   }
 
-  /** `instanceCount`: objects and tiny sub-objects together. */
-  static decode(p: EncodedPart, instanceCount: number): InstanceIndex | undefined {
+  static decode(p: EncodedPart, objectCount: number): InstanceIndex | undefined {
     const names = (p.meta as { names?: string[] }).names;
     const start = p.arrays.start as Uint32Array;
     const member = p.arrays.member as Uint32Array;
     const bytes = p.arrays.bytes as Float64Array;
-    if (!Array.isArray(names) || !start || !member || !bytes || start.length !== names.length + 1 || member.length !== instanceCount) return undefined;
+    if (!Array.isArray(names) || !start || !member || !bytes || start.length !== names.length + 1 || member.length < objectCount) return undefined;
     return new InstanceIndex(names, start, member, bytes);
+  }
+
+  /** True when `type` names a row. */
+  has(type: string): boolean {
+    return this.rowOfName.has(type);
   }
 
   /**
    * Instances of row `type` from `offset`, at most `limit` (0: all), largest `key` first (ties: lower address
-   * first), with the row's count and bytes; undefined for an unknown type. `key` is per object: retained size, size,
-   * or minus the address.
+   * first), with the row's count and bytes; undefined for an unknown type. `key` is per member: retained size,
+   * size, or minus the address; `address` per member.
    */
   page(type: string, sort: InstanceSort, offset: number, limit: number, key: (i: number) => number, address: (i: number) => number,
     reachable?: { isReachable: (i: number) => boolean; size: (i: number) => number }): InstancePage | undefined {
@@ -119,10 +146,14 @@ export class InstanceIndex {
     }
     if (!order) {
       const keys = new Float64Array(total);
-      for (let k = 0; k < total; k++) keys[k] = key(all[k]);
+      const addr = new Float64Array(total);
+      for (let k = 0; k < total; k++) {
+        keys[k] = key(all[k]);
+        addr[k] = address(all[k]);
+      }
       const pos = new Uint32Array(total);
       for (let k = 0; k < total; k++) pos[k] = k;
-      pos.sort((a, b) => keys[b] - keys[a] || address(all[a]) - address(all[b]));
+      pos.sort((a, b) => keys[b] - keys[a] || addr[a] - addr[b]);
       order = new Uint32Array(total);
       for (let k = 0; k < total; k++) order[k] = all[pos[k]];
       this.sorted.set(cacheKey, order);

@@ -51,6 +51,25 @@ export function sourceIdentity(file: string): SourceIdentity {
   }
 }
 
+/**
+ * How the file `id` describes has changed since: undefined when it is the same file with the same contents (the
+ * index's test: path, size, mtime, inode, ctime and sampled hash), else in words ("deleted", "replaced by another
+ * file", "truncated from N to M bytes", "rewritten"). For a server that keeps a dump open (the viewer).
+ */
+export function sourceChange(id: SourceIdentity): string | undefined {
+  let now: SourceIdentity;
+  try {
+    now = sourceIdentity(id.path);
+  } catch (e) {
+    const st = fs.statSync(id.path, { throwIfNoEntry: false });
+    return st === undefined ? 'deleted' : (e as Error).message;
+  }
+  if (now.ino !== id.ino) return 'replaced by another file';
+  if (now.size < id.size) return `truncated from ${id.size} to ${now.size} bytes`;
+  if (now.size !== id.size || now.mtimeMs !== id.mtimeMs || now.ctimeMs !== id.ctimeMs || now.sample !== id.sample) return 'rewritten';
+  return undefined;
+}
+
 /** What a non-regular file is, in words. */
 export function fileKind(st: fs.Stats): string {
   if (st.isDirectory()) return 'a directory';

@@ -1,6 +1,6 @@
 // Public face of the store: a dump's graph and analyses persisted in a cache folder, so that reopening a dump is
 // near-instant. lib/session decides when to use it; nothing else opens dumps.
-export { defaultCacheDir, indexPaths, sourceIdentity } from './cache.js';
+export { defaultCacheDir, indexPaths, sourceChange, sourceIdentity } from './cache.js';
 export {
   saveGraph, loadGraph, saveAnalysis, loadAnalysis, encodeGraph, decodeGraph, encodeAnalysis, decodeAnalysis,
   saveDerived, loadDerived,

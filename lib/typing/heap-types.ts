@@ -5,6 +5,7 @@ import type { HeapGraph } from '../graph/index.js';
 import { GoKind, GoProgram, GoType, fieldAt } from '../gotypes/index.js';
 import { TINY_REST_NAME, TypingKind, TypingTable, untypedName } from './typings.js';
 import { headeredSizeClass } from './malloc-header.js';
+import { genericNamer } from './generic-names.js';
 
 /**
  * The sub-objects of tiny allocator blocks, sorted by block then offset: sub-object k lies in block object[k], at
@@ -100,9 +101,24 @@ export class RecoveredTypes implements HeapTypes {
     this.typedBytes = bytes;
   }
 
+  /**
+   * Object i's canonical name: the `types --by-length` row of its typing (Go's own spelling: `map[K]V`, `chan T`,
+   * `[37]*main.Node`; map and channel internals as their map's or channel's parts), see displayNames.
+   */
   objectTypeName(i: number): string {
     const id = this.objectType[i];
-    return id === 0 ? untypedName(this.graph.objectSize[i]) : this.typeNames[id];
+    return id === 0 ? untypedName(this.graph.objectSize[i]) : this.displayNames()[id];
+  }
+
+  private display: string[] | undefined;
+
+  /**
+   * Per typing id, the one name every output gives it (objects, suspects, paths, HPROF classes, DOT labels, heap
+   * snapshot, the viewer): its histogram row with arrays split by length. Accepted by `instances` and `/type/`.
+   */
+  displayNames(): string[] {
+    this.display ??= this.rowNames(true);
+    return this.display;
   }
 
   /** The typing of object i. */
@@ -115,6 +131,7 @@ export class RecoveredTypes implements HeapTypes {
   }
 
   private containerNames: Map<number, string> | undefined;
+  private genericName: ((name: string) => string) | undefined;
 
   /**
    * Per typing id, the name of its histogram row, the same on every Go version: arrays of N elements (slices'
@@ -122,7 +139,8 @@ export class RecoveredTypes implements HeapTypes {
    * before Go 1.24, map<K,V> after) as the map type "map[K]V", their buckets or groups "map[K]V buckets", Swiss
    * tables and directories "map[K]V table" and "map[K]V directory"; channel headers hchan<T> as "chan T"; the
    * runtime's own untyped twins as "map (key and value types unknown)" and "chan (element type unknown)"; a heap
-   * object holding a slice header as "[]T (slice header)", apart from the arrays.
+   * object holding a slice header as "[]T (slice header)", apart from the arrays. Shape-instantiated generics
+   * by their real instantiation where the binary tells it (generic-names.ts).
    */
   rowNames(splitArrays: boolean): string[] {
     if (this.containerNames === undefined) {
@@ -145,14 +163,17 @@ export class RecoveredTypes implements HeapTypes {
       this.containerNames = names;
     }
     const tb = this.typings;
+    this.genericName ??= genericNamer(this.program);
     const out = tb.names.slice();
     for (let id = 1; id < out.length; id++) {
       const gt = tb.goType[id];
       if (gt === undefined) continue;
       const c = this.containerNames.get(gt.id);
       if (tb.kind[id] === TypingKind.Array) {
-        if (splitArrays) continue;
-        out[id] = c !== undefined && !c.startsWith('chan ') ? c : `[]${gt.name}`;
+        // Bucket, group and directory arrays are their map's parts; split by length they keep the length in front.
+        const part = c !== undefined && !c.startsWith('chan ') ? c : undefined;
+        if (splitArrays) out[id] = part !== undefined ? `[${tb.count[id]}]${part}` : `[${tb.count[id]}]${gt.name}`;
+        else out[id] = part ?? `[]${gt.name}`;
       } else if (tb.kind[id] === TypingKind.Value) {
         if (c !== undefined) out[id] = c;
         else if (gt.name === 'runtime.hchan') out[id] = 'chan (element type unknown)';
@@ -160,6 +181,8 @@ export class RecoveredTypes implements HeapTypes {
         else if (gt.kind === GoKind.Slice) out[id] = `${out[id]} (slice header)`;
       }
     }
+    // Generic instantiations as the user wrote them, shape names only where the binary cannot tell (generic-names.ts).
+    for (let id = 1; id < out.length; id++) if (tb.kind[id] !== TypingKind.Closure) out[id] = this.genericName(out[id]);
     return out;
   }
 
@@ -169,7 +192,7 @@ export class RecoveredTypes implements HeapTypes {
     const t = this.tinyObjects;
     for (let k = lowerBound(t.object, i); k < t.object.length && t.object[k] === i; k++) {
       const id = t.typing[k];
-      out.push({ offset: t.place[k] & 255, size: t.place[k] >>> 8, typing: id, type: this.typeNames[id] });
+      out.push({ offset: t.place[k] & 255, size: t.place[k] >>> 8, typing: id, type: this.displayNames()[id] });
     }
     return out;
   }

@@ -46,10 +46,12 @@
     });
   }
 
-  // ---- sortable tables: a click on a header sorts the rows shown (the link sorts on the server when followed) ----
+  // ---- sortable tables: a click on a header sorts the rows in place when the table holds them all; a page of a
+  // longer list (data-paged) is sorted on the server by following the header's link ----
   for (const th of $$('table.grid th[data-sort]')) {
     th.addEventListener('click', (ev) => {
       const table = th.closest('table');
+      if (table.dataset.paged) return;
       const tbody = $('tbody', table);
       const rows = $$('tr', tbody);
       if (rows.length >= 5000) return; // a long list: let the link sort on the server

@@ -1,12 +1,14 @@
 // The dominator tree as an icicle chart of retained bytes (a flame graph upside down, as pprof draws one): the
 // focus node spans the full width, each child below its parent with a width proportional to what it retains,
 // biggest first. Children narrower than MIN_SHARE of the focus, and levels past MAX_DEPTH, are left out (the
-// client zooms into what is drawn; a node's own page draws deeper). Built from the session's dominator tree,
-// children asked biggest first, so the walk stops at the first child too narrow to draw.
+// client zooms into what is drawn; a node's own page draws deeper). Past the first FIRST_CHILDREN children, and
+// below MIN_SHARE, siblings are folded by type into one bar each ("380 × main.Session"), the narrow groups into one
+// "N more" bar, so that every node's width is filled by what it dominates (as pprof folds a flame graph's
+// siblings). Built from the session's dominator tree, children asked biggest first.
 import type { HeapSession, TreeNode } from '../../lib/session/index.js';
 
 export interface FlameNode {
-  /** URL name of the node (params.ts nodeId): "roots", "root:K" or an address. */
+  /** URL name of the node (params.ts nodeId): "roots", "root:K" or an address; "" for a folded bar. */
   id: string;
   label: string;
   kind: string;
@@ -15,26 +17,69 @@ export interface FlameNode {
   x: number;
   w: number;
   retained: number;
+  /** A folded bar: how many siblings it stands for. */
+  folded?: number;
 }
 
 export const MAX_DEPTH = 16;
 export const MIN_SHARE = 0.002;
-/** Children asked per node at most (biggest first). */
-const CHILDREN = 200;
+/** Children drawn one by one per node at most (biggest first); the others are folded by type. */
+export const FIRST_CHILDREN = 20;
+/** Children looked at per node to fold them by type; what lies beyond is one "more" bar. */
+const SCAN = 100000;
 
-export function flameNodes(s: HeapSession, focus: TreeNode, nodeId: (n: TreeNode) => string, nodeLabel: (n: TreeNode) => { label: string; kind: string }, focusRetained: number): FlameNode[] {
+/**
+ * The bars of the icicle under `focus`. `childrenRetained(n)` is what n's children retain together (its retained
+ * bytes less its own size), so that siblings past SCAN still fill their parent's width.
+ */
+export function flameNodes(s: HeapSession, focus: TreeNode, nodeId: (n: TreeNode) => string, nodeLabel: (n: TreeNode) => { label: string; kind: string },
+  focusRetained: number, childrenRetained: (n: TreeNode, retained: number) => number = (_n, r) => r): FlameNode[] {
   const out: FlameNode[] = [];
   if (focusRetained <= 0) return out;
   const walk = (n: TreeNode, retained: number, depth: number, x: number): void => {
     const w = retained / focusRetained;
     out.push({ id: nodeId(n), ...nodeLabel(n), depth, x, w, retained });
     if (depth + 1 >= MAX_DEPTH) return;
-    const kids = s.dominated(n, 0, CHILDREN);
+    const kids = s.dominated(n, 0, SCAN);
+    if (kids.total === 0) return;
     let cx = x;
-    for (const k of kids.items) {
-      if (k.retained / focusRetained < MIN_SHARE) break;
-      walk(k, k.retained, depth + 1, cx);
-      cx += k.retained / focusRetained;
+    let k = 0;
+    // The biggest children, each its own bar (and subtree).
+    for (; k < kids.items.length && k < FIRST_CHILDREN; k++) {
+      const c = kids.items[k];
+      if (c.retained / focusRetained < MIN_SHARE) break;
+      walk(c, c.retained, depth + 1, cx);
+      cx += c.retained / focusRetained;
+    }
+    if (k >= kids.total) return;
+    // The others folded by type (root nodes by kind): one bar per group, biggest first; the narrow groups together.
+    const groups = new Map<string, { label: string; kind: string; count: number; retained: number }>();
+    let seenRetained = 0;
+    for (const c of kids.items) seenRetained += c.retained;
+    for (; k < kids.items.length; k++) {
+      const c = kids.items[k];
+      const l = nodeLabel(c);
+      const key = l.kind === 'object' ? l.label : l.kind;
+      const g = groups.get(key);
+      if (g) {
+        g.count++;
+        g.retained += c.retained;
+      } else groups.set(key, { label: l.kind === 'object' ? l.label : l.kind, kind: l.kind, count: 1, retained: c.retained });
+    }
+    const sorted = [...groups.values()].sort((a, b) => b.retained - a.retained);
+    let restCount = kids.total - kids.items.length;
+    let restRetained = restCount > 0 ? Math.max(0, childrenRetained(n, retained) - seenRetained) : 0;
+    for (const g of sorted) {
+      if (g.retained / focusRetained < MIN_SHARE) {
+        restCount += g.count;
+        restRetained += g.retained;
+        continue;
+      }
+      out.push({ id: '', label: `${g.count.toLocaleString('en-US')} × ${g.label}`, kind: g.kind, depth: depth + 1, x: cx, w: g.retained / focusRetained, retained: g.retained, folded: g.count });
+      cx += g.retained / focusRetained;
+    }
+    if (restCount > 0 && restRetained > 0) {
+      out.push({ id: '', label: `${restCount.toLocaleString('en-US')} more`, kind: 'folded', depth: depth + 1, x: cx, w: restRetained / focusRetained, retained: restRetained, folded: restCount });
     }
   };
   walk(focus, focusRetained, 0, 0);

@@ -20,8 +20,8 @@ export function referencingTypes(s: HeapSession, type: string, sample = SAMPLE):
   if (!page) return { sampled: 0, rows: [] };
   const items = page.items;
   const counts = new Map<string, ReferencingRow>();
-  for (const i of items) {
-    for (const ref of s.referrers(i)) {
+  for (const m of items) {
+    for (const ref of s.referrers(m)) {
       const kind = ref.kind === 'object' ? 'object' : ref.rootKind;
       const from = ref.kind === 'object' ? s.typeName(ref.object) : ref.kind === 'root' && ref.rootKind === 'goroutine' ? (ref.function ?? ref.name) : ref.name;
       const field = ref.kind === 'object' ? ref.field.replace(/\[[0-9]+\]/g, '[]') : ref.kind === 'root' && ref.variable ? ref.variable.replace(/\[[0-9]+\]/g, '[]') : ref.slot;

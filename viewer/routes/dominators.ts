@@ -38,9 +38,17 @@ function row(c: Ctx, n: TreeNode): TreeRow {
     size: obj ? c.s.size(n.object) : 0, retained: retainedOf(c, n), children: c.s.dominated(n, 0, 0).total };
 }
 
+/** What node n's children retain together: its retained bytes less its own size. */
+function childrenRetained(c: Ctx, n: TreeNode, retained: number): number {
+  return n.kind === 'object' ? retained - c.s.size(n.object) : retained;
+}
+
+function flameOf(c: Ctx, n: TreeNode) {
+  return flameNodes(c.s, n, (x) => nodeId(c.s, x), (x) => label(c, x), retainedOf(c, n), (x, r) => childrenRetained(c, x, r));
+}
+
 function rootFlame(c: Ctx) {
-  const n: TreeNode = { kind: 'roots' };
-  return c.state.memo('flame:roots', () => flameNodes(c.s, n, (x) => nodeId(c.s, x), (x) => label(c, x), retainedOf(c, n)));
+  return c.state.memo('flame:roots', () => flameOf(c, { kind: 'roots' }));
 }
 
 export function register(r: Router): void {
@@ -54,7 +62,7 @@ export function register(r: Router): void {
       const kids = c.s.dominated(n, offset, limit);
       const withFlame = text(q, 'flame') !== '0';
       // The chart of the super-root is the same for every visit: keep it.
-      const flame = !withFlame ? null : n.kind === 'roots' ? rootFlame(c) : flameNodes(c.s, n, (x) => nodeId(c.s, x), (x) => label(c, x), retainedOf(c, n));
+      const flame = !withFlame ? null : n.kind === 'roots' ? rootFlame(c) : flameOf(c, n);
       return { node: row(c, n), total: kids.total, offset, limit, children: kids.items.map((k) => row(c, k)), flame };
     },
     render(d) {
@@ -81,6 +89,6 @@ export function treeRow(x: TreeRow): Html {
 function flameSvg(nodes: Parameters<typeof flameLayout>[0]): Html {
   const l = flameLayout(nodes);
   const bars = l.rects.map((b) => html`<g class="bar" data-x="${b.node.x}" data-w="${b.node.w}" data-depth="${b.node.depth}" data-node="${b.node.id}" data-label="${b.node.label}" data-retained="${b.node.retained}">
-<title>${b.node.label} · ${b.node.kind} · ${b.node.retained} bytes retained</title><rect x="${b.x.toFixed(2)}" y="${b.y}" width="${Math.max(0.5, b.w).toFixed(2)}" height="${b.h}" fill="${b.fill}"></rect><text x="${(b.x + 3).toFixed(2)}" y="${b.y + 13}">${b.text}</text></g>`);
+<title>${b.node.label} · ${b.node.folded ? 'folded siblings' : b.node.kind} · ${count(b.node.retained)} bytes retained</title><rect x="${b.x.toFixed(2)}" y="${b.y}" width="${Math.max(0.5, b.w).toFixed(2)}" height="${b.h}" fill="${b.fill}"></rect><text x="${(b.x + 3).toFixed(2)}" y="${b.y + 13}">${b.text}</text></g>`);
   return html`<svg class="flame" id="flame" viewBox="0 0 ${l.width} ${l.height}" width="100%" data-width="${l.width}" role="img" aria-label="flame graph of retained bytes">${bars}</svg>`;
 }

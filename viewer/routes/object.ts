@@ -8,7 +8,8 @@
 import { allocationOf, globalAnswer, objectAnswer, type ObjectAnswer, pathAnswer } from '../../lib/answers/index.js';
 import type { FastifyRequest } from 'fastify';
 import { type Html, html, trusted, url } from '../html.js';
-import { count, hex, objectLink, pager, rootLink, size, table, typeLink } from '../layout.js';
+import { count, hex, objectLink, pager, rootHref, rootLink, size, table, typeLink } from '../layout.js';
+import type { HeapSession } from '../../lib/session/index.js';
 import type { Ctx, Router } from '../router.js';
 import { objectAt, paging, parseAddress, queryOf } from '../params.js';
 import { pathView } from '../parts.js';
@@ -87,12 +88,12 @@ export function register(r: Router): void {
       void svg;
       return rest;
     },
-    render(d) {
+    render(d, c) {
       const svg = d.svg;
       const fields = d.fields.length === 0
         ? html`<p class="muted">${d.typed ? 'No fields.' : 'No decoded fields (the type is unknown: start goheap serve with the executable to decode it).'}</p>`
         : table([{ label: 'offset', num: true }, { label: 'field' }, { label: 'type' }, { label: 'value' }],
-          d.fields.map((f) => [html`${f.offset}`, html`<span class="field">${f.name}</span>`, html`<span class="type">${f.type}</span>`, valueCell(f)]), { id: 'fields' });
+          d.fields.map((f) => [html`${f.offset}`, html`<span class="field">${f.name}</span>`, html`<span class="type">${f.type}</span>`, valueCell(f, c.s)]), { id: 'fields' });
       const out = d.outgoing.refs.length === 0 ? html`<p class="muted">No pointers into the heap.</p>`
         : table([{ label: 'field' }, { label: 'object' }, { label: 'type' }, { label: 'size', num: true }, { label: 'retained', num: true }],
           d.outgoing.refs.map((x) => [html`<span class="field">${x.field}</span>${x.interior ? html` <span class="muted">(interior)</span>` : html``}`, objectLink(x.address), typeLink(x.type), size(x.size), size(x.retained)]));
@@ -115,7 +116,7 @@ ${pager(d.dominates.total, d.dominates.offset, d.dominates.limit, (o) => url(`/o
 <tr><th>size</th><td>${size(d.size)}</td></tr>
 <tr><th>retained</th><td>${size(d.retained)}</td></tr>
 <tr><th>reachable</th><td>${d.reachable ? `yes, ${d.distance} pointer${d.distance === 1 ? '' : 's'} from a root` : 'no (garbage since the last GC)'}</td></tr>
-<tr><th>dominator</th><td>${d.dominator ?? 'none (unreachable)'}</td></tr>
+<tr><th>dominator</th><td>${dominatorCell(d.dominator)}</td></tr>
 <tr><th>referrers</th><td>${count(d.referrers)} object${d.referrers === 1 ? '' : 's'}</td></tr>
 </table>
 <section><h2>Fields</h2>${fields}</section>
@@ -139,19 +140,34 @@ ${d.neighbourhood.moreReferrers + d.neighbourhood.moreTargets > 0 ? html`<p clas
   });
 }
 
-/** A field's value: escaped text, with the heap object it points into (or each heap address in it) linked. */
-export function valueCell(f: { value: string; target?: string; targetIndex?: number }): Html {
+/**
+ * A field's value: escaped text, with each address that has a page linked: one inside a heap object to the
+ * object, a global's (`0x... (&main.Cache)`) to its root. Other addresses (read-only data, code, type words, the
+ * malloc header, memory outside the heap) stay text.
+ */
+export function valueCell(f: { value: string; target?: string; targetIndex?: number }, s: HeapSession): Html {
   if (f.target !== undefined && f.targetIndex !== undefined) return html`<span class="value">${f.value}</span> → ${objectLink(f.target)}`;
   const parts: Html[] = [];
-  const re = /0x[0-9a-f]+(?= \()/g;
+  const re = /0x[0-9a-f]+(?= \((&?)([^)+ ]*))/g;
   let last = 0;
   for (const m of f.value.matchAll(re)) {
+    const a = Number.parseInt(m[0].slice(2), 16);
+    const link = m[1] === '&' ? (s.findGlobal(m[2]) !== undefined ? html`<a class="root" href="${rootHref(m[2])}">${m[0]}</a>` : undefined)
+      : s.findObject(a) >= 0 ? objectLink(m[0]) : undefined;
+    if (link === undefined) continue;
     parts.push(html`${f.value.slice(last, m.index)}`);
-    parts.push(objectLink(m[0]));
+    parts.push(link);
     last = m.index! + m[0].length;
   }
   parts.push(html`${f.value.slice(last)}`);
   return html`<span class="value">${parts}</span>`;
+}
+
+/** The immediate dominator ("0x... TYPE", a root's name, or null): an object linked with its type. */
+function dominatorCell(dom: string | null): Html {
+  if (dom === null) return html`none (unreachable)`;
+  const m = /^(0x[0-9a-f]+) (.*)$/.exec(dom);
+  return m ? html`${objectLink(m[1])} ${typeLink(m[2])}` : html`${dom}`;
 }
 
 /** The first level of the retainers tree; deeper levels are fetched by the client script when a row is expanded. */

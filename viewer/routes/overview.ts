@@ -9,6 +9,27 @@ import { pathView, rootRowLink, suspectSubject } from '../parts.js';
 
 const TOP = 10;
 
+/**
+ * A MemStats value as people read it: byte counts in units with the exact count, LastGC as a UTC time (it is
+ * nanoseconds since 1970), PauseTotalNs as a duration, other counts with separators. A value no real heap has
+ * (a byte count beyond 2^50) is shown as the number it is.
+ */
+export function memStat(key: string, raw: string): string {
+  const big = /^[0-9]+$/.test(raw) ? BigInt(raw) : undefined;
+  if (big === undefined) return raw;
+  const n = Number(big);
+  const exact = big.toLocaleString('en-US');
+  if (key === 'LastGC') {
+    if (big === 0n) return 'never';
+    const ms = Number(big / 1000000n);
+    const d = new Date(ms);
+    return Number.isNaN(d.getTime()) ? exact : `${d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC (${exact} ns since 1970)`;
+  }
+  if (/Ns$/.test(key)) return n < 1e3 ? `${n} ns` : n < 1e6 ? `${(n / 1e3).toFixed(1)} µs` : n < 1e9 ? `${(n / 1e6).toFixed(1)} ms` : `${(n / 1e9).toFixed(2)} s`;
+  if (/Alloc$|Sys$|Inuse$|Idle$|Released$|NextGC/.test(key) && n < 2 ** 50) return n < 1024 ? `${n} B` : `${bytes(n)} (${exact} B)`;
+  return exact;
+}
+
 export function register(r: Router): void {
   answers.prepareAnswers(r.state);
   r.page({
@@ -45,11 +66,8 @@ export function register(r: Router): void {
         ['memory profile', `${count(d.memProfBuckets)} allocation sites, ${count(d.allocSamples)} sampled objects`],
       ];
       const ms = d.memstats ?? {};
-      const memstats = Object.entries(ms).filter(([, v]) => typeof v === 'number' || typeof v === 'string').map(([k, v]) => {
-        const n = Number(v);
-        const shown = /Alloc$|Sys$|Inuse$|Idle$|Released$|NextGC/.test(k) && Number.isFinite(n) ? `${bytes(n)} (${count(n)})` : String(v);
-        return html`<tr><th>${k}</th><td class="num">${shown}</td></tr>`;
-      });
+      const memstats = Object.entries(ms).filter(([, v]) => typeof v === 'number' || typeof v === 'string')
+        .map(([k, v]) => html`<tr><th>${k}</th><td class="num">${memStat(k, String(v))}</td></tr>`);
       const types = table([{ label: 'retained', num: true }, { label: 'bytes', num: true }, { label: 'objects', num: true }, { label: 'type' }],
         d.topTypes.map((t) => [size(t.retainedBytes), size(t.bytes), html`${count(t.count)}`, typeLink(t.name)]));
       const roots = table([{ label: 'retained', num: true }, { label: 'root' }],

@@ -36,9 +36,18 @@ export function register(r: Router): void {
       const s = c.s;
       if (name !== undefined) {
         const k = nodeByName(c).get(name);
-        if (k === undefined) throw notFound(`no root named ${JSON.stringify(name.slice(0, 200))}`);
         const g = s.findGlobal(name);
+        // A global without pointers into the heap is no root node: its page shows its value alone.
+        if (k === undefined && g === undefined) throw notFound(`no root named ${JSON.stringify(name.slice(0, 200))}`);
         const { offset, limit } = paging(q, 200, 2000);
+        if (k === undefined) {
+          const fields = s.typed ? globalAnswer(s, g!).fields : null;
+          return {
+            mode: 'one' as const,
+            root: { kind: 'global', name, address: `0x${g!.address.toString(16)}`, retained: 0, type: g!.type?.name ?? null, size: g!.size ?? null },
+            fields, slotCount: 0, offset, limit, slots: [] as RootSlot[],
+          };
+        }
         const all = rootSlots(s, slotIndex(c), k, offset + limit);
         // A global's value decoded through its Go type (the CLI's `object DUMP BIN NAME` fields), with a binary.
         const fields = g && s.typed ? globalAnswer(s, g).fields : null;
@@ -66,7 +75,7 @@ export function register(r: Router): void {
       void mode;
       return rest;
     },
-    render(d) {
+    render(d, c) {
       if (d.mode === 'one') {
         const x = d.root;
         const slots = table([{ label: 'slot' }, { label: 'object' }, { label: 'type' }, { label: 'retained', num: true }],
@@ -77,7 +86,7 @@ export function register(r: Router): void {
 <tr><th>retained</th><td>${size(x.retained)} (what it alone keeps alive)</td></tr><tr><th>pointer slots</th><td>${count(d.slotCount)}</td></tr></table>
 ${x.kind === 'goroutine' ? html`<p><a href="/goroutines">Goroutines grouped by stack</a></p>` : html``}
 ${d.fields ? html`<h2>Value</h2>${table([{ label: 'offset', num: true }, { label: 'field' }, { label: 'type' }, { label: 'value' }],
-    d.fields.map((f) => [html`${f.offset}`, html`<span class="field">${f.name}</span>`, html`<span class="type">${f.type}</span>`, valueCell(f)]), { id: 'fields' })}` : html``}
+    d.fields.map((f) => [html`${f.offset}`, html`<span class="field">${f.name}</span>`, html`<span class="type">${f.type}</span>`, valueCell(f, c.s)]), { id: 'fields' })}` : html``}
 <h2>Slots and the objects they hold</h2>${slots}${pager(d.slotCount, d.offset, d.limit, (o) => url('/roots', { name: x.name, offset: o }))}`,
         };
       }

@@ -38,7 +38,8 @@ export function register(r: Router): void {
         const like = similarTypes(c.s, name);
         throw notFound(`no type ${JSON.stringify(name.slice(0, 200))} in this dump${like.length > 0 ? ` (types like it: ${like.join(', ')})` : ''}`);
       }
-      const row = answers.types(c).types.find((t) => t.name === name);
+      // A row of `types`, or of `types --by-length` (the name objects carry: "[37]*main.Node").
+      const row = answers.typeRow(c, name);
       const referencedBy: { sampled: number; rows: ReferencingRow[] } = c.state.memo(`referencing:${name}`, () => referencingTypes(c.s, name));
       return {
         ...p,
@@ -52,7 +53,7 @@ export function register(r: Router): void {
       const link = (o: Record<string, string | number | undefined>) => url(`/type/${encodeURIComponent(d.type)}`, { sort: d.sort === 'retained' ? undefined : d.sort, ...o });
       const inst = table([{ label: 'address' }, { label: 'size', num: true, sort: 'size' }, { label: 'retained', num: true, sort: 'retained' }],
         d.instances.map((x) => [objectLink(x.address), size(x.size), size(x.retained)]),
-        { id: 'instances', sortUrl: (k) => link({ sort: k === 'retained' ? undefined : k }), current: d.sort });
+        { id: 'instances', sortUrl: (k) => link({ sort: k === 'retained' ? undefined : k, limit: d.limit === 50 ? undefined : d.limit }), current: d.sort, paged: d.offset > 0 || d.count > d.limit });
       const fields = d.fields === null ? html`<p class="muted">No Go struct fields known for this type.</p>`
         : table([{ label: 'offset', num: true }, { label: 'field' }, { label: 'type' }], d.fields.map((f) => [html`${f.offset}`, html`<span class="field">${f.name}</span>`, html`<span class="type">${f.type}</span>`]));
       const rb = d.referencedBy;
@@ -62,7 +63,7 @@ export function register(r: Router): void {
       return {
         title: `Type ${d.type}`,
         body: html`<p>${count(d.count)} instances, ${size(d.bytes)}; together they retain ${size(d.retained)}.</p>
-<section><h2>Instances</h2>${inst}${pager(d.count, d.offset, d.limit, (o) => link({ offset: o }))}</section>
+<section><h2>Instances</h2>${inst}${pager(d.count, d.offset, d.limit, (o) => link({ offset: o, limit: d.limit === 50 ? undefined : d.limit }))}</section>
 <section class="cols"><div><h2>Fields</h2>${fields}</div>
 <div><h2>Referenced by</h2><p class="muted">${rb.sampled < d.count ? `Counted over the first ${count(rb.sampled)} of ${count(d.count)} instances.` : `Counted over all ${count(d.count)} instances.`}</p>${refs}</div></section>`,
       };

@@ -27,12 +27,12 @@ export function register(r: Router): void {
       return { ...all, sort, filter, offset, limit, matching: rows.length, types: rows.slice(offset, offset + limit) };
     },
     render(d) {
-      const link = (o: Record<string, string | number>) => url('/types', { sort: d.sort === 'bytes' ? undefined : d.sort, q: d.filter, ...o });
+      const link = (o: Record<string, string | number>) => url('/types', { sort: d.sort === 'bytes' ? undefined : d.sort, q: d.filter, limit: d.limit === 1000 ? undefined : d.limit, ...o });
       const t = table(
         [{ label: 'objects', num: true, sort: 'count' }, { label: 'bytes', num: true, sort: 'bytes' }, { label: 'retained', num: true, sort: 'retained' },
           { label: 'type', sort: 'name' }],
         d.types.map((x) => [html`${count(x.count)}`, size(x.bytes), size(x.retainedBytes), typeLink(x.name)]),
-        { id: 'types', sortUrl: (k) => url('/types', { sort: k, q: d.filter }), current: d.sort, filterable: true },
+        { id: 'types', sortUrl: (k) => url('/types', { sort: k, q: d.filter, limit: d.limit === 1000 ? undefined : d.limit }), current: d.sort, filterable: true, paged: d.offset > 0 || d.matching > d.limit },
       );
       return {
         title: 'Types',
