@@ -12,9 +12,8 @@
 // - Globals: static fields of a class per package ("main" with static field "Cache"; a struct global's pointer
 //   fields as "Config.Logger"), one per Data/BSS pointer slot that holds a heap pointer; slots outside every global
 //   (no binary) are statics "+0x1a8" of the classes "<data>" and "<bss>". Every class is a ROOT STICKY CLASS.
-// - Goroutines: a java.lang.Thread each (hprof-threads.ts) with its stack; its thread object holds its g and what
-//   its frames, defers, panics and context point to; the heap pointers in its frames are also ROOT JAVA FRAME at
-//   their frame's depth (VisualVM shows them as the frame's locals).
+// - Goroutines: a java.lang.Thread each (hprof-threads.ts) with its stack; its thread object (ROOT THREAD OBJECT)
+//   holds its g and what its frames, defers, panics and context point to, which are not roots of their own.
 // - Finalizers (set and queued) are ROOT JNI GLOBAL; the other runtime roots (Ms, other roots) ROOT UNKNOWN.
 // - What readers need besides (hprof-classes.ts): java.lang.Object (instance size 2 IDs), java.lang.Class,
 //   java.lang.ref.Reference with `referent` and its four subclasses, the array classes.
@@ -27,8 +26,8 @@ import { HprofClasses } from './hprof-classes.js';
 import { HprofThreads, rootGoroutine } from './hprof-threads.js';
 import { ContentWindow, readWord, SyntheticIds } from './hprof-support.js';
 import {
-  HprofWriter, SUB_CLASS_DUMP, SUB_INSTANCE_DUMP, SUB_OBJECT_ARRAY_DUMP, SUB_PRIMITIVE_ARRAY_DUMP, SUB_ROOT_JAVA_FRAME,
-  SUB_ROOT_JNI_GLOBAL, SUB_ROOT_STICKY_CLASS, SUB_ROOT_THREAD_BLOCK, SUB_ROOT_THREAD_OBJECT, SUB_ROOT_UNKNOWN,
+  HprofWriter, SUB_CLASS_DUMP, SUB_INSTANCE_DUMP, SUB_OBJECT_ARRAY_DUMP, SUB_PRIMITIVE_ARRAY_DUMP,
+  SUB_ROOT_JNI_GLOBAL, SUB_ROOT_STICKY_CLASS, SUB_ROOT_THREAD_OBJECT, SUB_ROOT_UNKNOWN,
   TAG_LOAD_CLASS,
 } from './hprof-writer.js';
 import type { OutputSink } from './output.js';
@@ -74,9 +73,6 @@ export async function writeHprof(session: HeapSession, sink: OutputSink, options
   const ex = new HprofExport(session, sink, options);
   return ex.run();
 }
-
-/** Whether a goroutine's frame slots are also ROOT JAVA FRAME (VisualVM lists them as the frame's locals). */
-const FRAME_ROOTS = false;
 
 class HprofExport {
   private readonly graph: HeapGraph;
@@ -241,16 +237,11 @@ class HprofExport {
     for (let r = 0; r < roots.count; r++) {
       const kind = roots.kind[r] as RootKind;
       if (kind === RootKind.Data || kind === RootKind.Bss) continue;
-      const goroutine = rootGoroutine(g, r);
-      if (goroutine >= 0 && (kind !== RootKind.StackFrame || !FRAME_ROOTS)) continue;
+      // A goroutine's slots are held by its thread object (not roots of their own, which would hide them from the
+      // thread in a dominator tree).
+      if (rootGoroutine(g, r) >= 0) continue;
       const ref = this.rootRef(r);
-      if (goroutine >= 0) {
-        this.w.sub(1 + p + 8);
-        this.w.putU1(SUB_ROOT_JAVA_FRAME);
-        this.w.putId(ref);
-        this.w.putU4(goroutine + 1);
-        this.w.putU4(g.frames.depth[roots.owner[r]]);
-      } else if (kind >= RootKind.Finalizer && kind <= RootKind.QueuedFinalizerFunc) {
+      if (kind >= RootKind.Finalizer && kind <= RootKind.QueuedFinalizerFunc) {
         this.w.sub(1 + 2 * p);
         this.w.putU1(SUB_ROOT_JNI_GLOBAL);
         this.w.putId(ref);
