@@ -8,7 +8,7 @@ import { type AnalysisArgs, cacheOption, numberOption, openForCommand } from '..
 import { parseNumberOption } from '../options.js';
 // Straight from the DOT modules, not the folder's index: dumptodot loads no other exporter.
 import { cutLines, DEFAULT_MAX_NODES, type DotMode, exportDot } from '../../lib/export/dot.js';
-import { OutputSink } from '../../lib/export/output.js';
+import { FORMATS, OutputSink } from '../../lib/export/output.js';
 
 export const command = 'dot <dump> [binary]';
 export const describe = 'Write the heap as a Graphviz DOT graph (top of the dominator tree, --all, --focus, --by-type)';
@@ -54,7 +54,7 @@ export async function run(args: DotArgs): Promise<void> {
     throw new UsageError('stdout is a terminal: redirect it (> heap.dot) or name a file with -o heap.dot');
   }
   // Check the output path before the (possibly long) load: not an input, not a folder.
-  const sink = OutputSink.open(output, { inputs: [args.dump, args.binary] });
+  const sink = OutputSink.open(output, { inputs: [args.dump, args.binary], format: FORMATS.dot });
   try {
     const session = await openForCommand(args.dump, args.binary, { ...args, json: false });
     const summary = await exportDot(session, sink, { mode, maxNodes, focus: args.focus, depth });
