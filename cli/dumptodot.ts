@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { exitWithError, UsageError } from './errors.js';
+import { exitWithError, guardStdout, UsageError } from './errors.js';
 import { type DotArgs, dotOptions, run } from './commands/dot.js';
 
 /** The version in package.json (dist/cli/dumptodot.js -> ../../package.json). */
@@ -39,4 +39,5 @@ async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
+guardStdout();
 main(hideBin(process.argv)).catch(exitWithError);

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { exitWithError, UsageError } from './errors.js';
+import { exitWithError, guardStdout, UsageError } from './errors.js';
 import { type HprofArgs, hprofOptions, run } from './commands/hprof.js';
 
 function version(): string {
@@ -35,4 +35,5 @@ async function main(argv: string[]): Promise<void> {
   await run(args);
 }
 
+guardStdout();
 main(hideBin(process.argv)).catch(exitWithError);

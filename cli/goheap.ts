@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { GoheapError } from '../lib/errors.js';
-import { exitWithError, UsageError } from './errors.js';
+import { exitWithError, guardStdout, UsageError } from './errors.js';
 
 interface Command {
   command: string;
@@ -82,6 +82,16 @@ function argumentCountHint(commands: readonly Command[], argv: string[], msg: st
   return `${nameOf(c)}: expected ${takes}, got ${got} argument${got === 1 ? '' : 's'} (goheap help ${nameOf(c)})`;
 }
 
+/**
+ * yargs' multi-line messages as one line naming the option: "Invalid values:\n  Argument: sort, Given: "bogus",
+ * Choices: "retained", "size"" is "--sort: expected one of retained, size, got "bogus"".
+ */
+function oneLine(msg: string): string {
+  const m = /^Invalid values:\s*Argument: ([^,]+), Given: (.*), Choices: (.*)$/s.exec(msg.trim());
+  if (m) return `--${m[1]}: expected one of ${m[3].replace(/"/g, '').trim()}, got ${m[2].trim()}`;
+  return msg.trim().replace(/\s*\n\s*/g, ' ');
+}
+
 function parser(argv: string[], commands: readonly Command[]): ReturnType<typeof yargs> {
   let y = yargs(argv)
     .scriptName('goheap')
@@ -98,7 +108,7 @@ function parser(argv: string[], commands: readonly Command[]): ReturnType<typeof
       // Our own errors pass through; yargs' checks (a message, and at most its own error) are usage errors; an error
       // without a message is a command's failure, passed on as it is (a bug unless it is an input error).
       if (err instanceof UsageError || err instanceof GoheapError) throw err;
-      if (msg && (!err || err.message === msg)) throw new UsageError(argumentCountHint(commands, argv, msg));
+      if (msg && (!err || err.message === msg)) throw new UsageError(argumentCountHint(commands, argv, oneLine(msg)));
       throw err ?? new UsageError(msg);
     });
   for (const c of commands) {
@@ -131,4 +141,5 @@ export async function main(argv: string[]): Promise<void> {
   await parser(argv, await load(only)).parseAsync();
 }
 
+guardStdout();
 main(hideBin(process.argv)).catch(exitWithError);

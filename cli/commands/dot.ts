@@ -7,8 +7,8 @@ import { UsageError } from '../errors.js';
 import { type AnalysisArgs, cacheOption, numberOption, openForCommand } from '../open-heap.js';
 import { parseNumberOption } from '../options.js';
 // Straight from the DOT modules, not the folder's index: dumptodot loads no other exporter.
-import { cutLines, DEFAULT_MAX_NODES, type DotMode, exportDot } from '../../lib/export/dot.js';
-import { OutputSink } from '../../lib/export/output.js';
+import { cutLines, DEFAULT_MAX_NODES, DEFAULT_TREE_NODES, type DotMode, exportDot } from '../../lib/export/dot.js';
+import { FORMATS, OutputSink } from '../../lib/export/output.js';
 
 export const command = 'dot <dump> [binary]';
 export const describe = 'Write the heap as a Graphviz DOT graph (top of the dominator tree, --all, --focus, --by-type)';
@@ -31,7 +31,11 @@ export function dotOptions(y: Argv): Argv<DotArgs> {
     .option('all', { type: 'boolean', describe: 'every object and pointer, streamed (for tools; too big for dot on large heaps)' })
     .option('focus', { type: 'string', describe: 'an object (ADDRESS, inside it is fine) or a GLOBAL (main.Cache): its neighbourhood and paths to roots' })
     .option('by-type', { type: 'boolean', describe: 'the type graph: a node per type, an edge per pointing field' }) as unknown as Argv<DotArgs>;
-  a = numberOption(a, 'max-nodes', { describe: 'most nodes drawn; above it the smaller dominator subtrees are collapsed', default: DEFAULT_MAX_NODES, min: 1, integer: true });
+  // No yargs default: the default depends on the mode (checked in run()).
+  a = a.option('max-nodes', {
+    type: 'string',
+    describe: `most nodes drawn; above it the smaller dominator subtrees are collapsed (a whole number >= 1; default ${DEFAULT_TREE_NODES}, with --focus and --by-type ${DEFAULT_MAX_NODES})`,
+  });
   a = numberOption(a, 'depth', { describe: 'with --focus: pointers away from the object, both ways', default: 1, min: 0, max: 10, integer: true });
   return cacheOption(a);
 }
@@ -47,14 +51,14 @@ export async function run(args: DotArgs): Promise<void> {
   const modes = [args.all ? '--all' : '', args.focus !== undefined ? '--focus' : '', args['by-type'] ? '--by-type' : ''].filter((m) => m !== '');
   if (modes.length > 1) throw new UsageError(`${modes.join(' and ')}: choose one`);
   const mode: DotMode = args.all ? 'all' : args.focus !== undefined ? 'focus' : args['by-type'] ? 'types' : 'tree';
-  const maxNodes = parseNumberOption('max-nodes', args['max-nodes'], { describe: '', default: DEFAULT_MAX_NODES, min: 1, integer: true });
+  const maxNodes = args['max-nodes'] === undefined ? undefined : parseNumberOption('max-nodes', args['max-nodes'], { describe: '', default: DEFAULT_MAX_NODES, min: 1, integer: true });
   const depth = parseNumberOption('depth', args.depth, { describe: '', default: 1, min: 0, max: 10, integer: true });
   const output = String(args.output);
   if (output === '-' && process.stdout.isTTY) {
     throw new UsageError('stdout is a terminal: redirect it (> heap.dot) or name a file with -o heap.dot');
   }
   // Check the output path before the (possibly long) load: not an input, not a folder.
-  const sink = OutputSink.open(output, { inputs: [args.dump, args.binary] });
+  const sink = OutputSink.open(output, { inputs: [args.dump, args.binary], format: FORMATS.dot });
   try {
     const session = await openForCommand(args.dump, args.binary, { ...args, json: false });
     const summary = await exportDot(session, sink, { mode, maxNodes, focus: args.focus, depth });

@@ -1,11 +1,11 @@
 // `goheap hprof DUMP [BINARY] heap.hprof` (and the `dumptohprof` bin, cli/dumptohprof.ts, which shares this): the
 // heap dump as an HPROF file for VisualVM, Eclipse MAT and other Java heap tools (lib/export/hprof.ts). The output
 // comes last ("-" for stdout); it is written under a temporary name and renamed, and never over an input.
-import * as fs from 'node:fs';
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import { type AnalysisArgs, cacheOption, openForCommand } from '../open-heap.js';
 import { OutputSink, writeHprof } from '../../lib/export/index.js';
+import { FORMATS } from '../../lib/export/output.js';
 
 export const command = 'hprof <dump> <files..>';
 export const describe = 'Write the heap as an HPROF heap dump for VisualVM and Eclipse MAT (goheap hprof DUMP [BINARY] heap.hprof)';
@@ -44,38 +44,13 @@ export function hprofFiles(files: readonly string[], stdout: boolean): { binary:
   throw new UsageError(`expected DUMP [BINARY] OUTPUT, got ${files.length + (stdout ? 2 : 1)} file names`);
 }
 
-/**
- * Refuses an output that exists and is not an HPROF file: with the binary optional, `dumptohprof DUMP BINARY`
- * (the output forgotten) would otherwise replace the executable.
- */
-function checkOverwrite(output: string): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(output, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  } catch {
-    return; // absent (or unreadable: OutputSink.open says why)
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile() || st.size === 0) return;
-    const head = Buffer.alloc(12);
-    fs.readSync(fd, head, 0, 12, 0);
-    if (head.toString('latin1') !== 'JAVA PROFILE') {
-      throw new UsageError(`${output}: exists and is not an HPROF file; refusing to replace it (the output comes last: DUMP [BINARY] heap.hprof)`);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** Runs the export for `goheap hprof` and `dumptohprof`. */
 export async function run(args: HprofArgs): Promise<void> {
   const { binary, output } = hprofFiles((args.files ?? []).map(String), process.argv.slice(2).includes('-'));
   if (output === '-' && process.stdout.isTTY) throw new UsageError('stdout is a terminal: name a file to write (heap.hprof)');
-  // Check the output path before the (possibly long) load: not an input, not a folder.
-  const sink = OutputSink.open(output, { inputs: [args.dump, binary] });
+  // Check the output path before the (possibly long) load: not an input, not a folder, not a file of another format.
+  const sink = OutputSink.open(output, { inputs: [args.dump, binary], format: FORMATS.hprof });
   try {
-    if (output !== '-') checkOverwrite(output);
     const session = await openForCommand(args.dump, binary, { ...args, json: false });
     const showProgress = !args.quiet && process.stderr.isTTY;
     let last = 0;

@@ -4,7 +4,9 @@
 import type { Argv } from 'yargs';
 import { allocationProfile, retentionProfile, writePprof } from '../../lib/export/pprof.js';
 import { UsageError } from '../errors.js';
-import { cacheOption } from '../open-heap.js';
+import { cacheOption, numberOption } from '../open-heap.js';
+import { parseNumberOption } from '../options.js';
+import { FORMATS } from '../../lib/export/output.js';
 import { type ExportArgs, exportProgress, exportToFile } from './snapshot.js';
 
 export const command = 'pprof <dump> [binary] [output]';
@@ -12,8 +14,8 @@ export const describe = 'Write a pprof profile (-o heap.pb.gz): retention by dom
 
 interface PprofArgs extends ExportArgs {
   mode: string;
-  'max-depth': number;
-  rate?: number;
+  'max-depth': unknown;
+  rate?: unknown;
   all?: boolean;
 }
 
@@ -25,22 +27,22 @@ export function builder(y: Argv): Argv<PprofArgs> {
     .option('o', { type: 'string', describe: 'the profile to write (heap.pb.gz)', requiresArg: true })
     .option('mode', { choices: ['retained', 'alloc'], default: 'retained', describe: 'retained: the heap by dominator-tree path; alloc: allocation sites from the MemProf records' })
     .option('all', { type: 'boolean', default: false, describe: 'retained: count unreachable objects (not yet freed) too, under "(unreachable)"' })
-    .option('max-depth', { type: 'number', default: 64, describe: 'retained: frames kept below the root before "..."' })
-    .option('rate', { type: 'number', describe: "alloc: the program's runtime.MemProfileRate, to scale the sampled counts as Go does (default: unscaled)" }) as unknown as Argv<PprofArgs>;
-  return cacheOption(a)
+    // A string, checked in run() (a whole number of bytes up to 1 TiB): yargs would take "1e300" or "abc" as numbers.
+    .option('rate', { type: 'string', describe: "alloc: the program's runtime.MemProfileRate, to scale the sampled counts as Go does (default: unscaled; 0 to 1 TiB)" }) as unknown as Argv<PprofArgs>;
+  const b = numberOption(a, 'max-depth', { describe: 'retained: frames kept below the root before "..."', default: 64, min: 1, max: 65535, integer: true });
+  return cacheOption(b)
     .example('$0 pprof heapdump mybinary -o heap.pb.gz && go tool pprof -http=: heap.pb.gz', 'retention as a flame graph')
     .example('$0 pprof heapdump mybinary -o allocs.pb.gz --mode alloc --rate 524288', 'allocation sites, scaled for the default MemProfileRate');
 }
 
 export async function run(args: PprofArgs): Promise<void> {
-  const maxDepth = args['max-depth'];
-  if (!Number.isInteger(maxDepth) || maxDepth < 1 || maxDepth > 65535) throw new UsageError(`pprof: --max-depth must be an integer from 1 to 65535, not ${maxDepth}`);
-  if (args.rate !== undefined && !(Number.isFinite(args.rate) && args.rate >= 0)) throw new UsageError(`pprof: --rate must be a number of bytes, not ${args.rate}`);
-  if (args.mode !== 'alloc' && args.rate !== undefined) throw new UsageError('pprof: --rate applies to --mode alloc');
+  const maxDepth = parseNumberOption('max-depth', args['max-depth'], { describe: '', default: 64, min: 1, max: 65535, integer: true });
+  const rate = args.rate === undefined ? undefined : parseNumberOption('rate', args.rate, { describe: '', default: 0, min: 0, max: 2 ** 40, integer: true });
+  if (args.mode !== 'alloc' && rate !== undefined) throw new UsageError('pprof: --rate applies to --mode alloc');
   let summary: Record<string, number | string> = {};
-  const { s, output, bytes } = await exportToFile(args, 'pprof', async (session, sink) => {
+  const { s, output, bytes } = await exportToFile(args, 'pprof', FORMATS.pprof, async (session, sink) => {
     if (args.mode === 'alloc') {
-      const { profile, stats } = allocationProfile(session, { rate: args.rate });
+      const { profile, stats } = allocationProfile(session, { rate });
       summary = { mode: 'alloc', ...stats };
       await writePprof(profile, sink);
     } else {
@@ -54,7 +56,7 @@ export async function run(args: PprofArgs): Promise<void> {
     const what = summary.mode === 'alloc'
       ? summary.records === 0
         ? 'the dump has no MemProf records: an empty profile'
-        : `${summary.records} MemProf records${args.rate ? ` scaled for MemProfileRate ${args.rate}` : ' (sampled counts, not scaled; --rate scales them)'}`
+        : `${summary.records} MemProf records${rate ? ` scaled for MemProfileRate ${rate}` : ' (sampled counts, not scaled; --rate scales them)'}`
       : `${Number(summary.objects).toLocaleString('en-US')} objects in ${Number(summary.samples).toLocaleString('en-US')} samples (${summary.frames} frames)`;
     process.stderr.write(`goheap: wrote ${output}: ${what}, ${(bytes / 1024).toFixed(1)} KiB\n`);
   }

@@ -2,7 +2,7 @@
 // memlab), streamed to OUT ("-" for stdout) through lib/export's output sink. Also the argument rule the export
 // commands share: the output is the last positional (or -o), the binary the one between.
 import type { Argv } from 'yargs';
-import { OutputSink } from '../../lib/export/output.js';
+import { FORMATS, type OutputFormat, OutputSink } from '../../lib/export/output.js';
 import { writeHeapSnapshot } from '../../lib/export/heapsnapshot.js';
 import { UsageError } from '../errors.js';
 import type { HeapSession } from '../../lib/session/index.js';
@@ -65,9 +65,9 @@ export function builder(y: Argv): Argv<SnapshotArgs> {
  * Opens the output first (so that a path that is an input or a folder is refused before a long load), then the
  * dump; runs `produce` and puts the file in place, or removes the temporary file if anything fails.
  */
-export async function exportToFile(args: ExportArgs, what: string, produce: (s: HeapSession, sink: OutputSink) => Promise<void>): Promise<{ s: HeapSession; output: string; bytes: number }> {
+export async function exportToFile(args: ExportArgs, what: string, format: OutputFormat, produce: (s: HeapSession, sink: OutputSink) => Promise<void>): Promise<{ s: HeapSession; output: string; bytes: number }> {
   const { binary, output } = exportPaths(args, what);
-  const sink = OutputSink.open(output, { inputs: [args.dump, binary] });
+  const sink = OutputSink.open(output, { inputs: [args.dump, binary], format });
   let s: HeapSession | undefined;
   try {
     s = await openForCommand(args.dump, binary, args);
@@ -83,7 +83,7 @@ export async function exportToFile(args: ExportArgs, what: string, produce: (s: 
 
 export async function run(args: SnapshotArgs): Promise<void> {
   let stats: Awaited<ReturnType<typeof writeHeapSnapshot>> | undefined;
-  const { s, output, bytes } = await exportToFile(args, 'snapshot', async (session, sink) => {
+  const { s, output, bytes } = await exportToFile(args, 'snapshot', FORMATS.heapsnapshot, async (session, sink) => {
     stats = await writeHeapSnapshot(session, sink, { live: args.live, onProgress: exportProgress(args, 'writing heap snapshot') });
   });
   const summary = { output, bytes, nodes: stats!.nodes, edges: stats!.edges, strings: stats!.strings, objects: stats!.objects };

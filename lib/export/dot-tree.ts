@@ -3,7 +3,8 @@
 // maxNodes biggest retainers, always a connected top of the tree). Between drawn nodes it draws every pointer (fields
 // as labels) and root slot; a dominated node no drawn pointer reaches gets a dashed dominator edge. Each drawn node's
 // undrawn children are collapsed into one node saying how many subtrees, objects and bytes they hold, and garbage
-// into one grey node: drawn objects + collapsed objects + garbage = every object of the dump.
+// into one grey node: drawn objects + collapsed objects + garbage = every object of the dump. The root nodes are
+// returned biggest first, for dot.ts to put them in the first rank in that order.
 import type { HeapSession, TreeNode } from '../session/index.js';
 import { COLLAPSED, DOMINATES, GARBAGE, bytes, count, labelText } from './dot-syntax.js';
 import { type DotGraph, addPointer, newDotGraph } from './dot-graph.js';
@@ -68,7 +69,7 @@ class Candidates {
 }
 
 /** The top `maxNodes` nodes (objects and root nodes) of the dominator tree as a graph; see the file's header. */
-export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGraph; summary: TreeSummary } {
+export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGraph; summary: TreeSummary; rootOrder: string[] } {
   const g = newDotGraph();
   const superRoot: TreeNode = { kind: 'roots' };
   // Per drawn tree node (and the super-root): how many of its children were drawn (always its biggest ones).
@@ -76,6 +77,8 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
   drawnChildren.set('roots', { node: superRoot, children: 0 });
   const drawnObjects = new Map<number, TreeNode>();
   const drawnRoots = new Set<number>();
+  /** Drawn root nodes' ids, biggest first (the order they were taken in). */
+  const rootOrder: string[] = [];
   const queue = new Candidates();
   const offer = (parent: TreeNode, index: number): void => {
     const page = s.dominated(parent, index, 1);
@@ -94,6 +97,7 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
       g.setNode(id, objectAttrs(s, node.object));
     } else if (node.kind === 'root') {
       drawnRoots.add(node.rootNode);
+      rootOrder.push(id);
       g.setNode(id, rootAttrs(s, node.rootNode, goroutines[node.rootNode]));
     }
     offer(c.parent, c.index + 1);
@@ -197,5 +201,5 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
       tooltip: `garbage: ${summary.garbageObjects} objects, ${summary.garbageBytes} B no root reaches`,
     });
   }
-  return { graph: g, summary };
+  return { graph: g, summary, rootOrder };
 }

@@ -6,13 +6,18 @@
 //   size class's slack as "<pad +0x..>" fields, a malloc header as "<malloc header>": the fields' sizes add up to
 //   the Go size class, which is also the class's instance size (VisualVM shows the instance size, Eclipse MAT adds
 //   up field sizes: both show the Go size).
-// - ObjectArray: arrays of GC pointers ([N]*T, [N]map[K]V, ...), element k at byte base + k * ptrSize; also the
-//   fallback for objects that would need more than 65535 fields (one element per word, the non-pointer words null).
-// - PrimitiveArray: arrays of scalars ([N]uint8 as byte[], [N]int64 as long[], ...), string bytes as byte[], and
-//   the fallback for pointer-free objects that would need more than 65535 fields (byte[] of the object's bytes).
+// - ObjectArray: arrays of GC pointers ([N]*T, [N]map[K]V, ...), element k at byte base + k * ptrSize.
+// - PrimitiveArray: arrays of scalars ([N]uint8 as byte[], [N]int64 as long[], ...), string bytes as byte[].
+// A class has at most MAX_FIELDS fields (VisualVM reads the field count as a signed 16-bit number, and a field view
+// of thousands of "Body[i]" is unreadable anyway). An inline array of more than INLINE_ARRAY_MAX elements (or whose
+// elements would take more than INLINE_ARRAY_FIELDS fields) is one object field holding a synthetic array: an
+// object array of its elements when they are pointers, of its words when they hold pointers otherwise, a primitive
+// array of its elements when they are scalars, else a byte[] of its bytes. Its ID is the address of the array's
+// first byte plus one (inside the Go object, so it never names another object). An object whose fields would still
+// be too many is an instance with the one field "elements" (or "words") holding such an array of all its bytes.
 // Untyped objects get an Instance class per size class and pointer layout (one object field per word that holds a
 // heap pointer, the other words as long/int), named "untyped (size class 48)" or "untyped (size class 48, pointers
-// +0x0 +0x10)".
+// +0x0 +0x10)"; beyond MAX_FIELDS words, the one field "words".
 import { GoKind, type GoProgram, type GoType } from '../gotypes/index.js';
 import { hprofClassName } from './hprof-names.js';
 
@@ -35,8 +40,14 @@ export const enum LayoutKind {
   PrimitiveArray = 2,
 }
 
-/** The most fields a CLASS DUMP can list (u2). */
-export const MAX_FIELDS = 65535;
+/** The most fields a class gets. */
+export const MAX_FIELDS = 256;
+/** The most static fields a class gets (VisualVM reads the count as a signed 16-bit number). */
+export const MAX_STATICS = 32767;
+/** Inline arrays of more elements are a synthetic array. */
+export const INLINE_ARRAY_MAX = 16;
+/** Inline arrays whose elements take more fields are a synthetic array. */
+export const INLINE_ARRAY_FIELDS = 64;
 
 /** How objects of one class are written. */
 export interface ClassLayout {
@@ -50,6 +61,12 @@ export interface ClassLayout {
   fieldTypes: Uint8Array;
   fieldOffsets: Int32Array;
   fieldSizes: Uint8Array;
+  /** Instance: per field, the index in `arrays` of the synthetic array it holds, or -1. */
+  fieldArray: Int16Array;
+  /** Instance: the synthetic arrays (base: the array's byte offset in the object; count: its elements). */
+  arrays: ClassLayout[];
+  /** Instance: bytes of field values in an INSTANCE DUMP (the field sizes added up). */
+  recordSize: number;
   /** Arrays: first element's byte offset, element count (-1: as many whole elements as the object holds). */
   base: number;
   count: number;
@@ -62,11 +79,16 @@ export interface ClassLayout {
 }
 
 /** A field under construction. */
-interface FieldSpec {
+export interface FieldSpec {
   name: string;
   type: HprofType;
   offset: number;
+  /** Bytes in the record. */
   size: number;
+  /** A synthetic array: the field holds its ID and covers its bytes in the Go object. */
+  array?: ClassLayout;
+  /** Bytes of the Go object the field covers (size, or the array's bytes). */
+  span?: number;
 }
 
 /** Java's primitive array class names per element type. */
@@ -130,25 +152,53 @@ export class LayoutBuilder {
     if (base > 0) fields.push({ name: '<malloc header>', type: wordType(this.ptrSize), offset: 0, size: this.ptrSize });
     let ok: boolean;
     if (count > 0) {
-      ok = true;
+      ok = count <= MAX_FIELDS;
       for (let k = 0; k < count && ok; k++) ok = this.flatten(t, base + k * t.size, `[${k}]`, fields);
     } else {
       ok = this.flatten(t, base, t.kind === GoKind.Struct ? '' : 'value', fields);
     }
     if (ok) {
-      const padded = padFields(fields, size);
+      const padded = padFields(fields, size, this.ptrSize);
       if (padded !== undefined) return instanceLayout(name, size, padded);
     }
-    // Too many fields for one class: a word array (pointers kept) or the bytes.
+    // Too many fields for one class: one field holding the value's bytes as an array (words when it has pointers).
     const hasPointers = this.program !== undefined && this.program.pointerMap(t).length > 0;
-    return hasPointers ? this.objectArray(name, 0, -1) : this.primitiveArray(PRIMITIVE_ARRAY_NAMES[HprofType.Byte], HprofType.Byte, 1, 0, size);
+    const head: FieldSpec[] = base > 0 ? [fields[0]] : [];
+    return instanceLayout(name, size, padFields([...head, this.wholeArray(`${name} (${hasPointers ? 'words' : 'bytes'})`, base, size, hasPointers)], size, this.ptrSize)!);
+  }
+
+  /** A field "words"/"elements" holding the bytes base..size as an object array of words or a byte[]. */
+  private wholeArray(name: string, base: number, size: number, pointers: boolean): FieldSpec {
+    const p = this.ptrSize;
+    const span = size - base;
+    const array = pointers ? this.objectArray(name, base, Math.floor(span / p)) : this.primitiveArray(PRIMITIVE_ARRAY_NAMES[HprofType.Byte], HprofType.Byte, 1, base, span);
+    return { name: pointers ? 'words' : 'bytes', type: HprofType.Object, offset: base, size: p, array, span: pointers ? Math.floor(span / p) * p : span };
+  }
+
+  /** A field holding inline array t (at `offset`) as a synthetic array (see the file's header). */
+  private inlineArray(t: GoType, offset: number, name: string): FieldSpec {
+    const p = this.ptrSize;
+    const e = t.elem!;
+    const n = t.len ?? 0;
+    const span = n * e.size;
+    const cls = `${hprofClassName(t.name)} (inline)`;
+    let array: ClassLayout;
+    if (this.isPointerWord(e)) array = this.objectArray(cls, offset, n);
+    else {
+      const s = scalarType(e.kind, p);
+      if (s !== undefined && e.size === s[1]) array = this.primitiveArray(PRIMITIVE_ARRAY_NAMES[s[0]], s[0], s[1], offset, n);
+      else if (this.program !== undefined && this.program.pointerMap(e).length > 0) array = this.objectArray(`${hprofClassName(t.name)} (inline words)`, offset, Math.floor(span / p));
+      else array = this.primitiveArray(PRIMITIVE_ARRAY_NAMES[HprofType.Byte], HprofType.Byte, 1, offset, span);
+    }
+    return { name, type: HprofType.Object, offset, size: p, array, span };
   }
 
   /** A class of `size`-byte objects whose heap pointers sit at `pointers` (ascending offsets), the rest words. */
   untyped(name: string, size: number, pointers: ArrayLike<number>): ClassLayout {
     const p = this.ptrSize;
     if (Math.ceil(size / p) > MAX_FIELDS) {
-      return pointers.length > 0 ? this.objectArray(name, 0, -1) : this.primitiveArray(PRIMITIVE_ARRAY_NAMES[HprofType.Byte], HprofType.Byte, 1, 0, size);
+      const words = pointers.length > 0;
+      return instanceLayout(name, size, padFields([this.wholeArray(`${name} (${words ? 'words' : 'bytes'})`, 0, size, words)], size, this.ptrSize)!);
     }
     const fields: FieldSpec[] = [];
     let k = 0;
@@ -157,7 +207,7 @@ export class LayoutBuilder {
       if (isPtr) k++;
       fields.push({ name: `+0x${off.toString(16)}`, type: isPtr ? HprofType.Object : wordType(p), offset: off, size: p });
     }
-    return instanceLayout(name, size, padFields(fields, size)!);
+    return instanceLayout(name, size, padFields(fields, size, this.ptrSize)!);
   }
 
   /** byte[] of `count` bytes from `base` (string data; -1: the whole object). */
@@ -166,17 +216,11 @@ export class LayoutBuilder {
   }
 
   private objectArray(name: string, base: number, count: number): ClassLayout {
-    return {
-      name, kind: LayoutKind.ObjectArray, size: 0, fieldNames: [], fieldTypes: new Uint8Array(0), fieldOffsets: new Int32Array(0),
-      fieldSizes: new Uint8Array(0), base, count, elemType: HprofType.Object, elemSize: this.ptrSize, id: 0, serial: 0,
-    };
+    return { ...noFields(), name, kind: LayoutKind.ObjectArray, base, count, elemType: HprofType.Object, elemSize: this.ptrSize };
   }
 
   private primitiveArray(name: string, type: HprofType, elemSize: number, base: number, count: number): ClassLayout {
-    return {
-      name, kind: LayoutKind.PrimitiveArray, size: 0, fieldNames: [], fieldTypes: new Uint8Array(0), fieldOffsets: new Int32Array(0),
-      fieldSizes: new Uint8Array(0), base, count, elemType: type, elemSize, id: 0, serial: 0,
-    };
+    return { ...noFields(), name, kind: LayoutKind.PrimitiveArray, base, count, elemType: type, elemSize };
   }
 
   /** Appends the fields of a value of t at `offset` named under `prefix`; false when there would be too many. */
@@ -196,9 +240,15 @@ export class LayoutBuilder {
       case GoKind.Array: {
         const e = t.elem;
         const n = t.len ?? 0;
-        if (e === undefined || e.size === 0) return true;
-        if (n * Math.max(1, Math.floor(e.size / 8)) > MAX_FIELDS) return false;
-        for (let k = 0; k < n; k++) if (!this.flatten(e, offset + k * e.size, `${prefix}[${k}]`, out)) return false;
+        if (e === undefined || e.size === 0 || n === 0) return true;
+        if (n <= INLINE_ARRAY_MAX) {
+          const start = out.length;
+          let ok = true;
+          for (let k = 0; k < n && ok; k++) ok = this.flatten(e, offset + k * e.size, `${prefix}[${k}]`, out);
+          if (ok && out.length - start <= INLINE_ARRAY_FIELDS) return true;
+          out.length = start;
+        }
+        out.push(this.inlineArray(t, offset, name));
         return true;
       }
       case GoKind.Ptr: case GoKind.UnsafePointer: case GoKind.Map: case GoKind.Chan: case GoKind.Func:
@@ -241,13 +291,23 @@ export class LayoutBuilder {
 
 /**
  * Sorts fields by offset, drops overlapping ones and fills every gap (and the tail up to `size`) with padding
- * fields, so that the field sizes add up to `size`. Undefined when that takes more than MAX_FIELDS fields.
+ * fields, so that the field sizes add up to `size` (a gap of more than PAD_ARRAY bytes is one field holding a
+ * synthetic byte[] of it). Undefined when that takes more than MAX_FIELDS fields.
  */
-function padFields(fields: FieldSpec[], size: number): FieldSpec[] | undefined {
+function padFields(fields: FieldSpec[], size: number, ptrSize: number): FieldSpec[] | undefined {
   fields.sort((a, b) => a.offset - b.offset);
   const out: FieldSpec[] = [];
   let at = 0;
   const pad = (to: number): void => {
+    if (to - at > PAD_ARRAY) {
+      const array: ClassLayout = {
+        ...noFields(), name: PRIMITIVE_ARRAY_NAMES[HprofType.Byte], kind: LayoutKind.PrimitiveArray, base: at, count: to - at,
+        elemType: HprofType.Byte, elemSize: 1,
+      };
+      out.push({ name: `<pad +0x${at.toString(16)}>`, type: HprofType.Object, offset: at, size: ptrSize, array, span: to - at });
+      at = to;
+      return;
+    }
     while (at < to && out.length <= MAX_FIELDS) {
       const n = to - at >= 8 && at % 8 === 0 ? 8 : to - at >= 4 && at % 4 === 0 ? 4 : to - at >= 2 && at % 2 === 0 ? 2 : 1;
       const type = n === 8 ? HprofType.Long : n === 4 ? HprofType.Int : n === 2 ? HprofType.Short : HprofType.Byte;
@@ -256,27 +316,49 @@ function padFields(fields: FieldSpec[], size: number): FieldSpec[] | undefined {
     }
   };
   for (const f of fields) {
-    if (f.offset < at || f.offset + f.size > size) continue;
+    const span = f.span ?? f.size;
+    if (f.offset < at || f.offset + span > size) continue;
     pad(f.offset);
     out.push(f);
-    at = f.offset + f.size;
+    at = f.offset + span;
   }
   pad(size);
   return out.length > MAX_FIELDS ? undefined : out;
 }
 
-function instanceLayout(name: string, size: number, fields: FieldSpec[]): ClassLayout {
+/** Gaps of more bytes are one padding field holding a byte[]. */
+const PAD_ARRAY = 64;
+
+/** A class with no fields (arrays, or an instance class to fill in). */
+export function noFields(): ClassLayout {
+  return {
+    name: '', kind: LayoutKind.Instance, size: 0, fieldNames: [], fieldTypes: new Uint8Array(0), fieldOffsets: new Int32Array(0),
+    fieldSizes: new Uint8Array(0), fieldArray: new Int16Array(0), arrays: [], recordSize: 0, base: 0, count: 0,
+    elemType: HprofType.Object, elemSize: 0, id: 0, serial: 0,
+  };
+}
+
+/** An instance class of `size` bytes with these fields (in record order). */
+export function instanceLayout(name: string, size: number, fields: readonly FieldSpec[]): ClassLayout {
   const n = fields.length;
   const fieldTypes = new Uint8Array(n);
   const fieldOffsets = new Int32Array(n);
   const fieldSizes = new Uint8Array(n);
+  const fieldArray = new Int16Array(n).fill(-1);
+  const arrays: ClassLayout[] = [];
+  let recordSize = 0;
   for (let k = 0; k < n; k++) {
     fieldTypes[k] = fields[k].type;
     fieldOffsets[k] = fields[k].offset;
     fieldSizes[k] = fields[k].size;
+    recordSize += fields[k].size;
+    const a = fields[k].array;
+    if (a !== undefined) {
+      fieldArray[k] = arrays.length;
+      arrays.push(a);
+    }
   }
   return {
-    name, kind: LayoutKind.Instance, size, fieldNames: fields.map((f) => f.name), fieldTypes, fieldOffsets, fieldSizes,
-    base: 0, count: 0, elemType: HprofType.Object, elemSize: 0, id: 0, serial: 0,
+    ...noFields(), name, size, fieldNames: fields.map((f) => f.name), fieldTypes, fieldOffsets, fieldSizes, fieldArray, arrays, recordSize,
   };
 }

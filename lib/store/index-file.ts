@@ -15,6 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GoheapError } from '../errors.js';
 import { fileKind } from './cache.js';
+import { removeDeadTemps } from '../temp-files.js';
 
 export const FORMAT_VERSION = 4; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals
 const MAGIC = 'GOHEAPIX';
@@ -85,6 +86,8 @@ export function writeIndexFile(file: string, meta: unknown, arrays: Record<strin
   pre.writeUInt32LE(headerBytes.length, 12);
   pre.writeUInt32LE(hashBytes(headerBytes), 16);
   makeDirectories(path.dirname(file));
+  // Leftovers of runs that were killed while writing an index here.
+  removeDeadTemps(path.dirname(file), /^.+\.(\d+)\.tmp$/);
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openNew(tmp);
   try {

@@ -9,11 +9,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeapSession } from '../../lib/session/index.js';
-import { RootKind } from '../../lib/graph/index.js';
 import { typeHistogram } from '../../lib/typing/index.js';
 import { OutputSink } from '../../lib/export/output.js';
 import { writeHprof, type HprofStats } from '../../lib/export/hprof.js';
 import { hprofClassName, splitQualified } from '../../lib/export/hprof-names.js';
+import { MAX_FIELDS } from '../../lib/export/hprof-layout.js';
+import { threadName } from '../../lib/export/hprof-threads.js';
 import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 import { instanceFields, readHprof } from './hprof-reader.js';
 
@@ -28,7 +29,7 @@ interface VisualVmView {
   instances: [number, number, number, number, number][];
   biggest: number[];
   roots: { kind: string; id: number; thread?: number; frame?: number }[];
-  threads: { id: number; frames: string[] }[];
+  threads: { id: number; class: string; name: string; daemon: boolean; tid: number; retained: number; locals: number; frames: string[] }[];
 }
 
 function visualVm(hprof: string): VisualVmView {
@@ -108,7 +109,7 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
         // Untyped objects: one class per size class and pointer layout, together goheap's row.
         for (const r of rows.filter((x) => x.name.startsWith('untyped (size class '))) {
           const prefix = r.name.slice(0, -1);
-          const classes = vv.classes.filter((c) => c.name === r.name || c.name.startsWith(`${prefix},`));
+          const classes = vv.classes.filter((c) => !c.array && (c.name === r.name || c.name.startsWith(`${prefix},`)));
           expect([r.name, classes.reduce((a, c) => a + c.count, 0), classes.reduce((a, c) => a + c.bytes, 0)]).to.deep.equal([r.name, r.count, r.bytes]);
         }
         // The Go program's own counts.
@@ -146,6 +147,17 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
           }
         }
         for (const [id, arr] of f.objectArrays) for (const v of arr.elements) noteRef(id, v);
+        // Synthetic arrays (an inline array, or a big padding, of a Go object): IDs inside a Go object that are not
+        // its address nor a tiny part; the object retains them, and VisualVM counts them in full.
+        const synthetic = new Map<number, number>();
+        const syntheticIds = new Map<number, number[]>();
+        for (const [id, v] of byId) {
+          const o = s.findObject(id);
+          if (o < 0 || isTiny(o) || s.address(o) === id) continue;
+          synthetic.set(o, (synthetic.get(o) ?? 0) + v[2]);
+          syntheticIds.set(o, [...(syntheticIds.get(o) ?? []), id]);
+        }
+        expect(synthetic.size).to.be.greaterThan(0);
         const expected = (x: number): { hprof: number; arrays: number; tiny: number } => {
           const subtree = new Set<number>();
           const stack = [x];
@@ -155,12 +167,13 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
           while (stack.length > 0) {
             const o = stack.pop()!;
             subtree.add(s.address(o));
+            for (const id of syntheticIds.get(o) ?? []) subtree.add(id);
             if (isTiny(o)) tinyBytes += s.size(o);
             else {
               const v = byId.get(s.address(o));
               expect(v, `instance 0x${s.address(o).toString(16)}`).to.not.equal(undefined);
-              hprof += v![2];
-              arrays += v![2] - s.size(o);
+              hprof += v![2] + (synthetic.get(o) ?? 0);
+              arrays += v![2] - s.size(o) + (synthetic.get(o) ?? 0);
             }
             for (const c of s.dominated({ kind: 'object', object: o }, 0, 1e9).items) if (c.kind === 'object') stack.push(c.object);
           }
@@ -214,21 +227,51 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
           globals++;
         }
         expect(globals).to.be.greaterThan(10);
-        // Every goroutine is a thread; the parked recursion shows its frames with file:line from the binary.
+        // Every goroutine is a java.lang.Thread, read through VisualVM's thread API (ThreadObjectGCRoot): its name,
+        // daemon flag and id as the Threads view shows them, its stack frame by frame; the parked recursion shows its
+        // frames with file:line from the binary.
         const threadRoots = vv.roots.filter((r) => r.kind === 'thread object');
         expect(threadRoots.length).to.equal(s.graph.goroutines.length);
-        expect(new Set(threadRoots.map((r) => r.id))).to.deep.equal(new Set(s.graph.goroutines.map((g) => g.address)));
+        expect(vv.threads.length).to.equal(s.graph.goroutines.length);
+        const byGoid = new Map(s.graph.goroutines.map((g, k) => [g.goid, k]));
+        for (const t of vv.threads) {
+          const k = byGoid.get(t.tid)!;
+          expect(k, `thread ${t.tid}`).to.not.equal(undefined);
+          const gr = s.graph.goroutines[k];
+          expect([t.class, t.name, t.daemon]).to.deep.equal(['java.lang.Thread', threadName(s.graph, k), gr.isSystem]);
+          expect(t.name).to.match(new RegExp(`^goroutine ${gr.goid} \\S+ \\[[^\\]]+\\]$`));
+          expect(t.frames.length).to.equal(s.graph.frames.goroutineFrameCount[k]);
+          expect(t.frames[t.frames.length - 1]).to.match(/^runtime\.goexit\(/);
+        }
+        const mainThread = vv.threads.find((t) => t.name.startsWith('goroutine 1 main.main ['))!;
+        expect(mainThread.frames.some((f) => f.startsWith('main.main('))).to.equal(true);
         const deepest = vv.threads.map((t) => t.frames.filter((f) => f.startsWith(`${facts.recurseFunc}(`)).length);
         expect(Math.max(...deepest)).to.be.at.least(facts.counts.Depth);
         const recurse = vv.threads.find((t) => t.frames.some((f) => f.startsWith(`${facts.recurseFunc}(`)))!;
         expect(recurse.frames.find((f) => f.startsWith(`${facts.recurseFunc}(`))).to.match(/^main\.recurse\(zoo\/main\.go:\d+\)$/);
-        expect(recurse.frames[recurse.frames.length - 1]).to.match(/^runtime\.goexit\(/);
-        // Frame slots are Java frame roots of their goroutine's thread.
-        const frameRoots = vv.roots.filter((r) => r.kind === 'Java frame');
-        let stackRoots = 0;
-        for (let r = 0; r < s.graph.roots.count; r++) if (s.graph.roots.kind[r] === RootKind.StackFrame) stackRoots++;
-        expect(frameRoots.length).to.equal(stackRoots);
-        expect(frameRoots.every((r) => s.graph.goroutines.some((g) => g.address === r.thread))).to.equal(true);
+        expect(recurse.name).to.match(/^goroutine \d+ main\.recurse \[/);
+        // What a goroutine holds hangs below its thread object (no object is a root of its own): VisualVM's
+        // retained size of the thread covers every object goheap says the goroutine alone retains (a group of one
+        // goroutine), besides the thread's own objects (the Thread, its name String and char[], its held array).
+        expect(vv.roots.filter((r) => r.kind === 'Java frame').length).to.equal(0);
+        // (--live: VisualVM counts a reference from garbage as a path from the roots.)
+        const f = readHprof(liveFile);
+        let groups = 0;
+        for (const row of s.rootRows()) {
+          if (row.kind !== 'goroutine' || row.retained === 0) continue;
+          const goid = Number(/^goroutine (\d+)/.exec(row.name)![1]);
+          const t = liveVv.threads.find((x) => x.tid === goid)!;
+          const own = f.instances.get(t.id)!;
+          const fields = instanceFields(f, t.id);
+          const held = f.objectArrays.get(fields.get('held')!);
+          expect(held, `held array of goroutine ${goid}`).to.not.equal(undefined);
+          expect(own.classId).to.equal(liveVv.classes.find((c) => c.name === 'java.lang.Thread')!.id);
+          expect(t.retained, row.name).to.be.greaterThan(row.retained);
+          groups++;
+        }
+        expect(groups).to.be.greaterThan(0);
+        // No class has more fields than the exporter allows (VisualVM reads the count as a signed 16-bit number).
+        expect(Math.max(...vv.classes.map((c) => c.fields))).to.be.at.most(MAX_FIELDS);
         // Finalizers are JNI globals.
         expect(vv.roots.filter((r) => r.kind === 'JNI global').length).to.be.greaterThan(facts.counts.Finalized - 1);
         expect(stats.unplacedPointers).to.equal(0);
@@ -246,7 +289,6 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
         let refs = 0;
         for (const [, inst] of f.instances) {
           const c = f.classes.get(inst.classId)!;
-          expect(c.instanceSize).to.equal(inst.data.length);
           let p = 0;
           for (const fld of c.fields) {
             if (fld.type === 2) {
@@ -316,6 +358,64 @@ describe('export/hprof: a 32-bit dump (4-byte IDs), from the zoo cross-built for
       // The list head's fields, big-endian in 4-byte words.
       const head = instanceFields(f, addr(facts.addresses.ListHead));
       expect([head.get('Value'), head.get('Name.len')]).to.deep.equal([0, 'node-0'.length]);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('export/hprof: big inline arrays (fixtures/bigarray, Go 1.26) and goroutines as threads', function () {
+  this.timeout(300000);
+  const dir = path.join(ROOT, '.cache/fixtures/bigarray/go1.26');
+  const scratch = scratchDir(`hprof-big-${process.pid}`);
+  after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  it('VisualVM loads it: no class over MAX_FIELDS fields, each big array one field holding a synthetic array, workers as named threads', async () => {
+    const facts = JSON.parse(fs.readFileSync(path.join(dir, 'facts.json'), 'utf8')) as {
+      addresses: Record<string, string>; counts: Record<string, number>; body: number[]; workerFunc: string;
+    };
+    const s = await HeapSession.open(path.join(dir, 'heap1.dump'), { binary: path.join(dir, 'bigarray'), cacheDir: path.join(scratch, 'index') });
+    try {
+      const file = path.join(scratch, 'big.hprof');
+      const stats = await exportTo(s, file);
+      expect(stats.unplacedPointers).to.equal(0);
+      expect(stats.syntheticArrays).to.be.greaterThan(3);
+      const vv = visualVm(file);
+      expect(Math.max(...vv.classes.map((c) => c.fields))).to.be.at.most(MAX_FIELDS);
+      const f = readHprof(file);
+      // The object holding a global's value (it starts before it when it has a malloc header).
+      const obj = (name: string): number => s.address(s.findObject(addr(facts.addresses[name])));
+      // main.Bytes: ID, Body (a byte[] of the 32 KiB array, the program's bytes), Tail, and its size class's slack.
+      const bytes = instanceFields(f, obj('BigBytes'));
+      expect([...bytes.keys()].slice(0, 3)).to.deep.equal(['ID', 'Body', 'Tail']);
+      expect(bytes.get('ID')).to.equal(7);
+      const body = f.primitiveArrays.get(bytes.get('Body')!)!;
+      expect([body.type, body.count]).to.deep.equal([8, facts.counts.BodyLen]);
+      expect([body.data[0], body.data[1], body.data[facts.counts.BodyLen - 1]]).to.deep.equal(facts.body);
+      expect(f.instances.has(bytes.get('Tail')!)).to.equal(true);
+      // main.Pointers: Count, Slots (an object array of the 4,096 pointers, every other one set).
+      const ptrs = instanceFields(f, obj('BigPtrs'));
+      expect(ptrs.get('Count')).to.equal(facts.counts.SlotsSet);
+      const slots = f.objectArrays.get(ptrs.get('Slots')!)!;
+      expect(slots.elements.length).to.equal(facts.counts.Slots);
+      expect(slots.elements.filter((e) => e !== 0).length).to.equal(facts.counts.SlotsSet);
+      expect(f.classes.get(slots.classId)!.name).to.equal('*main.Leaf[4096] (inline)');
+      // main.Pairs: an array of small structs is one field holding its words (the pointers kept).
+      const pairs = instanceFields(f, obj('BigPairs'));
+      const ps = f.objectArrays.get(pairs.get('Ps')!)!;
+      expect(ps.elements.filter((e) => e !== 0).length).to.equal(facts.counts.Pairs);
+      // VisualVM sees the same: the classes with their few fields, the arrays as arrays.
+      for (const name of ['main.Bytes', 'main.Pointers', 'main.Pairs']) expect(vv.classes.find((c) => c.name === name)!.fields, name).to.be.below(8);
+      expect(vv.classes.find((c) => c.name === '*main.Leaf[4096] (inline)')!.count).to.equal(1);
+      // The parked workers are threads named after their goroutine, function and wait reason, with their stacks.
+      const workers = vv.threads.filter((t) => t.name.includes(` ${facts.workerFunc} `));
+      expect(workers.length).to.equal(facts.counts.Workers);
+      for (const t of workers) {
+        expect(t.name).to.match(/^goroutine \d+ main\.worker \[chan receive\]$/);
+        expect(t.daemon).to.equal(false);
+        expect(t.frames.some((fr) => /^main\.worker\(bigarray\/main\.go:\d+\)$/.test(fr))).to.equal(true);
+      }
+      expect(vv.threads.filter((t) => t.daemon).length).to.equal(s.graph.goroutines.filter((g) => g.isSystem).length);
     } finally {
       s.close();
     }

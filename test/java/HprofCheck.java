@@ -10,7 +10,9 @@
 // Output: summary (live instances and bytes), classes (name, id, instance count, total shallow size, instance
 // size, array or not, static object fields), instances ([id, class index, shallow size, retained size, reachable
 // 0/1] for every instance), biggest (the TOP instances by retained size, default 20), roots (kind and instance id;
-// frame roots with their thread's object id and frame number), threads (thread object id and stack trace lines).
+// frame roots with their thread's object id and frame number), threads (through VisualVM's thread API as its
+// Threads view reads them: ThreadObjectGCRoot.getInstance() and getStackTrace(), the thread object's `name` String,
+// `daemon`, `tid`, its class, its retained size, and the number of Java frame roots (locals) per thread).
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ import org.graalvm.visualvm.lib.jfluid.heap.Instance;
 import org.graalvm.visualvm.lib.jfluid.heap.JavaClass;
 import org.graalvm.visualvm.lib.jfluid.heap.JavaFrameGCRoot;
 import org.graalvm.visualvm.lib.jfluid.heap.ObjectFieldValue;
+import org.graalvm.visualvm.lib.jfluid.heap.PrimitiveArrayInstance;
 import org.graalvm.visualvm.lib.jfluid.heap.ThreadObjectGCRoot;
 
 public class HprofCheck {
@@ -93,6 +96,13 @@ public class HprofCheck {
         out.append("],\n\"roots\":[");
         first = true;
         List<String> threads = new ArrayList<>();
+        Map<Long, Integer> locals = new HashMap<>();
+        for (GCRoot r : heap.getGCRoots()) {
+            if (r instanceof JavaFrameGCRoot) {
+                ThreadObjectGCRoot t = ((JavaFrameGCRoot) r).getThreadGCRoot();
+                if (t != null && t.getInstance() != null) locals.merge(t.getInstance().getInstanceId(), 1, Integer::sum);
+            }
+        }
         for (GCRoot r : heap.getGCRoots()) {
             if (!first) out.append(",\n");
             first = false;
@@ -107,7 +117,18 @@ public class HprofCheck {
             out.append('}');
             if (r instanceof ThreadObjectGCRoot) {
                 StringBuilder t = new StringBuilder();
-                t.append("{\"id\":").append(i == null ? 0 : i.getInstanceId()).append(",\"frames\":[");
+                t.append("{\"id\":").append(i == null ? 0 : i.getInstanceId());
+                if (i != null) {
+                    Object daemon = i.getValueOfField("daemon");
+                    Object tid = i.getValueOfField("tid");
+                    t.append(",\"class\":").append(str(i.getJavaClass().getName()))
+                     .append(",\"name\":").append(str(stringValue(i.getValueOfField("name"))))
+                     .append(",\"daemon\":").append(daemon == null ? "null" : daemon.toString())
+                     .append(",\"tid\":").append(tid == null ? "null" : tid.toString())
+                     .append(",\"retained\":").append(i.getRetainedSize())
+                     .append(",\"locals\":").append(locals.getOrDefault(i.getInstanceId(), 0));
+                }
+                t.append(",\"frames\":[");
                 StackTraceElement[] st = ((ThreadObjectGCRoot) r).getStackTrace();
                 for (int k = 0; st != null && k < st.length; k++) {
                     if (k > 0) t.append(',');
@@ -119,6 +140,19 @@ public class HprofCheck {
         }
         out.append("],\n\"threads\":[").append(String.join(",\n", threads)).append("]}");
         return out.toString();
+    }
+
+    /** A java.lang.String instance's text (JDK 8: a char[] value; JDK 9+: a byte[] value with a coder), or null. */
+    static String stringValue(Object o) {
+        if (!(o instanceof Instance)) return null;
+        Instance s = (Instance) o;
+        if (!"java.lang.String".equals(s.getJavaClass().getName())) return null;
+        Object v = s.getValueOfField("value");
+        if (!(v instanceof PrimitiveArrayInstance)) return null;
+        List<?> vals = ((PrimitiveArrayInstance) v).getValues();
+        StringBuilder b = new StringBuilder();
+        for (Object c : vals) b.append(c.toString());
+        return b.toString();
     }
 
     static String str(String s) {
