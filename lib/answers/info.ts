@@ -2,14 +2,13 @@
 // share of what is reachable (the one definition of "typed" every answer uses).
 import type { HeapGraphStats } from '../graph/index.js';
 import type { HeapSession } from '../session/index.js';
-import { typeCoverage } from '../typing/index.js';
 
 export type InfoAnswer = HeapGraphStats & { typedObjects?: number; typedBytes?: number };
 
 export function infoAnswer(s: HeapSession): InfoAnswer {
   const out: InfoAnswer = s.graph.stats();
   if (s.typed) {
-    const c = typeCoverage(s.graph, s.types);
+    const c = s.typeCoverage();
     out.typedObjects = c.typedReachableObjects;
     out.typedBytes = c.typedReachableBytes;
   }

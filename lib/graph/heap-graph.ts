@@ -54,6 +54,10 @@ export interface HeapGraphParts {
   memProfBuckets: MemProfBucketRecord[];
   allocSampleAddress: Float64Array;
   allocSampleBucket: Float64Array;
+  /** The number of edges, when known without reading edgeTarget (a graph read back from an index). */
+  edgeCount?: number;
+  /** stats() as computed when the graph was built, when known (a graph read back from an index). */
+  stats?: HeapGraphStats;
 }
 
 export interface HeapGraphStats {
@@ -93,20 +97,11 @@ export class HeapGraph {
   readonly fileSize: number;
   readonly fileMtimeMs: number;
   readonly params: DumpParams;
-  readonly recordCounts: Float64Array;
   readonly objectCount: number;
   readonly objectBytes: number;
   /** Fieldlist entries of all objects (pointer slots, nil or not). */
   readonly pointerSlots: number;
-  readonly objectAddress: Float64Array;
-  readonly objectSize: Uint32Array;
-  readonly objectContentOffset: Float64Array;
-  readonly edgeStart: Uint32Array;
-  readonly edgeTarget: Uint32Array;
-  readonly edgeField: Uint32Array;
   readonly roots: RootTable;
-  /** 1 for objects reachable from the roots, 0 for garbage (allocated since the last GC and unreferenced). */
-  readonly reachable: Uint8Array;
   readonly goroutines: GoroutineRecord[];
   readonly frames: FrameTable;
   readonly segments: Segment[];
@@ -119,30 +114,22 @@ export class HeapGraph {
   readonly otherRoots: OtherRootRecord[];
   readonly memStats: MemStatsRecord | null;
   readonly memProfBuckets: MemProfBucketRecord[];
-  readonly allocSampleAddress: Float64Array;
-  readonly allocSampleBucket: Float64Array;
-  private readonly addressIndex: AddressIndex;
   private reverse: ReverseEdges | null = null;
   private fd = -1;
+  // The per-object and per-edge arrays stay in the parts and are reached through getters: parts read back from an
+  // index (lib/store) read each array from the file on first use only.
+  private readonly p: HeapGraphParts;
 
   constructor(p: HeapGraphParts) {
+    this.p = p;
     this.path = p.path;
     this.fileSize = p.fileSize;
     this.fileMtimeMs = p.fileMtimeMs;
     this.params = p.params;
-    this.recordCounts = p.recordCounts;
     this.objectCount = p.objectCount;
     this.objectBytes = p.objectBytes;
     this.pointerSlots = p.pointerSlots;
-    this.objectAddress = p.objectAddress;
-    this.objectSize = p.objectSize;
-    this.objectContentOffset = p.objectContentOffset;
-    this.edgeStart = p.edgeStart;
-    this.edgeTarget = p.edgeTarget;
-    this.edgeField = p.edgeField;
-    this.addressIndex = p.addressIndex;
     this.roots = p.roots;
-    this.reachable = p.reachable;
     this.goroutines = p.goroutines;
     this.frames = p.frames;
     this.segments = p.segments;
@@ -155,8 +142,51 @@ export class HeapGraph {
     this.otherRoots = p.otherRoots;
     this.memStats = p.memStats;
     this.memProfBuckets = p.memProfBuckets;
-    this.allocSampleAddress = p.allocSampleAddress;
-    this.allocSampleBucket = p.allocSampleBucket;
+  }
+
+  get recordCounts(): Float64Array {
+    return this.p.recordCounts;
+  }
+
+  get objectAddress(): Float64Array {
+    return this.p.objectAddress;
+  }
+
+  get objectSize(): Uint32Array {
+    return this.p.objectSize;
+  }
+
+  get objectContentOffset(): Float64Array {
+    return this.p.objectContentOffset;
+  }
+
+  get edgeStart(): Uint32Array {
+    return this.p.edgeStart;
+  }
+
+  get edgeTarget(): Uint32Array {
+    return this.p.edgeTarget;
+  }
+
+  get edgeField(): Uint32Array {
+    return this.p.edgeField;
+  }
+
+  /** 1 for objects reachable from the roots, 0 for garbage (allocated since the last GC and unreferenced). */
+  get reachable(): Uint8Array {
+    return this.p.reachable;
+  }
+
+  get allocSampleAddress(): Float64Array {
+    return this.p.allocSampleAddress;
+  }
+
+  get allocSampleBucket(): Float64Array {
+    return this.p.allocSampleBucket;
+  }
+
+  private get addressIndex(): AddressIndex {
+    return this.p.addressIndex;
   }
 
   /** The parts this graph was built from, as the constructor takes them (for persisting it: lib/store). */
@@ -175,7 +205,7 @@ export class HeapGraph {
   }
 
   get edgeCount(): number {
-    return this.edgeTarget.length;
+    return this.p.edgeCount ?? this.edgeTarget.length;
   }
 
   /** The object containing `address` (at its start or inside it), or -1. */
@@ -275,6 +305,7 @@ export class HeapGraph {
 
   /** Counts and totals of everything in the dump. */
   stats(): HeapGraphStats {
+    if (this.p.stats !== undefined) return structuredClone(this.p.stats);
     const n = this.objectCount;
     const size = this.objectSize;
     const reachable = this.reachable;

@@ -6,4 +6,7 @@ export {
   saveDerived, loadDerived,
   type SourceIdentity, type StoredAnalysis, type EncodedPart,
 } from './graph-store.js';
-export { IndexFileError, FORMAT_VERSION, hashBytes, readIndexFile, writeIndexFile } from './index-file.js';
+export {
+  IndexFileError, FORMAT_VERSION, hashBytes, readIndexFile, writeIndexFile, openIndexFile, sectionsOf, EAGER_INDEX_BYTES,
+  type IndexSections, type StoredArray,
+} from './index-file.js';
