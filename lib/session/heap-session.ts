@@ -42,6 +42,9 @@ export interface Page<T> {
   items: T[];
 }
 
+/** Rows of topObjects kept in a derived index. */
+const TOP_KEPT = 1000;
+
 export class HeapSession {
   readonly graph: HeapGraph;
   /** True when types came from the binary. */
@@ -65,6 +68,7 @@ export class HeapSession {
   private readonly rootsOfTop = new Map<number, { kinds: string[]; rootNodes: number[] }>();
   private instanceIndex: InstanceIndex | undefined;
   private typeRows_: TypeRow[] | undefined;
+  private topRows_: ObjectRow[] | undefined;
   private readonly typeCounts_ = new Map<string, TypeCount[]>();
   private rootRows_: RootNodeRow[] | undefined;
   private rootsByTarget_: Uint32Array | undefined;
@@ -199,7 +203,7 @@ export class HeapSession {
 
   /** Every reachable object's bytes together. */
   get reachableBytes(): number {
-    return this.analysis.retained[0];
+    return this.analysis.reachableBytes ?? this.analysis.retained[0];
   }
 
   /** Object i's immediate dominator. */
@@ -360,9 +364,15 @@ export class HeapSession {
     return this.rootRows_;
   }
 
-  /** The `limit` objects that retain most, largest first. */
+  /**
+   * The `limit` objects that retain most, largest first. The first TOP_KEPT rows are a derived index (the order is
+   * total: retained, then address), so a warm `top` reads them instead of every object's retained size.
+   */
   topObjects(limit: number): ObjectRow[] {
-    return topObjects(this.graph, this.types, this.dominators, limit);
+    if (limit > TOP_KEPT) return topObjects(this.graph, this.types, this.dominators, limit);
+    this.topRows_ ??= this.derived.get(`top-${TOP_KEPT}`, () => topObjects(this.graph, this.types, this.dominators, TOP_KEPT),
+      (rows) => ({ meta: rows, arrays: {} }), (p) => (Array.isArray(p.meta) ? (p.meta as ObjectRow[]) : undefined));
+    return this.topRows_.slice(0, Math.max(0, limit)).map((r) => ({ ...r }));
   }
 
   /** The instances of the type row named `type` (as typeRows names it), sorted and paged. */

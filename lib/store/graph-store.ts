@@ -173,6 +173,8 @@ export interface StoredAnalysis {
   types: StoredTypes | null;
   /** The typed share of the reachable heap (lib/typing typeCoverage), when computed with the types. */
   coverage?: TypeCoverage;
+  /** retained[0] (every reachable byte), when read back from an index: known without reading retained. */
+  reachableBytes?: number;
 }
 
 /** Writes analysis results to `file`. */
@@ -190,6 +192,7 @@ export function loadAnalysis(file: string, graph: HeapGraph, source: SourceIdent
 export function encodeAnalysis(s: StoredAnalysis, source: SourceIdentity, binary: SourceIdentity | null): EncodedPart {
   const meta = {
     kind: 'analysis', source, binary, typings: s.types?.typings ?? null, coverage: s.coverage ?? null,
+    reachableBytes: s.retained[0],
     rootNodes: { count: s.rootNodes.count, kind: s.rootNodes.kind, name: s.rootNodes.name, address: s.rootNodes.address },
   };
   const arrays: Record<string, StoredArray> = {
@@ -210,7 +213,7 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
   binary: SourceIdentity | null, file: string): StoredAnalysis {
   const m = part.meta as {
     kind: string; source: SourceIdentity; binary: SourceIdentity | null; typings: StoredTypes['typings'] | null;
-    coverage?: TypeCoverage | null; rootNodes: { count: number; kind: RootNodeKind[]; name: string[]; address: number[] };
+    coverage?: TypeCoverage | null; reachableBytes?: number; rootNodes: { count: number; kind: RootNodeKind[]; name: string[]; address: number[] };
   };
   if (m?.kind !== 'analysis' || !sameSource(m.source, source) || !sameSource(m.binary, binary)) {
     throw new IndexFileError(file, 0, `an analysis of ${source.path} as it is now`);
@@ -224,6 +227,7 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
   }
   const out = { rootNodes: { ...m.rootNodes, rootNode: sections.get('rootNode') as Uint32Array }, types: null } as StoredAnalysis;
   if (m.coverage) out.coverage = m.coverage;
+  if (typeof m.reachableBytes === 'number') out.reachableBytes = m.reachableBytes;
   for (const k of ['idom', 'retained', 'pathParent', 'pathParentEdge']) lazy(out, k, () => sections.get(k));
   if (m.typings && objectTypeLength !== undefined) {
     const types = { typings: m.typings } as StoredTypes;
