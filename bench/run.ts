@@ -100,7 +100,7 @@ function ensureGo(): void {
 function ensureBigheap(): void {
   const newestSource = Math.max(mtime(join(bigheapSrc, 'main.go')), mtime(join(bigheapSrc, 'go.mod')));
   if (mtime(bigheapBin) > newestSource) return;
-  console.log('Building bench/bigheap ...');
+  console.log(`Building ${relative(root, bigheapSrc)} ...`);
   run(goBin, ['build', '-o', bigheapBin, '.'], bigheapSrc, goEnv);
 }
 
