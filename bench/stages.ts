@@ -39,7 +39,7 @@ async function timedOpen(dumpPath: string, binary: string | undefined, progress:
   const t0 = since;
   const cpu0 = process.cpuUsage();
   const h = await HeapSession.open(dumpPath, {
-    binary, cacheDir: benchCacheDir(),
+    binary, cacheDir: benchCacheDir(), computeAll: true,
     onProgress: (p, done, total) => {
       if (p !== phase) {
         const now = performance.now();
@@ -130,6 +130,7 @@ export const STAGES: Record<string, Stage> = {
   ...SNAPSHOT_STAGES,
   ...(await import('./stages-dot.js')).DOT_STAGES,
   // After 'reopen': the session stages read the index the dominators stage wrote.
+  ...(await import('./stages-warm.js')).WARM_STAGES,
   ...SESSION_STAGES,
   ...(await import('./stages-viewer.js')).viewerStages,
 };

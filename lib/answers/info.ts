@@ -2,7 +2,6 @@
 // share of what is reachable (the one definition of "typed" every answer uses).
 import type { HeapGraphStats } from '../graph/index.js';
 import type { HeapSession } from '../session/index.js';
-import { typeCoverage } from '../typing/index.js';
 
 export type InfoAnswer = HeapGraphStats & {
   typedObjects?: number;
@@ -16,7 +15,7 @@ export function infoAnswer(s: HeapSession): InfoAnswer {
   const n = out.memstats?.NumGC;
   if (typeof n === 'number') out.completedGCs = n;
   if (s.typed) {
-    const c = typeCoverage(s.graph, s.types);
+    const c = s.typeCoverage();
     out.typedObjects = c.typedReachableObjects;
     out.typedBytes = c.typedReachableBytes;
   }

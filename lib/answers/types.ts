@@ -2,7 +2,7 @@
 // reachable objects count unless `all` (a dump taken without a GC holds garbage not yet freed).
 import type { HeapSession } from '../session/index.js';
 import { typeHistogram as retainedHistogram } from '../analysis/index.js';
-import { type TypeCount, typeCoverage, typeHistogram } from '../typing/index.js';
+import type { TypeCount } from '../typing/index.js';
 import { firstRows } from './common.js';
 
 export interface TypesAnswer {
@@ -21,12 +21,12 @@ export interface TypesAnswer {
 
 /** `byLength`: arrays of N elements get a row per N ("[200]uint8", ...) instead of one per element type ("[]uint8"). */
 export function typesAnswer(s: HeapSession, limit = 0, byLength = false, everything = false): TypesAnswer {
-  const all = typeHistogram(s.graph, s.types, !everything, byLength);
+  const all = s.typeCounts(!everything, byLength);
   // retainedBytes: what all instances of the type keep alive together, each byte once (lib/analysis).
   const rows = byLength ? retainedHistogram(s.graph, s.types, s.dominators, true) : s.typeRows();
   const retained = new Map(rows.map((r) => [r.type, r.retained]));
   const st = s.graph.stats();
-  const c = typeCoverage(s.graph, s.types);
+  const c = s.typeCoverage();
   return {
     types: firstRows(all, limit).map((r) => ({ ...r, retainedBytes: retained.get(r.name) ?? 0 })),
     all: everything,

@@ -63,6 +63,10 @@ export interface HeapGraphParts {
   memProfBuckets: MemProfBucketRecord[];
   allocSampleAddress: Float64Array;
   allocSampleBucket: Float64Array;
+  /** The number of edges, when known without reading edgeTarget (a graph read back from an index). */
+  edgeCount?: number;
+  /** stats() as computed when the graph was built, when known (a graph read back from an index). */
+  stats?: HeapGraphStats;
 }
 
 export interface HeapGraphStats {
@@ -102,20 +106,11 @@ export class HeapGraph {
   readonly fileSize: number;
   readonly fileMtimeMs: number;
   readonly params: DumpParams;
-  readonly recordCounts: Float64Array;
   readonly objectCount: number;
   readonly objectBytes: number;
   /** Fieldlist entries of all objects (pointer slots, nil or not). */
   readonly pointerSlots: number;
-  readonly objectAddress: Float64Array;
-  readonly objectSize: Uint32Array;
-  readonly objectContentOffset: Float64Array;
-  readonly edgeStart: Uint32Array;
-  readonly edgeTarget: Uint32Array;
-  readonly edgeField: Uint32Array;
   readonly roots: RootTable;
-  /** 1 for objects reachable from the roots, 0 for garbage (allocated since the last GC and unreferenced). */
-  readonly reachable: Uint8Array;
   readonly goroutines: GoroutineRecord[];
   readonly frames: FrameTable;
   readonly segments: Segment[];
@@ -128,35 +123,27 @@ export class HeapGraph {
   readonly otherRoots: OtherRootRecord[];
   readonly memStats: MemStatsRecord | null;
   readonly memProfBuckets: MemProfBucketRecord[];
-  readonly allocSampleAddress: Float64Array;
-  readonly allocSampleBucket: Float64Array;
   /**
    * Slot address -> the runtime type address of the value holding the slot and the slot's offset in it, for the
    * stack-object roots (lib/graph/stack-objects.ts) a sudog's channel types; not persisted (recomputed on open).
    */
   readonly stackSlotTypes: ReadonlyMap<number, StackSlotType>;
-  private readonly addressIndex: AddressIndex;
   private reverse: ReverseEdges | null = null;
   private fd = -1;
+  // The per-object and per-edge arrays stay in the parts and are reached through getters: parts read back from an
+  // index (lib/store) read each array from the file on first use only.
+  private readonly p: HeapGraphParts;
 
   constructor(p: HeapGraphParts) {
+    this.p = p;
     this.path = p.path;
     this.fileSize = p.fileSize;
     this.fileMtimeMs = p.fileMtimeMs;
     this.params = p.params;
-    this.recordCounts = p.recordCounts;
     this.objectCount = p.objectCount;
     this.objectBytes = p.objectBytes;
     this.pointerSlots = p.pointerSlots;
-    this.objectAddress = p.objectAddress;
-    this.objectSize = p.objectSize;
-    this.objectContentOffset = p.objectContentOffset;
-    this.edgeStart = p.edgeStart;
-    this.edgeTarget = p.edgeTarget;
-    this.edgeField = p.edgeField;
-    this.addressIndex = p.addressIndex;
     this.roots = p.roots;
-    this.reachable = p.reachable;
     this.stackSlotTypes = p.stackSlotTypes ?? new Map();
     this.goroutines = p.goroutines;
     this.frames = p.frames;
@@ -170,26 +157,81 @@ export class HeapGraph {
     this.otherRoots = p.otherRoots;
     this.memStats = p.memStats;
     this.memProfBuckets = p.memProfBuckets;
-    this.allocSampleAddress = p.allocSampleAddress;
-    this.allocSampleBucket = p.allocSampleBucket;
   }
 
-  /** This graph with `extra` roots added to its roots and its reachability marked again from all of them. */
+  get recordCounts(): Float64Array {
+    return this.p.recordCounts;
+  }
+
+  get objectAddress(): Float64Array {
+    return this.p.objectAddress;
+  }
+
+  get objectSize(): Uint32Array {
+    return this.p.objectSize;
+  }
+
+  get objectContentOffset(): Float64Array {
+    return this.p.objectContentOffset;
+  }
+
+  get edgeStart(): Uint32Array {
+    return this.p.edgeStart;
+  }
+
+  get edgeTarget(): Uint32Array {
+    return this.p.edgeTarget;
+  }
+
+  get edgeField(): Uint32Array {
+    return this.p.edgeField;
+  }
+
+  /** 1 for objects reachable from the roots, 0 for garbage (allocated since the last GC and unreferenced). */
+  get reachable(): Uint8Array {
+    return this.p.reachable;
+  }
+
+  get allocSampleAddress(): Float64Array {
+    return this.p.allocSampleAddress;
+  }
+
+  get allocSampleBucket(): Float64Array {
+    return this.p.allocSampleBucket;
+  }
+
+  private get addressIndex(): AddressIndex {
+    return this.p.addressIndex;
+  }
+
+  /**
+   * This graph with `extra` roots after its own and its reachability marked again from all of them (the goroutines'
+   * stack objects, lib/graph/stack-objects.ts: found with the binary, so the graph index never holds them).
+   */
   withExtraRoots(extra: RootTable, stackSlotTypes?: ReadonlyMap<number, StackSlotType>): HeapGraph {
     if (extra.count === 0) return this;
-    const r = this.roots;
-    const cat = <T extends Uint8Array | Uint32Array | Float64Array>(a: T, b: T): T => {
-      const c = new (a.constructor as { new(n: number): T })(a.length + b.length);
-      c.set(a);
-      c.set(b, a.length);
-      return c;
-    };
-    const roots: RootTable = {
-      count: r.count + extra.count, kind: cat(r.kind, extra.kind), target: cat(r.target, extra.target),
-      slotAddress: cat(r.slotAddress, extra.slotAddress), value: cat(r.value, extra.value), owner: cat(r.owner, extra.owner),
-    };
+    const roots = concatRoots(this.roots, extra);
     const reachable = markReachable(this.objectCount, this.edgeStart, this.edgeTarget, roots.target);
-    return new HeapGraph({ ...this.toParts(), roots, reachable, stackSlotTypes });
+    return this.withParts(roots, () => reachable, stackSlotTypes);
+  }
+
+  /**
+   * This graph with `extra` roots after its own and the reachability computed with them, as an analysis index
+   * keeps them (lib/store): `reachable` is read on first use, so a warm open reads no per-object array for it.
+   */
+  withStoredRoots(extra: RootTable, reachable: () => Uint8Array): HeapGraph {
+    if (extra.count === 0) return this;
+    return this.withParts(concatRoots(this.roots, extra), reachable);
+  }
+
+  /** A graph over these parts but `roots` and `reachable` (its per-object arrays still read on first use). */
+  private withParts(roots: RootTable, reachable: () => Uint8Array, stackSlotTypes?: ReadonlyMap<number, StackSlotType>): HeapGraph {
+    const parts = Object.create(this.p) as HeapGraphParts;
+    let flags: Uint8Array | undefined;
+    Object.defineProperty(parts, 'roots', { value: roots, enumerable: true });
+    Object.defineProperty(parts, 'reachable', { enumerable: true, get: () => (flags ??= reachable()) });
+    Object.defineProperty(parts, 'stackSlotTypes', { value: stackSlotTypes, enumerable: true });
+    return new HeapGraph(parts);
   }
 
   /** The parts this graph was built from, as the constructor takes them (for persisting it: lib/store). */
@@ -208,7 +250,7 @@ export class HeapGraph {
   }
 
   get edgeCount(): number {
-    return this.edgeTarget.length;
+    return this.p.edgeCount ?? this.edgeTarget.length;
   }
 
   /** The object containing `address` (at its start or inside it), or -1. */
@@ -308,6 +350,7 @@ export class HeapGraph {
 
   /** Counts and totals of everything in the dump. */
   stats(): HeapGraphStats {
+    if (this.p.stats !== undefined) return structuredClone(this.p.stats);
     const n = this.objectCount;
     const size = this.objectSize;
     const reachable = this.reachable;
@@ -377,4 +420,18 @@ export function memStatsToJson(m: MemStatsRecord): Record<string, number | strin
 
 function jsonInt(v: bigint): number | string {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+}
+
+/** Roots `a` then roots `b`, as one table. */
+function concatRoots(a: RootTable, b: RootTable): RootTable {
+  const cat = <T extends Uint8Array | Uint32Array | Float64Array | Int32Array>(x: T, y: T): T => {
+    const c = new (x.constructor as { new(n: number): T })(x.length + y.length);
+    c.set(x);
+    c.set(y, x.length);
+    return c;
+  };
+  return {
+    count: a.count + b.count, kind: cat(a.kind, b.kind), target: cat(a.target, b.target),
+    slotAddress: cat(a.slotAddress, b.slotAddress), value: cat(a.value, b.value), owner: cat(a.owner, b.owner),
+  };
 }

@@ -11,7 +11,7 @@ import type { HeapGraph } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
   checkBinaryMatchesDump, describeObject, type HeapTypes, type ObjectDescription, RecoveredTypes, restoreTypes,
-  untypedNames,
+  type TypeCount, type TypeCoverage, typeCoverage, typeHistogram as typingHistogram, untypedNames,
 } from '../typing/index.js';
 import {
   computeRetainedSizes, type DominatorTree, dominatorTreeChildren, type HeapDominators, NONE, type RootNodeRow, rootNodeRows,
@@ -47,10 +47,11 @@ export interface Page<T> {
   items: T[];
 }
 
+/** Rows of topObjects kept in a derived index. */
+const TOP_KEPT = 1000;
+
 export class HeapSession {
   readonly graph: HeapGraph;
-  /** Object types: RecoveredTypes (field names, Go types) with a binary, size-class names without one. */
-  readonly types: HeapTypes;
   /** True when types came from the binary. */
   readonly typed: boolean;
   readonly dominators: HeapDominators;
@@ -61,7 +62,11 @@ export class HeapSession {
   /** The dump file as it was when opened (size, mtime, inode, ctime, sampled hash): see lib/store sourceIdentity. */
   readonly dumpIdentity: SourceIdentity;
   readonly binaryPath: string | undefined;
-  private readonly program_: GoProgram | undefined;
+  // The binary's program and the types are made on first use: a warm `info` or `types` reads neither the binary's
+  // DWARF nor the per-object type arrays.
+  private program_: GoProgram | undefined;
+  private types_: HeapTypes | undefined;
+  private readonly state: SessionState;
   private readonly analysis: StoredAnalysis;
   private tree: DominatorTree | undefined;
   private readonly derived: DerivedIndexes;
@@ -71,22 +76,31 @@ export class HeapSession {
   private instanceIndex: InstanceIndex | undefined;
   private splitInstanceIndex: InstanceIndex | undefined;
   private typeRows_: TypeRow[] | undefined;
+  private topRows_: ObjectRow[] | undefined;
+  private readonly typeCounts_ = new Map<string, TypeCount[]>();
   private rootRows_: RootNodeRow[] | undefined;
   private rootsByTarget_: Uint32Array | undefined;
   private retainedCounts_: Float64Array | undefined;
-  /** The tiny blocks' sub-objects, as indices objectCount + k. */
-  readonly subObjects: SubObjects;
+  private subObjects_: SubObjects | undefined;
 
-  private constructor(state: SessionState, program: GoProgram | undefined, types: HeapTypes) {
+  private constructor(state: SessionState) {
+    this.state = state;
     this.graph = state.graph;
     this.analysis = state.analysis;
-    this.program_ = program;
-    this.types = types;
-    this.typed = types instanceof RecoveredTypes;
+    this.program_ = state.program;
+    this.types_ = state.recovered;
+    this.typed = state.recovered !== undefined || (state.binary !== null && state.analysis.types !== null);
     const a = state.analysis;
     this.rootNodes = a.rootNodes;
+    // idom and retained are read from the index when first used (a warm `info` never reads them).
     this.dominators = {
-      rootNodes: a.rootNodes, nodeCount: a.idom.length, firstObjectNode: a.rootNodes.count + 1, idom: a.idom, retained: a.retained,
+      rootNodes: a.rootNodes, nodeCount: state.graph.objectCount + a.rootNodes.count + 1, firstObjectNode: a.rootNodes.count + 1,
+      get idom() {
+        return a.idom;
+      },
+      get retained() {
+        return a.retained;
+      },
     };
     this.fromIndex = state.fromIndex;
     this.indexNotes = state.indexNotes;
@@ -94,7 +108,12 @@ export class HeapSession {
     this.dumpIdentity = state.dump;
     this.binaryPath = state.binary?.path;
     this.derived = new DerivedIndexes(state.analysisFile, state.dump, state.binary, state.indexNotes);
-    this.subObjects = new SubObjects(this.graph, types);
+  }
+
+  /** The tiny blocks' sub-objects, as indices objectCount + k (made on first use: it needs the types). */
+  get subObjects(): SubObjects {
+    this.subObjects_ ??= new SubObjects(this.graph, this.types);
+    return this.subObjects_;
   }
 
   /** Opens `dumpPath` (with its executable in options.binary for types); see SessionOpenOptions. */
@@ -103,25 +122,38 @@ export class HeapSession {
     return HeapSession.fromState(state);
   }
 
-  /** Builds the session over a loaded state (types restored from their stored form unless this thread recovered them). */
+  /**
+   * Builds the session over a loaded state. A state computed in this thread brings its program and types; otherwise
+   * they are restored from the index on first use, except that an analysis computed elsewhere (a worker) is checked
+   * against the binary now. An analysis read from the index was checked when it was computed, for this very binary.
+   */
   static fromState(state: SessionState): HeapSession {
-    let program = state.program;
-    if (state.binary && !program) {
-      program = loadGoProgram(state.binary.path);
-      checkBinaryMatchesDump(state.graph, program, state.binary.path);
+    const h = new HeapSession(state);
+    if (state.binary && !state.program && !state.fromIndex.analysis) void h.program;
+    return h;
+  }
+
+  /** Object types: RecoveredTypes (field names, Go types) with a binary, size-class names without one. */
+  get types(): HeapTypes {
+    if (this.types_ === undefined) {
+      const program = this.program;
+      const state = this.state;
+      if (program && state.analysis.types) {
+        const restored = restoreTypes(state.graph, program, state.analysis.types);
+        if (!restored) throw new Error(`${state.binary!.path}: the index's types do not fit this binary; remove the index and retry`);
+        this.types_ = restored;
+      } else this.types_ = untypedNames(state.graph);
     }
-    let types: HeapTypes;
-    if (state.recovered) types = state.recovered;
-    else if (program && state.analysis.types) {
-      const restored = restoreTypes(state.graph, program, state.analysis.types);
-      if (!restored) throw new Error(`${state.binary!.path}: the index's types do not fit this binary; remove the index and retry`);
-      types = restored;
-    } else types = untypedNames(state.graph);
-    return new HeapSession(state, program, types);
+    return this.types_;
   }
 
   /** The executable's program (Go types, globals, functions), or undefined when opened without a binary. */
   get program(): GoProgram | undefined {
+    if (this.program_ === undefined && this.state.binary) {
+      const program = loadGoProgram(this.state.binary.path);
+      checkBinaryMatchesDump(this.state.graph, program, this.state.binary.path);
+      this.program_ = program;
+    }
     return this.program_;
   }
 
@@ -175,7 +207,7 @@ export class HeapSession {
 
   /** The global variable named `name` ("main.Cache"), or undefined (always undefined without a binary). */
   findGlobal(name: string): GoGlobal | undefined {
-    return this.program_?.globalByName(name);
+    return this.program?.globalByName(name);
   }
 
   /** Object i decoded through its type: fields with names, offsets, types, values (needs a binary). */
@@ -204,7 +236,7 @@ export class HeapSession {
 
   /** Every reachable object's bytes together. */
   get reachableBytes(): number {
-    return this.analysis.retained[0];
+    return this.analysis.reachableBytes ?? this.analysis.retained[0];
   }
 
   /** Object i's immediate dominator. */
@@ -262,7 +294,7 @@ export class HeapSession {
    */
   dominatorTree(): DominatorTree {
     this.tree ??= this.derived.get('tree', () => sortedDominatorTree(this.analysis.idom, this.analysis.retained), treeCodec.encode,
-      (p) => treeCodec.decode(p, this.analysis.idom.length));
+      (p) => treeCodec.decode(p, this.dominators.nodeCount));
     return this.tree;
   }
 
@@ -286,10 +318,10 @@ export class HeapSession {
     this.reverseEdges();
     if (i >= this.graph.objectCount) {
       // The block's referrers whose pointer lands inside the sub-object.
-      const all = referrersOf(this.graph, this.types, this.rootNodes, this.program_, this.rootsByTarget_, this.subObjects.blockOf(i));
+      const all = referrersOf(this.graph, this.types, this.rootNodes, this.program, this.rootsByTarget_, this.subObjects.blockOf(i));
       return all.filter((r) => this.subObjects.pointsInto(i, r, this.rootsByTarget_!));
     }
-    return referrersOf(this.graph, this.types, this.rootNodes, this.program_, this.rootsByTarget_, i);
+    return referrersOf(this.graph, this.types, this.rootNodes, this.program, this.rootsByTarget_, i);
   }
 
   /** The objects that point at object i (each as often as it points there). */
@@ -338,7 +370,7 @@ export class HeapSession {
       return hops;
     }
     return rootPathHops(this.graph, this.types, this.rootNodes, this.analysis.pathParent, this.analysis.pathParentEdge, i,
-      (r) => (rootReferrer(this.graph, this.types, this.rootNodes, this.program_, r) as { slot: string }).slot);
+      (r) => (rootReferrer(this.graph, this.types, this.rootNodes, this.program, r) as { slot: string }).slot);
   }
 
   /** Pointers from the nearest root to object i (1 for an object a root points at), or -1 when unreachable. */
@@ -380,10 +412,30 @@ export class HeapSession {
 
   // ---- summaries ----
 
+  /** Reachable objects and bytes, and how many of them have a type (kept in the index: a warm open reads no array). */
+  typeCoverage(): TypeCoverage {
+    return this.analysis.coverage && this.typed ? { ...this.analysis.coverage } : typeCoverage(this.graph, this.types);
+  }
+
   /** Count, bytes and retained bytes per type, largest retained first (computed once). */
   typeRows(): TypeRow[] {
     this.typeRows_ ??= this.derived.get('types-v3', () => typeHistogram(this.graph, this.types, this.dominators), typeRowsCodec.encode, typeRowsCodec.decode);
     return this.typeRows_;
+  }
+
+  /**
+   * Objects and bytes per histogram row as lib/typing's typeHistogram counts them (a derived index: a warm open
+   * reads the rows, not the per-object arrays).
+   */
+  typeCounts(reachableOnly = false, splitArrays = false): TypeCount[] {
+    const name = `type-counts-v2-${reachableOnly ? 'reachable' : 'all'}-${splitArrays ? 'split' : 'joined'}`;
+    let rows = this.typeCounts_.get(name);
+    if (rows === undefined) {
+      rows = this.derived.get(name, () => typingHistogram(this.graph, this.types, reachableOnly, splitArrays), (r) => ({ meta: r, arrays: {} }),
+        (p) => (Array.isArray(p.meta) ? (p.meta as TypeCount[]) : undefined));
+      this.typeCounts_.set(name, rows);
+    }
+    return rows.map((r) => ({ ...r }));
   }
 
   /** Every root node with its retained size, largest first. */
@@ -392,9 +444,15 @@ export class HeapSession {
     return this.rootRows_;
   }
 
-  /** The `limit` objects that retain most, largest first. */
+  /**
+   * The `limit` objects that retain most, largest first. The first TOP_KEPT rows are a derived index (the order is
+   * total: retained, then address), so a warm `top` reads them instead of every object's retained size.
+   */
   topObjects(limit: number): ObjectRow[] {
-    return topObjects(this.graph, this.types, this.dominators, limit);
+    if (limit > TOP_KEPT) return topObjects(this.graph, this.types, this.dominators, limit);
+    this.topRows_ ??= this.derived.get(`top-${TOP_KEPT}`, () => topObjects(this.graph, this.types, this.dominators, TOP_KEPT),
+      (rows) => ({ meta: rows, arrays: {} }), (p) => (Array.isArray(p.meta) ? (p.meta as ObjectRow[]) : undefined));
+    return this.topRows_.slice(0, Math.max(0, limit)).map((r) => ({ ...r }));
   }
 
   /**

@@ -3,12 +3,12 @@
 // computed and written to it. The result is the same either way: a session is built from this state alone.
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { loadHeapGraph, stackObjectRoots, type HeapGraph, type LoadPhase } from '../graph/index.js';
+import { loadHeapGraph, stackObjectRoots, type HeapGraph, type LoadPhase, type RootTable } from '../graph/index.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
-import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes } from '../typing/index.js';
+import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes, typeCoverage } from '../typing/index.js';
 import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, shortestPathParents } from '../analysis/index.js';
 import {
-  defaultCacheDir, indexPaths, IndexFileError, loadAnalysis, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
+  defaultCacheDir, indexPaths, IndexFileError, loadAnalysis, withAnalysisRoots, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
   type SourceIdentity, type StoredAnalysis,
 } from '../store/index.js';
 
@@ -22,6 +22,11 @@ export interface OpenOptions {
   /** Default: defaultCacheDir(). */
   cacheDir?: string;
   onProgress?: (phase: OpenPhase, done: number, total: number) => void;
+  /**
+   * Compute the dominators and the shortest-path tree during the open even without a binary (by default they are
+   * computed on first use then: `info` without a binary needs none).
+   */
+  computeAll?: boolean;
 }
 
 /** A dump's graph and analyses, and where they came from. */
@@ -65,47 +70,87 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       trySave(() => saveGraph(files.graph, graph!, dump), files.graph, notes);
     }
   }
+  const base = graph;
+  let analysis = useIndex ? tryIndex(() => loadAnalysis(files.analysis, base, dump, binary), notes) : undefined;
+  fromIndex.analysis = analysis !== undefined;
   let program: GoProgram | undefined;
-  if (binary) {
+  let recovered: RecoveredTypes | undefined;
+  let extraRoots: RootTable | undefined;
+  if (analysis) {
+    // The stack objects' roots the analysis was made with (the graph index holds the dump's own roots only).
+    graph = withAnalysisRoots(graph, analysis);
+  } else if (binary) {
     program = loadGoProgram(binary.path);
     checkBinaryMatchesDump(graph, program, binary.path); // BinaryMismatchError for another program's executable
     // The roots the goroutines' live stack objects hold (lib/graph/stack-objects.ts): they need the binary, so the
-    // graph index (the dump's own roots) never holds them; they are added on every open, before any analysis.
+    // graph index never holds them; the analysis index keeps them, with the reachability they make.
     const src = stackObjectSource(program);
     if (src) {
       const so = stackObjectRoots(graph, src);
       graph = graph.withExtraRoots(so.roots, so.slotTypes);
+      if (so.roots.count > 0) extraRoots = so.roots;
     }
   }
   const g = graph;
-  let analysis = useIndex ? tryIndex(() => loadAnalysis(files.analysis, g, dump, binary), notes) : undefined;
-  fromIndex.analysis = analysis !== undefined;
-  let recovered: RecoveredTypes | undefined;
   if (!analysis) {
     if (program) {
       progress?.('types', 0, 1);
       recovered = recoverTypes(g, program) as RecoveredTypes;
     }
-    // Type recovery leaves hundreds of MB of dead typed arrays on a large heap; V8 frees them lazily, and the
-    // dominator pass would stack its own arrays on top of them. Collect them first to keep the peak down.
-    collectGarbage();
-    progress?.('dominators', 0, 1);
     const p = program;
     const rootNodes = buildRootNodes(g, p?.globals, p ? (f) => logicalFrames(p, g, f).map((x) => x.function) : undefined);
-    const dom = computeHeapDominators(g, rootNodes);
-    progress?.('paths', 0, 1);
-    const sp = shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0));
-    analysis = {
-      rootNodes, idom: dom.idom, retained: dom.retained, pathParent: sp.parent, pathParentEdge: sp.parentEdge,
-      types: recovered ? storeTypes(recovered) : null,
+    const a = {
+      rootNodes, types: recovered ? storeTypes(recovered) : null, coverage: recovered ? typeCoverage(g, recovered) : undefined,
+      extraRoots, reachable: extraRoots ? g.reachable : undefined,
+    } as StoredAnalysis;
+    // Dominators, retained sizes and the shortest-path tree, computed together (then saved) on first use. With a
+    // binary they are computed now (the types cost more, and the index keeps both); without one, when a query first
+    // needs them: `info` without a binary never does.
+    const compute = (): void => {
+      // Type recovery leaves hundreds of MB of dead typed arrays on a large heap; V8 frees them lazily, and the
+      // dominator pass would stack its own arrays on top of them. Collect them first to keep the peak down.
+      collectGarbage();
+      progress?.('dominators', 0, 1);
+      const dom = computeHeapDominators(g, rootNodes);
+      progress?.('paths', 0, 1);
+      const sp = shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0));
+      const values = { idom: dom.idom, retained: dom.retained, pathParent: sp.parent, pathParentEdge: sp.parentEdge };
+      for (const [k, v] of Object.entries(values)) Object.defineProperty(a, k, { value: v, enumerable: true, writable: true });
+      if (useIndex) {
+        progress?.('save', 0, 1);
+        trySave(() => saveAnalysis(files.analysis, a, dump, binary), files.analysis, notes);
+      }
     };
-    if (useIndex) {
-      progress?.('save', 0, 1);
-      const a = analysis;
-      trySave(() => saveAnalysis(files.analysis, a, dump, binary), files.analysis, notes);
+    for (const k of ['idom', 'retained', 'pathParent', 'pathParentEdge'] as const) {
+      Object.defineProperty(a, k, {
+        enumerable: true, configurable: true,
+        get() {
+          compute();
+          return a[k];
+        },
+      });
     }
+    if (binary || options.computeAll) compute();
+    analysis = a;
   }
   return { dump, binary, graph: g, analysis, fromIndex, indexNotes: notes, analysisFile: useIndex ? files.analysis : null, program, recovered };
+}
+
+/**
+ * The state of `dumpPath` when its graph and analysis indexes are both current, else undefined (and nothing noted or
+ * written): opening them reads their headers only, so this is how a worker-backed open answers a warm index at once.
+ */
+export function loadIndexedState(dumpPath: string, options: OpenOptions = {}): SessionState | undefined {
+  if (options.noCache) return undefined;
+  const dump = sourceIdentity(dumpPath);
+  const binary = options.binary ? sourceIdentity(options.binary) : null;
+  const files = indexPaths(options.cacheDir ?? defaultCacheDir(), dump, binary);
+  const ignored: string[] = [];
+  const graph = tryIndex(() => loadGraph(files.graph, dump), ignored);
+  if (!graph) return undefined;
+  const analysis = tryIndex(() => loadAnalysis(files.analysis, graph, dump, binary), ignored);
+  if (!analysis) return undefined;
+  return { dump, binary, graph: withAnalysisRoots(graph, analysis), analysis, fromIndex: { graph: true, analysis: true }, indexNotes: [], analysisFile: files.analysis };
 }
 
 /** The result of reading an index file, or undefined (with a note unless the file is simply absent) when it is unusable. */

@@ -3,7 +3,7 @@
 // their class name and message, so the CLI and the viewer report them as they would in-thread.
 import { Worker } from 'node:worker_threads';
 import { decodeAnalysis, decodeGraph, type SourceIdentity } from '../store/index.js';
-import type { OpenOptions, OpenPhase, SessionState } from './load-state.js';
+import { loadIndexedState, type OpenOptions, type OpenPhase, type SessionState } from './load-state.js';
 import type { WorkerMessage, WorkerRequest } from './open-worker.js';
 
 /** An error raised in the loading worker, with the original's name, message and fields. */
@@ -15,11 +15,16 @@ export class WorkerLoadError extends Error {
   }
 }
 
-/** loadSessionState in a worker thread; resolves with the same state. */
-export function loadStateInWorker(dumpPath: string, options: OpenOptions): Promise<SessionState> {
+/**
+ * loadSessionState in a worker thread; resolves with the same state. A current index is opened in this thread
+ * instead (reading its headers only: its arrays are read when first used), without starting a worker.
+ */
+export async function loadStateInWorker(dumpPath: string, options: OpenOptions): Promise<SessionState> {
   const { onProgress, ...rest } = options;
+  const indexed = loadIndexedState(dumpPath, rest);
+  if (indexed) return indexed;
   const request: WorkerRequest = { dumpPath, options: rest };
-  return new Promise((resolve, reject) => {
+  return new Promise<SessionState>((resolve, reject) => {
     const worker = new Worker(new URL('./open-worker.js', import.meta.url), { workerData: request });
     let settled = false;
     worker.on('message', (m: WorkerMessage) => {

@@ -1,11 +1,11 @@
 // A HeapGraph and its analysis results as index files: what goes in, and how it comes back out.
 import { AddressIndex, HeapGraph } from '../graph/index.js';
-import type { HeapGraphParts } from '../graph/heap-graph.js';
+import type { HeapGraphParts, HeapGraphStats } from '../graph/heap-graph.js';
 import type { FrameTable, RootTable } from '../graph/index.js';
 import type { MemStatsRecord } from '../dump/index.js';
 import type { RootNodeKind, RootNodes } from '../analysis/index.js';
-import type { StoredTypes } from '../typing/index.js';
-import { IndexFileError, readIndexFile, type StoredArray, writeIndexFile } from './index-file.js';
+import type { StoredTypes, TypeCoverage } from '../typing/index.js';
+import { type IndexSections, IndexFileError, openIndexFile, sectionsOf, type StoredArray, writeIndexFile } from './index-file.js';
 
 /** The file an index was built from (lib/store/cache.ts sourceIdentity): it is stale when any of these changed. */
 export interface SourceIdentity {
@@ -44,6 +44,30 @@ const ROOT_ARRAYS = ['kind', 'target', 'slotAddress', 'value', 'owner'] as const
 export interface EncodedPart {
   meta: unknown;
   arrays: Record<string, StoredArray>;
+  /** The same arrays as sections of an index file, each read on first use (openIndexFile), when read from one. */
+  sections?: IndexSections;
+}
+
+/** An index file's meta and arrays, the arrays read when first used. */
+function openPart(file: string): EncodedPart {
+  const sections = openIndexFile(file);
+  return { meta: sections.meta, arrays: sections.record(), sections };
+}
+
+function sectionsOfPart(part: EncodedPart, file: string): IndexSections {
+  return part.sections ?? sectionsOf(file, part.meta, part.arrays);
+}
+
+/** Defines `obj[key]` as `read()`, called on first access (then kept). */
+function lazy<T extends object>(obj: T, key: string, read: () => unknown): void {
+  Object.defineProperty(obj, key, {
+    enumerable: true, configurable: true,
+    get() {
+      const v = read();
+      Object.defineProperty(obj, key, { value: v, enumerable: true, configurable: true, writable: true });
+      return v;
+    },
+  });
 }
 
 /** Writes `graph` to `file`. */
@@ -54,7 +78,7 @@ export function saveGraph(file: string, graph: HeapGraph, source: SourceIdentity
 
 /** Reads a graph written by saveGraph; throws IndexFileError when the file is damaged or was built from another dump. */
 export function loadGraph(file: string, source: SourceIdentity): HeapGraph {
-  return decodeGraph(readIndexFile(file), source, file);
+  return decodeGraph(openPart(file), source, file);
 }
 
 /** `graph` as meta and arrays (the arrays are the graph's own, not copies). */
@@ -77,49 +101,60 @@ export function encodeGraph(graph: HeapGraph, source: SourceIdentity): EncodedPa
   const meta = {
     kind: 'graph', source, objectCount: p.objectCount, objectBytes: p.objectBytes, pointerSlots: p.pointerSlots,
     rootCount: p.roots.count, frameCount: p.frames.count, functionNames: p.frames.functionNames, records,
+    // What `info` shows, so that a warm `info` reads no per-object array.
+    stats: graph.stats(),
   };
   return { meta, arrays };
 }
 
-/** The graph encodeGraph encoded; throws IndexFileError (naming `file`) when it is damaged or of another dump. */
-export function decodeGraph({ meta, arrays }: EncodedPart, source: SourceIdentity, file: string): HeapGraph {
-  const m = meta as {
+/**
+ * The graph encodeGraph encoded; throws IndexFileError (naming `file`) when it is damaged or of another dump. The
+ * per-object and per-edge arrays of a part read from a file are read when the graph first uses them.
+ */
+export function decodeGraph(part: EncodedPart, source: SourceIdentity, file: string): HeapGraph {
+  const m = part.meta as {
     kind: string; source: SourceIdentity; objectCount: number; objectBytes: number; pointerSlots: number;
-    rootCount: number; frameCount: number; functionNames: string[];
+    rootCount: number; frameCount: number; functionNames: string[]; stats?: HeapGraphStats;
     records: Pick<HeapGraphParts, 'params' | 'goroutines' | 'segments' | 'finalizers' | 'types' | 'itabs' | 'threads' |
       'defers' | 'panics' | 'otherRoots' | 'memStats' | 'memProfBuckets'>;
   };
   if (m?.kind !== 'graph' || !sameSource(m.source, source)) throw new IndexFileError(file, 0, `an index of ${source.path} as it is now`);
-  const a = (name: string): StoredArray => {
-    const x = arrays[name];
-    if (!x) throw new IndexFileError(file, 0, `array ${name}`);
-    return x;
+  const sections = sectionsOfPart(part, file);
+  const len = (name: string): number => {
+    const l = sections.length(name);
+    if (l === undefined) throw new IndexFileError(file, 0, `array ${name}`);
+    return l;
   };
+  const a = (name: string): StoredArray => sections.get(name);
   const n = m.objectCount;
-  const edgeStart = a('edgeStart') as Uint32Array;
-  const edgeTarget = a('edgeTarget') as Uint32Array;
-  if (a('objectAddress').length !== n || edgeStart.length !== n + 1 || edgeStart[n] !== edgeTarget.length) {
-    throw new IndexFileError(file, 0, 'arrays of matching lengths');
+  const edgeCount = len('edgeTarget');
+  for (const name of ['objectAddress', 'objectSize', 'objectContentOffset', 'reachable']) {
+    if (len(name) !== n) throw new IndexFileError(file, 0, 'arrays of matching lengths');
   }
+  if (len('edgeStart') !== n + 1 || len('edgeField') !== edgeCount) throw new IndexFileError(file, 0, 'arrays of matching lengths');
+  for (const name of ['recordCounts', 'allocSampleAddress', 'allocSampleBucket', 'runStart', 'runObjectSize', 'runCount', 'runFirst']) len(name);
   const roots = { count: m.rootCount } as RootTable;
   for (const k of ROOT_ARRAYS) (roots as unknown as Record<string, StoredArray>)[k] = a(`roots.${k}`);
   const frames = { count: m.frameCount, functionNames: m.functionNames } as FrameTable;
   for (const k of FRAME_ARRAYS) (frames as unknown as Record<string, StoredArray>)[k] = a(`frames.${k}`);
   const r = m.records;
-  const parts: HeapGraphParts = {
+  const parts = {
     path: source.path, fileSize: source.size, fileMtimeMs: source.mtimeMs, params: r.params,
-    recordCounts: a('recordCounts') as Float64Array, objectCount: n, objectBytes: m.objectBytes,
-    pointerSlots: m.pointerSlots, objectAddress: a('objectAddress') as Float64Array,
-    objectSize: a('objectSize') as Uint32Array, objectContentOffset: a('objectContentOffset') as Float64Array,
-    edgeStart, edgeTarget, edgeField: a('edgeField') as Uint32Array,
-    addressIndex: new AddressIndex(a('runStart') as Float64Array, a('runObjectSize') as Uint32Array,
-      a('runCount') as Uint32Array, a('runFirst') as Uint32Array),
-    roots, reachable: a('reachable') as Uint8Array, goroutines: r.goroutines, frames, segments: r.segments,
+    objectCount: n, objectBytes: m.objectBytes, pointerSlots: m.pointerSlots,
+    roots, goroutines: r.goroutines, frames, segments: r.segments,
     finalizers: r.finalizers, types: r.types, itabs: r.itabs, threads: r.threads, defers: r.defers, panics: r.panics,
     otherRoots: r.otherRoots, memStats: r.memStats ? revive<MemStatsRecord>(r.memStats) : null,
-    memProfBuckets: r.memProfBuckets, allocSampleAddress: a('allocSampleAddress') as Float64Array,
-    allocSampleBucket: a('allocSampleBucket') as Float64Array,
-  };
+    memProfBuckets: r.memProfBuckets, edgeCount, stats: m.stats,
+  } as HeapGraphParts;
+  for (const name of ['recordCounts', 'objectAddress', 'objectSize', 'objectContentOffset', 'edgeTarget', 'edgeField', 'reachable',
+    'allocSampleAddress', 'allocSampleBucket']) lazy(parts, name, () => a(name));
+  lazy(parts, 'edgeStart', () => {
+    const edgeStart = a('edgeStart') as Uint32Array;
+    if (edgeStart[n] !== edgeCount) throw new IndexFileError(file, 0, 'arrays of matching lengths');
+    return edgeStart;
+  });
+  lazy(parts, 'addressIndex', () => new AddressIndex(a('runStart') as Float64Array, a('runObjectSize') as Uint32Array,
+    a('runCount') as Uint32Array, a('runFirst') as Uint32Array));
   return new HeapGraph(parts);
 }
 
@@ -136,6 +171,27 @@ export interface StoredAnalysis {
   pathParentEdge: Uint32Array;
   /** Types recovered from the binary, or null without one (objects are then named by size class). */
   types: StoredTypes | null;
+  /** The typed share of the reachable heap (lib/typing typeCoverage), when computed with the types. */
+  coverage?: TypeCoverage;
+  /** retained[0] (every reachable byte), when read back from an index: known without reading retained. */
+  reachableBytes?: number;
+  /**
+   * Roots found with the binary (the goroutines' stack objects), after the dump's own, and the reachability with
+   * them: the graph index holds the dump's roots only, so an analysis made with a binary keeps these (see
+   * withAnalysisRoots).
+   */
+  extraRoots?: RootTable;
+  reachable?: Uint8Array;
+}
+
+/**
+ * `graph` with the roots `analysis` keeps beyond the dump's own (and the reachability they make), unless it has them
+ * already (a graph that came with its analysis from a worker).
+ */
+export function withAnalysisRoots(graph: HeapGraph, analysis: StoredAnalysis): HeapGraph {
+  const extra = analysis.extraRoots;
+  if (!extra || extra.count === 0 || graph.roots.count === analysis.rootNodes.rootNode.length) return graph;
+  return graph.withStoredRoots(extra, () => analysis.reachable!);
 }
 
 /** Writes analysis results to `file`. */
@@ -146,18 +202,25 @@ export function saveAnalysis(file: string, s: StoredAnalysis, source: SourceIden
 
 /** Reads analysis results written by saveAnalysis for `graph`; throws IndexFileError when damaged or stale. */
 export function loadAnalysis(file: string, graph: HeapGraph, source: SourceIdentity, binary: SourceIdentity | null): StoredAnalysis {
-  return decodeAnalysis(readIndexFile(file), graph, source, binary, file);
+  return decodeAnalysis(openPart(file), graph, source, binary, file);
 }
 
 /** `s` as meta and arrays. */
 export function encodeAnalysis(s: StoredAnalysis, source: SourceIdentity, binary: SourceIdentity | null): EncodedPart {
   const meta = {
-    kind: 'analysis', source, binary, typings: s.types?.typings ?? null,
+    kind: 'analysis', source, binary, typings: s.types?.typings ?? null, coverage: s.coverage ?? null,
+    reachableBytes: s.retained[0],
     rootNodes: { count: s.rootNodes.count, kind: s.rootNodes.kind, name: s.rootNodes.name, address: s.rootNodes.address },
+    extraRoots: s.extraRoots?.count ?? 0,
   };
   const arrays: Record<string, StoredArray> = {
     rootNode: s.rootNodes.rootNode, idom: s.idom, retained: s.retained, pathParent: s.pathParent, pathParentEdge: s.pathParentEdge,
   };
+  if (s.extraRoots && s.extraRoots.count > 0) {
+    const x = s.extraRoots;
+    Object.assign(arrays, { extraKind: x.kind, extraTarget: x.target, extraSlotAddress: x.slotAddress, extraValue: x.value, extraOwner: x.owner });
+    arrays.reachable = s.reachable!;
+  }
   if (s.types) {
     arrays.objectType = s.types.objectType;
     for (const k of ['tinyObject', 'tinyPlace', 'tinyTyping', 'inferred'] as const) if (s.types[k]) arrays[k] = s.types[k];
@@ -165,36 +228,51 @@ export function encodeAnalysis(s: StoredAnalysis, source: SourceIdentity, binary
   return { meta, arrays };
 }
 
-/** The analysis encodeAnalysis encoded, checked against `graph`; IndexFileError (naming `file`) when damaged or stale. */
-export function decodeAnalysis({ meta, arrays }: EncodedPart, graph: HeapGraph, source: SourceIdentity,
+/**
+ * The analysis encodeAnalysis encoded, checked against `graph`; IndexFileError (naming `file`) when damaged or stale.
+ * The per-node and per-object arrays of a part read from a file are read when first used.
+ */
+export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: SourceIdentity,
   binary: SourceIdentity | null, file: string): StoredAnalysis {
-  const m = meta as {
+  const m = part.meta as {
     kind: string; source: SourceIdentity; binary: SourceIdentity | null; typings: StoredTypes['typings'] | null;
-    rootNodes: { count: number; kind: RootNodeKind[]; name: string[]; address: number[] };
+    coverage?: TypeCoverage | null; reachableBytes?: number; rootNodes: { count: number; kind: RootNodeKind[]; name: string[]; address: number[] };
+    extraRoots?: number;
   };
   if (m?.kind !== 'analysis' || !sameSource(m.source, source) || !sameSource(m.binary, binary)) {
     throw new IndexFileError(file, 0, `an analysis of ${source.path} as it is now`);
   }
-  const rootNode = arrays.rootNode as Uint32Array;
-  const idom = arrays.idom as Uint32Array;
-  const retained = arrays.retained as Float64Array;
-  const pathParent = arrays.pathParent as Uint32Array;
-  const pathParentEdge = arrays.pathParentEdge as Uint32Array;
-  const objectType = arrays.objectType as Uint32Array | undefined;
+  const sections = sectionsOfPart(part, file);
   const nodes = graph.objectCount + m.rootNodes.count + 1;
-  if (!rootNode || !idom || !retained || !pathParent || !pathParentEdge || rootNode.length !== graph.roots.count ||
-    idom.length !== nodes || retained.length !== nodes || pathParent.length !== nodes || pathParentEdge.length !== nodes ||
-    (m.typings !== null) !== (objectType !== undefined) || (objectType !== undefined && objectType.length !== graph.objectCount)) {
+  const objectTypeLength = sections.length('objectType');
+  // The graph holds the dump's roots, or (from a worker) those and the analysis' extra roots already.
+  const extra = m.extraRoots ?? 0;
+  const rootCount = sections.length('rootNode');
+  if ((rootCount !== graph.roots.count && rootCount !== graph.roots.count + extra) ||
+    (extra > 0 && (sections.length('extraTarget') !== extra || sections.length('reachable') !== graph.objectCount)) || ['idom', 'retained', 'pathParent', 'pathParentEdge'].some((k) => sections.length(k) !== nodes) ||
+    (m.typings !== null) !== (objectTypeLength !== undefined) || (objectTypeLength !== undefined && objectTypeLength !== graph.objectCount)) {
     throw new IndexFileError(file, 0, 'arrays matching the graph');
   }
-  return {
-    rootNodes: { ...m.rootNodes, rootNode }, idom, retained, pathParent, pathParentEdge,
-    types: m.typings && objectType ? {
-      typings: m.typings, objectType, tinyObject: arrays.tinyObject as Uint32Array | undefined,
-      tinyPlace: arrays.tinyPlace as Uint32Array | undefined, tinyTyping: arrays.tinyTyping as Uint32Array | undefined,
-      inferred: arrays.inferred as Uint32Array | undefined,
-    } : null,
-  };
+  const out = { rootNodes: { ...m.rootNodes, rootNode: sections.get('rootNode') as Uint32Array }, types: null } as StoredAnalysis;
+  if (m.coverage) out.coverage = m.coverage;
+  if (typeof m.reachableBytes === 'number') out.reachableBytes = m.reachableBytes;
+  for (const k of ['idom', 'retained', 'pathParent', 'pathParentEdge']) lazy(out, k, () => sections.get(k));
+  if (extra > 0) {
+    out.extraRoots = {
+      count: extra, kind: sections.get('extraKind') as Uint8Array, target: sections.get('extraTarget') as Uint32Array,
+      slotAddress: sections.get('extraSlotAddress') as Float64Array, value: sections.get('extraValue') as Float64Array,
+      owner: sections.get('extraOwner') as Float64Array,
+    };
+    lazy(out, 'reachable', () => sections.get('reachable'));
+  }
+  if (m.typings && objectTypeLength !== undefined) {
+    const types = { typings: m.typings } as StoredTypes;
+    for (const k of ['objectType', 'tinyObject', 'tinyPlace', 'tinyTyping', 'inferred'] as const) {
+      if (sections.has(k)) lazy(types, k, () => sections.get(k));
+    }
+    out.types = types;
+  }
+  return out;
 }
 
 /**
@@ -206,12 +284,15 @@ export function saveDerived(file: string, name: string, part: EncodedPart, sourc
   writeIndexFile(file, { kind: 'derived', name, source, binary, meta: part.meta }, part.arrays);
 }
 
-/** Reads a derived index written by saveDerived; IndexFileError when missing, damaged or of another dump or binary. */
+/**
+ * Opens a derived index written by saveDerived (its arrays read on first use); IndexFileError when missing, damaged
+ * or of another dump or binary.
+ */
 export function loadDerived(file: string, name: string, source: SourceIdentity, binary: SourceIdentity | null): EncodedPart {
-  const { meta, arrays } = readIndexFile(file);
-  const m = meta as { kind: string; name: string; source: SourceIdentity; binary: SourceIdentity | null; meta: unknown };
+  const sections = openIndexFile(file);
+  const m = sections.meta as { kind: string; name: string; source: SourceIdentity; binary: SourceIdentity | null; meta: unknown };
   if (m?.kind !== 'derived' || m.name !== name || !sameSource(m.source, source) || !sameSource(m.binary, binary)) {
     throw new IndexFileError(file, 0, `a ${name} index of ${source.path} as it is now`);
   }
-  return { meta: m.meta, arrays };
+  return { meta: m.meta, arrays: sections.record(), sections };
 }

@@ -8,8 +8,10 @@
 //  20  u32 0                 reserved
 //  24  header                JSON: { meta, arrays: [{ name, type, offset, length, checksum }] }
 //      then each array's bytes at its offset (8-byte aligned), checksum = hashBytes() of those bytes.
-// The file is written beside its final name and renamed into place, so a reader never sees half a file. Reading
-// opens without blocking and accepts only a regular file (a directory or FIFO at the name is a stale index, not a
+// The file is written beside its final name and renamed into place, so a reader never sees half a file.
+// openIndexFile reads the preamble and header only; each array (a section, by name) is read when first asked for,
+// by positional reads straight into its typed array, and checked against its checksum then (readIndexFile reads
+// and checks the whole file at once). Reading opens without blocking and accepts only a regular file (a directory or FIFO at the name is a stale index, not a
 // hang or a crash); the cache folder is created one level at a time (makeDirectories).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -218,16 +220,208 @@ export function readIndexFile(file: string): { meta: unknown; arrays: Record<str
   }
 }
 
-function readAll(fd: number, buf: Uint8Array, file: string): void {
+function readAll(fd: number, buf: Uint8Array, file: string, position = 0): void {
   let done = 0;
   while (done < buf.length) {
     let n: number;
     try {
-      n = fs.readSync(fd, buf, done, Math.min(buf.length - done, 1 << 30), done);
+      n = fs.readSync(fd, buf, done, Math.min(buf.length - done, 1 << 30), position + done);
     } catch (e) {
       throw new IndexFileError(file, done, `readable bytes (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    if (n <= 0) throw new IndexFileError(file, done, `${buf.length} bytes`);
+    if (n <= 0) throw new IndexFileError(file, position + done, `${buf.length} bytes`);
     done += n;
+  }
+}
+
+/** GOHEAP_TRACE_INDEX=1: each array read lazily is named on stderr (to see what a command reads). */
+const TRACE = process.env.GOHEAP_TRACE_INDEX === '1';
+
+/** Files up to this size are read and checked whole when opened (one read); larger ones section by section. */
+export const EAGER_INDEX_BYTES = 8 << 20;
+
+/** EAGER_INDEX_BYTES, or GOHEAP_INDEX_EAGER_BYTES when set (0: every file section by section, as tests do). */
+function eagerIndexBytes(): number {
+  const v = Number(process.env.GOHEAP_INDEX_EAGER_BYTES);
+  return process.env.GOHEAP_INDEX_EAGER_BYTES !== undefined && Number.isFinite(v) && v >= 0 ? v : EAGER_INDEX_BYTES;
+}
+
+/** The sections of an index file: its meta, and its arrays by name, each read on first use. */
+export interface IndexSections {
+  readonly file: string;
+  readonly meta: unknown;
+  /** Names of the arrays, in file order. */
+  names(): string[];
+  has(name: string): boolean;
+  /** Elements of array `name` (without reading it); undefined when there is none. */
+  length(name: string): number | undefined;
+  /** Array `name`, read (and checked) on first use; IndexFileError when absent, changed or damaged. */
+  get(name: string): StoredArray;
+  /** Whether array `name` has been read. */
+  loaded(name: string): boolean;
+  /** The arrays as a record whose properties read their array on first access. */
+  record(): Record<string, StoredArray>;
+}
+
+/**
+ * Opens an index file written by writeIndexFile: checks its preamble, header and layout (every array inside the
+ * file, in order, the file ending after the last), and returns its sections. A file of at most `eagerBytes` is read
+ * and checked whole at once, like readIndexFile; a larger one reads each array when it is first asked for, with a
+ * positional read into a buffer of its own (no copy), checks its checksum and the zero padding after it then, and
+ * makes sure the file is still the one opened (same inode, size and mtime). An array found damaged that way is an
+ * IndexFileError, and the file is removed so that the next open rebuilds it.
+ */
+export function openIndexFile(file: string, eagerBytes = eagerIndexBytes()): IndexSections {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const missing = code === 'ENOENT' || code === 'ENOTDIR';
+    throw new IndexFileError(file, 0, missing ? 'an index file' : `an index file that can be read (${code ?? (e as Error).message})`);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new IndexFileError(file, 0, `a regular file, found ${fileKind(st)}`);
+    if (st.size <= eagerBytes) {
+      const whole = readIndexFile(file);
+      return sectionsOf(file, whole.meta, whole.arrays);
+    }
+    const size = st.size;
+    const pre = Buffer.alloc(PREAMBLE);
+    if (size < PREAMBLE || fs.readSync(fd, pre, 0, PREAMBLE, 0) !== PREAMBLE) throw new IndexFileError(file, 0, 'a preamble');
+    if (pre.toString('latin1', 0, 8) !== MAGIC) throw new IndexFileError(file, 0, `magic ${MAGIC}`);
+    if (pre.readUInt32LE(8) !== FORMAT_VERSION) throw new IndexFileError(file, 8, `format version ${FORMAT_VERSION}`);
+    const h = pre.readUInt32LE(12);
+    if (PREAMBLE + h > size) throw new IndexFileError(file, 12, 'a header inside the file');
+    const headerBytes = Buffer.alloc(h);
+    readAll(fd, headerBytes, file, PREAMBLE);
+    if (hashBytes(headerBytes) !== pre.readUInt32LE(16)) throw new IndexFileError(file, PREAMBLE, 'a header matching its checksum');
+    if (pre.readUInt32LE(20) !== 0) throw new IndexFileError(file, 20, 'reserved word 0');
+    let header: { meta: unknown; arrays: ArrayEntry[] };
+    try {
+      header = JSON.parse(headerBytes.toString('utf8')) as typeof header;
+    } catch {
+      throw new IndexFileError(file, PREAMBLE, 'a JSON header');
+    }
+    // The layout: arrays in order, each inside the file, 8-byte aligned, the file ending after the last one.
+    const entries = new Map<string, ArrayEntry>();
+    let end = PREAMBLE + h;
+    for (const e of header.arrays) {
+      const T = ARRAY_TYPES[e.type];
+      if (!T || e.offset % 8 !== 0 || e.offset < end || e.offset + e.length * T.BYTES_PER_ELEMENT > size || entries.has(e.name)) {
+        throw new IndexFileError(file, e.offset, `array ${e.name} inside the file`);
+      }
+      entries.set(e.name, e);
+      end = e.offset + e.length * T.BYTES_PER_ELEMENT;
+    }
+    if (end !== size && align8(end) !== size) throw new IndexFileError(file, end, `the end of the file at ${end}`);
+    // The padding between the header and the first array is read now (the rest with the arrays they follow).
+    const first = header.arrays.length > 0 ? header.arrays[0].offset : size;
+    const pad = Buffer.alloc(first - PREAMBLE - h);
+    readAll(fd, pad, file, PREAMBLE + h);
+    for (let k = 0; k < pad.length; k++) if (pad[k] !== 0) throw new IndexFileError(file, PREAMBLE + h + k, 'zero padding');
+    return new LazySections(file, header.meta, entries, { ino: st.ino, size, mtimeMs: st.mtimeMs });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Sections over arrays already in memory (read whole, or handed over by a worker). */
+export function sectionsOf(file: string, meta: unknown, arrays: Record<string, StoredArray>): IndexSections {
+  return {
+    file, meta,
+    names: () => Object.keys(arrays),
+    has: (name) => Object.hasOwn(arrays, name),
+    length: (name) => (Object.hasOwn(arrays, name) ? arrays[name].length : undefined),
+    get: (name) => {
+      if (!Object.hasOwn(arrays, name)) throw new IndexFileError(file, 0, `array ${name}`);
+      return arrays[name];
+    },
+    loaded: (name) => Object.hasOwn(arrays, name),
+    record: () => arrays,
+  };
+}
+
+class LazySections implements IndexSections {
+  private readonly cache = new Map<string, StoredArray>();
+
+  constructor(
+    readonly file: string,
+    readonly meta: unknown,
+    private readonly entries: Map<string, ArrayEntry>,
+    private readonly identity: { ino: number; size: number; mtimeMs: number },
+  ) {}
+
+  names(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  length(name: string): number | undefined {
+    return this.entries.get(name)?.length;
+  }
+
+  loaded(name: string): boolean {
+    return this.cache.has(name);
+  }
+
+  get(name: string): StoredArray {
+    const hit = this.cache.get(name);
+    if (hit !== undefined) return hit;
+    const e = this.entries.get(name);
+    if (e === undefined) throw new IndexFileError(this.file, 0, `array ${name}`);
+    const a = this.read(e);
+    this.cache.set(name, a);
+    return a;
+  }
+
+  record(): Record<string, StoredArray> {
+    const out: Record<string, StoredArray> = {};
+    for (const name of this.entries.keys()) {
+      Object.defineProperty(out, name, { enumerable: true, configurable: true, get: () => this.get(name) });
+    }
+    return out;
+  }
+
+  /** Array `e` with the padding after it: read into a buffer of its own, then checked. */
+  private read(e: ArrayEntry): StoredArray {
+    const T = ARRAY_TYPES[e.type];
+    const bytes = e.length * T.BYTES_PER_ELEMENT;
+    const padded = Math.min(align8(e.offset + bytes), this.identity.size) - e.offset;
+    const buf = new Uint8Array(new ArrayBuffer(padded));
+    let fd: number;
+    try {
+      fd = fs.openSync(this.file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    } catch (err) {
+      throw new IndexFileError(this.file, e.offset, `the index file still there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile() || st.ino !== this.identity.ino || st.size !== this.identity.size || st.mtimeMs !== this.identity.mtimeMs) {
+        throw new IndexFileError(this.file, e.offset, 'the index file unchanged since it was opened');
+      }
+      readAll(fd, buf, this.file, e.offset);
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (TRACE) process.stderr.write(`goheap: index: read ${e.name} (${bytes} bytes) of ${path.basename(this.file)}\n`);
+    const a = new T(buf.buffer, 0, e.length);
+    let bad = -1;
+    for (let k = bytes; k < padded; k++) if (buf[k] !== 0) bad = e.offset + k;
+    if (bad < 0 && hashBytes(bytesOf(a)) !== e.checksum) bad = e.offset;
+    if (bad >= 0) {
+      // A damaged index is rebuilt by the next open: remove it (unless it was replaced meanwhile).
+      try {
+        if (fs.statSync(this.file).ino === this.identity.ino) fs.rmSync(this.file, { force: true });
+      } catch {
+        // already gone
+      }
+      throw new IndexFileError(this.file, bad, `array ${e.name} matching its checksum (the index is removed: the next open rebuilds it)`);
+    }
+    return a;
   }
 }

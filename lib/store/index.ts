@@ -3,7 +3,10 @@
 export { defaultCacheDir, indexPaths, sourceChange, sourceIdentity } from './cache.js';
 export {
   saveGraph, loadGraph, saveAnalysis, loadAnalysis, encodeGraph, decodeGraph, encodeAnalysis, decodeAnalysis,
-  saveDerived, loadDerived,
+  saveDerived, loadDerived, withAnalysisRoots,
   type SourceIdentity, type StoredAnalysis, type EncodedPart,
 } from './graph-store.js';
-export { IndexFileError, FORMAT_VERSION, hashBytes, readIndexFile, writeIndexFile } from './index-file.js';
+export {
+  IndexFileError, FORMAT_VERSION, hashBytes, readIndexFile, writeIndexFile, openIndexFile, sectionsOf, EAGER_INDEX_BYTES,
+  type IndexSections, type StoredArray,
+} from './index-file.js';

@@ -68,37 +68,84 @@ export interface ObjectTyping {
   base: number;
 }
 
+/** The per-object arrays of RecoveredTypes. */
+export interface TypeArrays {
+  readonly objectType: Uint32Array;
+  readonly tinyObjects: TinyObjects;
+  readonly inferred: Uint32Array;
+}
+
 /** HeapTypes from recoverTypes, with access to the Go types behind the names. */
 export class RecoveredTypes implements HeapTypes {
   readonly typeNames: string[];
-  readonly typedObjects: number;
-  readonly typedBytes: number;
+  private typedCounts: { objects: number; bytes: number } | undefined;
+  // The per-object arrays, behind getters: types restored from an index (stored-types.ts) read them on first use.
+  private arrays: TypeArrays;
 
   constructor(
     private readonly graph: HeapGraph,
     readonly program: GoProgram,
     /** The typings objectType numbers. */
     readonly typings: TypingTable,
-    readonly objectType: Uint32Array,
+    objectType: Uint32Array,
     /** True when objects above the malloc-header bound (malloc-header.ts) with pointers carry one (Go 1.22+). */
     private readonly headers: boolean,
     /** Sub-objects of tiny blocks. */
-    readonly tinyObjects: TinyObjects = emptyTinyObjects(),
+    tinyObjects: TinyObjects = emptyTinyObjects(),
     /** Objects whose typing is inferred (from their shape), not proven by a typed pointer: sorted indices. */
-    readonly inferred: Uint32Array = new Uint32Array(0),
+    inferred: Uint32Array = new Uint32Array(0),
   ) {
     this.typeNames = typings.names;
-    let objects = 0;
-    let bytes = 0;
-    const size = graph.objectSize;
-    for (let i = 0; i < objectType.length; i++) {
-      if (objectType[i] !== 0) {
-        objects++;
-        bytes += size[i];
+    this.arrays = { objectType, tinyObjects, inferred };
+  }
+
+  /** Types over arrays given by `arrays`' getters, each called on first use (then kept by the getter's owner). */
+  static withArrays(graph: HeapGraph, program: GoProgram, typings: TypingTable, headers: boolean, arrays: TypeArrays): RecoveredTypes {
+    const t = new RecoveredTypes(graph, program, typings, new Uint32Array(0), headers);
+    t.arrays = arrays;
+    return t;
+  }
+
+  /** The typing id of each object (0: untyped). */
+  get objectType(): Uint32Array {
+    return this.arrays.objectType;
+  }
+
+  /** Sub-objects of tiny blocks. */
+  get tinyObjects(): TinyObjects {
+    return this.arrays.tinyObjects;
+  }
+
+  /** Objects whose typing is inferred (from their shape), not proven by a typed pointer: sorted indices. */
+  get inferred(): Uint32Array {
+    return this.arrays.inferred;
+  }
+
+  /** Objects with a type (counted on first use: a warm open that does not ask reads no per-object array). */
+  get typedObjects(): number {
+    return this.countTyped().objects;
+  }
+
+  /** Bytes of the objects with a type. */
+  get typedBytes(): number {
+    return this.countTyped().bytes;
+  }
+
+  private countTyped(): { objects: number; bytes: number } {
+    if (this.typedCounts === undefined) {
+      let objects = 0;
+      let bytes = 0;
+      const size = this.graph.objectSize;
+      const objectType = this.objectType;
+      for (let i = 0; i < objectType.length; i++) {
+        if (objectType[i] !== 0) {
+          objects++;
+          bytes += size[i];
+        }
       }
+      this.typedCounts = { objects, bytes };
     }
-    this.typedObjects = objects;
-    this.typedBytes = bytes;
+    return this.typedCounts;
   }
 
   /**

@@ -33,19 +33,45 @@ export function storeTypes(types: RecoveredTypes): StoredTypes {
   };
 }
 
-/** Rebuilds RecoveredTypes from their persisted form; undefined when it does not fit `program` (another binary). */
+/**
+ * Rebuilds RecoveredTypes from their persisted form; undefined when it does not fit `program` (another binary).
+ * The per-object arrays are read (from a lazily read index) and checked against the graph when first used: an
+ * array that does not fit then throws.
+ */
 export function restoreTypes(graph: HeapGraph, program: GoProgram, stored: StoredTypes): RecoveredTypes | undefined {
   const table = TypingTable.restore(program, stored.typings);
-  if (table === undefined || stored.objectType.length !== graph.objectCount) return undefined;
+  if (table === undefined) return undefined;
   const headers = (goMinor(graph.params.goVersion) || goMinor(program.goVersion)) >= 22;
+  const misfit = (): Error => new Error("the index's types do not fit this binary; remove the index and retry");
+  let objectType: Uint32Array | undefined;
+  let tiny: RecoveredTypes['tinyObjects'] | undefined;
+  let inferred: Uint32Array | undefined;
   const empty = new Uint32Array(0);
-  const tiny = { object: stored.tinyObject ?? empty, place: stored.tinyPlace ?? empty, typing: stored.tinyTyping ?? empty };
-  const n = tiny.object.length;
-  if (tiny.place.length !== n || tiny.typing.length !== n) return undefined;
-  for (let k = 0; k < n; k++) {
-    if (tiny.object[k] >= graph.objectCount || tiny.typing[k] >= table.names.length) return undefined;
-  }
-  const inferred = stored.inferred ?? empty;
-  for (let k = 0; k < inferred.length; k++) if (inferred[k] >= graph.objectCount) return undefined;
-  return new RecoveredTypes(graph, program, table, stored.objectType, headers, tiny, inferred);
+  return RecoveredTypes.withArrays(graph, program, table, headers, {
+    get objectType() {
+      if (objectType === undefined) {
+        objectType = stored.objectType;
+        if (objectType.length !== graph.objectCount) throw misfit();
+      }
+      return objectType;
+    },
+    get tinyObjects() {
+      if (tiny === undefined) {
+        const t = { object: stored.tinyObject ?? empty, place: stored.tinyPlace ?? empty, typing: stored.tinyTyping ?? empty };
+        const n = t.object.length;
+        if (t.place.length !== n || t.typing.length !== n) throw misfit();
+        for (let k = 0; k < n; k++) if (t.object[k] >= graph.objectCount || t.typing[k] >= table.names.length) throw misfit();
+        tiny = t;
+      }
+      return tiny;
+    },
+    get inferred() {
+      if (inferred === undefined) {
+        const a = stored.inferred ?? empty;
+        for (let k = 0; k < a.length; k++) if (a[k] >= graph.objectCount) throw misfit();
+        inferred = a;
+      }
+      return inferred;
+    },
+  });
 }

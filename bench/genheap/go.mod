@@ -1,0 +1,3 @@
+module goheap.example/genheap
+
+go 1.22
