@@ -1,7 +1,7 @@
 // Page parts more than one page shows: a path from a root drawn hop by hop, a root node's label.
 import type { PathHopJson } from '../lib/answers/index.js';
 import { type Html, html } from './html.js';
-import { objectLink, rootLink, typeLink } from './layout.js';
+import { count, objectLink, rootLink, typeLink } from './layout.js';
 
 /** `main.Cache → map[...] .buckets → [3]main.Node .Next → main.Node`, each object linked. */
 export function pathView(path: readonly PathHopJson[]): Html {
@@ -21,8 +21,12 @@ function fieldLabel(field: string, afterObject: boolean): string {
   return field.startsWith('[') ? field : `.${field}`;
 }
 
-/** A suspect's subject: a root node (linked to its slots), or an object several roots share (linked to its page). */
-export function suspectSubject(x: { kind: string; name: string; address: string; roots?: readonly string[] }): Html {
+/**
+ * A suspect's subject: a root node (linked to its slots), an object several roots share (linked to its page), or
+ * many objects of a type (an aggregate or a type: linked to the type's page).
+ */
+export function suspectSubject(x: { kind: string; name: string; address: string; roots?: readonly string[]; count?: number }): Html {
+  if (x.kind === 'aggregate' || x.kind === 'type') return html`<span class="kind">${x.kind}</span> ${count(x.count ?? 0)} x ${typeLink(x.name)}`;
   if (x.kind === 'shared' || x.kind === 'object') {
     return html`${x.kind === 'shared' ? html`<span class="kind">shared</span> ` : html``}object ${objectLink(x.address)} ${typeLink(x.name)}${x.roots && x.roots.length > 0 ? html` <span class="muted">reached from</span> ${x.roots.slice(0, 5).map((r, k) => html`${k > 0 ? ', ' : ''}<a class="root" href="/roots?name=${encodeURIComponent(r)}">${r}</a>`)}${x.roots.length > 5 ? ` and ${x.roots.length - 5} more` : ''}` : html``}`;
   }

@@ -219,18 +219,20 @@ export class HeapGraph {
    * This graph with `extra` roots after its own and the reachability computed with them, as an analysis index
    * keeps them (lib/store): `reachable` is read on first use, so a warm open reads no per-object array for it.
    */
-  withStoredRoots(extra: RootTable, reachable: () => Uint8Array): HeapGraph {
+  withStoredRoots(extra: RootTable, reachable: () => Uint8Array, stats?: HeapGraphStats): HeapGraph {
     if (extra.count === 0) return this;
-    return this.withParts(concatRoots(this.roots, extra), reachable);
+    return this.withParts(concatRoots(this.roots, extra), reachable, undefined, stats);
   }
 
   /** A graph over these parts but `roots` and `reachable` (its per-object arrays still read on first use). */
-  private withParts(roots: RootTable, reachable: () => Uint8Array, stackSlotTypes?: ReadonlyMap<number, StackSlotType>): HeapGraph {
+  private withParts(roots: RootTable, reachable: () => Uint8Array, stackSlotTypes?: ReadonlyMap<number, StackSlotType>, stats?: HeapGraphStats): HeapGraph {
     const parts = Object.create(this.p) as HeapGraphParts;
     let flags: Uint8Array | undefined;
     Object.defineProperty(parts, 'roots', { value: roots, enumerable: true });
     Object.defineProperty(parts, 'reachable', { enumerable: true, get: () => (flags ??= reachable()) });
     Object.defineProperty(parts, 'stackSlotTypes', { value: stackSlotTypes, enumerable: true });
+    // The base graph's stats count its own roots and reachability: these are given, or computed again.
+    Object.defineProperty(parts, 'stats', { value: stats, enumerable: true });
     return new HeapGraph(parts);
   }
 

@@ -101,7 +101,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     const rootNodes = buildRootNodes(g, p?.globals, p ? (f) => logicalFrames(p, g, f).map((x) => x.function) : undefined);
     const a = {
       rootNodes, types: recovered ? storeTypes(recovered) : null, coverage: recovered ? typeCoverage(g, recovered) : undefined,
-      extraRoots, reachable: extraRoots ? g.reachable : undefined,
+      extraRoots, reachable: extraRoots ? g.reachable : undefined, graphStats: extraRoots ? g.stats() : undefined,
     } as StoredAnalysis;
     // Dominators, retained sizes and the shortest-path tree, computed together (then saved) on first use. With a
     // binary they are computed now (the types cost more, and the index keeps both); without one, when a query first

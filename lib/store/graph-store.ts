@@ -182,6 +182,8 @@ export interface StoredAnalysis {
    */
   extraRoots?: RootTable;
   reachable?: Uint8Array;
+  /** The graph's stats with those roots (HeapGraph.stats), so that a warm `info` reads no per-object array. */
+  graphStats?: HeapGraphStats;
 }
 
 /**
@@ -191,7 +193,7 @@ export interface StoredAnalysis {
 export function withAnalysisRoots(graph: HeapGraph, analysis: StoredAnalysis): HeapGraph {
   const extra = analysis.extraRoots;
   if (!extra || extra.count === 0 || graph.roots.count === analysis.rootNodes.rootNode.length) return graph;
-  return graph.withStoredRoots(extra, () => analysis.reachable!);
+  return graph.withStoredRoots(extra, () => analysis.reachable!, analysis.graphStats);
 }
 
 /** Writes analysis results to `file`. */
@@ -211,7 +213,7 @@ export function encodeAnalysis(s: StoredAnalysis, source: SourceIdentity, binary
     kind: 'analysis', source, binary, typings: s.types?.typings ?? null, coverage: s.coverage ?? null,
     reachableBytes: s.retained[0],
     rootNodes: { count: s.rootNodes.count, kind: s.rootNodes.kind, name: s.rootNodes.name, address: s.rootNodes.address },
-    extraRoots: s.extraRoots?.count ?? 0,
+    extraRoots: s.extraRoots?.count ?? 0, graphStats: s.extraRoots && s.extraRoots.count > 0 ? s.graphStats ?? null : null,
   };
   const arrays: Record<string, StoredArray> = {
     rootNode: s.rootNodes.rootNode, idom: s.idom, retained: s.retained, pathParent: s.pathParent, pathParentEdge: s.pathParentEdge,
@@ -237,7 +239,7 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
   const m = part.meta as {
     kind: string; source: SourceIdentity; binary: SourceIdentity | null; typings: StoredTypes['typings'] | null;
     coverage?: TypeCoverage | null; reachableBytes?: number; rootNodes: { count: number; kind: RootNodeKind[]; name: string[]; address: number[] };
-    extraRoots?: number;
+    extraRoots?: number; graphStats?: HeapGraphStats | null;
   };
   if (m?.kind !== 'analysis' || !sameSource(m.source, source) || !sameSource(m.binary, binary)) {
     throw new IndexFileError(file, 0, `an analysis of ${source.path} as it is now`);
@@ -264,6 +266,7 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
       owner: sections.get('extraOwner') as Float64Array,
     };
     lazy(out, 'reachable', () => sections.get('reachable'));
+    if (m.graphStats) out.graphStats = m.graphStats;
   }
   if (m.typings && objectTypeLength !== undefined) {
     const types = { typings: m.typings } as StoredTypes;

@@ -36,7 +36,7 @@ describe('cli: leaks spread over many objects (fixtures/spread)', function () {
         expect(entries).to.include({ kind: 'aggregate', name: 'main.Entry', runtime: false, count: f.entries.count, retained: f.entriesAlone.bytes });
         expect(entries.roots).to.deep.equal(['main.ByHash', 'main.ByID']);
         expect(entries.parts[0]).to.include({ type: 'main.Entry', count: f.entries.count, bytes: f.entries.bytes });
-        expect(entries.accumulation.type).to.match(/^(map|hash)<u?int64,\*main\.Entry>$/);
+        expect(entries.accumulation.type).to.match(/^(\[\d+\])?map\[u?int64\]\*main\.Entry( buckets)?$/);
         expect(entries.accumulation.children).to.equal(f.entries.count);
         // 3. The jobs' goroutines: one group keeps every scratch buffer.
         expect(jobs).to.include({ kind: 'goroutines', count: f.jobs.count, runtime: false });
@@ -66,7 +66,7 @@ describe('cli: leaks spread over many objects (fixtures/spread)', function () {
     expect(r.status, r.stderr).to.equal(0);
     const first = r.stdout.split('\n')[0];
     expect(first).to.match(new RegExp(`^1\\. aggregate ${f.subscriptions.count.toLocaleString('en-US')} x main\\.Subscription\\[.* and what they alone keep, .* reached from .*main\\.Events`));
-    expect(r.stdout).to.match(/accumulates in 0x[0-9a-f]+ map<int64,\*main\.Entry>/);
+    expect(r.stdout).to.match(/accumulates in 0x[0-9a-f]+ (\[\d+\])?map\[int64\]\*main\.Entry/);
     expect(r.stdout).to.match(/3000 x main\.Entry: 187\.5 KiB/);
   });
 });

@@ -83,7 +83,10 @@ describe('export: one output policy for every exporter and for stdout', function
     ];
     for (const c of commands) {
       const r = spawnSync('bash', ['-c', `node ${GOHEAP} ${c} 2>${dir}/err | head -c 10 >/dev/null; echo \${PIPESTATUS[0]}`], { encoding: 'utf8', env });
-      expect([c, r.stdout.trim(), fs.readFileSync(`${dir}/err`, 'utf8')]).to.deep.equal([c, '0', '']);
+      // No error: only `dot`'s own summary of what it cut may be there (when its output fit in the pipe before
+      // `head` closed it, the export ended normally).
+      const err = fs.readFileSync(`${dir}/err`, 'utf8').split('\n').filter((l) => l !== '' && !l.startsWith('goheap: dot: ')).join('\n');
+      expect([c, r.stdout.trim(), err]).to.deep.equal([c, '0', '']);
     }
     for (const c of [`types ${DUMP} ${BIN}`, `dot ${DUMP} ${BIN}`]) {
       const r = spawnSync('bash', ['-c', `exec node ${GOHEAP} ${c} > /dev/full`], { encoding: 'utf8', env });

@@ -77,7 +77,7 @@ describe('typing: recoverTypes on the zoo fixtures', function () {
           for (const a of f.addresses.Queued) expect(typeAt(a)).to.equal('main.Doomed');
           for (const a of f.addresses.Mediums) expect(typeAt(a)).to.equal('main.Medium');
           expect(typeAt(f.addresses.MarkerData)).to.equal('string data');
-          expect(typeAt(f.addresses.Pipe)).to.equal('hchan<*main.Node>');
+          expect(typeAt(f.addresses.Pipe)).to.equal('chan *main.Node');
         });
 
         it('field names by offset', function () {

@@ -30,7 +30,7 @@ export function register(r: Router): void {
       const items = d.suspects.map((x, k) => {
         const a = x.accumulation;
         const spread = x.kind === 'aggregate' || x.kind === 'type';
-        const subject = spread ? html`<span class="kind">${x.kind}</span> ${count(x.count ?? 0)} x ${typeLink(x.name)}` : suspectSubject(x);
+        const subject = suspectSubject(x);
         return html`<li id="suspect-${k + 1}"><h3>${subject}
  retains ${size(x.retained)} (${(x.share * 100).toFixed(1)}% of ${size(d.reachableBytes)})${x.runtime ? html` <span class="muted">(the runtime's)</span>` : html``}</h3>
 <p class="summary">${x.summary}</p>
