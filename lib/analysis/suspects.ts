@@ -114,9 +114,14 @@ function accumulationPoint(tree: DominatorTree, retained: Float64Array, v: numbe
   }
 }
 
-/** A map's internal objects (Swiss tables, directories and groups; old buckets, headers), by type name. */
+/**
+ * A map's internal objects (Swiss tables, directories and groups; old buckets, headers), by type name: as objects
+ * are named (RecoveredTypes.rowNames: the header "map[K]V", its parts "[N]map[K]V buckets", "map[K]V table",
+ * "[N]map[K]V directory", an untyped twin "map (key and value types unknown)"), or as the runtime names them.
+ */
 export function isMapInternal(type: string): boolean {
-  return /^(\[\d*\])?\*?(table|bucket|hash|map|groupReference)<|map\.group\[|^map\[.* (buckets|table)$|^runtime\.(hmap|bmap|mapextra)$|^internal\/runtime\/maps\./.test(type);
+  return /^map\[|^(\[\d*\])?map\[.* (buckets|directory)$|^map \(key and value types unknown\)$/.test(type) ||
+    /^(\[\d*\])?\*?(table|bucket|hash|map|groupReference)<|map\.group\[|^runtime\.(hmap|bmap|mapextra)$|^internal\/runtime\/maps\./.test(type);
 }
 
 /**

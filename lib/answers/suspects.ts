@@ -6,7 +6,7 @@
 // parents, outside every other suspect (kind 'type'). The runtime's own roots and structures (Ps, Ms, the allg
 // list) rank after the program's memory, and only show when they keep something of the program's.
 import {
-  type AggregateSuspect, type ChildGroup, childGroups, findAggregateSuspects, findSuspects, NONE, type Suspect, type TypePart,
+  type AggregateSuspect, type ChildGroup, childGroups, findAggregateSuspects, findSuspects, isMapInternal, NONE, type Suspect, type TypePart,
 } from '../analysis/index.js';
 import type { HeapSession } from '../session/index.js';
 import {
@@ -149,7 +149,7 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
   const idom = s.dominators.idom;
   const retained = s.dominators.retained;
   const rows = s.typeRows().filter((r) => r.retained >= threshold * total && r.reachableCount >= 2 &&
-    !/^(\[\d*\])?\*?(runtime|internal)[./]|^untyped/.test(r.type) && !/(table|bucket|hash|map|groupReference)<|buckets$/.test(r.type));
+    !/^(\[\d*\])?\*?(runtime|internal)[./]|^untyped/.test(r.type) && !isMapInternal(r.type));
   if (rows.length === 0) return [];
   // Analysis nodes inside a suspect: 1 = inside, 2 = outside (memoized up the dominator chains).
   const state = new Uint8Array(idom.length);

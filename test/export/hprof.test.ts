@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeapSession } from '../../lib/session/index.js';
-import { typeHistogram } from '../../lib/typing/index.js';
+import { logicalFrames, typeHistogram } from '../../lib/typing/index.js';
 import { OutputSink } from '../../lib/export/output.js';
 import { writeHprof, type HprofStats } from '../../lib/export/hprof.js';
 import { hprofClassName, splitQualified } from '../../lib/export/hprof-names.js';
@@ -240,7 +240,14 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
           const gr = s.graph.goroutines[k];
           expect([t.class, t.name, t.daemon]).to.deep.equal(['java.lang.Thread', threadName(s.graph, k), gr.isSystem]);
           expect(t.name).to.match(new RegExp(`^goroutine ${gr.goid} \\S+ \\[[^\\]]+\\]$`));
-          expect(t.frames.length).to.equal(s.graph.frames.goroutineFrameCount[k]);
+          // Its frames as Go's traceback prints them: each physical frame, preceded by the calls inlined in it.
+          const fr = s.graph.frames;
+          let logical = 0;
+          for (let r = fr.goroutineFirstFrame[k]; r < fr.goroutineFirstFrame[k] + fr.goroutineFrameCount[k]; r++) {
+            if (fr.goroutine[r] === k) logical += logicalFrames(s.program, s.graph, r).length;
+          }
+          expect(t.frames.length).to.equal(logical);
+          expect(logical).to.be.at.least(fr.goroutineFrameCount[k]);
           expect(t.frames[t.frames.length - 1]).to.match(/^runtime\.goexit\(/);
         }
         const mainThread = vv.threads.find((t) => t.name.startsWith('goroutine 1 main.main ['))!;
