@@ -71,13 +71,25 @@ export interface HeapDominators {
   readonly retained: Float64Array;
 }
 
+/** What a caller of computeHeapDominators may pass besides the graph. */
+export interface HeapDominatorOptions {
+  /** The analysis graph of `graph`, when the caller built it already for another pass (it is not built again). */
+  analysis?: AnalysisGraph;
+  /**
+   * Called between the dominator pass and the retained sizes, when the pass's working arrays (about 9 words per
+   * node) have just become garbage: a caller that can collect garbage keeps them from adding to the peak.
+   */
+  afterDominators?: () => void;
+}
+
 /** Computes the exact dominator tree (Semi-NCA) and retained sizes over the analysis graph of `graph`. */
-export function computeHeapDominators(graph: HeapGraph, rootNodes: RootNodes): HeapDominators {
-  let g: AnalysisGraph | null = buildAnalysisGraph(graph, rootNodes);
+export function computeHeapDominators(graph: HeapGraph, rootNodes: RootNodes, options: HeapDominatorOptions = {}): HeapDominators {
+  let g: AnalysisGraph | null = options.analysis ?? buildAnalysisGraph(graph, rootNodes);
   const first = g.firstObjectNode;
   const nodeCount = g.nodeCount;
   const { idom, preorder } = dominatorsAndPreorder(g, 0);
   g = null; // let the edges go before the retained-size pass allocates
+  options.afterDominators?.();
   // Retained sizes in one backward pass over the DFS preorder: every node is finished before its dominator.
   const retained = new Float64Array(nodeCount);
   const size = graph.objectSize;

@@ -55,7 +55,54 @@ export class ByteCursor {
 
   /** An unsigned varint as a double: exact below 2^53, rounded above (see uvarintBig for exact values). */
   uvarint(what: string): number {
+    // Fast path, small enough to inline in the decoders' loops: one- and two-byte values with 10 bytes at hand.
+    const p = this.pos;
+    const w = this.w;
+    if (w.end - p >= 10) {
+      const buf = w.buf;
+      const b = buf[p];
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b;
+      }
+      const b1 = buf[p + 1];
+      if (b1 < 0x80) {
+        this.pos = p + 2;
+        return (b & 0x7f) | (b1 << 7);
+      }
+    }
+    return this.uvarintSlow(what);
+  }
+
+  private uvarintSlow(what: string): number {
     if (this.w.end - this.pos < 10) this.need(10);
+    // Up to 7 bytes (49 bits: every heap address) without a power per byte: 28 low bits, then 21 high bits.
+    if (this.w.end - this.pos >= 10) {
+      const buf = this.w.buf;
+      const p = this.pos;
+      let lo = 0;
+      let k = 0;
+      let b = 0;
+      for (; k < 4; k++) {
+        b = buf[p + k];
+        lo |= (b & 0x7f) << (7 * k);
+        if (b < 0x80) break;
+      }
+      if (k < 4) {
+        this.pos = p + k + 1;
+        return lo;
+      }
+      let hi = 0;
+      for (k = 0; k < 3; k++) {
+        b = buf[p + 4 + k];
+        hi |= (b & 0x7f) << (7 * k);
+        if (b < 0x80) break;
+      }
+      if (k < 3) {
+        this.pos = p + 4 + k + 1;
+        return (lo >>> 0) + hi * 268435456;
+      }
+    }
     const buf = this.w.buf;
     const end = this.w.end;
     let p = this.pos;

@@ -141,6 +141,9 @@ export class AddressIndex {
     this.conflict = conflict;
   }
 
+  /** The address of the object the last successful find() returned (so that its caller need not look it up). */
+  foundStart = 0;
+
   /** The index of the object containing `address` (at its start or inside it), or -1. */
   find(address: number): number {
     if (this.sortedRuns !== null) return this.findSorted(address);
@@ -157,7 +160,10 @@ export class AddressIndex {
       const start = runStart[r];
       if (address < start || start < prev) return -1;
       const k = Math.floor((address - start) / this.runObjectSize[r]);
-      if (k < this.runCount[r]) return this.runFirst[r] + k;
+      if (k < this.runCount[r]) {
+        this.foundStart = start + k * this.runObjectSize[r];
+        return this.runFirst[r] + k;
+      }
       prev = start;
       if (++r === n) return -1;
     }
@@ -180,6 +186,8 @@ export class AddressIndex {
     }
     if (best < 0) return -1;
     const k = Math.floor((address - this.runStart[best]) / this.runObjectSize[best]);
-    return k < this.runCount[best] ? this.runFirst[best] + k : -1;
+    if (k >= this.runCount[best]) return -1;
+    this.foundStart = this.runStart[best] + k * this.runObjectSize[best];
+    return this.runFirst[best] + k;
   }
 }

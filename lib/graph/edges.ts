@@ -20,7 +20,6 @@ export interface EdgeColumns {
 export interface ResolveInput {
   path: string;
   objectCount: number;
-  address: Float64Array;
   size: Uint32Array;
   contentOffset: Float64Array;
   /** Length objectCount + 1, heapSlots of object i at [i + 1]; overwritten with the edge starts. */
@@ -36,7 +35,7 @@ export interface ResolveInput {
 }
 
 export function resolveEdges(input: ResolveInput): EdgeColumns {
-  const { objectCount, address, size, contentOffset, index, ptrSize, littleEndian } = input;
+  const { objectCount, size, contentOffset, index, ptrSize, littleEndian } = input;
   const edgeStart = input.slotCounts;
   const edgeTarget = new Uint32Array(input.totalHeapSlots);
   const edgeField = new Uint32Array(input.totalHeapSlots);
@@ -69,7 +68,8 @@ export function resolveEdges(input: ResolveInput): EdgeColumns {
         const t = index.find(word);
         if (t < 0) continue;
         edgeTarget[e] = t;
-        edgeField[e] = word === address[t] ? off : (off | INTERIOR_EDGE) >>> 0;
+        // The target's address from the run find() walked, not address[t]: a cache miss less per edge.
+        edgeField[e] = word === index.foundStart ? off : (off | INTERIOR_EDGE) >>> 0;
         e++;
       }
     }

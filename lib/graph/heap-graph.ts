@@ -211,7 +211,8 @@ export class HeapGraph {
   withExtraRoots(extra: RootTable, stackSlotTypes?: ReadonlyMap<number, StackSlotType>): HeapGraph {
     if (extra.count === 0) return this;
     const roots = concatRoots(this.roots, extra);
-    const reachable = markReachable(this.objectCount, this.edgeStart, this.edgeTarget, roots.target);
+    // The extra roots' targets, searched from this graph's own marks: only what they add is walked.
+    const reachable = markReachable(this.objectCount, this.edgeStart, this.edgeTarget, extra.target, this.reachable);
     return this.withParts(roots, () => reachable, stackSlotTypes);
   }
 
@@ -219,9 +220,10 @@ export class HeapGraph {
    * This graph with `extra` roots after its own and the reachability computed with them, as an analysis index
    * keeps them (lib/store): `reachable` is read on first use, so a warm open reads no per-object array for it.
    */
-  withStoredRoots(extra: RootTable, reachable: () => Uint8Array, stats?: HeapGraphStats): HeapGraph {
+  withStoredRoots(extra: RootTable, reachable: () => Uint8Array, stats?: HeapGraphStats,
+    stackSlotTypes?: ReadonlyMap<number, StackSlotType>): HeapGraph {
     if (extra.count === 0) return this;
-    return this.withParts(concatRoots(this.roots, extra), reachable, undefined, stats);
+    return this.withParts(concatRoots(this.roots, extra), reachable, stackSlotTypes, stats);
   }
 
   /** A graph over these parts but `roots` and `reachable` (its per-object arrays still read on first use). */

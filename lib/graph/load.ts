@@ -34,7 +34,7 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
   checkRunsAgree(path, addressIndex, objectAddress, objectSize, objectContentOffset);
   const range = heapPointerRange(params);
   const edges = resolveEdges({
-    path, objectCount: n, address: objectAddress, size: objectSize, contentOffset: objectContentOffset,
+    path, objectCount: n, size: objectSize, contentOffset: objectContentOffset,
     slotCounts, totalHeapSlots: b.totalHeapSlots, index: addressIndex, ptrSize: params.ptrSize,
     littleEndian: !params.bigEndian,
     heapStart: range.lo,
