@@ -69,12 +69,13 @@ export function neighbourhood(s: HeapSession, i: number): Neighbourhood {
     }
   }
   const g = s.graph;
-  const start = g.edgeStart[i];
-  const end = g.edgeStart[i + 1];
+  // A tiny sub-object has no pointers.
+  const start = i < s.objectCount ? g.edgeStart[i] : 0;
+  const end = i < s.objectCount ? g.edgeStart[i + 1] : 0;
   let shownTargets = 0;
   for (let e = start; e < end && shownTargets < SHOWN; e++) {
-    const t = g.edgeTarget[e];
     const off = g.edgeOffset(e);
+    const t = s.pointerTarget(i, off, g.edgeTarget[e]);
     edges.push({ from: self, to: objectNode(t, t === i ? 'self' : 'target'), label: s.types.fieldName(i, off) ?? `+0x${off.toString(16)}` });
     shownTargets++;
   }
