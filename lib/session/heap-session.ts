@@ -213,6 +213,11 @@ export class HeapSession {
     return i < this.graph.objectCount && this.subObjects.first(i) >= 0;
   }
 
+  /** The sub-objects of tiny block i (indices objectCount + k, by offset); none for another object. */
+  subObjectsOf(i: number): number[] {
+    return i < this.graph.objectCount ? this.subObjects.of(i) : [];
+  }
+
   /** The tiny block holding sub-object i, or i itself for an object. */
   blockOf(i: number): number {
     return this.subObjects.blockOf(i);

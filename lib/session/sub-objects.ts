@@ -61,6 +61,21 @@ export class SubObjects {
     return lo < t.object.length && t.object[lo] === b ? lo : -1;
   }
 
+  /** The sub-objects of block b as indices (objectCount + k), by offset; none for another object. */
+  of(b: number): number[] {
+    const out: number[] = [];
+    const k0 = this.first(b);
+    if (k0 < 0) return out;
+    const t = this.tiny!;
+    for (let k = k0; k < t.object.length && t.object[k] === b; k++) out.push(this.n + k);
+    return out;
+  }
+
+  /** The typing (type id) of sub-object i. */
+  typing(i: number): number {
+    return this.tiny!.typing[i - this.n];
+  }
+
   /** The sub-object of block b covering byte `offset`, as an index, or undefined. */
   at(b: number, offset: number): number | undefined {
     const t = this.tiny;
