@@ -1,12 +1,15 @@
 // Tiny allocator blocks' sub-objects in the viewer, on the realtypes fixture (1-, 2-, 4- and 8-byte values boxed in
 // interfaces, several to a 16-byte block): /type/main.Num lists the program's 1,000 boxed Nums, each linked to its own
 // page, which shows the sub-object (its type, its 8 bytes holding the value the program stored, its block linked);
-// the block's page (?block=1) lists its sub-objects; a crawl from the boxed types' pages finds no 4xx or 5xx.
+// the block's page (?block=1) lists its sub-objects; a crawl from the boxed types' pages finds no 4xx or 5xx; in
+// Chromium, a click from /type/main.Num to an instance, to its block, and back to the sub-object.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { ROOT } from '../support/fixtures.js';
-import { getJson, openViewer, type Viewer } from './viewer-support.js';
+import { chromium } from 'playwright-core';
+import { serve } from '../../viewer/server.js';
+import { CACHE, CHROMIUM, getJson, openViewer, type Viewer } from './viewer-support.js';
 import { crawl, pageLinks } from './crawl-support.js';
 
 const BOXED = ['main.Flag', 'main.Half', 'main.Dot', 'main.Num'];
@@ -76,3 +79,35 @@ for (const version of ['1.19', '1.26']) {
     });
   });
 }
+
+describe('viewer in Chromium: type main.Num -> a boxed Num -> its tiny block -> the Num (realtypes go1.26)', function () {
+  this.timeout(300000);
+  it('each page shows what it is: the sub-object (type, 8 bytes, its block) and the block (its sub-objects)', async () => {
+    const dir = path.join(ROOT, '.cache/fixtures/realtypes/go1.26');
+    const server = await serve({ dump: path.join(dir, 'heap1.dump'), binary: path.join(dir, 'realtypes'), port: 0, host: '127.0.0.1', cacheDir: CACHE, log: () => undefined });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${server.url}type/main.Num`);
+      await page.waitForSelector('h1:text("Type main.Num")', { timeout: 120000 });
+      const first = (await page.locator('#instances a.addr').first().innerText()).trim();
+      await page.locator('#instances a.addr').first().click();
+      await page.waitForSelector(`h1:text("Object ${first}")`);
+      const summary = await page.locator('#summary').innerText();
+      expect(summary).to.match(/type\s+main\.Num/).and.to.match(/size\s+8 B/).and.to.match(/in tiny block\s+0x[0-9a-f]+ at offset \d+/);
+      await page.locator('#summary a.addr').first().click();
+      await page.waitForSelector('h1:text-matches("^Object 0x")');
+      expect(page.url()).to.match(/\?block=1$/);
+      expect(await page.locator('#summary').innerText()).to.match(/type\s+tiny block/);
+      await page.locator(`#sub-objects a.addr:text-is("${first}")`).click();
+      await page.waitForSelector(`h1:text("Object ${first}")`);
+      expect(await page.locator('#summary').innerText()).to.match(/type\s+main\.Num/);
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
