@@ -156,6 +156,9 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   const tinyPlace = tiny?.place ?? new Uint32Array(0);
   const subCount = tinyObject.length;
   const subOrdinal = new Uint32Array(subCount);
+  // A bit per object: a tiny block with sub-objects (so that an edge's target is tested without a search).
+  const split = new Uint32Array(subCount > 0 ? (n >>> 5) + 1 : 0);
+  for (let k = 0; k < subCount; k++) split[tinyObject[k] >>> 5] |= 1 << (tinyObject[k] & 31);
   let subs = 0;
   for (let k = 0; k < subCount; k++) {
     if (live && reachable[tinyObject[k]] === 0) continue;
@@ -175,7 +178,7 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   /** The node a pointer with value v into object t goes to: t's, or that of the tiny sub-object v lands in. */
   const targetOrdinal = (t: number, v: number): number => {
     const own = firstObject + (live ? liveOrdinal[t] : t);
-    const k0 = tiny === undefined ? -1 : firstSub(t);
+    const k0 = tiny === undefined || (split[t >>> 5] & (1 << (t & 31))) === 0 ? -1 : firstSub(t);
     if (k0 < 0) return own;
     const off = v - graph.objectAddress[t];
     for (let k = k0; k < subCount && tinyObject[k] === t; k++) {
@@ -348,7 +351,7 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
       fields.lookup(at);
       const target = edgeTarget[e];
       let to = firstObject + (live ? liveOrdinal[target] : target);
-      if (tiny !== undefined && firstSub(target) >= 0) {
+      if (subCount > 0 && (split[target >>> 5] & (1 << (target & 31))) !== 0) {
         // A pointer into a tiny block with sub-objects: to the one it lands in.
         content ??= graph.objectContent(i);
         if (at + ptrSize <= content.length) to = targetOrdinal(target, wordAt(content, at));
