@@ -63,6 +63,25 @@ for (const version of ['1.19', '1.26']) {
       }
     });
 
+    it('--all: each tiny block with sub-objects says what it holds; the Nums held add up to the program\'s count', () => {
+      const out = path.join(dir, 'all.dot');
+      dumptodot(out, dump, bin, '--all', '--quiet');
+      const text = fs.readFileSync(out, 'utf8');
+      const holds = [...text.matchAll(/^ {2}o(\d+) \[label="tiny block\\nholds ([^"\\]*)\\n/gm)];
+      const blocks = new Set<number>();
+      for (let k = 0; k < s.subObjects.count; k++) blocks.add(s.blockOf(s.objectCount + k));
+      expect(holds.map((m) => Number(m[1])).sort((x, y) => x - y)).to.deep.equal([...blocks].sort((x, y) => x - y));
+      const held = new Map<string, number>();
+      for (const m of holds) {
+        for (const part of m[2].split(', ')) {
+          const [c, ...t] = part.split(' ');
+          held.set(t.join(' '), (held.get(t.join(' ')) ?? 0) + Number(c));
+        }
+      }
+      // Every boxed value is in a block (the program keeps them all: reachable or not, --all draws every object).
+      for (const name of BOXED) expect([name, held.get(name)]).to.deep.equal([name, facts.counts[name]]);
+    });
+
     it('--focus on a boxed Num: its tiny block\'s node says what it holds, by type and count', () => {
       const num = s.instances('main.Num', { limit: 1 })!.items[0];
       const block = s.blockOf(num);
