@@ -24,6 +24,11 @@ export function objectHref(address: number | string): string {
   return `/object/${typeof address === 'number' ? hex(address) : address}`;
 }
 
+/** The page of a tiny block itself (`/object/0x...` names the sub-object at that address, when one is there). */
+export function blockHref(address: number | string): string {
+  return url(objectHref(address), { block: 1 });
+}
+
 export function objectLink(address: number | string, label?: string): Html {
   const a = typeof address === 'number' ? hex(address) : address;
   return html`<a class="addr" href="${objectHref(a)}">${label ?? a}</a>`;

@@ -66,6 +66,15 @@ export function objectAt(s: HeapSession, raw: string): number {
   return i;
 }
 
+/**
+ * The instance at the address in the path: the tiny sub-object covering it inside a tiny block (a boxed value, as
+ * `goheap object` answers), else the object containing it; 400 when malformed, 404 when in no object.
+ */
+export function instanceAt(s: HeapSession, raw: string): number {
+  objectAt(s, raw); // 400 or 404
+  return s.findInstance(parseAddress(raw));
+}
+
 /** A dominator-tree node as URLs name it: "roots" (the super-root), "root:K" (root node K), or an object's address. */
 export function treeNode(s: HeapSession, raw: string | undefined): TreeNode {
   if (raw === undefined || raw === '' || raw === 'roots') return { kind: 'roots' };

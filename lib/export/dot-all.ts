@@ -5,7 +5,7 @@
 import type { HeapSession } from '../session/index.js';
 import type { OutputSink } from './output.js';
 import { GARBAGE, attrList, bytes, dotString, hex } from './dot-syntax.js';
-import { FieldNames, goroutineOfRootNode, rootAttrs, rootSlotLabel } from './dot-labels.js';
+import { FieldNames, goroutineOfRootNode, rootAttrs, rootSlotLabel, tinyContents } from './dot-labels.js';
 
 export interface AllSummary {
   objects: number;
@@ -45,9 +45,13 @@ export async function writeAllObjects(s: HeapSession, sink: OutputSink, header: 
   const edgeStart = graph.edgeStart;
   const edgeTarget = graph.edgeTarget;
   const n = graph.objectCount;
+  // Tiny blocks with sub-objects (sorted by block): their labels say what they hold, by type and count.
+  const tinyObject = types.tinyObjects?.object ?? new Uint32Array(0);
+  let tk = 0;
   let batch = '';
   for (let i = 0; i < n; i++) {
     const t = objectType[i];
+    while (tk < tinyObject.length && tinyObject[tk] < i) tk++;
     let typeQ: string | undefined;
     if (t !== 0) {
       typeQ = typeText[t];
@@ -59,6 +63,7 @@ export async function writeAllObjects(s: HeapSession, sink: OutputSink, header: 
         untypedText.set(size[i], typeQ);
       }
     }
+    if (tk < tinyObject.length && tinyObject[tk] === i) typeQ = `${typeQ}\\n${inner(tinyContents(s, i).join(''))}`;
     let line = reachable[i] !== 0
       ? `  o${i} [label="${typeQ}\\n${hex(address[i])}\\n${bytes(size[i])}, retains ${bytes(s.retained(i))}"];\n`
       : `  o${i} [label="${typeQ}\\n${hex(address[i])}\\n${bytes(size[i])}, garbage", ${garbage}];\n`;

@@ -24,11 +24,24 @@ export function objectAttrs(s: HeapSession, i: number, extra: readonly string[] 
   const type = s.typeName(i);
   const lines = [type, hex(s.address(i))];
   if (type === 'string data') lines.push(stringPreview(s, i));
+  lines.push(...tinyContents(s, i));
   lines.push(...extra);
   const reachable = s.isReachable(i);
   lines.push(reachable ? `${bytes(s.size(i))}, retains ${bytes(s.retained(i))}` : `${bytes(s.size(i))}, garbage`);
   const tooltip = `${type} at ${hex(s.address(i))}: size ${s.size(i)} B, ${reachable ? `retained ${s.retained(i)} B` : 'unreachable (garbage)'}`;
   return { label: labelText(lines), tooltip, ...(reachable ? {} : GARBAGE) };
+}
+
+/**
+ * What a tiny allocator block holds, by type and count ("holds 2 main.Num, 1 main.Dot"), so that the boxed values
+ * living in tiny blocks are in the picture; nothing for another object.
+ */
+export function tinyContents(s: HeapSession, i: number): string[] {
+  const subs = s.subObjectsOf(i);
+  if (subs.length === 0) return [];
+  const byType = new Map<string, number>();
+  for (const k of subs) byType.set(s.typeName(k), (byType.get(s.typeName(k)) ?? 0) + 1);
+  return [`holds ${[...byType].map(([t, c]) => `${c} ${t}`).join(', ')}`];
 }
 
 /** The first bytes of a string object, quoted Go-style (non-printable bytes as \xNN). */

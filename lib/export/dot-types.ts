@@ -3,11 +3,15 @@
 // number of pointers, array indices folded ("Slots[]"); root nodes grouped by kind (globals, goroutine stacks,
 // finalizers, other) with an edge per target type. Above maxNodes types, the biggest by bytes are drawn and the rest
 // are summed in one node. One pass over the edges, typed arrays per object, a Map per distinct (field, target type).
+// Tiny allocator blocks' sub-objects (boxed values) are instances of their types, as `goheap types` counts them: a
+// pointer into a tiny block is an edge to the type of the sub-object it lands in (to "tiny block (rest)" when it
+// lands in none), and the blocks' other bytes are the "tiny block (rest)" node's.
 import type { HeapSession } from '../session/index.js';
 import { typeGroups } from '../analysis/index.js';
 import { COLLAPSED, GARBAGE, ROOT, bytes, count, labelText } from './dot-syntax.js';
 import { type DotGraph, newDotGraph } from './dot-graph.js';
 import { objects } from './dot-labels.js';
+import { TINY_REST_NAME, histogramRowNames } from '../typing/index.js';
 
 export interface TypeGraphSummary {
   types: number;
@@ -39,6 +43,19 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
     bytesOf[r] += size[i];
     if (reachable[i] !== 0) reachableOf[r]++;
   }
+  // Tiny blocks with sub-objects are counted by the session's rows (their sub-objects' and the rest's), not here;
+  // splitRow marks the rows such blocks are in (a pointer there is resolved to the sub-object it lands in).
+  const tiny = s.types.tinyObjects;
+  const splitRow = new Uint8Array(rows);
+  for (let k = 0; tiny !== undefined && k < tiny.object.length; k++) {
+    const b = tiny.object[k];
+    if (k > 0 && tiny.object[k - 1] === b) continue;
+    const r = rowOf[b];
+    splitRow[r] = 1;
+    countOf[r]--;
+    bytesOf[r] -= size[b];
+    if (reachable[b] !== 0) reachableOf[r]--;
+  }
   // Labels say what `goheap types` says (the session's type rows: tiny blocks' sub-objects count as instances of
   // their types); rows only tiny sub-objects make (pointer-free, no edges) get nodes of their own after the others.
   const typeRows = new Map(s.typeRows().map((r) => [r.type, r]));
@@ -49,11 +66,21 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
     if (row) return { count: row.count, bytes: row.bytes, reachable: row.reachableCount, retained: row.retained };
     return { count: countOf[k], bytes: bytesOf[k], reachable: reachableOf[k], retained: 0 };
   };
+  const NR = allNames.length;
+  const indexOfName = new Map(allNames.map((nm, k) => [nm, k]));
+  const rowNames = histogramRowNames(s.types);
+  const restIndex = indexOfName.get(TINY_REST_NAME) ?? -1;
+  /** The drawn row of what a pointer into tiny block t lands in (instance j: a sub-object, or t itself). */
+  const landingRow = (t: number, j: number): number => {
+    if (j === t) return restIndex >= 0 ? restIndex : rowOf[t];
+    return indexOfName.get(rowNames[s.subObjects.typing(j)]) ?? rowOf[t];
+  };
 
   // Drawn types: the biggest by bytes.
   const order = Array.from({ length: allNames.length }, (_, k) => k)
+    .filter((k) => figures(k).count > 0) // a row only of tiny blocks that all hold sub-objects
     .sort((a, b) => figures(b).bytes - figures(a).bytes || figures(b).count - figures(a).count || a - b);
-  const drawn = new Uint8Array(rows);
+  const drawn = new Uint8Array(NR);
   const g = newDotGraph(true);
   const summary: TypeGraphSummary = { types: allNames.length, drawnTypes: 0, omittedTypes: 0, omittedObjects: 0, omittedBytes: 0, fieldEdges: 0 };
   for (const k of order) {
@@ -64,7 +91,7 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
       summary.omittedBytes += f.bytes;
       continue;
     }
-    if (k < rows) drawn[k] = 1;
+    drawn[k] = 1;
     summary.drawnTypes++;
     const lines = [allNames[k], `${objects(f.count)}${f.reachable < f.count ? ` (${count(f.reachable)} reachable)` : ''}`, bytes(f.bytes),
       `retains ${bytes(f.retained)}`];
@@ -80,7 +107,7 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
   const groupKey = new Map<string, number>(); // "row\0field" -> field group id
   const groupRow: number[] = [];
   const groupField: string[] = [];
-  const pointers = new Map<number, number>(); // group * rows + target row -> pointers
+  const pointers = new Map<number, number>(); // group * NR + target row -> pointers
   const edgeStart = graph.edgeStart;
   const edgeTarget = graph.edgeTarget;
   const group = (row: number, field: string): number => {
@@ -99,7 +126,8 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
     if (drawn[from] === 0) continue;
     const end = edgeStart[i + 1];
     for (let e = edgeStart[i]; e < end; e++) {
-      const to = rowOf[edgeTarget[e]];
+      const target = edgeTarget[e];
+      const to = splitRow[rowOf[target]] === 0 ? rowOf[target] : landingRow(target, s.pointerTarget(i, graph.edgeOffset(e), target));
       if (drawn[to] === 0) continue;
       const t = objectType[i];
       let id: number;
@@ -114,13 +142,13 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
         }
         id = f;
       }
-      const k = id * rows + to;
+      const k = id * NR + to;
       pointers.set(k, (pointers.get(k) ?? 0) + 1);
     }
   }
   for (const [k, c] of pointers) {
-    const id = Math.floor(k / rows);
-    const to = k - id * rows;
+    const id = Math.floor(k / NR);
+    const to = k - id * NR;
     const field = groupField[id];
     g.setEdge(typeId(groupRow[id]), typeId(to), {
       fields: [],
@@ -138,16 +166,17 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
   const roots = graph.roots;
   const rn = s.rootNodes;
   for (let r = 0; r < roots.count; r++) {
-    const to = rowOf[roots.target[r]];
+    const target = roots.target[r];
+    const to = splitRow[rowOf[target]] === 0 ? rowOf[target] : landingRow(target, s.findInstance(roots.value[r]));
     if (drawn[to] === 0) continue;
-    const k = kindOf(rn.kind[rn.rootNode[r]]) * rows + to;
+    const k = kindOf(rn.kind[rn.rootNode[r]]) * NR + to;
     rootPointers.set(k, (rootPointers.get(k) ?? 0) + 1);
   }
   const nodesOfKind = new Map<string, number>();
   for (let k = 0; k < rn.count; k++) nodesOfKind.set(kinds[kindOf(rn.kind[k])], (nodesOfKind.get(kinds[kindOf(rn.kind[k])]) ?? 0) + 1);
   for (const [k, c] of rootPointers) {
-    const kind = kinds[Math.floor(k / rows)];
-    const to = k % rows;
+    const kind = kinds[Math.floor(k / NR)];
+    const to = k % NR;
     const id = `root_${kind}`;
     if (!g.hasNode(id)) g.setNode(id, { ...ROOT, label: labelText([kindLabel[kind], `${count(nodesOfKind.get(kind) ?? 0)} root nodes`]) });
     g.setEdge(id, typeId(to), { fields: [], attrs: { label: `×${count(c)}`, tooltip: `${c} root pointers` } }, 'root');

@@ -16,7 +16,20 @@
 //   then         every heap object in file order (object i is ordinal firstObject + i), type object, named after
 //                its Go type (the size class without the binary), self size = its size class; a property edge per
 //                pointer named after the field ("Next", "buckets", "[3].key", "+0x18" for a word no type names),
-//                or an element edge with the index for a pointer array's element.
+//                or an element edge with the index for a pointer array's element;
+//   then         the sub-objects of tiny allocator blocks (a boxed uint32, a 4-byte struct...: several noscan
+//                values under 16 bytes packed in one 16-byte block), each a node of its own named after its type
+//                with its own size, as the HPROF export splits them (written for the blocks written).
+// A tiny block that holds sub-objects keeps its ordinal and the bytes no sub-object covers: it is named
+// "tiny block (rest)" (the `types` row of those bytes), or is a hidden node "(tiny block)" of size 0 when its
+// sub-objects cover it whole. A pointer into a block goes to the sub-object it lands in (to the block's node when it
+// lands in no sub-object). The block's node and its sub-objects point at each other (a property edge per sub-object
+// named "<main.Num at +8>", and "(tiny block)" back), because Go frees a block only when nothing points into any of
+// it: a pointer to one sub-object keeps the whole block alive. So the parts of a block are one strongly connected
+// component entered only through the pointers into the block, and the retained sizes memlab or DevTools compute
+// are goheap's for every object and root node: an object dominates a block's parts exactly when goheap's tree says
+// it dominates the block. Only the parts themselves differ from the one block node goheap has: the part entered
+// first retains the block's other parts when it is the only one pointed at, each part retains itself otherwise.
 // Root nodes and groups have size 0, so the retained size memlab or DevTools computes for a root node is what it
 // alone keeps alive (as goheap roots says) and for an object its retained size (as goheap top says).
 //
@@ -32,11 +45,13 @@ import type { RootNodeKind } from '../analysis/index.js';
 import { FieldNames } from './heapsnapshot-fields.js';
 import { JsonChunks } from './heapsnapshot-json.js';
 import type { OutputSink } from './output.js';
+import { TINY_REST_NAME } from '../typing/index.js';
 
 /** V8's node and edge types, in the order the meta section lists them (the numbers are indices into these). */
 const NODE_TYPES = ['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic',
   'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape'];
 const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'];
+const NODE_HIDDEN = 0;
 const NODE_OBJECT = 3;
 const NODE_SYNTHETIC = 9;
 const EDGE_ELEMENT = 1;
@@ -76,6 +91,8 @@ export interface HeapSnapshotStats {
   /** Ordinal of the first root node and of the first object (object i's with every object written). */
   firstRootNode: number;
   firstObject: number;
+  /** Tiny blocks' sub-objects written as nodes of their own (after the objects: sub-object k is firstObject + objects + k without live). */
+  subObjects: number;
 }
 
 /** The node name of root node k: "global main.Cache", "goroutine 1 (main.main)", "finalizers", ... */
@@ -132,8 +149,54 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
       objectEdges += edgeStart[i + 1] - edgeStart[i];
     }
   }
-  const nodeCount = firstObject + objects;
-  const edgeCount = 1 + R + G + R + roots.count + objectEdges;
+  // Tiny blocks' sub-objects (sorted by block, then offset): nodes after the objects, subOrdinal[k] for sub-object
+  // k of a block written; subs of them written, each with an edge to its block's node and one from it.
+  const tiny = types.tinyObjects !== undefined && types.tinyObjects.object.length > 0 ? types.tinyObjects : undefined;
+  const tinyObject = tiny?.object ?? new Uint32Array(0);
+  const tinyPlace = tiny?.place ?? new Uint32Array(0);
+  const subCount = tinyObject.length;
+  const subOrdinal = new Uint32Array(subCount);
+  // A bit per object: a tiny block with sub-objects (so that an edge's target is tested without a search).
+  const split = new Uint32Array(subCount > 0 ? (n >>> 5) + 1 : 0);
+  for (let k = 0; k < subCount; k++) split[tinyObject[k] >>> 5] |= 1 << (tinyObject[k] & 31);
+  let subs = 0;
+  for (let k = 0; k < subCount; k++) {
+    if (live && reachable[tinyObject[k]] === 0) continue;
+    subOrdinal[k] = firstObject + objects + subs++;
+  }
+  /** The first sub-object of block t, or -1 when it has none. */
+  const firstSub = (t: number): number => {
+    let lo = 0;
+    let hi = subCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (tinyObject[mid] < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < subCount && tinyObject[lo] === t ? lo : -1;
+  };
+  /** The node a pointer with value v into object t goes to: t's, or that of the tiny sub-object v lands in. */
+  const targetOrdinal = (t: number, v: number): number => {
+    const own = firstObject + (live ? liveOrdinal[t] : t);
+    const k0 = tiny === undefined || (split[t >>> 5] & (1 << (t & 31))) === 0 ? -1 : firstSub(t);
+    if (k0 < 0) return own;
+    const off = v - graph.objectAddress[t];
+    for (let k = k0; k < subCount && tinyObject[k] === t; k++) {
+      const o = tinyPlace[k] & 255;
+      if (off >= o && off < o + (tinyPlace[k] >>> 8)) return subOrdinal[k];
+    }
+    return own;
+  };
+  const ptrSize = graph.params.ptrSize;
+  const littleEndian = !graph.params.bigEndian;
+  /** The pointer-sized word at b[off..] (a heap address: exact in a double). */
+  const wordAt = (b: Uint8Array, off: number): number => {
+    let v = 0;
+    for (let k = 0; k < ptrSize; k++) v = v * 256 + b[off + (littleEndian ? ptrSize - 1 - k : k)];
+    return v;
+  };
+  const nodeCount = firstObject + objects + subs;
+  const edgeCount = 1 + R + G + R + roots.count + objectEdges + 2 * subs;
 
   // Roots by root node (CSR), in RootTable order within each.
   const rootStart = new Uint32Array(R + 1);
@@ -192,10 +255,26 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   const typeName = new Int32Array(types.typeNames.length).fill(-1);
   const untypedName = new Map<number, number>();
   const progressEvery = 1 << 18;
+  const restName = subCount > 0 ? strings.id(TINY_REST_NAME) : 0;
+  const wholeName = subCount > 0 ? strings.id('(tiny block)') : 0;
+  let cursor = 0; // the first sub-object of a block at or after i
   for (let i = 0; i < n; i++) {
+    while (cursor < subCount && tinyObject[cursor] < i) cursor++;
     if (live && reachable[i] === 0) continue;
     const t = objectType[i];
     let name: number;
+    if (cursor < subCount && tinyObject[cursor] === i) {
+      // A tiny block with sub-objects: its node keeps the bytes they do not cover, and an edge to each of them.
+      let self = size[i];
+      let k = cursor;
+      for (; k < subCount && tinyObject[k] === i; k++) self -= tinyPlace[k] >>> 8;
+      if (self < 0) self = 0;
+      node(self > 0 ? NODE_OBJECT : NODE_HIDDEN, self > 0 ? restName : wholeName, firstObject + (live ? liveOrdinal[i] : i), self,
+        edgeStart[i + 1] - edgeStart[i] + k - cursor);
+      const p = out.flushIfFull();
+      if (p) await p;
+      continue;
+    }
     if (t !== 0) {
       name = typeName[t];
       if (name < 0) name = typeName[t] = strings.id(types.objectTypeName(i));
@@ -210,6 +289,16 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
     const p = out.flushIfFull();
     if (p) await p;
     if ((i & (progressEvery - 1)) === 0) options.onProgress?.(i / 2, n);
+  }
+  const subName = new Map<number, number>(); // typing -> string id of its name
+  for (let k = 0; k < subCount; k++) {
+    if (live && reachable[tinyObject[k]] === 0) continue;
+    const typing = tiny!.typing[k];
+    let name = subName.get(typing);
+    if (name === undefined) subName.set(typing, name = strings.id(types.typeNames[typing]));
+    node(NODE_OBJECT, name, subOrdinal[k], tinyPlace[k] >>> 8, 1);
+    const p = out.flushIfFull();
+    if (p) await p;
   }
   out.text('],\n"edges":[');
 
@@ -239,7 +328,7 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
       const t = roots.target[r];
       const ref = rootReferrer(graph, types, rootNodes, s.program, r);
       const slot = ref.kind === 'root' ? ref.slot : describeRootSlot(graph, rootNodes, r);
-      edge(EDGE_PROPERTY, strings.id(slot), firstObject + (live ? liveOrdinal[t] : t));
+      edge(EDGE_PROPERTY, strings.id(slot), targetOrdinal(t, roots.value[r]));
     }
   }
   const fields = new FieldNames(graph, types);
@@ -247,14 +336,26 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   let fieldString = new Int32Array(64).fill(-1);
   const edgeTarget = graph.edgeTarget;
   const edgeField = graph.edgeField;
+  const partNames = new Map<number, number>(); // typing * 256 + offset -> string id of "<T at +off>"
+  cursor = 0;
   for (let i = 0; i < n; i++) {
     const end = edgeStart[i + 1];
     let e = edgeStart[i];
-    if (e === end || (live && reachable[i] === 0)) continue;
-    fields.setObject(i);
+    while (cursor < subCount && tinyObject[cursor] < i) cursor++;
+    const isBlock = cursor < subCount && tinyObject[cursor] === i;
+    if ((e === end && !isBlock) || (live && reachable[i] === 0)) continue;
+    if (e < end) fields.setObject(i);
+    let content: Uint8Array | undefined;
     for (; e < end; e++) {
-      fields.lookup(edgeField[e] & EDGE_OFFSET_MASK);
-      const to = firstObject + (live ? liveOrdinal[edgeTarget[e]] : edgeTarget[e]);
+      const at = edgeField[e] & EDGE_OFFSET_MASK;
+      fields.lookup(at);
+      const target = edgeTarget[e];
+      let to = firstObject + (live ? liveOrdinal[target] : target);
+      if (subCount > 0 && (split[target >>> 5] & (1 << (target & 31))) !== 0) {
+        // A pointer into a tiny block with sub-objects: to the one it lands in.
+        content ??= graph.objectContent(i);
+        if (at + ptrSize <= content.length) to = targetOrdinal(target, wordAt(content, at));
+      }
       const f = fields.name;
       if (fields.element >= 0) {
         if (f === 0) edge(EDGE_ELEMENT, fields.element, to);
@@ -270,9 +371,26 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
       if (id < 0) id = fieldString[f] = strings.id(fields.names[f]);
       edge(EDGE_PROPERTY, id, to);
     }
+    // A tiny block's node: an edge to each of its sub-objects, named "<T at +off>" as the block's fields are.
+    for (let k = cursor; isBlock && k < subCount && tinyObject[k] === i; k++) {
+      const typing = tiny!.typing[k];
+      const off = tinyPlace[k] & 255;
+      let id = partNames.get(typing * 256 + off);
+      if (id === undefined) partNames.set(typing * 256 + off, id = strings.id(`<${types.typeNames[typing]} at +${off}>`));
+      edge(EDGE_PROPERTY, id, subOrdinal[k]);
+    }
     const p = out.flushIfFull();
     if (p) await p;
     if ((i & (progressEvery - 1)) === 0) options.onProgress?.(n / 2 + i / 2, n);
+  }
+  // Each sub-object's edge back to its block's node: a pointer into it keeps the whole block alive.
+  const blockEdge = subs > 0 ? strings.id('(tiny block)') : 0;
+  for (let k = 0; k < subCount; k++) {
+    const b = tinyObject[k];
+    if (live && reachable[b] === 0) continue;
+    edge(EDGE_PROPERTY, blockEdge, firstObject + (live ? liveOrdinal[b] : b));
+    const p = out.flushIfFull();
+    if (p) await p;
   }
   out.text('],\n"trace_function_infos":[],\n"trace_tree":[],\n"samples":[],\n"locations":[],\n"strings":[');
 
@@ -287,5 +405,5 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   const p = out.flush();
   if (p) await p;
   options.onProgress?.(n, n);
-  return { nodes: nodeCount, edges: edgeCount, strings: list.length, objects, firstRootNode, firstObject };
+  return { nodes: nodeCount, edges: edgeCount, strings: list.length, objects, firstRootNode, firstObject, subObjects: subs };
 }

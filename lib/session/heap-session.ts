@@ -200,6 +200,24 @@ export class HeapSession {
     return i < 0 ? i : this.subObjects.at(i, address - this.graph.objectAddress[i]) ?? i;
   }
 
+  /**
+   * The instance the pointer at `offset` in object i points at, given the edge's target object t: the tiny
+   * sub-object of t it lands in (index objectCount + k) when t is a tiny block, else t.
+   */
+  pointerTarget(i: number, offset: number, t: number): number {
+    return this.subObjects.landing(i, offset, t);
+  }
+
+  /** True for a tiny block that holds sub-objects (its page lists them; a pointer into one lands in one of them). */
+  isSplitBlock(i: number): boolean {
+    return i < this.graph.objectCount && this.subObjects.first(i) >= 0;
+  }
+
+  /** The sub-objects of tiny block i (indices objectCount + k, by offset); none for another object. */
+  subObjectsOf(i: number): number[] {
+    return i < this.graph.objectCount ? this.subObjects.of(i) : [];
+  }
+
   /** The tiny block holding sub-object i, or i itself for an object. */
   blockOf(i: number): number {
     return this.subObjects.blockOf(i);

@@ -45,11 +45,12 @@ export class SubObjects {
     return this.types.typeNames[this.tiny!.typing[i - this.n]];
   }
 
-  /** The sub-object of block b covering byte `offset`, as an index, or undefined. */
-  at(b: number, offset: number): number | undefined {
+  /** The index k of block b's first sub-object in the tiny arrays, or -1 when b is no tiny block with sub-objects. */
+  first(b: number): number {
     const t = this.tiny;
+    if (t === undefined || t.object.length === 0) return -1;
     const id = this.types.objectType[b];
-    if (t === undefined || id === 0 || this.typingKind(id) !== TypingKind.TinyBlock) return undefined;
+    if (id === 0 || this.typingKind(id) !== TypingKind.TinyBlock) return -1;
     let lo = 0;
     let hi = t.object.length;
     while (lo < hi) {
@@ -57,6 +58,29 @@ export class SubObjects {
       if (t.object[mid] < b) lo = mid + 1;
       else hi = mid;
     }
+    return lo < t.object.length && t.object[lo] === b ? lo : -1;
+  }
+
+  /** The sub-objects of block b as indices (objectCount + k), by offset; none for another object. */
+  of(b: number): number[] {
+    const out: number[] = [];
+    const k0 = this.first(b);
+    if (k0 < 0) return out;
+    const t = this.tiny!;
+    for (let k = k0; k < t.object.length && t.object[k] === b; k++) out.push(this.n + k);
+    return out;
+  }
+
+  /** The typing (type id) of sub-object i. */
+  typing(i: number): number {
+    return this.tiny!.typing[i - this.n];
+  }
+
+  /** The sub-object of block b covering byte `offset`, as an index, or undefined. */
+  at(b: number, offset: number): number | undefined {
+    const t = this.tiny;
+    const lo = this.first(b);
+    if (t === undefined || lo < 0) return undefined;
     for (let k = lo; k < t.object.length && t.object[k] === b; k++) {
       const off = t.place[k] & 255;
       if (offset >= off && offset < off + (t.place[k] >>> 8)) return this.n + k;
@@ -67,6 +91,16 @@ export class SubObjects {
   private typingKind(id: number): number {
     const tb = (this.types as { typings?: { kind: number[] } }).typings;
     return tb === undefined ? -1 : tb.kind[id];
+  }
+
+  /**
+   * What the pointer at `offset` in object o, whose target is object t, points at: the sub-object of t it lands in
+   * when t is a tiny block, else t.
+   */
+  landing(o: number, offset: number, t: number): number {
+    if (this.tiny === undefined || this.tiny.object.length === 0) return t;
+    const v = this.word(o, offset);
+    return v < 0 ? t : this.at(t, v - this.graph.objectAddress[t]) ?? t;
   }
 
   /** True when referrer r of sub-object i's block points inside sub-object i. */

@@ -2,6 +2,8 @@
 // the .heapsnapshot goheap writes and computes its own dominator tree (Lengauer-Tarjan, as Chrome DevTools does).
 // Its node count, total size and retained sizes must equal goheap's; the one difference is the root model's:
 // memlab hangs garbage (objects no root reaches) under the root, goheap leaves it outside the tree (retained 0).
+// Tiny allocator blocks are split into their sub-objects (nodes of their own types) and the rest of their bytes: the
+// parts of a block together retain what goheap's block does, under goheap's dominator of the block.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -43,9 +45,9 @@ async function memlabRead(file: string): Promise<MemlabSnapshot> {
 }
 
 /** Exports with a small write buffer (16 KiB, flushed hundreds of times, mid-object for objects with many edges). */
-async function exportSnapshot(dump: string, binary: string | undefined, out: string): Promise<{ s: HeapSession; firstRootNode: number; firstObject: number }> {
+async function exportSnapshot(dump: string, binary: string | undefined, out: string): Promise<{ s: HeapSession; firstRootNode: number; firstObject: number; subObjects: number }> {
   const s = await HeapSession.open(dump, { binary, noCache: true });
-  let layout = { firstRootNode: 0, firstObject: 0 };
+  let layout = { firstRootNode: 0, firstObject: 0, subObjects: 0 };
   await writeOutput(out, { inputs: [dump, binary] }, async (sink) => {
     layout = await writeHeapSnapshot(s, sink, { bufferSize: 16384 });
   });
@@ -58,10 +60,19 @@ function checkAgainstGoheap(snap: MemlabSnapshot, s: HeapSession, firstRootNode:
   snap.nodes.forEach((n) => { nodes.push(n); });
   const n = s.objectCount;
   const R = s.rootNodes.count;
-  // Nodes: the root, "(GC roots)", one group per kind of root, the root nodes, then every object.
+  // Nodes: the root, "(GC roots)", one group per kind of root, the root nodes, every object, then the tiny blocks'
+  // sub-objects (session index n + k is node firstObject + n + k).
   const kinds = new Set(s.rootNodes.kind.map(rootGroupName)).size;
+  const subs = s.subObjects.count;
+  const parts = new Map<number, number[]>(); // block -> its sub-objects' session indices
+  for (let k = 0; k < subs; k++) {
+    const b = s.blockOf(n + k);
+    const list = parts.get(b);
+    if (list === undefined) parts.set(b, [n + k]);
+    else list.push(n + k);
+  }
   expect(firstRootNode).to.equal(2 + kinds);
-  expect(nodes.length).to.equal(2 + kinds + R + n);
+  expect(nodes.length).to.equal(2 + kinds + R + n + subs);
   expect(firstObject).to.equal(2 + kinds + R);
   // Total size: every object's bytes, reachable or not.
   let total = 0;
@@ -78,7 +89,34 @@ function checkAgainstGoheap(snap: MemlabSnapshot, s: HeapSession, firstRootNode:
     expect(x.name).to.equal(rootNodeSnapshotName(s.rootNodes.kind[k], s.rootNodes.name[k]));
     expect(x.retainedSize, x.name).to.equal(s.rootRetained(k));
   }
+  // Memlab's node of goheap's dominator of object i.
+  const dominatorNode = (i: number): number => {
+    const d = s.dominator(i);
+    return d.kind === 'object' ? firstObject + d.object : d.kind === 'root' ? firstRootNode + d.rootNode : 0;
+  };
+  for (let k = 0; k < subs; k++) {
+    const x = nodes[firstObject + n + k];
+    expect([x.name, x.self_size]).to.deep.equal([s.typeName(n + k), s.size(n + k)]);
+  }
+  for (const [b, mine] of parts) {
+    // A tiny block: its node keeps the bytes no sub-object covers ("tiny block (rest)", or a hidden node of size 0).
+    const x = nodes[firstObject + b];
+    const rest = s.size(b) - mine.reduce((a, k) => a + s.size(k), 0);
+    expect([x.name, x.self_size]).to.deep.equal([rest > 0 ? 'tiny block (rest)' : '(tiny block)', rest]);
+    if (!s.isReachable(b)) continue;
+    // Its parts are entered under goheap's dominator of the block, and those entered from there retain the block.
+    const ordinals = new Set([firstObject + b, ...mine.map((k) => firstObject + k)]);
+    let retained = 0;
+    for (const o of ordinals) {
+      const d = nodes[o].dominatorNode!.nodeIndex;
+      if (ordinals.has(d)) continue;
+      expect(d, `tiny block ${b}: part ${o}`).to.equal(dominatorNode(b));
+      retained += nodes[o].retainedSize;
+    }
+    expect(retained, `tiny block ${b}`).to.equal(s.retained(b));
+  }
   for (let i = 0; i < n; i++) {
+    if (parts.has(i)) continue;
     const x = nodes[firstObject + i];
     expect(x.self_size).to.equal(s.size(i));
     expect(x.name).to.equal(s.typeName(i));
@@ -96,6 +134,7 @@ function checkAgainstGoheap(snap: MemlabSnapshot, s: HeapSession, firstRootNode:
   const top = nodes.slice(1).sort((a, b) => b.retainedSize - a.retainedSize).slice(0, 10);
   for (const x of top) {
     const o = x.nodeIndex - firstObject;
+    if (o >= n) continue; // a tiny sub-object
     const goheap = x.nodeIndex >= firstObject ? (s.isReachable(o) ? s.retained(o) : 0)
       : x.nodeIndex >= firstRootNode ? s.rootRetained(x.nodeIndex - firstRootNode) : 0;
     if (x.nodeIndex >= firstObject && !s.isReachable(o)) continue; // garbage: explained above
@@ -120,6 +159,14 @@ describe('export: heap snapshot, read by @memlab/core', function () {
         expect(nodes.filter((x) => x.name === 'main.Node').every((x) => x.self_size === f.sizes.Node)).to.equal(true);
         expect(count('main.Session')).to.equal(f.counts.Session1);
         expect(count('main.Big')).to.equal(f.counts.Big);
+        // main.Circle (8 bytes, pointer-free) lives in tiny blocks: a node each, pointed at by the interfaces of
+        // main.Shapes, whose block keeps it alive.
+        const circles = nodes.filter((x) => x.name === 'main.Circle');
+        expect(circles.length).to.equal(f.counts.Circle);
+        expect(circles.every((x) => x.self_size === f.sizes.Circle && x.nodeIndex >= firstObject + s.objectCount)).to.equal(true);
+        const shapes = nodes.find((x) => x.name === 'global main.Shapes')!.references[0].toNode;
+        expect(shapes.references.filter((e) => e.toNode.name === 'main.Circle').length).to.equal(f.counts.Circle);
+        expect(circles.every((x) => x.references.some((e) => e.name_or_index === '(tiny block)'))).to.equal(true);
         // main.ListHead: a property edge from its root node to the list head at the program's address, whose "Next"
         // edges run through the whole list.
         const global = nodes.find((x) => x.name === 'global main.ListHead')!;
@@ -169,19 +216,61 @@ describe('export: heap snapshot, read by @memlab/core', function () {
     }
   });
 
+  for (const version of ['1.19', '1.22', '1.26']) {
+    it(`realtypes go${version}: boxed 1-, 2-, 4- and 8-byte values are nodes of their types, counted as goheap types counts them`, async function () {
+      const dir0 = path.join(ROOT, '.cache/fixtures/realtypes', `go${version}`);
+      const facts = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/realtypes', `go${version}`, 'facts.json'), 'utf8'));
+      const out = path.join(dir, `realtypes-${version}.heapsnapshot`);
+      const { s, firstRootNode, firstObject } = await exportSnapshot(path.join(dir0, 'heap1.dump'), path.join(dir0, 'realtypes'), out);
+      try {
+        const nodes = checkAgainstGoheap(await memlabRead(out), s, firstRootNode, firstObject);
+        const byName = new Map<string, MemlabNode[]>();
+        for (const x of nodes) {
+          const list = byName.get(x.name);
+          if (list === undefined) byName.set(x.name, [x]);
+          else list.push(x);
+        }
+        // The program's own counts of its boxed values, each with its own size.
+        for (const name of ['main.Flag', 'main.Half', 'main.Dot', 'main.Num']) {
+          const list = byName.get(name) ?? [];
+          expect([name, list.length]).to.deep.equal([name, facts.counts[name]]);
+          expect(list.every((x) => x.self_size === facts.sizes[name]), name).to.equal(true);
+        }
+        // Every row of goheap types --all --by-length is memlab's count of the nodes of that name.
+        const rows = s.typeCounts(false, true);
+        expect(rows.some((r) => r.name === 'tiny block (rest)')).to.equal(true);
+        for (const r of rows) expect([r.name, byName.get(r.name)?.length ?? 0]).to.deep.equal([r.name, r.count]);
+        // main.Shapes's interfaces point at the boxed values themselves.
+        const shapes = nodes.find((x) => x.name === 'global main.Shapes')!.references[0].toNode;
+        const pointed = new Map<string, number>();
+        for (const e of shapes.references) pointed.set(e.toNode.name, (pointed.get(e.toNode.name) ?? 0) + 1);
+        for (const name of ['main.Flag', 'main.Half', 'main.Dot', 'main.Num']) expect([name, pointed.get(name)]).to.deep.equal([name, facts.counts[name]]);
+      } finally {
+        s.close();
+      }
+    });
+  }
+
   for (const version of ['1.19', '1.26']) {
     it(`go${version} --live: only reachable objects; memlab's root retains goheap's reachable bytes and every retained size is goheap's`, async function () {
       const s = await HeapSession.open(zooDump(version), { binary: zooBinary(version), noCache: true });
       const out = path.join(dir, `zoo-${version}-live.heapsnapshot`);
       try {
-        let st = { firstRootNode: 0, firstObject: 0, objects: 0 };
+        let st = { firstRootNode: 0, firstObject: 0, objects: 0, subObjects: 0 };
         await writeOutput(out, { inputs: [s.dumpPath] }, async (sink) => { st = await writeHeapSnapshot(s, sink, { live: true }); });
         const nodes: MemlabNode[] = [];
         (await memlabRead(out)).nodes.forEach((x) => { nodes.push(x); });
         const live: number[] = [];
         for (let i = 0; i < s.objectCount; i++) if (s.isReachable(i)) live.push(i);
         expect(st.objects).to.equal(live.length);
-        expect(nodes.length).to.equal(st.firstObject + live.length);
+        let liveSubs = 0;
+        const blocks = new Set<number>();
+        for (let k = 0; k < s.subObjects.count; k++) {
+          blocks.add(s.blockOf(s.objectCount + k));
+          if (s.isReachable(s.objectCount + k)) liveSubs++;
+        }
+        expect(st.subObjects).to.equal(liveSubs);
+        expect(nodes.length).to.equal(st.firstObject + live.length + liveSubs);
         let total = 0;
         for (const x of nodes) total += x.self_size;
         expect(total).to.equal(s.reachableBytes);
@@ -189,6 +278,7 @@ describe('export: heap snapshot, read by @memlab/core', function () {
         for (let k = 0; k < s.rootNodes.count; k++) expect(nodes[st.firstRootNode + k].retainedSize).to.equal(s.rootRetained(k));
         live.forEach((i, k) => {
           const x = nodes[st.firstObject + k];
+          if (blocks.has(i)) return; // a tiny block's node is the rest of its bytes (checked on every object above)
           if (x.name !== s.typeName(i) || x.retainedSize !== s.retained(i)) expect.fail(`object ${i}: memlab ${x.name} ${x.retainedSize}, goheap ${s.typeName(i)} ${s.retained(i)}`);
         });
       } finally {

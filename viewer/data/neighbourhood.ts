@@ -15,6 +15,8 @@ export interface NeighbourNode {
   address: string | null;
   /** This object, a referrer, a target, or its dominator. */
   role: 'self' | 'referrer' | 'target' | 'dominator';
+  /** A tiny block that holds sub-objects (its page is /object/ADDRESS?block=1: the address names its first sub-object). */
+  block?: true;
 }
 
 export interface NeighbourEdge {
@@ -54,7 +56,7 @@ export function neighbourhood(s: HeapSession, i: number): Neighbourhood {
     if (id === undefined) {
       id = `n${nodes.length}`;
       ids.set(j, id);
-      nodes.push({ id, kind: 'object', label: s.typeName(j), address: hex(s.address(j)), role });
+      nodes.push({ id, kind: 'object', label: s.typeName(j), address: hex(s.address(j)), role, ...(s.isSplitBlock(j) ? { block: true as const } : {}) });
     }
     return id;
   };
@@ -69,12 +71,13 @@ export function neighbourhood(s: HeapSession, i: number): Neighbourhood {
     }
   }
   const g = s.graph;
-  const start = g.edgeStart[i];
-  const end = g.edgeStart[i + 1];
+  // A tiny sub-object has no pointers.
+  const start = i < s.objectCount ? g.edgeStart[i] : 0;
+  const end = i < s.objectCount ? g.edgeStart[i + 1] : 0;
   let shownTargets = 0;
   for (let e = start; e < end && shownTargets < SHOWN; e++) {
-    const t = g.edgeTarget[e];
     const off = g.edgeOffset(e);
+    const t = s.pointerTarget(i, off, g.edgeTarget[e]);
     edges.push({ from: self, to: objectNode(t, t === i ? 'self' : 'target'), label: s.types.fieldName(i, off) ?? `+0x${off.toString(16)}` });
     shownTargets++;
   }
@@ -105,7 +108,7 @@ export function neighbourhoodDot(n: Neighbourhood): string {
   for (const v of n.nodes) {
     const label = v.address ? dotString(short(v.label), v.address) : dotString(v.kind, short(v.label));
     const attrs = [`label=${label}`, `tooltip=${dotString(v.label)}`];
-    if (v.address) attrs.push(`URL=${dotString(`/object/${v.address}`)}`);
+    if (v.address) attrs.push(`URL=${dotString(`/object/${v.address}${v.block ? '?block=1' : ''}`)}`);
     if (v.role === 'self') attrs.push('fillcolor="#ffe9a8"', 'color="#b8860b"', 'penwidth=2');
     else if (!v.address) attrs.push('fillcolor="#e3f4e1"', 'color="#5a9a52"');
     lines.push(`  ${v.id} [${attrs.join(', ')}];`);

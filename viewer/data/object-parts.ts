@@ -23,12 +23,13 @@ export interface OutgoingRef {
 /** The objects object i points at, in slot order (at most `limit`), and how many there are. */
 export function outgoing(s: HeapSession, i: number, limit = 200): { total: number; refs: OutgoingRef[] } {
   const g = s.graph;
+  if (i >= s.objectCount) return { total: 0, refs: [] }; // a tiny sub-object: pointer-free
   const start = g.edgeStart[i];
   const end = g.edgeStart[i + 1];
   const refs: OutgoingRef[] = [];
   for (let e = start; e < end && refs.length < limit; e++) {
-    const t = g.edgeTarget[e];
     const off = g.edgeOffset(e);
+    const t = s.pointerTarget(i, off, g.edgeTarget[e]); // into a tiny block: the sub-object it lands in
     refs.push({ field: s.types.fieldName(i, off) ?? `+0x${off.toString(16)}`, offset: off, address: hex(s.address(t)), type: s.typeName(t),
       size: s.size(t), retained: s.retained(t), interior: g.edgeIsInterior(e) });
   }
@@ -74,6 +75,13 @@ export function chainLink(s: HeapSession, d: Dominator): ChainLink {
  */
 export function hexBytes(s: HeapSession, i: number, limit = 1024): { shown: number; size: number; hex: string } {
   const g = s.graph;
+  if (i >= s.objectCount) {
+    // A tiny sub-object: its bytes in its block.
+    const b = g.objectContent(s.blockOf(i));
+    const at = s.address(i) - g.objectAddress[s.blockOf(i)];
+    const size = s.size(i);
+    return { shown: size, size, hex: Buffer.from(b.buffer, b.byteOffset + at, size).toString('hex') };
+  }
   const size = g.objectSize[i];
   const n = Math.min(limit, size);
   if (n <= 64) {

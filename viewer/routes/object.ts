@@ -3,15 +3,16 @@
 // (Chrome's Retainers panel: each referrer with its field and distance to a root, its own referrers on expand,
 // fetched from /api/object/:address/retainers), the shortest path from a root, the roots that keep it alive, the
 // dominator chain, the objects it dominates (biggest first, paged), its allocation stack when sampled, a hex view,
-// and an SVG of its neighbourhood. The twin /api/object/:address is the CLI's `object --json` document (fields,
+// and an SVG of its neighbourhood. An address inside a tiny allocator block names the sub-object there (a boxed
+// value: its type, its bytes, its block linked); `?block=1` names the block itself, whose page lists its sub-objects. The twin /api/object/:address is the CLI's `object --json` document (fields,
 // retained, dominator) with the page's other parts beside it; `path` is the CLI's `path --json` document.
 import { allocationOf, globalAnswer, objectAnswer, type ObjectAnswer, pathAnswer } from '../../lib/answers/index.js';
 import type { FastifyRequest } from 'fastify';
 import { type Html, html, trusted, url } from '../html.js';
-import { count, hex, objectLink, pager, rootHref, rootLink, size, table, typeLink } from '../layout.js';
+import { blockHref, count, hex, objectLink, pager, rootHref, rootLink, size, table, typeLink } from '../layout.js';
 import type { HeapSession } from '../../lib/session/index.js';
 import type { Ctx, Router } from '../router.js';
-import { objectAt, paging, parseAddress, queryOf } from '../params.js';
+import { instanceAt, objectAt, paging, parseAddress, queryOf, wholeNumber } from '../params.js';
 import { pathView } from '../parts.js';
 import { chainLink, hexBytes, outgoing, retainers, type RetainerRow } from '../data/object-parts.js';
 import { NeighbourhoodCache, loadGraphviz } from '../data/neighbourhood.js';
@@ -34,7 +35,8 @@ async function objectData(c: Ctx, req: FastifyRequest, i: number, pictures: Neig
   const q = queryOf(req);
   const { offset, limit } = paging(q, 20, 500);
       const s = c.s;
-      const dominated = s.dominated({ kind: 'object', object: i }, offset, limit);
+      // A tiny sub-object has no pointers and dominates nothing (its block is the tree's node).
+      const dominated = i < s.objectCount ? s.dominated({ kind: 'object', object: i }, offset, limit) : { total: 0, offset, items: [] };
       const picture = await pictures.get(s, i);
       return {
         ...describe(c, i),
@@ -75,7 +77,8 @@ export function register(r: Router): void {
       // A global's name (as the CLI's `object DUMP BIN main.Cache` takes it): its value; the page is its root's.
       const g = Number.isNaN(parseAddress(raw)) && c.s.typed ? c.s.findGlobal(raw) : undefined;
       if (g) return { global: globalAnswer(c.s, g) } as unknown as Awaited<ReturnType<typeof objectData>>;
-      return objectData(c, req, objectAt(c.s, raw), pictures);
+      const whole = wholeNumber(queryOf(req), 'block', 0, 1) === 1;
+      return objectData(c, req, whole ? objectAt(c.s, raw) : instanceAt(c.s, raw), pictures);
     },
     redirect(d) {
       const g = (d as unknown as { global?: { global: string } }).global;
@@ -98,7 +101,7 @@ export function register(r: Router): void {
         : table([{ label: 'field' }, { label: 'object' }, { label: 'type' }, { label: 'size', num: true }, { label: 'retained', num: true }],
           d.outgoing.refs.map((x) => [html`<span class="field">${x.field}</span>${x.interior ? html` <span class="muted">(interior)</span>` : html``}`, objectLink(x.address), typeLink(x.type), size(x.size), size(x.retained)]));
       const chain = d.dominatorChain.length === 0 ? html`<p class="muted">Unreachable: nothing dominates it.</p>`
-        : html`<ol class="chain">${d.dominatorChain.map((x) => html`<li>${x.address ? html`${objectLink(x.address)} ${typeLink(x.name)}` : x.kind === 'roots' ? html`<span class="kind">several roots</span> (the super-root)` : rootLink(x.kind, x.name)} <span class="muted">retains</span> ${size(x.retained)}</li>`)}</ol>`;
+        : html`<ol class="chain">${d.dominatorChain.map((x) => html`<li>${x.address ? html`${x.address === d.block?.address ? html`<a class="addr" href="${blockHref(x.address)}">${x.address}</a>` : objectLink(x.address)} ${typeLink(x.name)}` : x.kind === 'roots' ? html`<span class="kind">several roots</span> (the super-root)` : rootLink(x.kind, x.name)} <span class="muted">retains</span> ${size(x.retained)}</li>`)}</ol>`;
       const dom = d.dominates.total === 0 ? html`<p class="muted">It dominates no other object.</p>`
         : html`${table([{ label: 'object' }, { label: 'type' }, { label: 'size', num: true }, { label: 'retained', num: true }],
           d.dominates.items.map((x) => [x.address ? objectLink(x.address) : html``, typeLink(x.type), size(x.size), size(x.retained)]))}
@@ -116,9 +119,11 @@ ${pager(d.dominates.total, d.dominates.offset, d.dominates.limit, (o) => url(`/o
 <tr><th>size</th><td>${size(d.size)}</td></tr>
 <tr><th>retained</th><td>${size(d.retained)}</td></tr>
 <tr><th>reachable</th><td>${d.reachable ? `yes, ${d.distance} pointer${d.distance === 1 ? '' : 's'} from a root` : 'no (garbage since the last GC)'}</td></tr>
-<tr><th>dominator</th><td>${dominatorCell(d.dominator)}</td></tr>
+${d.block ? html`<tr><th>in tiny block</th><td><a class="addr" href="${blockHref(d.block.address)}">${d.block.address}</a> at offset ${d.block.offset}</td></tr>` : html``}
+<tr><th>dominator</th><td>${d.block ? html`<a class="addr" href="${blockHref(d.block.address)}">${d.block.address}</a> its tiny block` : dominatorCell(d.dominator)}</td></tr>
 <tr><th>referrers</th><td>${count(d.referrers)} object${d.referrers === 1 ? '' : 's'}</td></tr>
 </table>
+${d.subObjects && d.subObjects.length > 0 ? html`<section><h2>Sub-objects (${count(d.subObjects.length)})</h2>${subObjectTable(d.address, d.subObjects)}</section>` : html``}
 <section><h2>Fields</h2>${fields}</section>
 <section><h2>Retainers</h2><p class="muted">Who points at it; expand a row for its own referrers. Distance: pointers from the nearest root.</p>
 ${retainerTree(d.retainers.rows, d.retainers.total)}</section>
@@ -135,7 +140,8 @@ ${d.neighbourhood.moreReferrers + d.neighbourhood.moreTargets > 0 ? html`<p clas
   });
   // One level of the retainers tree, for the client script.
   r.api('/api/object/:address/retainers', (c, req) => {
-    const i = objectAt(c.s, (req.params as { address: string }).address);
+    const raw = (req.params as { address: string }).address;
+    const i = wholeNumber(queryOf(req), 'block', 0, 1) === 1 ? objectAt(c.s, raw) : instanceAt(c.s, raw);
     return { address: hex(c.s.address(i)), ...retainers(c.s, i) };
   });
 }
@@ -164,6 +170,13 @@ export function valueCell(f: { value: string; target?: string; targetIndex?: num
 }
 
 /** The immediate dominator ("0x... TYPE", a root's name, or null): an object linked with its type. */
+/** A tiny block's sub-objects: offset, type, size, each linked to its page. */
+function subObjectTable(block: string, subs: readonly { offset: number; size: number; type: string }[]): Html {
+  const base = parseAddress(block);
+  return table([{ label: 'offset', num: true }, { label: 'object' }, { label: 'type' }, { label: 'size', num: true }],
+    subs.map((x) => [html`${x.offset}`, objectLink(base + x.offset), typeLink(x.type), size(x.size)]), { id: 'sub-objects' });
+}
+
 function dominatorCell(dom: string | null): Html {
   if (dom === null) return html`none (unreachable)`;
   const m = /^(0x[0-9a-f]+) (.*)$/.exec(dom);

@@ -5,7 +5,8 @@
 // referencedBy.
 import { html, url } from '../html.js';
 import { instancesAnswer, similarTypes } from '../../lib/answers/index.js';
-import { count, objectLink, pager, size, table, typeLink } from '../layout.js';
+import { blockHref, count, objectLink, pager, size, table, typeLink } from '../layout.js';
+import { TINY_BLOCK_NAME, TINY_REST_NAME } from '../../lib/typing/index.js';
 import type { Ctx, Router } from '../router.js';
 import * as answers from '../answers.js';
 import { choice, paging, queryOf } from '../params.js';
@@ -52,7 +53,9 @@ export function register(r: Router): void {
     render(d) {
       const link = (o: Record<string, string | number | undefined>) => url(`/type/${encodeURIComponent(d.type)}`, { sort: d.sort === 'retained' ? undefined : d.sort, ...o });
       const inst = table([{ label: 'address' }, { label: 'size', num: true, sort: 'size' }, { label: 'retained', num: true, sort: 'retained' }],
-        d.instances.map((x) => [objectLink(x.address), size(x.size), size(x.retained)]),
+        // Tiny blocks link to the block's own page (its address alone names the sub-object there).
+        d.instances.map((x) => [d.type === TINY_REST_NAME || d.type === TINY_BLOCK_NAME ? html`<a class="addr" href="${blockHref(x.address)}">${x.address}</a>` : objectLink(x.address),
+          size(x.size), size(x.retained)]),
         { id: 'instances', sortUrl: (k) => link({ sort: k === 'retained' ? undefined : k, limit: d.limit === 50 ? undefined : d.limit }), current: d.sort, paged: d.offset > 0 || d.count > d.limit });
       const fields = d.fields === null ? html`<p class="muted">No Go struct fields known for this type.</p>`
         : table([{ label: 'offset', num: true }, { label: 'field' }, { label: 'type' }], d.fields.map((f) => [html`${f.offset}`, html`<span class="field">${f.name}</span>`, html`<span class="type">${f.type}</span>`]));
