@@ -41,7 +41,7 @@ export interface TreeSummary {
 }
 
 /** Siblings of one type folded into one node from this many on. */
-export const FOLD_MIN = 3;
+export const FOLD_MIN = 2;
 /**
  * A sibling retaining this share of its parent's retained bytes or more, and more than OUTLIER times the mean of its
  * type's siblings, is drawn on its own, never folded.
@@ -185,7 +185,10 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
         for (const c of all) out.push(objectItem(c.object, c.retained, parent));
         continue;
       }
-      if (list.length < all.length) for (const c of all) if (!list.includes(c)) out.push(objectItem(c.object, c.retained, parent));
+      if (list.length < all.length) {
+        const folded = new Set(list);
+        for (const c of all) if (!folded.has(c)) out.push(objectItem(c.object, c.retained, parent));
+      }
       const members = list.map((c) => c.object);
       let retained = 0;
       let retainedObjects = 0;

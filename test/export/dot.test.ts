@@ -381,6 +381,36 @@ describe('export: DOT default picture of fixtures/spread: each structure one fol
   }
 });
 
+describe('export: DOT default picture of fixtures/leak: the shared expression tree level by level, the leaked requests as one node', function () {
+  this.timeout(300000);
+  for (const version of ['1.19', '1.22', '1.26']) {
+    it(`go${version}: 2, 4, ... 4,096 main.Expr per level under the tree's root; 300 main.Request with their payloads`, () => {
+      const dirOf = path.join(ROOT, '.cache/fixtures/leak', `go${version}`);
+      const facts = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/leak', `go${version}`, 'facts.json'), 'utf8')) as {
+        exprNodes: number; treeBytes: number; leaked: { heap2: number }; sizes: { Expr: number; Request: number; Payload: number };
+      };
+      const out = path.join(scratchDir(`dot-leak-${version}-${process.pid}`), 'leak.dot');
+      dumptodot(out, path.join(dirOf, 'heap2.dump'), path.join(dirOf, 'leak'), '--quiet');
+      const items = readSvg(renderWithDot(out));
+      const groups = folds(items).filter((x) => x.kind === 'group');
+      // The complete tree of facts.exprNodes nodes: its root on its own, then one node per level.
+      const levels = groups.filter((x) => x.type === 'main.Expr');
+      const expected = Array.from({ length: Math.log2(facts.exprNodes + 1) - 1 }, (_, k) => 2 ** (k + 1));
+      expect(levels.map((x) => x.count)).to.deep.equal(expected);
+      expect(levels.map((x) => x.bytes)).to.deep.equal(expected.map((n) => n * facts.sizes.Expr));
+      expect(1 + levels.reduce((x, l) => x + l.count, 0)).to.equal(facts.exprNodes);
+      expect(levels[0].retain + facts.sizes.Expr).to.equal(facts.treeBytes);
+      const root = nodes(items, /^o\d+$/).filter((n) => n.lines[0] === 'main.Expr');
+      expect(root).to.have.length(1);
+      expect(root[0].lines[root[0].lines.length - 1]).to.equal(`${b(facts.sizes.Expr)}, retains ${b(facts.treeBytes)}`);
+      // The parked handlers are one root node (identical stacks); the requests they hold, one node under it.
+      const requests = groups.filter((x) => x.type === 'main.Request');
+      expect(requests.map((x) => [x.count, x.bytes, x.retain])).to.deep.equal([[facts.leaked.heap2, facts.leaked.heap2 * facts.sizes.Request,
+        facts.leaked.heap2 * (facts.sizes.Request + facts.sizes.Payload)]]);
+    });
+  }
+});
+
 describe('export: DOT strings (dotString) read back by both Graphvizes', () => {
   // Each string is a node label; what Graphviz draws must be the string itself (control characters shown as \xNN,
   // a lone surrogate as U+FFFD), never an escape Graphviz interprets (\N is the node's name, \G the graph's, \l a
