@@ -1,7 +1,8 @@
 // The default DOT picture: the top of the dominator tree, with repetition folded so that the budget of drawn nodes
 // goes to distinct structure. Nodes are taken best-first by retained size: a priority queue holds "the next child of
 // each drawn node" (children largest first), so the maxNodes biggest retainers are drawn, always a connected top of
-// the tree. When a node is drawn, its dominator children are read (largest first, at most SCAN) and folded:
+// the tree. A drawn node's dominator children are read (largest first, at most SCAN) when they may come next, and
+// folded:
 // - siblings of one type (FOLD_MIN or more under one parent, outliers that retain much more apart) become one node
 //   "400 × main.Job" with their count, bytes and what they retain together, as pprof's graph merges equal frames;
 //   its children are its members' children, folded the same way;
@@ -51,7 +52,7 @@ const OUTLIER = 4;
 /** Chains folded from this many objects between head and tail on. */
 export const CHAIN_MIN = 2;
 /** Children read per drawn node (largest first); the rest is collapsed. */
-const SCAN = 50000;
+const SCAN = 10000;
 
 /** A node of the picture: a tree node drawn on its own, or folded objects. */
 interface Item {
@@ -79,33 +80,46 @@ interface Item {
   drawn: Item[];
 }
 
-/** A max-heap of candidate items: (list of child items, index in it), by the item's retained size. */
+/**
+ * A max-heap of candidates by retained size: the next child of a drawn item (a list of child items and an index in
+ * it), or a drawn item whose children are not read yet, keyed by what its children can retain at most (read only
+ * when it comes first: the last nodes drawn are never expanded).
+ */
+interface Candidate {
+  key: number;
+  list?: Item[];
+  index?: number;
+  unread?: Item;
+}
+
 class Candidates {
-  private readonly items: { list: Item[]; index: number }[] = [];
+  private readonly items: Candidate[] = [];
 
   get size(): number {
     return this.items.length;
   }
 
-  private key(k: number): number {
-    const c = this.items[k];
-    return c.list[c.index].retained;
+  pushChild(list: Item[], index: number): void {
+    if (index < list.length) this.push({ key: list[index].retained, list, index });
   }
 
-  push(list: Item[], index: number): void {
-    if (index >= list.length) return;
+  pushUnread(item: Item): void {
+    this.push({ key: item.retained - item.ownBytes, unread: item });
+  }
+
+  private push(c: Candidate): void {
     const a = this.items;
-    a.push({ list, index });
+    a.push(c);
     let k = a.length - 1;
     while (k > 0) {
       const up = (k - 1) >> 1;
-      if (this.key(up) >= this.key(k)) break;
+      if (a[up].key >= a[k].key) break;
       [a[up], a[k]] = [a[k], a[up]];
       k = up;
     }
   }
 
-  pop(): { list: Item[]; index: number } {
+  pop(): Candidate {
     const a = this.items;
     const top = a[0];
     const last = a.pop()!;
@@ -116,8 +130,8 @@ class Candidates {
         const l = 2 * k + 1;
         const r = l + 1;
         let m = k;
-        if (l < a.length && this.key(l) > this.key(m)) m = l;
-        if (r < a.length && this.key(r) > this.key(m)) m = r;
+        if (l < a.length && a[l].key > a[m].key) m = l;
+        if (r < a.length && a[r].key > a[m].key) m = r;
         if (m === k) break;
         [a[m], a[k]] = [a[k], a[m]];
         k = m;
@@ -269,11 +283,16 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
   const goroutines = goroutineOfRootNode(s);
   const queue = new Candidates();
   expand(superRoot);
-  queue.push(superRoot.children!, 0);
+  queue.pushChild(superRoot.children!, 0);
   while (queue.size > 0 && drawnItems.length < maxNodes) {
-    const { list, index } = queue.pop();
-    const it = list[index];
-    queue.push(list, index + 1);
+    const c = queue.pop();
+    if (c.unread !== undefined) {
+      expand(c.unread);
+      queue.pushChild(c.unread.children!, 0);
+      continue;
+    }
+    const it = c.list![c.index!];
+    queue.pushChild(c.list!, c.index! + 1);
     it.parent!.drawn.push(it);
     drawnItems.push(it);
     if (it.kind === 'object') g.setNode(it.id, objectAttrs(s, it.node!.kind === 'object' ? it.node!.object : 0));
@@ -282,8 +301,18 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
       rootOrder.push(it.id);
       g.setNode(it.id, rootAttrs(s, k, goroutines[k]));
     } else g.setNode(it.id, foldAttrs(it));
-    expand(it);
-    queue.push(it.children!, 0);
+    queue.pushUnread(it);
+  }
+  // Drawn items whose children were never read: how many there are, for their collapsed nodes.
+  for (const it of drawnItems) {
+    if (it.children !== undefined) continue;
+    if (it.node !== undefined) it.childSubtrees = s.dominated(it.node, 0, 0).total;
+    else {
+      let total = 0;
+      for (const m of it.members!) total += s.dominated({ kind: 'object', object: m }, 0, 0).total;
+      // A chain's members each dominate the next (the last the tail), and the tail is one child of the chain.
+      it.childSubtrees = it.kind === 'chain' ? total - it.members!.length + 1 : total;
+    }
   }
 
   function foldAttrs(it: Item, inside?: string): Record<string, string> {
