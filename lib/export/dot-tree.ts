@@ -8,7 +8,9 @@
 //   its children are its members' children, folded the same way;
 // - a chain (each object dominating the next of its type through one field, the next holding most of what the
 //   object retains: a linked list, a left-deep expression) becomes one node "main.Node × 998 via Next" between its
-//   head and its tail, both drawn where they connect to the rest; the members' other children hang from the chain.
+//   head and its tail, both drawn where they connect to the rest; the members' other children hang from the chain;
+// - lists or trees side by side, folded level by level (a group whose largest child is a group of its type holding
+//   most of what it retains, and so on) become one chain node between the first group and the last level.
 // Between drawn nodes it draws every pointer (fields as labels) and root slot; a node no drawn pointer from its
 // parent reaches gets a dashed dominator edge. Each drawn node's undrawn children are collapsed into one node saying
 // how many subtrees, objects and bytes they hold, and garbage into one grey node: drawn objects + folded objects +
@@ -64,6 +66,9 @@ interface Item {
   members?: number[];
   /** 'chain': the tail (drawn as a child of the chain) and the field of every hop. */
   tail?: number;
+  /** A chain of groups (lists side by side, folded level by level): its last level, drawn as a child, and levels. */
+  tailItem?: Item;
+  hops?: number;
   field?: string;
   type?: string;
   parent?: Item;
@@ -219,7 +224,8 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
   };
 
   /** Reads a drawn item's dominator children and folds them (sets children and childSubtrees). */
-  const expand = (it: Item): void => {
+  const expand = (it: Item, chains = true): void => {
+    if (it.children !== undefined) return;
     let raw: (TreeNode & { retained: number })[] = [];
     let chain: Item | undefined;
     if (it.node !== undefined) {
@@ -271,6 +277,52 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
     if (it.kind === 'chain') children.push(objectItem(it.tail!, s.retained(it.tail!), it));
     children.sort((a, b) => b.retained - a.retained);
     it.children = children;
+    if (chains && it.kind === 'group') chainOfGroups(it);
+  };
+
+  /**
+   * Lists side by side (a group whose largest child is a group of its type holding most of what it retains, and so
+   * on: the members' next elements, level by level) fold into one chain between the group and the last level.
+   */
+  const chainOfGroups = (it: Item): void => {
+    const levels: Item[] = [];
+    for (let cur = it; ;) {
+      const c = cur.children![0];
+      if (c === undefined || c.kind !== 'group' || c.type !== it.type || 2 * c.retained <= cur.retained - cur.ownBytes) break;
+      levels.push(c);
+      expand(c, false);
+      cur = c;
+    }
+    if (levels.length < CHAIN_MIN + 1) return;
+    const middle = levels.slice(0, -1);
+    const tail = levels[levels.length - 1];
+    // The fields of the hops: how the group's first members point at the first level's ("Next"; "Left, Right").
+    const firstLevel = new Set(levels[0].members);
+    const names = new Set<string>();
+    for (const m of it.members!.slice(0, 1000)) {
+      for (let e = graph.edgeStart[m]; e < graph.edgeStart[m + 1]; e++) if (firstLevel.has(graph.edgeTarget[e])) names.add(fields.name(m, graph.edgeOffset(e)));
+    }
+    const field = [...names].slice(0, 3).join(', ') + (names.size > 3 ? ', …' : '');
+    const members: number[] = [];
+    let ownBytes = 0;
+    let childSubtrees = tail.subtrees;
+    const children: Item[] = [tail];
+    for (let k = 0; k < middle.length; k++) {
+      const level = middle[k];
+      for (const m of level.members!) members.push(m);
+      ownBytes += level.ownBytes;
+      childSubtrees += level.childSubtrees - levels[k + 1].subtrees;
+      for (const c of level.children!) if (c !== levels[k + 1]) children.push(c);
+    }
+    const chain: Item = {
+      id: `fc${folds++}`, kind: 'chain', members, tailItem: tail, hops: levels.length, field: field || '?', type: it.type, parent: it,
+      retained: levels[0].retained, retainedObjects: levels[0].retainedObjects, ownObjects: members.length, ownBytes,
+      subtrees: levels[0].subtrees, childSubtrees, drawn: [],
+    };
+    for (const c of children) c.parent = chain;
+    children.sort((a, b) => b.retained - a.retained);
+    chain.children = children;
+    it.children = it.children!.map((c) => (c === levels[0] ? chain : c));
   };
 
   const superRoot: Item = {
@@ -322,6 +374,14 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
         shape: 'box3d', style: 'filled', fillcolor: '#e8f0fc', color: '#4a6fa5',
         label: labelText([`${count(n)} × ${it.type}`, ...(inside === undefined ? [] : [inside]), `${bytes(it.ownBytes)}, retain ${bytes(it.retained)}`]),
         tooltip: `${n} objects of type ${it.type} under one dominator, folded: ${it.ownBytes} B, retaining ${it.retained} B together`,
+      };
+    }
+    if (it.tailItem !== undefined) {
+      const rest = it.retained - it.tailItem.retained;
+      return {
+        shape: 'box', style: 'filled,bold', fillcolor: '#eef6e8', color: '#4f7a28', peripheries: '2',
+        label: labelText([`${it.type} × ${count(n)} via ${it.field}`, `${count(it.hops! - 1)} levels folded, ${count(it.hops!)} hops to the last`, `${bytes(it.ownBytes)}, retain ${bytes(rest)}`]),
+        tooltip: `${n} objects of type ${it.type} (lists or trees side by side) that point at the next level through ${it.field}, folded level by level: ${it.ownBytes} B, retaining ${rest} B besides the last level`,
       };
     }
     const beyond = it.retained - s.retained(it.tail!);

@@ -317,7 +317,7 @@ describe('export: DOT of hostile names (fixtures/dotnames)', function () {
       const items = readSvg(renderWithDot(out));
       const f = folds(items);
       // The list of facts.counts.Box boxes hangs from main.Boxes: its head (the global's box), the chain, its tail.
-      const chains = f.filter((x) => x.kind === 'chain');
+      const chains = f.filter((x) => x.kind === 'chain' && x.type === facts.boxType);
       expect(chains.map((x) => [x.type, x.count, x.bytes])).to.deep.equal([[facts.boxType, facts.counts.Box - 2, (facts.counts.Box - 2) * facts.sizes.Box]]);
       const chain = chains[0];
       expect(chain.lines[0]).to.equal(`${facts.boxType} × ${facts.counts.Box - 2} via Next`);
@@ -341,7 +341,8 @@ describe('export: DOT of hostile names (fixtures/dotnames)', function () {
       } finally {
         s.close();
       }
-      // The forest: the trees' nodes level by level, 4, 20, 100, 500 (facts: 4 trees of 156).
+      // The forest: the trees' nodes level by level, 4, 20, 100, 500 (facts: 4 trees of 156); each level reaches the
+      // next through its Children arrays, so no level chain folds them.
       const levels = f.filter((x) => x.kind === 'group' && x.type === 'main.TreeNode').map((x) => x.count);
       const perLevel = [1, 5, 25, 125].map((n) => n * facts.counts.Trees);
       expect(levels).to.deep.equal(perLevel);
@@ -384,7 +385,7 @@ describe('export: DOT default picture of fixtures/spread: each structure one fol
 describe('export: DOT default picture of fixtures/leak: the shared expression tree level by level, the leaked requests as one node', function () {
   this.timeout(300000);
   for (const version of ['1.19', '1.22', '1.26']) {
-    it(`go${version}: 2, 4, ... 4,096 main.Expr per level under the tree's root; 300 main.Request with their payloads`, () => {
+    it(`go${version}: the tree's levels under its root (2; 4 ... 2,048 as one chain; 4,096); 300 main.Request with their payloads`, () => {
       const dirOf = path.join(ROOT, '.cache/fixtures/leak', `go${version}`);
       const facts = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/leak', `go${version}`, 'facts.json'), 'utf8')) as {
         exprNodes: number; treeBytes: number; leaked: { heap2: number }; sizes: { Expr: number; Request: number; Payload: number };
@@ -394,11 +395,13 @@ describe('export: DOT default picture of fixtures/leak: the shared expression tr
       const items = readSvg(renderWithDot(out));
       const groups = folds(items).filter((x) => x.kind === 'group');
       // The complete tree of facts.exprNodes nodes: its root on its own, then one node per level.
-      const levels = groups.filter((x) => x.type === 'main.Expr');
-      const expected = Array.from({ length: Math.log2(facts.exprNodes + 1) - 1 }, (_, k) => 2 ** (k + 1));
-      expect(levels.map((x) => x.count)).to.deep.equal(expected);
-      expect(levels.map((x) => x.bytes)).to.deep.equal(expected.map((n) => n * facts.sizes.Expr));
-      expect(1 + levels.reduce((x, l) => x + l.count, 0)).to.equal(facts.exprNodes);
+      // 2 under the root, the levels of 4 ... 2,048 folded into one chain node, the 4,096 leaves.
+      const levels = folds(items).filter((x) => x.type === 'main.Expr');
+      const depth = Math.log2(facts.exprNodes + 1);
+      const middle = facts.exprNodes - 1 - 2 - 2 ** (depth - 1);
+      expect(levels.map((x) => [x.kind, x.count, x.bytes])).to.deep.equal([['group', 2, 2 * facts.sizes.Expr], ['chain', middle, middle * facts.sizes.Expr],
+        ['group', 2 ** (depth - 1), 2 ** (depth - 1) * facts.sizes.Expr]]);
+      expect(levels[1].lines.slice(0, 2)).to.deep.equal([`main.Expr × ${middle.toLocaleString('en-US')} via Left, Right`, `${depth - 3} levels folded, ${depth - 2} hops to the last`]);
       expect(levels[0].retain + facts.sizes.Expr).to.equal(facts.treeBytes);
       const root = nodes(items, /^o\d+$/).filter((n) => n.lines[0] === 'main.Expr');
       expect(root).to.have.length(1);
