@@ -3,7 +3,7 @@
 // kept (memo). Loading runs in a worker (HeapSession.open with worker: true), so the server answers meanwhile.
 import { collectGarbage, type HeapSession } from '../lib/session/index.js';
 import { sourceChange } from '../lib/store/index.js';
-import { type DiffSide, diffSide } from '../lib/answers/index.js';
+import { type DiffSide, diffSide, programMismatch, programPrint } from '../lib/answers/index.js';
 
 export interface LoadProgress {
   phase: string;
@@ -135,17 +135,10 @@ export class ViewerState {
 }
 
 /**
- * Why baseline `b` cannot be compared with `s`, or undefined: a dump of another program (its data or bss segment
- * lies elsewhere or has another size), whose types and roots would not match.
+ * Why baseline `b` cannot be compared with `s`, or undefined: a dump of another program (lib/answers' programMismatch,
+ * the check `goheap diff` makes), whose types and roots would not match.
  */
 export function otherProgram(s: HeapSession, b: HeapSession): string | undefined {
-  for (const kind of ['data', 'bss'] as const) {
-    const x = s.graph.segments.find((g) => g.kind === kind);
-    const y = b.graph.segments.find((g) => g.kind === kind);
-    if (x === undefined || y === undefined) continue;
-    if (x.address !== y.address || x.size !== y.size) {
-      return `${b.dumpPath}: written by another program than ${s.dumpPath} (its ${kind} segment is at 0x${y.address.toString(16)}, ${y.size} bytes; 0x${x.address.toString(16)}, ${x.size} bytes in the dump served)`;
-    }
-  }
-  return undefined;
+  const why = programMismatch(programPrint(b), programPrint(s), 'in the dump served', 'in the baseline');
+  return why === undefined ? undefined : `${b.dumpPath}: written by another program than ${s.dumpPath} (${why})`;
 }

@@ -28,9 +28,9 @@ export function dotOptions(y: Argv): Argv<DotArgs> {
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
     .positional('binary', { type: 'string', describe: 'the executable that wrote it (for types, field and global names)' })
     .option('output', { alias: 'o', type: 'string', default: '-', describe: 'write the DOT to FILE (- for stdout)' })
-    .option('all', { type: 'boolean', describe: 'every object and pointer, streamed (for tools; too big for dot on large heaps)' })
+    .option('all', { type: 'boolean', describe: 'every object and pointer, streamed (for tools; too big for dot on large heaps); with --by-type: count unreachable objects too' })
     .option('focus', { type: 'string', describe: 'an object (ADDRESS, inside it is fine) or a GLOBAL (main.Cache): its neighbourhood and paths to roots' })
-    .option('by-type', { type: 'boolean', describe: 'the type graph: a node per type, an edge per pointing field' }) as unknown as Argv<DotArgs>;
+    .option('by-type', { type: 'boolean', describe: 'the type graph of the reachable objects (--all: of every object): a node per type, an edge per pointing field' }) as unknown as Argv<DotArgs>;
   // No yargs default: the default depends on the mode (checked in run()).
   a = a.option('max-nodes', {
     type: 'string',
@@ -48,9 +48,11 @@ export function builder(y: Argv): Argv<DotArgs> {
 
 /** Runs the export for `goheap dot` and `dumptodot`. */
 export async function run(args: DotArgs): Promise<void> {
-  const modes = [args.all ? '--all' : '', args.focus !== undefined ? '--focus' : '', args['by-type'] ? '--by-type' : ''].filter((m) => m !== '');
+  // With --by-type, --all means "unreachable objects too" (as for `goheap types`), not the every-object picture.
+  const typesAll = args['by-type'] === true && args.all === true;
+  const modes = [args.all && !typesAll ? '--all' : '', args.focus !== undefined ? '--focus' : '', args['by-type'] ? '--by-type' : ''].filter((m) => m !== '');
   if (modes.length > 1) throw new UsageError(`${modes.join(' and ')}: choose one`);
-  const mode: DotMode = args.all ? 'all' : args.focus !== undefined ? 'focus' : args['by-type'] ? 'types' : 'tree';
+  const mode: DotMode = args.all && !typesAll ? 'all' : args.focus !== undefined ? 'focus' : args['by-type'] ? 'types' : 'tree';
   const maxNodes = args['max-nodes'] === undefined ? undefined : parseNumberOption('max-nodes', args['max-nodes'], { describe: '', default: DEFAULT_MAX_NODES, min: 1, integer: true });
   const depth = parseNumberOption('depth', args.depth, { describe: '', default: 1, min: 0, max: 10, integer: true });
   const output = String(args.output);
@@ -61,7 +63,7 @@ export async function run(args: DotArgs): Promise<void> {
   const sink = OutputSink.open(output, { inputs: [args.dump, args.binary], format: FORMATS.dot });
   try {
     const session = await openForCommand(args.dump, args.binary, { ...args, json: false });
-    const summary = await exportDot(session, sink, { mode, maxNodes, focus: args.focus, depth });
+    const summary = await exportDot(session, sink, { mode, maxNodes, focus: args.focus, depth, unreachable: typesAll });
     await sink.finish();
     if (!args.quiet) for (const line of cutLines(summary)) process.stderr.write(`goheap: dot: ${line}\n`);
     session.close();

@@ -20,17 +20,34 @@ export interface DiffAnswer {
   roots: RootDiffRow[];
 }
 
-/** The parts of a session a diff needs, so that the earlier dump's session can be closed first. */
-export interface DiffSide {
+/**
+ * What identifies the program that wrote a dump: its data and bss segments (where the executable's .data and .bss
+ * lie, and their sizes: what lib/typing's binary check compares with an executable) and the runtime type records
+ * (address -> name) and itabs (address -> type address) it wrote. Two dumps of one build share all of them.
+ */
+export interface ProgramPrint {
   path: string;
+  segments: { kind: string; address: number; size: number }[];
+  typeNames: Map<number, string>;
+  itabs: Map<number, number>;
+}
+
+/** The parts of a session a diff needs, so that the earlier dump's session can be closed first. */
+export interface DiffSide extends ProgramPrint {
   reachable: number;
   types: TypeRow[];
   roots: RootSideRow[];
-  /** The dump's type records (address -> name) and itabs (address -> type address): the program's fingerprint. */
-  typeNames: Map<number, string>;
-  itabs: Map<number, number>;
   /** MemStats' cumulative TotalAlloc, when the dump has MemStats. */
   totalAlloc?: number;
+}
+
+export function programPrint(s: HeapSession): ProgramPrint {
+  const g = s.graph;
+  return {
+    path: s.dumpPath,
+    segments: g.segments.filter((x) => x.kind === 'data' || x.kind === 'bss').map((x) => ({ kind: x.kind, address: x.address, size: x.size })),
+    typeNames: new Map(g.types.map((t) => [t.address, t.name])), itabs: new Map(g.itabs.map((t) => [t.address, t.typeAddress])),
+  };
 }
 
 export function diffSide(s: HeapSession): DiffSide {
@@ -39,41 +56,75 @@ export function diffSide(s: HeapSession): DiffSide {
     return key === undefined ? { kind: r.kind, name: r.name, retained: r.retained }
       : { kind: r.kind, name: r.name, retained: r.retained, key, count: rootNodeGoroutines(s, r.rootNode) };
   });
-  const g = s.graph;
-  const ms = g.stats().memstats;
+  const ms = s.graph.stats().memstats;
   const total = ms ? ms.TotalAlloc : undefined;
   return {
-    path: s.dumpPath, reachable: s.reachableBytes, types: s.typeRows(), roots,
-    typeNames: new Map(g.types.map((t) => [t.address, t.name])), itabs: new Map(g.itabs.map((t) => [t.address, t.typeAddress])),
+    ...programPrint(s), reachable: s.reachableBytes, types: s.typeRows(), roots,
     ...(typeof total === 'number' ? { totalAlloc: total } : {}),
   };
 }
 
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
 /**
- * Refuses two dumps of different programs: a type record at one address with two names, an itab at one address for
- * two types, or two non-empty type sets with nothing in common.
+ * Why `after` is not a dump of the build that wrote `before`, in a few words, or undefined when it is: a data or bss
+ * segment elsewhere or of another size; a type record at one address with two names; type names (one record in
+ * each dump) mostly at other addresses; an itab at one address for two types; or two non-empty type sets with nothing in
+ * common. One build puts each type at one address, so two dumps of it agree on every record they share.
  */
-function checkSameProgram(before: DiffSide, after: DiffSide): void {
+export function programMismatch(before: ProgramPrint, after: ProgramPrint, here = 'here', there = 'there'): string | undefined {
+  for (const x of after.segments) {
+    const y = before.segments.find((z) => z.kind === x.kind);
+    if (y !== undefined && (y.address !== x.address || y.size !== x.size)) {
+      return `the ${x.kind} segment is at ${hex(x.address)}, ${x.size} bytes ${here}; at ${hex(y.address)}, ${y.size} bytes ${there}`;
+    }
+  }
   let common = 0;
   for (const [a, name] of after.typeNames) {
     const b = before.typeNames.get(a);
     if (b === undefined) continue;
     common++;
-    if (b !== name) {
-      throw new GoheapError(`${after.path}: not a dump of the program that wrote ${before.path}: type 0x${a.toString(16)} is ${name} here, ${b} there`,
-        after.path, undefined, 'a dump of the same program');
+    if (b !== name) return `type ${hex(a)} is ${name} ${here}, ${b} ${there}`;
+  }
+  // By name: a name one record carries in each dump sits at one address in one build.
+  const single = (m: Map<number, string>): Map<string, number> => {
+    const out = new Map<string, number>();
+    const twice = new Set<string>();
+    for (const [a, name] of m) {
+      if (out.has(name)) twice.add(name);
+      else out.set(name, a);
+    }
+    for (const name of twice) out.delete(name);
+    return out;
+  };
+  // (Two local types of one name, one in each dump, would disagree in one build too: a majority decides.)
+  const beforeByName = single(before.typeNames);
+  let agree = 0;
+  let first: string | undefined;
+  let disagree = 0;
+  for (const [name, a] of single(after.typeNames)) {
+    const b = beforeByName.get(name);
+    if (b === undefined) continue;
+    if (b === a) agree++;
+    else {
+      disagree++;
+      first ??= `type ${name} is at ${hex(a)} ${here}, at ${hex(b)} ${there}`;
     }
   }
+  if (disagree > agree) return `${first} (${disagree} of ${disagree + agree} type names in both dumps are at other addresses)`;
   for (const [a, t] of after.itabs) {
     const b = before.itabs.get(a);
-    if (b !== undefined && b !== t) {
-      throw new GoheapError(`${after.path}: not a dump of the program that wrote ${before.path}: itab 0x${a.toString(16)} differs`,
-        after.path, undefined, 'a dump of the same program');
-    }
+    if (b !== undefined && b !== t) return `itab ${hex(a)} is for type ${hex(t)} ${here}, ${hex(b)} ${there}`;
   }
-  if (common === 0 && before.typeNames.size > 0 && after.typeNames.size > 0) {
-    throw new GoheapError(`${after.path}: not a dump of the program that wrote ${before.path}: no type record in common`,
-      after.path, undefined, 'a dump of the same program');
+  if (common === 0 && before.typeNames.size > 0 && after.typeNames.size > 0) return 'no type record in common';
+  return undefined;
+}
+
+/** Refuses two dumps of different programs (programMismatch) with one line. */
+export function checkSameProgram(before: ProgramPrint, after: ProgramPrint): void {
+  const why = programMismatch(before, after);
+  if (why !== undefined) {
+    throw new GoheapError(`${after.path}: not a dump of the program that wrote ${before.path}: ${why}`, after.path, undefined, 'a dump of the same program');
   }
 }
 

@@ -10,6 +10,9 @@ export interface DotEdge {
   /** Field names of the pointers this edge stands for (one entry per pointer). */
   fields: string[];
   attrs: DotAttrs;
+  /** Write the fields as an external label (xlabel), placed after the layout: for edges that do not rank the
+   * picture (constraint=false), whose labels dot cannot always route around (`triangulation failed`). */
+  external?: boolean;
 }
 
 export type DotGraph = Graph<Record<string, never>, DotAttrs, DotEdge>;
@@ -30,6 +33,12 @@ export function addPointer(g: DotGraph, v: string, w: string, field: string): vo
 
 /** The label of a merged edge. */
 function fieldsLabel(fields: readonly string[]): string | undefined {
+  const text = fieldsText(fields);
+  return text === undefined ? undefined : labelText([text]);
+}
+
+/** The fields of merged pointers as one line: distinct names with their counts ("Next ×999, Prev"), the first few. */
+export function fieldsText(fields: readonly string[]): string | undefined {
   // Distinct names, each with how often it occurs ("buckets ×2"); unnamed slots only counted.
   const times = new Map<string, number>();
   for (const f of fields) if (f !== '') times.set(f, (times.get(f) ?? 0) + 1);
@@ -37,7 +46,7 @@ function fieldsLabel(fields: readonly string[]): string | undefined {
   const named = [...times].map(([f, n]) => (n > 1 ? `${f} ×${n}` : f));
   const shown = named.slice(0, FIELDS_SHOWN).join(', ');
   const more = named.length - Math.min(named.length, FIELDS_SHOWN);
-  return labelText([more > 0 ? `${shown}, … +${more} more` : shown]);
+  return more > 0 ? `${shown}, … +${more} more` : shown;
 }
 
 /** Writes `g` as a DOT digraph after `header` (graphHeader), nodes in insertion order, then edges. */
@@ -52,7 +61,7 @@ export async function writeDotGraph(g: DotGraph, sink: OutputSink, header: strin
     const label = g.edge(e);
     const attrs: DotAttrs = { ...label.attrs };
     if (label.fields.length > 0) {
-      attrs.label = fieldsLabel(label.fields);
+      attrs[label.external ? 'xlabel' : 'label'] = fieldsLabel(label.fields);
       if (label.fields.length > 1) attrs.tooltip = `${label.fields.length} pointers: ${label.fields.slice(0, 50).join(', ')}${label.fields.length > 50 ? ', …' : ''}`;
     }
     p = sink.write(`  ${e.v} -> ${e.w}${attrList(attrs)};\n`);

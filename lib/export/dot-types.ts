@@ -2,7 +2,9 @@
 // size class) with its instance count, bytes and retained bytes; an edge per (type, field, target type) with the
 // number of pointers, array indices folded ("Slots[]"); root nodes grouped by kind (globals, goroutine stacks,
 // finalizers, other) with an edge per target type. Above maxNodes types, the biggest by bytes are drawn and the rest
-// are summed in one node. One pass over the edges, typed arrays per object, a Map per distinct (field, target type).
+// are summed in one node. Only reachable objects count, as `goheap types` counts them, unless `all` (then a type's
+// node says how many of its objects are reachable, and types only garbage holds are drawn greyed). One pass over
+// the edges, typed arrays per object, a Map per distinct (field, target type).
 // Tiny allocator blocks' sub-objects (boxed values) are instances of their types, as `goheap types` counts them: a
 // pointer into a tiny block is an edge to the type of the sub-object it lands in (to "tiny block (rest)" when it
 // lands in none), and the blocks' other bytes are the "tiny block (rest)" node's.
@@ -27,7 +29,7 @@ function typeId(row: number): string {
 }
 
 /** The type graph of the session's heap; see the file's header. */
-export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; summary: TypeGraphSummary } {
+export function typeGraph(s: HeapSession, maxNodes: number, all = false): { graph: DotGraph; summary: TypeGraphSummary } {
   const graph = s.graph;
   const n = graph.objectCount;
   const { rowOf, names } = typeGroups(graph, s.types);
@@ -38,6 +40,7 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
   const size = graph.objectSize;
   const reachable = graph.reachable;
   for (let i = 0; i < n; i++) {
+    if (!all && reachable[i] === 0) continue;
     const r = rowOf[i];
     countOf[r]++;
     bytesOf[r] += size[i];
@@ -52,6 +55,7 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
     if (k > 0 && tiny.object[k - 1] === b) continue;
     const r = rowOf[b];
     splitRow[r] = 1;
+    if (!all && reachable[b] === 0) continue; // not counted above
     countOf[r]--;
     bytesOf[r] -= size[b];
     if (reachable[b] !== 0) reachableOf[r]--;
@@ -63,6 +67,7 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
   const allNames = [...names, ...[...typeRows.keys()].filter((nm) => !rowOfName.has(nm))];
   const figures = (k: number): { count: number; bytes: number; reachable: number; retained: number } => {
     const row = typeRows.get(allNames[k]);
+    if (row && !all) return { count: row.reachableCount, bytes: row.reachableBytes, reachable: row.reachableCount, retained: row.retained };
     if (row) return { count: row.count, bytes: row.bytes, reachable: row.reachableCount, retained: row.retained };
     return { count: countOf[k], bytes: bytesOf[k], reachable: reachableOf[k], retained: 0 };
   };
@@ -78,11 +83,11 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
 
   // Drawn types: the biggest by bytes.
   const order = Array.from({ length: allNames.length }, (_, k) => k)
-    .filter((k) => figures(k).count > 0) // a row only of tiny blocks that all hold sub-objects
+    .filter((k) => figures(k).count > 0) // a row only of tiny blocks that all hold sub-objects, or only of garbage
     .sort((a, b) => figures(b).bytes - figures(a).bytes || figures(b).count - figures(a).count || a - b);
   const drawn = new Uint8Array(NR);
   const g = newDotGraph(true);
-  const summary: TypeGraphSummary = { types: allNames.length, drawnTypes: 0, omittedTypes: 0, omittedObjects: 0, omittedBytes: 0, fieldEdges: 0 };
+  const summary: TypeGraphSummary = { types: order.length, drawnTypes: 0, omittedTypes: 0, omittedObjects: 0, omittedBytes: 0, fieldEdges: 0 };
   for (const k of order) {
     const f = figures(k);
     if (summary.drawnTypes >= maxNodes) {
@@ -123,7 +128,8 @@ export function typeGraph(s: HeapSession, maxNodes: number): { graph: DotGraph; 
   };
   for (let i = 0; i < n; i++) {
     const from = rowOf[i];
-    if (drawn[from] === 0) continue;
+    // A reachable object points only at reachable ones: skipping garbage sources leaves the reachable graph.
+    if (drawn[from] === 0 || (!all && reachable[i] === 0)) continue;
     const end = edgeStart[i + 1];
     for (let e = edgeStart[i]; e < end; e++) {
       const target = edgeTarget[e];

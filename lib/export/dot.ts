@@ -1,5 +1,5 @@
 // The DOT exporter: a heap session drawn for Graphviz in one of four modes. 'tree' (the default): the top of the
-// dominator tree, at most maxNodes nodes, the rest collapsed (dot-tree.ts); 'all': every object streamed
+// dominator tree, at most maxNodes nodes, siblings of one type and chains folded, the rest collapsed (dot-tree.ts); 'all': every object streamed
 // (dot-all.ts); 'focus': one object's or global's neighbourhood and paths to roots (dot-focus.ts); 'types': the type
 // graph (dot-types.ts). exportDot writes to an OutputSink and returns what it drew and what it cut, in figures and
 // as lines for stderr.
@@ -32,6 +32,8 @@ export interface DotOptions {
   focus?: string;
   /** For 'focus': pointers away from the focus, both ways. */
   depth?: number;
+  /** For 'types': count unreachable objects too (by default only reachable ones count, as `goheap types`). */
+  unreachable?: boolean;
   /** Reports progress of --all. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -84,17 +86,22 @@ export async function exportDot(s: HeapSession, sink: OutputSink, options: DotOp
       return { mode, focus: summary };
     }
     case 'types': {
-      const { graph, summary } = typeGraph(s, maxNodes);
-      await writeDotGraph(graph, sink, graphHeader('types', `${name}: types (${count(summary.types)}) and the fields that point between them`, 'LR'));
+      const all = options.unreachable === true;
+      const { graph, summary } = typeGraph(s, maxNodes, all);
+      const what = all ? 'types of every object, unreachable ones included' : 'types of the reachable objects';
+      await writeDotGraph(graph, sink, graphHeader('types', `${name}: ${what} (${count(summary.types)}) and the fields that point between them`, 'LR'));
       return { mode, types: summary };
     }
     default: {
       const { graph, summary, rootOrder } = dominatorTop(s, maxNodes);
-      // The root nodes, declared before anything else and smallest first: dot lays them out in the first rank (only
-      // dominator edges rank the picture, and nothing points at a root node) bottom-up in that order, so the biggest
-      // is at the top. (Not a rank=min subgraph: dot 2.43 then drops the labels of some flat edges.)
-      const first = rootOrder.map((id) => `  ${id};\n`).reverse().join('');
-      await writeDotGraph(graph, sink, graphHeader('heap', `${name}: top of the dominator tree (${count(summary.drawnObjects)} of ${count(s.objectCount)} objects)`, 'LR') + first);
+      // The root nodes, declared before anything else and smallest first, in one rank (nothing points at a root
+      // node, so it is the first), chained biggest first by invisible edges: dot keeps that order top to bottom
+      // whatever crossings the folded nodes' edges make. (rank=same, not rank=min: dot 2.43 then drops the labels
+      // of some flat edges; no labelled edge joins two root nodes.)
+      const first = rootOrder.map((id) => `  ${id};\n`).reverse().join('')
+        + (rootOrder.length > 1 ? `  { rank=same; ${rootOrder.join('; ')}; }\n${rootOrder.slice(1).map((id, k) => `  ${rootOrder[k]} -> ${id} [style=invis];\n`).join('')}` : '');
+      const folded = summary.foldedObjects > 0 ? `, ${count(summary.foldedObjects)} more in ${count(summary.groupNodes + summary.chainNodes)} folded nodes` : '';
+      await writeDotGraph(graph, sink, graphHeader('heap', `${name}: top of the dominator tree (${count(summary.drawnObjects)} of ${count(s.objectCount)} objects${folded})`, 'LR') + first);
       return { mode: 'tree', tree: summary };
     }
   }
@@ -106,6 +113,9 @@ export function cutLines(summary: DotSummary): string[] {
     case 'tree': {
       const t = summary.tree;
       const out: string[] = [];
+      if (t.foldedObjects > 0) {
+        out.push(`folded ${objects(t.foldedObjects)} (${bytes(t.foldedBytes)}) into ${count(t.groupNodes)} nodes of siblings of one type and ${count(t.chainNodes)} chains`);
+      }
       if (t.collapsedSubtrees > 0) {
         out.push(`drew the top ${count(t.drawnObjects)} objects and ${count(t.drawnRootNodes)} root nodes of the dominator tree; `
           + `collapsed ${count(t.collapsedSubtrees)} smaller subtrees (${objects(t.collapsedObjects)}, ${bytes(t.collapsedBytes)}) into ${count(t.collapsedNodes)} nodes`);

@@ -36,13 +36,14 @@ describe('cli: dumptodot on PATH', function () {
   });
 
   it('dumptodot DUMP BINARY > heap.dot: DOT on stdout that dot renders, what was cut on stderr', () => {
-    const r = run('dumptodot', zooDump('1.26'), zooBinary('1.26'), '--max-nodes', '200');
+    const r = run('dumptodot', zooDump('1.26'), zooBinary('1.26'), '--max-nodes', '50');
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout.startsWith('digraph "heap" {\n')).to.equal(true);
     expect(r.stdout.endsWith('}\n')).to.equal(true);
     const lines = r.stderr.trim().split('\n');
-    expect(lines[0]).to.match(/^goheap: dot: drew the top \d+ objects and \d+ root nodes of the dominator tree; collapsed/);
-    expect(lines[1]).to.match(/^goheap: dot: garbage drawn as one node: [\d,]+ objects, [\d,]+ B$/);
+    expect(lines[0]).to.match(/^goheap: dot: folded [\d,]+ objects \([\d,]+ B\) into \d+ nodes of siblings of one type and \d+ chains$/);
+    expect(lines[1]).to.match(/^goheap: dot: drew the top \d+ objects and \d+ root nodes of the dominator tree; collapsed/);
+    expect(lines[2]).to.match(/^goheap: dot: garbage drawn as one node: [\d,]+ objects, [\d,]+ B$/);
     const file = path.join(dir, 'stdout.dot');
     fs.writeFileSync(file, r.stdout);
     const items = readSvg(renderWithDot(file));
@@ -83,7 +84,8 @@ describe('cli: dumptodot on PATH', function () {
       [[dump, zooBinary('1.26'), '-o', zooBinary('1.26')], /^goheap: .*zoo: refusing to write over the input/],
       [[dump, zooBinary('1.26'), '--focus', 'main.NoSuchGlobal', '-o', path.join(dir, 'x.dot')], /^goheap: .*no global named "main.NoSuchGlobal"/],
       [[dump, zooBinary('1.26'), '--focus', '0x10', '-o', path.join(dir, 'x.dot')], /^goheap: .*no heap object at 0x10$/],
-      [[dump, '--all', '--by-type', '-o', path.join(dir, 'x.dot')], /^goheap: --all and --by-type: choose one$/],
+      [[dump, '--all', '--focus', '0x10', '-o', path.join(dir, 'x.dot')], /^goheap: --all and --focus: choose one$/],
+      [[dump, '--all', '--by-type', '--focus', '0x10', '-o', path.join(dir, 'x.dot')], /^goheap: --focus and --by-type: choose one$/],
       [[dump, '--max-nodes', 'many', '-o', path.join(dir, 'x.dot')], /^goheap: --max-nodes: expected a whole number >= 1/],
       [[dump, '-o', dir], /^goheap: .*: is a folder; name a file to write$/],
     ];

@@ -19,6 +19,7 @@ describe('export/dot: the default picture renders at 100% with the biggest root 
     ['zoo go1.19', zooDump('1.19', 'heap2'), zooBinary('1.19')],
     ['zoo go1.26', zooDump('1.26', 'heap2'), zooBinary('1.26')],
     ['httpserver go1.26', path.join(h, 'heap1.dump'), path.join(h, 'httpserver')],
+    ['dotnames go1.26', path.join(ROOT, '.cache/fixtures/dotnames/go1.26/heap1.dump'), path.join(ROOT, '.cache/fixtures/dotnames/go1.26/dotnames')],
   ];
   for (const [name, dump, binary] of cases) {
     it(`${name}: dot -Tpng at scale 1, PNG = bounding box at 96 dpi, root nodes in the first rank biggest first`, async () => {

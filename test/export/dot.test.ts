@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeapSession } from '../../lib/session/index.js';
 import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { SPREAD_VERSIONS, spreadBinary, spreadDump, spreadFacts } from '../support/spread.js';
 import { type SvgItem, readSvg, renderWithDot, renderWithWasm } from './dot-svg.js';
 
 const DUMPTODOT = path.join(ROOT, 'dist/cli/dumptodot.js');
@@ -31,6 +32,19 @@ function nodes(items: SvgItem[], re: RegExp): SvgItem[] {
   return items.filter((x) => x.kind === 'node' && re.test(x.title));
 }
 
+/** Folded nodes (fg: siblings of one type, "500 × main.Session"; fc: chains, "main.Node × 998 via Next"). */
+function folds(items: SvgItem[]): { title: string; kind: 'group' | 'chain'; type: string; count: number; bytes: number; retain: number; lines: string[] }[] {
+  return nodes(items, /^f[gc]\d+$/).map((n) => {
+    const group = n.title.startsWith('fg');
+    const m = group ? /^([\d,]+) × (.*)$/.exec(n.lines[0]) : /^(.*) × ([\d,]+) via .*$/.exec(n.lines[0]);
+    expect(m, n.lines[0]).to.not.equal(null);
+    const own = /^([\d,]+) B(?: \([\d.]+ [KMG]iB\))?, retain ([\d,]+) B(?: \([\d.]+ [KMG]iB\))?$/.exec(n.lines[n.lines.length - 1]);
+    expect(own, n.lines.join('|')).to.not.equal(null);
+    const num = (x: string): number => Number(x.replace(/,/g, ''));
+    return { title: n.title, kind: group ? 'group' : 'chain', type: group ? m![2] : m![1], count: num(group ? m![1] : m![2]), bytes: num(own![1]), retain: num(own![2]), lines: n.lines };
+  });
+}
+
 /** "1,234 objects" -> 1234. */
 function objectsIn(line: string): number {
   const m = /^([\d,]+) objects?$/.exec(line);
@@ -52,6 +66,7 @@ describe('export: DOT of the zoo (go1.26), rendered by dot and wasm Graphviz', f
     const modes: Record<string, string[]> = {
       tree: ['--max-nodes', '400'],
       types: ['--by-type'],
+      typesAll: ['--by-type', '--all'],
       focusBig: ['--focus', facts.addresses.BigObj],
       focusCache: ['--focus', 'main.LeakyCache', '--depth', '2'],
     };
@@ -74,16 +89,18 @@ describe('export: DOT of the zoo (go1.26), rendered by dot and wasm Graphviz', f
 
   it('tree: each object is labelled with the session\'s type, address, size and retained size', () => {
     const objs = nodes(svg.tree, /^o\d+$/);
-    expect(objs.length).to.be.greaterThan(300);
+    expect(objs.length).to.be.greaterThan(30);
     for (const n of objs) {
       const i = Number(n.title.slice(1));
       expect(n.lines[0]).to.equal(s.typeName(i).length > 96 ? `${s.typeName(i).slice(0, 95)}…` : s.typeName(i));
       expect(n.lines[1]).to.equal(hex(s.address(i)));
       expect(n.lines[n.lines.length - 1]).to.equal(`${b(s.size(i))}, retains ${b(s.retained(i))}`);
     }
-    // The largest retainers are drawn: the top 20 of the session are all there.
+    // The largest retainers are drawn: the top 20 of the session are all there, on their own or in a node that
+    // folds siblings of their type.
     const drawn = new Set(objs.map((n) => Number(n.title.slice(1))));
-    for (const row of s.topObjects(20)) expect(drawn.has(row.object), row.type).to.equal(true);
+    const folded = new Set(folds(svg.tree).map((f) => f.type));
+    for (const row of s.topObjects(20)) expect(drawn.has(row.object) || folded.has(s.typeName(row.object)), row.type).to.equal(true);
   });
 
   it('tree: globals are root nodes with their retained sizes; the 40 KB main.Big hangs from main.BigObj', () => {
@@ -105,8 +122,8 @@ describe('export: DOT of the zoo (go1.26), rendered by dot and wasm Graphviz', f
     expect(svg.tree.some((x) => x.kind === 'edge' && x.title === `${bigGlobal.title}->${big!.title}`)).to.equal(true);
   });
 
-  it('tree: drawn objects + collapsed subtrees + garbage = every object of the dump', () => {
-    const drawn = nodes(svg.tree, /^o\d+$/).length;
+  it('tree: drawn objects + folded objects + collapsed subtrees + garbage = every object of the dump', () => {
+    const drawn = nodes(svg.tree, /^o\d+$/).length + folds(svg.tree).reduce((x, f) => x + f.count, 0);
     const collapsed = nodes(svg.tree, /^c_/).map((n) => objectsIn(n.lines[1])).reduce((x, y) => x + y, 0);
     const garbage = nodes(svg.tree, /^garbage$/);
     expect(garbage).to.have.length(1);
@@ -121,7 +138,34 @@ describe('export: DOT of the zoo (go1.26), rendered by dot and wasm Graphviz', f
     const collapsedBytes = nodes(svg.tree, /^c_/).map((n) => bytesOf(n.lines[2])).reduce((x, y) => x + y, 0);
     let drawnBytes = 0;
     for (const n of nodes(svg.tree, /^o\d+$/)) drawnBytes += s.size(Number(n.title.slice(1)));
+    for (const f of folds(svg.tree)) drawnBytes += f.bytes;
     expect(drawnBytes + collapsedBytes + bytesOf(garbage[0].lines[2])).to.equal(s.graph.objectBytes);
+  });
+
+  it('tree: siblings of one type are one node: the program\'s 500 sessions, 1,000 list nodes and 10 Mediums, with one edge each', () => {
+    const f = folds(svg.tree);
+    const group = (type: string) => f.filter((x) => x.kind === 'group' && x.type === type);
+    // LeakyCache's sessions hang from the map's storage; Session.Peer links them, a line of the node's label.
+    const sessions = group('main.Session');
+    expect(sessions.map((x) => [x.count, x.bytes])).to.deep.equal([[facts.counts.Session1, facts.counts.Session1 * facts.sizes.Session]]);
+    expect(sessions[0].lines[1]).to.equal(`between them: Peer ×${facts.counts.Session1 - 1}`);
+    const into = (title: string) => svg.tree.filter((x) => x.kind === 'edge' && x.title.endsWith(`->${title}`) && !x.title.startsWith(`${title}->`));
+    expect(into(sessions[0].title)).to.have.length(1);
+    // Their Data arrays: one node under the sessions' node, the program's bytes each.
+    const data = group(`[${facts.counts.SessionData}]uint8`);
+    // (Each 100-byte array in its size class, as the session sizes it.)
+    let dataSize = 0;
+    for (let i = 0; i < s.objectCount && dataSize === 0; i++) if (s.typeName(i) === data[0].type) dataSize = s.size(i);
+    expect(dataSize).to.be.within(facts.counts.SessionData, facts.counts.SessionData + 16);
+    expect(data.map((x) => [x.count, x.bytes])).to.deep.equal([[facts.counts.Session1, facts.counts.Session1 * dataSize]]);
+    expect(svg.tree.some((x) => x.kind === 'edge' && x.title === `${sessions[0].title}->${data[0].title}` && x.lines[0] === `Data ×${facts.counts.Session1}`)).to.equal(true);
+    // The list: every node is held by ListHead's chain and by Big.Slots, so all hang from the roots side by side.
+    const list = group('main.Node');
+    expect(list.map((x) => [x.count, x.bytes])).to.deep.equal([[facts.counts.Node, facts.counts.Node * facts.sizes.Node]]);
+    expect(list[0].lines[1]).to.equal(`between them: Next ×${(facts.counts.Node - 1).toLocaleString('en-US')}`);
+    expect(group('main.Medium').map((x) => x.count)).to.deep.equal([facts.counts.Medium]);
+    // Each fold's figures are the session's: its members' sizes and retained sizes add up to the label.
+    for (const x of f) expect(x.retain).to.be.at.least(x.bytes);
   });
 
   it('by-type: the 1000-node list, the sessions and the Big object with the program\'s counts and sizes', () => {
@@ -133,15 +177,32 @@ describe('export: DOT of the zoo (go1.26), rendered by dot and wasm Graphviz', f
     const session = byType.get('main.Session')!;
     expect(session.lines[1]).to.equal(`${facts.counts.Session1} objects`);
     expect(byType.get('main.Big')!.lines[1]).to.equal('1 object');
-    // Every drawn type's count, bytes and retained bytes are the session's type rows.
+    // Every drawn type's count, bytes and retained bytes are the session's type rows: reachable objects only, as
+    // `goheap types` counts them; with --all every object, and the reachable ones said apart.
     const rows = new Map(s.typeRows().map((r) => [r.type, r]));
     for (const n of types) {
       const r = rows.get(n.lines[0]);
       if (r === undefined) continue; // a name cut at 96 characters
-      expect(n.lines[1].replace(/ \(.*\)$/, '')).to.equal(`${r.count.toLocaleString('en-US')} object${r.count === 1 ? '' : 's'}`);
-      expect(n.lines[2]).to.equal(b(r.bytes));
+      expect(n.lines[1]).to.equal(`${r.reachableCount.toLocaleString('en-US')} object${r.reachableCount === 1 ? '' : 's'}`);
+      expect(n.lines[2]).to.equal(b(r.reachableBytes));
       expect(n.lines[3]).to.equal(`retains ${b(r.retained)}`);
     }
+    const allTypes = nodes(svg.typesAll, /^t\d+$/);
+    for (const n of allTypes) {
+      const r = rows.get(n.lines[0]);
+      if (r === undefined) continue;
+      const reachable = r.reachableCount < r.count ? ` (${r.reachableCount.toLocaleString('en-US')} reachable)` : '';
+      expect(n.lines[1]).to.equal(`${r.count.toLocaleString('en-US')} object${r.count === 1 ? '' : 's'}${reachable}`);
+      expect(n.lines[2]).to.equal(b(r.bytes));
+    }
+    // What --all adds is the garbage: every unreachable object of the dump (the program's dropped chain among them).
+    const figures = (ns: SvgItem[]) => ns.map((n) => /^([\d,]+) objects?(?: \(([\d,]+) reachable\))?$/.exec(n.lines[1])!)
+      .map((m) => [Number(m[1].replace(/,/g, '')), Number((m[2] ?? m[1]).replace(/,/g, ''))]);
+    let unreachable = 0;
+    for (let i = 0; i < s.objectCount; i++) if (!s.isReachable(i)) unreachable++;
+    expect(unreachable).to.be.at.least(facts.counts.Garbage);
+    expect(figures(allTypes).reduce((x, [c, r]) => x + c - r, 0)).to.equal(unreachable);
+    expect(figures(types).reduce((x, [c, r]) => x + c - r, 0)).to.equal(0);
     // The list's Next pointers: 999 between 1000 nodes.
     const next = svg.types.find((x) => x.kind === 'edge' && x.title === `${node.title}->${node.title}` && x.lines[0].startsWith('Next '));
     expect(next?.lines[0]).to.equal(`Next ×${facts.counts.Node - 1}`);
@@ -236,10 +297,10 @@ describe('export: DOT of hostile names (fixtures/dotnames)', function () {
     it(`go${version}: the forest is cut at --max-nodes, and what was cut adds up`, async () => {
       const out = path.join(dir, 'cut.dot');
       const stderr = dumptodot(out, dump, binary, '--max-nodes', '30');
-      expect(stderr).to.match(/^goheap: dot: drew the top \d+ objects and \d+ root nodes of the dominator tree; collapsed [\d,]+ smaller subtrees \([\d,]+ objects, [\d,]+ B\) into \d+ nodes\n/);
+      expect(stderr).to.match(/^goheap: dot: folded [\d,]+ objects \([\d,]+ B\) into \d+ nodes of siblings of one type and \d+ chains\ngoheap: dot: drew the top \d+ objects and \d+ root nodes of the dominator tree; collapsed [\d,]+ smaller subtrees \([\d,]+ objects, [\d,]+ B\) into \d+ nodes\n/);
       const items = readSvg(renderWithDot(out));
-      const drawn = nodes(items, /^o\d+$/).length;
-      expect(drawn + nodes(items, /^r\d+$/).length).to.equal(30);
+      const drawn = nodes(items, /^o\d+$/).length + folds(items).reduce((x, f) => x + f.count, 0);
+      expect(nodes(items, /^o\d+$/).length + nodes(items, /^r\d+$/).length + folds(items).length).to.equal(30);
       const collapsed = nodes(items, /^c_/).map((n) => objectsIn(n.lines[1])).reduce((x, y) => x + y, 0);
       const garbage = nodes(items, /^garbage$/).map((n) => objectsIn(n.lines[1])).reduce((x, y) => x + y, 0);
       const s = await HeapSession.open(dump, { binary });
@@ -248,6 +309,107 @@ describe('export: DOT of hostile names (fixtures/dotnames)', function () {
       // main.Forest's trees: 4 x 156 TreeNodes, each tree dominated by its root node.
       const forest = nodes(items, /^r\d+$/).find((n) => n.lines[0] === 'global main.Forest');
       expect(forest, 'main.Forest is among the biggest roots').to.not.equal(undefined);
+    });
+
+    it(`go${version}: the Boxes list is one chain node between its head and its tail; the forest one node per level`, async () => {
+      const out = path.join(dir, 'folds.dot');
+      dumptodot(out, dump, binary, '--quiet');
+      const items = readSvg(renderWithDot(out));
+      const f = folds(items);
+      // The list of facts.counts.Box boxes hangs from main.Boxes: its head (the global's box), the chain, its tail.
+      const chains = f.filter((x) => x.kind === 'chain' && x.type === facts.boxType);
+      expect(chains.map((x) => [x.type, x.count, x.bytes])).to.deep.equal([[facts.boxType, facts.counts.Box - 2, (facts.counts.Box - 2) * facts.sizes.Box]]);
+      const chain = chains[0];
+      expect(chain.lines[0]).to.equal(`${facts.boxType} × ${facts.counts.Box - 2} via Next`);
+      expect(chain.lines[1]).to.equal(`${facts.counts.Box - 1} hops from head to tail`);
+      const edges = items.filter((x) => x.kind === 'edge');
+      const headEdge = edges.find((x) => x.title.endsWith(`->${chain.title}`) && x.title.startsWith('o'));
+      const tailEdge = edges.find((x) => x.title.startsWith(`${chain.title}->o`) && x.lines[0] === 'Next');
+      expect(headEdge?.lines[0]).to.equal('Next');
+      const s = await HeapSession.open(dump, { binary });
+      try {
+        const head = Number(headEdge!.title.split('->')[0].slice(1));
+        const tail = Number(tailEdge!.title.split('->')[1].slice(1));
+        expect(s.address(head)).to.equal(addr(facts.addresses.Boxes));
+        expect([s.typeName(head), s.typeName(tail)]).to.deep.equal([facts.boxType, facts.boxType]);
+        // The tail is the last box: it points at no box.
+        const end = s.graph.edgeStart[tail + 1];
+        for (let e = s.graph.edgeStart[tail]; e < end; e++) expect(s.typeName(s.graph.edgeTarget[e])).to.not.equal(facts.boxType);
+        // The chain retains what the boxes between head and tail retain, the tail's subtree left out.
+        const first = s.dominated({ kind: 'object', object: head }, 0, 1).items[0] as { object: number };
+        expect(chain.retain).to.equal(s.retained(first.object) - s.retained(tail));
+      } finally {
+        s.close();
+      }
+      // The forest: the trees' nodes level by level, 4, 20, 100, 500 (facts: 4 trees of 156); each level reaches the
+      // next through its Children arrays, so no level chain folds them.
+      const levels = f.filter((x) => x.kind === 'group' && x.type === 'main.TreeNode').map((x) => x.count);
+      const perLevel = [1, 5, 25, 125].map((n) => n * facts.counts.Trees);
+      expect(levels).to.deep.equal(perLevel);
+      expect(levels.reduce((x, y) => x + y, 0)).to.equal(facts.counts.TreeNode);
+      expect(f.filter((x) => x.type === 'main.TreeNode').map((x) => x.bytes)).to.deep.equal(perLevel.map((n) => n * facts.sizes.TreeNode));
+    });
+  }
+});
+
+describe('export: DOT default picture of fixtures/spread: each structure one folded node, the program\'s counts and bytes', function () {
+  this.timeout(300000);
+  for (const version of SPREAD_VERSIONS) {
+    it(`go${version}: 1,500 subscriptions, 3,000 cache entries, 300 jobs: one node each, with what they retain together`, () => {
+      const f = spreadFacts(version).heap2;
+      const out = path.join(scratchDir(`dot-spread-${version}-${process.pid}`), 'spread.dot');
+      dumptodot(out, spreadDump(version, 'heap2'), spreadBinary(version), '--quiet');
+      const items = readSvg(renderWithDot(out));
+      const groups = folds(items).filter((x) => x.kind === 'group');
+      const one = (match: (type: string) => boolean) => {
+        const found = groups.filter((x) => match(x.type));
+        expect(found, groups.map((x) => x.type).join(', ')).to.have.length(1);
+        return found[0];
+      };
+      // Each subscription is reachable from main.Events and from its goroutine; each entry from two maps; each job
+      // from the registry and its goroutine: no root dominates one, so they hang from the roots side by side.
+      const subs = one((t) => t.startsWith('main.Subscription['));
+      expect([subs.count, subs.bytes, subs.retain]).to.deep.equal([f.subscriptions.count, f.subscriptions.bytes, f.subscriptionsAlone.bytes]);
+      const entries = one((t) => t === 'main.Entry');
+      expect([entries.count, entries.bytes, entries.retain]).to.deep.equal([f.entries.count, f.entries.bytes, f.entriesAlone.bytes]);
+      const jobs = one((t) => t === 'main.Job');
+      expect([jobs.count, jobs.bytes, jobs.retain]).to.deep.equal([f.jobs.count, f.jobs.bytes, f.jobsAlone.bytes]);
+      const profiles = one((t) => t === 'main.Profile');
+      expect([profiles.count, profiles.bytes]).to.deep.equal([f.profiles.count, f.profiles.bytes]);
+      // A few hundred nodes at most, whatever the heap holds.
+      expect(items.filter((x) => x.kind === 'node').length).to.be.below(300);
+    });
+  }
+});
+
+describe('export: DOT default picture of fixtures/leak: the shared expression tree level by level, the leaked requests as one node', function () {
+  this.timeout(300000);
+  for (const version of ['1.19', '1.22', '1.26']) {
+    it(`go${version}: the tree's levels under its root (2; 4 ... 2,048 as one chain; 4,096); 300 main.Request with their payloads`, () => {
+      const dirOf = path.join(ROOT, '.cache/fixtures/leak', `go${version}`);
+      const facts = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/leak', `go${version}`, 'facts.json'), 'utf8')) as {
+        exprNodes: number; treeBytes: number; leaked: { heap2: number }; sizes: { Expr: number; Request: number; Payload: number };
+      };
+      const out = path.join(scratchDir(`dot-leak-${version}-${process.pid}`), 'leak.dot');
+      dumptodot(out, path.join(dirOf, 'heap2.dump'), path.join(dirOf, 'leak'), '--quiet');
+      const items = readSvg(renderWithDot(out));
+      const groups = folds(items).filter((x) => x.kind === 'group');
+      // The complete tree of facts.exprNodes nodes: its root on its own, then one node per level.
+      // 2 under the root, the levels of 4 ... 2,048 folded into one chain node, the 4,096 leaves.
+      const levels = folds(items).filter((x) => x.type === 'main.Expr');
+      const depth = Math.log2(facts.exprNodes + 1);
+      const middle = facts.exprNodes - 1 - 2 - 2 ** (depth - 1);
+      expect(levels.map((x) => [x.kind, x.count, x.bytes])).to.deep.equal([['group', 2, 2 * facts.sizes.Expr], ['chain', middle, middle * facts.sizes.Expr],
+        ['group', 2 ** (depth - 1), 2 ** (depth - 1) * facts.sizes.Expr]]);
+      expect(levels[1].lines.slice(0, 2)).to.deep.equal([`main.Expr × ${middle.toLocaleString('en-US')} via Left, Right`, `${depth - 3} levels folded, ${depth - 2} hops to the last`]);
+      expect(levels[0].retain + facts.sizes.Expr).to.equal(facts.treeBytes);
+      const root = nodes(items, /^o\d+$/).filter((n) => n.lines[0] === 'main.Expr');
+      expect(root).to.have.length(1);
+      expect(root[0].lines[root[0].lines.length - 1]).to.equal(`${b(facts.sizes.Expr)}, retains ${b(facts.treeBytes)}`);
+      // The parked handlers are one root node (identical stacks); the requests they hold, one node under it.
+      const requests = groups.filter((x) => x.type === 'main.Request');
+      expect(requests.map((x) => [x.count, x.bytes, x.retain])).to.deep.equal([[facts.leaked.heap2, facts.leaked.heap2 * facts.sizes.Request,
+        facts.leaked.heap2 * (facts.sizes.Request + facts.sizes.Payload)]]);
     });
   }
 });
@@ -300,9 +462,10 @@ describe('export: DOT of the zoo on every Go version', function () {
         dumptodot(tree, zooDump(version), zooBinary(version), '--max-nodes', '150', '--quiet');
         const items = readSvg(renderWithDot(tree));
         const drawn = nodes(items, /^o\d+$/);
+        const folded = folds(items).reduce((x, f) => x + f.count, 0);
         const collapsed = nodes(items, /^c_/).map((n) => objectsIn(n.lines[1])).reduce((x, y) => x + y, 0);
         const garbage = nodes(items, /^garbage$/).map((n) => objectsIn(n.lines[1])).reduce((x, y) => x + y, 0);
-        expect(drawn.length + collapsed + garbage).to.equal(s.objectCount);
+        expect(drawn.length + folded + collapsed + garbage).to.equal(s.objectCount);
         for (const n of drawn) {
           const i = Number(n.title.slice(1));
           expect(n.lines[n.lines.length - 1]).to.equal(`${b(s.size(i))}, retains ${b(s.retained(i))}`);

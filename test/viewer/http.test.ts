@@ -174,4 +174,25 @@ describe('viewer: --baseline checked at start; Diff in the menu only with a base
       await withBase.close();
     }
   });
+
+  it('/diff shows the CLI\'s hint when the baseline looks newer than the dump (arguments swapped), and none otherwise', async () => {
+    const swapped = await openViewer(zooDump('1.26', 'heap1'), zooBinary('1.26'), zooDump('1.26', 'heap2'));
+    try {
+      const page = await swapped.app.inject({ url: '/diff', headers: { host: 'localhost' } });
+      expect(page.statusCode).to.equal(200);
+      const hint = /<p class="hint" id="diff-hint">Hint: (.*?)<\/p>/.exec(page.body);
+      expect(hint, 'hint paragraph').to.not.equal(null);
+      expect(hint![1]).to.match(/heap2\.dump looks newer than .*heap1\.dump/);
+      const api = await swapped.app.inject({ url: '/api/diff', headers: { host: 'localhost' } });
+      expect(api.json().hint).to.match(/looks newer/);
+    } finally {
+      await swapped.close();
+    }
+    const inOrder = await openViewer(zooDump('1.26', 'heap2'), zooBinary('1.26'), zooDump('1.26', 'heap1'));
+    try {
+      expect((await inOrder.app.inject({ url: '/diff', headers: { host: 'localhost' } })).body).to.not.include('diff-hint');
+    } finally {
+      await inOrder.close();
+    }
+  });
 });

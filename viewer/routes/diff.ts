@@ -34,7 +34,7 @@ export function register(r: Router): void {
         d.roots.filter((x) => x.retainedDelta !== 0).map((x) => [html`${signed(x.retainedDelta, bytes)}`, html`${size(x.retainedBefore)} → ${size(x.retainedAfter)}`, rootLink(x.kind, x.name)]), { id: 'diff-roots' });
       return {
         title: 'Diff against the baseline',
-        body: html`<p>Reachable: ${size(d.reachableBefore)} → ${size(d.reachableAfter)} (${signed(d.reachableAfter - d.reachableBefore, bytes)}).</p>
+        body: html`${d.hint ? html`<p class="hint" id="diff-hint">Hint: ${d.hint}</p>` : ''}<p>Reachable: ${size(d.reachableBefore)} → ${size(d.reachableAfter)} (${signed(d.reachableAfter - d.reachableBefore, bytes)}).</p>
 <section><h2>Types that changed</h2>${types}</section><section><h2>Roots that changed</h2>${roots}</section>
 ${pager(Math.max(d.typeCount, d.rootCount), d.offset, d.limit, (o) => url('/diff', { offset: o }))}`,
       };
