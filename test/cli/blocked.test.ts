@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, scratchDir } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
+import { HeapSession } from '../../lib/session/index.js';
 
 interface BlockedFacts {
   goVersion: string;
@@ -16,6 +17,8 @@ interface BlockedFacts {
   stateSize: number;
   requestStateCount: number;
   groups: { function: string; reason: string; count: number; bodySize: number; heldBytes: number; stack: string }[];
+  /** The worker's locals that hold its state and its id (the state's ID) across its send. */
+  workerLocals: { state: string; id: string };
 }
 
 function dir(v: string): string {
@@ -98,12 +101,60 @@ for (const v of ['1.19', '1.22', '1.26']) {
       for (const address of one.values()) {
         const p = run(cache, 'path', dump, bin, address, '--quiet');
         expect(p.status).to.equal(0);
-        const m = /^goroutines (\S+)\n {2}→ \((?:stack )?(\S+)[: ]/.exec(p.stdout);
+        const m = /^goroutines (\S+)\n {2}→ \((?:stack )?([^\s:]+)[: ]/.exec(p.stdout);
         expect(m, p.stdout).to.not.equal(null);
         expect(m![1]).to.equal(m![2]);
         seen.add(m![1]);
       }
       expect([...seen].sort()).to.deep.equal(f.groups.map((g) => g.function).sort());
+    });
+
+    // The worker (inlined into the go statement's wrapper on 1.22+, a frame of its own on 1.19) keeps its state in
+    // its local `st` and its id in `j` across the send: DWARF names them in the inlined body (inlined_subroutine).
+    it('goroutines --all: the worker\'s locals are named in its own frame, j equal to the ID of the state st holds', function () {
+      const j = json(cache, 'goroutines', dump, bin, '--all', '--limit', '0');
+      const grp = j.groups.find((x: { function: string }) => x.function === 'main.worker');
+      const worker = f.groups.find((g) => g.function === 'main.worker')!;
+      expect(grp.goroutines).to.have.length(worker.count);
+      type Local = { name: string; value?: string; pointers: { target: string; type: string }[] };
+      type Frame = { function: string; inlined?: boolean; locals: Local[] };
+      const ids: number[] = [];
+      const checked: { address: string; id: number }[] = [];
+      for (const g of grp.goroutines as { frames: Frame[] }[]) {
+        const row = g.frames.find((x) => x.function === 'main.worker')!;
+        expect(row.inlined === true, 'inlined as runtime.Stack says').to.equal(worker.stack.includes('main.worker(...)'));
+        const id = row.locals.find((x) => x.name === f.workerLocals.id);
+        const st = row.locals.find((x) => x.name === f.workerLocals.state);
+        expect(id, JSON.stringify(row)).to.not.equal(undefined);
+        expect(st?.pointers.map((x) => x.type), JSON.stringify(row)).to.deep.equal(['main.RequestState']);
+        ids.push(Number(id!.value));
+        if (checked.length < 3) checked.push({ address: st!.pointers[0].target, id: Number(id!.value) });
+        // The wrapper itself declares none of them.
+        for (const x of g.frames) if (x !== row) expect(x.locals.map((l) => l.name)).to.not.include(f.workerLocals.state);
+      }
+      // The program started workers 0 .. workers-1.
+      expect(ids.sort((a, b) => a - b)).to.deep.equal(Array.from({ length: worker.count }, (_, k) => k));
+      for (const c of checked) {
+        const o = json(cache, 'object', dump, bin, c.address);
+        expect(o.fields.find((x: { name: string }) => x.name === 'ID').value).to.equal(String(c.id));
+      }
+    });
+
+    it('path and referrers: a worker\'s state is held by `main.worker: st`', async function () {
+      const worker = f.groups.find((g) => g.function === 'main.worker')!;
+      const j = json(cache, 'instances', dump, bin, 'main.RequestState', '--limit', '0');
+      const address = j.instances.find((x: { retained: number }) => x.retained === f.stateSize + worker.bodySize).address;
+      const p = run(cache, 'path', dump, bin, address, '--quiet');
+      expect(p.stdout).to.include(`→ (main.worker: ${f.workerLocals.state}) ${address} main.RequestState`);
+      const s = await HeapSession.open(dump, { binary: bin, cacheDir: cache });
+      try {
+        const refs = s.referrers(s.findObject(Number(address)));
+        const named = refs.filter((r) => r.kind === 'root' && r.variable !== undefined);
+        expect(named.map((r) => r.kind === 'root' && [r.function, r.variable, r.slot, r.name])).to.deep.equal([
+          ['main.worker', f.workerLocals.state, `main.worker: ${f.workerLocals.state}`, 'main.worker']]);
+      } finally {
+        s.close();
+      }
     });
   });
 }
