@@ -19,6 +19,8 @@ interface BlockedFacts {
   groups: { function: string; reason: string; count: number; bodySize: number; heldBytes: number; stack: string }[];
   /** The worker's locals that hold its state and its id (the state's ID) across its send. */
   workerLocals: { state: string; id: string };
+  /** runtime.MemProfile's records whose stack holds main.worker, frames as runtime.CallersFrames expands them. */
+  workerAllocs: { frames: { function: string; file: string; line: number }[]; allocs: number; bytes: number }[];
 }
 
 function dir(v: string): string {
@@ -137,6 +139,30 @@ for (const v of ['1.19', '1.22', '1.26']) {
       for (const c of checked) {
         const o = json(cache, 'object', dump, bin, c.address);
         expect(o.fields.find((x: { name: string }) => x.name === 'ID').value).to.equal(String(c.id));
+      }
+    });
+
+    it('allocs: the workers\' allocation sites read as runtime.CallersFrames expands them (inlined calls included)', function () {
+      const j = json(cache, 'allocs', dump, bin, '--limit', '0');
+      type Frame = { function: string; file: string; line: number; inlined?: boolean };
+      type Site = { count: number; bytes: number; frames: Frame[] };
+      // The dump's records name no pc: records whose stacks read the same (a state and its body, allocated on one
+      // line) are one site, as in goheap's answer.
+      const key = (frames: Frame[]): string => frames.map((x) => `${x.function} ${x.file}:${x.line}`).join('\n');
+      const want = new Map<string, { count: number; bytes: number }>();
+      for (const a of f.workerAllocs) {
+        const w = want.get(key(a.frames)) ?? { count: 0, bytes: 0 };
+        w.count += a.allocs;
+        w.bytes += a.bytes;
+        want.set(key(a.frames), w);
+      }
+      expect(f.workerAllocs.length).to.be.at.least(2);
+      const got = new Map<string, Site>((j.sites as Site[]).filter((x) => x.frames.some((y) => y.function === 'main.worker')).map((x) => [key(x.frames), x]));
+      expect([...got.keys()].sort()).to.deep.equal([...want.keys()].sort());
+      for (const [k, w] of want) {
+        expect(got.get(k), k).to.include(w);
+        const worker = got.get(k)!.frames.find((x) => x.function === 'main.worker')!;
+        expect(worker.inlined === true).to.equal(f.groups[2].stack.includes('main.worker(...)'));
       }
     });
 
