@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { ROOT, scratchDir } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
 import { HeapSession } from '../../lib/session/index.js';
+import { readSvg, renderWithDot } from '../export/dot-svg.js';
 
 interface BlockedFacts {
   goVersion: string;
@@ -164,6 +165,25 @@ for (const v of ['1.19', '1.22', '1.26']) {
         const worker = got.get(k)!.frames.find((x) => x.function === 'main.worker')!;
         expect(worker.inlined === true).to.equal(f.groups[2].stack.includes('main.worker(...)'));
       }
+    });
+
+    it('dot --focus on a worker\'s state: the group\'s frames as runtime.Stack printed them, the edge named `main.worker: st` (rendered by dot)', function () {
+      const worker = f.groups.find((g) => g.function === 'main.worker')!;
+      const j = json(cache, 'instances', dump, bin, 'main.RequestState', '--limit', '0');
+      const address = j.instances.find((x: { retained: number }) => x.retained === f.stateSize + worker.bodySize).address;
+      const out = path.join(cache, 'worker.dot');
+      const r = run(cache, 'dot', dump, bin, '--focus', address, '-o', out, '--quiet');
+      expect(r.status, r.stderr).to.equal(0);
+      const items = readSvg(renderWithDot(out));
+      const root = items.find((x) => x.kind === 'node' && x.lines[0] === 'goroutines main.worker (identical stacks)');
+      expect(root, items.map((x) => x.lines[0]).join('\n')).to.not.equal(undefined);
+      // Go's traceback: `main.worker(...)` where inlined (1.22+), then the wrapper it elides; a frame of its own on 1.19.
+      const user = root!.lines.slice(1).filter((l) => !l.startsWith('runtime.') && !l.startsWith('retains'));
+      const want = stackFrames(worker.stack).map((x) => (worker.stack.includes(`${x.function}(...)`) ? `${x.function}(...)` : x.function));
+      expect(user.slice(0, want.length)).to.deep.equal(want);
+      for (const l of user.slice(want.length)) expect(l).to.match(/^main\.main\.(gowrap|func)\d+$/);
+      const edges = items.filter((x) => x.kind === 'edge' && x.lines.some((l) => l.includes(`main.worker: ${f.workerLocals.state}`)));
+      expect(edges, items.filter((x) => x.kind === 'edge').map((x) => x.lines.join(' ')).join('\n')).to.have.length(1);
     });
 
     it('path and referrers: a worker\'s state is held by `main.worker: st`', async function () {
