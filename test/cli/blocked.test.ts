@@ -11,6 +11,7 @@ import { ROOT, scratchDir } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
 import { HeapSession } from '../../lib/session/index.js';
 import { readSvg, renderWithDot } from '../export/dot-svg.js';
+import { goroutineDetail } from '../../viewer/data/goroutines.js';
 
 interface BlockedFacts {
   goVersion: string;
@@ -198,6 +199,15 @@ for (const v of ['1.19', '1.22', '1.26']) {
         const named = refs.filter((r) => r.kind === 'root' && r.variable !== undefined);
         expect(named.map((r) => r.kind === 'root' && [r.function, r.variable, r.slot, r.name])).to.deep.equal([
           ['main.worker', f.workerLocals.state, `main.worker: ${f.workerLocals.state}`, 'main.worker']]);
+        // The viewer's goroutine page: the worker's row holds st (pointing at its state) and j; the wrapper none.
+        const goid = Number(/^goroutine (\d+) /.exec(worker.stack)![1]);
+        const g = s.graph.goroutines.findIndex((x) => x.goid === goid);
+        const d = goroutineDetail(s, g, Uint32Array.from({ length: s.graph.roots.count }, (_, k) => k));
+        const inlined = worker.stack.includes('main.worker(...)');
+        const row = d.frames.find((x) => x.function === (inlined ? 'main.worker(...)' : 'main.worker'))!;
+        expect(row.locals.map((x) => x.name)).to.include.members([f.workerLocals.state, f.workerLocals.id]);
+        expect(row.locals.find((x) => x.name === f.workerLocals.state)!.points.map((x) => x.type)).to.deep.equal(['main.RequestState']);
+        for (const x of d.frames) if (x !== row) expect(x.locals.map((l) => l.name)).to.not.include(f.workerLocals.state);
       } finally {
         s.close();
       }
