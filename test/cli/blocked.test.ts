@@ -62,11 +62,13 @@ for (const v of ['1.19', '1.22', '1.26']) {
       const held = f.groups.reduce((s, g) => s + g.heldBytes, 0);
       expect(row.retainedBytes).to.equal(held);
       // What is still unreachable is not the program's (the runtime's own leftovers of the dump's set-up): less
-      // than a hundredth of what it holds, where before stack objects were roots it was all of it.
+      // than a hundredth of what it holds, where before stack objects were roots it was all it holds but the
+      // workers' (whose `st`, live across the send, is a pointer slot the dump's frame record lists).
       const info = json(cache, 'info', dump, bin);
       expect(info.unreachableBytes).to.be.below(held / 100);
       const noBinary = json(cache, 'info', dump);
-      expect(noBinary.unreachableBytes).to.be.at.least(held);
+      const workers = f.groups.find((g) => g.function === 'main.worker')!;
+      expect(noBinary.unreachableBytes).to.be.at.least(held - workers.heldBytes);
     });
 
     it('goroutines: each blocked group retains exactly what the program says it holds', function () {
