@@ -15,7 +15,7 @@ export interface AllocsArgs extends AnalysisArgs {
 export function builder(y: Argv): Argv<AllocsArgs> {
   const a = y
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
-    .positional('binary', { type: 'string', describe: 'the executable that wrote it (not needed: the dump names functions and lines)' }) as unknown as Argv<AllocsArgs>;
+    .positional('binary', { type: 'string', describe: 'the executable that wrote it (not needed: the dump names functions and lines; with it, inlined calls are expanded)' }) as unknown as Argv<AllocsArgs>;
   return limitOption(cacheOption(a), 20).example('$0 allocs heapdump', 'the sites that allocated most');
 }
 
@@ -33,7 +33,7 @@ export async function run(args: AllocsArgs): Promise<void> {
   const out: string[] = [`${count(a.siteCount)} sites from ${count(a.buckets)} profile buckets; ${count(a.samples)} sampled objects in the dump`];
   for (const s of a.sites) {
     out.push('', `${bytes(s.bytes)} in ${count(s.count)} allocations (in use ${bytes(s.inUseBytes)} in ${count(s.inUse)}; live samples ${count(s.liveSamples)}): ${s.function}`);
-    for (const f of s.frames) out.push(`    ${f.function}  ${f.file}:${f.line}`);
+    for (const f of s.frames) out.push(`    ${f.inlined ? `${f.function}(...)` : f.function}  ${f.file}:${f.line}`);
   }
   if (a.sites.length < a.siteCount) out.push('', `(${a.siteCount - a.sites.length} more sites; --limit 0 lists all)`);
   process.stdout.write(`${out.join('\n')}\n`);

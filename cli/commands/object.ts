@@ -70,6 +70,6 @@ export async function run(args: ObjectArgs): Promise<void> {
   const wName = Math.max(5, ...d.fields.map((f) => f.name.length));
   const wType = Math.max(4, ...d.fields.map((f) => f.type.length));
   const lines = d.fields.map((f) => `  +${String(f.offset).padEnd(6)} ${f.name.padEnd(wName)}  ${f.type.padEnd(wType)}  ${f.value}`);
-  const alloc = d.allocation ? `\nallocated at:\n${d.allocation.frames.map((f) => `  ${f.function}  ${f.file}:${f.line}`).join('\n')}` : '';
+  const alloc = d.allocation ? `\nallocated at:\n${d.allocation.frames.map((f) => `  ${f.inlined ? `${f.function}(...)` : f.function}  ${f.file}:${f.line}`).join('\n')}` : '';
   process.stdout.write(`${head}\nfields:\n${lines.join('\n')}${alloc}\n`);
 }

@@ -2,16 +2,20 @@
 // call stack, the sampled allocations and frees and their bytes (Go records one bucket per stack and object size;
 // buckets with the same stack are one site here, as pprof shows them), and the dump's allocation samples: live
 // objects whose allocation was sampled, found by address. `object` shows an object's allocation stack with
-// allocationOf.
+// allocationOf. Frames read as Go's traceback prints them (the calls inlined at a frame's line expanded).
 import type { MemProfBucketRecord } from '../dump/index.js';
 import { isRuntimeFunction } from '../analysis/index.js';
+import type { GoProgram } from '../gotypes/index.js';
 import type { HeapSession } from '../session/index.js';
+import { memProfStack } from '../typing/index.js';
 import { firstRows } from './common.js';
 
 export interface AllocFrameJson {
   function: string;
   file: string;
   line: number;
+  /** A call inlined into the next frame's function (Go prints it `f(...)`). */
+  inlined?: boolean;
 }
 
 export interface AllocSiteJson {
@@ -44,8 +48,18 @@ function frameKey(b: MemProfBucketRecord): string {
   return b.stack.map((f) => `${f.functionName}\u0000${f.file}\u0000${f.line}`).join('\u0001');
 }
 
-function topFunction(b: MemProfBucketRecord): string {
-  return (b.stack.find((f) => !isRuntimeFunction(f.functionName)) ?? b.stack[0])?.functionName ?? '';
+/** The frames of a record as Go's traceback prints them: the calls inlined at a frame's line before it. */
+function stackFrames(program: GoProgram | undefined, b: MemProfBucketRecord): AllocFrameJson[] {
+  const out: AllocFrameJson[] = [];
+  for (const group of memProfStack(program, b.stack)) {
+    for (const x of group) out.push({ function: x.function, file: x.file ?? '', line: x.line ?? 0, ...(x.inlined ? { inlined: true } : {}) });
+  }
+  return out;
+}
+
+/** The first function outside the runtime (an inlined one where the call was inlined). */
+function topFunction(frames: AllocFrameJson[]): string {
+  return (frames.find((f) => !isRuntimeFunction(f.function)) ?? frames[0])?.function ?? '';
 }
 
 /** Allocation sites, most bytes allocated first (then most allocations, then function); `limit` sites (0: all). */
@@ -60,8 +74,9 @@ export function allocsAnswer(s: HeapSession, limit = 0): AllocsAnswer {
     if (!site) {
       site = {
         count: 0, bytes: 0, frees: 0, freeBytes: 0, inUse: 0, inUseBytes: 0, liveSamples: 0, liveSampleBytes: 0,
-        function: topFunction(b), frames: b.stack.map((f) => ({ function: f.functionName, file: f.file, line: f.line })),
+        function: '', frames: stackFrames(s.program, b),
       };
+      site.function = topFunction(site.frames);
       sites.set(key, site);
     }
     site.count += b.allocs;
@@ -95,7 +110,7 @@ export function allocationOf(s: HeapSession, i: number): { size: number; frames:
     if (addr[k] !== a) continue;
     const b = graph.memProfBuckets.find((x) => x.id === graph.allocSampleBucket[k]);
     if (!b) return null;
-    return { size: b.size, frames: b.stack.map((f) => ({ function: f.functionName, file: f.file, line: f.line })) };
+    return { size: b.size, frames: stackFrames(s.program, b) };
   }
   return null;
 }

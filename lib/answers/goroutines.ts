@@ -7,7 +7,7 @@ import type { HeapGraph } from '../graph/index.js';
 import { GoKind, type GoProgram, type GoType } from '../gotypes/index.js';
 import type { HeapSession } from '../session/index.js';
 import { sessionGroups, topReachable } from '../session/leak-queries.js';
-import { frameVariables, logicalFrames } from '../typing/index.js';
+import { type FrameVariable, frameVariables, logicalFrames } from '../typing/index.js';
 import { firstRows, hex } from './common.js';
 
 export interface FrameJson {
@@ -125,14 +125,21 @@ function goroutineJson(s: HeapSession, m: number): GoroutineJson {
   const frames: GoroutineJson['frames'] = [];
   for (let f = first; f < first + fr.goroutineFrameCount[m]; f++) {
     const lines = frameLines(s.program, graph, f);
-    // The frame's variables (DWARF: the physical function's) go with its physical row, after the inlined calls.
-    lines.forEach((x, k) => frames.push({ ...x, locals: k === lines.length - 1 && s.program ? frameLocals(s, s.program, f) : [] }));
+    // Each variable goes with the row of the function that declares it: an inlined call's with its row (the
+    // innermost row of that name), the physical function's with the last row.
+    const vars = s.program ? frameVariables(s.program, graph, f) : [];
+    const rowOf = vars.map((v) => {
+      const k = v.inlinedIn === undefined ? -1 : lines.findIndex((x, kk) => kk < lines.length - 1 && x.function === v.inlinedIn);
+      return k < 0 ? lines.length - 1 : k;
+    });
+    const locals = s.program ? frameLocals(s, s.program, f, vars) : [];
+    lines.forEach((x, k) => frames.push({ ...x, locals: locals.filter((_, j) => rowOf[j] === k) }));
   }
   return { id: gr.goid, status: goroutineStatusName(gr.status), waitReason: gr.waitReason, address: hex(gr.address), frames };
 }
 
-/** The variables of frame f in memory at its pc, with the heap pointers each holds. */
-function frameLocals(s: HeapSession, program: GoProgram, f: number): LocalJson[] {
+/** The variables `vars` of frame f (frameVariables) with their values and the heap pointers each holds. */
+function frameLocals(s: HeapSession, program: GoProgram, f: number, vars: FrameVariable[]): LocalJson[] {
   const graph = s.graph;
   const fr = graph.frames;
   const p = graph.params.ptrSize;
@@ -176,7 +183,7 @@ function frameLocals(s: HeapSession, program: GoProgram, f: number): LocalJson[]
       default: return undefined;
     }
   };
-  return frameVariables(program, graph, f).map((v) => {
+  return vars.map((v) => {
     const pointers: LocalJson['pointers'] = [];
     for (const off of program.pointerMap(v.type)) {
       const w = wordAt(v.address + off);

@@ -1,10 +1,11 @@
 // DwarfData: the one entry point to a binary's DWARF. Holds a section source and builds, lazily and
-// once each, the DIE array, per-unit line tables, the pc -> line index and location lists.
+// once each, the DIE array, per-unit line tables, the pc -> line index, location lists and range lists.
 
 import { DW_AT, DW_FORM } from './constants.js';
 import { Die, InfoReader, SectionSource, Unit } from './info.js';
 import { LineIndex, LineInfo, LineTable, parseLineTable } from './line.js';
 import { LocationListEntry, readLocationList } from './location.js';
+import { readRangeList } from './ranges.js';
 
 /** A binary's DWARF data. */
 export class DwarfData {
@@ -98,6 +99,38 @@ export class DwarfData {
       {
         loc: this.source('.debug_loc'),
         loclists: this.source('.debug_loclists'),
+        littleEndian: this.littleEndian,
+        file: this.file,
+        address: (u, i) => this.info.indexedAddress(u, i),
+      },
+      die.unit,
+      form,
+      value,
+      base,
+    );
+  }
+
+  /**
+   * The pc ranges [low, high) of a DIE as flat pairs: DW_AT_low_pc with DW_AT_high_pc (an address, or in DWARF 4+
+   * a length when of constant class), or DW_AT_ranges; empty when it has neither.
+   */
+  ranges(die: Die): number[] {
+    const low = die.get(DW_AT.low_pc);
+    if (typeof low === 'number') {
+      const form = die.form(DW_AT.high_pc);
+      const hi = die.num(DW_AT.high_pc);
+      if (hi === undefined) return [];
+      const isAddress = form === DW_FORM.addr || form === DW_FORM.addrx || (form >= DW_FORM.addrx1 && form <= DW_FORM.addrx4);
+      return [low, isAddress ? hi : low + hi];
+    }
+    const form = die.form(DW_AT.ranges);
+    const value = die.num(DW_AT.ranges);
+    if (form === 0 || value === undefined) return [];
+    const base = this.unitDie(die.unit)?.num(DW_AT.low_pc) ?? 0;
+    return readRangeList(
+      {
+        ranges: this.source('.debug_ranges'),
+        rnglists: this.source('.debug_rnglists'),
         littleEndian: this.littleEndian,
         file: this.file,
         address: (u, i) => this.info.indexedAddress(u, i),

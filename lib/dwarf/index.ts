@@ -9,6 +9,7 @@ export { LineIndex, parseLineTable, LINE_END_SEQUENCE, LINE_IS_STMT } from './li
 export type { LineInfo, LineTable } from './line.js';
 export { decodeSimpleLocation, readLocationList } from './location.js';
 export type { LocationListEntry, SimpleLocation } from './location.js';
+export { readRangeList } from './ranges.js';
 export { Cursor } from './cursor.js';
 export { DwarfError } from './errors.js';
 export * from './constants.js';

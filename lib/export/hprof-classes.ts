@@ -5,7 +5,7 @@
 // a class per package whose static fields are the package's globals that point into the heap.
 import { type HeapGraph, RootKind } from '../graph/index.js';
 import type { GoProgram } from '../gotypes/index.js';
-import { fieldPath, histogramRowNames, RecoveredTypes, TypingKind, untypedName } from '../typing/index.js';
+import { fieldPath, histogramRowNames, logicalFrames, RecoveredTypes, TypingKind, untypedName } from '../typing/index.js';
 import type { HeapSession } from '../session/index.js';
 import { type ClassLayout, type FieldSpec, HprofType, instanceLayout, LayoutBuilder, LayoutKind, noFields } from './hprof-layout.js';
 import { hprofClassName, splitQualified } from './hprof-names.js';
@@ -280,6 +280,12 @@ export class HprofClasses {
       this.packageClass(pkg).statics.push({ name: field, root: r });
     }
     for (const name of g.frames.functionNames) this.packageClass(splitQualified(name)[0] || '<functions>');
+    // The packages of calls inlined into the frames (their STACK FRAMEs name them, hprof-threads.ts).
+    if (this.program) {
+      for (let r = 0; r < g.frames.count; r++) {
+        for (const x of logicalFrames(this.program, g, r)) if (x.inlined) this.packageClass(splitQualified(x.function)[0] || '<functions>');
+      }
+    }
   }
 
   private packageClass(pkg: string): PackageClass {

@@ -1,8 +1,9 @@
 // allocationProfile: the dump's MemProf records as a pprof heap profile, laid out as Go's own (runtime/pprof's
 // protomem.go): sample types alloc_objects/count, alloc_space/bytes, inuse_objects/count, inuse_space/bytes, one
 // sample per record with its call stack (innermost frame first, function and file:line as the runtime wrote them,
-// without the runtime's allocator frames above the first caller, as Go hides them) and a "bytes" label with the
-// record's object size.
+// without the runtime's allocator frames above the first caller, as Go hides them; a frame in an inlined body is one
+// location whose lines are the inlined calls then the physical function, lib/typing memProfStack) and a "bytes"
+// label with the record's object size.
 //
 // The records are samples: the runtime records one allocation per about runtime.MemProfileRate bytes allocated
 // (512 KiB by default) and the dump does not say which rate the program used. By default the counts are written as
@@ -10,6 +11,7 @@
 // (scaleHeapSample: count and bytes times 1 / (1 - exp(-size / rate))). inuse = allocs - frees, as of the last GC.
 import { Function as PFunction, Label, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import type { HeapSession } from '../session/index.js';
+import { memProfStack } from '../typing/index.js';
 
 export interface AllocationProfileOptions {
   /** The program's runtime.MemProfileRate, to scale the sampled counts as Go does; undefined or <= 1: unscaled. */
@@ -49,20 +51,26 @@ export function allocationProfile(s: HeapSession, options: AllocationProfileOpti
     // As Go's heap profile does (protomem.go, hideRuntime): the runtime's frames above the first caller are dropped.
     let top = b.stack.findIndex((fr) => !fr.functionName.startsWith('runtime.'));
     if (top < 0) top = 0;
-    for (const fr of b.stack.slice(top)) {
-      const lkey = `${fr.functionName}\u0000${fr.file}\u0000${fr.line}`;
+    // A frame in an inlined body is one location with a line per call (pprof's convention, as Go's own heap
+    // profile symbolizes it): the innermost inlined function first, the physical function last.
+    for (const group of memProfStack(s.program, b.stack.slice(top))) {
+      const lkey = group.map((x) => `${x.function}\u0000${x.file}\u0000${x.line}`).join('\u0001');
       let loc = locationIds.get(lkey);
       if (loc === undefined) {
-        const fkey = `${fr.functionName}\u0000${fr.file}`;
-        let fn = functionIds.get(fkey);
-        if (fn === undefined) {
-          fn = functions.length + 1;
-          const name = strings.dedup(fr.functionName);
-          functions.push(new PFunction({ id: fn, name, systemName: name, filename: strings.dedup(fr.file) }));
-          functionIds.set(fkey, fn);
+        const lines: Line[] = [];
+        for (const x of group) {
+          const fkey = `${x.function}\u0000${x.file}`;
+          let fn = functionIds.get(fkey);
+          if (fn === undefined) {
+            fn = functions.length + 1;
+            const name = strings.dedup(x.function);
+            functions.push(new PFunction({ id: fn, name, systemName: name, filename: strings.dedup(x.file ?? '') }));
+            functionIds.set(fkey, fn);
+          }
+          lines.push(new Line({ functionId: fn, line: x.line ?? 0 }));
         }
         loc = locations.length + 1;
-        locations.push(new Location({ id: loc, line: [new Line({ functionId: fn, line: fr.line })] }));
+        locations.push(new Location({ id: loc, line: lines }));
         locationIds.set(lkey, loc);
       }
       ids.push(loc);

@@ -48,6 +48,21 @@ export interface GoVariable {
   readonly locationList: readonly GoLocationRange[] | undefined;
 }
 
+/**
+ * A call inlined into a function's code (DW_TAG_inlined_subroutine): the callee's name (from its abstract
+ * subprogram), the pcs its body covers, and its own parameters and locals (names and types from the abstract
+ * subprogram, locations from the inlined copy).
+ */
+export interface GoInlinedCall {
+  readonly name: string;
+  /** Nesting: 1 for a call inlined into the function itself, 2 for one inlined into that call, ... */
+  readonly depth: number;
+  /** The pc ranges [low, high) of the inlined body, as flat pairs. */
+  readonly ranges: readonly number[];
+  readonly params: readonly GoVariable[];
+  readonly locals: readonly GoVariable[];
+}
+
 /** A function with code (DW_TAG_subprogram with a low pc). */
 export interface GoFunction {
   readonly name: string;
@@ -55,6 +70,8 @@ export interface GoFunction {
   readonly highPc: number;
   readonly params: readonly GoVariable[];
   readonly locals: readonly GoVariable[];
+  /** The calls inlined into it, outermost first (a nested call after the call it is inlined into). */
+  readonly inlined: readonly GoInlinedCall[];
 }
 
 /** An address range. */
@@ -190,17 +207,33 @@ export class GoProgram {
     return { name, address, size: type?.size ?? 0, type };
   }
 
+  /** The DIE a DW_AT_abstract_origin of `d` refers to (the abstract subprogram or variable of an inlined copy). */
+  private origin(d: Die): Die | undefined {
+    const o = d.ref(DW_AT.abstract_origin);
+    return o === undefined ? undefined : this.dwarf.dieAt(o);
+  }
+
   private makeFunction(d: Die, b: TypeBuilder): GoFunction | undefined {
-    const name = d.name;
+    // An out-of-line copy of an inlinable function has no name of its own: its abstract origin has it.
+    const name = d.name ?? this.origin(d)?.name;
     const low = d.get(DW_AT.low_pc);
     if (name === undefined || typeof low !== 'number') return undefined;
     const hiForm = d.form(DW_AT.high_pc);
     const hi = d.num(DW_AT.high_pc) ?? low;
     // DWARF 4+: a constant-class high_pc is a length from low_pc.
     const highPc = hiForm === DW_FORM.addr || hiForm === 0 || (hiForm >= DW_FORM.addrx1 && hiForm <= DW_FORM.addrx4) || hiForm === DW_FORM.addrx ? hi : low + hi;
+    const inlined: GoInlinedCall[] = [];
+    const own = this.bodyVariables(d, b, 0, inlined);
+    return { name, lowPc: low, highPc, params: own.params, locals: own.locals, inlined };
+  }
+
+  /**
+   * The parameters and locals of a subprogram or inlined call `d` (locals may sit in lexical blocks); each call
+   * inlined into it is added to `inlined` with its own variables (calls inlined into those after them).
+   */
+  private bodyVariables(d: Die, b: TypeBuilder, depth: number, inlined: GoInlinedCall[]): { params: GoVariable[]; locals: GoVariable[] } {
     const params: GoVariable[] = [];
     const locals: GoVariable[] = [];
-    // Walk the subtree iteratively (locals may sit in lexical blocks); skip inlined subroutines.
     const all = this.dwarf.dies();
     const stack: number[] = [];
     if (d.firstChild >= 0) stack.push(d.firstChild);
@@ -213,15 +246,32 @@ export class GoProgram {
           if (v !== undefined) (v.isParam ? params : locals).push(v);
         } else if (c.tag === DW_TAG.lexical_block && c.firstChild >= 0) {
           stack.push(c.firstChild);
+        } else if (c.tag === DW_TAG.inlined_subroutine) {
+          const name = this.origin(c)?.name;
+          let ranges: number[] = [];
+          try {
+            if (name !== undefined) ranges = this.dwarf.ranges(c);
+          } catch {
+            // A damaged range list: the call's variables stay unnamed.
+          }
+          if (name !== undefined && ranges.length > 0) {
+            const call = { name, depth: depth + 1, ranges, params: [] as GoVariable[], locals: [] as GoVariable[] };
+            inlined.push(call);
+            const vars = this.bodyVariables(c, b, depth + 1, inlined);
+            call.params = vars.params;
+            call.locals = vars.locals;
+          }
         }
         i = c.nextSibling;
       }
     }
-    return { name, lowPc: low, highPc, params, locals };
+    return { params, locals };
   }
 
   private makeVariable(c: Die, b: TypeBuilder): GoVariable | undefined {
-    const name = c.name;
+    // A variable of an inlined body (or of an out-of-line copy) has its name and type in its abstract origin.
+    const o = c.name === undefined ? this.origin(c) : undefined;
+    const name = c.name ?? o?.name;
     if (name === undefined) return undefined;
     const isParam = c.tag === DW_TAG.formal_parameter;
     const expr = c.block(DW_AT.location);
@@ -241,9 +291,9 @@ export class GoProgram {
     }
     return {
       name,
-      type: b.typeAt(c.ref(DW_AT.type)),
+      type: b.typeAt(c.ref(DW_AT.type) ?? o?.ref(DW_AT.type)),
       isParam,
-      isResult: isParam && c.flag(0x4b /* DW_AT_variable_parameter */),
+      isResult: isParam && (c.flag(0x4b /* DW_AT_variable_parameter */) || (o?.flag(0x4b) ?? false)),
       location,
       locationList,
     };

@@ -8,7 +8,7 @@ import { funcdataOffset, pcdataTable, readFunc, cString, type FuncRecord,
   FUNCDATA_INL_TREE, FUNCDATA_STACK_OBJECTS, PCDATA_INL_TREE_INDEX } from './func.js';
 import { Bytes, MAGIC_GO118, readModuleBases, readPcHeader, type ModuleBases, type PcHeader } from './header.js';
 import { readInlinedCall } from './inline.js';
-import { pcValue } from './pcvalue.js';
+import { pcValue, pcValueRuns } from './pcvalue.js';
 import type { StackObjectRecord } from './stack-objects.js';
 
 export { PclntabError } from './errors.js';
@@ -34,6 +34,7 @@ export class Pclntab {
   private readonly entries: Float64Array;
   private gofuncBytes: { start: number; b: Bytes } | null | undefined;
   private readonly stackObjectCache = new Map<number, StackObjectRecord[]>();
+  private byName: Map<string, number> | undefined;
 
   /** The pclntab of `elf`, or undefined when it has no .gopclntab section. Throws PclntabError when it is damaged. */
   static open(elf: ElfFile, file: string): Pclntab | undefined {
@@ -165,6 +166,33 @@ export class Pclntab {
     const at = this.fileLine(f, pc);
     out.push({ function: this.funcName(f), file: at.file, line: at.line, inlined: false });
     return out;
+  }
+
+  /**
+   * The logical frames of a frame known only by its physical function's name and the file:line the runtime
+   * recorded for it (a MemProf record: the runtime writes funcline's position, the inlined body's, under the
+   * physical function's name): those at the first pc of `name` whose innermost frame is at file:line; undefined
+   * when no pc of the function is there. Where one line of a callee is inlined twice into the function, the
+   * first call site is taken.
+   */
+  logicalFramesAtLine(name: string, file: string, line: number): LogicalFrame[] | undefined {
+    if (this.byName === undefined) {
+      this.byName = new Map();
+      for (let i = 0; i < this.nfunc; i++) {
+        const n = this.funcName(this.func(i));
+        if (!this.byName.has(n)) this.byName.set(n, i);
+      }
+    }
+    const i = this.byName.get(name);
+    if (i === undefined) return undefined;
+    const f = this.func(i);
+    const runs = pcValueRuns(this.b, f.pcln ? this.header.pctabOffset + f.pcln : 0, f.entry, this.header.quantum);
+    for (let k = 0; k + 2 < runs.length; k += 3) {
+      if (runs[k + 2] !== line) continue;
+      const frames = this.logicalFrames(runs[k]);
+      if (frames.length > 0 && frames[0].line === line && frames[0].file === file) return frames;
+    }
+    return undefined;
   }
 
   /** The pc of the call site of each inlined frame logicalFrames(symPc) lists (the physical frame's own pc last). */

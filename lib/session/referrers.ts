@@ -79,7 +79,8 @@ export function rootReferrer(graph: HeapGraph, _types: HeapTypes, rootNodes: Roo
     if (at) {
       const inner = fieldPath(at.variable.type, at.offset);
       const variable = inner === '' ? at.variable.name : `${at.variable.name}${inner.startsWith('[') ? '' : '.'}${inner}`;
-      const owner = graph.frames.functionNames[graph.frames.functionId[at.frame]];
+      // A variable of an inlined body is named in the inlined function, as Go's traceback names the frame.
+      const owner = at.variable.inlinedIn ?? graph.frames.functionNames[graph.frames.functionId[at.frame]];
       return { ...base, slot: `${owner}: ${variable}`, function: owner, variable };
     }
     if (program) {

@@ -14,4 +14,4 @@ export type { StoredTypes } from './stored-types.js';
 export { frameFunction, frameVariables, frameVariableAt } from './frame-variables.js';
 export type { FrameVariable } from './frame-variables.js';
 export { stackObjectSource } from './stack-object-source.js';
-export { logicalFrames, innermostFunction, symbolPc, type LogicalFrame } from './logical-frames.js';
+export { logicalFrames, innermostFunction, memProfStack, symbolPc, type LogicalFrame } from './logical-frames.js';

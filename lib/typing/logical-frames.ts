@@ -1,7 +1,10 @@
 // The frames of a goroutine as Go's traceback prints them: each physical frame of the dump expanded into the calls
 // inlined at its pc (innermost first, the physical function last), with function, file and line from the binary's
 // pclntab (lib/pclntab, the same tables runtime.Stack and runtime.CallersFrames read). The one place consumers
-// (goroutines, group names, roots, paths, referrers, the viewer, exporters) get frame names from.
+// (goroutines, group names, roots, paths, referrers, the viewer, exporters) get frame names from. A MemProf
+// record's frame (no pc: the physical function's name with the inlined body's file:line, as the runtime writes
+// it) is expanded the same way, through the pcs of its function at that line (memProfStack).
+import type { MemProfFrame } from '../dump/index.js';
 import type { HeapGraph } from '../graph/index.js';
 import type { GoProgram } from '../gotypes/index.js';
 
@@ -49,4 +52,54 @@ export function logicalFrames(program: GoProgram | undefined, graph: HeapGraph, 
 /** The innermost function of frame f (the inlined callee running there, else the physical function). */
 export function innermostFunction(program: GoProgram | undefined, graph: HeapGraph, f: number): string {
   return logicalFrames(program, graph, f)[0].function;
+}
+
+const memCache = new WeakMap<GoProgram, Map<string, LogicalFrame[]>>();
+
+/**
+ * The logical frames at a MemProf record's frame, innermost first: the calls inlined at its file:line, then its
+ * physical function (at the call site's line); the frame as the runtime wrote it without a binary or when no pc
+ * of the function is at that line.
+ */
+function memProfChain(program: GoProgram | undefined, fr: MemProfFrame): LogicalFrame[] {
+  const plain = [{ function: fr.functionName, file: fr.file, line: fr.line, inlined: false }];
+  const t = program?.pclntab;
+  if (!program || !t) return plain;
+  let byKey = memCache.get(program);
+  if (!byKey) memCache.set(program, (byKey = new Map()));
+  const key = `${fr.functionName}\u0000${fr.file}\u0000${fr.line}`;
+  let out = byKey.get(key);
+  if (!out) {
+    const frames = t.logicalFramesAtLine(fr.functionName, fr.file, fr.line);
+    out = frames && frames.length > 1 && frames[frames.length - 1].function === fr.functionName
+      ? frames.map((x) => ({ function: x.function, file: x.file, line: x.line, inlined: x.inlined }))
+      : plain;
+    byKey.set(key, out);
+  }
+  return out;
+}
+
+/**
+ * A MemProf record's stack as Go symbolizes it, one list per physical frame (pprof's Location: the innermost
+ * inlined call first, the physical function last), innermost first. The runtime already records one pc per logical
+ * frame (tracebackPCs: an inlined call's own pc, then its call site's, wrappers elided) but writes each under its
+ * physical function's name: a frame in an inlined body is renamed to the inlined function, and the frames after
+ * it that are its callers' call sites in the same physical frame join its list.
+ */
+export function memProfStack(program: GoProgram | undefined, stack: readonly MemProfFrame[]): LogicalFrame[][] {
+  const out: LogicalFrame[][] = [];
+  for (let k = 0; k < stack.length;) {
+    const chain = memProfChain(program, stack[k]);
+    const group = [chain[0]];
+    k++;
+    for (let m = 1; m < chain.length && k < stack.length; m++) {
+      const next = stack[k];
+      if (next.functionName !== stack[k - 1].functionName || next.file !== chain[m].file || next.line !== chain[m].line) break;
+      group.push(chain[m]);
+      k++;
+    }
+    // A physical frame whose own pc the runtime left out (the `go` statement's wrapper) ends with an inlined call.
+    out.push(group);
+  }
+  return out;
 }

@@ -154,6 +154,43 @@ describe('export: pprof profiles, read by go tool pprof', function () {
     });
   }
 
+  // fixtures/blocked: main.worker, inlined into the go statement's wrapper on 1.22+, allocates through main.newState;
+  // the program printed its memory profile's records as runtime.CallersFrames expands them.
+  for (const version of ['1.19', '1.22', '1.26']) {
+    it(`blocked go${version}: --mode alloc expands inlined calls as Go's own heap profile does (-traces, -top)`, async function () {
+      const fdir = path.join(ROOT, '.cache/fixtures/blocked', `go${version}`);
+      const facts = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/blocked', `go${version}`, 'facts.json'), 'utf8')) as {
+        groups: { function: string; stack: string }[];
+        workerAllocs: { frames: { function: string; file: string; line: number }[]; allocs: number; bytes: number }[];
+      };
+      const s = await HeapSession.open(path.join(fdir, 'heap1.dump'), { binary: path.join(fdir, 'blocked'), noCache: true });
+      const out = path.join(dir, `blocked-${version}.pb.gz`);
+      try {
+        await writeOutput(out, { inputs: [s.dumpPath] }, async (sink) => { await writePprof(allocationProfile(s).profile, sink); });
+      } finally {
+        s.close();
+      }
+      const inlined = facts.groups.find((g) => g.function === 'main.worker')!.stack.includes('main.worker(...)');
+      expect(inlined).to.equal(version !== '1.19');
+      // Go's frames below the runtime's allocator (as Go's heap profile hides them); pprof's without the value, the
+      // label line ("bytes: 32B") and the "(inline)" mark.
+      const user = (frames: string[]): string[] => frames.slice(Math.max(0, frames.findIndex((f) => !f.startsWith('runtime.'))));
+      const got = traces(out).map((t) => t.filter((f) => !/^\w+:\s/.test(f)).map((f) => f.replace(/^\S+\s{3}/, '').replace(/ \(inline\)$/, '')));
+      const sites = facts.workerAllocs.filter((a) => a.frames.some((f) => f.function === 'main.newState'));
+      expect(sites).to.have.length.at.least(2); // the RequestState and its Body (and what the runtime allocated meanwhile)
+      for (const a of facts.workerAllocs) {
+        const want = user(a.frames.map((f) => f.function));
+        expect(got.filter((t) => t.join('|') === want.join('|')), want.join(' ')).to.have.length.at.least(1);
+      }
+      // -top: main.worker is a function of the profile, whose cum holds what the workers allocated, and the `go`
+      // statement's wrapper is not: the runtime recorded no pc of its own (tracebackPCs elides wrappers).
+      const bytes = facts.workerAllocs.reduce((n, a) => n + a.bytes, 0);
+      const cum = top(out, 'alloc_space').cum;
+      expect((cum.get('main.worker') ?? 0) + (cum.get('main.worker (inline)') ?? 0), 'main.worker cum').to.equal(bytes);
+      expect([...cum.keys()].filter((k) => /^main\.main\.gowrap\d+$/.test(k))).to.deep.equal([]);
+    });
+  }
+
   it('goheap pprof: -o and positional output, --mode alloc --rate scales like Go, bad options are one-line errors', function () {
     const env = { ...process.env, GOHEAP_CACHE_DIR: path.join(dir, 'index') };
     const runCli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'pprof', ...args], { encoding: 'utf8', env });

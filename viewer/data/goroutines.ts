@@ -72,17 +72,32 @@ export function goroutineDetail(s: HeapSession, g: number, rootRows: ArrayLike<n
     if (!l) slots.set(fr, (l = []));
     l.push({ slot: roots.slotAddress[r], target: roots.target[r] });
   }
-  const frames = goroutineFrames(s, g).map((x) => {
+  const rows = goroutineFrames(s, g);
+  // Each variable goes with the row of the function that declares it (an inlined call's own row, else the
+  // physical function's row); the stack slots no variable covers stay with the physical row.
+  const varsOf = new Map<number, ReturnType<typeof frameVariables>>();
+  const rowVars = rows.map((x, k) => {
+    if (!s.program) return [];
+    let vars = varsOf.get(x.frame);
+    if (!vars) varsOf.set(x.frame, (vars = frameVariables(s.program, s.graph, x.frame)));
+    return vars.filter((v) => {
+      if (v.inlinedIn === undefined) return x.physical;
+      const home = rows.findIndex((y) => y.frame === x.frame && !y.physical && y.function === v.inlinedIn);
+      return home < 0 ? x.physical : home === k;
+    });
+  });
+  const frames = rows.map((x, k) => {
     const locals: LocalJson[] = [];
-    const held = x.physical ? slots.get(x.frame) ?? [] : [];
-    if (s.program && x.physical) {
-      for (const v of frameVariables(s.program, s.graph, x.frame)) {
-        const points = held.filter((h) => h.slot >= v.address && h.slot < v.address + v.type.size)
-          .map((h) => ({ slot: `+${h.slot - v.address}`, address: `0x${s.address(h.target).toString(16)}`, type: s.typeName(h.target) }));
-        locals.push({ name: v.name, type: v.type.name, param: v.isParam, points });
-      }
+    const held = slots.get(x.frame) ?? [];
+    for (const v of rowVars[k]) {
+      const points = held.filter((h) => h.slot >= v.address && h.slot < v.address + v.type.size)
+        .map((h) => ({ slot: `+${h.slot - v.address}`, address: `0x${s.address(h.target).toString(16)}`, type: s.typeName(h.target) }));
+      locals.push({ name: v.name, type: v.type.name, param: v.isParam, points });
     }
-    const unnamed = held.filter((h) => !locals.some((l) => l.points.some((p) => p.address === `0x${s.address(h.target).toString(16)}`)));
+    // Pointers none of the frame's variables holds (by target, as a temporary copy of a named pointer is no news).
+    const all = varsOf.get(x.frame) ?? [];
+    const named = new Set(held.filter((h) => all.some((v) => h.slot >= v.address && h.slot < v.address + v.type.size)).map((h) => h.target));
+    const unnamed = x.physical ? held.filter((h) => !named.has(h.target)) : [];
     return { function: x.inlined ? `${x.function}(...)` : x.function, file: x.file, line: x.line, locals, otherPointers: unnamed.map((h) => ({ address: `0x${s.address(h.target).toString(16)}`, type: s.typeName(h.target) })) };
   });
   return { goid: gr.goid, status: goroutineStatusName(gr.status), waitReason: gr.waitReason, address: `0x${gr.address.toString(16)}`, frames };

@@ -17,7 +17,7 @@ export function register(r: Router): void {
     },
     render(d) {
       const items = d.sites.map((x) => html`<li><p><strong>${count(x.count)}</strong> allocations, ${size(x.bytes)}; in use ${count(x.inUse)}, ${size(x.inUseBytes)}${x.liveSamples > 0 ? html`; ${count(x.liveSamples)} sampled objects in this dump (${size(x.liveSampleBytes)})` : html``}</p>
-<ol class="stack">${x.frames.map((f) => html`<li><span class="fn">${f.function}</span> <span class="muted">${f.file}:${f.line}</span></li>`)}</ol></li>`);
+<ol class="stack">${x.frames.map((f) => html`<li><span class="fn">${f.inlined ? `${f.function}(...)` : f.function}</span> <span class="muted">${f.file}:${f.line}</span></li>`)}</ol></li>`);
       return {
         title: 'Allocation sites',
         body: html`<p>${count(d.siteCount)} allocation sites from ${count(d.buckets)} memory-profile records and ${count(d.samples)} sampled objects. Go samples one allocation per MemProfileRate bytes; counts are of samples, as the runtime recorded them.</p>

@@ -110,7 +110,7 @@ ${pager(d.dominates.total, d.dominates.offset, d.dominates.limit, (o) => url(`/o
         : html`<p>Reached from ${count(d.path.roots.length)}${d.path.roots.length >= 50 ? '+' : ''} root node(s) of kind ${d.path.rootKinds.join(', ')}:</p>
 <ul class="roots">${d.path.roots.map((x) => html`<li>${rootLink(x.kind, x.name)}</li>`)}</ul>`;
       const alloc = d.allocation === null ? html`<p class="muted">Not sampled by the memory profiler (one allocation in MemProfileRate bytes is).</p>`
-        : html`<p>Sampled allocation (${size(d.allocation.size)}):</p><ol class="stack">${d.allocation.frames.map((f) => html`<li><span class="fn">${f.function}</span> <span class="muted">${f.file}:${f.line}</span></li>`)}</ol>`;
+        : html`<p>Sampled allocation (${size(d.allocation.size)}):</p><ol class="stack">${d.allocation.frames.map((f) => html`<li><span class="fn">${f.inlined ? `${f.function}(...)` : f.function}</span> <span class="muted">${f.file}:${f.line}</span></li>`)}</ol>`;
       return {
         title: `Object ${d.address}`,
         body: html`<table class="facts" id="summary">
