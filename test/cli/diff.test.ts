@@ -1,10 +1,10 @@
 // `goheap diff`: between the zoo's two dumps the program added Session2 - Session1 sessions to main.LeakyCache.
 import { expect } from 'chai';
-import { GO_VERSIONS, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, SHARED_INDEX, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
 
 describe('cli: goheap diff', function () {
-  const cache = scratchDir('cli-diff');
+  const cache = SHARED_INDEX; // the zoo's indexes, shared with the other tests that read them
   for (const version of GO_VERSIONS) {
     it(`go${version}: sessions grew by the program's count, under main.LeakyCache`, function () {
       const f = zooFacts(version);
