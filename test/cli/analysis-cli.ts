@@ -17,3 +17,15 @@ export function json(cacheDir: string, ...args: string[]): any {
   if (r.status !== 0) throw new Error(`goheap ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
+
+const answers = new Map<string, unknown>();
+
+/**
+ * json() for a question several tests of a file ask of the same dump and index (a read-only command): the command
+ * runs once, each caller gets its own copy of the answer.
+ */
+export function sharedJson(cacheDir: string, ...args: string[]): any {
+  const key = JSON.stringify([cacheDir, args]);
+  if (!answers.has(key)) answers.set(key, json(cacheDir, ...args));
+  return structuredClone(answers.get(key));
+}

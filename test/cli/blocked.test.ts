@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, scratchDir } from '../support/fixtures.js';
-import { json, run } from './analysis-cli.js';
+import { json, run, sharedJson } from './analysis-cli.js';
 import { HeapSession } from '../../lib/session/index.js';
 import { readSvg, renderWithDot } from '../export/dot-svg.js';
 import { goroutineDetail } from '../../viewer/data/goroutines.js';
@@ -72,7 +72,7 @@ for (const v of ['1.19', '1.22', '1.26']) {
     });
 
     it('goroutines: each blocked group retains exactly what the program says it holds', function () {
-      const j = json(cache, 'goroutines', dump, bin, '--limit', '0');
+      const j = sharedJson(cache, 'goroutines', dump, bin, '--limit', '0');
       for (const g of f.groups) {
         const grp = j.groups.filter((x: { function: string }) => x.function === g.function);
         expect(grp, g.function).to.have.length(1);
@@ -81,7 +81,7 @@ for (const v of ['1.19', '1.22', '1.26']) {
     });
 
     it('goroutines: frames read as runtime.Stack printed them, inlined calls included', function () {
-      const j = json(cache, 'goroutines', dump, bin, '--limit', '0');
+      const j = sharedJson(cache, 'goroutines', dump, bin, '--limit', '0');
       for (const g of f.groups) {
         const grp = j.groups.find((x: { function: string }) => x.function === g.function);
         const user = grp.frames.filter((x: { function: string }) => !x.function.startsWith('runtime.'))

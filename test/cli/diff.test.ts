@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { programMismatch, programPrint } from '../../lib/answers/index.js';
 import { HeapSession } from '../../lib/session/index.js';
-import { GO_VERSIONS, ROOT, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, ROOT, SHARED_INDEX, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
 
 const leakDir = (version: string): string => path.join(ROOT, '.cache/fixtures/leak', `go${version}`);
 
 describe('cli: goheap diff', function () {
-  const cache = scratchDir('cli-diff');
+  const cache = SHARED_INDEX; // the zoo's indexes, shared with the other tests that read them
   for (const version of GO_VERSIONS) {
     it(`go${version}: sessions grew by the program's count, under main.LeakyCache`, function () {
       const f = zooFacts(version);

@@ -28,8 +28,23 @@ function goheap(...args: string[]): { status: number | null; stdout: string; std
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const runs = new Map<string, { status: number | null; stdout: string; stderr: string }>();
+
+/** goheap() for a run several tests of this file read (the usage, a command's help, a listing): it runs once. */
+function goheapShared(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const key = JSON.stringify(args);
+  if (!runs.has(key)) runs.set(key, goheap(...args));
+  return runs.get(key)!;
+}
+
 function json(...args: string[]): any {
   const r = goheap(...args, '--json');
+  expect(r.status, `goheap ${args.join(' ')}: ${r.stderr}`).to.equal(0);
+  return JSON.parse(r.stdout);
+}
+
+function sharedJson(...args: string[]): any {
+  const r = goheapShared(...args, '--json');
   expect(r.status, `goheap ${args.join(' ')}: ${r.stderr}`).to.equal(0);
   return JSON.parse(r.stdout);
 }
@@ -53,7 +68,7 @@ describe('cli: hygiene', function () {
     let commands: string[] = [];
 
     it('goheap alone prints the usage with every command on stdout, exit 1', () => {
-      const r = goheap();
+      const r = goheapShared();
       expect(r.status).to.equal(1);
       expect(r.stderr).to.equal('');
       expect(r.stdout).to.match(/^goheap <command> DUMP \[BINARY\] \[options\]/);
@@ -73,7 +88,7 @@ describe('cli: hygiene', function () {
       expect(commands).to.include.members(KNOWN);
       for (const c of commands) {
         const a = goheap('help', c);
-        const b = goheap(c, '--help');
+        const b = goheapShared(c, '--help');
         expect(a.status, `${c}: ${a.stderr}`).to.equal(0);
         expect(a.stdout).to.equal(b.stdout);
         expect(a.stdout).to.match(new RegExp(`^goheap ${c} `));
@@ -100,10 +115,10 @@ describe('cli: hygiene', function () {
 
     it('is refused the same way on every listing command when it is not a whole number >= 0', () => {
       // Every command whose help offers --limit, with arguments built from its usage line.
-      const usage = goheap().stdout;
+      const usage = goheapShared().stdout;
       const withLimit: string[][] = [];
       for (const m of usage.matchAll(/^ {2}goheap (\w+) ([^\n]*?) {2,}/gm)) {
-        if (m[1] === 'help' || !goheap(m[1], '--help').stdout.includes('--limit')) continue;
+        if (m[1] === 'help' || !goheapShared(m[1], '--help').stdout.includes('--limit')) continue;
         const args = [m[1]];
         for (const tok of m[2].split(' ')) {
           const name = tok.replace(/[<>[\].]/g, '');
@@ -124,15 +139,15 @@ describe('cli: hygiene', function () {
     });
 
     it('0 means all rows everywhere: roots -n 0 and top -n 0 list every row, types -n 0 every type', () => {
-      const rootsAll = json('roots', dump, '-n', '0').roots;
+      const rootsAll = sharedJson('roots', dump, '-n', '0').roots;
       expect(rootsAll.length).to.be.above(20); // more than the default page
       expect(json('roots', dump, '--limit', '1000000').roots).to.deep.equal(rootsAll);
-      const topAll = json('top', dump, '-n', '0').objects;
+      const topAll = sharedJson('top', dump, '-n', '0').objects;
       expect(topAll.length).to.be.above(20);
       expect(json('top', dump, '-n', '1000000').objects).to.deep.equal(topAll);
       const typesAll = json('types', dump, bin, '-n', '0').types;
       expect(json('types', dump, bin).types).to.deep.equal(typesAll); // types defaults to all
-      const d = json('diff', dump, dump2, '-n', '0');
+      const d = sharedJson('diff', dump, dump2, '-n', '0');
       expect(json('diff', dump, dump2, '-n', '1000000')).to.deep.equal(d);
     });
 
@@ -141,11 +156,11 @@ describe('cli: hygiene', function () {
       expect(typesAll.length).to.be.above(3);
       expect(json('types', dump, bin, '-n', '3').types).to.deep.equal(typesAll.slice(0, 3));
       expect(json('types', dump, bin, '--limit', '3').types).to.deep.equal(typesAll.slice(0, 3));
-      const rootsAll = json('roots', dump, '-n', '0').roots;
+      const rootsAll = sharedJson('roots', dump, '-n', '0').roots;
       expect(json('roots', dump, '-n', '2').roots).to.deep.equal(rootsAll.slice(0, 2));
-      const topAll = json('top', dump, '-n', '0').objects;
+      const topAll = sharedJson('top', dump, '-n', '0').objects;
       expect(json('top', dump, '--limit', '5').objects).to.deep.equal(topAll.slice(0, 5));
-      const d = json('diff', dump, dump2, '-n', '0');
+      const d = sharedJson('diff', dump, dump2, '-n', '0');
       const d2 = json('diff', dump, dump2, '-n', '2');
       expect(d2.types).to.deep.equal(d.types.slice(0, 2));
       expect(d2.roots).to.deep.equal(d.roots.slice(0, 2));

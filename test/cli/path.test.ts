@@ -1,10 +1,10 @@
 // `goheap path`: from main.LeakyCache through the map to a session, field by field; root kinds; bad addresses.
 import { expect } from 'chai';
-import { GO_VERSIONS, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, SHARED_INDEX, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
 
 describe('cli: goheap path', function () {
-  const cache = scratchDir('cli-path');
+  const cache = SHARED_INDEX; // the zoo's indexes, shared with the other tests that read them
   for (const version of GO_VERSIONS) {
     it(`go${version}: a session is reached from main.LeakyCache through its map`, function () {
       const f = zooFacts(version);

@@ -1,10 +1,10 @@
 // `goheap roots`: globals named from DWARF, goroutines after their top user frame, retained sizes that add up.
 import { expect } from 'chai';
-import { GO_VERSIONS, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, SHARED_INDEX, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
 
 describe('cli: goheap roots', function () {
-  const cache = scratchDir('cli-roots');
+  const cache = SHARED_INDEX; // the zoo's indexes, shared with the other tests that read them
   for (const version of GO_VERSIONS) {
     it(`go${version}: main.LeakyCache leads, BigObj retains the Big object, ListHead nothing`, function () {
       const f = zooFacts(version);

@@ -10,8 +10,10 @@ import { json, run } from './analysis-cli.js';
 
 interface Part { type: string; count: number; bytes: number; retained: number }
 
+// Both parts of this file ask questions of the same dumps: one index folder for both (each dump is read cold once).
+const cache = scratchDir('cli-spread');
+
 describe('cli: leaks spread over many objects (fixtures/spread)', function () {
-  const cache = scratchDir('cli-spread');
   for (const version of SPREAD_VERSIONS) {
     for (const dump of ['heap1', 'heap2'] as const) {
       it(`go${version} ${dump}: suspects puts the subscriptions first, with the program's count and bytes; then the cache; then the jobs' goroutines`, function () {
@@ -72,7 +74,6 @@ describe('cli: leaks spread over many objects (fixtures/spread)', function () {
 });
 
 describe('cli: live-only histograms and a two-way diff (fixtures/spread)', function () {
-  const cache = scratchDir('cli-spread-diff');
   const row = (j: { types: { name: string }[] }, name: string): any => j.types.find((t) => t.name === name);
   const drow = (j: { types: { type: string }[] }, name: string): any => j.types.find((t) => t.type === name);
   for (const version of SPREAD_VERSIONS) {

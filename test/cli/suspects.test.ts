@@ -1,10 +1,10 @@
 // `goheap suspects`: the growing session cache is the suspect; it accumulates in the map's buckets.
 import { expect } from 'chai';
-import { GO_VERSIONS, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, SHARED_INDEX, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
 
 describe('cli: goheap suspects', function () {
-  const cache = scratchDir('cli-suspects');
+  const cache = SHARED_INDEX; // the zoo's indexes, shared with the other tests that read them
   for (const version of GO_VERSIONS) {
     it(`go${version}: main.LeakyCache, its sessions under one accumulation point`, function () {
       const f = zooFacts(version);

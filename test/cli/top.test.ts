@@ -1,11 +1,11 @@
 // `goheap top` as a user runs it: JSON rows sorted by retained size, led by the session cache's map; --limit.
 import { expect } from 'chai';
 import * as fs from 'node:fs';
-import { GO_VERSIONS, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, SHARED_INDEX, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
 
 describe('cli: goheap top', function () {
-  const cache = scratchDir('cli-top');
+  const cache = SHARED_INDEX; // the zoo's indexes, shared with the other tests that read them
   for (const version of GO_VERSIONS) {
     it(`go${version}: the Big object retains its own size; rows are sorted; the index is reused`, function () {
       const f = zooFacts(version);

@@ -54,12 +54,13 @@ for (const version of ['1.19', '1.26']) {
         expect(sources, name).to.deep.equal(['[]main.Shape']);
         expect(into[0].lines.join(' '), name).to.match(new RegExp(`×${facts.counts[name].toLocaleString('en-US')}$`));
       }
-      // Every type node: the row of goheap types (tiny blocks' sub-objects and rest included).
+      // Every type node: the row of goheap types (reachable objects; tiny blocks' sub-objects and rest included).
       const rows = new Map(s.typeRows().map((r) => [r.type, r]));
       for (const [name, n] of byType) {
         const r = rows.get(name);
         expect(r, name).to.not.equal(undefined);
-        expect([name, n.lines[1].replace(/ \(.*\)$/, '')]).to.deep.equal([name, `${r!.count.toLocaleString('en-US')} object${r!.count === 1 ? '' : 's'}`]);
+        const c = r!.reachableCount;
+        expect([name, n.lines[1].replace(/ \(.*\)$/, '')]).to.deep.equal([name, `${c.toLocaleString('en-US')} object${c === 1 ? '' : 's'}`]);
       }
     });
 

@@ -32,9 +32,23 @@ interface VisualVmView {
   threads: { id: number; class: string; name: string; daemon: boolean; tid: number; retained: number; locals: number; frames: string[] }[];
 }
 
+/** HprofCheck compiled once for this file's runs (a source-file launch would compile it again at every run). */
+let checkerClasses: string | undefined;
+
+after(() => {
+  if (checkerClasses !== undefined) fs.rmSync(checkerClasses, { recursive: true, force: true });
+});
+
 function visualVm(hprof: string): VisualVmView {
   if (!fs.existsSync(JAR)) throw new Error(`${JAR} is missing: run scripts/install-visualvm.sh`);
-  const r = spawnSync('java', ['-cp', JAR, CHECKER, hprof, '40'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  if (checkerClasses === undefined) {
+    const dir = scratchDir(`hprof-checker-${process.pid}`);
+    const c = spawnSync('javac', ['-cp', JAR, '-d', dir, CHECKER], { encoding: 'utf8' });
+    if (c.error) throw c.error;
+    if (c.status !== 0) throw new Error(`javac HprofCheck.java failed (${c.status}): ${c.stderr}`);
+    checkerClasses = dir;
+  }
+  const r = spawnSync('java', ['-cp', `${JAR}${path.delimiter}${checkerClasses}`, 'HprofCheck', hprof, '40'], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`HprofCheck failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout) as VisualVmView;

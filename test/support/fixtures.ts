@@ -8,6 +8,11 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 // Tests and the goheap processes they start keep persisted indexes in a scratch folder, not the user's cache.
 process.env.GOHEAP_CACHE_DIR ??= path.join(ROOT, '.cache/test-index');
+/**
+ * That folder: the index of each fixture dump is written by the first test that opens it and read by the others, so
+ * tests that only read share it (test/support/global-setup.ts empties .cache/test-index at the start of a full run).
+ */
+export const SHARED_INDEX: string = process.env.GOHEAP_CACHE_DIR;
 export const GO_VERSIONS = ['1.19', '1.21', '1.22', '1.23', '1.24', '1.25', '1.26'];
 export const DUMPS = ['heap1', 'heap2'];
 
