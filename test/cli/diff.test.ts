@@ -60,7 +60,7 @@ describe('cli: goheap diff', function () {
     });
 
     it(`go${version}: the type records alone tell two programs apart, and agree for two dumps of one`, async function () {
-      const open = (dump: string) => HeapSession.open(dump, { noCache: true });
+      const open = (dump: string) => HeapSession.open(dump, { cacheDir: SHARED_INDEX });
       const prints = [];
       for (const dump of [zooDump(version, 'heap1'), zooDump(version, 'heap2'), path.join(leakDir(version), 'heap1.dump')]) {
         const s = await open(dump);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeapSession } from '../../lib/session/index.js';
-import { ROOT, scratchDir, zooBinary, zooDump } from '../support/fixtures.js';
+import { ROOT, scratchDir, zooBinary, zooDump, SHARED_INDEX } from '../support/fixtures.js';
 
 const DUMPTODOT = path.join(ROOT, 'dist/cli/dumptodot.js');
 
@@ -46,7 +46,7 @@ describe('export/dot: the default picture renders at 100% with the biggest root 
       const ys = order.map((id) => pos.get(id)![1]);
       expect(ys).to.deep.equal([...ys].sort((a, b) => b - a));
       // The first is the root node that retains the most (goheap's own answer).
-      const s = await HeapSession.open(dump, { binary, noCache: true });
+      const s = await HeapSession.open(dump, { binary, cacheDir: SHARED_INDEX });
       try {
         const roots = s.dominated({ kind: 'roots' }, 0, 1e9).items.filter((n) => n.kind === 'root');
         expect(order[0]).to.equal(`r${(roots[0] as { rootNode: number }).rootNode}`);

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeapSession } from '../../lib/session/index.js';
-import { ROOT, scratchDir } from '../support/fixtures.js';
+import { ROOT, scratchDir, SHARED_INDEX } from '../support/fixtures.js';
 import { type SvgItem, readSvg, renderWithDot } from './dot-svg.js';
 
 const DUMPTODOT = path.join(ROOT, 'dist/cli/dumptodot.js');
@@ -35,7 +35,7 @@ for (const version of ['1.19', '1.26']) {
     const facts = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/realtypes', `go${version}`, 'facts.json'), 'utf8'));
     const dir = scratchDir(`dot-tiny-${version}-${process.pid}`);
     let s: HeapSession;
-    before(async () => { s = await HeapSession.open(dump, { binary: bin, noCache: true }); });
+    before(async () => { s = await HeapSession.open(dump, { binary: bin, cacheDir: SHARED_INDEX }); });
     after(() => s?.close());
 
     it('--by-type: the boxed values are type nodes with the program\'s counts, pointed at by main.Shapes\' interfaces; every node counts as types does', () => {

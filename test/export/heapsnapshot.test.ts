@@ -12,7 +12,7 @@ import memlab from '@memlab/core';
 import { HeapSession } from '../../lib/session/index.js';
 import { writeOutput } from '../../lib/export/output.js';
 import { writeHeapSnapshot, rootGroupName, rootNodeSnapshotName } from '../../lib/export/heapsnapshot.js';
-import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts, SHARED_INDEX } from '../support/fixtures.js';
 
 const CLI = path.join(ROOT, 'dist/cli/goheap.js');
 
@@ -46,7 +46,7 @@ async function memlabRead(file: string): Promise<MemlabSnapshot> {
 
 /** Exports with a small write buffer (16 KiB, flushed hundreds of times, mid-object for objects with many edges). */
 async function exportSnapshot(dump: string, binary: string | undefined, out: string): Promise<{ s: HeapSession; firstRootNode: number; firstObject: number; subObjects: number }> {
-  const s = await HeapSession.open(dump, { binary, noCache: true });
+  const s = await HeapSession.open(dump, { binary, cacheDir: SHARED_INDEX });
   let layout = { firstRootNode: 0, firstObject: 0, subObjects: 0 };
   await writeOutput(out, { inputs: [dump, binary] }, async (sink) => {
     layout = await writeHeapSnapshot(s, sink, { bufferSize: 16384 });
@@ -253,7 +253,7 @@ describe('export: heap snapshot, read by @memlab/core', function () {
 
   for (const version of ['1.19', '1.26']) {
     it(`go${version} --live: only reachable objects; memlab's root retains goheap's reachable bytes and every retained size is goheap's`, async function () {
-      const s = await HeapSession.open(zooDump(version), { binary: zooBinary(version), noCache: true });
+      const s = await HeapSession.open(zooDump(version), { binary: zooBinary(version), cacheDir: SHARED_INDEX });
       const out = path.join(dir, `zoo-${version}-live.heapsnapshot`);
       try {
         let st = { firstRootNode: 0, firstObject: 0, objects: 0, subObjects: 0 };

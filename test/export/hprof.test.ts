@@ -15,7 +15,7 @@ import { writeHprof, type HprofStats } from '../../lib/export/hprof.js';
 import { hprofClassName, splitQualified } from '../../lib/export/hprof-names.js';
 import { MAX_FIELDS } from '../../lib/export/hprof-layout.js';
 import { threadName } from '../../lib/export/hprof-threads.js';
-import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts, SHARED_INDEX } from '../support/fixtures.js';
 import { instanceFields, readHprof } from './hprof-reader.js';
 
 const JAR = path.join(ROOT, '.toolchains/visualvm/org-graalvm-visualvm-lib-jfluid-heap.jar');
@@ -357,7 +357,7 @@ describe('export/hprof: a 32-bit dump (4-byte IDs), from the zoo cross-built for
   });
 
   it('VisualVM reads it: 4-byte IDs, the program\'s list nodes with their Go size, the goroutines as threads', async () => {
-    const s = await HeapSession.open(dump, { binary, noCache: true });
+    const s = await HeapSession.open(dump, { binary, cacheDir: SHARED_INDEX });
     try {
       expect(s.graph.params.ptrSize).to.equal(4);
       const file = path.join(dir, 'heap1.hprof');

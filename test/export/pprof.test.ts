@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { HeapSession } from '../../lib/session/index.js';
 import { writeOutput } from '../../lib/export/output.js';
 import { allocationProfile, retentionProfile, writePprof } from '../../lib/export/pprof.js';
-import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts, SHARED_INDEX } from '../support/fixtures.js';
 
 const CLI = path.join(ROOT, 'dist/cli/goheap.js');
 const GOROOT = path.join(ROOT, '.toolchains/go1.26');
@@ -67,7 +67,7 @@ describe('export: pprof profiles, read by go tool pprof', function () {
   for (const version of GO_VERSIONS) {
     it(`go${version}: -top lists every type with goheap's reachable count and bytes, totals the reachable heap; -traces shows dominator paths`, async function () {
       const f = zooFacts(version);
-      const s = await HeapSession.open(zooDump(version), { binary: zooBinary(version), noCache: true });
+      const s = await HeapSession.open(zooDump(version), { binary: zooBinary(version), cacheDir: SHARED_INDEX });
       const out = path.join(dir, `zoo-${version}.pb.gz`);
       try {
         await writeOutput(out, { inputs: [s.dumpPath] }, async (sink) => { await writePprof(retentionProfile(s).profile, sink); });
@@ -125,7 +125,7 @@ describe('export: pprof profiles, read by go tool pprof', function () {
       const facts = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/leak', `go${version}`, 'facts.json'), 'utf8')) as {
         heap1: { allocSites: Record<string, { allocObjects: number; allocBytes: number; freeObjects: number }> };
       };
-      const s = await HeapSession.open(path.join(fdir, 'heap1.dump'), { binary: path.join(fdir, 'leak'), noCache: true });
+      const s = await HeapSession.open(path.join(fdir, 'heap1.dump'), { binary: path.join(fdir, 'leak'), cacheDir: SHARED_INDEX });
       const out = path.join(dir, `leak-${version}.pb.gz`);
       try {
         await writeOutput(out, { inputs: [s.dumpPath] }, async (sink) => { await writePprof(allocationProfile(s).profile, sink); });
@@ -163,7 +163,7 @@ describe('export: pprof profiles, read by go tool pprof', function () {
         groups: { function: string; stack: string }[];
         workerAllocs: { frames: { function: string; file: string; line: number }[]; allocs: number; bytes: number }[];
       };
-      const s = await HeapSession.open(path.join(fdir, 'heap1.dump'), { binary: path.join(fdir, 'blocked'), noCache: true });
+      const s = await HeapSession.open(path.join(fdir, 'heap1.dump'), { binary: path.join(fdir, 'blocked'), cacheDir: SHARED_INDEX });
       const out = path.join(dir, `blocked-${version}.pb.gz`);
       try {
         await writeOutput(out, { inputs: [s.dumpPath] }, async (sink) => { await writePprof(allocationProfile(s).profile, sink); });

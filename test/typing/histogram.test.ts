@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { HeapSession } from '../../lib/session/index.js';
 import { typeHistogram as retainedHistogram } from '../../lib/analysis/index.js';
 import { TINY_REST_NAME, typeHistogram } from '../../lib/typing/index.js';
-import { DUMPS, GO_VERSIONS, ROOT, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { DUMPS, GO_VERSIONS, ROOT, zooBinary, zooDump, zooFacts, SHARED_INDEX } from '../support/fixtures.js';
 
 describe('typing: histogram rows', function () {
   this.timeout(120000);
@@ -14,7 +14,7 @@ describe('typing: histogram rows', function () {
   for (const version of GO_VERSIONS) {
     it(`zoo go${version}: one name per map and channel type, arrays grouped by element type unless split`, async function () {
       for (const dump of DUMPS) {
-        const s = await HeapSession.open(zooDump(version, dump), { binary: zooBinary(version), noCache: true });
+        const s = await HeapSession.open(zooDump(version, dump), { binary: zooBinary(version), cacheDir: SHARED_INDEX });
         try {
           const rows = typeHistogram(s.graph, s.types);
           const names = rows.map((r) => r.name);
@@ -49,7 +49,7 @@ describe('typing: histogram rows', function () {
     it(`shapes go${version}: retained rows count tiny sub-objects, each retaining its own bytes`, async function () {
       const dir = path.join(ROOT, '.cache/fixtures/shapes', `go${version}`);
       const f = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/shapes', `go${version}`, 'facts.json'), 'utf8'));
-      const s = await HeapSession.open(path.join(dir, 'heap1.dump'), { binary: path.join(dir, 'shapes'), noCache: true });
+      const s = await HeapSession.open(path.join(dir, 'heap1.dump'), { binary: path.join(dir, 'shapes'), cacheDir: SHARED_INDEX });
       try {
         const ret = new Map(retainedHistogram(s.graph, s.types, s.dominators).map((r) => [r.type, r]));
         for (const [name, n, size] of [['main.Num', f.counts.Num, f.sizes.Num], ['main.Var', f.counts.Var, f.sizes.Var]]) {
