@@ -74,7 +74,10 @@ export function goroutineKey(graph: HeapGraph, g: number): string {
   const parts: string[] = [String(gr.status), gr.waitReason];
   for (let k = 0; k < n; k++) {
     const fr = first + k;
-    parts.push(`${f.functionNames[f.functionId[fr]]}+${(f.pc[fr] - f.entryPc[fr]).toString(16)}`);
+    const name = f.functionNames[f.functionId[fr]];
+    // A generic function's instantiations print alike (`[...]`): their entry tells them apart.
+    const which = name.includes('[...]') ? `@${f.entryPc[fr].toString(16)}` : '';
+    parts.push(`${name}${which}+${(f.pc[fr] - f.entryPc[fr]).toString(16)}`);
   }
   return parts.join('|');
 }

@@ -2,6 +2,19 @@
 // it, depth 0 first). Frames are linked to their goroutine by index and to their caller by (sp, depth): the frame
 // at depth d+1 of the same goroutine is the caller of the frame at depth d, and its childSp is the callee's sp.
 
+/**
+ * A function's name as Go's traceback prints it: a generic function's type arguments (the GC shapes its code was
+ * compiled for, `main.(*Sub[go.shape.struct { ... }]).loop`) shown as `[...]`, as the runtime's funcNameForPrint
+ * does (from the first '[' to the last ']').
+ */
+export function funcNameForPrint(name: string): string {
+  const i = name.indexOf('[');
+  if (i < 0) return name;
+  const j = name.lastIndexOf(']');
+  if (j <= i) return name;
+  return `${name.slice(0, i)}[...]${name.slice(j + 1)}`;
+}
+
 export interface FrameTable {
   count: number;
   /** Index into HeapGraph.goroutines of the goroutine the frame belongs to (-1 if it came before any). */
@@ -36,7 +49,8 @@ export class FrameTableBuilder {
   count = 0;
 
   add(goroutine: number, depth: number, sp: number, childSp: number, contentOffset: number, size: number,
-    entryPc: number, pc: number, continuationPc: number, functionName: string, slotOffsets: readonly number[] = []): number {
+    entryPc: number, pc: number, continuationPc: number, rawFunctionName: string, slotOffsets: readonly number[] = []): number {
+    const functionName = funcNameForPrint(rawFunctionName);
     let id = this.names.get(functionName);
     if (id === undefined) {
       id = this.nameList.length;

@@ -6,6 +6,7 @@ export type { HeapGraphStats, ReverseEdges } from './heap-graph.js';
 export { RootKind, ROOT_KIND_NAMES } from './roots.js';
 export type { RootTable } from './roots.js';
 export type { FrameTable } from './frames.js';
+export { funcNameForPrint } from './frames.js';
 export type { Segment } from './builder.js';
 export { INTERIOR_EDGE, EDGE_OFFSET_MASK } from './edges.js';
 export { markReachable } from './reachability.js';

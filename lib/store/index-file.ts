@@ -19,7 +19,8 @@ import { GoheapError } from '../errors.js';
 import { fileKind } from './cache.js';
 import { removeDeadTemps } from '../temp-files.js';
 
-export const FORMAT_VERSION = 4; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals
+export const FORMAT_VERSION = 5; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
+// 5: stack-object roots in the analysis, frame function names as Go prints them ([...] for generic shapes)
 const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
 

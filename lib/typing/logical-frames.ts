@@ -5,7 +5,7 @@
 // record's frame (no pc: the physical function's name with the inlined body's file:line, as the runtime writes
 // it) is expanded the same way, through the pcs of its function at that line (memProfStack).
 import type { MemProfFrame } from '../dump/index.js';
-import type { HeapGraph } from '../graph/index.js';
+import { funcNameForPrint, type HeapGraph } from '../graph/index.js';
 import type { GoProgram } from '../gotypes/index.js';
 
 export interface LogicalFrame {
@@ -39,8 +39,8 @@ export function logicalFrames(program: GoProgram | undefined, graph: HeapGraph, 
   let out: LogicalFrame[] | undefined;
   const t = program.pclntab;
   const frames = t?.logicalFrames(pc);
-  if (frames && frames.length > 0 && frames[frames.length - 1].function === physical) {
-    out = frames.map((x) => ({ function: x.function, file: x.line >= 0 ? x.file : null, line: x.line >= 0 ? x.line : null, inlined: x.inlined }));
+  if (frames && frames.length > 0 && funcNameForPrint(frames[frames.length - 1].function) === physical) {
+    out = frames.map((x) => ({ function: funcNameForPrint(x.function), file: x.line >= 0 ? x.file : null, line: x.line >= 0 ? x.line : null, inlined: x.inlined }));
   } else {
     const at = program.lineAt(pc);
     out = [{ function: physical, file: at?.file ?? null, line: at?.line ?? null, inlined: false }];
@@ -62,7 +62,7 @@ const memCache = new WeakMap<GoProgram, Map<string, LogicalFrame[]>>();
  * of the function is at that line.
  */
 function memProfChain(program: GoProgram | undefined, fr: MemProfFrame): LogicalFrame[] {
-  const plain = [{ function: fr.functionName, file: fr.file, line: fr.line, inlined: false }];
+  const plain = [{ function: funcNameForPrint(fr.functionName), file: fr.file, line: fr.line, inlined: false }];
   const t = program?.pclntab;
   if (!program || !t) return plain;
   let byKey = memCache.get(program);
@@ -72,7 +72,7 @@ function memProfChain(program: GoProgram | undefined, fr: MemProfFrame): Logical
   if (!out) {
     const frames = t.logicalFramesAtLine(fr.functionName, fr.file, fr.line);
     out = frames && frames.length > 1 && frames[frames.length - 1].function === fr.functionName
-      ? frames.map((x) => ({ function: x.function, file: x.file, line: x.line, inlined: x.inlined }))
+      ? frames.map((x) => ({ function: funcNameForPrint(x.function), file: x.file, line: x.line, inlined: x.inlined }))
       : plain;
     byKey.set(key, out);
   }
