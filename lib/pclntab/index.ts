@@ -195,26 +195,6 @@ export class Pclntab {
     return undefined;
   }
 
-  /** The pc of the call site of each inlined frame logicalFrames(symPc) lists (the physical frame's own pc last). */
-  logicalPcs(symPc: number): number[] {
-    const f = this.funcAt(symPc);
-    if (!f) return [];
-    const out: number[] = [];
-    let pc = symPc;
-    const tree = this.funcdata(f, FUNCDATA_INL_TREE);
-    if (tree) {
-      const old = this.header.magic === MAGIC_GO118;
-      let ix = this.pcdata(f, PCDATA_INL_TREE_INDEX, pc);
-      for (let guard = 0; ix >= 0 && guard < 1000; guard++) {
-        out.push(pc);
-        pc = f.entry + readInlinedCall(tree.b, tree.at, ix, old).parentPc;
-        ix = this.pcdata(f, PCDATA_INL_TREE_INDEX, pc);
-      }
-    }
-    out.push(pc);
-    return out;
-  }
-
   /** The stack object records of f (empty when it has none). */
   stackObjects(f: FuncRecord): StackObjectRecord[] {
     let r = this.stackObjectCache.get(f.entry);

@@ -167,58 +167,77 @@ function align8(x: number): number {
 
 /** Reads an index file written by writeIndexFile; throws IndexFileError when it is not whole and unchanged. */
 export function readIndexFile(file: string): { meta: unknown; arrays: Record<string, StoredArray> } {
-  let fd: number;
+  const fd = openIndex(file);
   try {
-    // O_NONBLOCK: a FIFO at this name opens at once instead of waiting for a writer, and is refused below.
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    // A missing index (or cache folder) is the normal first open: "an index file" is what callers recognize as that
-    // case; they will say so if writing it fails too.
-    const missing = code === 'ENOENT' || code === 'ENOTDIR';
-    throw new IndexFileError(file, 0, missing ? 'an index file' : `an index file that can be read (${code ?? (e as Error).message})`);
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new IndexFileError(file, 0, `a regular file, found ${fileKind(st)}`);
-    const size = st.size;
-    const pre = Buffer.alloc(PREAMBLE);
-    if (size < PREAMBLE || fs.readSync(fd, pre, 0, PREAMBLE, 0) !== PREAMBLE) throw new IndexFileError(file, 0, 'a preamble');
-    if (pre.toString('latin1', 0, 8) !== MAGIC) throw new IndexFileError(file, 0, `magic ${MAGIC}`);
-    if (pre.readUInt32LE(8) !== FORMAT_VERSION) throw new IndexFileError(file, 8, `format version ${FORMAT_VERSION}`);
-    const h = pre.readUInt32LE(12);
-    if (PREAMBLE + h > size) throw new IndexFileError(file, 12, 'a header inside the file');
-    const buf = new Uint8Array(size);
-    readAll(fd, buf, file);
-    const headerBytes = buf.subarray(PREAMBLE, PREAMBLE + h);
-    if (hashBytes(headerBytes) !== pre.readUInt32LE(16)) throw new IndexFileError(file, PREAMBLE, 'a header matching its checksum');
-    let header: { meta: unknown; arrays: ArrayEntry[] };
-    try {
-      header = JSON.parse(Buffer.from(headerBytes.buffer, headerBytes.byteOffset, h).toString('utf8')) as typeof header;
-    } catch {
-      throw new IndexFileError(file, PREAMBLE, 'a JSON header');
-    }
-    if (pre.readUInt32LE(20) !== 0) throw new IndexFileError(file, 20, 'reserved word 0');
-    const arrays: Record<string, StoredArray> = {};
-    // Padding between the header and the arrays, and between arrays, must be zero: no byte of the file goes unchecked.
-    let end = PREAMBLE + h;
-    for (const e of header.arrays) {
-      for (let k = end; k < Math.min(e.offset, size); k++) if (buf[k] !== 0) throw new IndexFileError(file, k, 'zero padding');
-      end = e.offset + e.length * (ARRAY_TYPES[e.type]?.BYTES_PER_ELEMENT ?? 1);
-      const T = ARRAY_TYPES[e.type];
-      if (!T || e.offset % 8 !== 0 || e.offset + e.length * T.BYTES_PER_ELEMENT > size) {
-        throw new IndexFileError(file, e.offset, `array ${e.name} inside the file`);
-      }
-      const a = new T(buf.buffer, e.offset, e.length);
-      if (hashBytes(bytesOf(a)) !== e.checksum) throw new IndexFileError(file, e.offset, `array ${e.name} matching its checksum`);
-      arrays[e.name] = a;
-    }
-    if (end !== size && align8(end) !== size) throw new IndexFileError(file, end, `the end of the file at ${end}`);
-    for (let k = end; k < size; k++) if (buf[k] !== 0) throw new IndexFileError(file, k, 'zero padding');
-    return { meta: header.meta, arrays };
+    return readWholeIndex(fd, fs.fstatSync(fd), file);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Opens an index file for reading; IndexFileError "an index file" when it is missing (the normal first open:
+ * callers recognize that case, and say so if writing it fails too), another expectation when it cannot be read.
+ */
+function openIndex(file: string): number {
+  try {
+    // O_NONBLOCK: a FIFO at this name opens at once instead of waiting for a writer, and is refused by checkPreamble.
+    return fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const missing = code === 'ENOENT' || code === 'ENOTDIR';
+    throw new IndexFileError(file, 0, missing ? 'an index file' : `an index file that can be read (${code ?? (e as Error).message})`);
+  }
+}
+
+/** Checks that `fd` is a regular file starting with a current preamble; returns its header's length and checksum. */
+function checkPreamble(fd: number, st: fs.Stats, file: string): { headerLength: number; headerChecksum: number } {
+  if (!st.isFile()) throw new IndexFileError(file, 0, `a regular file, found ${fileKind(st)}`);
+  const size = st.size;
+  const pre = Buffer.alloc(PREAMBLE);
+  if (size < PREAMBLE || fs.readSync(fd, pre, 0, PREAMBLE, 0) !== PREAMBLE) throw new IndexFileError(file, 0, 'a preamble');
+  if (pre.toString('latin1', 0, 8) !== MAGIC) throw new IndexFileError(file, 0, `magic ${MAGIC}`);
+  if (pre.readUInt32LE(8) !== FORMAT_VERSION) throw new IndexFileError(file, 8, `format version ${FORMAT_VERSION}`);
+  const h = pre.readUInt32LE(12);
+  if (PREAMBLE + h > size) throw new IndexFileError(file, 12, 'a header inside the file');
+  if (pre.readUInt32LE(20) !== 0) throw new IndexFileError(file, 20, 'reserved word 0');
+  return { headerLength: h, headerChecksum: pre.readUInt32LE(16) };
+}
+
+/** The JSON header in `bytes`, checked against its checksum. */
+function parseHeader(bytes: Uint8Array, checksum: number, file: string): { meta: unknown; arrays: ArrayEntry[] } {
+  if (hashBytes(bytes) !== checksum) throw new IndexFileError(file, PREAMBLE, 'a header matching its checksum');
+  try {
+    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')) as { meta: unknown; arrays: ArrayEntry[] };
+  } catch {
+    throw new IndexFileError(file, PREAMBLE, 'a JSON header');
+  }
+}
+
+/** The whole index file at `fd`, read at once and every byte checked. */
+function readWholeIndex(fd: number, st: fs.Stats, file: string): { meta: unknown; arrays: Record<string, StoredArray> } {
+  const { headerLength: h, headerChecksum } = checkPreamble(fd, st, file);
+  const size = st.size;
+  const buf = new Uint8Array(size);
+  readAll(fd, buf, file);
+  const header = parseHeader(buf.subarray(PREAMBLE, PREAMBLE + h), headerChecksum, file);
+  const arrays: Record<string, StoredArray> = {};
+  // Padding between the header and the arrays, and between arrays, must be zero: no byte of the file goes unchecked.
+  let end = PREAMBLE + h;
+  for (const e of header.arrays) {
+    for (let k = end; k < Math.min(e.offset, size); k++) if (buf[k] !== 0) throw new IndexFileError(file, k, 'zero padding');
+    end = e.offset + e.length * (ARRAY_TYPES[e.type]?.BYTES_PER_ELEMENT ?? 1);
+    const T = ARRAY_TYPES[e.type];
+    if (!T || e.offset % 8 !== 0 || e.offset + e.length * T.BYTES_PER_ELEMENT > size) {
+      throw new IndexFileError(file, e.offset, `array ${e.name} inside the file`);
+    }
+    const a = new T(buf.buffer, e.offset, e.length);
+    if (hashBytes(bytesOf(a)) !== e.checksum) throw new IndexFileError(file, e.offset, `array ${e.name} matching its checksum`);
+    arrays[e.name] = a;
+  }
+  if (end !== size && align8(end) !== size) throw new IndexFileError(file, end, `the end of the file at ${end}`);
+  for (let k = end; k < size; k++) if (buf[k] !== 0) throw new IndexFileError(file, k, 'zero padding');
+  return { meta: header.meta, arrays };
 }
 
 function readAll(fd: number, buf: Uint8Array, file: string, position = 0): void {
@@ -273,38 +292,18 @@ export interface IndexSections {
  * IndexFileError, and the file is removed so that the next open rebuilds it.
  */
 export function openIndexFile(file: string, eagerBytes = eagerIndexBytes()): IndexSections {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const missing = code === 'ENOENT' || code === 'ENOTDIR';
-    throw new IndexFileError(file, 0, missing ? 'an index file' : `an index file that can be read (${code ?? (e as Error).message})`);
-  }
+  const fd = openIndex(file);
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new IndexFileError(file, 0, `a regular file, found ${fileKind(st)}`);
-    if (st.size <= eagerBytes) {
-      const whole = readIndexFile(file);
+    if (st.isFile() && st.size <= eagerBytes) {
+      const whole = readWholeIndex(fd, st, file);
       return sectionsOf(file, whole.meta, whole.arrays);
     }
+    const { headerLength: h, headerChecksum } = checkPreamble(fd, st, file);
     const size = st.size;
-    const pre = Buffer.alloc(PREAMBLE);
-    if (size < PREAMBLE || fs.readSync(fd, pre, 0, PREAMBLE, 0) !== PREAMBLE) throw new IndexFileError(file, 0, 'a preamble');
-    if (pre.toString('latin1', 0, 8) !== MAGIC) throw new IndexFileError(file, 0, `magic ${MAGIC}`);
-    if (pre.readUInt32LE(8) !== FORMAT_VERSION) throw new IndexFileError(file, 8, `format version ${FORMAT_VERSION}`);
-    const h = pre.readUInt32LE(12);
-    if (PREAMBLE + h > size) throw new IndexFileError(file, 12, 'a header inside the file');
     const headerBytes = Buffer.alloc(h);
     readAll(fd, headerBytes, file, PREAMBLE);
-    if (hashBytes(headerBytes) !== pre.readUInt32LE(16)) throw new IndexFileError(file, PREAMBLE, 'a header matching its checksum');
-    if (pre.readUInt32LE(20) !== 0) throw new IndexFileError(file, 20, 'reserved word 0');
-    let header: { meta: unknown; arrays: ArrayEntry[] };
-    try {
-      header = JSON.parse(headerBytes.toString('utf8')) as typeof header;
-    } catch {
-      throw new IndexFileError(file, PREAMBLE, 'a JSON header');
-    }
+    const header = parseHeader(headerBytes, headerChecksum, file);
     // The layout: arrays in order, each inside the file, 8-byte aligned, the file ending after the last one.
     const entries = new Map<string, ArrayEntry>();
     let end = PREAMBLE + h;
