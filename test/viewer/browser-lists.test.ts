@@ -4,31 +4,27 @@
 // screenshot of every kind of page goes to .cache/test-output/viewer/pages-*.png for a person to look at.
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serve, type RunningViewer } from '../../viewer/server.js';
+import type { Page } from 'playwright-core';
+import type { RunningViewer } from '../../viewer/server.js';
 import { zooBinary, zooDump } from '../support/fixtures.js';
-import { CACHE, CHROMIUM, outputDir } from './viewer-support.js';
+import { type BrowserViewer, outputDir, serveInBrowser } from './viewer-support.js';
 
 describe('viewer in Chromium: paged sorts, the flame graph, every page type', function () {
   this.timeout(300000);
-  let browser: Browser;
+  let v: BrowserViewer;
   let server: RunningViewer;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   const api = async (u: string): Promise<any> => (await fetch(new URL(u, server.url))).json();
 
   before(async () => {
-    server = await serve({ dump: zooDump('1.26', 'heap2'), binary: zooBinary('1.26'), baseline: zooDump('1.26', 'heap1'), port: 0, host: '127.0.0.1', cacheDir: CACHE, log: () => undefined });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error' && !/status of 503/.test(m.text())) errors.push(m.text()); });
+    v = await serveInBrowser({ dump: zooDump('1.26', 'heap2'), binary: zooBinary('1.26'), baseline: zooDump('1.26', 'heap1') });
+    ({ server, page, errors } = v);
     await page.goto(server.url);
     await page.waitForSelector('h1:text("Overview")', { timeout: 120000 });
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await v?.close();
   });
 
   it('a click on a column of a paged list sorts all rows on the server', async () => {

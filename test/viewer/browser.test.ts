@@ -6,18 +6,18 @@
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serve, type RunningViewer } from '../../viewer/server.js';
+import type { Page } from 'playwright-core';
+import type { RunningViewer } from '../../viewer/server.js';
 import { zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
-import { CACHE, CHROMIUM, outputDir } from './viewer-support.js';
+import { type BrowserViewer, outputDir, serveInBrowser } from './viewer-support.js';
 
 describe('viewer in Chromium: a walk through the zoo heap', function () {
   this.timeout(300000);
   const facts = zooFacts('1.26');
-  let browser: Browser;
+  let v: BrowserViewer;
   let server: RunningViewer;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
   let shot = 0;
   const snap = async (name: string): Promise<void> => {
     shot++;
@@ -25,16 +25,11 @@ describe('viewer in Chromium: a walk through the zoo heap', function () {
   };
 
   before(async () => {
-    server = await serve({ dump: zooDump('1.26', 'heap2'), binary: zooBinary('1.26'), baseline: zooDump('1.26', 'heap1'), port: 0, host: '127.0.0.1', cacheDir: CACHE, log: () => undefined });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    // (The loading page is served with status 503, which Chromium logs: not an error of the page.)
-    page.on('console', (m) => { if (m.type() === 'error' && !/status of 503/.test(m.text())) errors.push(m.text()); });
+    v = await serveInBrowser({ dump: zooDump('1.26', 'heap2'), binary: zooBinary('1.26'), baseline: zooDump('1.26', 'heap1') });
+    ({ server, page, errors } = v);
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await v?.close();
   });
 
   it('shows the load progress first, then the overview', async () => {

@@ -3,13 +3,13 @@
 // /roots page 1 shows the program's globals with their reachable sizes (the CLI's numbers, read from the page).
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serve, type RunningViewer } from '../../viewer/server.js';
+import type { Page } from 'playwright-core';
+import type { RunningViewer } from '../../viewer/server.js';
 import { bytes } from '../../lib/answers/index.js';
 import { json } from '../cli/analysis-cli.js';
 import { spreadBinary, spreadDump, spreadFacts } from '../support/spread.js';
 import { scratchDir } from '../support/fixtures.js';
-import { CACHE, CHROMIUM, outputDir } from './viewer-support.js';
+import { type BrowserViewer, outputDir, serveInBrowser } from './viewer-support.js';
 
 describe('viewer in Chromium: leaks spread over many objects (fixtures/spread)', function () {
   this.timeout(300000);
@@ -17,23 +17,19 @@ describe('viewer in Chromium: leaks spread over many objects (fixtures/spread)',
   const dump = spreadDump('1.26', 'heap2');
   const bin = spreadBinary('1.26');
   const cache = scratchDir('viewer-spread');
-  let browser: Browser;
+  let v: BrowserViewer;
   let server: RunningViewer;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[];
 
   before(async () => {
-    server = await serve({ dump, binary: bin, port: 0, host: '127.0.0.1', cacheDir: CACHE, log: () => undefined });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error' && !/status of 503/.test(m.text())) errors.push(m.text()); });
+    v = await serveInBrowser({ dump, binary: bin });
+    ({ server, page, errors } = v);
     await page.goto(server.url);
     await page.waitForSelector('h1:text("Overview")', { timeout: 120000 });
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    await v?.close();
   });
 
   it('suspects: the subscriptions first with their composition, and the jobs\' goroutine group with what it keeps', async () => {

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { HeapSession } from '../../lib/session/index.js';
 import { buildViewer } from '../../viewer/app.js';
 import { ViewerState } from '../../viewer/state.js';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { serve, type RunningViewer, type ServeOptions } from '../../viewer/server.js';
 import { ROOT } from '../support/fixtures.js';
 import { json as cliJson, run as cliRun } from '../cli/analysis-cli.js';
 
@@ -49,4 +51,31 @@ export { cliRun };
 export function outputDir(): string {
   fs.mkdirSync(OUTPUT, { recursive: true });
   return OUTPUT;
+}
+
+export interface BrowserViewer {
+  server: RunningViewer;
+  browser: Browser;
+  page: Page;
+  /** Script errors and console errors the page reported (the loading page's 503 is not one). */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** `goheap serve` with `options` (port 0, 127.0.0.1, the test cache), and one Chromium page collecting its errors. */
+export async function serveInBrowser(options: Pick<ServeOptions, 'dump' | 'binary' | 'baseline'>): Promise<BrowserViewer> {
+  const server = await serve({ ...options, port: 0, host: '127.0.0.1', cacheDir: CACHE, log: () => undefined });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // (The loading page is served with status 503, which Chromium logs: not an error of the page.)
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 503/.test(m.text())) errors.push(m.text()); });
+  return {
+    server, browser, page, errors,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
 }
