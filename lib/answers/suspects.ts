@@ -179,20 +179,30 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
   for (const row of rows) {
     const page = s.instances(row.type, { sort: 'retained', limit: row.count });
     if (!page) continue;
-    const mine = new Set<number>();
-    for (const i of page.items) if (idom[first + i] !== NONE) mine.add(first + i);
+    // Per analysis node, the instances it stands for and the bytes they keep: an object's retained size; a tiny
+    // block's sub-objects (pointer-free values) their own bytes, at their block's node.
+    const mine = new Map<number, { count: number; kept: number }>();
+    for (const i of page.items) {
+      const b = s.blockOf(i);
+      const v = first + b;
+      if (idom[v] === NONE) continue;
+      const x = mine.get(v) ?? { count: 0, kept: 0 };
+      x.count++;
+      x.kept += i === b ? retained[v] : s.size(i);
+      mine.set(v, x);
+    }
     let n = 0;
     let bytesKept = 0;
     const parents = new Set<number>();
     let budget = 5_000_000;
-    for (const v of mine) {
+    for (const [v, x] of mine) {
       if (inside(v)) continue;
-      n++;
+      n += x.count;
       parents.add(idom[v]);
       // Not inside another instance of the type (its bytes are counted there).
       let nested = false;
       for (let u = idom[v]; u !== 0 && budget-- > 0; u = idom[u]) if (mine.has(u)) { nested = true; break; }
-      if (!nested) bytesKept += retained[v];
+      if (!nested) bytesKept += x.kept;
     }
     if (bytesKept < threshold * total || parents.size < 2) continue;
     const example = page.items[0];

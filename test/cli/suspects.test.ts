@@ -17,6 +17,12 @@ describe('cli: goheap suspects', function () {
       expect(sessions.count).to.equal(f.counts.Session2);
       expect(s.path[0]).to.include({ kind: 'global', name: 'main.LeakyCache' });
       expect(s.path[s.path.length - 1].address).to.equal(s.accumulation.address);
+      // Every suspect's bytes are a number of bytes (a tiny block's sub-objects among a type's instances count
+      // their own bytes, at their block's node of the dominator tree).
+      for (const x of j.suspects) {
+        expect(Number.isFinite(x.retained), x.summary).to.equal(true);
+        expect(x.share, x.summary).to.be.within(0, 1);
+      }
     });
   }
 
