@@ -22,7 +22,7 @@
 import type { HeapGraph } from '../graph/index.js';
 import { RootKind } from '../graph/index.js';
 import type { GoProgram, GoType } from '../gotypes/index.js';
-import { frameVariables } from './frame-variables.js';
+import { frameVariables, variableAddress, variableOffset, type FrameVariable } from './frame-variables.js';
 import { HeapTypes, RecoveredTypes } from './heap-types.js';
 import { lastAtOrBelow } from './layout-math.js';
 import { SlotApplication } from './slot-apply.js';
@@ -183,16 +183,40 @@ class Recovery extends SlotApplication {
             }
           }
           for (const v of vars) {
-            const a = v.address;
-            const vt = v.type;
-            if (slot < a || slot >= a + vt.size) continue;
-            const table = this.slots.table(vt);
-            const w = (slot - a) / this.p;
+            const o = variableOffset(v, slot);
+            if (o < 0) continue;
+            const table = this.slots.table(v.type);
+            const w = o / this.p;
             if (table === null || !Number.isInteger(w) || table[w] === 0) continue;
+            // A variable in pieces: its slot's neighbours (a slice's capacity, an interface's type word) are read
+            // where the frame holds them, and are unknown where it does not (slot-apply.ts near).
+            if (v.parts !== undefined) {
+              this.pieceFile = this.pieceWords(v, f, last);
+              this.pieceSlot = w;
+            }
             this.apply(table[w], fr.contentOffset[ff] + (slot - fr.sp[ff]), roots.value[r] - this.address[roots.target[r]], roots.target[r], -1);
+            this.pieceFile = null;
           }
         }
       }
     }
+  }
+
+  /** The file offset of each word of frame variable v (in frame f or the caller's, `last`), -1 where they hold none. */
+  private pieceWords(v: FrameVariable, f: number, last: number): Float64Array {
+    const fr = this.graph.frames;
+    const p = this.p;
+    const out = new Float64Array(Math.floor(v.type.size / p)).fill(-1);
+    for (let k = 0; k < out.length; k++) {
+      const a = variableAddress(v, k * p, p);
+      if (a === undefined) continue;
+      for (let ff = f; ff <= last; ff++) {
+        if (a >= fr.sp[ff] && a + p <= fr.sp[ff] + fr.size[ff]) {
+          out[k] = fr.contentOffset[ff] + (a - fr.sp[ff]);
+          break;
+        }
+      }
+    }
+    return out;
   }
 }

@@ -63,6 +63,25 @@ export abstract class SlotApplication extends RecoveryState {
   }
 
   /**
+   * While a slot of a frame variable in pieces is applied (recover.ts seedFrames): the file offset of each word of
+   * the variable, -1 for a word the frame does not hold, and the slot's word in it; null otherwise.
+   */
+  protected pieceFile: Float64Array | null = null;
+  protected pieceSlot = 0;
+
+  /**
+   * The word k words from the slot at file offset slotFile (its neighbours: a slice's length and capacity, an
+   * interface's type word), or -1 when the frame does not hold it (a variable in pieces).
+   */
+  protected near(slotFile: number, k: number): number {
+    const pf = this.pieceFile;
+    if (pf === null) return this.bytes.word(slotFile + k * this.p);
+    const j = this.pieceSlot + k;
+    const at = j >= 0 && j < pf.length ? pf[j] : -1;
+    return at < 0 ? -1 : this.bytes.word(at);
+  }
+
+  /**
    * Applies descriptor d for a slot at file offset slotFile (-1: none) pointing `off` bytes into object t; e is the
    * slot's edge (its words are in edgeRef/edgeCap), or -1 to read them from the dump.
    */
@@ -84,24 +103,27 @@ export abstract class SlotApplication extends RecoveryState {
         const us = this.typeSize[u];
         if (us === 0 || slotFile < 0) return;
         if (this.isTinyType(u) && this.isTinyBlock(t)) {
-          const lc = e >= 0 ? this.edgeCap![e] : Math.min(this.bytes.word(slotFile + 2 * this.p), 0xffff) * 65536;
+          const c = e >= 0 ? 0 : this.near(slotFile, 2);
+          if (c < 0) return;
+          const lc = e >= 0 ? this.edgeCap![e] : Math.min(c, 0xffff) * 65536;
           const n = Math.floor(lc / 65536);
           if (n >= 1 && n * us <= TINY_BLOCK) this.sub(t, off, n * us, this.typings.array(this.types[u], n));
           return;
         }
-        const cap = e >= 0 ? this.edgeCap![e] : this.bytes.word(slotFile + 2 * this.p);
+        const cap = e >= 0 ? this.edgeCap![e] : this.near(slotFile, 2);
         const hs = this.headerFor(t, u);
         const rel = off - hs;
         if (rel < 0 || rel % us !== 0) return;
         const max = Math.floor((this.size[t] - hs) / us);
-        const n = Math.min(rel / us + cap, max);
-        if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), 0);
+        // A capacity the frame does not hold (a slice in pieces): the element type over the whole object.
+        const n = cap < 0 ? max : Math.min(rel / us + cap, max);
+        if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), cap < 0 ? APPROX : 0);
         return;
       }
       case SlotKind.String:
         if (this.isTinyBlock(t)) {
           if (slotFile < 0 && e < 0) return;
-          const len = e >= 0 ? this.edgeCap![e] & 0xffff : Math.min(this.bytes.word(slotFile + this.p), 0xffff);
+          const len = e >= 0 ? this.edgeCap![e] & 0xffff : Math.min(this.near(slotFile, 1), 0xffff);
           if (len > 0) this.sub(t, off, len, this.stringData());
           return;
         }
@@ -123,7 +145,7 @@ export abstract class SlotApplication extends RecoveryState {
             u = -ref - 1;
           }
         } else {
-          const typeWord = this.bytes.word(slotFile - this.p);
+          const typeWord = this.near(slotFile, -1);
           const have = kind === SlotKind.Iface ? this.ifaceType.get(typeWord) : this.efaceType.get(typeWord);
           if (have === undefined) return;
           u = have;
@@ -146,7 +168,8 @@ export abstract class SlotApplication extends RecoveryState {
       }
       case SlotKind.MapDir: {
         if (slotFile < 0) return;
-        const dirLen = this.bytes.word(slotFile + this.p);
+        const dirLen = this.near(slotFile, 1);
+        if (dirLen < 0) return;
         if (dirLen === 0) {
           const grp = s.type2[d];
           if (off === this.headerFor(t, grp)) this.offer(t, this.valueOf(grp), 0);
@@ -163,7 +186,7 @@ export abstract class SlotApplication extends RecoveryState {
         const u = s.type[d];
         const hs = this.headerFor(t, u);
         if (off !== hs) return;
-        const n = Math.min(this.bytes.word(slotFile - this.p), Math.floor((this.size[t] - hs) / this.typeSize[u]));
+        const n = Math.min(this.near(slotFile, -1), Math.floor((this.size[t] - hs) / this.typeSize[u]));
         if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), 0);
         return;
       }
