@@ -1,6 +1,7 @@
-// Bench stage of warm commands: `goheap info`, `types` and `suspects` (with the binary, --json) each run as its own
-// process over the index the dominators stage wrote, twice (the first run of a command may build a derived index
-// and keep it; the second answers from it): wall seconds, CPU seconds and peak RSS of each run.
+// Bench stage of warm commands: `goheap info`, `types`, `suspects`, `roots`, `goroutines` and `top` (with the
+// binary, --json) each run as its own process over the index the dominators stage wrote, twice (the first run of a
+// command may build a derived index or keep its answer; the second answers from it): wall seconds, CPU seconds and
+// peak RSS of each run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,11 +40,11 @@ function timedCommand(args: string[]): Run {
 
 export const WARM_STAGES: Record<string, Stage> = {
   warm: {
-    description: 'goheap info, types, suspects (with the binary, --json) as separate processes over the index the dominators stage wrote, twice each: wall and CPU seconds, peak RSS',
+    description: 'goheap info, types, suspects, roots, goroutines, top (with the binary, --json) as separate processes over the index the dominators stage wrote, twice each: wall and CPU seconds, peak RSS',
     async run(dumpPath, binary, progress) {
       if (binary === undefined) throw new Error('the warm stage needs the binary');
       const out: StageFigures = {};
-      const commands = ['info', 'types', 'suspects'];
+      const commands = ['info', 'types', 'suspects', 'roots', 'goroutines', 'top'];
       let done = 0;
       for (const c of commands) {
         for (const which of ['First', '']) {

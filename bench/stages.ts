@@ -1,6 +1,7 @@
 // The table of measured bench stages: each one runs in its own child process (bench/stage.ts) and returns
 // its figures. Add a stage ("types", "dominators", "reopen", ...) by adding an entry here.
-import { rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadHeapGraph } from '../lib/graph/index.js';
 import { loadGoProgram } from '../lib/gotypes/index.js';
@@ -94,6 +95,12 @@ export const STAGES: Record<string, Stage> = {
       const files = indexPaths(benchCacheDir(), sourceIdentity(dumpPath), binary ? sourceIdentity(binary) : null);
       rmSync(files.graph, { force: true });
       rmSync(files.analysis, { force: true });
+      // And the derived indexes and kept answers beside the analysis (<analysis>.NAME.idx) an earlier run left: the
+      // warm stages' first runs must build them as a first run after a cold open does.
+      const stem = basename(files.analysis).replace(/\.idx$/, '.');
+      for (const f of existsSync(dirname(files.analysis)) ? readdirSync(dirname(files.analysis)) : []) {
+        if (f.startsWith(stem) && f.endsWith('.idx')) rmSync(join(dirname(files.analysis), f), { force: true });
+      }
       return timedOpen(dumpPath, binary, progress);
     },
   },

@@ -39,16 +39,21 @@ export function top(c: Ctx): TopAnswer {
   return c.state.memo('top', () => topAnswer(c.s, 100));
 }
 
-/** Registers the whole-heap answers above to be computed before the pages are served. */
+/**
+ * Registers the whole-heap answers above to be computed before the pages are served (each read back from the index
+ * after the first open: HeapSession.keptAnswer), and the large structures other pages share to be built after.
+ */
 export function prepareAnswers(state: ViewerState): void {
   const c = (s: Ctx['s']): Ctx => ({ s, state });
-  state.preparers.push((s) => info(c(s)), (s) => types(c(s)), (s) => roots(c(s)), (s) => suspects(c(s)), (s) => top(c(s)),
-    // Reverse edges, the dominator tree's top level, the per-type instance lists: built on first use, so here.
-    (s) => {
-      if (s.graph.objectCount === 0) return;
-      s.referrers(0);
-      s.dominated({ kind: 'roots' }, 0, 1);
-      const first = s.typeRows()[0];
-      if (first) s.instances(first.type, { limit: 1 });
-    });
+  state.preparers.push((s) => info(c(s)), (s) => types(c(s)), (s) => roots(c(s)), (s) => suspects(c(s)), (s) => top(c(s)));
+  // Reverse edges, the dominator tree's top level, the per-type instance lists: built on first use, so here.
+  state.laterPreparers.push((s) => {
+    if (s.graph.objectCount === 0) return;
+    s.referrers(0);
+    s.dominated({ kind: 'roots' }, 0, 1);
+    const first = s.typeRows()[0];
+    if (first) s.instances(first.type, { limit: 1 });
+    // No type is named "": this reads (or builds) the instance index of `types --by-length` too (the search's).
+    s.hasInstances('');
+  });
 }

@@ -69,6 +69,7 @@ export class Router {
   private ctx(req: FastifyRequest, reply: FastifyReply, json: boolean): Ctx | undefined {
     const st = this.state;
     if (st.status === 'ready' && st.session) {
+      st.noteRequest();
       const change = st.dumpChange();
       if (change !== undefined) throw new HttpError(409, `the dump changed on disk since it was loaded (${change}): restart goheap serve`);
       return { s: st.session, state: st };

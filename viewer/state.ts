@@ -28,10 +28,33 @@ export class ViewerState {
   openSeconds: number | undefined;
   /** Seconds the preparers took (the whole-heap answers pages share), once ready. */
   prepareSeconds: number | undefined;
-  /** Run once on the opened session before it is served (app.ts registers the whole-heap answers here). */
+  /** Seconds from the start until the later preparers were done too (undefined until then). */
+  backgroundSeconds: number | undefined;
+  /**
+   * Run once on the opened session before it is served: what the list pages answer from (the whole-heap answers,
+   * kept beside the index after the first open, so that a restart on a warm index serves at once).
+   */
   readonly preparers: ((s: HeapSession) => unknown)[] = [];
+  /**
+   * Run once after the session is served, one at a time while no page is asked for (IDLE_MS without a request): the
+   * large structures of the other pages (reverse edges, the dominator tree, the instance lists), so that their first
+   * visit does not pay for them, while the first pages a user opens are not kept waiting behind them. A page that
+   * needs one before its turn builds it itself (each is built once per session).
+   */
+  readonly laterPreparers: ((s: HeapSession) => unknown)[] = [];
+  /** Resolves once the later preparers are done (or stopped by close, or failed: a page then says why itself). */
+  readonly backgroundDone: Promise<void>;
+  private endBackground!: () => void;
+  private closed = false;
+  private lastRequestAt = 0;
   private readonly memos = new Map<string, unknown>();
   private waiters: (() => void)[] = [];
+
+  constructor() {
+    this.backgroundDone = new Promise((resolve) => {
+      this.endBackground = resolve;
+    });
+  }
 
   /** Progress callback to give HeapSession.open. */
   readonly onProgress = (phase: string, done: number, total: number): void => {
@@ -66,7 +89,7 @@ export class ViewerState {
     try {
       for (let k = 0; k < this.preparers.length; k++) {
         await new Promise((resolve) => setImmediate(resolve));
-        await this.preparers[k](s);
+        await traced(`prepare ${k}`, () => this.preparers[k](s));
         this.progress = { phase: 'prepare', done: k + 1, total: this.preparers.length };
       }
       // The load and the preparation leave much garbage behind: collect it now rather than in a user's first click.
@@ -78,6 +101,31 @@ export class ViewerState {
       this.error = (e as Error)?.message ?? String(e);
     }
     this.wake();
+    // Not awaited: the caller (attach) resolves once the pages are served.
+    if (this.status === 'ready') void this.prepareLater(s).then(this.endBackground);
+    else this.endBackground();
+  }
+
+  /** Notes that a page is being answered (the later preparers wait for a quiet moment). */
+  noteRequest(): void {
+    this.lastRequestAt = Date.now();
+  }
+
+  /** Runs the later preparers, each in a turn of its own once no page was asked for during IDLE_MS. */
+  private async prepareLater(s: HeapSession): Promise<void> {
+    try {
+      for (let k = 0; k < this.laterPreparers.length && !this.closed; k++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        for (let quiet = Date.now() - this.lastRequestAt; quiet < IDLE_MS && !this.closed; quiet = Date.now() - this.lastRequestAt) {
+          await new Promise((resolve) => setTimeout(resolve, IDLE_MS - quiet));
+        }
+        if (this.closed || this.changed !== undefined) break;
+        await traced(`later ${k}`, () => this.laterPreparers[k](s));
+      }
+      this.backgroundSeconds = (Date.now() - this.startedAt) / 1000;
+    } catch {
+      // A page that needs what failed here builds it again and reports the error itself.
+    }
   }
 
   setBaseline(b: HeapSession): void {
@@ -129,9 +177,22 @@ export class ViewerState {
   }
 
   close(): void {
+    this.closed = true;
     this.session?.close();
     this.memos.clear();
   }
+}
+
+/** How long no page must have been asked for before a later preparer runs. */
+const IDLE_MS = 300;
+
+/** GOHEAP_TRACE_PREPARE=1: each preparer's seconds on stderr (to see what a viewer's start spends). */
+const TRACE = process.env.GOHEAP_TRACE_PREPARE === '1';
+
+async function traced(what: string, f: () => unknown): Promise<void> {
+  const t = Date.now();
+  await f();
+  if (TRACE) process.stderr.write(`goheap: ${what}: ${((Date.now() - t) / 1000).toFixed(2)} s\n`);
 }
 
 /**

@@ -62,8 +62,15 @@ function topFunction(frames: AllocFrameJson[]): string {
   return (frames.find((f) => !isRuntimeFunction(f.function)) ?? frames[0])?.function ?? '';
 }
 
-/** Allocation sites, most bytes allocated first (then most allocations, then function); `limit` sites (0: all). */
+/**
+ * Allocation sites, most bytes allocated first (then most allocations, then function); `limit` sites (0: all). Kept
+ * beside the index per limit (HeapSession.keptAnswer).
+ */
 export function allocsAnswer(s: HeapSession, limit = 0): AllocsAnswer {
+  return s.keptAnswer(`allocs-${limit}`, () => computeAllocs(s, limit));
+}
+
+function computeAllocs(s: HeapSession, limit: number): AllocsAnswer {
   const graph = s.graph;
   const buckets = graph.memProfBuckets;
   const siteOf = new Map<number, AllocSiteJson>();

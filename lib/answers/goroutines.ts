@@ -86,8 +86,17 @@ export function frameLines(program: GoProgram | undefined, graph: HeapGraph, f: 
   return logicalFrames(program, graph, f).map((x) => ({ function: x.function, file: x.file, line: x.line, ...(x.inlined ? { inlined: true } : {}) }));
 }
 
-/** Goroutine groups, most goroutines first (then most retained, then function); `limit` groups (0: all). */
+/**
+ * Goroutine groups, most goroutines first (then most retained, then function); `limit` groups (0: all). The groups
+ * without their goroutines are computed once per dump and binary (per limit) and kept beside the index
+ * (HeapSession.keptAnswer); `all` (every goroutine with its locals, as large as the stacks) is computed each time.
+ */
 export function goroutinesAnswer(s: HeapSession, options: { all?: boolean; limit?: number } = {}): GoroutinesAnswer {
+  if (options.all) return computeGoroutines(s, options);
+  return s.keptAnswer(`goroutines-${options.limit ?? 0}`, () => computeGoroutines(s, options));
+}
+
+function computeGoroutines(s: HeapSession, options: { all?: boolean; limit?: number }): GoroutinesAnswer {
   const g = sessionGroups(s);
   const graph = s.graph;
   const fr = graph.frames;

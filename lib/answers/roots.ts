@@ -110,8 +110,15 @@ function groupRow(s: HeapSession, g: number): RootRowJson {
   };
 }
 
-/** The `limit` (0: all) top-level rows with the most retained bytes; ties: root nodes first, then by name. */
+/**
+ * The `limit` (0: all) top-level rows with the most retained bytes; ties: root nodes first, then by name. Computed
+ * once per dump and binary (per limit) and kept beside the index (HeapSession.keptAnswer).
+ */
 export function rootsAnswer(s: HeapSession, limit: number): RootsAnswer {
+  return s.keptAnswer(`roots-${limit}`, () => computeRoots(s, limit));
+}
+
+function computeRoots(s: HeapSession, limit: number): RootsAnswer {
   const nodes = s.rootRows();
   const groups = sessionSharedGroups(s);
   const order = Array.from({ length: groups.count }, (_, g) => g).sort((a, b) => groups.retained[b] - groups.retained[a] || a - b);

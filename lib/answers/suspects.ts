@@ -70,8 +70,15 @@ function rootsLine(s: HeapSession, nodes: readonly number[]): string {
   return names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more roots`;
 }
 
-/** Leak suspects, largest first, the program's before the runtime's. */
+/**
+ * Leak suspects, largest first, the program's before the runtime's: computed once per dump and binary (per
+ * threshold) and kept beside the index (HeapSession.keptAnswer), so that a warm `suspects` reads no array.
+ */
 export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswer {
+  return s.keptAnswer(`suspects-${threshold}`, () => computeSuspects(s, threshold));
+}
+
+function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
   const sh = sessionShared(s);
   const groups = sessionSharedGroups(s);
   const total = s.reachableBytes;
@@ -176,40 +183,81 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
     return r === 1;
   };
   const out: SuspectJson[] = [];
+  const n = s.objectCount;
+  const reachable = s.graph.reachable;
+  const tiny = s.types.tinyObjects;
+  const address = s.graph.objectAddress;
+  // Per analysis node, for the row being looked at (stamp = 3 x its number): stamp when an instance stands for the
+  // node, stamp + 1 / stamp + 2 once known to have no / some such node among its proper dominators.
+  const mark = new Uint32Array(idom.length);
+  // Distinct dominators of the row's instances (stamp when counted).
+  const parentMark = new Uint32Array(idom.length);
+  let stamp = 0;
+  const upward: number[] = [];
+  /** Whether a proper dominator of v (below the super-root) stands for an instance of the row (memoized). */
+  const nested = (v: number): boolean => {
+    let x = v;
+    let r = false;
+    for (;;) {
+      const p = idom[x];
+      if (p === 0) break;
+      const m = mark[p];
+      if (m === stamp) { r = true; break; }
+      if (m === stamp + 1 || m === stamp + 2) { r = m === stamp + 2; break; }
+      upward.push(p);
+      x = p;
+    }
+    for (const c of upward) mark[c] = r ? stamp + 2 : stamp + 1;
+    upward.length = 0;
+    return r;
+  };
   for (const row of rows) {
-    const page = s.instances(row.type, { sort: 'retained', limit: row.count });
-    if (!page) continue;
-    // Per analysis node, the instances it stands for and the bytes they keep: an object's retained size; a tiny
-    // block's sub-objects (pointer-free values) their own bytes, at their block's node.
-    const mine = new Map<number, { count: number; kept: number }>();
-    for (const i of page.items) {
-      const b = s.blockOf(i);
-      const v = first + b;
-      if (idom[v] === NONE) continue;
-      const x = mine.get(v) ?? { count: 0, kept: 0 };
-      x.count++;
-      x.kept += i === b ? retained[v] : s.size(i);
-      mine.set(v, x);
+    // The row's reachable instances: an object stands for its node; a tiny block's sub-objects (pointer-free values)
+    // for their block's node, keeping their own bytes.
+    const members = s.instanceMembers(row.type);
+    if (!members) continue;
+    stamp += 3;
+    // The example: the instance that retains most (ties: the lowest address), as `instances --sort retained` lists first.
+    let example = -1;
+    let exampleKept = -1;
+    let exampleAddress = 0;
+    for (let x = 0; x < members.length; x++) {
+      const i = members[x];
+      const b = i < n ? i : tiny!.object[i - n];
+      if (reachable[b] === 0) continue;
+      const kept = i === b ? retained[first + b] : tiny!.place[i - n] >>> 8;
+      if (kept > exampleKept || kept === exampleKept) {
+        const a = i === b ? address[b] : address[b] + (tiny!.place[i - n] & 255);
+        if (kept > exampleKept || a < exampleAddress) {
+          example = i;
+          exampleKept = kept;
+          exampleAddress = a;
+        }
+      }
+      if (idom[first + b] !== NONE) mark[first + b] = stamp;
     }
-    let n = 0;
+    let outside = 0;
     let bytesKept = 0;
-    const parents = new Set<number>();
-    let budget = 5_000_000;
-    for (const [v, x] of mine) {
-      if (inside(v)) continue;
-      n += x.count;
-      parents.add(idom[v]);
+    let parents = 0;
+    for (let x = 0; x < members.length; x++) {
+      const i = members[x];
+      const b = i < n ? i : tiny!.object[i - n];
+      const v = first + b;
+      if (reachable[b] === 0 || idom[v] === NONE || inside(v)) continue;
+      outside++;
+      const p = idom[v];
+      if (parentMark[p] !== stamp) {
+        parentMark[p] = stamp;
+        parents++;
+      }
       // Not inside another instance of the type (its bytes are counted there).
-      let nested = false;
-      for (let u = idom[v]; u !== 0 && budget-- > 0; u = idom[u]) if (mine.has(u)) { nested = true; break; }
-      if (!nested) bytesKept += x.kept;
+      if (!nested(v)) bytesKept += i === b ? retained[v] : tiny!.place[i - n] >>> 8;
     }
-    if (bytesKept < threshold * total || parents.size < 2) continue;
-    const example = page.items[0];
+    if (bytesKept < threshold * total || parents < 2) continue;
     out.push({
       kind: 'type', name: row.type, address: hex(s.address(example)), object: example, retained: bytesKept, share: bytesKept / total,
-      summary: `${count(n)} x ${row.type} under ${count(parents.size)} parents keep ${bytes(bytesKept)} (${pct(bytesKept / total)})`,
-      runtime: false, count: n, parents: parents.size, accumulation: null, path: pathJson(s.pathToRoot(example)),
+      summary: `${count(outside)} x ${row.type} under ${count(parents)} parents keep ${bytes(bytesKept)} (${pct(bytesKept / total)})`,
+      runtime: false, count: outside, parents, accumulation: null, path: pathJson(s.pathToRoot(example)),
     });
   }
   return out;

@@ -21,6 +21,10 @@ export interface TypesAnswer {
 
 /** `byLength`: arrays of N elements get a row per N ("[200]uint8", ...) instead of one per element type ("[]uint8"). */
 export function typesAnswer(s: HeapSession, limit = 0, byLength = false, everything = false): TypesAnswer {
+  return s.keptAnswer(`types-${limit}-${byLength ? 'split' : 'joined'}-${everything ? 'all' : 'reachable'}`, () => computeTypes(s, limit, byLength, everything));
+}
+
+function computeTypes(s: HeapSession, limit: number, byLength: boolean, everything: boolean): TypesAnswer {
   const all = s.typeCounts(!everything, byLength);
   // retainedBytes: what all instances of the type keep alive together, each byte once (lib/analysis).
   const rows = byLength ? retainedHistogram(s.graph, s.types, s.dominators, true) : s.typeRows();

@@ -7,6 +7,8 @@
 // instances too: index objectCount + k names sub-object k of types.tinyObjects (sub-objects.ts), and every query by
 // index (address, size, type, describe, referrers, paths, dominators, instances) answers for it as for an object:
 // its referrers are those whose pointer lands inside it, its path and dominators go through its block.
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { HeapGraph } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
@@ -18,7 +20,7 @@ import {
   type PathHop, type RootNodes, type TypeRow, typeHistogram, type ObjectRow, topObjects,
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
-import type { SourceIdentity, StoredAnalysis } from '../store/index.js';
+import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
 import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort } from './instances.js';
@@ -49,6 +51,25 @@ export interface Page<T> {
 
 /** Rows of topObjects kept in a derived index. */
 const TOP_KEPT = 1000;
+
+/**
+ * The version of the answers keptAnswer keeps: part of their files' names. Bump it when an answer's code changes
+ * what it says.
+ */
+const ANSWERS_VERSION = 1;
+
+/**
+ * Which build of goheap kept an answer: the modification time of this compiled file (every build rewrites it, an
+ * install writes it), recorded with each kept answer, so that an answer kept by another build is computed again
+ * rather than read back.
+ */
+const BUILD_STAMP = ((): string => {
+  try {
+    return String(Math.floor(fs.statSync(fileURLToPath(import.meta.url)).mtimeMs));
+  } catch {
+    return 'unknown';
+  }
+})();
 
 export class HeapSession {
   readonly graph: HeapGraph;
@@ -82,6 +103,7 @@ export class HeapSession {
   private rootsByTarget_: Uint32Array | undefined;
   private retainedCounts_: Float64Array | undefined;
   private subObjects_: SubObjects | undefined;
+  private readonly answers_ = new Map<string, string>();
 
   private constructor(state: SessionState) {
     this.state = state;
@@ -130,6 +152,10 @@ export class HeapSession {
   static fromState(state: SessionState): HeapSession {
     const h = new HeapSession(state);
     if (state.binary && !state.program && !state.fromIndex.analysis) void h.program;
+    // A cold open with the binary has its dominators and types in memory: write the summaries a warm command
+    // answers from beside the analysis index it wrote, rather than have the first warm `types` read every per-object
+    // array back.
+    if (state.binary && !state.fromIndex.analysis && state.analysisFile !== null && fs.existsSync(state.analysisFile)) h.keepSummaries();
     return h;
   }
 
@@ -247,9 +273,9 @@ export class HeapSession {
     return this.analysis.retained[this.dominators.firstObjectNode + i];
   }
 
-  /** Bytes root node k alone keeps alive. */
+  /** Bytes root node k alone keeps alive (kept in the index's header: a warm open reads no array for it). */
   rootRetained(k: number): number {
-    return this.analysis.retained[k + 1];
+    return this.analysis.rootRetained?.[k] ?? this.analysis.retained[k + 1];
   }
 
   /** Every reachable object's bytes together. */
@@ -458,7 +484,18 @@ export class HeapSession {
 
   /** Every root node with its retained size, largest first. */
   rootRows(): RootNodeRow[] {
-    this.rootRows_ ??= rootNodeRows(this.dominators);
+    if (this.rootRows_ === undefined) {
+      const kept = this.analysis.rootRetained;
+      let dom = this.dominators;
+      if (kept) {
+        // The root nodes' retained sizes from the index's header: rootNodeRows then reads no per-node array.
+        const retained = new Float64Array(kept.length + 1);
+        retained[0] = this.reachableBytes;
+        retained.set(kept, 1);
+        dom = { rootNodes: this.rootNodes, retained } as HeapDominators;
+      }
+      this.rootRows_ = rootNodeRows(dom);
+    }
     return this.rootRows_;
   }
 
@@ -480,20 +517,79 @@ export class HeapSession {
    * for both).
    */
   instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean } = {}): Page<number> & { count: number; bytes: number } | undefined {
-    this.instanceIndex ??= this.derived.get('instances-v4', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
-      (p) => InstanceIndex.decode(p, this.objectCount));
-    let index = this.instanceIndex;
-    if (!index.has(type)) {
-      this.splitInstanceIndex ??= this.derived.get('instances-split-v4', () => InstanceIndex.build(this.graph, this.types, true), (x) => x.encode(),
-        (p) => InstanceIndex.decode(p, this.objectCount));
-      if (!this.splitInstanceIndex.has(type)) return undefined;
-      index = this.splitInstanceIndex;
-    }
+    const index = this.instanceIndexOf(type);
+    if (index === undefined) return undefined;
     const sort = options.sort ?? 'retained';
     const key = sort === 'retained' ? (i: number) => this.retained(i) : sort === 'size' ? (i: number) => this.size(i) : (i: number) => -this.address(i);
     // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
     const reachable = options.all ? undefined : { isReachable: (i: number) => this.isReachable(i), size: (i: number) => this.size(i) };
     return index.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, (i) => this.address(i), reachable);
+  }
+
+  /**
+   * The derived index `name` (kept in its own file beside the analysis index): read back when current, else built
+   * by `build` and written. For the structures of lib/session's other files (leak-queries.ts).
+   */
+  derivedIndex<T>(name: string, build: () => T, encode: (t: T) => EncodedPart, decode: (p: EncodedPart) => T | undefined): T {
+    return this.derived.get(name, build, encode, decode);
+  }
+
+  /**
+   * Makes sure the small summaries warm commands answer from are kept as derived indexes (each written unless it
+   * is there): the type histogram with retained sizes (`types`, the viewer's types page), the reachable objects
+   * and bytes per type (`types`), the objects that retain most (`top`, the viewer's first object page).
+   */
+  keepSummaries(): void {
+    this.typeRows();
+    this.typeCounts(true, false);
+    this.topObjects(1);
+  }
+
+  /**
+   * A whole-heap answer (plain JSON data: what a command prints with --json) kept as a derived index under `key`
+   * (the question and its parameters: "suspects-0.1"): built by `build` the first time, then read back by every
+   * later open of the same dump and binary by the same build of goheap, instead of the arrays it was computed from
+   * (a warm `suspects` reads one small file). The answer is handed out as its JSON text parsed, fresh each call,
+   * so that a cold open and a warm one answer with the very same document.
+   */
+  keptAnswer<T>(key: string, build: () => T): T {
+    const name = `answer-v${ANSWERS_VERSION}-${key.replace(/[^\w.-]/g, '_')}`;
+    let text = this.answers_.get(name);
+    if (text === undefined) {
+      text = this.derived.get(name, () => JSON.stringify(build()), (t) => ({ meta: { build: BUILD_STAMP, answer: JSON.parse(t) as unknown }, arrays: {} }),
+        (p) => {
+          const m = p.meta as { build?: string; answer?: unknown } | null;
+          return m?.build !== BUILD_STAMP || m.answer === undefined ? undefined : JSON.stringify(m.answer);
+        });
+      this.answers_.set(name, text);
+    }
+    return JSON.parse(text) as T;
+  }
+
+  /**
+   * Every instance of the type row named `type` (as instances() takes it), reachable or not, in no particular order
+   * (objects by index, then sub-objects): for whole-row passes that need no sorting. Undefined for an unknown type.
+   */
+  instanceMembers(type: string): Uint32Array | undefined {
+    return this.instanceIndexOf(type)?.members(type);
+  }
+
+  /**
+   * True when `type` names a type row (as instances() takes it: of `types`, else of `types --by-length`). Reads the
+   * instance indexes' row names only.
+   */
+  hasInstances(type: string): boolean {
+    return this.instanceIndexOf(type) !== undefined;
+  }
+
+  /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */
+  private instanceIndexOf(type: string): InstanceIndex | undefined {
+    this.instanceIndex ??= this.derived.get('instances-v4', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
+      (p) => InstanceIndex.decode(p, this.objectCount));
+    if (this.instanceIndex.has(type)) return this.instanceIndex;
+    this.splitInstanceIndex ??= this.derived.get('instances-split-v4', () => InstanceIndex.build(this.graph, this.types, true), (x) => x.encode(),
+      (p) => InstanceIndex.decode(p, this.objectCount));
+    return this.splitInstanceIndex.has(type) ? this.splitInstanceIndex : undefined;
   }
 
   /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */

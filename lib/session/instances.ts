@@ -27,13 +27,31 @@ export class InstanceIndex {
   private readonly rowOfName = new Map<string, number>();
   private readonly sorted = new Map<string, Uint32Array>();
 
+  private start_: Uint32Array | undefined;
+  private member_: Uint32Array | undefined;
+  private bytes_: Float64Array | undefined;
+
+  /** `arrays` gives the rows' start, member and bytes arrays, when first needed (a warm index reads them then). */
   private constructor(
     private readonly names: string[],
-    private readonly start: Uint32Array,
-    private readonly member: Uint32Array,
-    private readonly bytes: Float64Array,
+    private readonly arrays: () => { start: Uint32Array; member: Uint32Array; bytes: Float64Array },
   ) {
     names.forEach((n, r) => this.rowOfName.set(n, r));
+  }
+
+  private get start(): Uint32Array {
+    this.start_ ??= this.arrays().start;
+    return this.start_;
+  }
+
+  private get member(): Uint32Array {
+    this.member_ ??= this.arrays().member;
+    return this.member_;
+  }
+
+  private get bytes(): Float64Array {
+    this.bytes_ ??= this.arrays().bytes;
+    return this.bytes_;
   }
 
   /** Builds the index of `graph`'s objects grouped as typeGroups groups them (arrays split by length or not). */
@@ -93,20 +111,31 @@ export class InstanceIndex {
     const member = new Uint32Array(n + extra.length);
     for (let i = 0; i < n; i++) member[fill[rowOf[i]]++] = i;
     for (let x = 0; x < extra.length; x++) member[fill[rowsOfMember[x]]++] = extra[x];
-    return new InstanceIndex(names, start, member, bytes);
+    return new InstanceIndex(names, () => ({ start, member, bytes }));
   }
 
   encode(): EncodedPart {
     return { meta: { names: this.names }, arrays: { start: this.start, member: this.member, bytes: this.bytes } };
   }
 
+  /**
+   * The index `encode` encoded, or undefined when its parts do not fit. Read from an index file, the row names come
+   * from its header and the arrays are read when a row's members are first asked for (has() reads none).
+   */
   static decode(p: EncodedPart, objectCount: number): InstanceIndex | undefined {
     const names = (p.meta as { names?: string[] }).names;
-    const start = p.arrays.start as Uint32Array;
-    const member = p.arrays.member as Uint32Array;
-    const bytes = p.arrays.bytes as Float64Array;
-    if (!Array.isArray(names) || !start || !member || !bytes || start.length !== names.length + 1 || member.length < objectCount) return undefined;
-    return new InstanceIndex(names, start, member, bytes);
+    const length = (k: string): number | undefined => (p.sections ? p.sections.length(k) : p.arrays[k]?.length);
+    const starts = length('start');
+    const members = length('member');
+    if (!Array.isArray(names) || starts === undefined || members === undefined || length('bytes') !== names.length ||
+      starts !== names.length + 1 || members < objectCount) return undefined;
+    return new InstanceIndex(names, () => ({ start: p.arrays.start as Uint32Array, member: p.arrays.member as Uint32Array, bytes: p.arrays.bytes as Float64Array }));
+  }
+
+  /** Every member of row `type` (reachable or not), in index order; undefined for an unknown type. */
+  members(type: string): Uint32Array | undefined {
+    const r = this.rowOfName.get(type);
+    return r === undefined ? undefined : this.member.subarray(this.start[r], this.start[r + 1]);
   }
 
   /** True when `type` names a row. */

@@ -8,6 +8,7 @@ import {
   type RootSets, rootSets, type SharedGroups, type SharedRetention, sharedRetention,
 } from '../analysis/index.js';
 import { logicalFrames } from '../typing/index.js';
+import type { EncodedPart } from '../store/index.js';
 import type { HeapSession } from './heap-session.js';
 
 interface LeakState {
@@ -60,12 +61,37 @@ export function rootNodeKey(s: HeapSession, k: number): string | undefined {
   return `goroutines:${g.groups[k - g.firstNode].key}`;
 }
 
-/** The condensed graph of the dominator tree's top-level nodes (root nodes and shared objects). */
+/**
+ * The condensed graph of the dominator tree's top-level nodes (root nodes and shared objects): a derived index (its
+ * size is that of the top level, not of the heap), so that a warm open does not pass over every edge again.
+ */
 export function sessionShared(s: HeapSession): SharedRetention {
   const st = state(s);
-  st.shared ??= sharedRetention(s.graph, s.dominators);
+  st.shared ??= s.derivedIndex('shared-v1', () => sharedRetention(s.graph, s.dominators), sharedCodec.encode,
+    (p) => sharedCodec.decode(p, s.rootNodes.count));
   return st.shared;
 }
+
+const SHARED_ARRAYS = ['sharedObject', 'firstEdge', 'edgeTarget', 'firstReverse', 'reverseSource', 'retained'] as const;
+
+const sharedCodec = {
+  encode: (x: SharedRetention): EncodedPart => ({
+    meta: { rootNodeCount: x.rootNodeCount }, arrays: Object.fromEntries(SHARED_ARRAYS.map((k) => [k, x[k]])),
+  }),
+  decode: (p: EncodedPart, rootNodeCount: number): SharedRetention | undefined => {
+    if ((p.meta as { rootNodeCount?: number }).rootNodeCount !== rootNodeCount) return undefined;
+    const x = { rootNodeCount } as SharedRetention;
+    for (const k of SHARED_ARRAYS) {
+      const a = p.arrays[k];
+      if (a === undefined) return undefined;
+      (x as unknown as Record<string, unknown>)[k] = a;
+    }
+    const T = rootNodeCount + x.sharedObject.length;
+    if (x.firstEdge.length !== T + 1 || x.firstReverse.length !== T + 1 || x.retained.length !== T ||
+      x.firstEdge[T] !== x.edgeTarget.length || x.firstReverse[T] !== x.reverseSource.length) return undefined;
+    return x;
+  },
+};
 
 /** Bytes reachable from top-level node t (root node k is t = k; shared object j is t = R + j), cached. */
 export function topReachable(s: HeapSession, t: number): number {

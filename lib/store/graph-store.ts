@@ -175,6 +175,8 @@ export interface StoredAnalysis {
   coverage?: TypeCoverage;
   /** retained[0] (every reachable byte), when read back from an index: known without reading retained. */
   reachableBytes?: number;
+  /** retained[1 .. R] (what each root node alone keeps), when read back from an index: known without reading retained. */
+  rootRetained?: number[];
   /**
    * Roots found with the binary (the goroutines' stack objects), after the dump's own, and the reachability with
    * them: the graph index holds the dump's roots only, so an analysis made with a binary keeps these (see
@@ -211,7 +213,7 @@ export function loadAnalysis(file: string, graph: HeapGraph, source: SourceIdent
 export function encodeAnalysis(s: StoredAnalysis, source: SourceIdentity, binary: SourceIdentity | null): EncodedPart {
   const meta = {
     kind: 'analysis', source, binary, typings: s.types?.typings ?? null, coverage: s.coverage ?? null,
-    reachableBytes: s.retained[0],
+    reachableBytes: s.retained[0], rootRetained: Array.from(s.retained.subarray(1, s.rootNodes.count + 1)),
     rootNodes: { count: s.rootNodes.count, kind: s.rootNodes.kind, name: s.rootNodes.name, address: s.rootNodes.address },
     extraRoots: s.extraRoots?.count ?? 0, graphStats: s.extraRoots && s.extraRoots.count > 0 ? s.graphStats ?? null : null,
   };
@@ -238,7 +240,7 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
   binary: SourceIdentity | null, file: string): StoredAnalysis {
   const m = part.meta as {
     kind: string; source: SourceIdentity; binary: SourceIdentity | null; typings: StoredTypes['typings'] | null;
-    coverage?: TypeCoverage | null; reachableBytes?: number; rootNodes: { count: number; kind: RootNodeKind[]; name: string[]; address: number[] };
+    coverage?: TypeCoverage | null; reachableBytes?: number; rootRetained?: number[]; rootNodes: { count: number; kind: RootNodeKind[]; name: string[]; address: number[] };
     extraRoots?: number; graphStats?: HeapGraphStats | null;
   };
   if (m?.kind !== 'analysis' || !sameSource(m.source, source) || !sameSource(m.binary, binary)) {
@@ -258,6 +260,7 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
   const out = { rootNodes: { ...m.rootNodes, rootNode: sections.get('rootNode') as Uint32Array }, types: null } as StoredAnalysis;
   if (m.coverage) out.coverage = m.coverage;
   if (typeof m.reachableBytes === 'number') out.reachableBytes = m.reachableBytes;
+  if (Array.isArray(m.rootRetained) && m.rootRetained.length === m.rootNodes.count) out.rootRetained = m.rootRetained;
   for (const k of ['idom', 'retained', 'pathParent', 'pathParentEdge']) lazy(out, k, () => sections.get(k));
   if (extra > 0) {
     out.extraRoots = {

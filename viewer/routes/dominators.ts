@@ -52,18 +52,26 @@ function rootFlame(c: Ctx) {
 }
 
 export function register(r: Router): void {
-  r.state.preparers.push((s) => rootFlame({ s, state: r.state }));
+  r.state.laterPreparers.push((s) => rootFlame({ s, state: r.state }));
   r.page({
     path: '/dominators',
     data(c, req) {
       const q = queryOf(req);
       const n = treeNode(c.s, text(q, 'node'));
       const { offset, limit } = paging(q, 50, 1000);
-      const kids = c.s.dominated(n, offset, limit);
       const withFlame = text(q, 'flame') !== '0';
-      // The chart of the super-root is the same for every visit: keep it.
-      const flame = !withFlame ? null : n.kind === 'roots' ? rootFlame(c) : flameOf(c, n);
-      return { node: row(c, n), total: kids.total, offset, limit, children: kids.items.map((k) => row(c, k)), flame };
+      const build = () => {
+        const kids = c.s.dominated(n, offset, limit);
+        // The chart of the super-root is the same for every visit: keep it.
+        const flame = !withFlame ? null : n.kind === 'roots' ? rootFlame(c) : flameOf(c, n);
+        return { node: row(c, n), total: kids.total, offset, limit, children: kids.items.map((k) => row(c, k)), flame };
+      };
+      // The top of the tree as the page first shows it is kept beside the index (a restart shows it without reading
+      // the dominator tree).
+      if (n.kind === 'roots' && offset === 0 && limit === 50 && withFlame) {
+        return c.state.memo('dominators:top', () => c.s.keptAnswer('viewer-dominators-top', build));
+      }
+      return build();
     },
     render(d) {
       const rows = d.children.map(treeRow);

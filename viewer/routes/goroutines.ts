@@ -30,12 +30,12 @@ function detail(c: Ctx, g: number) {
   return goroutineDetail(s, g, k < 0 ? [] : idx.row.subarray(idx.start[k], idx.start[k + 1]));
 }
 
-/** The goroutines expanded inline, per group (the same on every visit: kept). */
-function inline(c: Ctx) {
-  return c.state.memo('goroutinesInline', () => {
+/** The goroutines expanded inline, per group (the same on every visit: kept, and beside the index for a restart). */
+function inline(c: Ctx): ReturnType<typeof detail>[][] {
+  return c.state.memo('goroutinesInline', () => c.s.keptAnswer(`viewer-goroutines-inline-${INLINE}`, () => {
     const byId = indexOfGoid(c);
     return answer(c).groups.map((x) => x.ids.slice(0, INLINE).map((id) => detail(c, byId.get(id)!)));
-  });
+  }));
 }
 
 export function register(r: Router): void {

@@ -61,9 +61,10 @@ async function objectData(c: Ctx, req: FastifyRequest, i: number, pictures: Neig
 export function register(r: Router): void {
   // Neighbourhood pictures, drawn once per object of this viewer's session (an LRU cache).
   const pictures = new NeighbourhoodCache();
-  // The first object page pays for lazily built parts (Graphviz's module, the binary's function and line tables):
-  // pay it while loading, on the object that retains most.
-  r.state.preparers.push(() => loadGraphviz(), async (s) => {
+  // The first object page pays for lazily built parts (Graphviz's module, the binary's function and line tables, the
+  // reverse edges): Graphviz while loading, the rest once the pages are served, on the object that retains most.
+  r.state.preparers.push(() => loadGraphviz());
+  r.state.laterPreparers.push(async (s) => {
     const top = s.topObjects(1)[0];
     if (top === undefined) return;
     await pictures.get(s, top.object);

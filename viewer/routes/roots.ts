@@ -58,17 +58,23 @@ export function register(r: Router): void {
         };
       }
       const { offset, limit } = paging(q, 500, 100000);
-      const a = answers.roots(c);
-      const idx = slotIndex(c);
-      const byName = nodeByName(c);
-      const rows = a.roots.slice(offset, offset + limit).map((x) => {
-        if (x.kind !== 'global') return x as typeof x & { type?: string | null; value?: RootSlot[]; valueSlots?: number };
-        const k = byName.get(x.name);
-        const v = k === undefined ? { total: 0, slots: [] as RootSlot[] } : rootSlots(s, idx, k, 3);
-        return { ...x, type: s.findGlobal(x.name)?.type?.name ?? null, value: v.slots, valueSlots: v.total };
-      });
-      const { roots: all, ...head } = a;
-      return { mode: 'all' as const, ...head, rootCount: all.length, offset, limit, roots: rows };
+      const build = () => {
+        const a = answers.roots(c);
+        const idx = slotIndex(c);
+        const byName = nodeByName(c);
+        const rows = a.roots.slice(offset, offset + limit).map((x) => {
+          if (x.kind !== 'global') return x as typeof x & { type?: string | null; value?: RootSlot[]; valueSlots?: number };
+          const k = byName.get(x.name);
+          const v = k === undefined ? { total: 0, slots: [] as RootSlot[] } : rootSlots(s, idx, k, 3);
+          return { ...x, type: s.findGlobal(x.name)?.type?.name ?? null, value: v.slots, valueSlots: v.total };
+        });
+        const { roots: all, ...head } = a;
+        return { mode: 'all' as const, ...head, rootCount: all.length, offset, limit, roots: rows };
+      };
+      // The first page as it is first shown is kept beside the index (a restart shows the globals' values without
+      // reading the per-object arrays).
+      if (offset === 0 && limit === 500) return c.state.memo('roots:first', () => c.s.keptAnswer('viewer-roots-first', build));
+      return build();
     },
     json(d) {
       const { mode, ...rest } = d;

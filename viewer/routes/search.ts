@@ -29,7 +29,7 @@ function search(c: Ctx, q: string): { exact: boolean; results: Result[] } {
   const exact: Result[] = [];
   const root = roots.find((r) => r.name === t && r.kind !== 'shared');
   if (root) exact.push({ kind: root.kind === 'global' ? 'global' : 'root', name: root.name, href: rootHref(root.name) });
-  if (s.instances(t, { limit: 1 })) exact.push({ kind: 'type', name: t, href: typeHref(t) });
+  if (s.hasInstances(t)) exact.push({ kind: 'type', name: t, href: typeHref(t) });
   if (exact.length > 0) return { exact: exact.length === 1, results: exact };
   const results: Result[] = s.findTypes(t, LIMIT).map((r) => ({ kind: 'type' as const, name: r.type, href: typeHref(r.type) }));
   const lower = t.toLowerCase();

@@ -23,7 +23,7 @@ function goFields(c: Ctx, name: string): { name: string; offset: number; type: s
 }
 
 export function register(r: Router): void {
-  r.state.preparers.push((s) => {
+  r.state.laterPreparers.push((s) => {
     const first = s.typeRows()[0];
     if (first) r.state.memo(`referencing:${first.type}`, () => referencingTypes(s, first.type));
   });
