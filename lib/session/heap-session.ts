@@ -21,7 +21,7 @@ import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
 import type { SourceIdentity, StoredAnalysis } from '../store/index.js';
 import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
-import { InstanceIndex, type InstanceSort } from './instances.js';
+import { InstanceIndex, type InstanceSort, type MemberFacts } from './instances.js';
 import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
 import { referrersOf, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
@@ -480,20 +480,20 @@ export class HeapSession {
    * for both).
    */
   instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean } = {}): Page<number> & { count: number; bytes: number } | undefined {
-    this.instanceIndex ??= this.derived.get('instances-v4', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
+    const facts: MemberFacts = {
+      isReachable: (i) => this.isReachable(i), retained: (i) => this.retained(i), size: (i) => this.size(i), address: (i) => this.address(i),
+    };
+    this.instanceIndex ??= this.derived.get('instances-v5', () => InstanceIndex.build(this.graph, this.types, facts), (x) => x.encode(),
       (p) => InstanceIndex.decode(p, this.objectCount));
     let index = this.instanceIndex;
     if (!index.has(type)) {
-      this.splitInstanceIndex ??= this.derived.get('instances-split-v4', () => InstanceIndex.build(this.graph, this.types, true), (x) => x.encode(),
+      this.splitInstanceIndex ??= this.derived.get('instances-split-v5', () => InstanceIndex.build(this.graph, this.types, facts, true), (x) => x.encode(),
         (p) => InstanceIndex.decode(p, this.objectCount));
       if (!this.splitInstanceIndex.has(type)) return undefined;
       index = this.splitInstanceIndex;
     }
-    const sort = options.sort ?? 'retained';
-    const key = sort === 'retained' ? (i: number) => this.retained(i) : sort === 'size' ? (i: number) => this.size(i) : (i: number) => -this.address(i);
     // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
-    const reachable = options.all ? undefined : { isReachable: (i: number) => this.isReachable(i), size: (i: number) => this.size(i) };
-    return index.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, (i) => this.address(i), reachable);
+    return index.page(type, options.sort ?? 'retained', options.offset ?? 0, options.limit ?? 50, !options.all, facts);
   }
 
   /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */
