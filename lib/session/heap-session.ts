@@ -487,7 +487,11 @@ export class HeapSession {
       (p) => InstanceIndex.decode(p, this.objectCount));
     let index = this.instanceIndex;
     if (!index.has(type)) {
-      this.splitInstanceIndex ??= this.derived.get('instances-split-v5', () => InstanceIndex.build(this.graph, this.types, facts, true), (x) => x.encode(),
+      // Only arrays are named apart by length ("[37]*main.Node"): another name is no row there either.
+      if (!/^\[[0-9]+\]/.test(type)) return undefined;
+      const joined = index;
+      this.splitInstanceIndex ??= this.derived.get('instances-split-v5',
+        () => joined.refine(this.graph, this.types, true) ?? InstanceIndex.build(this.graph, this.types, facts, true), (x) => x.encode(),
         (p) => InstanceIndex.decode(p, this.objectCount));
       if (!this.splitInstanceIndex.has(type)) return undefined;
       index = this.splitInstanceIndex;

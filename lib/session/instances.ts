@@ -59,59 +59,15 @@ export class InstanceIndex {
 
   /** Builds the index of `graph`'s objects grouped as typeGroups groups them (arrays split by length or not). */
   static build(graph: HeapGraph, types: HeapTypes, facts: MemberFacts, splitArrays = false): InstanceIndex {
-    const { rowOf, names } = typeGroups(graph, types, splitArrays);
     const n = graph.objectCount;
     const size = graph.objectSize;
     const tiny = types.tinyObjects !== undefined && types.tinyObjects.object.length > 0 ? types.tinyObjects : undefined;
-    // Every member with its row: each object, and after a tiny block its sub-objects (by offset) and, when bytes
-    // of it are covered by none, the block again as a member of the rest row.
-    const extra = tiny === undefined ? 0 : 2 * tiny.object.length;
-    let seqMember = new Uint32Array(n + extra);
-    let seqRow = new Uint32Array(n + extra);
-    let m = 0;
-    if (tiny === undefined) {
-      for (let i = 0; i < n; i++) {
-        seqMember[m] = i;
-        seqRow[m++] = rowOf[i];
-      }
-    } else {
-      const rowNames = types.rowNames !== undefined ? types.rowNames(splitArrays) : types.typeNames;
-      const byName = new Map(names.map((nm, r) => [nm, r]));
-      const named = (nm: string): number => {
-        let r = byName.get(nm);
-        if (r === undefined) {
-          r = names.length;
-          names.push(nm);
-          byName.set(nm, r);
-        }
-        return r;
-      };
-      // The blocks' own row is "tiny block" whatever the grouping.
-      const blockRow = rowOf[tiny.object[0]];
-      if (names[blockRow] !== TINY_BLOCK_NAME) names[blockRow] = TINY_BLOCK_NAME;
-      const restRow = named(TINY_REST_NAME);
-      const rowOfTyping = new Int32Array(rowNames.length).fill(-1);
-      let k = 0;
-      for (let i = 0; i < n; i++) {
-        seqMember[m] = i;
-        seqRow[m++] = rowOf[i];
-        if (k >= tiny.object.length || tiny.object[k] !== i) continue;
-        let used = 0;
-        for (; k < tiny.object.length && tiny.object[k] === i; k++) {
-          used += tiny.place[k] >>> 8;
-          const t = tiny.typing[k];
-          if (rowOfTyping[t] < 0) rowOfTyping[t] = named(rowNames[t]);
-          seqMember[m] = n + k;
-          seqRow[m++] = rowOfTyping[t];
-        }
-        if (used < size[i]) {
-          seqMember[m] = i;
-          seqRow[m++] = restRow;
-        }
-      }
-      seqMember = seqMember.subarray(0, m);
-      seqRow = seqRow.subarray(0, m);
-    }
+    const seq = memberRows(graph, types, splitArrays);
+    const names = seq.names;
+    let seqMember = seq.seqMember;
+    let seqRow = seq.seqRow;
+    let seqBytes = seq.seqBytes;
+    const m = seqMember.length;
     // Objects are numbered in span order: the sequence sorted by address (a sub-object's address is its block's
     // plus its offset, so it stays after its block).
     {
@@ -120,12 +76,15 @@ export class InstanceIndex {
       const byAddr = orderByKey(addr, false);
       const sm = new Uint32Array(m);
       const sr = new Uint32Array(m);
+      const sb = new Uint32Array(m);
       for (let x = 0; x < m; x++) {
         sm[x] = seqMember[byAddr[x]];
         sr[x] = seqRow[byAddr[x]];
+        sb[x] = seqBytes[byAddr[x]];
       }
       seqMember = sm;
       seqRow = sr;
+      seqBytes = sb;
     }
     const rows = names.length;
     const start = new Uint32Array(rows + 1);
@@ -137,7 +96,7 @@ export class InstanceIndex {
     for (let x = 0; x < m; x++) {
       const i = seqMember[x];
       const r = seqRow[x];
-      const sz = i < n ? size[i] : tiny!.place[i - n] >>> 8;
+      const sz = seqBytes[x];
       start[r + 1]++;
       bytes[r] += sz;
       if (facts.isReachable(i)) {
@@ -177,6 +136,63 @@ export class InstanceIndex {
     const byRetained = byKey(facts.retained);
     const bySize = byKey((i) => (i < n ? size[i] : tiny!.place[i - n] >>> 8));
     return new InstanceIndex(names, start, reachEnd, member, byRetained, bySize, bytes, reachBytes);
+  }
+
+  /**
+   * The index of a finer grouping (arrays split by length) from this one without sorting again: each of this
+   * index's orders, row by row, is dealt out to the finer rows, which keeps every order as long as each finer row
+   * lies within one row here (how `types --by-length` refines `types`). Undefined when it does not: then build.
+   */
+  refine(graph: HeapGraph, types: HeapTypes, splitArrays: boolean): InstanceIndex | undefined {
+    const { names, seqMember, seqRow, seqBytes, restRow } = memberRows(graph, types, splitArrays);
+    const rows = names.length;
+    // The finer row of each member (a tiny block's place in the rest row is told by the row it comes from here).
+    const rowOfMember = new Uint32Array(graph.objectCount + (types.tinyObjects?.object.length ?? 0));
+    const restBytes = new Map<number, number>();
+    for (let x = 0; x < seqMember.length; x++) {
+      if (seqRow[x] !== restRow) rowOfMember[seqMember[x]] = seqRow[x];
+      else restBytes.set(seqMember[x], seqBytes[x]);
+    }
+    const myRest = this.rowOfName.get(TINY_REST_NAME) ?? -1;
+    const fine = (r: number, m: number): number => (r === myRest ? restRow : rowOfMember[m]);
+    const owner = new Int32Array(rows).fill(-1);
+    const start = new Uint32Array(rows + 1);
+    const reachCount = new Uint32Array(rows);
+    const bytes = new Float64Array(rows);
+    const reachBytes = new Float64Array(rows);
+    const coarseRows = this.names.length;
+    for (let r = 0; r < coarseRows; r++) {
+      for (let x = this.start[r]; x < this.start[r + 1]; x++) {
+        const m = this.member[x];
+        const f = fine(r, m);
+        if (owner[f] === -1) owner[f] = r;
+        else if (owner[f] !== r) return undefined;
+        const sz = r === myRest ? restBytes.get(m)! : m < graph.objectCount ? graph.objectSize[m] : types.tinyObjects!.place[m - graph.objectCount] >>> 8;
+        start[f + 1]++;
+        bytes[f] += sz;
+        if (x < this.reachEnd[r]) {
+          reachCount[f]++;
+          reachBytes[f] += sz;
+        }
+      }
+    }
+    for (let f = 0; f < rows; f++) start[f + 1] += start[f];
+    const reachEnd = new Uint32Array(rows);
+    for (let f = 0; f < rows; f++) reachEnd[f] = start[f] + reachCount[f];
+    const deal = (from: Uint32Array): Uint32Array => {
+      const out = new Uint32Array(from.length);
+      const fillReach = start.slice(0, rows);
+      const fillRest = reachEnd.slice();
+      for (let r = 0; r < coarseRows; r++) {
+        for (let x = this.start[r]; x < this.start[r + 1]; x++) {
+          const m = from[x];
+          const f = fine(r, m);
+          out[x < this.reachEnd[r] ? fillReach[f]++ : fillRest[f]++] = m;
+        }
+      }
+      return out;
+    };
+    return new InstanceIndex(names, start, reachEnd, deal(this.member), deal(this.byRetained), deal(this.bySize), bytes, reachBytes);
   }
 
   encode(): EncodedPart {
@@ -271,4 +287,63 @@ export class InstanceIndex {
     }
     return out;
   }
+}
+
+/**
+ * Every member of the index with its row and the bytes it counts for, in dump order: each object, and after a tiny
+ * block its sub-objects (by offset) and, when bytes of it are covered by none, the block again as a member of the
+ * `tiny block (rest)` row, counting those bytes (as the type histogram counts them).
+ */
+function memberRows(graph: HeapGraph, types: HeapTypes, splitArrays: boolean): { names: string[]; seqMember: Uint32Array; seqRow: Uint32Array; seqBytes: Uint32Array; restRow: number } {
+  const { rowOf, names } = typeGroups(graph, types, splitArrays);
+  const n = graph.objectCount;
+  const size = graph.objectSize;
+  const tiny = types.tinyObjects !== undefined && types.tinyObjects.object.length > 0 ? types.tinyObjects : undefined;
+  if (tiny === undefined) {
+    const seqMember = new Uint32Array(n);
+    for (let i = 0; i < n; i++) seqMember[i] = i;
+    return { names, seqMember, seqRow: rowOf, seqBytes: size, restRow: -1 };
+  }
+  const seqMember = new Uint32Array(n + 2 * tiny.object.length);
+  const seqRow = new Uint32Array(seqMember.length);
+  const seqBytes = new Uint32Array(seqMember.length);
+  let m = 0;
+  const rowNames = types.rowNames !== undefined ? types.rowNames(splitArrays) : types.typeNames;
+  const byName = new Map(names.map((nm, r) => [nm, r]));
+  const named = (nm: string): number => {
+    let r = byName.get(nm);
+    if (r === undefined) {
+      r = names.length;
+      names.push(nm);
+      byName.set(nm, r);
+    }
+    return r;
+  };
+  // The blocks' own row is "tiny block" whatever the grouping.
+  const blockRow = rowOf[tiny.object[0]];
+  if (names[blockRow] !== TINY_BLOCK_NAME) names[blockRow] = TINY_BLOCK_NAME;
+  const restRow = named(TINY_REST_NAME);
+  const rowOfTyping = new Int32Array(rowNames.length).fill(-1);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    seqMember[m] = i;
+    seqBytes[m] = size[i];
+    seqRow[m++] = rowOf[i];
+    if (k >= tiny.object.length || tiny.object[k] !== i) continue;
+    let used = 0;
+    for (; k < tiny.object.length && tiny.object[k] === i; k++) {
+      used += tiny.place[k] >>> 8;
+      const t = tiny.typing[k];
+      if (rowOfTyping[t] < 0) rowOfTyping[t] = named(rowNames[t]);
+      seqMember[m] = n + k;
+      seqBytes[m] = tiny.place[k] >>> 8;
+      seqRow[m++] = rowOfTyping[t];
+    }
+    if (used < size[i]) {
+      seqMember[m] = i;
+      seqBytes[m] = size[i] - used;
+      seqRow[m++] = restRow;
+    }
+  }
+  return { names, seqMember: seqMember.subarray(0, m), seqRow: seqRow.subarray(0, m), seqBytes: seqBytes.subarray(0, m), restRow };
 }
