@@ -186,40 +186,55 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
     return r === 1;
   };
   const out: SuspectJson[] = [];
+  // Per analysis node, the instances of the current row it stands for and the bytes they keep (typed arrays over
+  // every node, reset after each row through the list of nodes touched: a type has millions of instances).
+  const countOf = new Uint32Array(idom.length);
+  const keptOf = new Float64Array(idom.length);
+  const parentSeen = new Uint8Array(idom.length);
+  const touched: number[] = [];
+  const parentList: number[] = [];
   for (const row of rows) {
     const page = s.instances(row.type, { sort: 'retained', limit: row.count });
     if (!page) continue;
-    // Per analysis node, the instances it stands for and the bytes they keep: an object's retained size; a tiny
-    // block's sub-objects (pointer-free values) their own bytes, at their block's node.
-    const mine = new Map<number, { count: number; kept: number }>();
+    // An object's retained size; a tiny block's sub-objects (pointer-free values) their own bytes, at their block's
+    // node.
     for (const i of page.items) {
       const b = s.blockOf(i);
       const v = first + b;
       if (idom[v] === NONE) continue;
-      const x = mine.get(v) ?? { count: 0, kept: 0 };
-      x.count++;
-      x.kept += i === b ? retained[v] : s.size(i);
-      mine.set(v, x);
+      if (countOf[v] === 0) touched.push(v);
+      countOf[v]++;
+      keptOf[v] += i === b ? retained[v] : s.size(i);
     }
     let n = 0;
     let bytesKept = 0;
-    const parents = new Set<number>();
     let budget = 5_000_000;
-    for (const [v, x] of mine) {
+    for (const v of touched) {
       if (inside(v)) continue;
-      n += x.count;
-      parents.add(idom[v]);
+      n += countOf[v];
+      if (parentSeen[idom[v]] === 0) {
+        parentSeen[idom[v]] = 1;
+        parentList.push(idom[v]);
+      }
       // Not inside another instance of the type (its bytes are counted there).
       let nested = false;
-      for (let u = idom[v]; u !== 0 && budget-- > 0; u = idom[u]) if (mine.has(u)) { nested = true; break; }
-      if (!nested) bytesKept += x.kept;
+      for (let u = idom[v]; u !== 0 && budget-- > 0; u = idom[u]) if (countOf[u] > 0) { nested = true; break; }
+      if (!nested) bytesKept += keptOf[v];
     }
-    if (bytesKept < threshold * total || parents.size < 2) continue;
+    const parents = parentList.length;
+    for (const v of touched) {
+      countOf[v] = 0;
+      keptOf[v] = 0;
+    }
+    for (const u of parentList) parentSeen[u] = 0;
+    touched.length = 0;
+    parentList.length = 0;
+    if (bytesKept < threshold * total || parents < 2) continue;
     const example = page.items[0];
     out.push({
       kind: 'type', name: row.type, address: hex(s.address(example)), object: example, retained: bytesKept, share: bytesKept / total,
-      summary: `${count(n)} x ${row.type} under ${count(parents.size)} parents keep ${bytes(bytesKept)} (${pct(bytesKept / total)})`,
-      runtime: false, count: n, parents: parents.size, accumulation: null, path: pathJson(s.pathToRoot(example)),
+      summary: `${count(n)} x ${row.type} under ${count(parents)} parents keep ${bytes(bytesKept)} (${pct(bytesKept / total)})`,
+      runtime: false, count: n, parents, accumulation: null, path: pathJson(s.pathToRoot(example)),
     });
   }
   return out;
