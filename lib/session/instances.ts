@@ -62,30 +62,9 @@ export class InstanceIndex {
     const n = graph.objectCount;
     const size = graph.objectSize;
     const tiny = types.tinyObjects !== undefined && types.tinyObjects.object.length > 0 ? types.tinyObjects : undefined;
-    const seq = memberRows(graph, types, splitArrays);
-    const names = seq.names;
-    let seqMember = seq.seqMember;
-    let seqRow = seq.seqRow;
-    let seqBytes = seq.seqBytes;
+    // Members in address order (objects are numbered in span order; a sub-object follows its block).
+    const { names, seqMember, seqRow, seqBytes } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
     const m = seqMember.length;
-    // Objects are numbered in span order: the sequence sorted by address (a sub-object's address is its block's
-    // plus its offset, so it stays after its block).
-    {
-      const addr = new Float64Array(m);
-      for (let x = 0; x < m; x++) addr[x] = facts.address(seqMember[x]);
-      const byAddr = orderByKey(addr, false);
-      const sm = new Uint32Array(m);
-      const sr = new Uint32Array(m);
-      const sb = new Uint32Array(m);
-      for (let x = 0; x < m; x++) {
-        sm[x] = seqMember[byAddr[x]];
-        sr[x] = seqRow[byAddr[x]];
-        sb[x] = seqBytes[byAddr[x]];
-      }
-      seqMember = sm;
-      seqRow = sr;
-      seqBytes = sb;
-    }
     const rows = names.length;
     const start = new Uint32Array(rows + 1);
     const reachCount = new Uint32Array(rows);
@@ -144,7 +123,7 @@ export class InstanceIndex {
    * lies within one row here (how `types --by-length` refines `types`). Undefined when it does not: then build.
    */
   refine(graph: HeapGraph, types: HeapTypes, splitArrays: boolean): InstanceIndex | undefined {
-    const { names, seqMember, seqRow, seqBytes, restRow } = memberRows(graph, types, splitArrays);
+    const { names, seqMember, seqRow, seqBytes, restRow } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
     const rows = names.length;
     // The finer row of each member (a tiny block's place in the rest row is told by the row it comes from here).
     const rowOfMember = new Uint32Array(graph.objectCount + (types.tinyObjects?.object.length ?? 0));
@@ -290,19 +269,24 @@ export class InstanceIndex {
 }
 
 /**
- * Every member of the index with its row and the bytes it counts for, in dump order: each object, and after a tiny
- * block its sub-objects (by offset) and, when bytes of it are covered by none, the block again as a member of the
- * `tiny block (rest)` row, counting those bytes (as the type histogram counts them).
+ * Every member of the index with its row and the bytes it counts for, objects in `order` (address order): each
+ * object, and after a tiny block its sub-objects (by offset) and, when bytes of it are covered by none, the block
+ * again as a member of the `tiny block (rest)` row, counting those bytes (as the type histogram counts them).
  */
-function memberRows(graph: HeapGraph, types: HeapTypes, splitArrays: boolean): { names: string[]; seqMember: Uint32Array; seqRow: Uint32Array; seqBytes: Uint32Array; restRow: number } {
+function memberRows(graph: HeapGraph, types: HeapTypes, splitArrays: boolean, order: Uint32Array):
+  { names: string[]; seqMember: Uint32Array; seqRow: Uint32Array; seqBytes: Uint32Array; restRow: number } {
   const { rowOf, names } = typeGroups(graph, types, splitArrays);
   const n = graph.objectCount;
   const size = graph.objectSize;
   const tiny = types.tinyObjects !== undefined && types.tinyObjects.object.length > 0 ? types.tinyObjects : undefined;
   if (tiny === undefined) {
-    const seqMember = new Uint32Array(n);
-    for (let i = 0; i < n; i++) seqMember[i] = i;
-    return { names, seqMember, seqRow: rowOf, seqBytes: size, restRow: -1 };
+    const seqRow = new Uint32Array(n);
+    const seqBytes = new Uint32Array(n);
+    for (let x = 0; x < n; x++) {
+      seqRow[x] = rowOf[order[x]];
+      seqBytes[x] = size[order[x]];
+    }
+    return { names, seqMember: order, seqRow, seqBytes, restRow: -1 };
   }
   const seqMember = new Uint32Array(n + 2 * tiny.object.length);
   const seqRow = new Uint32Array(seqMember.length);
@@ -324,12 +308,16 @@ function memberRows(graph: HeapGraph, types: HeapTypes, splitArrays: boolean): {
   if (names[blockRow] !== TINY_BLOCK_NAME) names[blockRow] = TINY_BLOCK_NAME;
   const restRow = named(TINY_REST_NAME);
   const rowOfTyping = new Int32Array(rowNames.length).fill(-1);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
+  // Each block's first sub-object (tiny.object is sorted by block).
+  const firstSub = new Int32Array(n).fill(-1);
+  for (let k = tiny.object.length - 1; k >= 0; k--) firstSub[tiny.object[k]] = k;
+  for (let x = 0; x < n; x++) {
+    const i = order[x];
     seqMember[m] = i;
     seqBytes[m] = size[i];
     seqRow[m++] = rowOf[i];
-    if (k >= tiny.object.length || tiny.object[k] !== i) continue;
+    let k = firstSub[i];
+    if (k < 0) continue;
     let used = 0;
     for (; k < tiny.object.length && tiny.object[k] === i; k++) {
       used += tiny.place[k] >>> 8;
