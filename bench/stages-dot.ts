@@ -1,10 +1,15 @@
 // Bench stages of the DOT exporter (lib/export/dot*.ts) on the bench dump: 'dot' writes the default picture (top of
-// the dominator tree, --max-nodes default) and times Debian's `dot -Tsvg` laying it out (goal: under a minute);
+// the dominator tree, --max-nodes default) and has Debian's `dot -Tpng` draw it, as a user would: the PNG must be
+// drawn at scale 1 (cairo scales a bitmap over 32,767 px a side down and says so on stderr; Graphviz warns "Unable
+// to reclaim box space" for a layout it cannot fit: dot's stderr must be empty), with its size in pixels, the
+// picture's node count and dot's wall and CPU time (goal: under a minute);
 // 'dot-all' streams every object and pointer (--all) with the output's MB/s (goal >= 100) and the peak RSS after the
 // open and after the export (the export streams, so it should add little to what the open needs). Registered in
 // bench/stages.ts.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HeapSession } from '../lib/session/index.js';
 import { exportDot, type DotSummary } from '../lib/export/dot.js';
@@ -17,7 +22,8 @@ async function dotStage(dumpPath: string, binary: string | undefined, progress: 
   const s = await HeapSession.open(dumpPath, { binary, cacheDir: benchCacheDir() });
   const openSeconds = (performance.now() - t) / 1000;
   const openPeakRssMB = peakRssMB();
-  const out = new URL(`../../bench/output/bigheap${all ? '-all' : ''}.dot`, import.meta.url).pathname;
+  // Files of its own outside the shared bench/output, removed at the end.
+  const out = join(tmpdir(), `goheap-bench-${process.pid}${all ? '-all' : ''}.dot`);
   const sink = OutputSink.open(out, { inputs: [dumpPath, binary] });
   t = performance.now();
   const cpu0 = process.cpuUsage();
@@ -43,17 +49,28 @@ async function dotStage(dumpPath: string, binary: string | undefined, progress: 
   } else if (summary.mode === 'tree') {
     const tr = summary.tree;
     Object.assign(figures, {
-      drawnObjects: tr.drawnObjects, drawnRootNodes: tr.drawnRootNodes, collapsedNodes: tr.collapsedNodes,
+      drawnObjects: tr.drawnObjects, drawnRootNodes: tr.drawnRootNodes, groupNodes: tr.groupNodes, chainNodes: tr.chainNodes, collapsedNodes: tr.collapsedNodes,
       collapsedObjects: tr.collapsedObjects, garbageObjects: tr.garbageObjects,
     });
-    // Layout time of the default picture with Debian's dot (its own process; its RSS is not in this stage's).
+    // The picture drawn by Debian's dot (its own process; its RSS is not in this stage's).
+    const png = `${out}.png`;
     const r0 = performance.now();
     // bash's `times` prints the children's user and system CPU time: the layout's cost on a busy machine.
-    const r = spawnSync('bash', ['-c', 'dot -Tsvg "$0" -o /dev/null && times', out], { encoding: 'utf8', timeout: 600000 });
+    const r = spawnSync('bash', ['-c', 'dot -Tpng "$0" -o "$1" && times', out, png], { encoding: 'utf8', timeout: 600000 });
     figures.dotRenderSeconds = round3((performance.now() - r0) / 1000);
     const cpu = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stdout);
     if (cpu) figures.dotRenderCpuSeconds = round3(Number(cpu[1]) * 60 + Number(cpu[2]) + Number(cpu[3]) * 60 + Number(cpu[4]));
+    // Nodes: the ids of node statements ("  o264 [label=...]", "  r40;"); edges ("r4 -> r5") do not match.
+    figures.dotNodes = new Set([...readFileSync(out, 'utf8').matchAll(/^ {2}(\w+)(?: \[|;)/gm)].map((m) => m[1]).filter((id) => !['graph', 'node', 'edge'].includes(id))).size;
     figures.dotRenderOk = r.status === 0 && r.stderr === '';
+    if (r.status === 0) {
+      // The PNG's own size (IHDR), pixels at 96 dpi: at scale 1 when no side is over cairo's 32,767.
+      const head = readFileSync(png).subarray(16, 24);
+      figures.pngWidth = head.readUInt32BE(0);
+      figures.pngHeight = head.readUInt32BE(4);
+      figures.pngAtScale1 = figures.dotRenderOk && Math.max(figures.pngWidth, figures.pngHeight) <= 32767;
+    }
+    rmSync(png, { force: true });
     if (!figures.dotRenderOk) figures.dotRenderError = (r.stderr || String(r.error ?? r.status)).slice(0, 200);
   }
   rmSync(out, { force: true });
@@ -62,7 +79,7 @@ async function dotStage(dumpPath: string, binary: string | undefined, progress: 
 
 export const DOT_STAGES: Record<string, Stage> = {
   dot: {
-    description: 'HeapSession.open (the index of the dominators stage) then the default DOT (top of the dominator tree, lib/export/dot-tree.ts), and `dot -Tsvg` laying it out',
+    description: 'HeapSession.open (the index of the dominators stage) then the default DOT (top of the dominator tree, lib/export/dot-tree.ts), and `dot -Tpng` drawing it: PNG size (at scale 1), nodes, dot\'s time',
     run: (dump, binary, progress) => dotStage(dump, binary, progress, false),
   },
   'dot-all': {

@@ -2,8 +2,9 @@
 // (from the index the dominators stage wrote), prepares the viewer's whole-heap answers as serve does while
 // "loading", then, as soon as it is ready (while serve builds the other pages' structures between requests), asks
 // a fixed set of pages through fastify inject, each once (an object's first visit, as a user's click would be):
-// the list pages, the three biggest types (and a deep page of the biggest), the ten objects that retain most and
-// ten objects at fixed indices (page, retainers and dominator-tree levels), searches. Reports the median and the
+// the list pages, the three biggest types (and a deep page of the biggest), the three types with most instances
+// (each sort at the first page, the middle and the end), the ten objects that retain most and ten objects at fixed
+// indices (page, retainers and dominator-tree levels), searches. Reports the median and the
 // worst page (wall and CPU time), which pages were slowest, and when the list pages had answered and the
 // background preparation was done (seconds since the start).
 import { performance } from 'node:perf_hooks';
@@ -30,6 +31,16 @@ const viewer: Stage = {
     const ready = performance.now();
     const hex = (i: number): string => `0x${s.address(i).toString(16)}`;
     const types = s.typeRows().slice(0, 3).map((r) => r.type);
+    // The types with most instances (millions on the bench dump): each sort's first page and a page in the
+    // middle and at the end, every page a first visit (issue 15 measured 0.4-2.7 s at a deep offset).
+    const crowded = [...s.typeRows()].sort((a, b) => b.count - a.count).slice(0, 3);
+    const typePages = crowded.flatMap((r) => {
+      const t = `/type/${encodeURIComponent(r.type)}`;
+      const mid = Math.floor(r.count / 2);
+      const last = Math.max(0, r.count - 50);
+      return [t, `${t}?offset=${mid}`, `${t}?offset=${last}`,
+        ...(['size', 'address'] as const).flatMap((k) => [`${t}?sort=${k}`, `${t}?sort=${k}&offset=${mid}`, `${t}?sort=${k}&offset=${last}`])];
+    });
     const objects = s.topObjects(10).map((r) => r.object);
     const n = s.objectCount;
     for (let k = 1; k <= 10; k++) objects.push(Math.floor((n * k) / 11));
@@ -37,6 +48,7 @@ const viewer: Stage = {
       ...types.flatMap((t) => [`/type/${encodeURIComponent(t)}`, `/type/${encodeURIComponent(t)}?sort=size`]),
       `/type/${encodeURIComponent(types[0])}?offset=1000`,
       ...objects.flatMap((i) => [`/object/${hex(i)}`, `/api/object/${hex(i)}/retainers`, `/api/dominators?node=${hex(i)}&flame=0`]),
+      ...typePages,
       `/search?q=${hex(objects[0])}`, `/search?q=${encodeURIComponent(types[0])}`, '/search?q=main', '/api/types', '/api/'];
     const lists = new Set(['/', '/types', '/types?sort=retained', '/roots', '/goroutines', '/dominators', '/suspects', '/allocs']);
     let listsAnswered = 0;
@@ -65,7 +77,11 @@ const viewer: Stage = {
     await state.backgroundDone;
     await app.close();
     state.close();
+    const typeMs = timed.filter(([, u]) => typePages.includes(u));
+    const typeWorst = typeMs.reduce((w, x) => (x[0] > w[0] ? x : w), [0, '']);
     return {
+      typePages: typePages.length, typePageWorstMs: round3(typeWorst[0]), typePageWorst: typeWorst[1],
+      typePagesOver200Ms: typeMs.filter(([t]) => t > 200).length, crowdedTypes: crowded.map((r) => `${r.type} (${r.count})`).join(', '),
       slowest: timed.sort((a, b) => b[0] - a[0]).slice(0, 8).map(([t, u]) => `${u} ${t.toFixed(0)} ms`).join('; '),
       pages: urls.length, pageMedianMs: round3(median(ms)), pageWorstMs: round3(worst.ms), worstPage: worst.url, pagesOver200Ms: over,
       // CPU time per page (this process, all threads): on a busy machine, closer to what an idle one would take.

@@ -43,7 +43,9 @@ export async function run(args: SuspectsArgs): Promise<void> {
       for (const g of (x.composition ?? []).slice(0, 8)) out.push(`     ${g.count} x ${g.type}: ${bytes(g.bytes)}`);
       out.push(`   example path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined })))}`);
     } else if (acc) {
-      out.push(`   accumulates in ${acc.address} ${acc.type} (${bytes(acc.retained)}), ${acc.children} children:`);
+      // An accumulation point that keeps no other object alive is the memory itself (a big array of pointers).
+      if (acc.children === 0) out.push(`   the memory is ${acc.address} ${acc.type} itself (${bytes(acc.retained)})`);
+      else out.push(`   accumulates in ${acc.address} ${acc.type} (${bytes(acc.retained)}), ${acc.children} ${acc.children === 1 ? 'child' : 'children'}:`);
       for (const g of acc.childGroups.slice(0, 5)) out.push(`     ${g.count} x ${g.type}: ${bytes(g.retained)}`);
       out.push(`   path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined })))}`);
     } else if (x.childGroups && x.childGroups.length > 0) {

@@ -122,7 +122,7 @@ function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
       j.childGroups = kids.slice(0, 10);
     }
     const who = x.kind === 'goroutines' ? `goroutines ${x.name} (${count(j.count ?? 0)} goroutines)` : `${x.kind} ${x.name}`;
-    const where = x.accumulation ? `, accumulates in ${x.accumulation.type} (${count(x.accumulation.children)} children)`
+    const where = x.accumulation ? accumulationWords(x.accumulation)
       : j.childGroups && j.childGroups.length > 0 ? `, keeps ${count(j.childGroups[0].count)} x ${j.childGroups[0].type}` : '';
     const from = names ? `, reached from ${names.roots.slice(0, 4).join(', ')}${names.rootCount > 4 ? ` and ${names.rootCount - 4} more roots` : ''}` : '';
     j.summary = `${who} retains ${bytes(x.retained)} (${pct(x.share)})${where}${from}`;
@@ -131,6 +131,16 @@ function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
   out.push(...typeSuspects(s, threshold, out, aggregates));
   out.sort((a, b) => Number(a.runtime) - Number(b.runtime) || b.retained - a.retained);
   return { reachableBytes: total, threshold, suspects: out };
+}
+
+/**
+ * Where a suspect's memory accumulates, as its summary says it: the object below which it fans out, with how many
+ * objects that object alone keeps (", accumulates in map[string]*main.Session (399 children)"); an object that keeps
+ * no other alive is the memory itself (": one main.Big of 40.0 KiB, keeping no other object alive by itself").
+ */
+export function accumulationWords(acc: { type: string; retained: number; children: number }): string {
+  if (acc.children === 0) return `: one ${acc.type} of ${bytes(acc.retained)}, keeping no other object alive by itself`;
+  return `, accumulates in ${acc.type} (${count(acc.children)} ${acc.children === 1 ? 'child' : 'children'})`;
 }
 
 function aggregateJson(s: HeapSession, a: AggregateSuspect): SuspectJson {

@@ -1,8 +1,8 @@
 // The default DOT picture: the top of the dominator tree, with repetition folded so that the budget of drawn nodes
 // goes to distinct structure. Nodes are taken best-first by retained size: a priority queue holds "the next child of
 // each drawn node" (children largest first), so the maxNodes biggest retainers are drawn, always a connected top of
-// the tree. A drawn node's dominator children are read (largest first, at most SCAN) when they may come next, and
-// folded:
+// the tree. A drawn node's dominator children are read (largest first, at most SIBLING_SCAN) when they may come
+// next, and folded (foldByType, lib/session/sibling-groups.ts, the flame graph's folding too):
 // - siblings of one type (FOLD_MIN or more under one parent, outliers that retain much more apart) become one node
 //   "400 × main.Job" with their count, bytes and what they retain together, as pprof's graph merges equal frames;
 //   its children are its members' children, folded the same way;
@@ -17,6 +17,7 @@
 // collapsed objects + garbage = every object of the dump. The root nodes are returned biggest first, for dot.ts to
 // put them in the first rank in that order.
 import type { HeapSession, TreeNode } from '../session/index.js';
+import { SIBLING_SCAN, dominatedChildren, foldByType, type Child } from '../session/index.js';
 import { COLLAPSED, DOMINATES, GARBAGE, bytes, count, labelText } from './dot-syntax.js';
 import { type DotGraph, addPointer, fieldsText, newDotGraph } from './dot-graph.js';
 import { FieldNames, goroutineOfRootNode, objectAttrs, objectId, objects, rootAttrs, rootId, rootSlotLabel } from './dot-labels.js';
@@ -53,8 +54,6 @@ const BIG_SHARE = 0.1;
 const OUTLIER = 4;
 /** Chains folded from this many objects between head and tail on. */
 export const CHAIN_MIN = 2;
-/** Children read per drawn node (largest first); the rest is collapsed. */
-const SCAN = 10000;
 
 /** A node of the picture: a tree node drawn on its own, or folded objects. */
 interface Item {
@@ -179,45 +178,41 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
   };
 
   /** Folds raw dominator children of `parent` into items, largest first (see the file's header). */
-  const fold = (parent: Item, raw: (TreeNode & { retained: number })[]): Item[] => {
+  const fold = (parent: Item, raw: Child[]): Item[] => {
     const out: Item[] = [];
-    const byType = new Map<string, (TreeNode & { retained: number; kind: 'object' })[]>();
-    for (const c of raw) {
-      if (c.kind !== 'object') {
-        if (c.kind === 'root') {
+    for (const group of foldByType(s, raw)) {
+      const all = group.members;
+      if (group.kind === 'root') {
+        for (const c of all) {
+          if (c.kind !== 'root') continue;
           out.push({ id: rootId(c.rootNode), kind: 'root', node: c, parent, retained: c.retained, retainedObjects: s.retainedCount(c), ownObjects: 0, ownBytes: 0, subtrees: 1, childSubtrees: 0, drawn: [] });
         }
         continue;
       }
-      const t = s.typeName(c.object);
-      let list = byType.get(t);
-      if (list === undefined) byType.set(t, (list = []));
-      list.push(c);
-    }
-    for (const [type, all] of byType) {
+      const objectOf = (c: Child): number => (c.kind === 'object' ? c.object : -1);
       // Outliers stay on their own: a sibling that retains much more than the others of its type, and much of the
       // parent.
       let mean = 0;
       for (const c of all) mean += c.retained / all.length;
       const list = all.length < FOLD_MIN ? [] : all.filter((c) => c.retained < BIG_SHARE * parent.retained || c.retained <= OUTLIER * mean);
       if (list.length < FOLD_MIN) {
-        for (const c of all) out.push(objectItem(c.object, c.retained, parent));
+        for (const c of all) out.push(objectItem(objectOf(c), c.retained, parent));
         continue;
       }
       if (list.length < all.length) {
         const folded = new Set(list);
-        for (const c of all) if (!folded.has(c)) out.push(objectItem(c.object, c.retained, parent));
+        for (const c of all) if (!folded.has(c)) out.push(objectItem(objectOf(c), c.retained, parent));
       }
-      const members = list.map((c) => c.object);
+      const members = list.map(objectOf);
       let retained = 0;
       let retainedObjects = 0;
       let ownBytes = 0;
       for (const c of list) {
         retained += c.retained;
         retainedObjects += s.retainedCount(c);
-        ownBytes += s.size(c.object);
+        ownBytes += s.size(objectOf(c));
       }
-      out.push({ id: `fg${folds++}`, kind: 'group', members, type, parent, retained, retainedObjects, ownObjects: members.length, ownBytes, subtrees: members.length, childSubtrees: 0, drawn: [] });
+      out.push({ id: `fg${folds++}`, kind: 'group', members, type: group.name, parent, retained, retainedObjects, ownObjects: members.length, ownBytes, subtrees: members.length, childSubtrees: 0, drawn: [] });
     }
     out.sort((a, b) => b.retained - a.retained);
     return out;
@@ -226,10 +221,10 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
   /** Reads a drawn item's dominator children and folds them (sets children and childSubtrees). */
   const expand = (it: Item, chains = true): void => {
     if (it.children !== undefined) return;
-    let raw: (TreeNode & { retained: number })[] = [];
+    let raw: Child[] = [];
     let chain: Item | undefined;
     if (it.node !== undefined) {
-      const page = s.dominated(it.node, 0, SCAN);
+      const page = dominatedChildren(s, it.node);
       it.childSubtrees = page.total;
       raw = page.items;
       // A chain starting below this object: replaces its first member among the children.
@@ -256,12 +251,12 @@ export function dominatorTop(s: HeapSession, maxNodes: number): { graph: DotGrap
     } else {
       // A group: its members' children; a chain: its members' children but the next member, and the tail.
       const members = it.members!;
-      let left = SCAN;
+      let left = SIBLING_SCAN;
       let total = 0;
       for (let k = 0; k < members.length; k++) {
         const m = members[k];
         const next = it.kind === 'chain' ? (k + 1 < members.length ? members[k + 1] : it.tail!) : -1;
-        const page = s.dominated({ kind: 'object', object: m }, 0, left);
+        const page = dominatedChildren(s, { kind: 'object', object: m }, 0, left);
         total += page.total - (next >= 0 ? 1 : 0);
         for (const c of page.items) {
           if (c.kind === 'object' && c.object === next) continue;

@@ -12,6 +12,7 @@
 import { Function as PFunction, Label, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import type { HeapSession } from '../session/index.js';
 import { memProfStack } from '../typing/index.js';
+import { programMapping } from './pprof-mapping.js';
 
 export interface AllocationProfileOptions {
   /** The program's runtime.MemProfileRate, to scale the sampled counts as Go does; undefined or <= 1: unscaled. */
@@ -70,7 +71,7 @@ export function allocationProfile(s: HeapSession, options: AllocationProfileOpti
           lines.push(new Line({ functionId: fn, line: x.line ?? 0 }));
         }
         loc = locations.length + 1;
-        locations.push(new Location({ id: loc, line: lines }));
+        locations.push(new Location({ id: loc, mappingId: 1, line: lines }));
         locationIds.set(lkey, loc);
       }
       ids.push(loc);
@@ -93,6 +94,7 @@ export function allocationProfile(s: HeapSession, options: AllocationProfileOpti
   const profile = new Profile({
     sampleType: [vt('alloc_objects', 'count'), vt('alloc_space', 'bytes'), vt('inuse_objects', 'count'), vt('inuse_space', 'bytes')],
     sample: samples,
+    mapping: [programMapping(s, strings, true)],
     location: locations,
     function: functions,
     stringTable: strings,

@@ -20,6 +20,7 @@
 // frame cum what the root alone keeps; a flame graph of retained bytes whose total is the reachable heap.
 // A tiny allocator block counts as its typed sub-objects and its rest ("tiny block (rest)"), as goheap types does.
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
+import { programMapping } from './pprof-mapping.js';
 import type { HeapSession } from '../session/index.js';
 import { sessionShared, sessionSharedGroups } from '../session/leak-queries.js';
 import { BY_ROOTS, UNREACHABLE, dominatingRootNode, objectDominators, walkDominatorTree } from '../analysis/dominator-walk.js';
@@ -279,12 +280,13 @@ export function retentionProfile(s: HeapSession, options: RetentionProfileOption
     // No system name: pprof then takes the name as already demangled and shows it as is (it would otherwise strip
     // "<...>" and "[N]" from Go type names as if they were C++ templates).
     functions.push(new PFunction({ id: f + 1, name: strings.dedup(frameNames[f]), systemName: 0, filename: 0 }));
-    locations.push(new Location({ id: f + 1, line: [new Line({ functionId: f + 1, line: 0 })] }));
+    locations.push(new Location({ id: f + 1, mappingId: 1, line: [new Line({ functionId: f + 1, line: 0 })] }));
   }
   const vt = (type: string, unit: string): ValueType => new ValueType({ type: strings.dedup(type), unit: strings.dedup(unit) });
   const profile = new Profile({
     sampleType: [vt('inuse_objects', 'count'), vt('inuse_space', 'bytes')],
     sample: samples,
+    mapping: [programMapping(s, strings, false)],
     location: locations,
     function: functions,
     stringTable: strings,

@@ -144,6 +144,24 @@ export class AddressIndex {
   /** The address of the object the last successful find() returned (so that its caller need not look it up). */
   foundStart = 0;
 
+  /**
+   * Every object index in address order: runs never overlap and each lays its objects out in order, so ordering the
+   * runs by start orders the objects.
+   */
+  objectsByAddress(objectCount: number): Uint32Array {
+    const runs = this.runStart.length;
+    const byStart = this.sortedRuns ?? Uint32Array.from(Array.from({ length: runs }, (_, r) => r).sort((a, b) => this.runStart[a] - this.runStart[b]));
+    const out = new Uint32Array(objectCount);
+    let o = 0;
+    for (let x = 0; x < runs; x++) {
+      const r = byStart[x];
+      const first = this.runFirst[r];
+      const end = first + this.runCount[r];
+      for (let i = first; i < end; i++) out[o++] = i;
+    }
+    return out;
+  }
+
   /** The index of the object containing `address` (at its start or inside it), or -1. */
   find(address: number): number {
     if (this.sortedRuns !== null) return this.findSorted(address);

@@ -262,6 +262,11 @@ export class HeapGraph {
     return this.addressIndex.find(address);
   }
 
+  /** Every object index in address order (the address index's runs, by start). */
+  objectsByAddress(): Uint32Array {
+    return this.addressIndex.objectsByAddress(this.objectCount);
+  }
+
   /** Number of span runs behind the address index (a measure of heap fragmentation). */
   get runCount(): number {
     return this.addressIndex.runTotal;

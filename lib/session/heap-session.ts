@@ -23,7 +23,7 @@ import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
 import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
-import { InstanceIndex, type InstanceSort } from './instances.js';
+import { InstanceIndex, type InstanceSort, type MemberFacts } from './instances.js';
 import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
 import { referrersOf, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
@@ -519,11 +519,8 @@ export class HeapSession {
   instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean } = {}): Page<number> & { count: number; bytes: number } | undefined {
     const index = this.instanceIndexOf(type);
     if (index === undefined) return undefined;
-    const sort = options.sort ?? 'retained';
-    const key = sort === 'retained' ? (i: number) => this.retained(i) : sort === 'size' ? (i: number) => this.size(i) : (i: number) => -this.address(i);
     // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
-    const reachable = options.all ? undefined : { isReachable: (i: number) => this.isReachable(i), size: (i: number) => this.size(i) };
-    return index.page(type, sort, options.offset ?? 0, options.limit ?? 50, key, (i) => this.address(i), reachable);
+    return index.page(type, options.sort ?? 'retained', options.offset ?? 0, options.limit ?? 50, !options.all, this.memberFacts);
   }
 
   /**
@@ -584,13 +581,26 @@ export class HeapSession {
 
   /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */
   private instanceIndexOf(type: string): InstanceIndex | undefined {
-    this.instanceIndex ??= this.derived.get('instances-v4', () => InstanceIndex.build(this.graph, this.types), (x) => x.encode(),
+    const facts = this.memberFacts;
+    this.instanceIndex ??= this.derived.get('instances-v5', () => InstanceIndex.build(this.graph, this.types, facts), (x) => x.encode(),
       (p) => InstanceIndex.decode(p, this.objectCount));
-    if (this.instanceIndex.has(type)) return this.instanceIndex;
-    this.splitInstanceIndex ??= this.derived.get('instances-split-v4', () => InstanceIndex.build(this.graph, this.types, true), (x) => x.encode(),
+    const joined = this.instanceIndex;
+    if (joined.has(type)) return joined;
+    // Only arrays are named apart by length ("[37]*main.Node"): another name is no row there either.
+    if (!/^\[[0-9]+\]/.test(type)) return undefined;
+    this.splitInstanceIndex ??= this.derived.get('instances-split-v5',
+      () => joined.refine(this.graph, this.types, true) ?? InstanceIndex.build(this.graph, this.types, facts, true), (x) => x.encode(),
       (p) => InstanceIndex.decode(p, this.objectCount));
     return this.splitInstanceIndex.has(type) ? this.splitInstanceIndex : undefined;
   }
+
+  /** What the instance indexes ask of a member (an object, or objectCount + k for a tiny sub-object). */
+  private get memberFacts(): MemberFacts {
+    return {
+      isReachable: (i) => this.isReachable(i), retained: (i) => this.retained(i), size: (i) => this.size(i), address: (i) => this.address(i),
+    };
+  }
+
 
   /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */
   findTypes(text: string, limit = 20): TypeRow[] {

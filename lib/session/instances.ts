@@ -1,7 +1,9 @@
 // The instances of each type row (typed objects by type, untyped ones by size class, as typeGroups groups them):
-// one CSR over all objects (members of row r are member[start[r] .. start[r+1]), in object order), built once and
-// kept as a derived index; then pages sorted by retained size, size or address. A page near the top is a top-k
-// selection over the row; deeper pages sort the whole row once and keep that order.
+// one CSR over all members (objects, and tiny blocks' sub-objects), built once and kept as a derived index. Each
+// row's members are split in two runs, the reachable ones then the unreachable ones, and kept in three orders: by
+// address, by retained size and by size (largest first, ties by address; one radix sort of all members each,
+// key-order.ts). So a page of reachable instances is a slice at any offset and sort; over every member (`--all`),
+// a sort other than the concatenation of the runs is one merge or radix sort of the row, kept for the next page.
 //
 // Rows are named as `goheap types` names them, by default (`[]*main.Node`, `map[K]V buckets`) or split by length
 // (`[37]*main.Node`, the name objects carry): an index is built per grouping, the split one on first use. Tiny
@@ -12,6 +14,7 @@ import type { HeapGraph } from '../graph/index.js';
 import { type HeapTypes, TINY_BLOCK_NAME, TINY_REST_NAME } from '../typing/index.js';
 import { typeGroups } from '../analysis/index.js';
 import type { EncodedPart } from '../store/index.js';
+import { orderByKey } from './key-order.js';
 
 export type InstanceSort = 'retained' | 'size' | 'address';
 
@@ -23,120 +26,204 @@ export interface InstancePage {
   bytes: number;
 }
 
+/** What the index asks of a member (an object index, or objectCount + k for sub-object k). */
+export interface MemberFacts {
+  isReachable(i: number): boolean;
+  retained(i: number): number;
+  size(i: number): number;
+  address(i: number): number;
+}
+
+/** The index's arrays. */
+interface InstanceArrays {
+  /** Row r's members are [start[r], start[r + 1]): the reachable ones [start[r], reachEnd[r]), then the rest. */
+  start: Uint32Array;
+  reachEnd: Uint32Array;
+  /** Members by address, in each run. */
+  member: Uint32Array;
+  /** Members by retained size, largest first (ties: lower address first), in each run. */
+  byRetained: Uint32Array;
+  /** Members by size, largest first (ties: lower address first), in each run. */
+  bySize: Uint32Array;
+  /** Bytes of every member of a row, and of its reachable ones. */
+  bytes: Float64Array;
+  reachBytes: Float64Array;
+}
+
+const ARRAY_NAMES = ['start', 'reachEnd', 'member', 'byRetained', 'bySize', 'bytes', 'reachBytes'] as const;
+
 export class InstanceIndex {
   private readonly rowOfName = new Map<string, number>();
+  /** Orders computed on demand (by size; by address or retained size over every member), per row and sort. */
   private readonly sorted = new Map<string, Uint32Array>();
 
-  private start_: Uint32Array | undefined;
-  private member_: Uint32Array | undefined;
-  private bytes_: Float64Array | undefined;
+  private arrays_: InstanceArrays | undefined;
 
-  /** `arrays` gives the rows' start, member and bytes arrays, when first needed (a warm index reads them then). */
+  /** `arrays` gives the index's arrays when first needed (a warm index reads them then; has() reads none). */
   private constructor(
     private readonly names: string[],
-    private readonly arrays: () => { start: Uint32Array; member: Uint32Array; bytes: Float64Array },
+    private readonly arrays: () => InstanceArrays,
   ) {
     names.forEach((n, r) => this.rowOfName.set(n, r));
   }
 
-  private get start(): Uint32Array {
-    this.start_ ??= this.arrays().start;
-    return this.start_;
+  private get a(): InstanceArrays {
+    this.arrays_ ??= this.arrays();
+    return this.arrays_;
   }
 
-  private get member(): Uint32Array {
-    this.member_ ??= this.arrays().member;
-    return this.member_;
-  }
-
-  private get bytes(): Float64Array {
-    this.bytes_ ??= this.arrays().bytes;
-    return this.bytes_;
-  }
+  private get start(): Uint32Array { return this.a.start; }
+  private get reachEnd(): Uint32Array { return this.a.reachEnd; }
+  private get member(): Uint32Array { return this.a.member; }
+  private get byRetained(): Uint32Array { return this.a.byRetained; }
+  private get bySize(): Uint32Array { return this.a.bySize; }
+  private get bytes(): Float64Array { return this.a.bytes; }
+  private get reachBytes(): Float64Array { return this.a.reachBytes; }
 
   /** Builds the index of `graph`'s objects grouped as typeGroups groups them (arrays split by length or not). */
-  static build(graph: HeapGraph, types: HeapTypes, splitArrays = false): InstanceIndex {
-    const { rowOf, names } = typeGroups(graph, types, splitArrays);
+  static build(graph: HeapGraph, types: HeapTypes, facts: MemberFacts, splitArrays = false): InstanceIndex {
     const n = graph.objectCount;
     const size = graph.objectSize;
-    // Members: (row, member) pairs, objects first, then sub-objects and the blocks' rest row.
-    const rowsOfMember: number[] = [];
-    const extra: number[] = [];
-    const tiny = types.tinyObjects;
-    if (tiny !== undefined && tiny.object.length > 0) {
-      const rowNames = types.rowNames !== undefined ? types.rowNames(splitArrays) : types.typeNames;
-      const byName = new Map(names.map((nm, r) => [nm, r]));
-      const named = (nm: string): number => {
-        let r = byName.get(nm);
-        if (r === undefined) {
-          r = names.length;
-          names.push(nm);
-          byName.set(nm, r);
-        }
-        return r;
-      };
-      // The blocks' own row is "tiny block" whatever the grouping.
-      const blockRow = rowOf[tiny.object[0]];
-      if (names[blockRow] !== TINY_BLOCK_NAME) names[blockRow] = TINY_BLOCK_NAME;
-      const restRow = named(TINY_REST_NAME);
-      let k = 0;
-      while (k < tiny.object.length) {
-        const b = tiny.object[k];
-        let used = 0;
-        for (; k < tiny.object.length && tiny.object[k] === b; k++) {
-          used += tiny.place[k] >>> 8;
-          rowsOfMember.push(named(rowNames[tiny.typing[k]]));
-          extra.push(n + k);
-        }
-        if (used < size[b]) {
-          rowsOfMember.push(restRow);
-          extra.push(b);
-        }
-      }
-    }
+    const tiny = types.tinyObjects !== undefined && types.tinyObjects.object.length > 0 ? types.tinyObjects : undefined;
+    // Members in address order (objects are numbered in span order; a sub-object follows its block).
+    const { names, seqMember, seqRow, seqBytes } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
+    const m = seqMember.length;
     const rows = names.length;
     const start = new Uint32Array(rows + 1);
+    const reachCount = new Uint32Array(rows);
     const bytes = new Float64Array(rows);
-    const memberSize = (m: number): number => (m < n ? size[m] : tiny!.place[m - n] >>> 8);
-    for (let i = 0; i < n; i++) {
-      start[rowOf[i] + 1]++;
-      bytes[rowOf[i]] += size[i];
-    }
-    for (let x = 0; x < extra.length; x++) {
-      start[rowsOfMember[x] + 1]++;
-      bytes[rowsOfMember[x]] += memberSize(extra[x]);
+    const reachBytes = new Float64Array(rows);
+    const reachable = new Uint8Array(m);
+    let reachableMembers = 0;
+    for (let x = 0; x < m; x++) {
+      const i = seqMember[x];
+      const r = seqRow[x];
+      const sz = seqBytes[x];
+      start[r + 1]++;
+      bytes[r] += sz;
+      if (facts.isReachable(i)) {
+        reachable[x] = 1;
+        reachableMembers++;
+        reachCount[r]++;
+        reachBytes[r] += sz;
+      }
     }
     for (let r = 0; r < rows; r++) start[r + 1] += start[r];
-    const fill = start.slice(0, rows);
-    const member = new Uint32Array(n + extra.length);
-    for (let i = 0; i < n; i++) member[fill[rowOf[i]]++] = i;
-    for (let x = 0; x < extra.length; x++) member[fill[rowsOfMember[x]]++] = extra[x];
-    return new InstanceIndex(names, () => ({ start, member, bytes }));
-  }
-
-  encode(): EncodedPart {
-    return { meta: { names: this.names }, arrays: { start: this.start, member: this.member, bytes: this.bytes } };
+    const reachEnd = new Uint32Array(rows);
+    for (let r = 0; r < rows; r++) reachEnd[r] = start[r] + reachCount[r];
+    // By address: each member to its row's run, in sequence order.
+    const member = new Uint32Array(m);
+    const fillReach = start.slice(0, rows);
+    const fillRest = reachEnd.slice();
+    for (let x = 0; x < m; x++) {
+      const r = seqRow[x];
+      member[reachable[x] ? fillReach[r]++ : fillRest[r]++] = seqMember[x];
+    }
+    // By retained size and by size: the reachable members sorted once (stable, so ties stay in address order),
+    // then scattered to their rows; the unreachable runs stay in address order.
+    const reachPos = new Uint32Array(reachableMembers);
+    for (let x = 0, y = 0; x < m; x++) if (reachable[x]) reachPos[y++] = x;
+    const keys = new Float64Array(reachableMembers);
+    const byKey = (key: (i: number) => number): Uint32Array => {
+      for (let y = 0; y < reachPos.length; y++) keys[y] = key(seqMember[reachPos[y]]);
+      const order = orderByKey(keys, true);
+      const out = member.slice();
+      fillReach.set(start.subarray(0, rows));
+      for (let y = 0; y < order.length; y++) {
+        const x = reachPos[order[y]];
+        out[fillReach[seqRow[x]]++] = seqMember[x];
+      }
+      return out;
+    };
+    const byRetained = byKey(facts.retained);
+    const bySize = byKey((i) => (i < n ? size[i] : tiny!.place[i - n] >>> 8));
+    return new InstanceIndex(names, () => ({ start, reachEnd, member, byRetained, bySize, bytes, reachBytes }));
   }
 
   /**
+   * The index of a finer grouping (arrays split by length) from this one without sorting again: each of this
+   * index's orders, row by row, is dealt out to the finer rows, which keeps every order as long as each finer row
+   * lies within one row here (how `types --by-length` refines `types`). Undefined when it does not: then build.
+   */
+  refine(graph: HeapGraph, types: HeapTypes, splitArrays: boolean): InstanceIndex | undefined {
+    const { names, seqMember, seqRow, seqBytes, restRow } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
+    const rows = names.length;
+    // The finer row of each member (a tiny block's place in the rest row is told by the row it comes from here).
+    const rowOfMember = new Uint32Array(graph.objectCount + (types.tinyObjects?.object.length ?? 0));
+    const restBytes = new Map<number, number>();
+    for (let x = 0; x < seqMember.length; x++) {
+      if (seqRow[x] !== restRow) rowOfMember[seqMember[x]] = seqRow[x];
+      else restBytes.set(seqMember[x], seqBytes[x]);
+    }
+    const myRest = this.rowOfName.get(TINY_REST_NAME) ?? -1;
+    const fine = (r: number, m: number): number => (r === myRest ? restRow : rowOfMember[m]);
+    const owner = new Int32Array(rows).fill(-1);
+    const start = new Uint32Array(rows + 1);
+    const reachCount = new Uint32Array(rows);
+    const bytes = new Float64Array(rows);
+    const reachBytes = new Float64Array(rows);
+    const coarseRows = this.names.length;
+    for (let r = 0; r < coarseRows; r++) {
+      for (let x = this.start[r]; x < this.start[r + 1]; x++) {
+        const m = this.member[x];
+        const f = fine(r, m);
+        if (owner[f] === -1) owner[f] = r;
+        else if (owner[f] !== r) return undefined;
+        const sz = r === myRest ? restBytes.get(m)! : m < graph.objectCount ? graph.objectSize[m] : types.tinyObjects!.place[m - graph.objectCount] >>> 8;
+        start[f + 1]++;
+        bytes[f] += sz;
+        if (x < this.reachEnd[r]) {
+          reachCount[f]++;
+          reachBytes[f] += sz;
+        }
+      }
+    }
+    for (let f = 0; f < rows; f++) start[f + 1] += start[f];
+    const reachEnd = new Uint32Array(rows);
+    for (let f = 0; f < rows; f++) reachEnd[f] = start[f] + reachCount[f];
+    const deal = (from: Uint32Array): Uint32Array => {
+      const out = new Uint32Array(from.length);
+      const fillReach = start.slice(0, rows);
+      const fillRest = reachEnd.slice();
+      for (let r = 0; r < coarseRows; r++) {
+        for (let x = this.start[r]; x < this.start[r + 1]; x++) {
+          const m = from[x];
+          const f = fine(r, m);
+          out[x < this.reachEnd[r] ? fillReach[f]++ : fillRest[f]++] = m;
+        }
+      }
+      return out;
+    };
+    const arrays = { start, reachEnd, member: deal(this.member), byRetained: deal(this.byRetained), bySize: deal(this.bySize), bytes, reachBytes };
+    return new InstanceIndex(names, () => arrays);
+  }
+
+  encode(): EncodedPart {
+    return { meta: { names: this.names }, arrays: { ...this.a } };
+  }
+
+
+  /**
    * The index `encode` encoded, or undefined when its parts do not fit. Read from an index file, the row names come
-   * from its header and the arrays are read when a row's members are first asked for (has() reads none).
+   * from its header and the arrays are read when a row's members are first asked for.
    */
   static decode(p: EncodedPart, objectCount: number): InstanceIndex | undefined {
     const names = (p.meta as { names?: string[] }).names;
+    if (!Array.isArray(names)) return undefined;
     const length = (k: string): number | undefined => (p.sections ? p.sections.length(k) : p.arrays[k]?.length);
-    const starts = length('start');
+    const rows = names.length;
     const members = length('member');
-    if (!Array.isArray(names) || starts === undefined || members === undefined || length('bytes') !== names.length ||
-      starts !== names.length + 1 || members < objectCount) return undefined;
-    return new InstanceIndex(names, () => ({ start: p.arrays.start as Uint32Array, member: p.arrays.member as Uint32Array, bytes: p.arrays.bytes as Float64Array }));
+    if (length('start') !== rows + 1 || length('reachEnd') !== rows || length('bytes') !== rows || length('reachBytes') !== rows) return undefined;
+    if (members === undefined || members < objectCount || length('byRetained') !== members || length('bySize') !== members) return undefined;
+    return new InstanceIndex(names, () => Object.fromEntries(ARRAY_NAMES.map((k) => [k, p.arrays[k]])) as unknown as InstanceArrays);
   }
 
-  /** Every member of row `type` (reachable or not), in index order; undefined for an unknown type. */
+  /** Every member of row `type` (reachable ones, then the rest, each by address); undefined for an unknown type. */
   members(type: string): Uint32Array | undefined {
     const r = this.rowOfName.get(type);
     return r === undefined ? undefined : this.member.subarray(this.start[r], this.start[r + 1]);
   }
+
 
   /** True when `type` names a row. */
   has(type: string): boolean {
@@ -144,76 +231,134 @@ export class InstanceIndex {
   }
 
   /**
-   * Instances of row `type` from `offset`, at most `limit` (0: all), largest `key` first (ties: lower address
-   * first), with the row's count and bytes; undefined for an unknown type. `key` is per member: retained size,
-   * size, or minus the address; `address` per member.
+   * Instances of row `type` from `offset`, at most `limit` (0: all), largest key first (retained size or size;
+   * ties: lower address first) or by address, with the row's count and bytes; the reachable ones only when
+   * `reachableOnly`; undefined for an unknown type.
    */
-  page(type: string, sort: InstanceSort, offset: number, limit: number, key: (i: number) => number, address: (i: number) => number,
-    reachable?: { isReachable: (i: number) => boolean; size: (i: number) => number }): InstancePage | undefined {
+  page(type: string, sort: InstanceSort, offset: number, limit: number, reachableOnly: boolean, facts: MemberFacts): InstancePage | undefined {
     const r = this.rowOfName.get(type);
     if (r === undefined) return undefined;
-    let all = this.member.subarray(this.start[r], this.start[r + 1]);
-    let rowBytes = this.bytes[r];
-    if (reachable) {
-      // Reachable instances only: the row's members without the unreachable ones, and their bytes.
-      const before = all.length;
-      all = all.filter((i) => reachable.isReachable(i));
-      if (all.length < before) {
-        let b = 0;
-        for (let k = 0; k < all.length; k++) b += reachable.size(all[k]);
-        rowBytes = Math.min(rowBytes, b);
-      }
-    }
-    const total = all.length;
+    const total = (reachableOnly ? this.reachEnd[r] : this.start[r + 1]) - this.start[r];
     const want = limit <= 0 ? total - offset : Math.min(limit, total - offset);
-    const base = { total, offset, count: total, bytes: rowBytes };
+    const base = { total, offset, count: total, bytes: reachableOnly ? this.reachBytes[r] : this.bytes[r] };
     if (want <= 0) return { ...base, items: [] };
-    const cacheKey = `${r}:${sort}:${reachable ? 'r' : 'a'}`;
+    const order = this.ordered(r, sort, reachableOnly, facts);
+    return { ...base, items: Array.from(order.subarray(offset, offset + want)) };
+  }
+
+  /** Row r's members (reachable ones, or all) in `sort` order. */
+  private ordered(r: number, sort: InstanceSort, reachableOnly: boolean, facts: MemberFacts): Uint32Array {
+    const s = this.start[r];
+    const re = this.reachEnd[r];
+    const e = reachableOnly ? re : this.start[r + 1];
+    const oneRun = reachableOnly || re === s || re === e;
+    if (oneRun) return (sort === 'address' ? this.member : sort === 'size' ? this.bySize : this.byRetained).subarray(s, e);
+    // Every member by retained size: the reachable run then the rest (they retain nothing), unless a reachable
+    // member retains nothing either (then ties are by address across both runs).
+    if (sort === 'retained' && facts.retained(this.byRetained[re - 1]) > 0) return this.byRetained.subarray(s, e);
+    const cacheKey = `${r}:${sort}:${reachableOnly ? 'r' : 'a'}`;
     let order = this.sorted.get(cacheKey);
-    if (!order && offset + want <= 1000 && total > 4 * (offset + want)) {
-      return { ...base, items: topK(all, offset + want, key, address).slice(offset) };
-    }
-    if (!order) {
-      const keys = new Float64Array(total);
-      const addr = new Float64Array(total);
-      for (let k = 0; k < total; k++) {
-        keys[k] = key(all[k]);
-        addr[k] = address(all[k]);
+    if (order === undefined) {
+      const byAddress = oneRun ? this.member.subarray(s, e) : this.mergedByAddress(s, re, e, facts);
+      if (sort === 'address') order = byAddress;
+      else {
+        const key = new Float64Array(byAddress.length);
+        if (sort === 'size') for (let x = 0; x < key.length; x++) key[x] = facts.size(byAddress[x]);
+        else for (let x = 0; x < key.length; x++) key[x] = facts.retained(byAddress[x]);
+        const pos = orderByKey(key, true);
+        order = new Uint32Array(pos.length);
+        for (let x = 0; x < pos.length; x++) order[x] = byAddress[pos[x]];
       }
-      const pos = new Uint32Array(total);
-      for (let k = 0; k < total; k++) pos[k] = k;
-      pos.sort((a, b) => keys[b] - keys[a] || addr[a] - addr[b]);
-      order = new Uint32Array(total);
-      for (let k = 0; k < total; k++) order[k] = all[pos[k]];
       this.sorted.set(cacheKey, order);
     }
-    return { ...base, items: Array.from(order.subarray(offset, offset + want)) };
+    return order;
+  }
+
+  /** The members [s, e) of the address CSR, two runs [s, re) and [re, e) each by address, merged by address. */
+  private mergedByAddress(s: number, re: number, e: number, facts: MemberFacts): Uint32Array {
+    const out = new Uint32Array(e - s);
+    let a = s;
+    let b = re;
+    let o = 0;
+    let addrA = a < re ? facts.address(this.member[a]) : Infinity;
+    let addrB = b < e ? facts.address(this.member[b]) : Infinity;
+    while (o < out.length) {
+      if (addrA <= addrB) {
+        out[o++] = this.member[a++];
+        addrA = a < re ? facts.address(this.member[a]) : Infinity;
+      } else {
+        out[o++] = this.member[b++];
+        addrB = b < e ? facts.address(this.member[b]) : Infinity;
+      }
+    }
+    return out;
   }
 }
 
 /**
- * The k items with the largest keys (ties: lower address), in that order: one pass that keeps the best k in a
- * small sorted array and skips, with one comparison, every item below the current k-th.
+ * Every member of the index with its row and the bytes it counts for, objects in `order` (address order): each
+ * object, and after a tiny block its sub-objects (by offset) and, when bytes of it are covered by none, the block
+ * again as a member of the `tiny block (rest)` row, counting those bytes (as the type histogram counts them).
  */
-function topK(items: Uint32Array, k: number, key: (i: number) => number, address: (i: number) => number): number[] {
-  const best: number[] = [];
-  const bestKey: number[] = [];
-  let floor = -Infinity;
-  for (let x = 0; x < items.length; x++) {
-    const i = items[x];
-    const v = key(i);
-    if (best.length === k && v < floor) continue;
-    // Insertion point: after every kept item that comes first.
-    let at = best.length;
-    while (at > 0 && (bestKey[at - 1] < v || (bestKey[at - 1] === v && address(best[at - 1]) > address(i)))) at--;
-    if (at >= k) continue;
-    best.splice(at, 0, i);
-    bestKey.splice(at, 0, v);
-    if (best.length > k) {
-      best.pop();
-      bestKey.pop();
+function memberRows(graph: HeapGraph, types: HeapTypes, splitArrays: boolean, order: Uint32Array):
+  { names: string[]; seqMember: Uint32Array; seqRow: Uint32Array; seqBytes: Uint32Array; restRow: number } {
+  const { rowOf, names } = typeGroups(graph, types, splitArrays);
+  const n = graph.objectCount;
+  const size = graph.objectSize;
+  const tiny = types.tinyObjects !== undefined && types.tinyObjects.object.length > 0 ? types.tinyObjects : undefined;
+  if (tiny === undefined) {
+    const seqRow = new Uint32Array(n);
+    const seqBytes = new Uint32Array(n);
+    for (let x = 0; x < n; x++) {
+      seqRow[x] = rowOf[order[x]];
+      seqBytes[x] = size[order[x]];
     }
-    if (best.length === k) floor = bestKey[k - 1];
+    return { names, seqMember: order, seqRow, seqBytes, restRow: -1 };
   }
-  return best;
+  const seqMember = new Uint32Array(n + 2 * tiny.object.length);
+  const seqRow = new Uint32Array(seqMember.length);
+  const seqBytes = new Uint32Array(seqMember.length);
+  let m = 0;
+  const rowNames = types.rowNames !== undefined ? types.rowNames(splitArrays) : types.typeNames;
+  const byName = new Map(names.map((nm, r) => [nm, r]));
+  const named = (nm: string): number => {
+    let r = byName.get(nm);
+    if (r === undefined) {
+      r = names.length;
+      names.push(nm);
+      byName.set(nm, r);
+    }
+    return r;
+  };
+  // The blocks' own row is "tiny block" whatever the grouping.
+  const blockRow = rowOf[tiny.object[0]];
+  if (names[blockRow] !== TINY_BLOCK_NAME) names[blockRow] = TINY_BLOCK_NAME;
+  const restRow = named(TINY_REST_NAME);
+  const rowOfTyping = new Int32Array(rowNames.length).fill(-1);
+  // Each block's first sub-object (tiny.object is sorted by block).
+  const firstSub = new Int32Array(n).fill(-1);
+  for (let k = tiny.object.length - 1; k >= 0; k--) firstSub[tiny.object[k]] = k;
+  for (let x = 0; x < n; x++) {
+    const i = order[x];
+    seqMember[m] = i;
+    seqBytes[m] = size[i];
+    seqRow[m++] = rowOf[i];
+    let k = firstSub[i];
+    if (k < 0) continue;
+    let used = 0;
+    for (; k < tiny.object.length && tiny.object[k] === i; k++) {
+      used += tiny.place[k] >>> 8;
+      const t = tiny.typing[k];
+      if (rowOfTyping[t] < 0) rowOfTyping[t] = named(rowNames[t]);
+      seqMember[m] = n + k;
+      seqBytes[m] = tiny.place[k] >>> 8;
+      seqRow[m++] = rowOfTyping[t];
+    }
+    if (used < size[i]) {
+      seqMember[m] = i;
+      seqBytes[m] = size[i] - used;
+      seqRow[m++] = restRow;
+    }
+  }
+  return { names, seqMember: seqMember.subarray(0, m), seqRow: seqRow.subarray(0, m), seqBytes: seqBytes.subarray(0, m), restRow };
 }

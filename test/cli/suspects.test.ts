@@ -42,6 +42,20 @@ describe('cli: goheap suspects', function () {
     expect(p.roots.every((n: string) => /^(runtime\.|internal\/|other runtime roots)/.test(n))).to.equal(true);
   });
 
+  it('a suspect whose memory is one object keeping nothing else alive says so (main.BigObj: a 40 KB array of pointers to shared nodes)', function () {
+    const f = zooFacts('1.26');
+    const j = json(cache, 'suspects', zooDump('1.26', 'heap1'), zooBinary('1.26'));
+    const big = j.suspects.find((x: { name: string }) => x.name === 'main.BigObj');
+    // The program's main.Big (40,000 bytes, in the 40,960-byte size class) is where it accumulates, and its 1,000
+    // nodes are shared with main.ListHead: it alone keeps none of them.
+    expect(big.accumulation).to.include({ address: f.addresses.BigObj, type: 'main.Big', children: 0 });
+    expect(big.accumulation.retained).to.be.within(f.sizes.Big, f.sizes.Big + 1024);
+    expect(big.summary).to.equal(`global main.BigObj retains 40.0 KiB (${(big.share * 100).toFixed(1)}%): one main.Big of 40.0 KiB, keeping no other object alive by itself`);
+    const r = run(cache, 'suspects', zooDump('1.26', 'heap1'), zooBinary('1.26'));
+    expect(r.stdout).to.include(`: one main.Big of 40.0 KiB, keeping no other object alive by itself\n   the memory is ${f.addresses.BigObj} main.Big itself (40.0 KiB)\n   path: main.BigObj → main.Big\n`);
+    expect(r.stdout).to.not.match(/\b0 children|\b1 children/);
+  });
+
   it('prints a report without --json, nothing at a threshold of 100%, and refuses one above', function () {
     const r = run(cache, 'suspects', zooDump('1.26', 'heap2'), zooBinary('1.26'));
     expect(r.status, r.stderr).to.equal(0);

@@ -17,9 +17,7 @@ import { MAX_FIELDS } from '../../lib/export/hprof-layout.js';
 import { threadName } from '../../lib/export/hprof-threads.js';
 import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts, SHARED_INDEX } from '../support/fixtures.js';
 import { instanceFields, readHprof } from './hprof-reader.js';
-
-const JAR = path.join(ROOT, '.toolchains/visualvm/org-graalvm-visualvm-lib-jfluid-heap.jar');
-const CHECKER = path.join(ROOT, 'test/java/HprofCheck.java');
+import { hprofCheck } from '../support/visualvm.js';
 
 /** What HprofCheck.java prints. */
 interface VisualVmView {
@@ -32,26 +30,8 @@ interface VisualVmView {
   threads: { id: number; class: string; name: string; daemon: boolean; tid: number; retained: number; locals: number; frames: string[] }[];
 }
 
-/** HprofCheck compiled once for this file's runs (a source-file launch would compile it again at every run). */
-let checkerClasses: string | undefined;
-
-after(() => {
-  if (checkerClasses !== undefined) fs.rmSync(checkerClasses, { recursive: true, force: true });
-});
-
 function visualVm(hprof: string): VisualVmView {
-  if (!fs.existsSync(JAR)) throw new Error(`${JAR} is missing: run scripts/install-visualvm.sh`);
-  if (checkerClasses === undefined) {
-    const dir = scratchDir(`hprof-checker-${process.pid}`);
-    const c = spawnSync('javac', ['-cp', JAR, '-d', dir, CHECKER], { encoding: 'utf8' });
-    if (c.error) throw c.error;
-    if (c.status !== 0) throw new Error(`javac HprofCheck.java failed (${c.status}): ${c.stderr}`);
-    checkerClasses = dir;
-  }
-  const r = spawnSync('java', ['-cp', `${JAR}${path.delimiter}${checkerClasses}`, 'HprofCheck', hprof, '40'], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`HprofCheck failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as VisualVmView;
+  return hprofCheck<VisualVmView>(hprof, ['40']);
 }
 
 /** Exports `s` to `file` (small segments, so that even a fixture spans many). */

@@ -3,7 +3,7 @@
 // HPROF exporter's tests (test/export/hprof*.test.ts) to compare with goheap's own answers. goheap does not use
 // this library: it is an independent reader.
 //
-// Usage: java -cp org-graalvm-visualvm-lib-jfluid-heap.jar test/java/HprofCheck.java FILE.hprof [TOP]
+// Usage: java -cp org-graalvm-visualvm-lib-jfluid-heap.jar test/java/HprofCheck.java FILE.hprof [TOP [summary]]
 // The library keeps a cache folder beside the file it opens: the file is opened through a symbolic link in a
 // temporary folder, so the cache goes there and is removed afterwards.
 //
@@ -13,6 +13,10 @@
 // frame roots with their thread's object id and frame number), threads (through VisualVM's thread API as its
 // Threads view reads them: ThreadObjectGCRoot.getInstance() and getStackTrace(), the thread object's `name` String,
 // `daemon`, `tid`, its class, its retained size, and the number of Java frame roots (locals) per thread).
+//
+// With `summary` (for a heap of millions of objects: the bench, bench/stages-hprof.ts), only the summary, the number
+// of classes, the class with most fields, the number of GC roots and the threads without their retained size:
+// nothing per instance and no dominator computation.
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +44,13 @@ public class HprofCheck {
             System.exit(2);
         }
         int top = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        boolean summaryOnly = args.length > 2 && "summary".equals(args[2]);
         Path dir = Files.createTempDirectory("hprofcheck");
         Path link = dir.resolve("heap.hprof");
         Files.createSymbolicLink(link, new File(args[0]).getAbsoluteFile().toPath());
         try {
-            System.out.println(check(HeapFactory.createHeap(link.toFile()), top));
+            Heap heap = HeapFactory.createHeap(link.toFile());
+            System.out.println(summaryOnly ? summary(heap) : check(heap, top));
         } finally {
             deleteTree(dir.toFile());
         }
@@ -95,14 +101,6 @@ public class HprofCheck {
         }
         out.append("],\n\"roots\":[");
         first = true;
-        List<String> threads = new ArrayList<>();
-        Map<Long, Integer> locals = new HashMap<>();
-        for (GCRoot r : heap.getGCRoots()) {
-            if (r instanceof JavaFrameGCRoot) {
-                ThreadObjectGCRoot t = ((JavaFrameGCRoot) r).getThreadGCRoot();
-                if (t != null && t.getInstance() != null) locals.merge(t.getInstance().getInstanceId(), 1, Integer::sum);
-            }
-        }
         for (GCRoot r : heap.getGCRoots()) {
             if (!first) out.append(",\n");
             first = false;
@@ -115,31 +113,65 @@ public class HprofCheck {
                    .append(",\"frame\":").append(f.getFrameNumber());
             }
             out.append('}');
-            if (r instanceof ThreadObjectGCRoot) {
-                StringBuilder t = new StringBuilder();
-                t.append("{\"id\":").append(i == null ? 0 : i.getInstanceId());
-                if (i != null) {
-                    Object daemon = i.getValueOfField("daemon");
-                    Object tid = i.getValueOfField("tid");
-                    t.append(",\"class\":").append(str(i.getJavaClass().getName()))
-                     .append(",\"name\":").append(str(stringValue(i.getValueOfField("name"))))
-                     .append(",\"daemon\":").append(daemon == null ? "null" : daemon.toString())
-                     .append(",\"tid\":").append(tid == null ? "null" : tid.toString())
-                     .append(",\"retained\":").append(i.getRetainedSize())
-                     .append(",\"locals\":").append(locals.getOrDefault(i.getInstanceId(), 0));
-                }
-                t.append(",\"frames\":[");
-                StackTraceElement[] st = ((ThreadObjectGCRoot) r).getStackTrace();
-                for (int k = 0; st != null && k < st.length; k++) {
-                    if (k > 0) t.append(',');
-                    t.append(str(st[k].getClassName() + "." + st[k].getMethodName() + "(" + st[k].getFileName() + ":" + st[k].getLineNumber() + ")"));
-                }
-                t.append("]}");
-                threads.add(t.toString());
-            }
         }
+        List<String> threads = threads(heap, true);
         out.append("],\n\"threads\":[").append(String.join(",\n", threads)).append("]}");
         return out.toString();
+    }
+
+    /** The heap's summary, classes counted, the class with most fields, GC roots counted, and the threads. */
+    static String summary(Heap heap) {
+        List<JavaClass> classes = heap.getAllClasses();
+        JavaClass widest = null;
+        for (JavaClass c : classes) if (widest == null || c.getFields().size() > widest.getFields().size()) widest = c;
+        StringBuilder out = new StringBuilder(1 << 16);
+        out.append("{\"summary\":{\"instances\":").append(heap.getSummary().getTotalLiveInstances())
+           .append(",\"bytes\":").append(heap.getSummary().getTotalLiveBytes()).append("},\n\"classCount\":").append(classes.size())
+           .append(",\n\"widest\":{\"name\":").append(str(widest == null ? null : widest.getName()))
+           .append(",\"fields\":").append(widest == null ? 0 : widest.getFields().size()).append("},\n\"gcRoots\":")
+           .append(heap.getGCRoots().size())
+           .append(",\n\"threads\":[").append(String.join(",\n", threads(heap, false))).append("]}");
+        return out.toString();
+    }
+
+    /**
+     * Each thread as VisualVM's Threads view reads it (ThreadObjectGCRoot: its instance's name, daemon, tid, class,
+     * the number of its frame roots, and its stack), with its instance's retained size when `retained`.
+     */
+    static List<String> threads(Heap heap, boolean retained) {
+        List<String> threads = new ArrayList<>();
+        Map<Long, Integer> locals = new HashMap<>();
+        for (GCRoot r : heap.getGCRoots()) {
+            if (r instanceof JavaFrameGCRoot) {
+                ThreadObjectGCRoot t = ((JavaFrameGCRoot) r).getThreadGCRoot();
+                if (t != null && t.getInstance() != null) locals.merge(t.getInstance().getInstanceId(), 1, Integer::sum);
+            }
+        }
+        for (GCRoot r : heap.getGCRoots()) {
+            if (!(r instanceof ThreadObjectGCRoot)) continue;
+            Instance i = r.getInstance();
+            StringBuilder t = new StringBuilder();
+            t.append("{\"id\":").append(i == null ? 0 : i.getInstanceId());
+            if (i != null) {
+                Object daemon = i.getValueOfField("daemon");
+                Object tid = i.getValueOfField("tid");
+                t.append(",\"class\":").append(str(i.getJavaClass().getName()))
+                 .append(",\"name\":").append(str(stringValue(i.getValueOfField("name"))))
+                 .append(",\"daemon\":").append(daemon == null ? "null" : daemon.toString())
+                 .append(",\"tid\":").append(tid == null ? "null" : tid.toString());
+                if (retained) t.append(",\"retained\":").append(i.getRetainedSize());
+                t.append(",\"locals\":").append(locals.getOrDefault(i.getInstanceId(), 0));
+            }
+            t.append(",\"frames\":[");
+            StackTraceElement[] st = ((ThreadObjectGCRoot) r).getStackTrace();
+            for (int k = 0; st != null && k < st.length; k++) {
+                if (k > 0) t.append(',');
+                t.append(str(st[k].getClassName() + "." + st[k].getMethodName() + "(" + st[k].getFileName() + ":" + st[k].getLineNumber() + ")"));
+            }
+            t.append("]}");
+            threads.add(t.toString());
+        }
+        return threads;
     }
 
     /** A java.lang.String instance's text (JDK 8: a char[] value; JDK 9+: a byte[] value with a coder), or null. */

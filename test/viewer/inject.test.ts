@@ -58,6 +58,10 @@ for (const version of ['1.19', '1.22', '1.26']) {
       for (const [k, val] of Object.entries(info)) expect(page[k], k).to.deep.equal(val);
       expect(page.topRoots).to.deep.equal(cli('roots', dump, bin, '-n', '10').roots);
       expect(page.suspects).to.deep.equal(cli('suspects', dump, bin));
+      // The zoo turns the collector off (debug.SetGCPercent(-1)): NextGC is the runtime's "no goal", said in words.
+      expect(BigInt(info.memstats.NextGC) > 2n ** 62n).to.equal(true);
+      const html = (await v.app.inject('/')).body;
+      expect(html).to.include('none: the collector is off (GOGC=off; the runtime says ');
     });
 
     it('types: equal to goheap types --json --limit 0, and the instance counts are the program\'s own', async () => {

@@ -4,8 +4,9 @@
 // client zooms into what is drawn; a node's own page draws deeper). Past the first FIRST_CHILDREN children, and
 // below MIN_SHARE, siblings are folded by type into one bar each ("380 × main.Session"), the narrow groups into one
 // "N more" bar, so that every node's width is filled by what it dominates (as pprof folds a flame graph's
-// siblings). Built from the session's dominator tree, children asked biggest first.
-import type { HeapSession, TreeNode } from '../../lib/session/index.js';
+// siblings; the folding is the DOT picture's, lib/session/sibling-groups.ts). Built from the session's dominator
+// tree, children asked biggest first.
+import { type HeapSession, type TreeNode, dominatedChildren, foldByType } from '../../lib/session/index.js';
 
 export interface FlameNode {
   /** URL name of the node (params.ts nodeId): "roots", "root:K" or an address; "" for a folded bar. */
@@ -25,12 +26,10 @@ export const MAX_DEPTH = 16;
 export const MIN_SHARE = 0.002;
 /** Children drawn one by one per node at most (biggest first); the others are folded by type. */
 export const FIRST_CHILDREN = 20;
-/** Children looked at per node to fold them by type; what lies beyond is one "more" bar. */
-const SCAN = 100000;
 
 /**
  * The bars of the icicle under `focus`. `childrenRetained(n)` is what n's children retain together (its retained
- * bytes less its own size), so that siblings past SCAN still fill their parent's width.
+ * bytes less its own size), so that siblings past the ones read (SIBLING_SCAN) still fill their parent's width.
  */
 export function flameNodes(s: HeapSession, focus: TreeNode, nodeId: (n: TreeNode) => string, nodeLabel: (n: TreeNode) => { label: string; kind: string },
   focusRetained: number, childrenRetained: (n: TreeNode, retained: number) => number = (_n, r) => r): FlameNode[] {
@@ -40,7 +39,7 @@ export function flameNodes(s: HeapSession, focus: TreeNode, nodeId: (n: TreeNode
     const w = retained / focusRetained;
     out.push({ id: nodeId(n), ...nodeLabel(n), depth, x, w, retained });
     if (depth + 1 >= MAX_DEPTH) return;
-    const kids = s.dominated(n, 0, SCAN);
+    const kids = dominatedChildren(s, n);
     if (kids.total === 0) return;
     let cx = x;
     let k = 0;
@@ -53,29 +52,20 @@ export function flameNodes(s: HeapSession, focus: TreeNode, nodeId: (n: TreeNode
     }
     if (k >= kids.total) return;
     // The others folded by type (root nodes by kind): one bar per group, biggest first; the narrow groups together.
-    const groups = new Map<string, { label: string; kind: string; count: number; retained: number }>();
     let seenRetained = 0;
     for (const c of kids.items) seenRetained += c.retained;
-    for (; k < kids.items.length; k++) {
-      const c = kids.items[k];
-      const l = nodeLabel(c);
-      const key = l.kind === 'object' ? l.label : l.kind;
-      const g = groups.get(key);
-      if (g) {
-        g.count++;
-        g.retained += c.retained;
-      } else groups.set(key, { label: l.kind === 'object' ? l.label : l.kind, kind: l.kind, count: 1, retained: c.retained });
-    }
-    const sorted = [...groups.values()].sort((a, b) => b.retained - a.retained);
+    const sorted = foldByType(s, kids.items.slice(k));
     let restCount = kids.total - kids.items.length;
     let restRetained = restCount > 0 ? Math.max(0, childrenRetained(n, retained) - seenRetained) : 0;
     for (const g of sorted) {
+      const members = g.members.length;
       if (g.retained / focusRetained < MIN_SHARE) {
-        restCount += g.count;
+        restCount += members;
         restRetained += g.retained;
         continue;
       }
-      out.push({ id: '', label: `${g.count.toLocaleString('en-US')} × ${g.label}`, kind: g.kind, depth: depth + 1, x: cx, w: g.retained / focusRetained, retained: g.retained, folded: g.count });
+      const kind = g.kind === 'object' ? 'object' : g.name;
+      out.push({ id: '', label: `${members.toLocaleString('en-US')} × ${g.name}`, kind, depth: depth + 1, x: cx, w: g.retained / focusRetained, retained: g.retained, folded: members });
       cx += g.retained / focusRetained;
     }
     if (restCount > 0 && restRetained > 0) {

@@ -12,7 +12,8 @@ const TOP = 10;
 /**
  * A MemStats value as people read it: byte counts in units with the exact count, LastGC as a UTC time (it is
  * nanoseconds since 1970), PauseTotalNs as a duration, other counts with separators. A value no real heap has
- * (a byte count beyond 2^50) is shown as the number it is.
+ * (a byte count beyond 2^50) is shown as the number it is; NextGC so high is the runtime's "no goal": the collector
+ * was off (debug.SetGCPercent(-1), GOGC=off).
  */
 export function memStat(key: string, raw: string): string {
   const big = /^[0-9]+$/.test(raw) ? BigInt(raw) : undefined;
@@ -25,6 +26,7 @@ export function memStat(key: string, raw: string): string {
     const d = new Date(ms);
     return Number.isNaN(d.getTime()) ? exact : `${d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '')} UTC (${exact} ns since 1970)`;
   }
+  if (key === 'NextGC' && n >= 2 ** 62) return `none: the collector is off (GOGC=off; the runtime says ${exact})`;
   if (/Ns$/.test(key)) return n < 1e3 ? `${n} ns` : n < 1e6 ? `${(n / 1e3).toFixed(1)} µs` : n < 1e9 ? `${(n / 1e6).toFixed(1)} ms` : `${(n / 1e9).toFixed(2)} s`;
   if (/Alloc$|Sys$|Inuse$|Idle$|Released$|NextGC/.test(key) && n < 2 ** 50) return n < 1024 ? `${n} B` : `${bytes(n)} (${exact} B)`;
   return exact;

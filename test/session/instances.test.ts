@@ -1,0 +1,77 @@
+// The instance index (lib/session/instances.ts) on the zoo fixtures: every row's pages, at every sort and with or
+// without the unreachable members, equal an oracle sorted with a comparator from the session's own per-object
+// answers, counted as `goheap types` counts; the index by length dealt out from the joined one (refine) equals one
+// built from scratch; and the radix order (key-order.ts) equals a comparator sort on keys of every width.
+import { expect } from 'chai';
+import { HeapSession } from '../../lib/session/index.js';
+import { InstanceIndex, type MemberFacts } from '../../lib/session/instances.js';
+import { orderByKey } from '../../lib/session/key-order.js';
+import { typeHistogram } from '../../lib/typing/index.js';
+import { scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+
+describe('session/key-order: radix order by key', () => {
+  for (const bits of [6, 20, 40, 53]) {
+    for (const descending of [true, false]) {
+      it(`${bits}-bit keys, ${descending ? 'descending' : 'ascending'}: the comparator's order, stable`, () => {
+        let seed = 12345 + bits;
+        const rand = (): number => {
+          seed = (seed * 1103515245 + 12345) % 2147483648;
+          return seed / 2147483648;
+        };
+        const key = new Float64Array(20000);
+        for (let x = 0; x < key.length; x++) key[x] = Math.floor(rand() * 2 ** bits);
+        const want = [...key.keys()].sort((a, b) => (descending ? key[b] - key[a] : key[a] - key[b]) || a - b);
+        expect(Array.from(orderByKey(key, descending))).to.deep.equal(want);
+      });
+    }
+  }
+});
+
+for (const version of ['1.19', '1.26']) {
+  describe(`session/instances: zoo go${version}`, function () {
+    this.timeout(300000);
+    let s: HeapSession;
+    let facts: MemberFacts;
+    before(async () => {
+      s = await HeapSession.open(zooDump(version, 'heap2'), { binary: zooBinary(version), cacheDir: scratchDir(`instances-${version}`) });
+      facts = { isReachable: (i) => s.isReachable(i), retained: (i) => s.retained(i), size: (i) => s.size(i), address: (i) => s.address(i) };
+    });
+    after(() => s?.close());
+
+    it('the index by length dealt out from the joined one equals one built from scratch', () => {
+      const joined = InstanceIndex.build(s.graph, s.types, facts);
+      const built = InstanceIndex.build(s.graph, s.types, facts, true).encode();
+      const refined = joined.refine(s.graph, s.types, true)!.encode();
+      expect(refined.meta).to.deep.equal(built.meta);
+      for (const [k, a] of Object.entries(built.arrays)) expect(Array.from(refined.arrays[k] as Uint32Array), k).to.deep.equal(Array.from(a as Uint32Array));
+    });
+
+    it('every row, every sort, reachable or all: the oracle\'s order at any offset, counted as types counts', () => {
+      const f = zooFacts(version);
+      for (const split of [false, true]) {
+        const rows = typeHistogram(s.graph, s.types, true, split);
+        const allRows = new Map(typeHistogram(s.graph, s.types, false, split).map((r) => [r.name, r]));
+        let checked = 0;
+        for (const r of rows) {
+          for (const all of [false, true]) {
+            const whole = s.instances(r.name, { sort: 'address', limit: 0, all })!;
+            const want = all ? allRows.get(r.name)! : r;
+            expect([r.name, whole.count, whole.bytes]).to.deep.equal([r.name, want.count, want.bytes]);
+            const byAddress = [...whole.items].sort((a, b) => s.address(a) - s.address(b));
+            expect(whole.items, `${r.name} by address`).to.deep.equal(byAddress);
+            for (const sort of ['retained', 'size'] as const) {
+              const key = sort === 'retained' ? (i: number) => s.retained(i) : (i: number) => s.size(i);
+              const oracle = [...byAddress].sort((a, b) => key(b) - key(a) || s.address(a) - s.address(b));
+              const offset = Math.floor(oracle.length / 3);
+              expect(s.instances(r.name, { sort, limit: 0, all })!.items, `${r.name} by ${sort}`).to.deep.equal(oracle);
+              expect(s.instances(r.name, { sort, offset, limit: 7, all })!.items).to.deep.equal(oracle.slice(offset, offset + 7));
+            }
+            checked++;
+          }
+        }
+        expect(checked).to.be.above(20);
+      }
+      expect(s.instances('main.Node', {})!.count).to.equal(f.counts.Node);
+    });
+  });
+}
