@@ -1,6 +1,8 @@
 // `make bench`: builds bench/bigheap with Go 1.26, has it write a large heap dump into bench/output/ (kept
 // while up to date), runs each measured stage of bench/stages.ts in a fresh `node dist/bench/stage.js`
-// process, and writes bench/results.json plus a short table on stdout.
+// process, and writes bench/results.json plus a short table on stdout. A run of some stages (--stages a,b) updates
+// those stages in the results file and keeps the others' last figures: each stage carries the date and commit it
+// was measured at.
 //
 // Options: --objects N (live objects the generator aims at, default 14000000), --stages a,b (default: all),
 // --regenerate (write the dump even if an up-to-date one exists), --heap ast|synthetic: which generator writes the
@@ -123,7 +125,38 @@ function ensureDump(opts: Options): BigheapFacts {
   return facts;
 }
 
-type StageResult = { name: string; wallSeconds?: number; peakRssMB?: number; error?: string } & Record<string, unknown>;
+type StageResult = {
+  name: string; wallSeconds?: number; peakRssMB?: number; error?: string; measuredAt?: string; commit?: string;
+} & Record<string, unknown>;
+
+/** The commit the working tree is at (with "+dirty" when it has uncommitted changes), or "unknown" outside git. */
+function currentCommit(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
+  return head.stdout.trim() + (dirty.status === 0 && dirty.stdout.trim() !== '' ? '+dirty' : '');
+}
+
+/** The results file as the last runs left it, or null when there is none (or it cannot be read).
+ * Figures measured on another dump (its size changed: it was written again) are not kept. */
+function previousResults(dumpBytes: number): { dump?: { objects?: number | null }; stages?: StageResult[] } | null {
+  if (!existsSync(resultsPath)) return null;
+  try {
+    const r = JSON.parse(readFileSync(resultsPath, 'utf8')) as { dump?: { bytes?: number; objects?: number | null }; stages?: StageResult[] };
+    return r.dump?.bytes === dumpBytes ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The stages of the last results with this run's replacing theirs (in the last order; new stages at the end). */
+function mergeStages(previous: StageResult[], measured: StageResult[]): StageResult[] {
+  const byName = new Map(measured.map((s) => [s.name, s]));
+  const merged = previous.map((s) => byName.get(s.name) ?? s);
+  const known = new Set(previous.map((s) => s.name));
+  for (const s of measured) if (!known.has(s.name)) merged.push(s);
+  return merged;
+}
 
 /** Runs one stage in a fresh node process and returns the JSON line it printed. */
 function runStage(name: string): StageResult {
@@ -150,7 +183,7 @@ function mb(bytes: number): number {
 function printTable(stages: StageResult[]): void {
   const rows = [['stage', 'wall s', 'peak RSS MB', 'figures']];
   for (const s of stages) {
-    const { name, wallSeconds, peakRssMB, error, ...rest } = s;
+    const { name, wallSeconds, peakRssMB, error, measuredAt: _at, commit: _commit, ...rest } = s;
     const figures = error ? `FAILED: ${error}` : Object.entries(rest).slice(0, 6).map(([k, v]) => `${k}=${String(v)}`).join(' ');
     rows.push([name, wallSeconds?.toFixed(2) ?? '-', peakRssMB?.toFixed(0) ?? '-', figures]);
   }
@@ -165,18 +198,22 @@ function main(): number {
   ensureGo();
   ensureBigheap();
   const facts = ensureDump(opts);
-  const stages = opts.stages.map(runStage);
+  const measuredAt = new Date().toISOString();
+  const commit = currentCommit();
+  const stages: StageResult[] = opts.stages.map((name) => ({ ...runStage(name), measuredAt, commit }));
+  const previous = previousResults(statSync(dumpPath).size);
   const counted = stages.find((s) => s.name === 'naive-count' && typeof s.objects === 'number');
+  const previousObjects = typeof previous?.dump?.objects === 'number' ? previous.dump.objects : null;
   const results = {
     machine: { cpus: cpus().length, memGB: round(totalmem() / 2 ** 30, 1), node: process.version },
     dump: {
       path: relative(root, dumpPath),
       bytes: statSync(dumpPath).size,
       // Object records in the dump (counted by the naive-count stage); null when that stage did not run.
-      objects: counted ? (counted.objects as number) : null,
+      objects: counted ? (counted.objects as number) : previousObjects,
       generator: { ...facts },
     },
-    stages,
+    stages: mergeStages(previous?.stages ?? [], stages),
   };
   // Paths inside the project are written relative to it, so the results carry nothing machine-specific.
   const relativePaths = (_key: string, v: unknown) =>
