@@ -146,7 +146,9 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       // again if it needs them) before the dominator pass allocates.
       const lighter = eager ? reopen() : undefined;
       if (lighter) {
+        // `graph` too: it is the same graph as `g` here, and would keep the edges read for the copy alive.
         g = lighter;
+        graph = lighter;
         collectGarbage();
       }
       const dom = computeHeapDominators(g, rootNodes, { analysis: ag, afterDominators: collectGarbage });
