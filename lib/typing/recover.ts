@@ -45,8 +45,17 @@ const CHECKED_BAD = 4;
 const MASK = 0x7fffffff;
 /** edgeRef value: read the words from the dump (the edge needs both a type reference and an interior offset). */
 const SLOW = -0x80000000;
-/** Slice capacities at or above this are kept as this (a size class is below 2^32, so the result is the same). */
+/** Slice capacities at or above this are taken as this (a size class is below 2^32, so the result is the same). */
 const CAP_MAX = 0xffffffff;
+/**
+ * The per-edge words are kept in 16 bits (4 bytes an edge less than 32-bit arrays: 100 MB on a 14 M-object heap).
+ * A value that does not fit is kept as an escape, and the word is read from the dump when used (rare: a type id
+ * above 32766, an interior offset above 32 KiB, a capacity of 65535 or more; in a tiny block, a length or capacity
+ * of 255 or more).
+ */
+const REF_SLOW = -0x8000;
+const CAP_SLOW = 0xffff;
+const TINY_SLOW = 0xff;
 
 /** Recovers the types of the heap objects of `graph` from the executable `program`. */
 export function recoverTypes(graph: HeapGraph, program: GoProgram, options: RecoverOptions = {}): HeapTypes {
@@ -101,11 +110,13 @@ class Recovery {
   private readonly efaceType = new Map<number, number>();
   private readonly ifaceType = new Map<number, number>();
   /**
-   * Per edge e (set by readEdgeWords): edgeRef[e], for an interior edge its offset into the target (or SLOW), else
-   * the typeRef code of the word before the slot; edgeCap[e], the word two after the slot (a slice's capacity).
+   * Per edge e (set by readEdgeWords): edgeRef[e], for an interior edge its offset into the target, else the typeRef
+   * code of the word before the slot (REF_SLOW: read the words from the dump); edgeCap[e], the word two after the slot
+   * (a slice's capacity; CAP_SLOW: read it), into a tiny block the word after the slot in its low byte and that one in
+   * its high byte (TINY_SLOW: read it).
    */
-  private edgeRef: Int32Array | null = null;
-  private edgeCap: Uint32Array | null = null;
+  private edgeRef: Int16Array | null = null;
+  private edgeCap: Uint16Array | null = null;
   /** Objects whose malloc header names a Go type with pointers (Go 1.22+), in object order: headerType[k] of headerObject[k]. */
   private headerObject = new Int32Array(0);
   private headerType = new Int32Array(0);
@@ -232,8 +243,8 @@ class Recovery {
   private readEdgeWords(): void {
     const g = this.graph;
     const m = g.edgeTarget.length;
-    const ref = new Int32Array(m);
-    const cap = new Uint32Array(m);
+    const ref = new Int16Array(m);
+    const cap = new Uint16Array(m);
     const edgeStart = g.edgeStart;
     const edgeField = g.edgeField;
     const edgeTarget = g.edgeTarget;
@@ -267,18 +278,20 @@ class Recovery {
         const field = edgeField[e];
         const at = base + (field & MASK); // the word before the slot
         const code = typeRef.get(viewWord(v, at, p, le));
+        let r = code;
         if (field > MASK) {
           const o = viewWord(v, at + p, p, le) - address[edgeTarget[e]];
-          ref[e] = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
-        } else ref[e] = code;
+          r = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
+        }
+        ref[e] = r > -0x8000 && r < 0x8000 ? r : REF_SLOW;
         const c = viewWord(v, at + 3 * p, p, le);
         const t = edgeTarget[e];
         if ((tiny[t >>> 5] & (1 << (t & 31))) !== 0) {
           // Into a tiny block: the two words after the slot (a string's length, a slice's length and capacity), each
-          // below 2^16 when the slot is one (the block is 16 bytes).
+          // below 16 when the slot is one (the block is 16 bytes): a byte each.
           const l = viewWord(v, at + 2 * p, p, le);
-          cap[e] = (l > 0xffff ? 0xffff : l) + (c > 0xffff ? 0xffff : c) * 65536;
-        } else cap[e] = c > CAP_MAX ? CAP_MAX : c;
+          cap[e] = (l < TINY_SLOW ? l : TINY_SLOW) | ((c < TINY_SLOW ? c : TINY_SLOW) << 8);
+        } else cap[e] = c < CAP_SLOW ? c : CAP_SLOW;
       }
     }
     this.edgeRef = ref;
@@ -483,7 +496,7 @@ class Recovery {
       let toff = 0;
       if (field > MASK) {
         toff = this.edgeRef![e];
-        if (toff === SLOW) toff = this.bytes.word(contentAt + off) - this.address[target];
+        if (toff === REF_SLOW) toff = this.bytes.word(contentAt + off) - this.address[target];
       }
       const before = this.objectType[target];
       this.apply(d, contentAt + off, toff, target, e);
@@ -651,7 +664,7 @@ class Recovery {
       let toff = 0;
       if (field > MASK) {
         toff = edgeRef[e];
-        if (toff === SLOW) toff = this.bytes.word(slotFile) - this.address[target];
+        if (toff === REF_SLOW) toff = this.bytes.word(slotFile) - this.address[target];
       }
       this.apply(d, slotFile, toff, target, e);
     }
@@ -679,12 +692,13 @@ class Recovery {
         const us = this.typeSize[u];
         if (us === 0 || slotFile < 0) return;
         if (this.isTinyType(u) && this.isTinyBlock(t)) {
-          const lc = e >= 0 ? this.edgeCap![e] : Math.min(this.bytes.word(slotFile + 2 * this.p), 0xffff) * 65536;
-          const n = Math.floor(lc / 65536);
+          const c8 = e >= 0 ? this.edgeCap![e] >>> 8 : TINY_SLOW;
+          const n = c8 !== TINY_SLOW ? c8 : Math.min(this.bytes.word(slotFile + 2 * this.p), 0xffff);
           if (n >= 1 && n * us <= TINY_BLOCK) this.sub(t, off, n * us, this.typings.array(this.types[u], n));
           return;
         }
-        const cap = e >= 0 ? this.edgeCap![e] : this.bytes.word(slotFile + 2 * this.p);
+        const c16 = e >= 0 ? this.edgeCap![e] : CAP_SLOW;
+        const cap = c16 !== CAP_SLOW ? c16 : e >= 0 ? Math.min(this.bytes.word(slotFile + 2 * this.p), CAP_MAX) : this.bytes.word(slotFile + 2 * this.p);
         const hs = this.headerFor(t, u);
         const rel = off - hs;
         if (rel < 0 || rel % us !== 0) return;
@@ -696,7 +710,8 @@ class Recovery {
       case SlotKind.String:
         if (this.isTinyBlock(t)) {
           if (slotFile < 0 && e < 0) return;
-          const len = e >= 0 ? this.edgeCap![e] & 0xffff : Math.min(this.bytes.word(slotFile + this.p), 0xffff);
+          const l8 = e >= 0 ? this.edgeCap![e] & 0xff : TINY_SLOW;
+          const len = l8 !== TINY_SLOW ? l8 : Math.min(this.bytes.word(slotFile + this.p), 0xffff);
           if (len > 0) this.sub(t, off, len, this.stringData());
           return;
         }
@@ -706,8 +721,8 @@ class Recovery {
       case SlotKind.Iface: {
         if (slotFile < 0) return;
         let u: number;
-        const ref = e >= 0 ? this.edgeRef![e] : SLOW;
-        if (ref !== SLOW) {
+        const ref = e >= 0 ? this.edgeRef![e] : REF_SLOW;
+        if (ref !== REF_SLOW) {
           // Interior edges keep their offset in edgeRef: their type word resolves to nothing.
           if (this.graph.edgeField[e] > MASK) return;
           if (kind === SlotKind.Eface) {
