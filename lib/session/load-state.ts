@@ -9,9 +9,10 @@ import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
 import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes, typeCoverage } from '../typing/index.js';
 import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, shortestPathParents } from '../analysis/index.js';
 import {
-  defaultCacheDir, indexPaths, IndexFileError, loadAnalysis, withAnalysisRoots, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
+  defaultCacheDir, encodeGraph, indexPaths, IndexFileError, loadAnalysis, withAnalysisRoots, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
   type SourceIdentity, type StoredAnalysis,
 } from '../store/index.js';
+import { type PendingSave, saveInBackground } from './background-save.js';
 
 export type OpenPhase = LoadPhase | 'index' | 'types' | 'dominators' | 'paths' | 'save';
 
@@ -67,13 +68,28 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     fromIndex.graph = graph !== undefined;
     graphIndexed = fromIndex.graph;
   }
+  // With a binary, the graph's index is written on a worker thread while the types are recovered; graphSaved()
+  // waits for it where the graph is read back from the index (and before returning).
+  let pendingGraphSave: PendingSave | undefined;
   if (!graph) {
     graph = loadHeapGraph(dump.path, { onProgress: progress });
     if (useIndex) {
       progress?.('save', 0, 1);
-      graphIndexed = trySave(() => saveGraph(files.graph, graph!, dump), files.graph, notes);
+      const loaded = graph;
+      if (binary) pendingGraphSave = saveInBackground(files.graph, encodeGraph(loaded, dump));
+      if (!pendingGraphSave) graphIndexed = trySave(() => saveGraph(files.graph, loaded, dump), files.graph, notes);
     }
   }
+  const graphSaved = (): boolean => {
+    const pending = pendingGraphSave;
+    if (!pending) return graphIndexed;
+    pendingGraphSave = undefined;
+    progress?.('save', 0, 1);
+    const failure = pending.wait();
+    if (failure !== null) notes.push(`could not write ${files.graph}: ${failure}`);
+    graphIndexed = failure === null;
+    return graphIndexed;
+  };
   let analysis = useIndex ? tryIndex(() => loadAnalysis(files.analysis, graph!, dump, binary), notes) : undefined;
   fromIndex.analysis = analysis !== undefined;
   let program: GoProgram | undefined;
@@ -117,7 +133,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     // The graph as the index holds it, its arrays read back when first used (from the page cache: the index was just
     // written), with this open's extra roots; undefined without a usable graph index.
     const reopen = (): HeapGraph | undefined => {
-      if (!graphIndexed) return undefined;
+      if (!graphSaved()) return undefined;
       const indexed = tryIndex(() => loadGraph(files.graph, dump), []);
       if (!indexed) return undefined;
       const reachable = a.reachable;
@@ -178,6 +194,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     if (binary || options.computeAll) compute(true);
     analysis = a;
   }
+  graphSaved();
   return { dump, binary, graph: g, analysis, fromIndex, indexNotes: notes, analysisFile: useIndex ? files.analysis : null, program, recovered };
 }
 
