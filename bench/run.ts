@@ -8,7 +8,9 @@
 // --regenerate (write the dump even if an up-to-date one exists), --heap ast|synthetic: which generator writes the
 // dump: bench/bigheap (default: Go's sources parsed into ASTs, bench/results.json) or bench/genheap (a service's
 // tenants, sessions, events and a tree, built without parsing: 70 M objects in about a minute; its own files,
-// bench/output/genheap-N.dump and bench/results-synthetic-N.json for N objects).
+// bench/output/genheap-N.dump and bench/results-synthetic-N.json for N objects), --binary PATH: the executable that
+// wrote the existing dump (nothing is built or written: for a dump written by a build from another checkout, whose
+// binary differs in its embedded paths and so in its segment addresses).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -57,7 +59,7 @@ interface BigheapFacts {
   programWallSeconds: number;
 }
 
-interface Options { objects: number; stages: string[]; regenerate: boolean; heap: 'ast' | 'synthetic' }
+interface Options { objects: number; stages: string[]; regenerate: boolean; heap: 'ast' | 'synthetic'; binary?: string }
 
 class BenchError extends Error {}
 
@@ -68,13 +70,15 @@ function parseArgs(argv: string[]): Options {
     if (a === '--objects') opts.objects = Number(argv[++i]);
     else if (a === '--stages') opts.stages = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--regenerate') opts.regenerate = true;
+    else if (a === '--binary') opts.binary = resolve(argv[++i] ?? '');
     else if (a === '--heap') {
       const h = argv[++i];
       if (h !== 'ast' && h !== 'synthetic') throw new BenchError('--heap wants ast or synthetic');
       opts.heap = h;
-    } else throw new BenchError(`unknown argument ${a} (use --objects N, --stages a,b, --regenerate, --heap ast|synthetic)`);
+    } else throw new BenchError(`unknown argument ${a} (use --objects N, --stages a,b, --regenerate, --heap ast|synthetic, --binary PATH)`);
   }
   if (!Number.isSafeInteger(opts.objects) || opts.objects <= 0) throw new BenchError('--objects wants a positive integer');
+  if (opts.binary !== undefined && opts.regenerate) throw new BenchError('--binary reuses the existing dump: it cannot go with --regenerate');
   for (const s of opts.stages) if (!STAGES[s]) throw new BenchError(`unknown stage ${s}; known: ${Object.keys(STAGES).join(', ')}`);
   return opts;
 }
@@ -108,6 +112,14 @@ function ensureBigheap(): void {
 
 /** Writes the dump unless one exists that this binary wrote for the same target. */
 function ensureDump(opts: Options): BigheapFacts {
+  if (opts.binary !== undefined) {
+    // The given binary wrote the dump: never write it again (the binary is likely newer than it).
+    if (!existsSync(opts.binary) || !existsSync(factsPath) || !existsSync(dumpPath)) {
+      throw new BenchError(`--binary wants an existing dump and its facts: ${relative(root, dumpPath)}, ${relative(root, factsPath)}`);
+    }
+    console.log(`Reusing ${relative(root, dumpPath)} with ${opts.binary}`);
+    return JSON.parse(readFileSync(factsPath, 'utf8')) as BigheapFacts;
+  }
   if (!opts.regenerate && existsSync(factsPath) && existsSync(dumpPath) && mtime(dumpPath) > mtime(bigheapBin)) {
     const facts = JSON.parse(readFileSync(factsPath, 'utf8')) as BigheapFacts;
     if (facts.targetObjects === opts.objects && facts.dumpBytes === statSync(dumpPath).size) {
@@ -195,8 +207,11 @@ function main(): number {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.heap === 'synthetic') useSynthetic(opts.objects);
   mkdirSync(outputDir, { recursive: true });
-  ensureGo();
-  ensureBigheap();
+  if (opts.binary !== undefined) bigheapBin = opts.binary;
+  else {
+    ensureGo();
+    ensureBigheap();
+  }
   const facts = ensureDump(opts);
   const measuredAt = new Date().toISOString();
   const commit = currentCommit();
