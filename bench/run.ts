@@ -1,8 +1,8 @@
 // `make bench`: builds bench/bigheap with Go 1.26, has it write a large heap dump into bench/output/ (kept
 // while up to date), runs each measured stage of bench/stages.ts in a fresh `node dist/bench/stage.js`
 // process, and writes bench/results.json plus a short table on stdout. A run of some stages (--stages a,b) updates
-// those stages in the results file and keeps the others' last figures: each stage carries the date and commit it
-// was measured at.
+// those stages in the results file and keeps the others' last figures: each stage carries the date, commit and dump
+// size (dumpBytes: a dump written again has another) it was measured at.
 //
 // Options: --objects N (live objects the generator aims at, default 14000000), --stages a,b (default: all),
 // --regenerate (write the dump even if an up-to-date one exists), --heap ast|synthetic: which generator writes the
@@ -138,24 +138,31 @@ function ensureDump(opts: Options): BigheapFacts {
 }
 
 type StageResult = {
-  name: string; wallSeconds?: number; peakRssMB?: number; error?: string; measuredAt?: string; commit?: string;
+  name: string; wallSeconds?: number; peakRssMB?: number; error?: string; measuredAt?: string; commit?: string; dumpBytes?: number;
 } & Record<string, unknown>;
 
-/** The commit the working tree is at (with "+dirty" when it has uncommitted changes), or "unknown" outside git. */
+/**
+ * The commit the working tree is at (with "+dirty" when it has uncommitted changes besides the results files), or
+ * "unknown" outside git.
+ */
 function currentCommit(): string {
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
   if (head.status !== 0) return 'unknown';
-  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results*.json'],
+    { cwd: root, encoding: 'utf8' });
   return head.stdout.trim() + (dirty.status === 0 && dirty.stdout.trim() !== '' ? '+dirty' : '');
 }
 
-/** The results file as the last runs left it, or null when there is none (or it cannot be read).
- * Figures measured on another dump (its size changed: it was written again) are not kept. */
-function previousResults(dumpBytes: number): { dump?: { objects?: number | null }; stages?: StageResult[] } | null {
+/**
+ * The results file as the last runs left it, or null when there is none (or it cannot be read). Its stages are kept
+ * with the size of the dump they were measured on (the file's, for stages written before stages carried it).
+ */
+function previousResults(): { dump?: { bytes?: number; objects?: number | null }; stages?: StageResult[] } | null {
   if (!existsSync(resultsPath)) return null;
   try {
     const r = JSON.parse(readFileSync(resultsPath, 'utf8')) as { dump?: { bytes?: number; objects?: number | null }; stages?: StageResult[] };
-    return r.dump?.bytes === dumpBytes ? r : null;
+    for (const s of r.stages ?? []) if (s.dumpBytes === undefined && typeof r.dump?.bytes === 'number') s.dumpBytes = r.dump.bytes;
+    return r;
   } catch {
     return null;
   }
@@ -195,7 +202,7 @@ function mb(bytes: number): number {
 function printTable(stages: StageResult[]): void {
   const rows = [['stage', 'wall s', 'peak RSS MB', 'figures']];
   for (const s of stages) {
-    const { name, wallSeconds, peakRssMB, error, measuredAt: _at, commit: _commit, ...rest } = s;
+    const { name, wallSeconds, peakRssMB, error, measuredAt: _at, commit: _commit, dumpBytes: _bytes, ...rest } = s;
     const figures = error ? `FAILED: ${error}` : Object.entries(rest).slice(0, 6).map(([k, v]) => `${k}=${String(v)}`).join(' ');
     rows.push([name, wallSeconds?.toFixed(2) ?? '-', peakRssMB?.toFixed(0) ?? '-', figures]);
   }
@@ -215,10 +222,12 @@ function main(): number {
   const facts = ensureDump(opts);
   const measuredAt = new Date().toISOString();
   const commit = currentCommit();
-  const stages: StageResult[] = opts.stages.map((name) => ({ ...runStage(name), measuredAt, commit }));
-  const previous = previousResults(statSync(dumpPath).size);
+  const dumpBytes = statSync(dumpPath).size;
+  const stages: StageResult[] = opts.stages.map((name) => ({ ...runStage(name), measuredAt, commit, dumpBytes }));
+  const previous = previousResults();
   const counted = stages.find((s) => s.name === 'naive-count' && typeof s.objects === 'number');
-  const previousObjects = typeof previous?.dump?.objects === 'number' ? previous.dump.objects : null;
+  // The object count the naive-count stage found last, if it counted this same dump.
+  const previousObjects = typeof previous?.dump?.objects === 'number' && previous.dump.bytes === dumpBytes ? previous.dump.objects : null;
   const results = {
     machine: { cpus: cpus().length, memGB: round(totalmem() / 2 ** 30, 1), node: process.version },
     dump: {
