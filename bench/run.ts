@@ -240,8 +240,13 @@ function main(): number {
     stages: mergeStages(previous?.stages ?? [], stages),
   };
   // Paths inside the project are written relative to it, so the results carry nothing machine-specific.
-  const relativePaths = (_key: string, v: unknown) =>
-    typeof v === 'string' && v.startsWith(root + '/') ? relative(root, v) : v;
+  // So are the generator's paths into another checkout's bench/output or .toolchains (the dumps are shared).
+  const relativePaths = (_key: string, v: unknown) => {
+    if (typeof v !== 'string' || !v.startsWith('/')) return v;
+    if (v.startsWith(root + '/')) return relative(root, v);
+    const at = Math.max(v.lastIndexOf('/bench/output/'), v.lastIndexOf('/.toolchains/'));
+    return at >= 0 ? v.slice(at + 1) : v;
+  };
   writeFileSync(resultsPath, JSON.stringify(results, relativePaths, 2) + '\n');
   console.log(`\nDump: ${results.dump.path}, ${mb(results.dump.bytes)} MB, ${results.dump.objects ?? '?'} objects ` +
     `(${facts.goVersion}, written in ${facts.programWallSeconds} s)`);
