@@ -7,7 +7,7 @@ import type { HeapGraph } from '../graph/index.js';
 import { GoKind, type GoProgram, type GoType } from '../gotypes/index.js';
 import type { HeapSession } from '../session/index.js';
 import { sessionGroups, topReachable } from '../session/leak-queries.js';
-import { type FrameVariable, frameVariables, logicalFrames } from '../typing/index.js';
+import { type FrameVariable, frameVariables, logicalFrames, variableAddress } from '../typing/index.js';
 import { firstRows, hex } from './common.js';
 
 export interface FrameJson {
@@ -29,6 +29,11 @@ export interface LocalJson {
   value?: string;
   /** Heap pointers the variable holds: offset in it, address pointed to, and the object's type. */
   pointers: { offset: number; target: string; type: string }[];
+  /**
+   * A variable in pieces (DWARF DW_OP_piece) of which the frame holds only some: bytes [offset, offset + size) of
+   * it at `address` each (the rest is in registers or optimized out, and not shown).
+   */
+  parts?: { offset: number; size: number; address: string }[];
 }
 
 export interface GoroutineJson {
@@ -186,11 +191,17 @@ function frameLocals(s: HeapSession, program: GoProgram, f: number, vars: FrameV
   return vars.map((v) => {
     const pointers: LocalJson['pointers'] = [];
     for (const off of program.pointerMap(v.type)) {
-      const w = wordAt(v.address + off);
+      // A variable in pieces: only the words the frame holds (the others are in registers or optimized out).
+      const a = variableAddress(v, off, p);
+      const w = a === undefined ? undefined : wordAt(a);
       const i = w === undefined || w === 0 ? -1 : graph.findObject(w);
       if (i >= 0) pointers.push({ offset: off, target: hex(w!), type: s.typeName(i) });
     }
-    const value = scalar(v.type, v.address);
-    return { name: v.name, type: v.type.name, param: v.isParam, address: hex(v.address), ...(value === undefined ? {} : { value }), pointers };
+    const value = v.parts === undefined ? scalar(v.type, v.address) : undefined;
+    const parts = v.parts?.map((x) => ({ offset: x.offset, size: x.size, address: hex(x.address) }));
+    return {
+      name: v.name, type: v.type.name, param: v.isParam, address: hex(v.address), ...(value === undefined ? {} : { value }), pointers,
+      ...(parts === undefined ? {} : { parts }),
+    };
   });
 }

@@ -8,7 +8,7 @@ export type { Abbrev, AbbrevTable } from './abbrev.js';
 export { LineIndex, parseLineTable, LINE_END_SEQUENCE, LINE_IS_STMT } from './line.js';
 export type { LineInfo, LineTable } from './line.js';
 export { decodeSimpleLocation, readLocationList } from './location.js';
-export type { LocationListEntry, SimpleLocation } from './location.js';
+export type { LocationListEntry, LocationPiece, SimpleLocation } from './location.js';
 export { readRangeList } from './ranges.js';
 export { Cursor } from './cursor.js';
 export { DwarfError } from './errors.js';

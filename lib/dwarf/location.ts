@@ -1,6 +1,7 @@
 // Location descriptions: simple DWARF expressions goheap understands (DW_OP_addr, DW_OP_addrx,
-// DW_OP_fbreg, DW_OP_call_frame_cfa, registers) and location lists from .debug_loc (DWARF 2-4)
-// and .debug_loclists (DWARF 5).
+// DW_OP_fbreg, DW_OP_call_frame_cfa, registers), composites of them (DW_OP_piece: a variable split into parts,
+// e.g. a Go slice whose pointer is in a stack slot and whose length is in a register or nowhere) and location
+// lists from .debug_loc (DWARF 2-4) and .debug_loclists (DWARF 5).
 
 import { DW_FORM, DW_OP } from './constants.js';
 import { Cursor } from './cursor.js';
@@ -13,12 +14,35 @@ export type SimpleLocation =
   /** Offset from the frame base (Go: the CFA). DW_OP_call_frame_cfa alone is offset 0. */
   | { readonly kind: 'frame'; readonly offset: number }
   | { readonly kind: 'reg'; readonly reg: number }
-  /** Something else (pieces, arithmetic): kept as raw bytes. */
+  /** A composite (DW_OP_piece): the variable's bytes in order, each part at its own simple location. */
+  | { readonly kind: 'pieces'; readonly pieces: readonly LocationPiece[] }
+  /** Something else (arithmetic, values): kept as raw bytes. */
   | { readonly kind: 'expr'; readonly expr: Uint8Array };
+
+/** One part of a composite location: `size` bytes of the variable, at `location` (undefined: optimized out). */
+export interface LocationPiece {
+  readonly size: number;
+  readonly location: Exclude<SimpleLocation, { kind: 'pieces' }> | undefined;
+}
 
 /** Decodes an expression into a SimpleLocation, or 'expr' if it is not one of the simple forms. */
 export function decodeSimpleLocation(expr: Uint8Array, addrSize = 8, littleEndian = true, file = ''): SimpleLocation {
   if (expr.length === 0) return { kind: 'expr', expr };
+  const parts = pieceBounds(expr, addrSize, littleEndian, file);
+  if (parts !== undefined) {
+    const pieces: LocationPiece[] = [];
+    for (let k = 0; k < parts.length; k += 3) {
+      const sub = expr.subarray(parts[k], parts[k + 1]);
+      if (sub.length === 0) {
+        pieces.push({ size: parts[k + 2], location: undefined });
+        continue;
+      }
+      const loc = decodeSimpleLocation(sub, addrSize, littleEndian, file);
+      if (loc.kind === 'expr' || loc.kind === 'pieces') return { kind: 'expr', expr };
+      pieces.push({ size: parts[k + 2], location: loc });
+    }
+    return { kind: 'pieces', pieces };
+  }
   const c = new Cursor('location expression', expr, 0, littleEndian, file);
   try {
     const op = c.u8();
@@ -44,6 +68,35 @@ export function decodeSimpleLocation(expr: Uint8Array, addrSize = 8, littleEndia
   } catch {
     return { kind: 'expr', expr };
   }
+}
+
+/**
+ * The parts of a composite expression (one with DW_OP_piece), as flat triples [start, end, size]: the bytes of each
+ * part's own expression and the piece's size; undefined when the expression has no piece or holds an operation
+ * goheap does not walk (only the simple forms' operations may precede a piece).
+ */
+function pieceBounds(expr: Uint8Array, addrSize: number, littleEndian: boolean, file: string): number[] | undefined {
+  const c = new Cursor('location expression', expr, 0, littleEndian, file);
+  const out: number[] = [];
+  let start = 0;
+  try {
+    while (c.remaining > 0) {
+      const at = c.pos;
+      const op = c.u8();
+      if (op === DW_OP.piece) {
+        const size = c.ulebn();
+        out.push(start, at, size);
+        start = c.pos;
+      } else if (op === DW_OP.addr) c.bytesN(addrSize);
+      else if (op === DW_OP.addrx || op === DW_OP.GNU_addr_index || op === DW_OP.plus_uconst || op === DW_OP.regx) c.ulebn();
+      else if (op === DW_OP.fbreg || op === DW_OP.consts) c.slebn();
+      else if (op === DW_OP.call_frame_cfa || op === 0x22 /* DW_OP_plus */ || (op >= DW_OP.reg0 && op <= DW_OP.reg31)) continue;
+      else return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  return out.length === 0 || start !== expr.length ? undefined : out;
 }
 
 /** One entry of a location list: the expression holds for pcs in [low, high). */

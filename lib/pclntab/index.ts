@@ -171,11 +171,11 @@ export class Pclntab {
   /**
    * The logical frames of a frame known only by its physical function's name and the file:line the runtime
    * recorded for it (a MemProf record: the runtime writes funcline's position, the inlined body's, under the
-   * physical function's name): those at the first pc of `name` whose innermost frame is at file:line; undefined
-   * when no pc of the function is there. Where one line of a callee is inlined twice into the function, the
-   * first call site is taken.
+   * physical function's name): each distinct chain at a pc of `name` whose innermost frame is at file:line, in pc
+   * order (one per call site where a callee's line is inlined at several call sites of the function); empty when no
+   * pc of the function is there. The caller picks the call site by the frames the record lists next.
    */
-  logicalFramesAtLine(name: string, file: string, line: number): LogicalFrame[] | undefined {
+  logicalFramesAtLine(name: string, file: string, line: number): LogicalFrame[][] {
     if (this.byName === undefined) {
       this.byName = new Map();
       for (let i = 0; i < this.nfunc; i++) {
@@ -183,16 +183,22 @@ export class Pclntab {
         if (!this.byName.has(n)) this.byName.set(n, i);
       }
     }
+    const out: LogicalFrame[][] = [];
     const i = this.byName.get(name);
-    if (i === undefined) return undefined;
+    if (i === undefined) return out;
     const f = this.func(i);
     const runs = pcValueRuns(this.b, f.pcln ? this.header.pctabOffset + f.pcln : 0, f.entry, this.header.quantum);
+    const seen = new Set<string>();
     for (let k = 0; k + 2 < runs.length; k += 3) {
       if (runs[k + 2] !== line) continue;
       const frames = this.logicalFrames(runs[k]);
-      if (frames.length > 0 && frames[0].line === line && frames[0].file === file) return frames;
+      if (frames.length === 0 || frames[0].line !== line || frames[0].file !== file) continue;
+      const key = frames.map((x) => `${x.function}\u0000${x.file}\u0000${x.line}`).join('\u0001');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(frames);
     }
-    return undefined;
+    return out;
   }
 
   /** The stack object records of f (empty when it has none). */

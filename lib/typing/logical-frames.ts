@@ -3,7 +3,8 @@
 // pclntab (lib/pclntab, the same tables runtime.Stack and runtime.CallersFrames read). The one place consumers
 // (goroutines, group names, roots, paths, referrers, the viewer, exporters) get frame names from. A MemProf
 // record's frame (no pc: the physical function's name with the inlined body's file:line, as the runtime writes
-// it) is expanded the same way, through the pcs of its function at that line (memProfStack).
+// it) is expanded the same way, through the pcs of its function at that line (memProfStack; where the line is
+// inlined at several call sites of the function, the one the record's next frame names).
 import type { MemProfFrame } from '../dump/index.js';
 import { funcNameForPrint, type HeapGraph } from '../graph/index.js';
 import type { GoProgram } from '../gotypes/index.js';
@@ -54,15 +55,15 @@ export function innermostFunction(program: GoProgram | undefined, graph: HeapGra
   return logicalFrames(program, graph, f)[0].function;
 }
 
-const memCache = new WeakMap<GoProgram, Map<string, LogicalFrame[]>>();
+const memCache = new WeakMap<GoProgram, Map<string, LogicalFrame[][]>>();
 
 /**
- * The logical frames at a MemProf record's frame, innermost first: the calls inlined at its file:line, then its
- * physical function (at the call site's line); the frame as the runtime wrote it without a binary or when no pc
- * of the function is at that line.
+ * The candidate logical frames at a MemProf record's frame, innermost first: for each call site where its file:line
+ * is inlined into its physical function, the calls inlined there, then the physical function (at the call site's
+ * line); the frame as the runtime wrote it, alone, without a binary or when no pc of the function is at that line.
  */
-function memProfChain(program: GoProgram | undefined, fr: MemProfFrame): LogicalFrame[] {
-  const plain = [{ function: funcNameForPrint(fr.functionName), file: fr.file, line: fr.line, inlined: false }];
+function memProfChains(program: GoProgram | undefined, fr: MemProfFrame): LogicalFrame[][] {
+  const plain = [[{ function: funcNameForPrint(fr.functionName), file: fr.file, line: fr.line, inlined: false }]];
   const t = program?.pclntab;
   if (!program || !t) return plain;
   let byKey = memCache.get(program);
@@ -70,10 +71,10 @@ function memProfChain(program: GoProgram | undefined, fr: MemProfFrame): Logical
   const key = `${fr.functionName}\u0000${fr.file}\u0000${fr.line}`;
   let out = byKey.get(key);
   if (!out) {
-    const frames = t.logicalFramesAtLine(fr.functionName, fr.file, fr.line);
-    out = frames && frames.length > 1 && frames[frames.length - 1].function === fr.functionName
-      ? frames.map((x) => ({ function: funcNameForPrint(x.function), file: x.file, line: x.line, inlined: x.inlined }))
-      : plain;
+    out = t.logicalFramesAtLine(fr.functionName, fr.file, fr.line)
+      .filter((frames) => frames.length > 1 && frames[frames.length - 1].function === fr.functionName)
+      .map((frames) => frames.map((x) => ({ function: funcNameForPrint(x.function), file: x.file, line: x.line, inlined: x.inlined })));
+    if (out.length === 0) out = plain;
     byKey.set(key, out);
   }
   return out;
@@ -89,17 +90,27 @@ function memProfChain(program: GoProgram | undefined, fr: MemProfFrame): Logical
 export function memProfStack(program: GoProgram | undefined, stack: readonly MemProfFrame[]): LogicalFrame[][] {
   const out: LogicalFrame[][] = [];
   for (let k = 0; k < stack.length;) {
-    const chain = memProfChain(program, stack[k]);
-    const group = [chain[0]];
-    k++;
-    for (let m = 1; m < chain.length && k < stack.length; m++) {
-      const next = stack[k];
-      if (next.functionName !== stack[k - 1].functionName || next.file !== chain[m].file || next.line !== chain[m].line) break;
-      group.push(chain[m]);
-      k++;
+    // The call site whose chain the record's next frames follow furthest (a callee inlined at two call sites of one
+    // function has one chain per site, the same innermost line: the record's next frame names the site).
+    let chain: LogicalFrame[] = [];
+    let best = -1;
+    for (const c of memProfChains(program, stack[k])) {
+      let m = 1;
+      while (m < c.length && k + m < stack.length && followed(stack[k + m - 1], stack[k + m], c[m])) m++;
+      if (m > best) {
+        best = m;
+        chain = c;
+      }
     }
+    const group = chain.slice(0, best);
+    k += best;
     // A physical frame whose own pc the runtime left out (the `go` statement's wrapper) ends with an inlined call.
     out.push(group);
   }
   return out;
+}
+
+/** True when the record's frame `next` (after `prev`, in the same physical function) is the call site `site`. */
+function followed(prev: MemProfFrame, next: MemProfFrame, site: LogicalFrame): boolean {
+  return next.functionName === prev.functionName && next.file === site.file && next.line === site.line;
 }

@@ -71,6 +71,29 @@ for (const v of ['1.19', '1.22', '1.26']) {
       expect(noBinary.unreachableBytes).to.be.at.least(held - workers.heldBytes);
     });
 
+    // main's `groups := []group{...}` is a slice variable DWARF describes in pieces (its pointer in a stack slot,
+    // its length and capacity nowhere): its backing array is typed by the element type over the whole object, the
+    // slot is named `groups`, and the strings it holds (runtime.Stack's text, in a large buffer) are typed through it.
+    it('a slice variable in DWARF pieces types its backing array; >= 99% of the reachable bytes typed', function () {
+      const info = json(cache, 'info', dump, bin);
+      console.log(`      go${v}: typed ${(100 * info.typedBytes / info.reachableBytes).toFixed(2)}% of ${info.reachableBytes} reachable bytes`);
+      expect(info.typedBytes / info.reachableBytes).to.be.at.least(0.99);
+      const inst = json(cache, 'instances', dump, bin, '[]main.group');
+      expect(inst.count).to.equal(1);
+      const address = inst.instances[0].address;
+      const o = json(cache, 'object', dump, bin, address);
+      expect(o.type).to.equal(`[${f.groups.length}]main.group`);
+      const field = (name: string): { value: string } => o.fields.find((x: { name: string }) => x.name === name);
+      f.groups.forEach((g, k) => {
+        expect(field(`[${k}].Function`).value).to.equal(JSON.stringify(g.function));
+        expect(field(`[${k}].Count`).value).to.equal(String(g.count));
+        expect(field(`[${k}].HeldBytes`).value).to.equal(String(g.heldBytes));
+        expect(field(`[${k}].Stack`).value).to.match(new RegExp(`\\(${Buffer.byteLength(g.stack)} bytes\\)$`));
+      });
+      const p = json(cache, 'path', dump, bin, address);
+      expect(p.path[p.path.length - 1].field).to.equal('main.main: groups');
+    });
+
     it('goroutines: each blocked group retains exactly what the program says it holds', function () {
       const j = sharedJson(cache, 'goroutines', dump, bin, '--limit', '0');
       for (const g of f.groups) {

@@ -100,6 +100,39 @@ describe('cli: live-only histograms and a two-way diff (fixtures/spread)', funct
       }
     });
 
+    // Each job's goroutine holds its scratch buffer in `scratch := make([]byte, n)`, a variable DWARF describes in
+    // pieces (its pointer in a stack slot, its length elsewhere, its capacity nowhere): the buffers are typed from the
+    // pointer piece, named by the variable, and the typed share of the reachable bytes is at least 99%.
+    it(`go${version}: the jobs' scratch buffers (a slice variable in DWARF pieces) are typed and named; >= 99% of the reachable bytes typed`, function () {
+      const f = spreadFacts(version);
+      for (const dump of ['heap1', 'heap2'] as const) {
+        const info = json(cache, 'info', spreadDump(version, dump), spreadBinary(version));
+        console.log(`      go${version} ${dump}: typed ${(100 * info.typedBytes / info.reachableBytes).toFixed(2)}% of ${info.reachableBytes} reachable bytes`);
+        expect(info.typedBytes / info.reachableBytes).to.be.at.least(0.99);
+        const byLength = json(cache, 'types', spreadDump(version, dump), spreadBinary(version), '--by-length', '--limit', '0');
+        expect(row(byLength, `[${f.sizes.Scratch}]uint8`)).to.include({ count: f[dump].scratch.count, bytes: f[dump].scratch.bytes });
+      }
+      // goroutines --all: each job's frame names `scratch`, with its one pointer (the parts not in the frame are not
+      // read), one buffer per job.
+      const j = json(cache, 'goroutines', spreadDump(version, 'heap1'), spreadBinary(version), '--all', '--limit', '0');
+      const grp = j.groups.find((x: { function: string }) => x.function === 'main.(*Job).run');
+      expect(grp.count).to.equal(f.heap1.jobs.count);
+      type Local = { name: string; type: string; value?: string; pointers: { offset: number; target: string; type: string }[]; parts?: { offset: number; size: number }[] };
+      const targets = new Set<string>();
+      for (const g of grp.goroutines as { frames: { function: string; locals: Local[] }[] }[]) {
+        const scratch = g.frames.find((x) => x.function === 'main.(*Job).run')!.locals.find((l) => l.name === 'scratch');
+        expect(scratch, JSON.stringify(g.frames)).to.not.equal(undefined);
+        expect(scratch!.type).to.equal('[]uint8');
+        expect(scratch!.value).to.equal(undefined);
+        expect(scratch!.pointers.map((x) => [x.offset, x.type])).to.deep.equal([[0, `[${f.sizes.Scratch}]uint8`]]);
+        if (scratch!.parts !== undefined) expect(scratch!.parts[0]).to.include({ offset: 0 });
+        targets.add(scratch!.pointers[0].target);
+      }
+      expect(targets.size).to.equal(f.heap1.scratch.count);
+      const p = json(cache, 'path', spreadDump(version, 'heap1'), spreadBinary(version), [...targets][0]);
+      expect(p.path[p.path.length - 1]).to.include({ field: 'main.(*Job).run: scratch', type: `[${f.sizes.Scratch}]uint8` });
+    });
+
     it(`go${version}: diff gives the live growth exactly, and the shrink (with a hint) when the dumps are swapped`, function () {
       const f = spreadFacts(version);
       const j = json(cache, 'diff', spreadDump(version, 'heap1'), spreadDump(version, 'heap2'), spreadBinary(version), '--limit', '0');

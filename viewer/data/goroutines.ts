@@ -5,7 +5,7 @@
 import type { HeapSession } from '../../lib/session/index.js';
 import { frameLines, type FrameJson } from '../../lib/answers/index.js';
 import { goroutineStatusName } from '../../lib/analysis/index.js';
-import { frameVariables } from '../../lib/typing/index.js';
+import { frameVariables, variableOffset } from '../../lib/typing/index.js';
 import { RootKind } from '../../lib/graph/index.js';
 
 
@@ -90,13 +90,13 @@ export function goroutineDetail(s: HeapSession, g: number, rootRows: ArrayLike<n
     const locals: LocalJson[] = [];
     const held = slots.get(x.frame) ?? [];
     for (const v of rowVars[k]) {
-      const points = held.filter((h) => h.slot >= v.address && h.slot < v.address + v.type.size)
-        .map((h) => ({ slot: `+${h.slot - v.address}`, address: `0x${s.address(h.target).toString(16)}`, type: s.typeName(h.target) }));
+      const points = held.filter((h) => variableOffset(v, h.slot) >= 0)
+        .map((h) => ({ slot: `+${variableOffset(v, h.slot)}`, address: `0x${s.address(h.target).toString(16)}`, type: s.typeName(h.target) }));
       locals.push({ name: v.name, type: v.type.name, param: v.isParam, points });
     }
     // Pointers none of the frame's variables holds (by target, as a temporary copy of a named pointer is no news).
     const all = varsOf.get(x.frame) ?? [];
-    const named = new Set(held.filter((h) => all.some((v) => h.slot >= v.address && h.slot < v.address + v.type.size)).map((h) => h.target));
+    const named = new Set(held.filter((h) => all.some((v) => variableOffset(v, h.slot) >= 0)).map((h) => h.target));
     const unnamed = x.physical ? held.filter((h) => !named.has(h.target)) : [];
     return { function: x.inlined ? `${x.function}(...)` : x.function, file: x.file, line: x.line, locals, otherPointers: unnamed.map((h) => ({ address: `0x${s.address(h.target).toString(16)}`, type: s.typeName(h.target) })) };
   });
