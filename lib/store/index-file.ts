@@ -21,7 +21,8 @@ import { removeDeadTemps } from '../temp-files.js';
 
 export const FORMAT_VERSION = 6; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
 // 5: stack-object roots in the analysis, frame function names as Go prints them ([...] for generic shapes);
-// 6: frame variables in DWARF pieces seed types (object types and the typed share change)
+// 6: frame variables in DWARF pieces seed types, 32 KiB large objects without a malloc header (object types and
+// the typed share change)
 const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
 

@@ -51,15 +51,18 @@ export function variableAddress(v: FrameVariable, offset: number, size: number):
 /**
  * The parts of a variable of `size` bytes whose location is `loc`, relative to the CFA: one part from offset 0 for a
  * frame location, the frame pieces of a composite (pieces in registers or optimized out are left out), merged when
- * they lie next to each other in the frame; undefined when no byte of it is in the frame.
+ * they lie next to each other in the frame; undefined when no byte of it is in the frame or the pieces describe more
+ * bytes than the variable has.
  */
 function frameParts(loc: SimpleLocation, size: number): FramePart[] | undefined {
   if (loc.kind === 'frame') return [{ offset: 0, size, address: loc.offset }];
   if (loc.kind !== 'pieces') return undefined;
+  // Pieces that add up to more than the variable (Go 1.19 describes some slices with four) place none of it surely.
+  if (loc.pieces.reduce((n, pc) => n + pc.size, 0) > size) return undefined;
   const out: FramePart[] = [];
   let offset = 0;
   for (const pc of loc.pieces) {
-    if (pc.location !== undefined && pc.location.kind === 'frame' && offset + pc.size <= size) {
+    if (pc.location !== undefined && pc.location.kind === 'frame') {
       const last = out[out.length - 1];
       if (last !== undefined && last.offset + last.size === offset && last.address + last.size === pc.location.offset) last.size += pc.size;
       else out.push({ offset, size: pc.size, address: pc.location.offset });

@@ -4,7 +4,7 @@
 import type { HeapGraph } from '../graph/index.js';
 import { GoKind, GoProgram, GoType, fieldAt } from '../gotypes/index.js';
 import { TINY_REST_NAME, TypingKind, TypingTable, untypedName } from './typings.js';
-import { headeredSizeClass } from './malloc-header.js';
+import { headeredSizeClass, MALLOC_HEADER_MAX } from './malloc-header.js';
 import { genericNamer } from './generic-names.js';
 
 /**
@@ -173,7 +173,10 @@ export class RecoveredTypes implements HeapTypes {
     const id = this.objectType[i];
     const t = this.typings.goType[id];
     const s = this.graph.objectSize[i];
-    const base = this.headers && t !== undefined && headeredSizeClass(s, this.program.ptrSize) && this.program.pointerMap(t).length > 0 ? this.program.ptrSize : 0;
+    // A typing that fills an object of 32 KiB exactly leaves no room for a header: a large object (recover.ts).
+    const p = this.program.ptrSize;
+    const fits = t === undefined || s !== MALLOC_HEADER_MAX || p + t.size * Math.max(1, this.typings.count[id]) <= s;
+    const base = this.headers && t !== undefined && headeredSizeClass(s, p) && fits && this.program.pointerMap(t).length > 0 ? p : 0;
     return { kind: this.typings.kind[id], name: this.objectTypeName(i), goType: t, count: this.typings.count[id], base };
   }
 

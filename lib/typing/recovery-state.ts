@@ -9,7 +9,7 @@ import { DumpBytes } from './dump-bytes.js';
 import { SlotTables } from './slots.js';
 import { TypingKind, TypingTable } from './typings.js';
 import { TinyObjects, emptyTinyObjects } from './heap-types.js';
-import { headeredSizeClass } from './malloc-header.js';
+import { headeredSizeClass, MALLOC_HEADER_MAX } from './malloc-header.js';
 import { TINY_BLOCK, addSubObject, sortSubObjects } from './tiny-blocks.js';
 import { contains, viewWord } from './layout-math.js';
 import { runtimeSpellings, SpellingKind } from './runtime-wrappers.js';
@@ -256,10 +256,18 @@ export abstract class RecoveryState {
     this.edgeCap = cap;
   }
 
-  /** Object i (with a malloc header if its type has pointers) starts with `word`: keeps the type it names, if any. */
+  /**
+   * Object i (with a malloc header if its type has pointers) starts with `word`: keeps the type it names, if any.
+   * An object of 32 KiB exactly is either a small one with a header (asked for at most 32 KiB - 8) or a large one
+   * without (asked for more: its type is in its span, which the dump does not record): without a type in its first
+   * word it is taken as the large one.
+   */
   protected noteHeader(i: number, word: number): void {
     const u = this.efaceType.get(word);
-    if (u === undefined || this.typeSize[u] === 0 || !this.hasPointers(u)) return;
+    if (u === undefined || this.typeSize[u] === 0 || !this.hasPointers(u)) {
+      if (this.size[i] === MALLOC_HEADER_MAX) this.headered[i >>> 5] &= ~(1 << (i & 31));
+      return;
+    }
     if (this.headerCount === this.headerObject.length) {
       const k = Math.max(1024, 2 * this.headerCount);
       const o = new Int32Array(k);

@@ -80,6 +80,30 @@ describe('dwarf: composite locations (DW_OP_piece) against llvm-dwarfdump', func
     expect(decodeSimpleLocation(Uint8Array.of(0x91, 0x50, 0x93, 0x08, 0x93, 0x08, 0x50)).kind).to.equal('expr');
   });
 
+  it('go1.19 inlinesites: a slice whose pieces add up to more than it has (32 of 24 bytes) is placed nowhere', function () {
+    const dir = path.join(ROOT, '.cache/fixtures/inlinesites/go1.19');
+    const graph = loadHeapGraph(path.join(dir, 'heap1.dump'));
+    const program = loadGoProgram(path.join(dir, 'inlinesites'));
+    try {
+      const found = program.functionByName('main.main')!.locals.find((x) => x.name === 'found')!;
+      const sums = (found.locationList ?? []).filter((e) => e.location.kind === 'pieces')
+        .map((e) => (e.location.kind === 'pieces' ? e.location.pieces.reduce((n, p) => n + p.size, 0) : 0));
+      expect(sums.length).to.be.above(0);
+      expect(sums.every((n) => n === 32)).to.equal(true);
+      const fr = graph.frames;
+      let frames = 0;
+      for (let f = 0; f < fr.count; f++) {
+        if (fr.functionNames[fr.functionId[f]] !== 'main.main') continue;
+        frames++;
+        expect(frameVariables(program, graph, f).map((x) => x.name)).to.not.include('found');
+      }
+      expect(frames).to.equal(1);
+    } finally {
+      graph.close();
+      program.close();
+    }
+  });
+
   for (const v of ['1.19', '1.22', '1.26']) {
     it(`go${v} spread: each (*Job).run frame's \`scratch\` has its pointer piece in the frame, on the slot the dump lists`, function () {
       const dir = path.join(ROOT, '.cache/fixtures/spread', `go${v}`);

@@ -28,6 +28,12 @@ for (const v of ['1.19', '1.22', '1.26']) {
       }
     });
 
+    it('types at least 99% of the reachable bytes', () => {
+      const info = json(CACHE, 'info', dump, bin);
+      console.log(`      go${v}: typed ${(100 * info.typedBytes / info.reachableBytes).toFixed(2)}% of ${info.reachableBytes} reachable bytes`);
+      expect(info.typedBytes / info.reachableBytes).to.be.at.least(0.99);
+    });
+
     it('instances, object and the viewer take the names', async () => {
       const inst = json(CACHE, 'instances', dump, bin, facts.subscription, '--limit', '0');
       expect(inst.count).to.equal(facts.subscriptions);
