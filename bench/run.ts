@@ -1,12 +1,16 @@
 // `make bench`: builds bench/bigheap with Go 1.26, has it write a large heap dump into bench/output/ (kept
 // while up to date), runs each measured stage of bench/stages.ts in a fresh `node dist/bench/stage.js`
-// process, and writes bench/results.json plus a short table on stdout.
+// process, and writes bench/results.json plus a short table on stdout. A run of some stages (--stages a,b) updates
+// those stages in the results file and keeps the others' last figures: each stage carries the date, commit and dump
+// size (dumpBytes: a dump written again has another) it was measured at.
 //
 // Options: --objects N (live objects the generator aims at, default 14000000), --stages a,b (default: all),
 // --regenerate (write the dump even if an up-to-date one exists), --heap ast|synthetic: which generator writes the
 // dump: bench/bigheap (default: Go's sources parsed into ASTs, bench/results.json) or bench/genheap (a service's
 // tenants, sessions, events and a tree, built without parsing: 70 M objects in about a minute; its own files,
-// bench/output/genheap-N.dump and bench/results-synthetic-N.json for N objects).
+// bench/output/genheap-N.dump and bench/results-synthetic-N.json for N objects), --binary PATH: the executable that
+// wrote the existing dump (nothing is built or written: for a dump written by a build from another checkout, whose
+// binary differs in its embedded paths and so in its segment addresses).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -55,7 +59,7 @@ interface BigheapFacts {
   programWallSeconds: number;
 }
 
-interface Options { objects: number; stages: string[]; regenerate: boolean; heap: 'ast' | 'synthetic' }
+interface Options { objects: number; stages: string[]; regenerate: boolean; heap: 'ast' | 'synthetic'; binary?: string }
 
 class BenchError extends Error {}
 
@@ -66,13 +70,15 @@ function parseArgs(argv: string[]): Options {
     if (a === '--objects') opts.objects = Number(argv[++i]);
     else if (a === '--stages') opts.stages = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a === '--regenerate') opts.regenerate = true;
+    else if (a === '--binary') opts.binary = resolve(argv[++i] ?? '');
     else if (a === '--heap') {
       const h = argv[++i];
       if (h !== 'ast' && h !== 'synthetic') throw new BenchError('--heap wants ast or synthetic');
       opts.heap = h;
-    } else throw new BenchError(`unknown argument ${a} (use --objects N, --stages a,b, --regenerate, --heap ast|synthetic)`);
+    } else throw new BenchError(`unknown argument ${a} (use --objects N, --stages a,b, --regenerate, --heap ast|synthetic, --binary PATH)`);
   }
   if (!Number.isSafeInteger(opts.objects) || opts.objects <= 0) throw new BenchError('--objects wants a positive integer');
+  if (opts.binary !== undefined && opts.regenerate) throw new BenchError('--binary reuses the existing dump: it cannot go with --regenerate');
   for (const s of opts.stages) if (!STAGES[s]) throw new BenchError(`unknown stage ${s}; known: ${Object.keys(STAGES).join(', ')}`);
   return opts;
 }
@@ -106,6 +112,14 @@ function ensureBigheap(): void {
 
 /** Writes the dump unless one exists that this binary wrote for the same target. */
 function ensureDump(opts: Options): BigheapFacts {
+  if (opts.binary !== undefined) {
+    // The given binary wrote the dump: never write it again (the binary is likely newer than it).
+    if (!existsSync(opts.binary) || !existsSync(factsPath) || !existsSync(dumpPath)) {
+      throw new BenchError(`--binary wants an existing dump and its facts: ${relative(root, dumpPath)}, ${relative(root, factsPath)}`);
+    }
+    console.log(`Reusing ${relative(root, dumpPath)} with ${opts.binary}`);
+    return JSON.parse(readFileSync(factsPath, 'utf8')) as BigheapFacts;
+  }
   if (!opts.regenerate && existsSync(factsPath) && existsSync(dumpPath) && mtime(dumpPath) > mtime(bigheapBin)) {
     const facts = JSON.parse(readFileSync(factsPath, 'utf8')) as BigheapFacts;
     if (facts.targetObjects === opts.objects && facts.dumpBytes === statSync(dumpPath).size) {
@@ -123,7 +137,45 @@ function ensureDump(opts: Options): BigheapFacts {
   return facts;
 }
 
-type StageResult = { name: string; wallSeconds?: number; peakRssMB?: number; error?: string } & Record<string, unknown>;
+type StageResult = {
+  name: string; wallSeconds?: number; peakRssMB?: number; error?: string; measuredAt?: string; commit?: string; dumpBytes?: number;
+} & Record<string, unknown>;
+
+/**
+ * The commit the working tree is at (with "+dirty" when it has uncommitted changes besides the results files), or
+ * "unknown" outside git.
+ */
+function currentCommit(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results*.json'],
+    { cwd: root, encoding: 'utf8' });
+  return head.stdout.trim() + (dirty.status === 0 && dirty.stdout.trim() !== '' ? '+dirty' : '');
+}
+
+/**
+ * The results file as the last runs left it, or null when there is none (or it cannot be read). Its stages are kept
+ * with the size of the dump they were measured on (the file's, for stages written before stages carried it).
+ */
+function previousResults(): { dump?: { bytes?: number; objects?: number | null }; stages?: StageResult[] } | null {
+  if (!existsSync(resultsPath)) return null;
+  try {
+    const r = JSON.parse(readFileSync(resultsPath, 'utf8')) as { dump?: { bytes?: number; objects?: number | null }; stages?: StageResult[] };
+    for (const s of r.stages ?? []) if (s.dumpBytes === undefined && typeof r.dump?.bytes === 'number') s.dumpBytes = r.dump.bytes;
+    return r;
+  } catch {
+    return null;
+  }
+}
+
+/** The stages of the last results with this run's replacing theirs (in the last order; new stages at the end). */
+function mergeStages(previous: StageResult[], measured: StageResult[]): StageResult[] {
+  const byName = new Map(measured.map((s) => [s.name, s]));
+  const merged = previous.map((s) => byName.get(s.name) ?? s);
+  const known = new Set(previous.map((s) => s.name));
+  for (const s of measured) if (!known.has(s.name)) merged.push(s);
+  return merged;
+}
 
 /** Runs one stage in a fresh node process and returns the JSON line it printed. */
 function runStage(name: string): StageResult {
@@ -150,7 +202,7 @@ function mb(bytes: number): number {
 function printTable(stages: StageResult[]): void {
   const rows = [['stage', 'wall s', 'peak RSS MB', 'figures']];
   for (const s of stages) {
-    const { name, wallSeconds, peakRssMB, error, ...rest } = s;
+    const { name, wallSeconds, peakRssMB, error, measuredAt: _at, commit: _commit, dumpBytes: _bytes, ...rest } = s;
     const figures = error ? `FAILED: ${error}` : Object.entries(rest).slice(0, 6).map(([k, v]) => `${k}=${String(v)}`).join(' ');
     rows.push([name, wallSeconds?.toFixed(2) ?? '-', peakRssMB?.toFixed(0) ?? '-', figures]);
   }
@@ -162,25 +214,39 @@ function main(): number {
   const opts = parseArgs(process.argv.slice(2));
   if (opts.heap === 'synthetic') useSynthetic(opts.objects);
   mkdirSync(outputDir, { recursive: true });
-  ensureGo();
-  ensureBigheap();
+  if (opts.binary !== undefined) bigheapBin = opts.binary;
+  else {
+    ensureGo();
+    ensureBigheap();
+  }
   const facts = ensureDump(opts);
-  const stages = opts.stages.map(runStage);
+  const measuredAt = new Date().toISOString();
+  const commit = currentCommit();
+  const dumpBytes = statSync(dumpPath).size;
+  const stages: StageResult[] = opts.stages.map((name) => ({ ...runStage(name), measuredAt, commit, dumpBytes }));
+  const previous = previousResults();
   const counted = stages.find((s) => s.name === 'naive-count' && typeof s.objects === 'number');
+  // The object count the naive-count stage found last, if it counted this same dump.
+  const previousObjects = typeof previous?.dump?.objects === 'number' && previous.dump.bytes === dumpBytes ? previous.dump.objects : null;
   const results = {
     machine: { cpus: cpus().length, memGB: round(totalmem() / 2 ** 30, 1), node: process.version },
     dump: {
       path: relative(root, dumpPath),
       bytes: statSync(dumpPath).size,
       // Object records in the dump (counted by the naive-count stage); null when that stage did not run.
-      objects: counted ? (counted.objects as number) : null,
+      objects: counted ? (counted.objects as number) : previousObjects,
       generator: { ...facts },
     },
-    stages,
+    stages: mergeStages(previous?.stages ?? [], stages),
   };
   // Paths inside the project are written relative to it, so the results carry nothing machine-specific.
-  const relativePaths = (_key: string, v: unknown) =>
-    typeof v === 'string' && v.startsWith(root + '/') ? relative(root, v) : v;
+  // So are the generator's paths into another checkout's bench/output or .toolchains (the dumps are shared).
+  const relativePaths = (_key: string, v: unknown) => {
+    if (typeof v !== 'string' || !v.startsWith('/')) return v;
+    if (v.startsWith(root + '/')) return relative(root, v);
+    const at = Math.max(v.lastIndexOf('/bench/output/'), v.lastIndexOf('/.toolchains/'));
+    return at >= 0 ? v.slice(at + 1) : v;
+  };
   writeFileSync(resultsPath, JSON.stringify(results, relativePaths, 2) + '\n');
   console.log(`\nDump: ${results.dump.path}, ${mb(results.dump.bytes)} MB, ${results.dump.objects ?? '?'} objects ` +
     `(${facts.goVersion}, written in ${facts.programWallSeconds} s)`);

@@ -14,12 +14,12 @@
 // next to ancestor[v] in one interleaved array (ancestor = forest[2v], label = forest[2v + 1]) so that
 // one cache line serves both: on a 15 M-node heap every step of this algorithm is a cache miss.
 //
-// Memory for n nodes, N reachable, E' edges leaving reachable nodes: dfnum (n, becomes the result),
-// vertex, parent (becomes idom) and semi (n + 1 each), a visited bitset (n / 32), one array of
+// Memory for n nodes, N reachable, E' edges leaving reachable nodes: dfnum (n, then semi, then the result),
+// vertex and parent (becomes idom) (n + 1 each), a visited bitset (n / 32), one array of
 // 3(n + 1) that is in turn the DFS stack, the in-degree counts and the EVAL/LINK forest plus the
 // compression stack, and the predecessors, built once in three passes (count, prefix sum, fill) in
 // DFS-number space so that the semidominator loop reads them in order: offsets (n + 2) and sources
-// (E' minus self-loops and edges into the root). That is 8n + E' 32-bit words. Nothing is allocated
+// (E' minus self-loops and edges into the root). That is 7n + E' 32-bit words. Nothing is allocated
 // per node or edge and nothing recurses.
 //
 // Speed: on large heaps every phase is bound by cache misses, the DFS by their latency (each step
@@ -128,8 +128,9 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
   }
 
   // 3. Semidominators, for w = N down to 2, with the simple EVAL/LINK of the paper. A pred v < w is not
-  // yet linked, so EVAL(v) = v and semi[v] = v; only v > w needs the forest.
-  const semi = new Uint32Array(N + 1);
+  // yet linked, so EVAL(v) = v and semi[v] = v; only v > w needs the forest. dfnum is not read again (step 5
+  // goes from numbers to nodes through vertex), so it holds semi, shifted by one: semi of w at dfnum[w - 1].
+  const semi = dfnum;
   const forest = work; // the DFS stack is free now: ancestor = forest[2v], label's semi = forest[2v + 1]
   forest.fill(0, 0, 2 * (N + 1));
   const path = work.subarray(2 * (N + 1)); // the path-compression stack, N + 1 words
@@ -159,7 +160,7 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
       const u = forest[2 * v + 1]; // semi[EVAL(v)]
       if (u < s) s = u;
     }
-    semi[w] = s;
+    semi[w - 1] = s;
     forest[2 * w] = parent[w]; // LINK(parent[w], w)
     forest[2 * w + 1] = s;
   }
@@ -169,17 +170,14 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
   const idom = parent;
   idom[1] = 1;
   for (let w = 2; w <= N; w++) {
-    const s = semi[w];
+    const s = semi[w - 1];
     let d = parent[w];
     while (d > s) d = idom[d];
     idom[w] = d;
   }
 
-  // 5. Back to node ids, in place over dfnum.
-  const result = dfnum;
-  for (let i = 0; i < n; i++) {
-    const k = result[i];
-    result[i] = k === 0 ? NONE : vertex[idom[k]];
-  }
+  // 5. Back to node ids, over dfnum (semi is done with): NONE for the nodes the DFS did not number.
+  const result = dfnum.fill(NONE);
+  for (let k = 1; k <= N; k++) result[vertex[k]] = vertex[idom[k]];
   return { idom: result, preorder: vertex.subarray(1, N + 1) };
 }

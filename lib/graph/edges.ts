@@ -6,6 +6,7 @@
 // pointer lands inside the target rather than at its start.
 import { ByteCursor, FileWindow } from '../dump/index.js';
 import { AddressIndex } from './address-index.js';
+import { sharedUint32Array } from './growable.js';
 
 export const INTERIOR_EDGE = 0x80000000;
 export const EDGE_OFFSET_MASK = 0x7fffffff;
@@ -37,8 +38,9 @@ export interface ResolveInput {
 export function resolveEdges(input: ResolveInput): EdgeColumns {
   const { objectCount, size, contentOffset, index, ptrSize, littleEndian } = input;
   const edgeStart = input.slotCounts;
-  const edgeTarget = new Uint32Array(input.totalHeapSlots);
-  const edgeField = new Uint32Array(input.totalHeapSlots);
+  // Over SharedArrayBuffers, as the object columns (load.ts).
+  const edgeTarget = sharedUint32Array(input.totalHeapSlots);
+  const edgeField = sharedUint32Array(input.totalHeapSlots);
   const lo = input.heapStart;
   const hi = input.heapEnd;
   const window = new FileWindow(input.path, input.windowBytes);
@@ -82,8 +84,15 @@ export function resolveEdges(input: ResolveInput): EdgeColumns {
   const exact = slack > 1024 && slack > e / 16;
   return {
     edgeStart,
-    edgeTarget: exact ? edgeTarget.slice(0, e) : edgeTarget.subarray(0, e),
-    edgeField: exact ? edgeField.slice(0, e) : edgeField.subarray(0, e),
+    edgeTarget: exact ? sharedCopy(edgeTarget, e) : edgeTarget.subarray(0, e),
+    edgeField: exact ? sharedCopy(edgeField, e) : edgeField.subarray(0, e),
     edgeCount: e,
   };
+}
+
+/** The first n elements of a, in an array of their own over a SharedArrayBuffer. */
+function sharedCopy(a: Uint32Array, n: number): Uint32Array {
+  const out = sharedUint32Array(n);
+  out.set(a.subarray(0, n));
+  return out;
 }

@@ -1,6 +1,7 @@
 // Append-only typed-array columns for building the graph while the dump streams by: values go into fixed-size
 // blocks (no copy on growth), and `toArray` flattens them into one exact-length typed array, dropping each block
-// as it is copied so the peak stays near the final size.
+// as it is copied so the peak stays near the final size. With `shared`, the array is over a SharedArrayBuffer, so
+// that a worker thread can read it without a copy (lib/session writes the graph's index from one).
 
 const BLOCK_SHIFT = 20;
 const BLOCK = 1 << BLOCK_SHIFT;
@@ -24,8 +25,8 @@ export class GrowableFloat64Array {
   }
 
   /** One array of exactly `length` (+ `extra` zeroed) elements. The column is empty afterwards. */
-  toArray(extra = 0): Float64Array {
-    const out = new Float64Array(this.length + extra);
+  toArray(extra = 0, shared = false): Float64Array {
+    const out = shared ? sharedFloat64Array(this.length + extra) : new Float64Array(this.length + extra);
     flatten(this.blocks, out, this.length);
     this.reset();
     return out;
@@ -63,8 +64,9 @@ export class GrowableUint32Array {
   }
 
   /** One array of `offset + length + extra` elements with the values at [offset, offset + length). */
-  toArray(extra = 0, offset = 0): Uint32Array {
-    const out = new Uint32Array(offset + this.length + extra);
+  toArray(extra = 0, offset = 0, shared = false): Uint32Array {
+    const n = offset + this.length + extra;
+    const out = shared ? sharedUint32Array(n) : new Uint32Array(n);
     flatten(this.blocks, offset === 0 ? out : out.subarray(offset), this.length);
     this.blocks = [];
     this.cur = new Uint32Array(0);
@@ -72,6 +74,16 @@ export class GrowableUint32Array {
     this.length = 0;
     return out;
   }
+}
+
+/** A zeroed Uint32Array of n elements over a SharedArrayBuffer. */
+export function sharedUint32Array(n: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(4 * n));
+}
+
+/** A zeroed Float64Array of n elements over a SharedArrayBuffer. */
+export function sharedFloat64Array(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(8 * n));
 }
 
 function flatten<T extends Float64Array | Uint32Array>(blocks: T[], out: T, length: number): void {

@@ -26,10 +26,12 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
   const params = decoded.params;
   const st = fs.statSync(path);
   const n = b.objectCount;
-  const objectAddress = b.address.toArray();
-  const objectSize = b.size.toArray();
-  const objectContentOffset = b.contentOffset.toArray();
-  const slotCounts = b.heapSlots.toArray(0, 1);
+  // The per-object and per-edge arrays are over SharedArrayBuffers: a worker thread writes them to the index while
+  // this one recovers types (lib/session/load-state.ts).
+  const objectAddress = b.address.toArray(0, true);
+  const objectSize = b.size.toArray(0, 0, true);
+  const objectContentOffset = b.contentOffset.toArray(0, true);
+  const slotCounts = b.heapSlots.toArray(0, 1, true);
   const addressIndex = b.runs.build();
   checkRunsAgree(path, addressIndex, objectAddress, objectSize, objectContentOffset);
   const range = heapPointerRange(params);

@@ -33,7 +33,8 @@ try {
   const analysis = encodeAnalysis(s.analysis, s.dump, s.binary);
   const buffers = new Set<ArrayBuffer>();
   for (const part of [graph, analysis]) {
-    for (const a of Object.values(part.arrays)) if (a.buffer.byteLength >= 65536) buffers.add(a.buffer as ArrayBuffer);
+    // Arrays over SharedArrayBuffers (a graph loaded from the dump: lib/graph/load.ts) are shared, not transferred.
+    for (const a of Object.values(part.arrays)) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength >= 65536) buffers.add(a.buffer);
   }
   s.graph.close();
   port.postMessage({

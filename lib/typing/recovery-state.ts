@@ -26,8 +26,17 @@ const CHECKED_BAD = 4;
 export const MASK = 0x7fffffff;
 /** edgeRef value: read the words from the dump (the edge needs both a type reference and an interior offset). */
 export const SLOW = -0x80000000;
-/** Slice capacities at or above this are kept as this (a size class is below 2^32, so the result is the same). */
-const CAP_MAX = 0xffffffff;
+/** Slice capacities at or above this are taken as this (a size class is below 2^32, so the result is the same). */
+export const CAP_MAX = 0xffffffff;
+/**
+ * The per-edge words are kept in 16 bits (4 bytes an edge less than 32-bit arrays: 100 MB on a 14 M-object heap).
+ * A value that does not fit is kept as an escape, and the word is read from the dump when used (rare: a type id
+ * above 32766, an interior offset above 32 KiB, a capacity of 65535 or more; in a tiny block, a length or capacity
+ * of 255 or more).
+ */
+export const REF_SLOW = -0x8000;
+export const CAP_SLOW = 0xffff;
+export const TINY_SLOW = 0xff;
 
 /** Go minor version of a dump or binary ("go1.22.3" -> 22), or 0. */
 export function goMinor(v: string | null | undefined): number {
@@ -71,11 +80,13 @@ export abstract class RecoveryState {
   protected readonly efaceType = new Map<number, number>();
   protected readonly ifaceType = new Map<number, number>();
   /**
-   * Per edge e (set by readEdgeWords): edgeRef[e], for an interior edge its offset into the target (or SLOW), else
-   * the typeRef code of the word before the slot; edgeCap[e], the word two after the slot (a slice's capacity).
+   * Per edge e (set by readEdgeWords): edgeRef[e], for an interior edge its offset into the target, else the typeRef
+   * code of the word before the slot (REF_SLOW: read the words from the dump); edgeCap[e], the word two after the slot
+   * (a slice's capacity; CAP_SLOW: read it), into a tiny block the word after the slot in its low byte and that one in
+   * its high byte (TINY_SLOW: read it).
    */
-  protected edgeRef: Int32Array | null = null;
-  protected edgeCap: Uint32Array | null = null;
+  protected edgeRef: Int16Array | null = null;
+  protected edgeCap: Uint16Array | null = null;
   /** Objects whose malloc header names a Go type with pointers (Go 1.22+), in object order: headerType[k] of headerObject[k]. */
   protected headerObject = new Int32Array(0);
   protected headerType = new Int32Array(0);
@@ -190,8 +201,8 @@ export abstract class RecoveryState {
   protected readEdgeWords(): void {
     const g = this.graph;
     const m = g.edgeTarget.length;
-    const ref = new Int32Array(m);
-    const cap = new Uint32Array(m);
+    const ref = new Int16Array(m);
+    const cap = new Uint16Array(m);
     const edgeStart = g.edgeStart;
     const edgeField = g.edgeField;
     const edgeTarget = g.edgeTarget;
@@ -225,18 +236,20 @@ export abstract class RecoveryState {
         const field = edgeField[e];
         const at = base + (field & MASK); // the word before the slot
         const code = typeRef.get(viewWord(v, at, p, le));
+        let r = code;
         if (field > MASK) {
           const o = viewWord(v, at + p, p, le) - address[edgeTarget[e]];
-          ref[e] = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
-        } else ref[e] = code;
+          r = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
+        }
+        ref[e] = r > -0x8000 && r < 0x8000 ? r : REF_SLOW;
         const c = viewWord(v, at + 3 * p, p, le);
         const t = edgeTarget[e];
         if ((tiny[t >>> 5] & (1 << (t & 31))) !== 0) {
           // Into a tiny block: the two words after the slot (a string's length, a slice's length and capacity), each
-          // below 2^16 when the slot is one (the block is 16 bytes).
+          // below 16 when the slot is one (the block is 16 bytes): a byte each.
           const l = viewWord(v, at + 2 * p, p, le);
-          cap[e] = (l > 0xffff ? 0xffff : l) + (c > 0xffff ? 0xffff : c) * 65536;
-        } else cap[e] = c > CAP_MAX ? CAP_MAX : c;
+          cap[e] = (l < TINY_SLOW ? l : TINY_SLOW) | ((c < TINY_SLOW ? c : TINY_SLOW) << 8);
+        } else cap[e] = c < CAP_SLOW ? c : CAP_SLOW;
       }
     }
     this.edgeRef = ref;

@@ -8,7 +8,7 @@ import { TypingKind } from './typings.js';
 import { TINY_BLOCK } from './tiny-blocks.js';
 import { packageOf, sizeClass } from './layout-math.js';
 import { closureLayout } from './closures.js';
-import { APPROX, MASK, SLOW, RecoveryState } from './recovery-state.js';
+import { APPROX, CAP_MAX, CAP_SLOW, MASK, REF_SLOW, RecoveryState, TINY_SLOW } from './recovery-state.js';
 
 export abstract class SlotApplication extends RecoveryState {
   // ---- propagation ----
@@ -56,7 +56,7 @@ export abstract class SlotApplication extends RecoveryState {
       let toff = 0;
       if (field > MASK) {
         toff = edgeRef[e];
-        if (toff === SLOW) toff = this.bytes.word(slotFile) - this.address[target];
+        if (toff === REF_SLOW) toff = this.bytes.word(slotFile) - this.address[target];
       }
       this.apply(d, slotFile, toff, target, e);
     }
@@ -103,14 +103,15 @@ export abstract class SlotApplication extends RecoveryState {
         const us = this.typeSize[u];
         if (us === 0 || slotFile < 0) return;
         if (this.isTinyType(u) && this.isTinyBlock(t)) {
-          const c = e >= 0 ? 0 : this.near(slotFile, 2);
+          const c8 = e >= 0 ? this.edgeCap![e] >>> 8 : TINY_SLOW;
+          const c = c8 !== TINY_SLOW ? c8 : this.near(slotFile, 2);
           if (c < 0) return;
-          const lc = e >= 0 ? this.edgeCap![e] : Math.min(c, 0xffff) * 65536;
-          const n = Math.floor(lc / 65536);
+          const n = Math.min(c, 0xffff);
           if (n >= 1 && n * us <= TINY_BLOCK) this.sub(t, off, n * us, this.typings.array(this.types[u], n));
           return;
         }
-        const cap = e >= 0 ? this.edgeCap![e] : this.near(slotFile, 2);
+        const c16 = e >= 0 ? this.edgeCap![e] : CAP_SLOW;
+        const cap = c16 !== CAP_SLOW ? c16 : e >= 0 ? Math.min(this.near(slotFile, 2), CAP_MAX) : this.near(slotFile, 2);
         const hs = this.headerFor(t, u);
         const rel = off - hs;
         if (rel < 0 || rel % us !== 0) return;
@@ -123,7 +124,8 @@ export abstract class SlotApplication extends RecoveryState {
       case SlotKind.String:
         if (this.isTinyBlock(t)) {
           if (slotFile < 0 && e < 0) return;
-          const len = e >= 0 ? this.edgeCap![e] & 0xffff : Math.min(this.near(slotFile, 1), 0xffff);
+          const l8 = e >= 0 ? this.edgeCap![e] & 0xff : TINY_SLOW;
+          const len = l8 !== TINY_SLOW ? l8 : Math.min(this.near(slotFile, 1), 0xffff);
           if (len > 0) this.sub(t, off, len, this.stringData());
           return;
         }
@@ -133,8 +135,8 @@ export abstract class SlotApplication extends RecoveryState {
       case SlotKind.Iface: {
         if (slotFile < 0) return;
         let u: number;
-        const ref = e >= 0 ? this.edgeRef![e] : SLOW;
-        if (ref !== SLOW) {
+        const ref = e >= 0 ? this.edgeRef![e] : REF_SLOW;
+        if (ref !== REF_SLOW) {
           // Interior edges keep their offset in edgeRef: their type word resolves to nothing.
           if (this.graph.edgeField[e] > MASK) return;
           if (kind === SlotKind.Eface) {
@@ -265,7 +267,7 @@ export abstract class SlotApplication extends RecoveryState {
       let toff = 0;
       if (field > MASK) {
         toff = this.edgeRef![e];
-        if (toff === SLOW) toff = this.bytes.word(contentAt + off) - this.address[target];
+        if (toff === REF_SLOW) toff = this.bytes.word(contentAt + off) - this.address[target];
       }
       const before = this.objectType[target];
       this.apply(d, contentAt + off, toff, target, e);
