@@ -12,6 +12,7 @@
 // wrote the existing dump (nothing is built or written: for a dump written by a build from another checkout, whose
 // binary differs in its embedded paths and so in its segment addresses).
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -57,6 +58,8 @@ interface BigheapFacts {
   dumpSeconds: number;
   dumpBytes: number;
   programWallSeconds: number;
+  /** generatorSource() of the binary that wrote the dump. */
+  generatorSource?: string;
 }
 
 interface Options { objects: number; stages: string[]; regenerate: boolean; heap: 'ast' | 'synthetic'; binary?: string }
@@ -92,10 +95,6 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   return r.stdout;
 }
 
-function mtime(path: string): number {
-  return existsSync(path) ? statSync(path).mtimeMs : -1;
-}
-
 function ensureGo(): void {
   if (existsSync(goBin) && existsSync(join(goroot, 'src', 'runtime'))) return;
   console.log(`Installing Go ${GO_VERSION} into ${relative(root, goroot)} ...`);
@@ -104,10 +103,22 @@ function ensureGo(): void {
 
 /** Builds bigheap unless the binary is newer than its sources. */
 function ensureBigheap(): void {
-  const newestSource = Math.max(mtime(join(bigheapSrc, 'main.go')), mtime(join(bigheapSrc, 'go.mod')));
-  if (mtime(bigheapBin) > newestSource) return;
+  const stamp = `${bigheapBin}.source`;
+  if (existsSync(bigheapBin) && existsSync(stamp) && readFileSync(stamp, 'utf8') === generatorSource()) return;
   console.log(`Building ${relative(root, bigheapSrc)} ...`);
-  run(goBin, ['build', '-o', bigheapBin, '.'], bigheapSrc, goEnv);
+  // -trimpath: the binary does not depend on the checkout it is built from (worktrees share bench/output).
+  run(goBin, ['build', '-trimpath', '-o', bigheapBin, '.'], bigheapSrc, goEnv);
+  writeFileSync(stamp, generatorSource());
+}
+
+/**
+ * What the generator is built from: a hash of its sources and the Go version. The binary and the dumps it wrote
+ * are reused while it is the same, whatever the files' modification times (a fresh checkout's are all new).
+ */
+function generatorSource(): string {
+  const h = createHash('sha256').update(GO_VERSION);
+  for (const f of ['main.go', 'go.mod']) h.update(readFileSync(join(bigheapSrc, f)));
+  return h.digest('hex').slice(0, 16);
 }
 
 /** Writes the dump unless one exists that this binary wrote for the same target. */
@@ -120,9 +131,9 @@ function ensureDump(opts: Options): BigheapFacts {
     console.log(`Reusing ${relative(root, dumpPath)} with ${opts.binary}`);
     return JSON.parse(readFileSync(factsPath, 'utf8')) as BigheapFacts;
   }
-  if (!opts.regenerate && existsSync(factsPath) && existsSync(dumpPath) && mtime(dumpPath) > mtime(bigheapBin)) {
+  if (!opts.regenerate && existsSync(factsPath) && existsSync(dumpPath)) {
     const facts = JSON.parse(readFileSync(factsPath, 'utf8')) as BigheapFacts;
-    if (facts.targetObjects === opts.objects && facts.dumpBytes === statSync(dumpPath).size) {
+    if (facts.targetObjects === opts.objects && facts.dumpBytes === statSync(dumpPath).size && facts.generatorSource === generatorSource()) {
       console.log(`Reusing ${relative(root, dumpPath)} (${mb(facts.dumpBytes)} MB)`);
       return facts;
     }
@@ -131,7 +142,7 @@ function ensureDump(opts: Options): BigheapFacts {
   const t0 = performance.now();
   const out = run(bigheapBin, ['-objects', String(opts.objects), dumpPath], outputDir, goEnv);
   const programWallSeconds = (performance.now() - t0) / 1000;
-  const facts = { ...(JSON.parse(out.trim().split('\n').pop() ?? '{}') as BigheapFacts), programWallSeconds: round(programWallSeconds, 2) };
+  const facts = { ...(JSON.parse(out.trim().split('\n').pop() ?? '{}') as BigheapFacts), programWallSeconds: round(programWallSeconds, 2), generatorSource: generatorSource() };
   writeFileSync(factsPath, JSON.stringify(facts, null, 2) + '\n');
   console.log(`  ${mb(facts.dumpBytes)} MB, ${facts.heapObjects} live objects, ${facts.programWallSeconds} s`);
   return facts;
