@@ -4,12 +4,15 @@
 // to reclaim box space" for a layout it cannot fit: dot's stderr must be empty), with its size in pixels, the
 // picture's node count and dot's wall and CPU time (goal: under a minute);
 // 'dot-all' streams every object and pointer (--all) with the output's MB/s (goal >= 100) and the peak RSS after the
-// open and after the export (the export streams, so it should add little to what the open needs). Registered in
-// bench/stages.ts.
-import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+// open and after the export (the export streams, so it should add little to what the open needs);
+// 'dot-sigint' runs the real CLI's `goheap dot --all` on the bench dump and sends SIGINT once it has written
+// 100 MB: it must end within a second (seconds from the signal to the exit), by the signal, leaving no file.
+// Registered in bench/stages.ts.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { HeapSession } from '../lib/session/index.js';
 import { exportDot, type DotSummary } from '../lib/export/dot.js';
@@ -77,6 +80,45 @@ async function dotStage(dumpPath: string, binary: string | undefined, progress: 
   return figures;
 }
 
+/** SIGINT sent to `goheap dot --all` once its temporary output holds `after` bytes: how long until it ends. */
+async function dotSigint(dumpPath: string, binary: string | undefined, after: number): Promise<StageFigures> {
+  const goheap = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'cli', 'goheap.js');
+  const dir = mkdtempSync(join(tmpdir(), 'goheap-bench-sigint-'));
+  try {
+    const child = spawn(process.execPath, [goheap, 'dot', dumpPath, ...(binary ? [binary] : []), '--all', '-o', join(dir, 'all.dot'), '--quiet'],
+      { env: { ...process.env, GOHEAP_CACHE_DIR: benchCacheDir() }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString('utf8'); });
+    const started = performance.now();
+    let sentAt = 0;
+    let writtenAtSignal = 0;
+    const exited = new Promise<[number | null, string | null]>((res) => child.on('exit', (code, signal) => res([code, signal])));
+    const poll = setInterval(() => {
+      if (sentAt) return;
+      for (const n of readdirSync(dir)) {
+        const size = n.endsWith('.tmp') ? statSync(join(dir, n)).size : 0;
+        if (size >= after) {
+          sentAt = performance.now();
+          writtenAtSignal = size;
+          child.kill('SIGINT');
+        }
+      }
+    }, 5);
+    const [code, signal] = await exited;
+    const end = performance.now();
+    clearInterval(poll);
+    const left = readdirSync(dir);
+    if (!sentAt) throw new Error(`goheap dot --all ended (${code ?? signal}) before writing ${after} bytes: ${stderr.slice(0, 200)}`);
+    return {
+      secondsToSignal: round3((sentAt - started) / 1000), bytesAtSignal: writtenAtSignal,
+      secondsToExit: round3((end - sentAt) / 1000), exitSignal: signal ?? `exit ${code}`, filesLeft: left.length,
+      ok: signal === 'SIGINT' && left.length === 0 && end - sentAt < 1000, stderr: stderr.trim().slice(0, 200),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const DOT_STAGES: Record<string, Stage> = {
   dot: {
     description: 'HeapSession.open (the index of the dominators stage) then the default DOT (top of the dominator tree, lib/export/dot-tree.ts), and `dot -Tpng` drawing it: PNG size (at scale 1), nodes, dot\'s time',
@@ -85,5 +127,9 @@ export const DOT_STAGES: Record<string, Stage> = {
   'dot-all': {
     description: 'HeapSession.open then DOT --all: every object and pointer streamed (lib/export/dot-all.ts): output MB/s, peak RSS after the open and after the export',
     run: (dump, binary, progress) => dotStage(dump, binary, progress, true),
+  },
+  'dot-sigint': {
+    description: 'the CLI\'s `goheap dot --all` on the bench dump, SIGINT once 100 MB are written: seconds to its exit (goal < 1), nothing left behind',
+    run: (dump, binary) => dotSigint(dump, binary, 100e6),
   },
 };
