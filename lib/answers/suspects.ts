@@ -180,16 +180,17 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
     for (let m = groups.firstMember[a.group]; m < groups.firstMember[a.group + 1]; m++) state[first + sh.sharedObject[groups.member[m]]] = 1;
   }
   state[0] = 2;
+  // The nodes walked up from v0 (a stack reused by every call, never shrunk).
   const chain: number[] = [];
   const inside = (v0: number): boolean => {
     let v = v0;
+    let top = 0;
     while (state[v] === 0) {
-      chain.push(v);
+      chain[top++] = v;
       v = idom[v];
     }
     const r = state[v];
-    for (const c of chain) state[c] = r;
-    chain.length = 0;
+    for (let k = 0; k < top; k++) state[chain[k]] = r;
     return r === 1;
   };
   const out: SuspectJson[] = [];
@@ -203,28 +204,31 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
   // Distinct dominators of the row's instances (stamp when counted).
   const parentMark = new Uint32Array(idom.length);
   let stamp = 0;
+  // The nodes walked up from v (a stack reused by every call, never shrunk).
   const upward: number[] = [];
   /** Whether a proper dominator of v (below the super-root) stands for an instance of the row (memoized). */
   const nested = (v: number): boolean => {
     let x = v;
     let r = false;
+    let top = 0;
     for (;;) {
       const p = idom[x];
       if (p === 0) break;
       const m = mark[p];
       if (m === stamp) { r = true; break; }
       if (m === stamp + 1 || m === stamp + 2) { r = m === stamp + 2; break; }
-      upward.push(p);
+      upward[top++] = p;
       x = p;
     }
-    for (const c of upward) mark[c] = r ? stamp + 2 : stamp + 1;
-    upward.length = 0;
+    const memo = r ? stamp + 2 : stamp + 1;
+    for (let k = 0; k < top; k++) mark[upward[k]] = memo;
     return r;
   };
+  const membersOf = s.instanceMembersOf(rows.map((r) => r.type));
   for (const row of rows) {
     // The row's reachable instances: an object stands for its node; a tiny block's sub-objects (pointer-free values)
     // for their block's node, keeping their own bytes.
-    const members = s.instanceMembers(row.type);
+    const members = membersOf.get(row.type);
     if (!members) continue;
     stamp += 3;
     // The example: the instance that retains most (ties: the lowest address), as `instances --sort retained` lists first.

@@ -1,6 +1,7 @@
 // Derived indexes of a session: structures built from the graph and analysis on first use and kept each in its own
 // file beside the analysis index (so a query pays only for the structures it reads): the dominator tree with
 // children sorted largest first, reverse edges, per-type instance lists, the type histogram.
+import { existsSync } from 'node:fs';
 import type { HeapGraph, ReverseEdges } from '../graph/index.js';
 import { type DominatorTree, dominatorTreeChildren, type TypeRow } from '../analysis/index.js';
 import { type EncodedPart, IndexFileError, loadDerived, saveDerived, type SourceIdentity } from '../store/index.js';
@@ -13,9 +14,18 @@ export class DerivedIndexes {
     private readonly notes: string[],
   ) {}
 
+  /** Whether a file of the derived index `name` exists (current or not: get() tells). */
+  has(name: string): boolean {
+    return this.analysisFile !== null && existsSync(this.fileOf(name));
+  }
+
+  private fileOf(name: string): string {
+    return this.analysisFile!.replace(/\.idx$/, `.${name}.idx`);
+  }
+
   /** The derived index `name`: read back when its file is current, else built (and saved when there is an index). */
   get<T>(name: string, build: () => T, encode: (t: T) => EncodedPart, decode: (p: EncodedPart) => T | undefined): T {
-    const file = this.analysisFile === null ? null : this.analysisFile.replace(/\.idx$/, `.${name}.idx`);
+    const file = this.analysisFile === null ? null : this.fileOf(name);
     if (file !== null) {
       try {
         const t = decode(loadDerived(file, name, this.dump, this.binary));

@@ -23,7 +23,7 @@ import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
 import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
-import { InstanceIndex, type InstanceSort, type MemberFacts } from './instances.js';
+import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembers } from './instances.js';
 import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
 import { referrersOf, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
@@ -48,6 +48,9 @@ export interface Page<T> {
   offset: number;
   items: T[];
 }
+
+/** The derived index of instances grouped as `types` groups them. */
+const INSTANCES_INDEX = 'instances-v5';
 
 /** Rows of topObjects kept in a derived index. */
 const TOP_KEPT = 1000;
@@ -572,6 +575,21 @@ export class HeapSession {
   }
 
   /**
+   * The instances of each type row named in `types` (as typeRows names them), reachable or not, in no particular
+   * order; rows not found are absent. From the instance index when it is kept, else by one pass over the objects
+   * (the index's sorts are not worth building for a pass over whole rows).
+   */
+  instanceMembersOf(types: readonly string[]): Map<string, Uint32Array> {
+    if (this.instanceIndex === undefined && !this.derived.has(INSTANCES_INDEX)) return rowMembers(this.graph, this.types, new Set(types));
+    const out = new Map<string, Uint32Array>();
+    for (const t of types) {
+      const m = this.instanceMembers(t);
+      if (m !== undefined) out.set(t, m);
+    }
+    return out;
+  }
+
+  /**
    * True when `type` names a type row (as instances() takes it: of `types`, else of `types --by-length`). Reads the
    * instance indexes' row names only.
    */
@@ -582,7 +600,7 @@ export class HeapSession {
   /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */
   private instanceIndexOf(type: string): InstanceIndex | undefined {
     const facts = this.memberFacts;
-    this.instanceIndex ??= this.derived.get('instances-v5', () => InstanceIndex.build(this.graph, this.types, facts), (x) => x.encode(),
+    this.instanceIndex ??= this.derived.get(INSTANCES_INDEX, () => InstanceIndex.build(this.graph, this.types, facts), (x) => x.encode(),
       (p) => InstanceIndex.decode(p, this.objectCount));
     const joined = this.instanceIndex;
     if (joined.has(type)) return joined;

@@ -296,6 +296,32 @@ export class InstanceIndex {
 }
 
 /**
+ * The members of the rows named in `wanted` (grouped as the index groups them, arrays not split by length), each row's
+ * reachable and unreachable members in address order: one pass over the objects, without the index's sorts, for a
+ * pass over a few whole rows (type suspects) while no index is kept. Rows not found are absent.
+ */
+export function rowMembers(graph: HeapGraph, types: HeapTypes, wanted: ReadonlySet<string>): Map<string, Uint32Array> {
+  const { names, seqMember, seqRow } = memberRows(graph, types, false, graph.objectsByAddress());
+  const slot = new Int32Array(names.length).fill(-1);
+  const picked: string[] = [];
+  names.forEach((nm, r) => {
+    if (wanted.has(nm)) {
+      slot[r] = picked.length;
+      picked.push(nm);
+    }
+  });
+  const counts = new Uint32Array(picked.length);
+  for (let x = 0; x < seqRow.length; x++) if (slot[seqRow[x]] >= 0) counts[slot[seqRow[x]]]++;
+  const lists = Array.from(counts, (c) => new Uint32Array(c));
+  const fill = new Uint32Array(picked.length);
+  for (let x = 0; x < seqRow.length; x++) {
+    const k = slot[seqRow[x]];
+    if (k >= 0) lists[k][fill[k]++] = seqMember[x];
+  }
+  return new Map(picked.map((nm, k) => [nm, lists[k]]));
+}
+
+/**
  * Every member of the index with its row and the bytes it counts for, objects in `order` (address order): each
  * object, and after a tiny block its sub-objects (by offset) and, when bytes of it are covered by none, the block
  * again as a member of the `tiny block (rest)` row, counting those bytes (as the type histogram counts them).
