@@ -84,6 +84,23 @@ export function typeGroups(graph: HeapGraph, types: HeapTypes, splitArrays = fal
 }
 
 /**
+ * The row of a name among `names`: its index, else a new row appended for it (rows of tiny sub-objects' types,
+ * shared by name with whole objects' rows).
+ */
+export function rowNamer(names: string[]): (name: string) => number {
+  const byName = new Map(names.map((nm, r) => [nm, r]));
+  return (nm: string): number => {
+    let r = byName.get(nm);
+    if (r === undefined) {
+      r = names.length;
+      names.push(nm);
+      byName.set(nm, r);
+    }
+    return r;
+  };
+}
+
+/**
  * Count, bytes and retained bytes per type, largest retained first. Tiny blocks' sub-objects count as instances
  * of their types (each retains its own bytes: it has no pointers); a block's other bytes are TINY_REST_NAME's.
  */
@@ -97,16 +114,7 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
   let restRow = -1;
   if (tinyRows) {
     // Blocks are the rest row's; each sub-object's typing gets its row (by name, shared with whole objects).
-    const byName = new Map(names.map((nm, r) => [nm, r]));
-    const named = (nm: string): number => {
-      let r = byName.get(nm);
-      if (r === undefined) {
-        r = names.length;
-        names.push(nm);
-        byName.set(nm, r);
-      }
-      return r;
-    };
+    const named = rowNamer(names);
     restRow = named(TINY_REST_NAME);
     for (let k = 0; k < tiny.object.length; k++) {
       rowOf[tiny.object[k]] = restRow;

@@ -27,7 +27,7 @@ export {
 export { type SharedGroups, groupSharedObjects } from './shared-groups.js';
 export { type AnalysisGraph, type HeapDominators, buildAnalysisGraph, computeHeapDominators, dominatorTree } from './heap-dominators.js';
 export { type HeapTypes, untypedName, storedTypes, sizeClassTypes } from './heap-types.js';
-export { type TypeRow, type ObjectRow, type RootNodeRow, typeGroups, typeHistogram, topObjects, rootNodeRows } from './histogram.js';
+export { type TypeRow, type ObjectRow, type RootNodeRow, typeGroups, typeHistogram, topObjects, rootNodeRows, rowNamer } from './histogram.js';
 export { type PathHop, shortestRootPath, rootsKeepingAlive, describeRootSlot } from './heap-paths.js';
 export {
   type Suspect, type SuspectOptions, type ChildGroup, type TypePart, type AggregateSuspect, type AggregateOptions, findSuspects,

@@ -11,8 +11,8 @@
 // m - objectCount of HeapTypes.tinyObjects. The blocks are the rows `tiny block` (all) and `tiny block (rest)`
 // (those with bytes no sub-object covers), as the histogram counts them.
 import type { HeapGraph } from '../graph/index.js';
-import { type HeapTypes, TINY_BLOCK_NAME, TINY_REST_NAME } from '../typing/index.js';
-import { typeGroups } from '../analysis/index.js';
+import { type HeapTypes, histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME } from '../typing/index.js';
+import { rowNamer, typeGroups } from '../analysis/index.js';
 import type { EncodedPart } from '../store/index.js';
 import { orderByKey } from './key-order.js';
 
@@ -345,17 +345,8 @@ function memberRows(graph: HeapGraph, types: HeapTypes, splitArrays: boolean, or
   const seqRow = new Uint32Array(seqMember.length);
   const seqBytes = new Uint32Array(seqMember.length);
   let m = 0;
-  const rowNames = types.rowNames !== undefined ? types.rowNames(splitArrays) : types.typeNames;
-  const byName = new Map(names.map((nm, r) => [nm, r]));
-  const named = (nm: string): number => {
-    let r = byName.get(nm);
-    if (r === undefined) {
-      r = names.length;
-      names.push(nm);
-      byName.set(nm, r);
-    }
-    return r;
-  };
+  const rowNames = histogramRowNames(types, splitArrays);
+  const named = rowNamer(names);
   // The blocks' own row is "tiny block" whatever the grouping.
   const blockRow = rowOf[tiny.object[0]];
   if (names[blockRow] !== TINY_BLOCK_NAME) names[blockRow] = TINY_BLOCK_NAME;

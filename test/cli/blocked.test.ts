@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, scratchDir } from '../support/fixtures.js';
 import { json, run, sharedJson } from './analysis-cli.js';
+import { stackFrames, type StackFrame } from '../support/runtime-stack.js';
 import { HeapSession } from '../../lib/session/index.js';
 import { readSvg, renderWithDot } from '../export/dot-svg.js';
 import { goroutineDetail } from '../../viewer/data/goroutines.js';
@@ -22,7 +23,7 @@ interface BlockedFacts {
   /** The worker's locals that hold its state and its id (the state's ID) across its send. */
   workerLocals: { state: string; id: string };
   /** runtime.MemProfile's records whose stack holds main.worker, frames as runtime.CallersFrames expands them. */
-  workerAllocs: { frames: { function: string; file: string; line: number }[]; allocs: number; bytes: number }[];
+  workerAllocs: { frames: StackFrame[]; allocs: number; bytes: number }[];
 }
 
 function dir(v: string): string {
@@ -31,19 +32,6 @@ function dir(v: string): string {
   return d;
 }
 const facts = (v: string): BlockedFacts => JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/blocked', `go${v}`, 'facts.json'), 'utf8')) as BlockedFacts;
-
-/** The user frames of runtime.Stack's text for one goroutine: function (without arguments), file, line. */
-function stackFrames(text: string): { function: string; file: string; line: number }[] {
-  const lines = text.split('\n');
-  const out: { function: string; file: string; line: number }[] = [];
-  for (let k = 1; k + 1 < lines.length; k += 2) {
-    if (lines[k].startsWith('created by ')) break;
-    const m = /^\t(.+):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(lines[k + 1]);
-    if (!m) throw new Error(`not a runtime.Stack frame: ${lines[k + 1]}`);
-    out.push({ function: lines[k].replace(/\(.*\)$/, ''), file: m[1], line: Number(m[2]) });
-  }
-  return out;
-}
 
 for (const v of ['1.19', '1.22', '1.26']) {
   describe(`blocked goroutines holding stack objects: go${v}`, function () {
@@ -110,7 +98,7 @@ for (const v of ['1.19', '1.22', '1.26']) {
         const user = grp.frames.filter((x: { function: string }) => !x.function.startsWith('runtime.'))
           .map((x: { function: string; file: string; line: number; inlined?: boolean }) => ({ function: x.function, file: x.file, line: x.line, inlined: x.inlined === true }));
         const want = stackFrames(g.stack);
-        expect(user.slice(0, want.length).map((x: { function: string; file: string; line: number }) => ({ function: x.function, file: x.file, line: x.line })), g.function).to.deep.equal(want);
+        expect(user.slice(0, want.length).map((x: StackFrame) => ({ function: x.function, file: x.file, line: x.line })), g.function).to.deep.equal(want);
         // After them only the `go` statement's wrapper, which Go's traceback elides.
         for (const x of user.slice(want.length)) expect(x.function).to.match(/^main\.main\.(gowrap|func)\d+$/);
         // An inlined call is printed `f(...)` by Go, and marked inlined here.

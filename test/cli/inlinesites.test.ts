@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, scratchDir } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
+import { stackFrames, type StackFrame as Frame } from '../support/runtime-stack.js';
 
-interface Frame { function: string; file: string; line: number }
 interface InlineSitesFacts {
   goroutines: number;
   itemSize: number;
@@ -28,19 +28,6 @@ function dir(v: string): string {
 }
 const facts = (v: string): InlineSitesFacts =>
   JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/inlinesites', `go${v}`, 'facts.json'), 'utf8')) as InlineSitesFacts;
-
-/** The frames of runtime.Stack's text for one goroutine (function without arguments, file, line), up to `created by`. */
-function stackFrames(text: string): Frame[] {
-  const lines = text.split('\n');
-  const out: Frame[] = [];
-  for (let k = 1; k + 1 < lines.length; k += 2) {
-    if (lines[k].startsWith('created by ')) break;
-    const m = /^\t(.+):(\d+)(?: \+0x[0-9a-f]+)?$/.exec(lines[k + 1]);
-    if (!m) throw new Error(`not a runtime.Stack frame: ${lines[k + 1]}`);
-    out.push({ function: lines[k].replace(/\(.*\)$/, ''), file: m[1], line: Number(m[2]) });
-  }
-  return out;
-}
 
 const GOROOT = path.join(ROOT, '.toolchains/go1.26');
 
