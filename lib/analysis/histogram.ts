@@ -145,25 +145,32 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
   const { firstChild, child } = tree;
   const retained = dom.retained;
   const active = new Uint32Array(rows);
-  const stack = new Uint32Array(dom.nodeCount);
-  const cursor = new Uint32Array(dom.nodeCount);
+  // The walk's stack, a node and its next child per level, grown as the tree proves deep (most are shallow: two
+  // words per node up front would be hundreds of MB on a large heap).
+  let walk = new Uint32Array(8192);
   let sp = 0;
-  stack[sp] = 0;
-  cursor[sp] = firstChild[0];
+  walk[0] = 0;
+  walk[1] = firstChild[0];
   sp++;
   while (sp > 0) {
-    const v = stack[sp - 1];
-    const c = cursor[sp - 1];
+    const top = 2 * (sp - 1);
+    const v = walk[top];
+    const c = walk[top + 1];
     if (c < firstChild[v + 1]) {
-      cursor[sp - 1] = c + 1;
+      walk[top + 1] = c + 1;
       const w = child[c];
       if (w >= first) {
         const r = rowOf[w - first];
         if (active[r] === 0) retainedBytes[r] += retained[w];
         active[r]++;
       }
-      stack[sp] = w;
-      cursor[sp] = firstChild[w];
+      if (top + 3 >= walk.length) {
+        const grown = new Uint32Array(2 * walk.length);
+        grown.set(walk);
+        walk = grown;
+      }
+      walk[top + 2] = w;
+      walk[top + 3] = firstChild[w];
       sp++;
     } else {
       sp--;
@@ -218,7 +225,7 @@ export function topObjects(graph: HeapGraph, types: HeapTypes, dom: HeapDominato
   let size = 0;
   const less = (a: number, b: number): boolean =>
     retained[first + a] < retained[first + b] ||
-    (retained[first + a] === retained[first + b] && graph.objectAddress[a] > graph.objectAddress[b]);
+    (retained[first + a] === retained[first + b] && graph.addressOf(a) > graph.addressOf(b));
   for (let i = 0; i < n && k > 0; i++) {
     if (retained[first + i] === 0) continue;
     if (size < k) {
@@ -248,7 +255,7 @@ export function topObjects(graph: HeapGraph, types: HeapTypes, dom: HeapDominato
   const picked = Array.from(heap.subarray(0, size));
   picked.sort((a, b) => (less(a, b) ? 1 : less(b, a) ? -1 : 0));
   return picked.map((i) => ({
-    object: i, address: graph.objectAddress[i], type: types.objectTypeName(i), size: graph.objectSize[i],
+    object: i, address: graph.addressOf(i), type: types.objectTypeName(i), size: graph.objectSize[i],
     retained: retained[first + i],
   }));
 }

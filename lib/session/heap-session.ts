@@ -21,7 +21,7 @@ import {
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
-import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
+import { loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembers } from './instances.js';
 import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
@@ -203,7 +203,7 @@ export class HeapSession {
   // ---- objects ----
 
   address(i: number): number {
-    return i < this.graph.objectCount ? this.graph.objectAddress[i] : this.subObjects.address(i);
+    return i < this.graph.objectCount ? this.graph.addressOf(i) : this.subObjects.address(i);
   }
 
   size(i: number): number {
@@ -226,7 +226,7 @@ export class HeapSession {
   /** Like findObject, but inside a tiny block the sub-object (index objectCount + k) covering `address`, if any. */
   findInstance(address: number): number {
     const i = this.graph.findObject(address);
-    return i < 0 ? i : this.subObjects.at(i, address - this.graph.objectAddress[i]) ?? i;
+    return i < 0 ? i : this.subObjects.at(i, address - this.graph.addressOf(i)) ?? i;
   }
 
   /**
@@ -541,8 +541,11 @@ export class HeapSession {
    */
   keepSummaries(): void {
     this.typeRows();
+    traceMemoryPoint('type rows kept');
     this.typeCounts(true, false);
+    traceMemoryPoint('type counts kept');
     this.topObjects(1);
+    traceMemoryPoint('top objects kept');
   }
 
   /**

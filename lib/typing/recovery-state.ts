@@ -5,6 +5,8 @@
 import type { HeapGraph } from '../graph/index.js';
 import type { GoProgram, GoType } from '../gotypes/index.js';
 import { AddressTable } from './address-table.js';
+import type { AddressIndex } from '../graph/address-index.js';
+import type { ContentOffsets } from '../graph/content-offsets.js';
 import { DumpBytes } from './dump-bytes.js';
 import { SlotTables } from './slots.js';
 import { TypingKind, TypingTable } from './typings.js';
@@ -52,9 +54,10 @@ export abstract class RecoveryState {
   protected readonly slots: SlotTables;
   protected readonly bytes: DumpBytes;
   protected readonly p: number;
-  protected readonly address: Float64Array;
+  /** The objects' addresses are their runs' (addressOf): no per-object array of them is made for typing. */
+  protected readonly addressIndex: AddressIndex;
   protected readonly size: Uint32Array;
-  protected readonly content: Float64Array;
+  protected readonly content: ContentOffsets;
   protected readonly types: readonly GoType[];
   /** Per Go type id: its size. */
   protected readonly typeSize: Float64Array;
@@ -143,9 +146,9 @@ export abstract class RecoveryState {
     this.slots = new SlotTables(program);
     this.p = graph.params.ptrSize;
     this.bytes = new DumpBytes(graph.path, this.p, !graph.params.bigEndian, options.pageBudgetBytes);
-    this.address = graph.objectAddress;
+    this.addressIndex = graph.addressIndex;
     this.size = graph.objectSize;
-    this.content = graph.objectContentOffset;
+    this.content = graph.contentOffsets;
     this.types = program.types;
     this.headers = (goMinor(graph.params.goVersion) || goMinor(program.goVersion)) >= 22;
     this.dirty = new Uint32Array((n >>> 5) + 1);
@@ -188,6 +191,11 @@ export abstract class RecoveryState {
     for (const [a, id] of this.ifaceType) if (!this.efaceType.has(a)) this.typeRef.set(a, -(id + 1));
   }
 
+  /** The address of object i. */
+  protected addressOf(i: number): number {
+    return this.addressIndex.addressOf(i);
+  }
+
   close(): void {
     this.edgeRef = null;
     this.edgeCap = null;
@@ -208,7 +216,7 @@ export abstract class RecoveryState {
     const edgeTarget = g.edgeTarget;
     const content = this.content;
     const size = this.size;
-    const address = this.address;
+    const addressIndex = this.addressIndex;
     const bytes = this.bytes;
     const typeRef = this.typeRef;
     const p = this.p;
@@ -220,14 +228,14 @@ export abstract class RecoveryState {
       const end = edgeStart[i + 1];
       let e = edgeStart[i];
       if (e === end) {
-        if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) this.noteHeader(i, bytes.word(content[i]));
+        if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) this.noteHeader(i, bytes.word(content.at(i)));
         continue;
       }
       // The object's words from one before its contents to two after (the fieldlist's bytes, not read as such);
       // further if a slot lies past the contents (a damaged fieldlist: the words read are those the sweeps would read).
       let span = size[i];
       for (let k = e; k < end; k++) if ((edgeField[k] & MASK) + p > span) span = (edgeField[k] & MASK) + p;
-      const start = content[i] - p;
+      const start = content.at(i) - p;
       const length = span + 3 * p;
       const base = start >= bytes.winStart && start + length <= bytes.winEnd ? start - bytes.winStart : bytes.window(start, length);
       const v = bytes.win;
@@ -238,7 +246,7 @@ export abstract class RecoveryState {
         const code = typeRef.get(viewWord(v, at, p, le));
         let r = code;
         if (field > MASK) {
-          const o = viewWord(v, at + p, p, le) - address[edgeTarget[e]];
+          const o = viewWord(v, at + p, p, le) - addressIndex.addressOf(edgeTarget[e]);
           r = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
         }
         ref[e] = r > -0x8000 && r < 0x8000 ? r : REF_SLOW;
@@ -411,7 +419,7 @@ export abstract class RecoveryState {
    * of the typing, and every pointer word of its first element is listed.
    */
   protected explains(i: number, tid: number): boolean {
-    const n = this.bytes.fieldList(this.content[i] + this.size[i], this.fl);
+    const n = this.bytes.fieldList(this.content.at(i) + this.size[i], this.fl);
     const offs = this.fl.offsets;
     const tb = this.typings;
     const kind = tb.kind[tid];

@@ -36,7 +36,7 @@ export abstract class SlotApplication extends RecoveryState {
     const end = g.edgeStart[i + 1];
     const pm1 = this.p - 1;
     const shift = this.p === 8 ? 3 : 2;
-    const contentAt = this.content[i];
+    const contentAt = this.content.at(i);
     for (let e = g.edgeStart[i]; e < end; e++) {
       const field = edgeField[e];
       const off = field & MASK;
@@ -56,7 +56,7 @@ export abstract class SlotApplication extends RecoveryState {
       let toff = 0;
       if (field > MASK) {
         toff = edgeRef[e];
-        if (toff === REF_SLOW) toff = this.bytes.word(slotFile) - this.address[target];
+        if (toff === REF_SLOW) toff = this.bytes.word(slotFile) - this.addressOf(target);
       }
       this.apply(d, slotFile, toff, target, e);
     }
@@ -196,7 +196,7 @@ export abstract class SlotApplication extends RecoveryState {
         // node.isEntry, the target's first byte, tells an entry from an indirect node.
         const entry = s.type[d];
         const indirect = s.type2[d];
-        const at = this.content[t] + this.headerFor(t, entry);
+        const at = this.content.at(t) + this.headerFor(t, entry);
         const u = this.bytes.byte(at) !== 0 ? entry : indirect;
         if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
         return;
@@ -235,7 +235,7 @@ export abstract class SlotApplication extends RecoveryState {
   /** Object t is a funcval: names it after the function its code pointer is in. */
   protected closure(t: number, off: number): void {
     if (off !== 0) return;
-    const pc = this.bytes.word(this.content[t]);
+    const pc = this.bytes.word(this.content.at(t));
     const fn = this.program.functionAt(pc);
     if (fn === undefined) return;
     this.offer(t, this.typings.closure(fn.name), 0);
@@ -256,7 +256,7 @@ export abstract class SlotApplication extends RecoveryState {
     if (table === null) return;
     const g = this.graph;
     const end = g.edgeStart[i + 1];
-    const contentAt = this.content[i];
+    const contentAt = this.content.at(i);
     for (let e = g.edgeStart[i]; e < end; e++) {
       const field = g.edgeField[e];
       const off = field & MASK;
@@ -267,7 +267,7 @@ export abstract class SlotApplication extends RecoveryState {
       let toff = 0;
       if (field > MASK) {
         toff = this.edgeRef![e];
-        if (toff === REF_SLOW) toff = this.bytes.word(contentAt + off) - this.address[target];
+        if (toff === REF_SLOW) toff = this.bytes.word(contentAt + off) - this.addressOf(target);
       }
       const before = this.objectType[target];
       this.apply(d, contentAt + off, toff, target, e);
@@ -279,7 +279,7 @@ export abstract class SlotApplication extends RecoveryState {
   protected closureLayout(i: number, tid: number): Int32Array | null {
     const fn = this.program.functionByName(this.typings.names[tid].slice('closure '.length));
     if (fn === undefined) return null;
-    const n = this.bytes.fieldList(this.content[i] + this.size[i], this.fl);
+    const n = this.bytes.fieldList(this.content.at(i) + this.size[i], this.fl);
     if (n === 0) return null;
     return closureLayout(this.program, this.slots, fn, Array.from(this.fl.offsets.subarray(0, n)), this.size[i]);
   }
