@@ -13,6 +13,7 @@ import {
   type SourceIdentity, type StoredAnalysis,
 } from '../store/index.js';
 import { type PendingSave, saveInBackground } from './background-save.js';
+import { parkArrays } from './parked-arrays.js';
 
 export type OpenPhase = LoadPhase | 'index' | 'types' | 'dominators' | 'paths' | 'save';
 
@@ -153,6 +154,12 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       graph = indexed;
       recovered = undefined; // a session restores them from the stored types (lib/typing restoreTypes)
     })();
+    // The recovered types wait for the dominators to be written with them: parked in a file meanwhile, they are not
+    // in memory while the dominator pass runs (read back for the save, or by a session before it).
+    let typesFromIndex = false;
+    let parked = useIndex && a.types && recovered === undefined && (binary || options.computeAll)
+      ? parkArrays(`${files.analysis}-types.${process.pid}.tmp`, a.types, ['objectType', 'tinyObject', 'tinyPlace', 'tinyTyping', 'inferred'])
+      : undefined;
     // Dominators, retained sizes and the shortest-path tree, computed together (then saved) on first use. With a
     // binary they are computed now (the types cost more, and the index keeps both); without one, when a query first
     // needs them: `info` without a binary never does.
@@ -176,6 +183,12 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
         traceMemoryPoint('analysis saved');
         if (saved && eager) lighten();
       }
+      if (parked) {
+        // The types are the written index's now (lighten), else read back into memory.
+        if (typesFromIndex) parked.drop();
+        else parked.restore();
+        parked = undefined;
+      }
     };
     // Once the analysis is written, during the open: the shortest-path tree is read back from it when a query first
     // needs it, and the graph is the index's again, so that neither the tree nor the edges the passes read are held
@@ -185,6 +198,10 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       if (stored) {
         for (const k of ['pathParent', 'pathParentEdge'] as const) {
           Object.defineProperty(a, k, { enumerable: true, configurable: true, get: () => stored[k] });
+        }
+        if (stored.types) {
+          a.types = stored.types;
+          typesFromIndex = true;
         }
       }
       const lighter = reopen();

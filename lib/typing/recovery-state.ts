@@ -12,7 +12,7 @@ import { SlotTables } from './slots.js';
 import { TypingKind, TypingTable } from './typings.js';
 import { TinyObjects, emptyTinyObjects } from './heap-types.js';
 import { headeredSizeClass, MALLOC_HEADER_MAX } from './malloc-header.js';
-import { TINY_BLOCK, addSubObject, sortSubObjects } from './tiny-blocks.js';
+import { TINY_BLOCK, SubObjectRecords, sortSubObjects } from './tiny-blocks.js';
 import { contains, viewWord } from './layout-math.js';
 import { runtimeSpellings, SpellingKind } from './runtime-wrappers.js';
 
@@ -108,12 +108,10 @@ export abstract class RecoveryState {
   /** Per Go type id: 1 a pointer-free type under 16 bytes (tiny-allocated), 2 not, 0 not known yet. */
   protected readonly typeTiny: Uint8Array;
   /**
-   * Sub-objects found in tiny blocks, in order found (some duplicates): record k is the 64-bit number
-   * block * 2^32 + offset * 2^28 + size * 2^23 + typing, its two 32-bit halves at subWords[2k + SUB_LO] and
-   * [2k + SUB_HI], so that a BigUint64Array over the same memory sorts them natively by block, then offset.
+   * Sub-objects found in tiny blocks, in order found (some duplicates): each a 64-bit record
+   * block * 2^32 + offset * 2^28 + size * 2^23 + typing (tiny-blocks.ts), sorted at the end by block, then offset.
    */
-  protected subCount = 0;
-  protected subWords: Uint32Array = new Uint32Array(0);
+  protected readonly subs = new SubObjectRecords();
   /** The typing "string data" (0 until first asked). */
   protected stringDataTyping = 0;
   /** Targets of unsafe.Pointer fields (and the field's struct type id), for inferUnsafe. */
@@ -469,11 +467,7 @@ export abstract class RecoveryState {
       this.offer(t, tid, 0);
       return;
     }
-    const k = this.subCount;
-    const w = addSubObject(this.subWords, k, t, off, size, tid);
-    if (w === undefined) return; // the same again
-    this.subWords = w;
-    this.subCount = k + 1;
+    this.subs.add(t, off, size, tid);
   }
 
   /** The typing "string data". */
@@ -484,10 +478,11 @@ export abstract class RecoveryState {
 
   /** Sorts the sub-objects (tiny-blocks.ts) and types each block holding sub-objects "tiny block". */
   protected finishTiny(): void {
-    const n = this.subCount;
-    const w = this.subWords;
-    this.subWords = new Uint32Array(0);
-    this.subCount = 0;
+    // The per-edge words are done with (the sweeps are over): let them go before the records are joined and sorted.
+    this.edgeRef = null;
+    this.edgeCap = null;
+    const n = this.subs.count;
+    const w = this.subs.take();
     this.tiny = sortSubObjects(w, n, this.stringData(), () => this.typings.tinyBlock(), this.objectType);
   }
 
