@@ -1,6 +1,7 @@
 // What the commands share: the --no-cache and --limit options, opening a dump through the heap session with
 // progress on stderr, and text formatting of addresses, tables and paths.
 import type { Argv } from 'yargs';
+import { keepColdOpenAnswers } from '../lib/answers/index.js';
 import { HeapSession } from '../lib/session/index.js';
 import { clearProgress, progressReporter } from './progress.js';
 
@@ -32,6 +33,11 @@ export async function openForCommand(dump: string, binary: string | undefined, a
     noCache: args.cache === false,
     onProgress: report,
   });
+  // A cold open keeps the answers a later run would otherwise compute first (the leak suspects).
+  if (session.summariesKept) {
+    report?.('suspects', 0, 1);
+    keepColdOpenAnswers(session);
+  }
   clearProgress(args);
   // Notes about the persisted index (unwritable folder, rebuilt file) go to stderr unless --quiet or --json.
   if (!args.quiet && !args.json) for (const n of session.indexNotes) process.stderr.write(`goheap: note: ${n}\n`);

@@ -12,6 +12,7 @@ const LABELS: Record<string, string> = {
   decode: 'reading records', edges: 'resolving pointers', roots: 'resolving roots, marking reachable objects',
   index: 'reading the index', types: 'recovering types from the binary', dominators: 'computing dominators and retained sizes',
   paths: 'computing shortest paths to roots', save: 'writing the index',
+  suspects: 'finding leak suspects (kept for the next runs)',
 };
 /** Phases whose done/total are bytes of the dump. */
 const BYTE_PHASES = new Set(['decode', 'edges']);

@@ -1,6 +1,7 @@
 // The answers pages share with the CLI (lib/answers), each computed once per session where it needs the whole
 // heap, and registered to be prepared while the dump is still "loading" so that no page request walks the heap.
 import {
+  DEFAULT_SUSPECT_THRESHOLD,
   infoAnswer, type InfoAnswer, rootsAnswer, type RootsAnswer, suspectsAnswer, type SuspectsAnswer, topAnswer,
   type TopAnswer, typesAnswer, type TypesAnswer,
 } from '../lib/answers/index.js';
@@ -8,7 +9,7 @@ import type { Ctx } from './router.js';
 import type { ViewerState } from './state.js';
 
 /** The leak-suspect threshold of the CLI's default (`goheap suspects`). */
-export const SUSPECT_THRESHOLD = 0.1;
+export const SUSPECT_THRESHOLD = DEFAULT_SUSPECT_THRESHOLD;
 
 export function info(c: Ctx): InfoAnswer {
   return c.state.memo('info', () => infoAnswer(c.s));

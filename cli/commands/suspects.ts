@@ -1,7 +1,7 @@
 // `goheap suspects DUMP [BINARY]`: leak suspects: what alone keeps a large share of the heap alive, where the memory
 // accumulates, and the path to it.
 import type { Argv } from 'yargs';
-import { suspectsAnswer } from '../../lib/answers/index.js';
+import { DEFAULT_SUSPECT_THRESHOLD, suspectsAnswer } from '../../lib/answers/index.js';
 import { bytes } from '../format.js';
 import { type AnalysisArgs, cacheOption, numberOption, openForCommand, pathLine } from '../open-heap.js';
 
@@ -17,7 +17,7 @@ export function builder(y: Argv): Argv<SuspectsArgs> {
     .positional('dump', { type: 'string', describe: 'heap dump written by runtime/debug.WriteHeapDump', demandOption: true })
     .positional('binary', { type: 'string', describe: 'the executable that wrote it (for types and global names)' }) as unknown as Argv<SuspectsArgs>;
   return numberOption(cacheOption(a), 'threshold', {
-    default: 0.1, min: 0, max: 1, describe: 'smallest share of the reachable heap a suspect retains',
+    default: DEFAULT_SUSPECT_THRESHOLD, min: 0, max: 1, describe: 'smallest share of the reachable heap a suspect retains',
   }).example('$0 suspects heapdump mybinary', 'the leak report');
 }
 

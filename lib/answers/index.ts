@@ -7,6 +7,7 @@ export { typesAnswer, type TypesAnswer } from './types.js';
 export { topAnswer, type TopAnswer } from './top.js';
 export { rootsAnswer, rootNamesReaching, type RootsAnswer, type RootRowJson } from './roots.js';
 export { suspectsAnswer, type SuspectsAnswer } from './suspects.js';
+export { DEFAULT_SUSPECT_THRESHOLD, keepColdOpenAnswers } from './kept.js';
 export { pathAnswer, type PathAnswer } from './path.js';
 export { objectAnswer, globalAnswer, type ObjectAnswer } from './object.js';
 export { checkSameProgram, diffAnswer, diffSide, programMismatch, programPrint, type DiffAnswer, type DiffSide, type ProgramPrint } from './diff.js';

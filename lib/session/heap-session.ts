@@ -107,6 +107,7 @@ export class HeapSession {
   private retainedCounts_: Float64Array | undefined;
   private subObjects_: SubObjects | undefined;
   private readonly answers_ = new Map<string, string>();
+  private summariesKept_ = false;
 
   private constructor(state: SessionState) {
     this.state = state;
@@ -158,7 +159,10 @@ export class HeapSession {
     // A cold open with the binary has its dominators and types in memory: write the summaries a warm command
     // answers from beside the analysis index it wrote, rather than have the first warm `types` read every per-object
     // array back.
-    if (state.binary && !state.fromIndex.analysis && state.analysisFile !== null && fs.existsSync(state.analysisFile)) h.keepSummaries();
+    if (state.binary && !state.fromIndex.analysis && state.analysisFile !== null && fs.existsSync(state.analysisFile)) {
+      h.keepSummaries();
+      h.summariesKept_ = true;
+    }
     return h;
   }
 
@@ -546,6 +550,14 @@ export class HeapSession {
     traceMemoryPoint('type counts kept');
     this.topObjects(1);
     traceMemoryPoint('top objects kept');
+  }
+
+  /**
+   * True when this open computed the analysis with the binary and wrote its index: the summaries are kept beside it,
+   * and lib/answers keeps the answers a first warm command would otherwise compute (keepColdOpenAnswers).
+   */
+  get summariesKept(): boolean {
+    return this.summariesKept_;
   }
 
   /**

@@ -296,12 +296,16 @@ export class InstanceIndex {
 }
 
 /**
- * The members of the rows named in `wanted` (grouped as the index groups them, arrays not split by length), each row's
- * reachable and unreachable members in address order: one pass over the objects, without the index's sorts, for a
- * pass over a few whole rows (type suspects) while no index is kept. Rows not found are absent.
+ * The members of the rows named in `wanted` (grouped as the index groups them, arrays not split by length), in no
+ * particular order (objects by index, then sub-objects, then the blocks of `tiny block (rest)`): one pass over the
+ * objects, without the index's sorts or the address order, for a pass over a few whole rows (type suspects) while
+ * no index is kept. Rows not found are absent.
  */
 export function rowMembers(graph: HeapGraph, types: HeapTypes, wanted: ReadonlySet<string>): Map<string, Uint32Array> {
-  const { names, seqMember, seqRow } = memberRows(graph, types, false, graph.objectsByAddress());
+  const { rowOf, names } = typeGroups(graph, types, false);
+  const n = graph.objectCount;
+  const size = graph.objectSize;
+  const tiny = tinyRows(types, names, rowOf, false);
   const slot = new Int32Array(names.length).fill(-1);
   const picked: string[] = [];
   names.forEach((nm, r) => {
@@ -310,15 +314,71 @@ export function rowMembers(graph: HeapGraph, types: HeapTypes, wanted: ReadonlyS
       picked.push(nm);
     }
   });
+  if (picked.length === 0) return new Map();
+  // Each member's picked row (-1: none), objects first, then sub-objects, then the rest row's blocks; counted, then
+  // dealt out into one list per picked row.
+  const sub = tiny?.sub;
+  const subs = sub ? sub.object.length : 0;
+  const pick = new Int32Array(n + 2 * subs);
   const counts = new Uint32Array(picked.length);
-  for (let x = 0; x < seqRow.length; x++) if (slot[seqRow[x]] >= 0) counts[slot[seqRow[x]]]++;
+  for (let i = 0; i < n; i++) {
+    const k = slot[rowOf[i]];
+    pick[i] = k;
+    if (k >= 0) counts[k]++;
+  }
+  if (tiny && sub) {
+    const restSlot = slot[tiny.restRow];
+    for (let k = 0; k < subs; k++) {
+      const sk = slot[tiny.rowOfSub(k)];
+      pick[n + k] = sk;
+      if (sk >= 0) counts[sk]++;
+    }
+    // A block with bytes no sub-object covers is a member of the rest row (sub-objects are sorted by block).
+    pick.fill(-1, n + subs);
+    if (restSlot >= 0) {
+      for (let k = 0; k < subs;) {
+        const b = sub.object[k];
+        let used = 0;
+        for (; k < subs && sub.object[k] === b; k++) used += sub.place[k] >>> 8;
+        if (used < size[b]) {
+          pick[n + subs + k - 1] = restSlot;
+          counts[restSlot]++;
+        }
+      }
+    }
+  }
   const lists = Array.from(counts, (c) => new Uint32Array(c));
   const fill = new Uint32Array(picked.length);
-  for (let x = 0; x < seqRow.length; x++) {
-    const k = slot[seqRow[x]];
-    if (k >= 0) lists[k][fill[k]++] = seqMember[x];
+  for (let x = 0; x < pick.length; x++) {
+    const k = pick[x];
+    if (k < 0) continue;
+    // x names an object, sub-object n + k, or (past them) the block of the rest row's sub-object x - n - subs.
+    lists[k][fill[k]++] = x < n + subs ? x : sub!.object[x - n - subs];
   }
   return new Map(picked.map((nm, k) => [nm, lists[k]]));
+}
+
+/**
+ * The rows of tiny blocks' sub-objects, added to `names` (typeGroups' rows) as memberRows and rowMembers name them:
+ * the blocks' own row renamed `tiny block` whatever the grouping, `tiny block (rest)` for their uncovered bytes, and a
+ * sub-object's row by its type's histogram name. Undefined when the types have no sub-objects.
+ */
+function tinyRows(types: HeapTypes, names: string[], rowOf: Uint32Array, splitArrays: boolean):
+  { sub: NonNullable<HeapTypes['tinyObjects']>; restRow: number; rowOfSub(k: number): number } | undefined {
+  const sub = types.tinyObjects;
+  if (sub === undefined || sub.object.length === 0) return undefined;
+  const rowNames = histogramRowNames(types, splitArrays);
+  const named = rowNamer(names);
+  const blockRow = rowOf[sub.object[0]];
+  if (names[blockRow] !== TINY_BLOCK_NAME) names[blockRow] = TINY_BLOCK_NAME;
+  const restRow = named(TINY_REST_NAME);
+  const rowOfTyping = new Int32Array(rowNames.length).fill(-1);
+  const rowOfSub = (k: number): number => {
+    const t = sub.typing[k];
+    if (rowOfTyping[t] < 0) rowOfTyping[t] = named(rowNames[t]);
+    return rowOfTyping[t];
+  };
+  return { sub, restRow, rowOfSub };
 }
 
 /**
@@ -331,7 +391,7 @@ function memberRows(graph: HeapGraph, types: HeapTypes, splitArrays: boolean, or
   const { rowOf, names } = typeGroups(graph, types, splitArrays);
   const n = graph.objectCount;
   const size = graph.objectSize;
-  const tiny = types.tinyObjects !== undefined && types.tinyObjects.object.length > 0 ? types.tinyObjects : undefined;
+  const tiny = tinyRows(types, names, rowOf, splitArrays);
   if (tiny === undefined) {
     const seqRow = new Uint32Array(n);
     const seqBytes = new Uint32Array(n);
@@ -341,20 +401,14 @@ function memberRows(graph: HeapGraph, types: HeapTypes, splitArrays: boolean, or
     }
     return { names, seqMember: order, seqRow, seqBytes, restRow: -1 };
   }
-  const seqMember = new Uint32Array(n + 2 * tiny.object.length);
+  const { sub, restRow, rowOfSub } = tiny;
+  const seqMember = new Uint32Array(n + 2 * sub.object.length);
   const seqRow = new Uint32Array(seqMember.length);
   const seqBytes = new Uint32Array(seqMember.length);
   let m = 0;
-  const rowNames = histogramRowNames(types, splitArrays);
-  const named = rowNamer(names);
-  // The blocks' own row is "tiny block" whatever the grouping.
-  const blockRow = rowOf[tiny.object[0]];
-  if (names[blockRow] !== TINY_BLOCK_NAME) names[blockRow] = TINY_BLOCK_NAME;
-  const restRow = named(TINY_REST_NAME);
-  const rowOfTyping = new Int32Array(rowNames.length).fill(-1);
-  // Each block's first sub-object (tiny.object is sorted by block).
+  // Each block's first sub-object (sub.object is sorted by block).
   const firstSub = new Int32Array(n).fill(-1);
-  for (let k = tiny.object.length - 1; k >= 0; k--) firstSub[tiny.object[k]] = k;
+  for (let k = sub.object.length - 1; k >= 0; k--) firstSub[sub.object[k]] = k;
   for (let x = 0; x < n; x++) {
     const i = order[x];
     seqMember[m] = i;
@@ -363,13 +417,11 @@ function memberRows(graph: HeapGraph, types: HeapTypes, splitArrays: boolean, or
     let k = firstSub[i];
     if (k < 0) continue;
     let used = 0;
-    for (; k < tiny.object.length && tiny.object[k] === i; k++) {
-      used += tiny.place[k] >>> 8;
-      const t = tiny.typing[k];
-      if (rowOfTyping[t] < 0) rowOfTyping[t] = named(rowNames[t]);
+    for (; k < sub.object.length && sub.object[k] === i; k++) {
+      used += sub.place[k] >>> 8;
       seqMember[m] = n + k;
-      seqBytes[m] = tiny.place[k] >>> 8;
-      seqRow[m++] = rowOfTyping[t];
+      seqBytes[m] = sub.place[k] >>> 8;
+      seqRow[m++] = rowOfSub(k);
     }
     if (used < size[i]) {
       seqMember[m] = i;

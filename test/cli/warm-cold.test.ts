@@ -63,3 +63,39 @@ describe('cli: cold and warm runs print the same JSON', function () {
     }
   }
 });
+
+describe('cli: a cold open keeps the leak suspects for the next runs', function () {
+  this.timeout(300000);
+  it('go1.26: after a cold `info`, a warm `suspects` answers from the kept answer, reading no per-object array', function () {
+    const version = '1.26';
+    const dump = zooDump(version, 'heap2');
+    const bin = zooBinary(version);
+    const fresh = scratchDir('kept-suspects-fresh');
+    fs.rmSync(fresh, { recursive: true, force: true });
+    const expected = run(fresh, ['suspects', dump, bin]);
+    const cacheDir = scratchDir('kept-suspects');
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    run(cacheDir, ['info', dump, bin]);
+    const files = fs.readdirSync(cacheDir);
+    expect(files.filter((f) => /\.answer-v\d+-suspects-0\.1\.idx$/.test(f))).to.have.length(1);
+    // The per-object and per-edge sections that suspects are computed from are damaged (headers and padding left
+    // whole, so that opening the indexes succeeds): a warm run that read one would stop at its checksum and rebuild
+    // the index. The suspects come from the small kept file, as a cold run computes them, and the damaged files stay.
+    const computedFrom = new Set(['objectAddress', 'objectSize', 'edgeStart', 'edgeTarget', 'edgeField', 'idom', 'retained',
+      'pathParent', 'pathParentEdge', 'objectType', 'tinyObject', 'tinyPlace', 'tinyTyping']);
+    const damaged = new Map<string, Buffer>();
+    for (const f of files.filter((x) => /\.(graph|analysis-[0-9a-f]+)\.idx$/.test(x))) {
+      const file = path.join(cacheDir, f);
+      const data = fs.readFileSync(file);
+      const header = JSON.parse(data.subarray(24, 24 + data.readUInt32LE(12)).toString('utf8')) as { arrays: { name: string; offset: number; length: number }[] };
+      expect(header.arrays.length, f).to.be.above(0);
+      for (const a of header.arrays) if (computedFrom.has(a.name) && a.length > 0) data[a.offset] ^= 0xff;
+      fs.writeFileSync(file, data);
+      damaged.set(file, data);
+    }
+    expect(damaged.size).to.equal(2);
+    expect(run(cacheDir, ['suspects', dump, bin], true)).to.equal(expected);
+    for (const [file, data] of damaged) expect(fs.readFileSync(file).equals(data), file).to.equal(true);
+    expect(JSON.parse(expected).suspects.length).to.be.above(0);
+  });
+});
