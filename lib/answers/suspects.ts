@@ -197,7 +197,7 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
   const n = s.objectCount;
   const reachable = s.graph.reachable;
   const tiny = s.types.tinyObjects;
-  const address = s.graph.objectAddress;
+  const graph = s.graph;
   // Per analysis node, for the row being looked at (stamp = 3 x its number): stamp when an instance stands for the
   // node, stamp + 1 / stamp + 2 once known to have no / some such node among its proper dominators.
   const mark = new Uint32Array(idom.length);
@@ -241,7 +241,7 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
       if (reachable[b] === 0) continue;
       const kept = i === b ? retained[first + b] : tiny!.place[i - n] >>> 8;
       if (kept > exampleKept || kept === exampleKept) {
-        const a = i === b ? address[b] : address[b] + (tiny!.place[i - n] & 255);
+        const a = i === b ? graph.addressOf(b) : graph.addressOf(b) + (tiny!.place[i - n] & 255);
         if (kept > exampleKept || a < exampleAddress) {
           example = i;
           exampleKept = kept;
