@@ -245,11 +245,11 @@ function aggregate(graph: HeapGraph, types: HeapTypes, dom: HeapDominators, grou
   };
   const stack: number[] = [];
   for (const i of members) {
-    add(partOf, types.objectTypeName(i), graph.objectSize[i], dom.retained[first + i]);
+    add(partOf, types.objectTypeName(i), graph.sizeOf(i), dom.retained[first + i]);
     stack.push(first + i);
     while (stack.length > 0) {
       const v = stack.pop()!;
-      add(compOf, types.objectTypeName(v - first), graph.objectSize[v - first], dom.retained[v]);
+      add(compOf, types.objectTypeName(v - first), graph.sizeOf(v - first), dom.retained[v]);
       for (let c = firstChild[v]; c < firstChild[v + 1]; c++) stack.push(child[c]);
     }
   }

@@ -79,9 +79,21 @@ export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswe
 }
 
 function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
+  const { out, aggregates } = nodeSuspects(s, threshold);
+  // The type suspects' pass needs neither the dominator tree nor the edges or the paths the others read: let them
+  // go (read again when next used) rather than hold them through its own per-node arrays.
+  s.releaseArrays();
+  out.push(...typeSuspects(s, threshold, out, aggregates));
+  out.sort((a, b) => Number(a.runtime) - Number(b.runtime) || b.retained - a.retained);
+  return { reachableBytes: s.reachableBytes, threshold, suspects: out };
+}
+
+/** The aggregates and the dominator-tree nodes among the suspects (unsorted). */
+function nodeSuspects(s: HeapSession, threshold: number): { out: SuspectJson[]; aggregates: AggregateSuspect[] } {
   const sh = sessionShared(s);
   const groups = sessionSharedGroups(s);
-  const total = s.reachableBytes;
+  // The shared retention read every edge: let the edges go before the tree and the paths are read.
+  s.releaseArrays();
   const tree = s.dominatorTree();
   const first = s.dominators.firstObjectNode;
   const out: SuspectJson[] = [];
@@ -128,9 +140,7 @@ function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
     j.summary = `${who} retains ${bytes(x.retained)} (${pct(x.share)})${where}${from}`;
     out.push(j);
   }
-  out.push(...typeSuspects(s, threshold, out, aggregates));
-  out.sort((a, b) => Number(a.runtime) - Number(b.runtime) || b.retained - a.retained);
-  return { reachableBytes: total, threshold, suspects: out };
+  return { out, aggregates };
 }
 
 /**
@@ -161,6 +171,14 @@ function aggregateJson(s: HeapSession, a: AggregateSuspect): SuspectJson {
  * least `threshold` of the heap (spread under many parents, so no node of the dominator tree holds them).
  */
 function typeSuspects(s: HeapSession, threshold: number, found: readonly SuspectJson[], aggregates: readonly AggregateSuspect[]): SuspectJson[] {
+  const out = typeSuspectsWithoutPaths(s, threshold, found, aggregates);
+  // Paths once the pass's per-node arrays are garbage (they read the shortest-path tree).
+  for (const j of out) j.path = pathJson(s.pathToRoot(j.object!));
+  return out;
+}
+
+/** typeSuspects, each with an empty path. */
+function typeSuspectsWithoutPaths(s: HeapSession, threshold: number, found: readonly SuspectJson[], aggregates: readonly AggregateSuspect[]): SuspectJson[] {
   const total = s.reachableBytes;
   const first = s.dominators.firstObjectNode;
   const idom = s.dominators.idom;
@@ -201,8 +219,8 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
   // Per analysis node, for the row being looked at (stamp = 3 x its number): stamp when an instance stands for the
   // node, stamp + 1 / stamp + 2 once known to have no / some such node among its proper dominators.
   const mark = new Uint32Array(idom.length);
-  // Distinct dominators of the row's instances (stamp when counted).
-  const parentMark = new Uint32Array(idom.length);
+  // Distinct dominators of the row's instances (a bit each, cleared after each row).
+  const parentMark = new Uint32Array((idom.length + 31) >>> 5);
   let stamp = 0;
   // The nodes walked up from v (a stack reused by every call, never shrunk).
   const upward: number[] = [];
@@ -260,18 +278,23 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
       if (reachable[b] === 0 || idom[v] === NONE || inside(v)) continue;
       outside++;
       const p = idom[v];
-      if (parentMark[p] !== stamp) {
-        parentMark[p] = stamp;
+      if ((parentMark[p >>> 5] & (1 << (p & 31))) === 0) {
+        parentMark[p >>> 5] |= 1 << (p & 31);
         parents++;
       }
       // Not inside another instance of the type (its bytes are counted there).
       if (!nested(v)) bytesKept += i === b ? retained[v] : tiny!.place[i - n] >>> 8;
     }
+    for (let x = 0; x < members.length; x++) {
+      const i = members[x];
+      const p = idom[first + (i < n ? i : tiny!.object[i - n])];
+      if (p !== NONE) parentMark[p >>> 5] &= ~(1 << (p & 31));
+    }
     if (bytesKept < threshold * total || parents < 2) continue;
     out.push({
       kind: 'type', name: row.type, address: hex(s.address(example)), object: example, retained: bytesKept, share: bytesKept / total,
       summary: `${count(outside)} x ${row.type} under ${count(parents)} parents keep ${bytes(bytesKept)} (${pct(bytesKept / total)})`,
-      runtime: false, count: outside, parents, accumulation: null, path: pathJson(s.pathToRoot(example)),
+      runtime: false, count: outside, parents, accumulation: null, path: [],
     });
   }
   return out;

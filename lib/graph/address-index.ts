@@ -195,6 +195,23 @@ export class AddressIndex {
     return out;
   }
 
+  /**
+   * Every object's size in a byte: sizes.id[i] names the size sizes.size[id] (the 255 commonest sizes of the runs:
+   * Go's size classes and a few large objects'), or is 255 for a size sizeOf(i) gives (a rare large object's).
+   */
+  objectSizeIds(objectCount: number): { id: Uint8Array; size: Float64Array } {
+    const perSize = new Map<number, number>();
+    for (let r = 0; r < this.runTotal; r++) perSize.set(this.runObjectSize[r], (perSize.get(this.runObjectSize[r]) ?? 0) + this.runCount[r]);
+    const common = [...perSize].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 255).map(([size]) => size);
+    const idOf = new Map(common.map((size, k) => [size, k]));
+    const id = new Uint8Array(objectCount);
+    for (let r = 0; r < this.runTotal; r++) {
+      const first = this.runFirst[r];
+      id.fill(idOf.get(this.runObjectSize[r]) ?? 255, first, first + this.runCount[r]);
+    }
+    return { id, size: Float64Array.from(common) };
+  }
+
   /** Every object's size, in object order, from the runs. */
   objectSizes(objectCount: number): Uint32Array {
     const out = new Uint32Array(objectCount);

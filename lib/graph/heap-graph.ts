@@ -42,6 +42,8 @@ export interface HeapGraphParts {
   objectBytes: number;
   pointerSlots: number;
   contentOffsets: ContentOffsets;
+  /** Lets go of the per-edge arrays read from an index (they are read again when next used). */
+  release?: () => void;
   /** The per-object arrays laid out on first use, shared by the graphs made from this one (withExtraRoots). */
   laidOut?: { address?: Float64Array; size?: Uint32Array; contentOffset?: Float64Array };
   edgeStart: Uint32Array;
@@ -344,6 +346,18 @@ export class HeapGraph {
       done += n;
     }
     return out;
+  }
+
+  /**
+   * Lets go of the arrays that can be had again: those laid out from the runs and the content offsets, and the
+   * per-edge arrays of a graph read from an index (read again when next used). For a long pass that needs none.
+   */
+  releaseArrays(): void {
+    const l = this.p.laidOut!;
+    l.address = undefined;
+    l.size = undefined;
+    l.contentOffset = undefined;
+    this.p.release?.();
   }
 
   /** Releases the file handle used for reading contents. */

@@ -21,7 +21,7 @@ import {
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
-import { loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
+import { collectGarbage, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembers } from './instances.js';
 import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
@@ -192,6 +192,18 @@ export class HeapSession {
 
   get objectCount(): number {
     return this.graph.objectCount;
+  }
+
+  /**
+   * Lets go of the whole-heap arrays that can be had again, read again from the index or rebuilt when next used:
+   * the dominator tree, the graph's edges (lib/store), the shortest-path tree. For a long pass that needs none of
+   * them (type suspects), so that they do not add to its peak.
+   */
+  releaseArrays(): void {
+    this.tree = undefined;
+    this.graph.releaseArrays();
+    this.analysis.release?.();
+    collectGarbage(); // V8 frees large typed arrays lazily: now, before the pass allocates its own
   }
 
   /** Releases the dump's file handle, the binary and the caches. */

@@ -304,7 +304,6 @@ export class InstanceIndex {
 export function rowMembers(graph: HeapGraph, types: HeapTypes, wanted: ReadonlySet<string>): Map<string, Uint32Array> {
   const { rowOf, names } = typeGroups(graph, types, false);
   const n = graph.objectCount;
-  const size = graph.objectSize;
   const tiny = tinyRows(types, names, rowOf, false);
   const slot = new Int32Array(names.length).fill(-1);
   const picked: string[] = [];
@@ -340,7 +339,7 @@ export function rowMembers(graph: HeapGraph, types: HeapTypes, wanted: ReadonlyS
         const b = sub.object[k];
         let used = 0;
         for (; k < subs && sub.object[k] === b; k++) used += sub.place[k] >>> 8;
-        if (used < size[b]) {
+        if (used < graph.sizeOf(b)) {
           pick[n + subs + k - 1] = restSlot;
           counts[restSlot]++;
         }

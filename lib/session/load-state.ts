@@ -119,14 +119,13 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
   if (!analysis) {
     if (program) {
       progress?.('types', 0, 1);
-      recovered = recoverTypes(g, program) as RecoveredTypes;
+      recovered = recoverTypes(g, program, { afterSweeps: collectGarbage }) as RecoveredTypes;
     }
     // Below, a step that passes a graph or the recovered types to a call runs in an arrow function of its own: the
     // interpreter keeps a call's arguments in registers of the calling frame, which would keep a replaced graph's
     // arrays (or the types' working arrays) alive through the dominator pass (seen in a heap snapshot: 215 MB on a
     // 14 M-object dump).
-    const p = program;
-    const rootNodes = (() => buildRootNodes(g, p?.globals, p ? (f) => logicalFrames(p, g, f).map((x) => x.function) : undefined))();
+    const rootNodes = ((p: GoProgram | undefined) => buildRootNodes(g, p?.globals, p ? (f) => logicalFrames(p, g, f).map((x) => x.function) : undefined))(program);
     const a = ((): StoredAnalysis => ({
       rootNodes, types: recovered ? storeTypes(recovered) : null, coverage: recovered ? typeCoverage(g, recovered) : undefined,
       extraRoots, reachable: extraRoots ? g.reachable : undefined, graphStats: extraRoots ? g.stats() : undefined,
@@ -203,6 +202,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
           a.types = stored.types;
           typesFromIndex = true;
         }
+        Object.defineProperty(a, 'release', { enumerable: false, value: stored.release });
       }
       const lighter = reopen();
       if (lighter) {
@@ -220,6 +220,12 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
           return a[k];
         },
       });
+    }
+    // The binary's program (tens of MB of Go types and names) need not be held through the dominator pass either:
+    // with the types stored, a session loads it again when first used.
+    if (recovered === undefined && program) {
+      program.close();
+      program = undefined;
     }
     if (binary || options.computeAll) compute(true);
     analysis = a;

@@ -150,12 +150,21 @@ export function decodeGraph(part: EncodedPart, source: SourceIdentity, file: str
   for (const name of ['recordCounts', 'edgeTarget', 'edgeField', 'reachable', 'allocSampleAddress', 'allocSampleBucket']) {
     lazy(parts, name, () => a(name));
   }
+  // The per-edge arrays, once read, can be let go and read again when next used.
+  parts.release = () => {
+    for (const name of ['edgeStart', 'edgeTarget', 'edgeField'] as const) {
+      if (!sections.loaded(name)) continue;
+      sections.release(name);
+      lazy(parts, name, name === 'edgeStart' ? readEdgeStart : () => a(name));
+    }
+  };
   lazy(parts, 'contentOffsets', () => new ContentOffsets(a('contentLow') as Uint32Array, a('contentHighStart') as Uint32Array));
-  lazy(parts, 'edgeStart', () => {
+  const readEdgeStart = (): Uint32Array => {
     const edgeStart = a('edgeStart') as Uint32Array;
     if (edgeStart[n] !== edgeCount) throw new IndexFileError(file, 0, 'arrays of matching lengths');
     return edgeStart;
-  });
+  };
+  lazy(parts, 'edgeStart', readEdgeStart);
   lazy(parts, 'addressIndex', () => new AddressIndex(a('runStart') as Float64Array, a('runObjectSize') as Uint32Array,
     a('runCount') as Uint32Array, a('runFirst') as Uint32Array));
   return new HeapGraph(parts);
@@ -189,6 +198,8 @@ export interface StoredAnalysis {
   reachable?: Uint8Array;
   /** The graph's stats with those roots (HeapGraph.stats), so that a warm `info` reads no per-object array. */
   graphStats?: HeapGraphStats;
+  /** Lets go of the shortest-path tree when it was read from an index (read again when next used). */
+  release?: () => void;
 }
 
 /**
@@ -265,6 +276,17 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
   if (typeof m.reachableBytes === 'number') out.reachableBytes = m.reachableBytes;
   if (Array.isArray(m.rootRetained) && m.rootRetained.length === m.rootNodes.count) out.rootRetained = m.rootRetained;
   for (const k of ['idom', 'retained', 'pathParent', 'pathParentEdge']) lazy(out, k, () => sections.get(k));
+  // The shortest-path tree, once read, can be let go and read again when next used.
+  Object.defineProperty(out, 'release', {
+    enumerable: false,
+    value: () => {
+      for (const k of ['pathParent', 'pathParentEdge']) {
+        if (!sections.loaded(k)) continue;
+        sections.release(k);
+        lazy(out, k, () => sections.get(k));
+      }
+    },
+  });
   if (extra > 0) {
     out.extraRoots = {
       count: extra, kind: sections.get('extraKind') as Uint8Array, target: sections.get('extraTarget') as Uint32Array,

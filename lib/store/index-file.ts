@@ -282,6 +282,8 @@ export interface IndexSections {
   get(name: string): StoredArray;
   /** Whether array `name` has been read. */
   loaded(name: string): boolean;
+  /** Forgets array `name` when it was read from the file (the next get() reads it again); else keeps it. */
+  release(name: string): void;
   /** The arrays as a record whose properties read their array on first access. */
   record(): Record<string, StoredArray>;
 }
@@ -342,6 +344,7 @@ export function sectionsOf(file: string, meta: unknown, arrays: Record<string, S
       return arrays[name];
     },
     loaded: (name) => Object.hasOwn(arrays, name),
+    release: () => undefined,
     record: () => arrays,
   };
 }
@@ -370,6 +373,10 @@ class LazySections implements IndexSections {
 
   loaded(name: string): boolean {
     return this.cache.has(name);
+  }
+
+  release(name: string): void {
+    this.cache.delete(name);
   }
 
   get(name: string): StoredArray {

@@ -62,7 +62,7 @@ class Recovery extends SlotApplication {
     const p = this.p;
     for (let k = 0; k < this.headerCount; k++) {
       const i = this.headerObject[k];
-      const s = this.size[i];
+      const s = this.sizeOf(i);
       const u = this.types[this.headerType[k]];
       const count = Math.floor((s - p) / u.size);
       if (count < 1) continue;

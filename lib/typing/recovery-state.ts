@@ -19,6 +19,11 @@ import { runtimeSpellings, SpellingKind } from './runtime-wrappers.js';
 export interface RecoverOptions {
   /** At most this many bytes of the dump are cached in memory while reading words (default 16 MiB). */
   pageBudgetBytes?: number;
+  /**
+   * Called once the sweeps are over and their per-edge words are garbage, before the sub-objects are sorted: a
+   * caller that can collect garbage keeps them from adding to the peak (as computeHeapDominators' afterDominators).
+   */
+  afterSweeps?: () => void;
 }
 
 export const VERIFIED = 1;
@@ -56,7 +61,9 @@ export abstract class RecoveryState {
   protected readonly p: number;
   /** The objects' addresses are their runs' (addressOf): no per-object array of them is made for typing. */
   protected readonly addressIndex: AddressIndex;
-  protected readonly size: Uint32Array;
+  /** Object sizes in a byte each (sizeOf): the size of sizeTable[sizeId[i]], or the run's for id 255. */
+  protected readonly sizeId: Uint8Array;
+  protected readonly sizeTable: Float64Array;
   protected readonly content: ContentOffsets;
   protected readonly types: readonly GoType[];
   /** Per Go type id: its size. */
@@ -135,7 +142,7 @@ export abstract class RecoveryState {
   constructor(
     protected readonly graph: HeapGraph,
     protected readonly program: GoProgram,
-    options: RecoverOptions,
+    protected readonly options: RecoverOptions,
   ) {
     const n = graph.objectCount;
     this.typings = new TypingTable(program.types.length);
@@ -145,7 +152,9 @@ export abstract class RecoveryState {
     this.p = graph.params.ptrSize;
     this.bytes = new DumpBytes(graph.path, this.p, !graph.params.bigEndian, options.pageBudgetBytes);
     this.addressIndex = graph.addressIndex;
-    this.size = graph.objectSize;
+    const sizes = graph.addressIndex.objectSizeIds(graph.objectCount);
+    this.sizeId = sizes.id;
+    this.sizeTable = sizes.size;
     this.content = graph.contentOffsets;
     this.types = program.types;
     this.headers = (goMinor(graph.params.goVersion) || goMinor(program.goVersion)) >= 22;
@@ -160,14 +169,12 @@ export abstract class RecoveryState {
     this.typeTiny = new Uint8Array(nt);
     this.tinyBlock = new Uint32Array((n >>> 5) + 1);
     {
-      const size = this.size;
       const es = graph.edgeStart;
-      for (let i = 0; i < n; i++) if (size[i] === TINY_BLOCK && es[i] === es[i + 1]) this.tinyBlock[i >>> 5] |= 1 << (i & 31);
+      for (let i = 0; i < n; i++) if (this.sizeOf(i) === TINY_BLOCK && es[i] === es[i + 1]) this.tinyBlock[i >>> 5] |= 1 << (i & 31);
     }
     this.headered = new Uint32Array((n >>> 5) + 1);
     if (this.headers) {
-      const size = this.size;
-      for (let i = 0; i < n; i++) if (headeredSizeClass(size[i], this.p)) this.headered[i >>> 5] |= 1 << (i & 31);
+      for (let i = 0; i < n; i++) if (headeredSizeClass(this.sizeOf(i), this.p)) this.headered[i >>> 5] |= 1 << (i & 31);
     }
     for (const t of program.types) {
       const a = t.runtimeTypeAddress;
@@ -194,6 +201,12 @@ export abstract class RecoveryState {
     return this.addressIndex.addressOf(i);
   }
 
+  /** The size of object i. */
+  protected sizeOf(i: number): number {
+    const id = this.sizeId[i];
+    return id !== 255 ? this.sizeTable[id] : this.addressIndex.sizeOf(i);
+  }
+
   close(): void {
     this.edgeRef = null;
     this.edgeCap = null;
@@ -213,7 +226,6 @@ export abstract class RecoveryState {
     const edgeField = g.edgeField;
     const edgeTarget = g.edgeTarget;
     const content = this.content;
-    const size = this.size;
     const addressIndex = this.addressIndex;
     const bytes = this.bytes;
     const typeRef = this.typeRef;
@@ -231,7 +243,7 @@ export abstract class RecoveryState {
       }
       // The object's words from one before its contents to two after (the fieldlist's bytes, not read as such);
       // further if a slot lies past the contents (a damaged fieldlist: the words read are those the sweeps would read).
-      let span = size[i];
+      let span = this.sizeOf(i);
       for (let k = e; k < end; k++) if ((edgeField[k] & MASK) + p > span) span = (edgeField[k] & MASK) + p;
       const start = content.at(i) - p;
       const length = span + 3 * p;
@@ -271,7 +283,7 @@ export abstract class RecoveryState {
   protected noteHeader(i: number, word: number): void {
     const u = this.efaceType.get(word);
     if (u === undefined || this.typeSize[u] === 0 || !this.hasPointers(u)) {
-      if (this.size[i] === MALLOC_HEADER_MAX) this.headered[i >>> 5] &= ~(1 << (i & 31));
+      if (this.sizeOf(i) === MALLOC_HEADER_MAX) this.headered[i >>> 5] &= ~(1 << (i & 31));
       return;
     }
     if (this.headerCount === this.headerObject.length) {
@@ -417,7 +429,7 @@ export abstract class RecoveryState {
    * of the typing, and every pointer word of its first element is listed.
    */
   protected explains(i: number, tid: number): boolean {
-    const n = this.bytes.fieldList(this.content.at(i) + this.size[i], this.fl);
+    const n = this.bytes.fieldList(this.content.at(i) + this.sizeOf(i), this.fl);
     const offs = this.fl.offsets;
     const tb = this.typings;
     const kind = tb.kind[tid];
@@ -428,7 +440,7 @@ export abstract class RecoveryState {
     const pm = this.program.pointerMap(t);
     const count = kind === TypingKind.Array ? tb.count[tid] : 1;
     const base = this.headerFor(i, t.id);
-    if (base + t.size * count > this.size[i]) return false;
+    if (base + t.size * count > this.sizeOf(i)) return false;
     let first = 0;
     for (let k = 0; k < n; k++) {
       const rel = offs[k] - base;
@@ -481,6 +493,7 @@ export abstract class RecoveryState {
     // The per-edge words are done with (the sweeps are over): let them go before the records are joined and sorted.
     this.edgeRef = null;
     this.edgeCap = null;
+    this.options.afterSweeps?.();
     const n = this.subs.count;
     const w = this.subs.take();
     this.tiny = sortSubObjects(w, n, this.stringData(), () => this.typings.tinyBlock(), this.objectType);

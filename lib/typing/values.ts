@@ -117,7 +117,7 @@ export function describeObject(graph: HeapGraph, types: RecoveredTypes, i: numbe
     return {
       address: hex(graph.addressOf(i)),
       index: i,
-      size: graph.objectSize[i],
+      size: graph.sizeOf(i),
       type: types.objectTypeName(i),
       typed: types.objectType[i] !== 0,
       inferred: types.isInferred(i),
