@@ -6,7 +6,7 @@
 // parents, outside every other suspect (kind 'type'). The runtime's own roots and structures (Ps, Ms, the allg
 // list) rank after the program's memory, and only show when they keep something of the program's.
 import {
-  type AggregateSuspect, type ChildGroup, childGroups, findAggregateSuspects, findSuspects, isMapInternal, NONE, type Suspect, type TypePart,
+  type AggregateSuspect, type ChildGroup, childGroups, findAggregateSuspects, findSuspects, isMapInternal, type Suspect, type TypePart, typeSpread,
 } from '../analysis/index.js';
 import type { HeapSession } from '../session/index.js';
 import {
@@ -181,119 +181,35 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
 function typeSuspectsWithoutPaths(s: HeapSession, threshold: number, found: readonly SuspectJson[], aggregates: readonly AggregateSuspect[]): SuspectJson[] {
   const total = s.reachableBytes;
   const first = s.dominators.firstObjectNode;
-  const idom = s.dominators.idom;
-  const retained = s.dominators.retained;
-  const rows = s.typeRows().filter((r) => r.retained >= threshold * total && r.reachableCount >= 2 &&
+  const candidates = s.typeRows().filter((r) => r.retained >= threshold * total && r.reachableCount >= 2 &&
     !/^(\[\d*\])?\*?(runtime|internal)[./]|^untyped/.test(r.type) && !isMapInternal(r.type));
-  if (rows.length === 0) return [];
-  // Analysis nodes inside a suspect: 1 = inside, 2 = outside (memoized up the dominator chains).
-  const state = new Uint8Array(idom.length);
+  if (candidates.length === 0) return [];
+  // Analysis nodes of the suspects found so far: what they dominate is inside them.
+  const foundNodes = new Uint8Array(s.dominators.nodeCount);
   const sh = sessionShared(s);
   for (const x of found) {
-    if (x.rootNode !== undefined) state[x.rootNode + 1] = 1;
-    else if (x.object !== undefined && x.kind !== 'aggregate') state[first + x.object] = 1;
+    if (x.rootNode !== undefined) foundNodes[x.rootNode + 1] = 1;
+    else if (x.object !== undefined && x.kind !== 'aggregate') foundNodes[first + x.object] = 1;
   }
   const groups = sessionSharedGroups(s);
   for (const a of aggregates) {
-    for (let m = groups.firstMember[a.group]; m < groups.firstMember[a.group + 1]; m++) state[first + sh.sharedObject[groups.member[m]]] = 1;
+    for (let m = groups.firstMember[a.group]; m < groups.firstMember[a.group + 1]; m++) foundNodes[first + sh.sharedObject[groups.member[m]]] = 1;
   }
-  state[0] = 2;
-  // The nodes walked up from v0 (a stack reused by every call, never shrunk).
-  const chain: number[] = [];
-  const inside = (v0: number): boolean => {
-    let v = v0;
-    let top = 0;
-    while (state[v] === 0) {
-      chain[top++] = v;
-      v = idom[v];
-    }
-    const r = state[v];
-    for (let k = 0; k < top; k++) state[chain[k]] = r;
-    return r === 1;
-  };
+  const { rows, membership } = s.typeRowMembership(candidates.map((r) => r.type));
+  const spread = typeSpread(s.dominators, s.dominatorTree(), s.graph.reachable, s.graph, membership, foundNodes);
+  const rowOf = new Map(rows.map((nm, r) => [nm, r]));
   const out: SuspectJson[] = [];
-  const n = s.objectCount;
-  const reachable = s.graph.reachable;
-  const tiny = s.types.tinyObjects;
-  const graph = s.graph;
-  // Per analysis node, for the row being looked at (stamp = 3 x its number): stamp when an instance stands for the
-  // node, stamp + 1 / stamp + 2 once known to have no / some such node among its proper dominators.
-  const mark = new Uint32Array(idom.length);
-  // Distinct dominators of the row's instances (a bit each, cleared after each row).
-  const parentMark = new Uint32Array((idom.length + 31) >>> 5);
-  let stamp = 0;
-  // The nodes walked up from v (a stack reused by every call, never shrunk).
-  const upward: number[] = [];
-  /** Whether a proper dominator of v (below the super-root) stands for an instance of the row (memoized). */
-  const nested = (v: number): boolean => {
-    let x = v;
-    let r = false;
-    let top = 0;
-    for (;;) {
-      const p = idom[x];
-      if (p === 0) break;
-      const m = mark[p];
-      if (m === stamp) { r = true; break; }
-      if (m === stamp + 1 || m === stamp + 2) { r = m === stamp + 2; break; }
-      upward[top++] = p;
-      x = p;
-    }
-    const memo = r ? stamp + 2 : stamp + 1;
-    for (let k = 0; k < top; k++) mark[upward[k]] = memo;
-    return r;
-  };
-  const membersOf = s.instanceMembersOf(rows.map((r) => r.type));
-  for (const row of rows) {
-    // The row's reachable instances: an object stands for its node; a tiny block's sub-objects (pointer-free values)
-    // for their block's node, keeping their own bytes.
-    const members = membersOf.get(row.type);
-    if (!members) continue;
-    stamp += 3;
-    // The example: the instance that retains most (ties: the lowest address), as `instances --sort retained` lists first.
-    let example = -1;
-    let exampleKept = -1;
-    let exampleAddress = 0;
-    for (let x = 0; x < members.length; x++) {
-      const i = members[x];
-      const b = i < n ? i : tiny!.object[i - n];
-      if (reachable[b] === 0) continue;
-      const kept = i === b ? retained[first + b] : tiny!.place[i - n] >>> 8;
-      if (kept > exampleKept || kept === exampleKept) {
-        const a = i === b ? graph.addressOf(b) : graph.addressOf(b) + (tiny!.place[i - n] & 255);
-        if (kept > exampleKept || a < exampleAddress) {
-          example = i;
-          exampleKept = kept;
-          exampleAddress = a;
-        }
-      }
-      if (idom[first + b] !== NONE) mark[first + b] = stamp;
-    }
-    let outside = 0;
-    let bytesKept = 0;
-    let parents = 0;
-    for (let x = 0; x < members.length; x++) {
-      const i = members[x];
-      const b = i < n ? i : tiny!.object[i - n];
-      const v = first + b;
-      if (reachable[b] === 0 || idom[v] === NONE || inside(v)) continue;
-      outside++;
-      const p = idom[v];
-      if ((parentMark[p >>> 5] & (1 << (p & 31))) === 0) {
-        parentMark[p >>> 5] |= 1 << (p & 31);
-        parents++;
-      }
-      // Not inside another instance of the type (its bytes are counted there).
-      if (!nested(v)) bytesKept += i === b ? retained[v] : tiny!.place[i - n] >>> 8;
-    }
-    for (let x = 0; x < members.length; x++) {
-      const i = members[x];
-      const p = idom[first + (i < n ? i : tiny!.object[i - n])];
-      if (p !== NONE) parentMark[p >>> 5] &= ~(1 << (p & 31));
-    }
+  for (const c of candidates) {
+    const r = rowOf.get(c.type);
+    if (r === undefined) continue;
+    const bytesKept = spread.bytes[r];
+    const parents = spread.parents[r];
+    const outside = spread.outside[r];
     if (bytesKept < threshold * total || parents < 2) continue;
+    const example = spread.example[r];
     out.push({
-      kind: 'type', name: row.type, address: hex(s.address(example)), object: example, retained: bytesKept, share: bytesKept / total,
-      summary: `${count(outside)} x ${row.type} under ${count(parents)} parents keep ${bytes(bytesKept)} (${pct(bytesKept / total)})`,
+      kind: 'type', name: c.type, address: hex(s.address(example)), object: example, retained: bytesKept, share: bytesKept / total,
+      summary: `${count(outside)} x ${c.type} under ${count(parents)} parents keep ${bytes(bytesKept)} (${pct(bytesKept / total)})`,
       runtime: false, count: outside, parents, accumulation: null, path: [],
     });
   }

@@ -17,13 +17,13 @@ import {
 } from '../typing/index.js';
 import {
   computeRetainedSizes, type DominatorTree, dominatorTreeChildren, type HeapDominators, NONE, type RootNodeRow, rootNodeRows,
-  type PathHop, type RootNodes, type TypeRow, typeHistogram, type ObjectRow, topObjects,
+  type PathHop, type RootNodes, type RowMembership, type TypeRow, typeHistogram, type ObjectRow, topObjects,
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
 import { collectGarbage, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
-import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembers } from './instances.js';
+import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembership } from './instances.js';
 import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
 import { referrersOf, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
@@ -594,26 +594,12 @@ export class HeapSession {
   }
 
   /**
-   * Every instance of the type row named `type` (as instances() takes it), reachable or not, in no particular order
-   * (objects by index, then sub-objects): for whole-row passes that need no sorting. Undefined for an unknown type.
+   * Which of the type rows named in `types` (as typeRows names them) each object, tiny sub-object and tiny block is an
+   * instance of, as lib/analysis typeSpread takes it; `rows` are the names found, in row order. One pass over the
+   * objects' types.
    */
-  instanceMembers(type: string): Uint32Array | undefined {
-    return this.instanceIndexOf(type)?.members(type);
-  }
-
-  /**
-   * The instances of each type row named in `types` (as typeRows names them), reachable or not, in no particular
-   * order; rows not found are absent. From the instance index when it is kept, else by one pass over the objects
-   * (the index's sorts are not worth building for a pass over whole rows).
-   */
-  instanceMembersOf(types: readonly string[]): Map<string, Uint32Array> {
-    if (this.instanceIndex === undefined && !this.derived.has(INSTANCES_INDEX)) return rowMembers(this.graph, this.types, new Set(types));
-    const out = new Map<string, Uint32Array>();
-    for (const t of types) {
-      const m = this.instanceMembers(t);
-      if (m !== undefined) out.set(t, m);
-    }
-    return out;
+  typeRowMembership(types: readonly string[]): { rows: string[]; membership: RowMembership } {
+    return rowMembership(this.graph, this.types, new Set(types));
   }
 
   /**

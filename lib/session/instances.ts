@@ -12,7 +12,7 @@
 // (those with bytes no sub-object covers), as the histogram counts them.
 import type { HeapGraph } from '../graph/index.js';
 import { type HeapTypes, histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME } from '../typing/index.js';
-import { rowNamer, typeGroups } from '../analysis/index.js';
+import { type RowMembership, rowNamer, typeGroups } from '../analysis/index.js';
 import type { EncodedPart } from '../store/index.js';
 import { orderByKey } from './key-order.js';
 
@@ -296,65 +296,28 @@ export class InstanceIndex {
 }
 
 /**
- * The members of the rows named in `wanted` (grouped as the index groups them, arrays not split by length), in no
- * particular order (objects by index, then sub-objects, then the blocks of `tiny block (rest)`): one pass over the
- * objects, without the index's sorts or the address order, for a pass over a few whole rows (type suspects) while
- * no index is kept. Rows not found are absent.
+ * Which of the rows named in `wanted` (grouped as the index groups them, arrays not split by length) each object,
+ * sub-object and tiny block is an instance of (lib/analysis type-spread.ts's RowMembership): row k is wanted[k]'s
+ * position in `rows`, the names found. One pass over the objects, without the index's sorts.
  */
-export function rowMembers(graph: HeapGraph, types: HeapTypes, wanted: ReadonlySet<string>): Map<string, Uint32Array> {
+export function rowMembership(graph: HeapGraph, types: HeapTypes, wanted: ReadonlySet<string>): { rows: string[]; membership: RowMembership } {
   const { rowOf, names } = typeGroups(graph, types, false);
   const n = graph.objectCount;
   const tiny = tinyRows(types, names, rowOf, false);
-  const slot = new Int32Array(names.length).fill(-1);
-  const picked: string[] = [];
-  names.forEach((nm, r) => {
-    if (wanted.has(nm)) {
-      slot[r] = picked.length;
-      picked.push(nm);
-    }
-  });
-  if (picked.length === 0) return new Map();
-  // Each member's picked row (-1: none), objects first, then sub-objects, then the rest row's blocks; counted, then
-  // dealt out into one list per picked row.
-  const sub = tiny?.sub;
-  const subs = sub ? sub.object.length : 0;
-  const pick = new Int32Array(n + 2 * subs);
-  const counts = new Uint32Array(picked.length);
-  for (let i = 0; i < n; i++) {
-    const k = slot[rowOf[i]];
-    pick[i] = k;
-    if (k >= 0) counts[k]++;
+  // Every sub-object row named first (tinyRows names them on demand), then each row's number among the wanted.
+  if (tiny) for (let k = 0; k < tiny.sub.object.length; k++) tiny.rowOfSub(k);
+  const rows: string[] = [];
+  const named = new Int32Array(names.length).fill(-1);
+  for (let r = 0; r < names.length; r++) if (wanted.has(names[r])) named[r] = rows.push(names[r]) - 1;
+  const objectRow = new Int32Array(n);
+  for (let i = 0; i < n; i++) objectRow[i] = named[rowOf[i]];
+  let sub: RowMembership['sub'];
+  if (tiny) {
+    const row = new Int32Array(tiny.sub.object.length);
+    for (let k = 0; k < row.length; k++) row[k] = named[tiny.rowOfSub(k)];
+    sub = { object: tiny.sub.object, place: tiny.sub.place, row };
   }
-  if (tiny && sub) {
-    const restSlot = slot[tiny.restRow];
-    for (let k = 0; k < subs; k++) {
-      const sk = slot[tiny.rowOfSub(k)];
-      pick[n + k] = sk;
-      if (sk >= 0) counts[sk]++;
-    }
-    // A block with bytes no sub-object covers is a member of the rest row (sub-objects are sorted by block).
-    pick.fill(-1, n + subs);
-    if (restSlot >= 0) {
-      for (let k = 0; k < subs;) {
-        const b = sub.object[k];
-        let used = 0;
-        for (; k < subs && sub.object[k] === b; k++) used += sub.place[k] >>> 8;
-        if (used < graph.sizeOf(b)) {
-          pick[n + subs + k - 1] = restSlot;
-          counts[restSlot]++;
-        }
-      }
-    }
-  }
-  const lists = Array.from(counts, (c) => new Uint32Array(c));
-  const fill = new Uint32Array(picked.length);
-  for (let x = 0; x < pick.length; x++) {
-    const k = pick[x];
-    if (k < 0) continue;
-    // x names an object, sub-object n + k, or (past them) the block of the rest row's sub-object x - n - subs.
-    lists[k][fill[k]++] = x < n + subs ? x : sub!.object[x - n - subs];
-  }
-  return new Map(picked.map((nm, k) => [nm, lists[k]]));
+  return { rows, membership: { rows: rows.length, objectRow, sub, restRow: tiny ? named[tiny.restRow] : -1 } };
 }
 
 /**

@@ -1,0 +1,178 @@
+// How a few type rows hold memory spread under many parents, for type leak suspects (lib/answers/suspects.ts): per
+// row, its reachable instances outside every suspect already found, how many distinct immediate dominators those
+// have, the bytes they keep together (each byte once: an instance inside another instance of the same row counts
+// inside it, as the type histogram counts a type's retained bytes), and the instance that retains most.
+//
+// One depth-first walk of the dominator tree serves every row at once: active[r] counts the row's instances on the
+// current tree path, and found suspects on it make everything below them "inside". An instance is an object (its
+// node, its retained size), a tiny block's sub-object (its block's node, its own bytes: it holds no pointers), or a
+// tiny block as a member of the rest row (its node, its retained size).
+import { NONE } from './flat-graph.js';
+import type { HeapDominators } from './heap-dominators.js';
+import type { DominatorTree } from './retained.js';
+
+/** Which rows the objects, sub-objects and tiny blocks are instances of: a row number, or -1 for none. */
+export interface RowMembership {
+  rows: number;
+  /** Per object: its row, or -1. */
+  objectRow: Int32Array;
+  /** Tiny blocks' sub-objects (sorted by block): block, place (size << 8 | offset), row or -1. */
+  sub?: { object: Uint32Array; place: Uint32Array; row: Int32Array };
+  /** The row of tiny blocks with bytes no sub-object covers, or -1. */
+  restRow: number;
+}
+
+export interface TypeSpread {
+  /** Per row: reachable instances outside the found suspects, their distinct immediate dominators, the bytes they keep. */
+  outside: Float64Array;
+  parents: Float64Array;
+  bytes: Float64Array;
+  /**
+   * Per row: the reachable instance that retains most (ties: the lowest address): an object index, or objectCount + k
+   * for sub-object k; -1 for a row without reachable instances.
+   */
+  example: Float64Array;
+}
+
+/** Object addresses and sizes, looked up one at a time (HeapGraph: from the address index's runs, no arrays). */
+export interface ObjectPlaces {
+  addressOf(i: number): number;
+  sizeOf(i: number): number;
+}
+
+/**
+ * The spread of each row of `m` (see the file's header). `found` marks analysis nodes that are suspects already
+ * (1), everything they dominate is inside them; `tree` is the dominator tree of `dom` (children in any order).
+ */
+export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: Uint8Array, objects: ObjectPlaces,
+  m: RowMembership, found: Uint8Array): TypeSpread {
+  const { idom, retained } = dom;
+  const first = dom.firstObjectNode;
+  const n = dom.nodeCount - first;
+  const rows = m.rows;
+  const outside = new Float64Array(rows);
+  const bytes = new Float64Array(rows);
+  const example = new Float64Array(rows).fill(-1);
+  const exampleKept = new Float64Array(rows).fill(-1);
+  const exampleAddress = new Float64Array(rows);
+  const active = new Uint32Array(rows);
+  const sub = m.sub;
+  // Each block's first sub-object.
+  const firstSub = sub ? new Int32Array(n).fill(-1) : undefined;
+  if (sub && firstSub) for (let k = sub.object.length - 1; k >= 0; k--) firstSub[sub.object[k]] = k;
+  // The (row, immediate dominator) of every outside instance, counted into distinct parents after the walk.
+  let pairRow: Uint32Array = new Uint32Array(1024);
+  let pairParent: Uint32Array = new Uint32Array(1024);
+  let pairs = 0;
+  let foundDepth = 0;
+
+  /**
+   * Counts instance `member` (retaining `kept`) of row r at node w, reachable, when first seen on the walk; the
+   * member's address is object i's plus `offset` (looked up only when it may be the row's example).
+   */
+  const visit = (r: number, member: number, kept: number, w: number, i: number, offset: number): void => {
+    if (kept >= exampleKept[r]) {
+      const memberAddress = objects.addressOf(i) + offset;
+      if (kept > exampleKept[r] || memberAddress < exampleAddress[r]) {
+        example[r] = member;
+        exampleKept[r] = kept;
+        exampleAddress[r] = memberAddress;
+      }
+    }
+    if (foundDepth > 0) return;
+    outside[r]++;
+    if (pairs === pairRow.length) {
+      pairRow = grow(pairRow);
+      pairParent = grow(pairParent);
+    }
+    pairRow[pairs] = r;
+    pairParent[pairs++] = idom[w];
+    if (active[r] === 0) bytes[r] += kept;
+  };
+  /** Adds `delta` to active[] for every row node w (object i) is an instance of. */
+  const activate = (i: number, delta: number): void => {
+    const r = m.objectRow[i];
+    if (r >= 0) active[r] += delta;
+    if (!sub || !firstSub || firstSub[i] < 0) return;
+    let used = 0;
+    for (let k = firstSub[i]; k < sub.object.length && sub.object[k] === i; k++) {
+      used += sub.place[k] >>> 8;
+      if (sub.row[k] >= 0) active[sub.row[k]] += delta;
+    }
+    if (m.restRow >= 0 && used < objects.sizeOf(i)) active[m.restRow] += delta;
+  };
+  const enter = (w: number): void => {
+    foundDepth += found[w];
+    if (w < first) return;
+    const i = w - first;
+    if (reachable[i] === 0) return;
+    const r = m.objectRow[i];
+    if (r >= 0) visit(r, i, retained[w], w, i, 0);
+    if (sub && firstSub && firstSub[i] >= 0) {
+      let used = 0;
+      for (let k = firstSub[i]; k < sub.object.length && sub.object[k] === i; k++) {
+        const own = sub.place[k] >>> 8;
+        used += own;
+        if (sub.row[k] >= 0) visit(sub.row[k], n + k, own, w, i, sub.place[k] & 255);
+      }
+      if (m.restRow >= 0 && used < objects.sizeOf(i)) visit(m.restRow, i, retained[w], w, i, 0);
+    }
+    activate(i, 1);
+  };
+  const leave = (w: number): void => {
+    foundDepth -= found[w];
+    if (w >= first && reachable[w - first] !== 0) activate(w - first, -1);
+  };
+
+  // Depth-first from the super-root (it is no instance and never found).
+  // The stack holds a node and its next child per level, grown as the tree proves deep (most trees are shallow).
+  const { firstChild, child } = tree;
+  let walk: Uint32Array = new Uint32Array(8192);
+  let sp = 1;
+  walk[0] = tree.root;
+  walk[1] = firstChild[tree.root];
+  while (sp > 0) {
+    const top = 2 * (sp - 1);
+    const v = walk[top];
+    const c = walk[top + 1];
+    if (c < firstChild[v + 1]) {
+      walk[top + 1] = c + 1;
+      const w = child[c];
+      if (idom[w] === NONE) continue;
+      enter(w);
+      if (top + 3 >= walk.length) walk = grow(walk);
+      walk[top + 2] = w;
+      walk[top + 3] = firstChild[w];
+      sp++;
+    } else {
+      sp--;
+      if (sp > 0) leave(v);
+    }
+  }
+
+  // Distinct parents per row: the pairs grouped by row, each row's parents stamped in one array.
+  const parents = new Float64Array(rows);
+  const start = new Uint32Array(rows + 1);
+  for (let x = 0; x < pairs; x++) start[pairRow[x] + 1]++;
+  for (let r = 0; r < rows; r++) start[r + 1] += start[r];
+  const fill = start.slice(0, rows);
+  const byRow = new Uint32Array(pairs);
+  for (let x = 0; x < pairs; x++) byRow[fill[pairRow[x]]++] = pairParent[x];
+  const stamp = new Uint32Array(dom.nodeCount);
+  for (let r = 0; r < rows; r++) {
+    for (let x = start[r]; x < start[r + 1]; x++) {
+      const p = byRow[x];
+      if (stamp[p] !== r + 1) {
+        stamp[p] = r + 1;
+        parents[r]++;
+      }
+    }
+  }
+  return { outside, parents, bytes, example };
+}
+
+function grow(a: Uint32Array): Uint32Array {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
