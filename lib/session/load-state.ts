@@ -119,6 +119,8 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
   if (!analysis) {
     if (program) {
       progress?.('types', 0, 1);
+      // The loader's garbage (its growing columns' blocks, the decoder's buffers) first: V8 frees it lazily.
+      collectGarbage();
       recovered = recoverTypes(g, program, { afterSweeps: collectGarbage }) as RecoveredTypes;
     }
     // Below, a step that passes a graph or the recovered types to a call runs in an arrow function of its own: the
