@@ -158,7 +158,9 @@ function aggregateJson(s: HeapSession, a: AggregateSuspect): SuspectJson {
 
 /**
  * Types whose reachable instances, outside every suspect found so far and not inside one another, together keep at
- * least `threshold` of the heap (spread under many parents, so no node of the dominator tree holds them).
+ * least `threshold` of the heap (spread under many parents, so no node of the dominator tree holds them). Two such
+ * types never count the same bytes: an instance below an instance of another type suspect (a request's body below
+ * its request) is that suspect's, so the outer type keeps it (re-measured until the set of types is stable).
  */
 function typeSuspects(s: HeapSession, threshold: number, found: readonly SuspectJson[], aggregates: readonly AggregateSuspect[]): SuspectJson[] {
   const total = s.reachableBytes;
@@ -193,7 +195,6 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
     for (let k = 0; k < top; k++) state[chain[k]] = r;
     return r === 1;
   };
-  const out: SuspectJson[] = [];
   const n = s.objectCount;
   const reachable = s.graph.reachable;
   const tiny = s.types.tinyObjects;
@@ -225,11 +226,34 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
     return r;
   };
   const membersOf = s.instanceMembersOf(rows.map((r) => r.type));
-  for (const row of rows) {
+  // Per analysis node: the type suspect (index in rows) it is an instance of, -1 if none (in the later passes).
+  const rowOf = new Int32Array(idom.length);
+  // Per analysis node: the type suspect of its nearest proper dominator that is an instance of one (rowOf), -1 if
+  // none, -2 not known yet (memoized up the dominator chains, once per pass).
+  const outer = new Int32Array(idom.length);
+  const outerOf = (v: number): number => {
+    let x = v;
+    let top = 0;
+    let r = -1;
+    for (;;) {
+      const p = idom[x];
+      if (p === 0) break;
+      if (rowOf[p] >= 0) { r = rowOf[p]; break; }
+      if (outer[p] !== -2) { r = outer[p]; break; }
+      upward[top++] = p;
+      x = p;
+    }
+    outer[v] = r;
+    for (let k = 0; k < top; k++) outer[upward[k]] = r;
+    return r;
+  };
+  /** The row's suspect, measured outside the suspects found and (later passes: byOthers) the other type suspects. */
+  const measure = (ri: number, byOthers: boolean): SuspectJson | undefined => {
+    const row = rows[ri];
     // The row's reachable instances: an object stands for its node; a tiny block's sub-objects (pointer-free values)
     // for their block's node, keeping their own bytes.
     const members = membersOf.get(row.type);
-    if (!members) continue;
+    if (!members) return undefined;
     stamp += 3;
     // The example: the instance that retains most (ties: the lowest address), as `instances --sort retained` lists first.
     let example = -1;
@@ -258,6 +282,10 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
       const b = i < n ? i : tiny!.object[i - n];
       const v = first + b;
       if (reachable[b] === 0 || idom[v] === NONE || inside(v)) continue;
+      if (byOthers) {
+        const o = outerOf(v);
+        if (o >= 0 && o !== ri) continue;
+      }
       outside++;
       const p = idom[v];
       if (parentMark[p] !== stamp) {
@@ -267,12 +295,38 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
       // Not inside another instance of the type (its bytes are counted there).
       if (!nested(v)) bytesKept += i === b ? retained[v] : tiny!.place[i - n] >>> 8;
     }
-    if (bytesKept < threshold * total || parents < 2) continue;
-    out.push({
+    if (bytesKept < threshold * total || parents < 2) return undefined;
+    return {
       kind: 'type', name: row.type, address: hex(s.address(example)), object: example, retained: bytesKept, share: bytesKept / total,
       summary: `${count(outside)} x ${row.type} under ${count(parents)} parents keep ${bytes(bytesKept)} (${pct(bytesKept / total)})`,
       runtime: false, count: outside, parents, accumulation: null, path: pathJson(s.pathToRoot(example)),
-    });
+    };
+  };
+  let picked: { ri: number; j: SuspectJson }[] = [];
+  for (let ri = 0; ri < rows.length; ri++) {
+    const j = measure(ri, false);
+    if (j) picked.push({ ri, j });
   }
-  return out;
+  // Two or more: each measured again without what lies below another's instances, until the set is stable.
+  for (let pass = 0; pass < 8 && picked.length >= 2; pass++) {
+    rowOf.fill(-1);
+    outer.fill(-2);
+    for (const { ri } of picked) {
+      const members = membersOf.get(rows[ri].type)!;
+      for (let x = 0; x < members.length; x++) {
+        const i = members[x];
+        const b = i < n ? i : tiny!.object[i - n];
+        if (reachable[b] !== 0 && idom[first + b] !== NONE) rowOf[first + b] = ri;
+      }
+    }
+    const next: { ri: number; j: SuspectJson }[] = [];
+    for (const { ri } of picked) {
+      const j = measure(ri, true);
+      if (j) next.push({ ri, j });
+    }
+    const stable = next.length === picked.length;
+    picked = next;
+    if (stable) break;
+  }
+  return picked.map((x) => x.j);
 }
