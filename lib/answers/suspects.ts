@@ -226,11 +226,12 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
     return r;
   };
   const membersOf = s.instanceMembersOf(rows.map((r) => r.type));
-  // Per analysis node: the type suspect (index in rows) it is an instance of, -1 if none (in the later passes).
-  const rowOf = new Int32Array(idom.length);
-  // Per analysis node: the type suspect of its nearest proper dominator that is an instance of one (rowOf), -1 if
+  // Made only when two types or more are suspects (a word per analysis node each):
+  // per analysis node, the type suspect (index in rows) it is an instance of, -1 if none;
+  let rowOf = new Int32Array(0);
+  // per analysis node, the type suspect of its nearest proper dominator that is an instance of one (rowOf), -1 if
   // none, -2 not known yet (memoized up the dominator chains, once per pass).
-  const outer = new Int32Array(idom.length);
+  let outer = new Int32Array(0);
   const outerOf = (v: number): number => {
     let x = v;
     let top = 0;
@@ -309,6 +310,10 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
   }
   // Two or more: each measured again without what lies below another's instances, until the set is stable.
   for (let pass = 0; pass < 8 && picked.length >= 2; pass++) {
+    if (rowOf.length === 0) {
+      rowOf = new Int32Array(idom.length);
+      outer = new Int32Array(idom.length);
+    }
     rowOf.fill(-1);
     outer.fill(-2);
     for (const { ri } of picked) {
