@@ -261,6 +261,11 @@ export class HeapSession {
     return this.program?.globalByName(name);
   }
 
+  /** The global whose bytes hold `address` (0x5e9ce0 of "*main.Cache", a value the linker allocated), or undefined. */
+  globalAt(address: number): GoGlobal | undefined {
+    return this.program?.globalAt(address);
+  }
+
   /** Object i decoded through its type: fields with names, offsets, types, values (needs a binary). */
   describe(i: number): ObjectDescription {
     if (!(this.types instanceof RecoveredTypes)) throw new Error('describe needs the binary');
