@@ -40,6 +40,16 @@ const COMMANDS: Record<string, () => Promise<unknown>> = {
 };
 const NAMES = Object.keys(COMMANDS);
 
+/** What other heap tools call a question, and the command that answers it here. */
+const OTHER_NAMES: Record<string, string> = {
+  heapsnapshot: 'the Chrome heap snapshot export is `goheap snapshot DUMP [BINARY] heap.heapsnapshot`',
+  referrers: 'an object\'s referrers are listed by `goheap object DUMP BINARY ADDRESS` (and `path` shows why it is alive)',
+  retainers: 'an object\'s referrers are listed by `goheap object DUMP BINARY ADDRESS` (and `path` shows why it is alive)',
+  dominators: 'the objects that retain most are `goheap top`; the viewer (`goheap serve`) browses the dominator tree',
+  histogram: 'the type histogram is `goheap types`',
+  histo: 'the type histogram is `goheap types`',
+};
+
 /** The modules of the named commands (all of them by default). */
 async function load(names: readonly string[] = NAMES): Promise<Command[]> {
   return Promise.all(names.map(async (n) => (await COMMANDS[n]()) as Command));
@@ -67,6 +77,12 @@ function argumentCountHint(commands: readonly Command[], argv: string[], msg: st
   const guess = /^Did you mean (\S+)\?$/.exec(msg);
   if (guess && argv[0] !== undefined && !Object.hasOwn(COMMANDS, argv[0])) {
     return `no command ${JSON.stringify(argv[0])}; did you mean ${guess[1]}? (goheap --help lists the commands)`;
+  }
+  // A word that is no command at all (yargs says "Unknown arguments: referrers, heap.dump, ..."): say so, with the
+  // command that answers it when it is another tool's name for one.
+  if (/^Unknown arguments?:/.test(msg) && argv[0] !== undefined && !argv[0].startsWith('-') && !Object.hasOwn(COMMANDS, argv[0])) {
+    const other = OTHER_NAMES[argv[0].toLowerCase()];
+    return `no command ${JSON.stringify(argv[0])}${other ? `; ${other}` : ''} (commands: ${NAMES.join(', ')}; goheap --help describes them)`;
   }
   const m = /^(Not enough|Too many) non-option arguments: got (\d+)/.exec(msg);
   const c = commands.find((x) => nameOf(x) === argv[0]);

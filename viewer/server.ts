@@ -69,6 +69,7 @@ export async function serve(o: ServeOptions): Promise<RunningViewer> {
   const shown = o.host.includes(':') ? `[${o.host}]` : o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
   const url = `http://${shown}:${port}/`;
   log(`goheap: serving ${o.dump} at ${url} (loading the dump; the pages show its progress)`);
+  state.onDumpChange = (change) => log(`goheap: ${o.dump} changed on disk since it was loaded (${change}): the pages answer 409 until goheap serve is restarted`);
   const opening = HeapSession.open(o.dump, { binary: o.binary, worker: true, noCache: o.noCache, cacheDir: o.cacheDir, onProgress: state.onProgress });
   const baseline = o.baseline === undefined ? undefined
     : opening.then(() => HeapSession.open(o.baseline!, { binary: o.binary, worker: true, noCache: o.noCache, cacheDir: o.cacheDir }));

@@ -152,9 +152,15 @@ export class ViewerState {
    * reads anything, so that no page answers from other contents.
    */
   dumpChange(): string | undefined {
-    if (this.changed === undefined && this.session !== undefined) this.changed = sourceChange(this.session.dumpIdentity);
+    if (this.changed === undefined && this.session !== undefined) {
+      this.changed = sourceChange(this.session.dumpIdentity);
+      if (this.changed !== undefined) this.onDumpChange?.(this.changed);
+    }
     return this.changed;
   }
+
+  /** Told once, when the dump is first found changed on disk (goheap serve says it on stderr). */
+  onDumpChange: ((change: string) => void) | undefined;
 
   /** Resolves once the session is ready or failed. */
   settled(): Promise<void> {

@@ -1,7 +1,7 @@
 // `goheap instances DUMP [BINARY] TYPE`: the objects of one type (as `types` names it), paged, largest retained
 // (or size) first.
 import type { Argv } from 'yargs';
-import { instancesAnswer, similarTypes } from '../../lib/answers/index.js';
+import { allocatedAsHint, instancesAnswer, similarTypes } from '../../lib/answers/index.js';
 import { UsageError } from '../errors.js';
 import { bytes, count } from '../format.js';
 import { parseNumberOption } from '../options.js';
@@ -39,8 +39,9 @@ export async function run(args: InstancesArgs): Promise<void> {
   const h = await openForCommand(args.dump, binary, args);
   const a = instancesAnswer(h, type, { sort: args.sort, offset, limit: args.limit, all: args.all ?? false });
   if (!a) {
-    const like = similarTypes(h, type);
-    throw new UsageError(`${args.dump}: no objects of type ${JSON.stringify(type)}${like.length ? `; types like it: ${like.join(', ')}` : ''}${binary ? '' : ' (without the binary, types are size classes)'}`);
+    const as = allocatedAsHint(h, type);
+    const like = as ? [] : similarTypes(h, type);
+    throw new UsageError(`${args.dump}: no objects of type ${JSON.stringify(type)}${as ? `: ${as}` : ''}${like.length ? `; types like it: ${like.join(', ')}` : ''}${binary ? '' : ' (without the binary, types are size classes)'}`);
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(a, null, 2)}\n`);

@@ -43,9 +43,16 @@ export async function run(args: ObjectArgs): Promise<void> {
     d = globalAnswer(h, g);
   } else {
     const i = h.findInstance(address);
-    if (i < 0) throw new UsageError(`${args.dump}: no heap object contains address ${hexAddress(address)}`);
-    d = objectAnswer(h, i);
-    if (address !== h.address(i)) contains = ` (contains ${hexAddress(address)})`;
+    // Not a heap object: a global's bytes (a value the linker allocated, "*main.Cache", is one) are answered as it.
+    const g = i < 0 ? h.globalAt(address) : undefined;
+    if (i < 0 && g === undefined) throw new UsageError(`${args.dump}: no heap object contains address ${hexAddress(address)}`);
+    if (g !== undefined) {
+      d = globalAnswer(h, g);
+      if (address !== g.address) contains = ` (contains ${hexAddress(address)})`;
+    } else {
+      d = objectAnswer(h, i);
+      if (address !== h.address(i)) contains = ` (contains ${hexAddress(address)})`;
+    }
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(d, null, 2)}\n`);
@@ -53,11 +60,12 @@ export async function run(args: ObjectArgs): Promise<void> {
   }
   const head = keyValues(d.global !== undefined ? [
     ['global', d.global],
-    ['address', d.address],
+    ['address', `${d.address}${contains}`],
     ['type', d.type],
     ['size', bytes(d.size)],
     ['retained', bytes(d.retained)],
     ['reachable', bytes(d.reachableBytes ?? 0)],
+    ...(d.pointsAt ? [['points at', `${d.pointsAt.global} (${d.pointsAt.address}, ${d.pointsAt.type}, allocated statically): retains ${bytes(d.pointsAt.retained)}, reaches ${bytes(d.pointsAt.reachableBytes)}`] as [string, string]] : []),
   ] : [
     ['address', `${d.address}${contains}`],
     ['type', d.type],

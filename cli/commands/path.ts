@@ -27,7 +27,12 @@ export async function run(args: PathArgs): Promise<void> {
   const binary = rest.length === 2 ? rest[0] : undefined;
   const h = await openForCommand(args.dump, binary, args);
   const object = h.findInstance(address);
-  if (object < 0) throw new UsageError(`${args.dump}: no heap object at ${hexAddress(address)}`);
+  if (object < 0) {
+    // A global's own bytes ("*main.Cache", a value the linker allocated, is one) are a root: no path leads there.
+    const g = h.globalAt(address);
+    const inGlobal = g === undefined ? '' : `: it is in global ${g.name}, a root itself (goheap object DUMP BINARY '${g.name}' shows what it holds)`;
+    throw new UsageError(`${args.dump}: no heap object at ${hexAddress(address)}${inGlobal}`);
+  }
   const out = pathAnswer(h, object);
   if (args.json) {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -18,7 +18,8 @@ export interface TypeDiffRow {
 }
 
 export interface RootDiffRow {
-  kind: RootNodeKind;
+  /** A root node's kind, or 'shared': the memory a set of root nodes reaches and none alone retains. */
+  kind: RootNodeKind | 'shared';
   name: string;
   retainedBefore: number;
   retainedAfter: number;
@@ -31,7 +32,7 @@ export interface RootDiffRow {
 
 /** One root node of one dump as diffRootNodes matches it. */
 export interface RootSideRow {
-  kind: RootNodeKind;
+  kind: RootNodeKind | 'shared';
   name: string;
   retained: number;
   /** What matches it in the other dump (default: the name); a goroutine group's stack key. */
@@ -86,7 +87,7 @@ export function diffTypes(before: readonly TypeRow[], after: readonly TypeRow[],
  */
 export function diffRootNodes(before: readonly RootSideRow[], after: readonly RootSideRow[]): RootDiffRow[] {
   const rows = new Map<string, RootDiffRow>();
-  const isGroup = (k: RootNodeKind): boolean => k === 'goroutine' || k === 'goroutines';
+  const isGroup = (k: RootNodeKind | 'shared'): boolean => k === 'goroutine' || k === 'goroutines';
   const add = (r: RootSideRow, later: boolean): void => {
     const key = r.key ?? r.name;
     let x = rows.get(key);

@@ -33,5 +33,5 @@ export {
   type Suspect, type SuspectOptions, type ChildGroup, type TypePart, type AggregateSuspect, type AggregateOptions, findSuspects,
   findAggregateSuspects, childGroups, isMapInternal,
 } from './suspects.js';
-export { type RowMembership, type TypeSpread, typeSpread } from './type-spread.js';
+export { type RowMembership, type TypeSpread, instanceNodes, typeSpread } from './type-spread.js';
 export { type TypeDiffRow, type RootDiffRow, type RootSideRow, diffTypes, diffRootNodes } from './diff.js';

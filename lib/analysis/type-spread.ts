@@ -4,7 +4,9 @@
 // inside it, as the type histogram counts a type's retained bytes), and the instance that retains most.
 //
 // One depth-first walk of the dominator tree serves every row at once: active[r] counts the row's instances on the
-// current tree path, and found suspects on it make everything below them "inside". An instance is an object (its
+// current tree path, and found suspects on it make everything below them "inside". Given the rows already judged
+// suspects (`outerRow`), an instance whose nearest dominating instance of such a row is of another row is that row's
+// (a request's body below its request), and not counted outside. An instance is an object (its
 // node, its retained size), a tiny block's sub-object (its block's node, its own bytes: it holds no pointers), or a
 // tiny block as a member of the rest row (its node, its retained size).
 import { NONE } from './flat-graph.js';
@@ -42,10 +44,11 @@ export interface ObjectPlaces {
 
 /**
  * The spread of each row of `m` (see the file's header). `found` marks analysis nodes that are suspects already
- * (1), everything they dominate is inside them; `tree` is the dominator tree of `dom` (children in any order).
+ * (1), everything they dominate is inside them; `tree` is the dominator tree of `dom` (children in any order);
+ * `outerRow`, when given, is per analysis node the row of the type suspect it is an instance of, or -1 (instanceNodes).
  */
 export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: Uint8Array, objects: ObjectPlaces,
-  m: RowMembership, found: Uint8Array): TypeSpread {
+  m: RowMembership, found: Uint8Array, outerRow?: Int32Array): TypeSpread {
   const { idom, retained } = dom;
   const first = dom.firstObjectNode;
   const n = dom.nodeCount - first;
@@ -65,6 +68,8 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
   let pairParent: Uint32Array = new Uint32Array(1024);
   let pairs = 0;
   let foundDepth = 0;
+  // The row of the nearest proper dominator of the node being entered that outerRow names (-1: none).
+  let outer = -1;
 
   /**
    * Counts instance `member` (retaining `kept`) of row r at node w, reachable, when first seen on the walk; the
@@ -79,7 +84,7 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
         exampleAddress[r] = memberAddress;
       }
     }
-    if (foundDepth > 0) return;
+    if (foundDepth > 0 || (outer >= 0 && outer !== r)) return;
     outside[r]++;
     if (pairs === pairRow.length) {
       pairRow = grow(pairRow);
@@ -124,25 +129,29 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
     if (w >= first && reachable[w - first] !== 0) activate(w - first, -1);
   };
 
-  // Depth-first from the super-root (it is no instance and never found).
-  // The stack holds a node and its next child per level, grown as the tree proves deep (most trees are shallow).
+  // Depth-first from the super-root (it is no instance and never found); outerAt[d]: `outer` below stack[d].
   const { firstChild, child } = tree;
-  let walk: Uint32Array = new Uint32Array(8192);
+  const stack = new Uint32Array(dom.nodeCount);
+  const cursor = new Uint32Array(dom.nodeCount);
+  const outerAt = outerRow ? new Int32Array(dom.nodeCount) : undefined;
   let sp = 1;
-  walk[0] = tree.root;
-  walk[1] = firstChild[tree.root];
+  stack[0] = tree.root;
+  cursor[0] = firstChild[tree.root];
+  if (outerAt) outerAt[0] = -1;
   while (sp > 0) {
-    const top = 2 * (sp - 1);
-    const v = walk[top];
-    const c = walk[top + 1];
+    const v = stack[sp - 1];
+    const c = cursor[sp - 1];
     if (c < firstChild[v + 1]) {
-      walk[top + 1] = c + 1;
+      cursor[sp - 1] = c + 1;
       const w = child[c];
       if (idom[w] === NONE) continue;
+      if (outerRow && outerAt) {
+        outer = outerAt[sp - 1];
+        outerAt[sp] = outerRow[w] >= 0 ? outerRow[w] : outer;
+      }
       enter(w);
-      if (top + 3 >= walk.length) walk = grow(walk);
-      walk[top + 2] = w;
-      walk[top + 3] = firstChild[w];
+      stack[sp] = w;
+      cursor[sp] = firstChild[w];
       sp++;
     } else {
       sp--;
@@ -169,6 +178,31 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
     }
   }
   return { outside, parents, bytes, example };
+}
+
+/**
+ * Per analysis node, the row among `rows` (in their order: a later row wins a node two share) that the node is a
+ * reachable instance of, or -1: typeSpread's outerRow for the rows judged suspects.
+ */
+export function instanceNodes(dom: HeapDominators, reachable: Uint8Array, objects: ObjectPlaces, m: RowMembership, rows: readonly number[]): Int32Array {
+  const first = dom.firstObjectNode;
+  const n = dom.nodeCount - first;
+  const out = new Int32Array(dom.nodeCount).fill(-1);
+  const live = (i: number): boolean => reachable[i] !== 0 && dom.idom[first + i] !== NONE;
+  const sub = m.sub;
+  for (const r of rows) {
+    for (let i = 0; i < n; i++) if (m.objectRow[i] === r && live(i)) out[first + i] = r;
+    if (!sub) continue;
+    for (let k = 0; k < sub.object.length; k++) if (sub.row[k] === r && live(sub.object[k])) out[first + sub.object[k]] = r;
+    if (m.restRow !== r) continue;
+    for (let k = 0; k < sub.object.length;) {
+      const b = sub.object[k];
+      let used = 0;
+      for (; k < sub.object.length && sub.object[k] === b; k++) used += sub.place[k] >>> 8;
+      if (used < objects.sizeOf(b) && live(b)) out[first + b] = r;
+    }
+  }
+  return out;
 }
 
 function grow(a: Uint32Array): Uint32Array {

@@ -6,7 +6,7 @@
 import { diffRootNodes, diffTypes, type RootDiffRow, type RootSideRow, type TypeDiffRow, type TypeRow } from '../analysis/index.js';
 import { GoheapError } from '../errors.js';
 import type { HeapSession } from '../session/index.js';
-import { rootNodeGoroutines, rootNodeKey } from '../session/leak-queries.js';
+import { rootNodeGoroutines, rootNodeKey, sessionSharedGroups } from '../session/leak-queries.js';
 import { firstRows } from './common.js';
 
 export interface DiffAnswer {
@@ -56,6 +56,18 @@ export function diffSide(s: HeapSession): DiffSide {
     return key === undefined ? { kind: r.kind, name: r.name, retained: r.retained }
       : { kind: r.kind, name: r.name, retained: r.retained, key, count: rootNodeGoroutines(s, r.rootNode) };
   });
+  // Memory no root node alone retains (a broker's messages, reached from it and from its subscribers' goroutines):
+  // one row per set of root nodes that reach it, as `roots` groups it, matched across the dumps by their names.
+  const groups = sessionSharedGroups(s);
+  const rn = s.rootNodes;
+  for (let g = 0; g < groups.count; g++) {
+    const nodes = groups.roots[g];
+    const names = nodes.map((k) => rn.name[k]).sort();
+    // By the roots' names (a goroutine group's stack may move between dumps; its name stays).
+    const key = `shared ${names.join('\u0000')}`;
+    const name = `← ${names.slice(0, 8).join(', ')}${names.length > 8 ? ` and ${names.length - 8} more` : ''}`;
+    roots.push({ kind: 'shared', name, retained: groups.retained[g], key });
+  }
   const ms = s.graph.stats().memstats;
   const total = ms ? ms.TotalAlloc : undefined;
   return {

@@ -25,7 +25,10 @@ export interface LocalJson {
   param: boolean;
   /** Stack address of the variable. */
   address: string;
-  /** Numbers and bools: the value as Go prints it; undefined for other kinds or when the frame does not hold it. */
+  /**
+   * Numbers and bools: the value as Go prints it; a pointer into a global: its address and the global ("0x5ee970
+   * (&*main.Srv)"); undefined for other kinds or when the frame does not hold it.
+   */
   value?: string;
   /** Heap pointers the variable holds: offset in it, address pointed to, and the object's type. */
   pointers: { offset: number; target: string; type: string }[];
@@ -206,7 +209,13 @@ function frameLocals(s: HeapSession, program: GoProgram, f: number, vars: FrameV
       const i = w === undefined || w === 0 ? -1 : graph.findObject(w);
       if (i >= 0) pointers.push({ offset: off, target: hex(w!), type: s.typeName(i) });
     }
-    const value = v.parts === undefined ? scalar(v.type, v.address) : undefined;
+    let value = v.parts === undefined ? scalar(v.type, v.address) : undefined;
+    if (value === undefined && v.parts === undefined && v.type.kind === GoKind.Ptr && pointers.length === 0) {
+      // A pointer into a global (a value the linker allocated, "*main.Srv"): named as object fields name it.
+      const w = wordAt(v.address);
+      const g = w === undefined || w === 0 ? undefined : s.globalAt(w);
+      if (g !== undefined) value = `${hex(w!)} (&${g.name}${w === g.address ? '' : `+${w! - g.address}`})`;
+    }
     const parts = v.parts?.map((x) => ({ offset: x.offset, size: x.size, address: hex(x.address) }));
     return {
       name: v.name, type: v.type.name, param: v.isParam, address: hex(v.address), ...(value === undefined ? {} : { value }), pointers,

@@ -12,5 +12,5 @@ export { pathAnswer, type PathAnswer } from './path.js';
 export { objectAnswer, globalAnswer, type ObjectAnswer } from './object.js';
 export { checkSameProgram, diffAnswer, diffSide, programMismatch, programPrint, type DiffAnswer, type DiffSide, type ProgramPrint } from './diff.js';
 export { goroutinesAnswer, frameLine, frameLines, type GoroutinesAnswer, type GoroutineGroupJson, type GoroutineJson, type FrameJson, type LocalJson } from './goroutines.js';
-export { instancesAnswer, similarTypes, type InstancesAnswer } from './instances.js';
+export { allocatedAsHint, instancesAnswer, similarTypes, type InstancesAnswer } from './instances.js';
 export { allocsAnswer, allocationOf, type AllocsAnswer, type AllocSiteJson, type AllocFrameJson } from './allocs.js';

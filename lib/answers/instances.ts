@@ -2,6 +2,7 @@
 // size, with the type's count and bytes. Types are named as the type histogram names them (size classes without a
 // binary). Reachable instances only unless `all` (garbage not yet freed is no instance of the live heap).
 import type { HeapSession, InstanceSort } from '../session/index.js';
+import { allocatedAs } from '../typing/index.js';
 import { hex } from './common.js';
 
 export interface InstancesAnswer {
@@ -32,4 +33,15 @@ export function similarTypes(s: HeapSession, text: string, limit = 5): string[] 
   const last = t.slice(t.lastIndexOf('.') + 1);
   const rows = s.findTypes(t, limit);
   return (rows.length > 0 ? rows : s.findTypes(last, limit)).map((r) => r.type);
+}
+
+/**
+ * Why a public type has no objects when the runtime allocates them as a larger type of its own: "the runtime
+ * allocates time.Timer objects as runtime.timeTimer (...)" on Go 1.23+; '' otherwise.
+ */
+export function allocatedAsHint(s: HeapSession, text: string): string {
+  const program = s.typed ? s.program : undefined;
+  const w = program === undefined ? undefined : allocatedAs(program, text.trim());
+  const row = w === undefined ? undefined : s.findTypes(w, 100).find((r) => r.type === w);
+  return row === undefined ? '' : `the runtime allocates ${text.trim()} objects as ${w} (${row.count.toLocaleString('en-US')} ${w} objects in this dump, time.Timer and time.Ticker together)`;
 }

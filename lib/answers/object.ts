@@ -1,7 +1,7 @@
 // One object (`goheap object`, the viewer's object page): its decoded fields, retained size and dominator, and
 // its allocation stack when the dump sampled its allocation. A global variable is answered in the same shape
 // (globalAnswer): its fields decoded from the dump's data segments, what its root node retains and reaches.
-import type { GoGlobal } from '../gotypes/index.js';
+import { GoKind, type GoGlobal } from '../gotypes/index.js';
 import type { HeapSession } from '../session/index.js';
 import { topReachable } from '../session/leak-queries.js';
 import { describeGlobal, RecoveredTypes, type ObjectDescription } from '../typing/index.js';
@@ -17,6 +17,12 @@ export type ObjectAnswer = ObjectDescription & {
   /** Globals only: the variable's name, and the bytes its root node can reach (shared ones included). */
   global?: string;
   reachableBytes?: number;
+  /**
+   * Globals only, when the variable points at a value the linker allocated statically (`var Cache = &LRU{...}`):
+   * that value, a global of its own named "*main.Cache" (a root node, not a heap object), and what it retains and
+   * reaches. The variable itself then holds no heap pointer: its own retained and reachable are 0.
+   */
+  pointsAt?: { global: string; address: string; type: string; retained: number; reachableBytes: number };
 };
 
 export function objectAnswer(s: HeapSession, i: number): ObjectAnswer {
@@ -35,13 +41,28 @@ export function objectAnswer(s: HeapSession, i: number): ObjectAnswer {
 export function globalAnswer(s: HeapSession, g: GoGlobal): ObjectAnswer {
   if (!(s.types instanceof RecoveredTypes)) throw new Error('describing a global needs the binary');
   const d = describeGlobal(s.graph, s.types, g);
-  const rn = s.rootNodes;
-  let node = -1;
-  for (let k = 0; k < rn.count && node < 0; k++) if (rn.kind[k] === 'global' && rn.name[k] === g.name && rn.address[k] === g.address) node = k;
+  const node = globalNode(s, g);
+  // Holding no heap pointer, a pointer global whose value is the statically allocated "*NAME" points at that.
+  const pointee = node < 0 && g.type?.kind === GoKind.Ptr ? s.findGlobal(`*${g.name}`) : undefined;
+  let pointsAt: ObjectAnswer['pointsAt'];
+  if (pointee !== undefined && d.fields.length === 1 && d.fields[0].value.startsWith(`${hex(pointee.address)} `)) {
+    const k = globalNode(s, pointee);
+    pointsAt = {
+      global: pointee.name, address: hex(pointee.address), type: pointee.type?.name ?? 'unknown',
+      retained: k < 0 ? 0 : s.rootRetained(k), reachableBytes: k < 0 ? 0 : topReachable(s, k),
+    };
+  }
   return {
     address: d.address, index: -1, size: d.size, type: d.type, typed: d.type !== 'unknown', inferred: false, reachable: true,
     referrers: 0, fields: d.fields, truncated: d.truncated,
     retained: node < 0 ? 0 : s.rootRetained(node), dominator: null, allocation: null,
-    global: g.name, reachableBytes: node < 0 ? 0 : topReachable(s, node),
+    global: g.name, reachableBytes: node < 0 ? 0 : topReachable(s, node), ...(pointsAt ? { pointsAt } : {}),
   };
+}
+
+/** The root node of global g, or -1 when it holds no pointer into the heap. */
+function globalNode(s: HeapSession, g: GoGlobal): number {
+  const rn = s.rootNodes;
+  for (let k = 0; k < rn.count; k++) if (rn.kind[k] === 'global' && rn.name[k] === g.name && rn.address[k] === g.address) return k;
+  return -1;
 }

@@ -6,7 +6,7 @@
 // parents, outside every other suspect (kind 'type'). The runtime's own roots and structures (Ps, Ms, the allg
 // list) rank after the program's memory, and only show when they keep something of the program's.
 import {
-  type AggregateSuspect, type ChildGroup, childGroups, findAggregateSuspects, findSuspects, isMapInternal, type Suspect, type TypePart, typeSpread,
+  type AggregateSuspect, type ChildGroup, childGroups, findAggregateSuspects, findSuspects, isMapInternal, type Suspect, type TypePart, type TypeSpread, instanceNodes, typeSpread,
 } from '../analysis/index.js';
 import type { HeapSession } from '../session/index.js';
 import {
@@ -80,8 +80,8 @@ export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswe
 
 function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
   const { out, aggregates } = nodeSuspects(s, threshold);
-  // The type suspects' pass needs neither the dominator tree nor the edges or the paths the others read: let them
-  // go (read again when next used) rather than hold them through its own per-node arrays.
+  // The type suspects' pass needs neither the edges nor the paths the others read: let them go (read again when
+  // next used) rather than hold them through its own per-node arrays.
   s.releaseArrays();
   out.push(...typeSuspects(s, threshold, out, aggregates));
   out.sort((a, b) => Number(a.runtime) - Number(b.runtime) || b.retained - a.retained);
@@ -92,7 +92,7 @@ function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
 function nodeSuspects(s: HeapSession, threshold: number): { out: SuspectJson[]; aggregates: AggregateSuspect[] } {
   const sh = sessionShared(s);
   const groups = sessionSharedGroups(s);
-  // The shared retention read every edge: let the edges go before the tree and the paths are read.
+  // The shared retention read every edge: let the edges go before the dominator tree and the paths are read.
   s.releaseArrays();
   const tree = s.dominatorTree();
   const first = s.dominators.firstObjectNode;
@@ -168,7 +168,9 @@ function aggregateJson(s: HeapSession, a: AggregateSuspect): SuspectJson {
 
 /**
  * Types whose reachable instances, outside every suspect found so far and not inside one another, together keep at
- * least `threshold` of the heap (spread under many parents, so no node of the dominator tree holds them).
+ * least `threshold` of the heap (spread under many parents, so no node of the dominator tree holds them). Two such
+ * types never count the same bytes: an instance below an instance of another type suspect (a request's body below
+ * its request) is that suspect's, so the outer type keeps it (re-measured until the set of types is stable).
  */
 function typeSuspects(s: HeapSession, threshold: number, found: readonly SuspectJson[], aggregates: readonly AggregateSuspect[]): SuspectJson[] {
   const out = typeSuspectsWithoutPaths(s, threshold, found, aggregates);
@@ -196,22 +198,31 @@ function typeSuspectsWithoutPaths(s: HeapSession, threshold: number, found: read
     for (let m = groups.firstMember[a.group]; m < groups.firstMember[a.group + 1]; m++) foundNodes[first + sh.sharedObject[groups.member[m]]] = 1;
   }
   const { rows, membership } = s.typeRowMembership(candidates.map((r) => r.type));
-  const spread = typeSpread(s.dominators, s.dominatorTree(), s.graph.reachable, s.graph, membership, foundNodes);
   const rowOf = new Map(rows.map((nm, r) => [nm, r]));
-  const out: SuspectJson[] = [];
-  for (const c of candidates) {
-    const r = rowOf.get(c.type);
-    if (r === undefined) continue;
-    const bytesKept = spread.bytes[r];
-    const parents = spread.parents[r];
-    const outside = spread.outside[r];
-    if (bytesKept < threshold * total || parents < 2) continue;
-    const example = spread.example[r];
-    out.push({
-      kind: 'type', name: c.type, address: hex(s.address(example)), object: example, retained: bytesKept, share: bytesKept / total,
-      summary: `${count(outside)} x ${c.type} under ${count(parents)} parents keep ${bytes(bytesKept)} (${pct(bytesKept / total)})`,
-      runtime: false, count: outside, parents, accumulation: null, path: [],
-    });
+  // The candidates' rows, in the candidates' order.
+  const order = candidates.map((c) => rowOf.get(c.type)).filter((r): r is number => r !== undefined);
+  const { dominators: dom, graph } = s;
+  const tree = s.dominatorTree();
+  /** Those of `among` that are suspects, measured outside the found suspects (and below no instance of outerRow's). */
+  const measure = (among: readonly number[], outerRow?: Int32Array): { rows: number[]; spread: TypeSpread } => {
+    const spread = typeSpread(dom, tree, graph.reachable, graph, membership, foundNodes, outerRow);
+    return { rows: among.filter((r) => spread.bytes[r] >= threshold * total && spread.parents[r] >= 2), spread };
+  };
+  let picked = measure(order);
+  // Two or more: each measured again without what lies below another's instances, until the set is stable.
+  for (let pass = 0; pass < 8 && picked.rows.length >= 2; pass++) {
+    const next = measure(picked.rows, instanceNodes(dom, graph.reachable, graph, membership, picked.rows));
+    const stable = next.rows.length === picked.rows.length;
+    picked = next;
+    if (stable) break;
   }
-  return out;
+  return picked.rows.map((r) => {
+    const { bytes: kept, parents, outside, example } = picked.spread;
+    const name = rows[r];
+    return {
+      kind: 'type', name, address: hex(s.address(example[r])), object: example[r], retained: kept[r], share: kept[r] / total,
+      summary: `${count(outside[r])} x ${name} under ${count(parents[r])} parents keep ${bytes(kept[r])} (${pct(kept[r] / total)})`,
+      runtime: false, count: outside[r], parents: parents[r], accumulation: null, path: [],
+    };
+  });
 }

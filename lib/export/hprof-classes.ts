@@ -4,12 +4,12 @@
 // size class and pointer layout, per tiny block rest size, the synthetic array classes of their inline arrays, and
 // a class per package whose static fields are the package's globals that point into the heap.
 import { type HeapGraph, RootKind } from '../graph/index.js';
-import type { GoProgram } from '../gotypes/index.js';
+import { globalAt, type GoProgram } from '../gotypes/index.js';
 import { fieldPath, histogramRowNames, logicalFrames, RecoveredTypes, TypingKind, untypedName } from '../typing/index.js';
 import type { HeapSession } from '../session/index.js';
 import { type ClassLayout, type FieldSpec, HprofType, instanceLayout, LayoutBuilder, LayoutKind, noFields } from './hprof-layout.js';
 import { hprofClassName, splitQualified } from './hprof-names.js';
-import { globalAt, layoutHash } from './hprof-support.js';
+import { layoutHash } from './hprof-support.js';
 
 export interface PackageClass {
   name: string;

@@ -3,7 +3,6 @@
 // classes, and the global that holds an address.
 import * as fs from 'node:fs';
 import type { HeapGraph } from '../graph/index.js';
-import type { GoGlobal } from '../gotypes/index.js';
 import { HeapDumpError } from '../dump/index.js';
 
 /** Object class IDs, thread objects, their names: numbers that are not heap addresses. */
@@ -111,17 +110,3 @@ export function readWord(b: Uint8Array, off: number, ptrSize: number, little: bo
   return hi * 4294967296 + lo;
 }
 
-/** The global whose bytes hold `address`, from globals sorted by address. */
-export function globalAt(sorted: readonly GoGlobal[], address: number): GoGlobal | undefined {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  let best = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid].address <= address) {
-      best = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return best >= 0 && address < sorted[best].address + sorted[best].size ? sorted[best] : undefined;
-}

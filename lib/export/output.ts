@@ -5,8 +5,8 @@
 // - A path of "-" writes to stdout (with 'drain' backpressure on a pipe). Stdout that is one of the inputs (`>> DUMP`:
 //   the same device and inode) is refused. A closed pipe (EPIPE) ends the export as a quiet success (cli/errors.ts).
 // - A regular file is written under a temporary name beside it (".NAME.goheap-PID-RANDOM.tmp", created O_EXCL) and
-//   renamed over the final name by finish(); abort() (or the process ending by SIGINT/SIGTERM/SIGHUP or exit)
-//   removes it, so a failed export never leaves a half-written file under the final name nor replaces an older
+//   renamed over the final name by finish(); abort() (or the process ending by SIGINT/SIGTERM/SIGHUP, said in one
+//   line naming the output, or exit) removes it, so a failed export never leaves a half-written file under the final name nor replaces an older
 //   good one. Writing to a file yields to the event loop every ~100 ms, so a signal stops an export at once.
 //   Temporary files of killed runs (their PID gone) beside the output are removed when the next one opens.
 // - An output that is a symbolic link is written through: the file it names is replaced, the link stays.
@@ -63,12 +63,12 @@ export interface OutputOptions {
   bufferSize?: number;
 }
 
-/** Temporary files not yet renamed or removed, removed if the process ends first. */
-const liveTemps = new Set<string>();
+/** Temporary files not yet renamed or removed (each with the output path the user gave), removed if the process ends first. */
+const liveTemps = new Map<string, string>();
 let handlersInstalled = false;
 
 function removeLiveTemps(): void {
-  for (const t of liveTemps) {
+  for (const t of liveTemps.keys()) {
     try {
       fs.unlinkSync(t);
     } catch {
@@ -88,6 +88,14 @@ function installHandlers(): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
       interrupted = sig;
+      // One line per export cut short, as for any other failure: the user's path, and that nothing was written.
+      for (const p of new Set(liveTemps.values())) {
+        try {
+          fs.writeSync(2, `goheap: ${p}: interrupted by ${sig}; nothing was written\n`);
+        } catch {
+          // stderr is gone: the exit status says it
+        }
+      }
       removeLiveTemps();
       // Die of the same signal, as if nobody had listened.
       process.removeListener(sig, onSignal);
@@ -169,7 +177,7 @@ export class OutputSink {
     for (const d of new Set([dir, path.dirname(p)])) removeDeadTemps(d, /^\..+\.goheap-(\d+)-[0-9a-f]{8}\.tmp$/);
     const temp = path.join(dir, `.${path.basename(file)}.goheap-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
     const fd = openOrFail(p, temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o666);
-    liveTemps.add(temp);
+    liveTemps.set(temp, p);
     return new OutputSink(p, fd, temp, false, bufferSize, file);
   }
 

@@ -323,6 +323,11 @@ export class GoProgram {
     return this.globalIndex.get(name);
   }
 
+  /** The global whose bytes hold `address` (a statically allocated value "*main.Cache" included), or undefined. */
+  globalAt(address: number): GoGlobal | undefined {
+    return globalAt(this.globals, address);
+  }
+
   /** The function whose code contains `pc`. */
   functionAt(pc: number): GoFunction | undefined {
     const s = this.funcStarts;
@@ -381,4 +386,19 @@ export function loadGoProgram(binaryPath: string): GoProgram {
     elf.close();
     throw e;
   }
+}
+
+/** The global whose bytes hold `address`, from globals sorted by address. */
+export function globalAt(sorted: readonly GoGlobal[], address: number): GoGlobal | undefined {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid].address <= address) {
+      best = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best >= 0 && address < sorted[best].address + sorted[best].size ? sorted[best] : undefined;
 }

@@ -195,12 +195,11 @@ export class HeapSession {
   }
 
   /**
-   * Lets go of the whole-heap arrays that can be had again, read again from the index or rebuilt when next used:
-   * the dominator tree, the graph's edges (lib/store), the shortest-path tree. For a long pass that needs none of
-   * them (type suspects), so that they do not add to its peak.
+   * Lets go of the whole-heap arrays that can be had again, read again from the index or laid out again when next
+   * used: the graph's edges (lib/store), the arrays laid out from its runs, the shortest-path tree. For a long pass
+   * that needs none of them (the suspects' after the shared retention), so that they do not add to its peak.
    */
   releaseArrays(): void {
-    this.tree = undefined;
     this.graph.releaseArrays();
     this.analysis.release?.();
     collectGarbage(); // V8 frees large typed arrays lazily: now, before the pass allocates its own
@@ -271,6 +270,11 @@ export class HeapSession {
   /** The global variable named `name` ("main.Cache"), or undefined (always undefined without a binary). */
   findGlobal(name: string): GoGlobal | undefined {
     return this.program?.globalByName(name);
+  }
+
+  /** The global whose bytes hold `address` (0x5e9ce0 of "*main.Cache", a value the linker allocated), or undefined. */
+  globalAt(address: number): GoGlobal | undefined {
+    return this.program?.globalAt(address);
   }
 
   /** Object i decoded through its type: fields with names, offsets, types, values (needs a binary). */

@@ -15,3 +15,4 @@ export { frameFunction, frameVariables, frameVariableAt, variableAddress, variab
 export type { FramePart, FrameVariable } from './frame-variables.js';
 export { stackObjectSource } from './stack-object-source.js';
 export { logicalFrames, innermostFunction, memProfStack, symbolPc, type LogicalFrame } from './logical-frames.js';
+export { allocatedAs } from './runtime-wrappers.js';

@@ -38,12 +38,24 @@ export function runtimeSpellings(program: GoProgram): RuntimeSpellings {
   mark('*internal/runtime/maps.table', SpellingKind.TablePointer);
   mark('internal/runtime/maps.table', SpellingKind.Table);
   const wrapper = new Int32Array(nt).fill(-1);
-  const timeTimer = program.typeByName('runtime.timeTimer');
-  if (timeTimer !== undefined && timeTimer.size > 0) {
-    for (const name of ['time.Timer', 'time.Ticker']) {
-      const t = program.typeByName(name);
-      if (t !== undefined && t.size < timeTimer.size) wrapper[t.id] = timeTimer.id;
-    }
+  for (const name of WRAPPED) {
+    const t = program.typeByName(name);
+    const w = allocatedAs(program, name);
+    if (t !== undefined && w !== undefined) wrapper[t.id] = program.typeByName(w)!.id;
   }
   return { spelling, wrapper };
+}
+
+/** The public types the runtime allocates as a larger type of its own (when the binary has it). */
+const WRAPPED = ['time.Timer', 'time.Ticker'];
+
+/**
+ * The runtime type objects of public type `name` are allocated as ("runtime.timeTimer" for time.Timer and
+ * time.Ticker on Go 1.23+), so that they carry that name; undefined for any other type or an older Go.
+ */
+export function allocatedAs(program: GoProgram, name: string): string | undefined {
+  if (!WRAPPED.includes(name)) return undefined;
+  const timeTimer = program.typeByName('runtime.timeTimer');
+  const t = program.typeByName(name);
+  return timeTimer !== undefined && timeTimer.size > 0 && t !== undefined && t.size < timeTimer.size ? timeTimer.name : undefined;
 }

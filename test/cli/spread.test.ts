@@ -146,7 +146,7 @@ describe('cli: live-only histograms and a two-way diff (fixtures/spread)', funct
       // Goroutine groups are matched once each (the main goroutine too, though its stack moved).
       const names = j.roots.map((r: { kind: string; name: string }) => `${r.kind} ${r.name}`);
       expect(new Set(names).size).to.equal(names.length);
-      const loop = j.roots.find((r: { name: string }) => /Subscription\[.*\]\)\.loop$/.test(r.name));
+      const loop = j.roots.find((r: { kind: string; name: string }) => r.kind === 'goroutines' && /Subscription\[.*\]\)\.loop$/.test(r.name));
       expect(loop).to.include({ countBefore: f.heap1.subscriptions.count, countAfter: f.heap2.subscriptions.count });
       // Swapped: the same rows shrink, and the base dump is said to look newer.
       const w = json(cache, 'diff', spreadDump(version, 'heap2'), spreadDump(version, 'heap1'), spreadBinary(version), '--limit', '0');

@@ -31,7 +31,7 @@ export function register(r: Router): void {
         d.types.filter((t) => t.bytesDelta !== 0 || t.countDelta !== 0).map((t) => [html`${signed(t.bytesDelta, bytes)}`, html`${signed(t.countDelta, count)}`,
           html`${count(t.countBefore)} → ${count(t.countAfter)}`, html`${size(t.retainedBefore)} → ${size(t.retainedAfter)}`, typeLink(t.type)]), { id: 'diff-types' });
       const roots = table([{ label: 'retained', num: true }, { label: 'before → after', num: true }, { label: 'root' }],
-        d.roots.filter((x) => x.retainedDelta !== 0).map((x) => [html`${signed(x.retainedDelta, bytes)}`, html`${size(x.retainedBefore)} → ${size(x.retainedAfter)}`, rootLink(x.kind, x.name)]), { id: 'diff-roots' });
+        d.roots.filter((x) => x.retainedDelta !== 0).map((x) => [html`${signed(x.retainedDelta, bytes)}`, html`${size(x.retainedBefore)} → ${size(x.retainedAfter)}`, x.kind === 'shared' ? html`<span class="kind">shared</span> ${x.name}` : rootLink(x.kind, x.name)]), { id: 'diff-roots' });
       return {
         title: 'Diff against the baseline',
         body: html`${d.hint ? html`<p class="hint" id="diff-hint">Hint: ${d.hint}</p>` : ''}<p>Reachable: ${size(d.reachableBefore)} → ${size(d.reachableAfter)} (${signed(d.reachableAfter - d.reachableBefore, bytes)}).</p>

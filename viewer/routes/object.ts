@@ -76,7 +76,9 @@ export function register(r: Router): void {
     async data(c, req) {
       const raw = (req.params as { address: string }).address;
       // A global's name (as the CLI's `object DUMP BIN main.Cache` takes it): its value; the page is its root's.
-      const g = Number.isNaN(parseAddress(raw)) && c.s.typed ? c.s.findGlobal(raw) : undefined;
+      // An address in no heap object but in a global's bytes (a value the linker allocated, "*main.Cache"): that global.
+      const a = parseAddress(raw);
+      const g = !c.s.typed ? undefined : Number.isNaN(a) ? c.s.findGlobal(raw) : c.s.findObject(a) < 0 ? c.s.globalAt(a) : undefined;
       if (g) return { global: globalAnswer(c.s, g) } as unknown as Awaited<ReturnType<typeof objectData>>;
       const whole = wholeNumber(queryOf(req), 'block', 0, 1) === 1;
       return objectData(c, req, whole ? objectAt(c.s, raw) : instanceAt(c.s, raw), pictures);

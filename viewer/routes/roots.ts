@@ -41,11 +41,11 @@ export function register(r: Router): void {
         if (k === undefined && g === undefined) throw notFound(`no root named ${JSON.stringify(name.slice(0, 200))}`);
         const { offset, limit } = paging(q, 200, 2000);
         if (k === undefined) {
-          const fields = s.typed ? globalAnswer(s, g!).fields : null;
+          const ga = s.typed ? globalAnswer(s, g!) : undefined;
           return {
             mode: 'one' as const,
             root: { kind: 'global', name, address: `0x${g!.address.toString(16)}`, retained: 0, type: g!.type?.name ?? null, size: g!.size ?? null },
-            fields, slotCount: 0, offset, limit, slots: [] as RootSlot[],
+            fields: ga?.fields ?? null, pointsAt: ga?.pointsAt ?? null, slotCount: 0, offset, limit, slots: [] as RootSlot[],
           };
         }
         const all = rootSlots(s, slotIndex(c), k, offset + limit);
@@ -54,7 +54,7 @@ export function register(r: Router): void {
         return {
           mode: 'one' as const,
           root: { kind: s.rootNodes.kind[k], name, address: `0x${s.rootNodes.address[k].toString(16)}`, retained: s.rootRetained(k), type: g?.type?.name ?? null, size: g?.size ?? null },
-          fields, slotCount: all.total, offset, limit, slots: all.slots.slice(offset),
+          fields, pointsAt: null, slotCount: all.total, offset, limit, slots: all.slots.slice(offset),
         };
       }
       const { offset, limit } = paging(q, 500, 100000);
@@ -89,7 +89,8 @@ export function register(r: Router): void {
         return {
           title: `Root ${x.name}`,
           body: html`<table class="facts"><tr><th>kind</th><td>${x.kind}</td></tr>${x.type ? html`<tr><th>type</th><td><span class="type">${x.type}</span></td></tr>` : html``}
-<tr><th>retained</th><td>${size(x.retained)} (what it alone keeps alive)</td></tr><tr><th>pointer slots</th><td>${count(d.slotCount)}</td></tr></table>
+<tr><th>retained</th><td>${size(x.retained)} (what it alone keeps alive)</td></tr><tr><th>pointer slots</th><td>${count(d.slotCount)}</td></tr>
+${d.pointsAt ? html`<tr><th>points at</th><td><a class="root" href="${url('/roots', { name: d.pointsAt.global })}">${d.pointsAt.global}</a> <span class="muted">(${d.pointsAt.address}, allocated statically)</span>: retains ${size(d.pointsAt.retained)}, reaches ${size(d.pointsAt.reachableBytes)}</td></tr>` : html``}</table>
 ${x.kind === 'goroutine' ? html`<p><a href="/goroutines">Goroutines grouped by stack</a></p>` : html``}
 ${d.fields ? html`<h2>Value</h2>${table([{ label: 'offset', num: true }, { label: 'field' }, { label: 'type' }, { label: 'value' }],
     d.fields.map((f) => [html`${f.offset}`, html`<span class="field">${f.name}</span>`, html`<span class="type">${f.type}</span>`, valueCell(f, c.s)]), { id: 'fields' })}` : html``}

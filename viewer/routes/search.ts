@@ -1,5 +1,6 @@
-// `/search?q=`: an address (of any byte inside an object) leads to the object's page, a global's name to its
-// root, a type's name to its page; anything else lists the types and roots whose names contain the text. The
+// `/search?q=`: an address (of any byte inside an object, or inside a global) leads to the object's page (the
+// global's root page), a global's name to its root, a type's name to its page (time.Timer on Go 1.23+ lists
+// runtime.timeTimer first, the type the runtime allocates its objects as); anything else lists the types and roots whose names contain the text. The
 // twin /api/search answers {query, results: [{kind, name, href}]} (one exact match: the page redirects to it).
 import { html } from '../html.js';
 import { count, hex, objectHref, rootHref, typeHref } from '../layout.js';
@@ -7,6 +8,7 @@ import type { Ctx, Router } from '../router.js';
 import { parseAddress, queryOf, text } from '../params.js';
 import { badRequest } from '../errors.js';
 import * as answers from '../answers.js';
+import { allocatedAs } from '../../lib/typing/index.js';
 
 interface Result {
   kind: 'object' | 'global' | 'root' | 'type';
@@ -23,6 +25,9 @@ function search(c: Ctx, q: string): { exact: boolean; results: Result[] } {
   if (!Number.isNaN(a) && /^(0x)?[0-9a-f]+$/i.test(t)) {
     const i = s.findObject(a);
     if (i >= 0) return { exact: true, results: [{ kind: 'object', name: `${hex(s.address(i))} ${s.typeName(i)}`, href: objectHref(s.address(i)) }] };
+    // A global's bytes (a value the linker allocated, "*main.Cache", is one): that global.
+    const g = s.globalAt(a);
+    if (g !== undefined) return { exact: true, results: [{ kind: 'global', name: g.name, href: rootHref(g.name) }] };
   }
   // A name can be a global's and a type's at once (main.Node the variable, main.Node the type): then both are listed.
   const roots = answers.roots(c).roots;
@@ -32,6 +37,9 @@ function search(c: Ctx, q: string): { exact: boolean; results: Result[] } {
   if (s.hasInstances(t)) exact.push({ kind: 'type', name: t, href: typeHref(t) });
   if (exact.length > 0) return { exact: exact.length === 1, results: exact };
   const results: Result[] = s.findTypes(t, LIMIT).map((r) => ({ kind: 'type' as const, name: r.type, href: typeHref(r.type) }));
+  // time.Timer on Go 1.23+: the runtime's own type its objects are allocated as, first.
+  const as = s.program === undefined ? undefined : allocatedAs(s.program, t);
+  if (as !== undefined && s.hasInstances(as)) results.unshift({ kind: 'type', name: as, href: typeHref(as) });
   const lower = t.toLowerCase();
   for (const r of roots) {
     if (results.length >= 2 * LIMIT) break;

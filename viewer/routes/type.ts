@@ -4,7 +4,7 @@
 // retained}]}, lib/answers' instancesAnswer) with the page's other parts beside it: retained, limit, fields,
 // referencedBy.
 import { html, url } from '../html.js';
-import { instancesAnswer, similarTypes } from '../../lib/answers/index.js';
+import { allocatedAsHint, instancesAnswer, similarTypes } from '../../lib/answers/index.js';
 import { blockHref, count, objectLink, pager, size, table, typeLink } from '../layout.js';
 import { TINY_BLOCK_NAME, TINY_REST_NAME } from '../../lib/typing/index.js';
 import type { Ctx, Router } from '../router.js';
@@ -36,8 +36,9 @@ export function register(r: Router): void {
       const { offset, limit } = paging(q, 50, 1000);
       const p = instancesAnswer(c.s, name, { sort, offset, limit });
       if (!p) {
-        const like = similarTypes(c.s, name);
-        throw notFound(`no type ${JSON.stringify(name.slice(0, 200))} in this dump${like.length > 0 ? ` (types like it: ${like.join(', ')})` : ''}`);
+        const as = allocatedAsHint(c.s, name);
+        const like = as ? [] : similarTypes(c.s, name);
+        throw notFound(`no type ${JSON.stringify(name.slice(0, 200))} in this dump${as ? `: ${as}` : ''}${like.length > 0 ? ` (types like it: ${like.join(', ')})` : ''}`);
       }
       // A row of `types`, or of `types --by-length` (the name objects carry: "[37]*main.Node").
       const row = answers.typeRow(c, name);
