@@ -14,13 +14,15 @@
 // next to ancestor[v] in one interleaved array (ancestor = forest[2v], label = forest[2v + 1]) so that
 // one cache line serves both: on a 15 M-node heap every step of this algorithm is a cache miss.
 //
+// A graph with a tail (flat-graph.ts: a heap's own edges after the root nodes') is read in place, with no copy.
+//
 // Memory for n nodes, N reachable, E' edges leaving reachable nodes: dfnum (n, then semi, then the result),
 // vertex and parent (becomes idom) (n + 1 each), a visited bitset (n / 32), one array of
-// 3(n + 1) that is in turn the DFS stack, the in-degree counts and the EVAL/LINK forest plus the
-// compression stack, and the predecessors, built once in three passes (count, prefix sum, fill) in
-// DFS-number space so that the semidominator loop reads them in order: offsets (n + 2) and sources
-// (E' minus self-loops and edges into the root). That is 7n + E' 32-bit words. Nothing is allocated
-// per node or edge and nothing recurses.
+// 2(n + 1) that is in turn the DFS stack (a node's number and next edge per level), the in-degree counts and
+// the EVAL/LINK forest, the compression stack (grown to the longest path compressed), and the predecessors,
+// built once in three passes (count, prefix sum, fill) in DFS-number space so that the semidominator loop
+// reads them in order: offsets (n + 2) and sources (E' minus self-loops and edges into the root). That is
+// 6n + E' 32-bit words. Nothing is allocated per node or edge and nothing recurses.
 //
 // Speed: on large heaps every phase is bound by cache misses, the DFS by their latency (each step
 // waits for firstEdge[w], then edgeTarget[...]); the passes over all edges therefore run in node-id
@@ -43,11 +45,16 @@ export function computeDominators(g: FlatGraph, root: number): Uint32Array {
  * over it sums retained sizes without building the dominator tree.
  */
 export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint32Array; preorder: Uint32Array } {
-  checkGraph(g);
+  checkGraph(g, true);
   checkNode(g, root, 'root');
   const n = g.nodeCount;
-  const firstEdge = g.firstEdge;
-  const edgeTarget = g.edgeTarget;
+  // Nodes below `split` read the graph's own CSR, the others its tail's (flat-graph.ts): node v >= split is the
+  // tail's node v - split, and its targets are shifted by split.
+  const split = g.tail ? g.tail.node : n;
+  const headFirst = g.firstEdge;
+  const headTarget = g.edgeTarget;
+  const tailFirst = g.tail ? g.tail.firstEdge : headFirst;
+  const tailTarget = g.tail ? g.tail.edgeTarget : headTarget;
 
   // dfnum[node] = DFS preorder number (1-based), 0 = not reached. Rewritten into the result at the end.
   const dfnum = new Uint32Array(n);
@@ -55,8 +62,8 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
   const parent = new Uint32Array(n + 1);
   // The DFS tests "seen" in a bitset: at 15 M nodes it is 2 MB and stays in cache, dfnum would not.
   const visited = new Uint32Array((n + 31) >>> 5);
-  // DFS stack, three words per tree level: node, its number, the next edge to look at.
-  const work = new Uint32Array(3 * (n + 1));
+  // DFS stack, two words per tree level: the node's number and the next edge to look at (in its node's CSR).
+  const work = new Uint32Array(2 * (n + 1));
 
   // 1. Iterative depth-first search numbering the reachable nodes in preorder.
   let count = 1;
@@ -64,18 +71,22 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
   vertex[1] = root;
   parent[1] = 0;
   visited[root >>> 5] |= 1 << (root & 31);
-  work[0] = root;
-  work[1] = 1;
-  work[2] = firstEdge[root];
+  work[0] = 1;
+  work[1] = root < split ? headFirst[root] : tailFirst[root - split];
   let sp = 1;
   while (sp > 0) {
-    const top = 3 * (sp - 1);
-    const v = work[top];
-    const end = firstEdge[v + 1];
-    let e = work[top + 2];
+    const top = 2 * (sp - 1);
+    const number = work[top];
+    const v = vertex[number];
+    const inTail = v >= split;
+    const first = inTail ? tailFirst : headFirst;
+    const target = inTail ? tailTarget : headTarget;
+    const shift = inTail ? split : 0;
+    const end = first[v - shift + 1];
+    let e = work[top + 1];
     let w = 0;
     for (; e < end; e++) {
-      w = edgeTarget[e];
+      w = target[e] + shift;
       if (w >= n) throw new GraphShapeError(`edge ${e} of node ${v} targets ${w}, beyond nodeCount ${n}`);
       if ((visited[w >>> 5] & (1 << (w & 31))) === 0) break;
     }
@@ -83,16 +94,15 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
       sp--;
       continue;
     }
-    work[top + 2] = e + 1;
+    work[top + 1] = e + 1;
     visited[w >>> 5] |= 1 << (w & 31);
     count++;
     dfnum[w] = count;
     vertex[count] = w;
-    parent[count] = work[top + 1];
-    const next = top + 3;
-    work[next] = w;
-    work[next + 1] = count;
-    work[next + 2] = firstEdge[w];
+    parent[count] = number;
+    const next = top + 2;
+    work[next] = count;
+    work[next + 1] = w < split ? headFirst[w] : tailFirst[w - split];
     sp++;
   }
   const N = count;
@@ -101,29 +111,42 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
   // as numbers. Count by target node id in edge order (the DFS stack is free to hold the counts),
   // move the counts to DFS numbers and take inclusive prefix sums (predFirst[t] = end of t's range),
   // then fill backwards so that each predFirst[t] walks down to the start of its range. Self-loops
-  // and edges into the root never change a semidominator and are left out.
+  // and edges into the root never change a semidominator and are left out. Each pass reads the head's
+  // nodes and the tail's (in node order: the fill from the last node down).
   const inDegree = work;
   inDegree.fill(0, 0, n);
-  for (let v = 0; v < n; v++) {
-    if (dfnum[v] === 0) continue;
-    const end = firstEdge[v + 1];
-    for (let e = firstEdge[v]; e < end; e++) {
-      const w = edgeTarget[e];
-      if (w !== v && w !== root) inDegree[w]++;
+  for (let part = 0; part < 2; part++) {
+    const first = part === 0 ? headFirst : tailFirst;
+    const target = part === 0 ? headTarget : tailTarget;
+    const shift = part === 0 ? 0 : split;
+    const to = part === 0 ? split : n;
+    for (let v = shift; v < to; v++) {
+      if (dfnum[v] === 0) continue;
+      const end = first[v - shift + 1];
+      for (let e = first[v - shift]; e < end; e++) {
+        const w = target[e] + shift;
+        if (w !== v && w !== root) inDegree[w]++;
+      }
     }
   }
   const predFirst = new Uint32Array(N + 2);
   for (let i = 1; i <= N; i++) predFirst[i] = inDegree[vertex[i]];
   for (let i = 1; i <= N + 1; i++) predFirst[i] += predFirst[i - 1];
   const pred = new Uint32Array(predFirst[N + 1]);
-  for (let v = n - 1; v >= 0; v--) {
-    const i = dfnum[v];
-    if (i === 0) continue;
-    const start = firstEdge[v];
-    for (let e = firstEdge[v + 1]; e > start; ) {
-      e--;
-      const w = edgeTarget[e];
-      if (w !== v && w !== root) pred[--predFirst[dfnum[w]]] = i;
+  for (let part = 1; part >= 0; part--) {
+    const first = part === 0 ? headFirst : tailFirst;
+    const target = part === 0 ? headTarget : tailTarget;
+    const shift = part === 0 ? 0 : split;
+    const from = part === 0 ? split : n;
+    for (let v = from - 1; v >= shift; v--) {
+      const i = dfnum[v];
+      if (i === 0) continue;
+      const start = first[v - shift];
+      for (let e = first[v - shift + 1]; e > start; ) {
+        e--;
+        const w = target[e] + shift;
+        if (w !== v && w !== root) pred[--predFirst[dfnum[w]]] = i;
+      }
     }
   }
 
@@ -133,7 +156,8 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
   const semi = dfnum;
   const forest = work; // the DFS stack is free now: ancestor = forest[2v], label's semi = forest[2v + 1]
   forest.fill(0, 0, 2 * (N + 1));
-  const path = work.subarray(2 * (N + 1)); // the path-compression stack, N + 1 words
+  // The path-compression stack, grown when a path proves longer (at most N words; most paths are short).
+  let path = new Uint32Array(4096);
   for (let w = N; w >= 2; w--) {
     let s = w;
     const pend = predFirst[w + 1];
@@ -147,6 +171,11 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
       let x = v;
       let top = 0;
       while (forest[2 * forest[2 * x]] !== 0) {
+        if (top === path.length) {
+          const grown = new Uint32Array(Math.min(2 * path.length, N + 1));
+          grown.set(path);
+          path = grown;
+        }
         path[top++] = x;
         x = forest[2 * x];
       }

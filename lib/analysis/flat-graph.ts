@@ -2,7 +2,11 @@
 //
 // Layout: the out-edges of node i are edgeTarget[firstEdge[i] .. firstEdge[i+1]), so firstEdge has
 // nodeCount + 1 entries, firstEdge[0] = 0 and firstEdge[nodeCount] = edgeTarget.length. An edge is named
-// by its index into edgeTarget. Graphs may hold cycles, self-loops, duplicate edges and unreachable nodes;
+// by its index into edgeTarget. A graph may instead end in a tail: nodes from tail.node on are those of a second
+// CSR, numbered from 0 there (node tail.node + k is its node k, edge edgeTarget.length + e its edge e, the targets
+// it names shifted by tail.node), so that a heap's own edge arrays serve without a shifted copy
+// (lib/analysis/heap-dominators.ts); firstEdge then covers the nodes before the tail only. dominatorsAndPreorder
+// and shortestPathParents read tails; the other algorithms refuse them. Graphs may hold cycles, self-loops, duplicate edges and unreachable nodes;
 // the algorithms here accept all of them. How the graph was loaded is none of this stage's business.
 
 /** A directed graph in compressed sparse row form. */
@@ -12,6 +16,16 @@ export interface FlatGraph {
   /** Length nodeCount + 1: the edges of node i are edgeTarget[firstEdge[i] .. firstEdge[i+1]). */
   readonly firstEdge: Uint32Array;
   /** Target node of every edge. */
+  readonly edgeTarget: Uint32Array;
+  /** Nodes from `node` on, as a CSR of their own: see the file header. */
+  readonly tail?: GraphTail;
+}
+
+/** The tail of a FlatGraph: its node k is node `node` + k, and the targets it names are shifted by `node` too. */
+export interface GraphTail {
+  readonly node: number;
+  /** Length nodeCount - node + 1. */
+  readonly firstEdge: Uint32Array;
   readonly edgeTarget: Uint32Array;
 }
 
@@ -27,16 +41,21 @@ export class GraphShapeError extends Error {
 }
 
 /** Checks the CSR invariants cheaply (O(1)) and that a node id is in range; throws GraphShapeError. */
-export function checkGraph(g: FlatGraph): void {
+export function checkGraph(g: FlatGraph, tails = false): void {
   const n = g.nodeCount;
   if (!Number.isInteger(n) || n < 0 || n >= NONE) throw new GraphShapeError(`bad nodeCount ${n}`);
-  if (g.firstEdge.length !== n + 1) {
-    throw new GraphShapeError(`firstEdge has ${g.firstEdge.length} entries, expected nodeCount + 1 = ${n + 1}`);
-  }
-  if (g.firstEdge[0] !== 0 || g.firstEdge[n] !== g.edgeTarget.length) {
-    throw new GraphShapeError(
-      `firstEdge must run from 0 to edgeTarget.length (${g.edgeTarget.length}), got ${g.firstEdge[0]} .. ${g.firstEdge[n]}`,
-    );
+  const t = g.tail;
+  if (t && !tails) throw new GraphShapeError('a graph without a tail');
+  const split = t ? t.node : n;
+  if (!Number.isInteger(split) || split < 0 || split > n) throw new GraphShapeError(`bad tail node ${split}`);
+  checkRows(g.firstEdge, g.edgeTarget, split, 'firstEdge', 'edgeTarget', t ? 'the tail node' : 'nodeCount');
+  if (t) checkRows(t.firstEdge, t.edgeTarget, n - split, 'tail.firstEdge', 'tail.edgeTarget', 'nodeCount - tail node');
+}
+
+function checkRows(first: Uint32Array, target: Uint32Array, rows: number, f: string, e: string, what: string): void {
+  if (first.length !== rows + 1) throw new GraphShapeError(`${f} has ${first.length} entries, expected ${what} + 1 = ${rows + 1}`);
+  if (first[0] !== 0 || first[rows] !== target.length) {
+    throw new GraphShapeError(`${f} must run from 0 to ${e}.length (${target.length}), got ${first[0]} .. ${first[rows]}`);
   }
 }
 

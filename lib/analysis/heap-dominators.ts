@@ -5,6 +5,8 @@
 // Analysis edges, in this order: the super-root's R edges to the root nodes; then each root node's edges to the
 // objects its roots point into (rootEdgeRoot[k] names the RootTable row of root-node edge k); then the objects'
 // own edges, in HeapGraph edge order, so that analysis edge e >= objectEdgeBase is HeapGraph edge e - objectEdgeBase.
+// The objects' edges are the HeapGraph's own arrays, read in place as the analysis graph's tail (flat-graph.ts): only
+// the super-root's and the root nodes' edges are arrays of their own.
 // The super-root and root nodes have size 0: a root node's retained size is the heap it alone keeps alive.
 // Objects that no root reaches get idom NONE and retained 0: they are outside the tree.
 import type { HeapGraph } from '../graph/index.js';
@@ -25,7 +27,7 @@ export interface AnalysisGraph extends FlatGraph {
   readonly rootEdgeRoot: Uint32Array;
 }
 
-/** Builds the analysis graph of `graph` with the given root nodes. */
+/** Builds the analysis graph of `graph` with the given root nodes (over the graph's own edge arrays). */
 export function buildAnalysisGraph(graph: HeapGraph, rootNodes: RootNodes): AnalysisGraph {
   const R = rootNodes.count;
   const n = graph.objectCount;
@@ -34,9 +36,8 @@ export function buildAnalysisGraph(graph: HeapGraph, rootNodes: RootNodes): Anal
   const first = R + 1;
   const nodeCount = first + n;
   const objectEdgeBase = R + rc;
-  const m = graph.edgeTarget.length;
-  const firstEdge = new Uint32Array(nodeCount + 1);
-  const edgeTarget = new Uint32Array(objectEdgeBase + m);
+  const firstEdge = new Uint32Array(first + 1);
+  const edgeTarget = new Uint32Array(objectEdgeBase);
   const rootEdgeRoot = new Uint32Array(rc);
   // Super-root -> every root node.
   for (let k = 0; k < R; k++) edgeTarget[k] = k + 1;
@@ -52,12 +53,9 @@ export function buildAnalysisGraph(graph: HeapGraph, rootNodes: RootNodes): Anal
     edgeTarget[e] = roots.target[r] + first;
     rootEdgeRoot[e - R] = r;
   }
-  // Objects -> objects, shifted.
-  const edgeStart = graph.edgeStart;
-  const target = graph.edgeTarget;
-  for (let i = 0; i <= n; i++) firstEdge[first + i] = objectEdgeBase + edgeStart[i];
-  for (let e = 0; e < m; e++) edgeTarget[objectEdgeBase + e] = target[e] + first;
-  return { nodeCount, firstEdge, edgeTarget, rootNodeCount: R, firstObjectNode: first, objectEdgeBase, rootEdgeRoot };
+  // Objects -> objects: the graph's own CSR as the tail, node first + i being object i.
+  const tail = { node: first, firstEdge: graph.edgeStart, edgeTarget: graph.edgeTarget };
+  return { nodeCount, firstEdge, edgeTarget, tail, rootNodeCount: R, firstObjectNode: first, objectEdgeBase, rootEdgeRoot };
 }
 
 /** Dominators and retained sizes of every analysis node (see the file header for the numbering). */
@@ -91,11 +89,13 @@ export function computeHeapDominators(graph: HeapGraph, rootNodes: RootNodes, op
   g = null; // let the edges go before the retained-size pass allocates
   options.afterDominators?.();
   // Retained sizes in one backward pass over the DFS preorder: every node is finished before its dominator.
+  // Each reached object's own size first, run by run (address index: no per-object size array).
   const retained = new Float64Array(nodeCount);
-  const size = graph.objectSize;
-  for (let k = 1; k < preorder.length; k++) {
-    const v = preorder[k];
-    if (v >= first) retained[v] = size[v - first];
+  const runs = graph.addressIndex;
+  for (let r = 0; r < runs.runTotal; r++) {
+    const size = runs.runObjectSize[r];
+    const end = first + runs.runFirst[r] + runs.runCount[r];
+    for (let v = first + runs.runFirst[r]; v < end; v++) if (idom[v] !== NONE) retained[v] = size;
   }
   for (let k = preorder.length - 1; k > 0; k--) {
     const v = preorder[k];

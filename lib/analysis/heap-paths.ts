@@ -126,7 +126,7 @@ export function rootPathHops(graph: HeapGraph, types: HeapTypes, rootNodes: Root
       field = describeRoot(rootEdgeRoot[e - R]);
     }
     const type = types.objectTypeName(i);
-    hops.push({ kind: 'object', name: type, address: graph.objectAddress[i], type, field, object: i });
+    hops.push({ kind: 'object', name: type, address: graph.addressOf(i), type, field, object: i });
   }
   return hops;
 }

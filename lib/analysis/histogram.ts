@@ -46,7 +46,6 @@ export interface RootNodeRow {
 export function typeGroups(graph: HeapGraph, types: HeapTypes, splitArrays = false): { rowOf: Uint32Array; names: string[] } {
   const n = graph.objectCount;
   const objectType = types.objectType;
-  const size = graph.objectSize;
   const rowNames = histogramRowNames(types, splitArrays);
   const rowOfType = new Int32Array(types.typeNames.length).fill(-1);
   const rowOfName = new Map<string, number>();
@@ -69,7 +68,7 @@ export function typeGroups(graph: HeapGraph, types: HeapTypes, splitArrays = fal
       row = rowOfType[t];
       if (row < 0) row = rowOfType[t] = rowNamed(rowNames[t]);
     } else {
-      const s = size[i];
+      const s = graph.sizeOf(i);
       const r = rowOfSize.get(s);
       if (r === undefined) {
         row = rowNamed(types.objectTypeName(i));
@@ -128,16 +127,21 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
   const reachableCount = new Float64Array(rows);
   const reachableBytes = new Float64Array(rows);
   const retainedBytes = new Float64Array(rows);
-  const size = graph.objectSize;
   const idom = dom.idom;
   const first = dom.firstObjectNode;
-  for (let i = 0; i < n; i++) {
-    const r = rowOf[i];
-    count[r]++;
-    bytes[r] += size[i];
-    if (idom[first + i] !== NONE) {
-      reachableCount[r]++;
-      reachableBytes[r] += size[i];
+  // Run by run: an object's size is its run's (no per-object size array).
+  const runs = graph.addressIndex;
+  for (let k = 0; k < runs.runTotal; k++) {
+    const size = runs.runObjectSize[k];
+    const end = runs.runFirst[k] + runs.runCount[k];
+    for (let i = runs.runFirst[k]; i < end; i++) {
+      const r = rowOf[i];
+      count[r]++;
+      bytes[r] += size;
+      if (idom[first + i] !== NONE) {
+        reachableCount[r]++;
+        reachableBytes[r] += size;
+      }
     }
   }
   // Depth-first walk of the dominator tree; active[r] = instances of row r on the current tree path.
@@ -145,25 +149,32 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
   const { firstChild, child } = tree;
   const retained = dom.retained;
   const active = new Uint32Array(rows);
-  const stack = new Uint32Array(dom.nodeCount);
-  const cursor = new Uint32Array(dom.nodeCount);
+  // The walk's stack, a node and its next child per level, grown as the tree proves deep (most are shallow: two
+  // words per node up front would be hundreds of MB on a large heap).
+  let walk = new Uint32Array(8192);
   let sp = 0;
-  stack[sp] = 0;
-  cursor[sp] = firstChild[0];
+  walk[0] = 0;
+  walk[1] = firstChild[0];
   sp++;
   while (sp > 0) {
-    const v = stack[sp - 1];
-    const c = cursor[sp - 1];
+    const top = 2 * (sp - 1);
+    const v = walk[top];
+    const c = walk[top + 1];
     if (c < firstChild[v + 1]) {
-      cursor[sp - 1] = c + 1;
+      walk[top + 1] = c + 1;
       const w = child[c];
       if (w >= first) {
         const r = rowOf[w - first];
         if (active[r] === 0) retainedBytes[r] += retained[w];
         active[r]++;
       }
-      stack[sp] = w;
-      cursor[sp] = firstChild[w];
+      if (top + 3 >= walk.length) {
+        const grown = new Uint32Array(2 * walk.length);
+        grown.set(walk);
+        walk = grown;
+      }
+      walk[top + 2] = w;
+      walk[top + 3] = firstChild[w];
       sp++;
     } else {
       sp--;
@@ -192,7 +203,7 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
       bytes[restRow] -= used;
       if (live) reachableBytes[restRow] -= used;
       if (live) retainedBytes[restRow] -= Math.min(used, retained[first + b]);
-      if (used >= size[b]) {
+      if (used >= graph.sizeOf(b)) {
         count[restRow]--;
         if (live) reachableCount[restRow]--;
       }
@@ -218,7 +229,7 @@ export function topObjects(graph: HeapGraph, types: HeapTypes, dom: HeapDominato
   let size = 0;
   const less = (a: number, b: number): boolean =>
     retained[first + a] < retained[first + b] ||
-    (retained[first + a] === retained[first + b] && graph.objectAddress[a] > graph.objectAddress[b]);
+    (retained[first + a] === retained[first + b] && graph.addressOf(a) > graph.addressOf(b));
   for (let i = 0; i < n && k > 0; i++) {
     if (retained[first + i] === 0) continue;
     if (size < k) {
@@ -248,7 +259,7 @@ export function topObjects(graph: HeapGraph, types: HeapTypes, dom: HeapDominato
   const picked = Array.from(heap.subarray(0, size));
   picked.sort((a, b) => (less(a, b) ? 1 : less(b, a) ? -1 : 0));
   return picked.map((i) => ({
-    object: i, address: graph.objectAddress[i], type: types.objectTypeName(i), size: graph.objectSize[i],
+    object: i, address: graph.addressOf(i), type: types.objectTypeName(i), size: graph.sizeOf(i),
     retained: retained[first + i],
   }));
 }

@@ -3,7 +3,7 @@
 // Result layout of shortestPathParents, all indexed by node id: distance[v] is the number of edges on a
 // shortest path from any source (0 for a source, NONE if unreached); parent[v] is the node before v on
 // one such path (parent[s] = s for a source, NONE if unreached) and parentEdge[v] the index into
-// g.edgeTarget of the edge parent[v] -> v (NONE for sources and unreached nodes). Ties go to the node
+// g.edgeTarget of the edge parent[v] -> v (an edge of a graph's tail numbered after them: flat-graph.ts) (NONE for sources and unreached nodes). Ties go to the node
 // dequeued first and, within it, to the lowest edge index, so results are deterministic.
 
 import { type FlatGraph, NONE, GraphShapeError, checkGraph, checkNode } from './flat-graph.js';
@@ -29,11 +29,17 @@ export interface ReversedGraph {
  * first read.
  */
 export function shortestPathParents(g: FlatGraph, sources: Uint32Array): ShortestPaths {
-  checkGraph(g);
+  checkGraph(g, true);
   const n = g.nodeCount;
-  const firstEdge = g.firstEdge;
-  const edgeTarget = g.edgeTarget;
-  const parent = new Uint32Array(n).fill(NONE);
+  // Nodes from `split` on read the graph's tail (flat-graph.ts), whose edge e is edge tailEdge + e.
+  const split = g.tail ? g.tail.node : n;
+  const headFirst = g.firstEdge;
+  const headTarget = g.edgeTarget;
+  const tailFirst = g.tail ? g.tail.firstEdge : headFirst;
+  const tailTarget = g.tail ? g.tail.edgeTarget : headTarget;
+  const tailEdge = headTarget.length;
+  // The search keeps parentEdge only; parent is read off it afterwards, into the queue's memory (a word per node
+  // less at the peak).
   const parentEdge = new Uint32Array(n).fill(NONE);
   const queue = new Uint32Array(n);
   // "Reached" is tested in a bitset (2 MB at 15 M nodes: it stays in cache, parent[] would not).
@@ -43,7 +49,6 @@ export function shortestPathParents(g: FlatGraph, sources: Uint32Array): Shortes
     const s = sources[k];
     checkNode(g, s, 'source');
     if ((seen[s >>> 5] & (1 << (s & 31))) === 0) {
-      parent[s] = s;
       seen[s >>> 5] |= 1 << (s & 31);
       queue[tail++] = s;
     }
@@ -54,23 +59,49 @@ export function shortestPathParents(g: FlatGraph, sources: Uint32Array): Shortes
   let ahead = 0;
   for (let head = 0; head < tail; head++) {
     if (head + LOOKAHEAD_EDGES < tail) {
-      ahead ^= edgeTarget[firstEdge[queue[head + LOOKAHEAD_EDGES]]];
-      if (head + LOOKAHEAD_FIRST < tail) ahead ^= firstEdge[queue[head + LOOKAHEAD_FIRST]];
+      const q = queue[head + LOOKAHEAD_EDGES];
+      ahead ^= q < split ? headTarget[headFirst[q]] : tailTarget[tailFirst[q - split]];
+      if (head + LOOKAHEAD_FIRST < tail) {
+        const r = queue[head + LOOKAHEAD_FIRST];
+        ahead ^= r < split ? headFirst[r] : tailFirst[r - split];
+      }
     }
     const v = queue[head];
-    const end = firstEdge[v + 1];
-    for (let e = firstEdge[v]; e < end; e++) {
-      const w = edgeTarget[e];
-      if (w >= n) throw new GraphShapeError(`edge ${e} of node ${v} targets ${w}, beyond nodeCount ${n}`);
+    const inTail = v >= split;
+    const first = inTail ? tailFirst : headFirst;
+    const target = inTail ? tailTarget : headTarget;
+    const shift = inTail ? split : 0;
+    const edgeBase = inTail ? tailEdge : 0;
+    const end = first[v - shift + 1];
+    for (let e = first[v - shift]; e < end; e++) {
+      const w = target[e] + shift;
+      if (w >= n) throw new GraphShapeError(`edge ${edgeBase + e} of node ${v} targets ${w}, beyond nodeCount ${n}`);
       if ((seen[w >>> 5] & (1 << (w & 31))) === 0) {
         seen[w >>> 5] |= 1 << (w & 31);
-        parent[w] = v;
-        parentEdge[w] = e;
+        parentEdge[w] = edgeBase + e;
         queue[tail++] = w;
       }
     }
   }
-  if (ahead === -1) parent[0] = parent[0]; // keeps the look-ahead reads from being optimized away
+  if (ahead === -1) seen[0] |= 0; // keeps the look-ahead reads from being optimized away
+  // parent[w]: the node whose edge parentEdge[w] is (one pass over every edge, in node order); a source is its own
+  // parent; NONE where unreached.
+  const parent = queue;
+  for (let w = 0; w < n; w++) parent[w] = (seen[w >>> 5] & (1 << (w & 31))) !== 0 ? w : NONE;
+  for (let part = 0; part < 2; part++) {
+    const first = part === 0 ? headFirst : tailFirst;
+    const target = part === 0 ? headTarget : tailTarget;
+    const shift = part === 0 ? 0 : split;
+    const edgeBase = part === 0 ? 0 : tailEdge;
+    const to = part === 0 ? split : n;
+    for (let v = shift; v < to; v++) {
+      const end = first[v - shift + 1];
+      for (let e = first[v - shift]; e < end; e++) {
+        const w = target[e] + shift;
+        if (parentEdge[w] === edgeBase + e) parent[w] = v;
+      }
+    }
+  }
   let distance: Uint32Array | undefined;
   return {
     parent,

@@ -78,7 +78,7 @@ export function findSuspects(graph: HeapGraph, types: HeapTypes, dom: HeapDomina
     const s: Suspect = {
       kind: isObject ? 'shared' : rn.kind[v - 1],
       name: isObject ? types.objectTypeName(v - first) : rn.name[v - 1],
-      address: isObject ? graph.objectAddress[v - first] : rn.address[v - 1],
+      address: isObject ? graph.addressOf(v - first) : rn.address[v - 1],
       ...(isObject ? { object: v - first } : { rootNode: v - 1 }),
       retained: retained[v],
       share: retained[v] / total,
@@ -89,7 +89,7 @@ export function findSuspects(graph: HeapGraph, types: HeapTypes, dom: HeapDomina
       const i = liftToMap(types, dom, acc - first, v);
       const groups = childGroups(tree, dom, types, first + i, 0);
       s.accumulation = {
-        object: i, address: graph.objectAddress[i], type: types.objectTypeName(i), retained: retained[first + i],
+        object: i, address: graph.addressOf(i), type: types.objectTypeName(i), retained: retained[first + i],
         children: groups.reduce((n, g) => n + g.count, 0), childGroups: groups.slice(0, 10),
       };
       s.path = options.pathTo ? options.pathTo(i) : shortestRootPath(graph, types, rn, i);
@@ -248,11 +248,11 @@ function aggregate(graph: HeapGraph, types: HeapTypes, dom: HeapDominators, grou
   };
   const stack: number[] = [];
   for (const i of members) {
-    add(partOf, types.objectTypeName(i), graph.objectSize[i], dom.retained[first + i]);
+    add(partOf, types.objectTypeName(i), graph.sizeOf(i), dom.retained[first + i]);
     stack.push(first + i);
     while (stack.length > 0) {
       const v = stack.pop()!;
-      add(compOf, types.objectTypeName(v - first), graph.objectSize[v - first], dom.retained[v]);
+      add(compOf, types.objectTypeName(v - first), graph.sizeOf(v - first), dom.retained[v]);
       for (let c = firstChild[v]; c < firstChild[v + 1]; c++) stack.push(child[c]);
     }
   }
@@ -295,7 +295,7 @@ function commonReferrer(graph: HeapGraph, types: HeapTypes, dom: HeapDominators,
   for (const [x, c] of counts) if (c > bestCount || (c === bestCount && best >= 0 && x < best)) { best = x; bestCount = c; }
   if (best < 0) return null;
   return {
-    object: best, address: graph.objectAddress[best], type: types.objectTypeName(best), retained: dom.retained[first + best],
+    object: best, address: graph.addressOf(best), type: types.objectTypeName(best), retained: dom.retained[first + best],
     children: bestCount, childGroups: parts.slice(0, 10).map((p) => ({ type: p.type, count: p.count, retained: p.retained })),
   };
 }

@@ -36,13 +36,19 @@ export interface TypeSpread {
   example: Float64Array;
 }
 
+/** Object addresses and sizes, looked up one at a time (HeapGraph: from the address index's runs, no arrays). */
+export interface ObjectPlaces {
+  addressOf(i: number): number;
+  sizeOf(i: number): number;
+}
+
 /**
  * The spread of each row of `m` (see the file's header). `found` marks analysis nodes that are suspects already
  * (1), everything they dominate is inside them; `tree` is the dominator tree of `dom` (children in any order);
  * `outerRow`, when given, is per analysis node the row of the type suspect it is an instance of, or -1 (instanceNodes).
  */
-export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: Uint8Array, address: Float64Array,
-  size: Uint32Array, m: RowMembership, found: Uint8Array, outerRow?: Int32Array): TypeSpread {
+export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: Uint8Array, objects: ObjectPlaces,
+  m: RowMembership, found: Uint8Array, outerRow?: Int32Array): TypeSpread {
   const { idom, retained } = dom;
   const first = dom.firstObjectNode;
   const n = dom.nodeCount - first;
@@ -65,12 +71,18 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
   // The row of the nearest proper dominator of the node being entered that outerRow names (-1: none).
   let outer = -1;
 
-  /** Counts instance `member` (retaining `kept`) of row r at node w, reachable, when first seen on the walk. */
-  const visit = (r: number, member: number, kept: number, w: number, memberAddress: number): void => {
-    if (kept > exampleKept[r] || (kept === exampleKept[r] && memberAddress < exampleAddress[r])) {
-      example[r] = member;
-      exampleKept[r] = kept;
-      exampleAddress[r] = memberAddress;
+  /**
+   * Counts instance `member` (retaining `kept`) of row r at node w, reachable, when first seen on the walk; the
+   * member's address is object i's plus `offset` (looked up only when it may be the row's example).
+   */
+  const visit = (r: number, member: number, kept: number, w: number, i: number, offset: number): void => {
+    if (kept >= exampleKept[r]) {
+      const memberAddress = objects.addressOf(i) + offset;
+      if (kept > exampleKept[r] || memberAddress < exampleAddress[r]) {
+        example[r] = member;
+        exampleKept[r] = kept;
+        exampleAddress[r] = memberAddress;
+      }
     }
     if (foundDepth > 0 || (outer >= 0 && outer !== r)) return;
     outside[r]++;
@@ -92,7 +104,7 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
       used += sub.place[k] >>> 8;
       if (sub.row[k] >= 0) active[sub.row[k]] += delta;
     }
-    if (m.restRow >= 0 && used < size[i]) active[m.restRow] += delta;
+    if (m.restRow >= 0 && used < objects.sizeOf(i)) active[m.restRow] += delta;
   };
   const enter = (w: number): void => {
     foundDepth += found[w];
@@ -100,15 +112,15 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
     const i = w - first;
     if (reachable[i] === 0) return;
     const r = m.objectRow[i];
-    if (r >= 0) visit(r, i, retained[w], w, address[i]);
+    if (r >= 0) visit(r, i, retained[w], w, i, 0);
     if (sub && firstSub && firstSub[i] >= 0) {
       let used = 0;
       for (let k = firstSub[i]; k < sub.object.length && sub.object[k] === i; k++) {
         const own = sub.place[k] >>> 8;
         used += own;
-        if (sub.row[k] >= 0) visit(sub.row[k], n + k, own, w, address[i] + (sub.place[k] & 255));
+        if (sub.row[k] >= 0) visit(sub.row[k], n + k, own, w, i, sub.place[k] & 255);
       }
-      if (m.restRow >= 0 && used < size[i]) visit(m.restRow, i, retained[w], w, address[i]);
+      if (m.restRow >= 0 && used < objects.sizeOf(i)) visit(m.restRow, i, retained[w], w, i, 0);
     }
     activate(i, 1);
   };
@@ -172,7 +184,7 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
  * Per analysis node, the row among `rows` (in their order: a later row wins a node two share) that the node is a
  * reachable instance of, or -1: typeSpread's outerRow for the rows judged suspects.
  */
-export function instanceNodes(dom: HeapDominators, reachable: Uint8Array, size: Uint32Array, m: RowMembership, rows: readonly number[]): Int32Array {
+export function instanceNodes(dom: HeapDominators, reachable: Uint8Array, objects: ObjectPlaces, m: RowMembership, rows: readonly number[]): Int32Array {
   const first = dom.firstObjectNode;
   const n = dom.nodeCount - first;
   const out = new Int32Array(dom.nodeCount).fill(-1);
@@ -187,7 +199,7 @@ export function instanceNodes(dom: HeapDominators, reachable: Uint8Array, size: 
       const b = sub.object[k];
       let used = 0;
       for (; k < sub.object.length && sub.object[k] === b; k++) used += sub.place[k] >>> 8;
-      if (used < size[b] && live(b)) out[first + b] = r;
+      if (used < objects.sizeOf(b) && live(b)) out[first + b] = r;
     }
   }
   return out;

@@ -111,7 +111,7 @@ function computeAllocs(s: HeapSession, limit: number): AllocsAnswer {
 /** The allocation stack of object i when the dump sampled its allocation, else null. */
 export function allocationOf(s: HeapSession, i: number): { size: number; frames: AllocFrameJson[] } | null {
   const graph = s.graph;
-  const a = graph.objectAddress[i];
+  const a = graph.addressOf(i);
   const addr = graph.allocSampleAddress;
   for (let k = 0; k < addr.length; k++) {
     if (addr[k] !== a) continue;

@@ -79,9 +79,21 @@ export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswe
 }
 
 function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
+  const { out, aggregates } = nodeSuspects(s, threshold);
+  // The type suspects' pass needs neither the edges nor the paths the others read: let them go (read again when
+  // next used) rather than hold them through its own per-node arrays.
+  s.releaseArrays();
+  out.push(...typeSuspects(s, threshold, out, aggregates));
+  out.sort((a, b) => Number(a.runtime) - Number(b.runtime) || b.retained - a.retained);
+  return { reachableBytes: s.reachableBytes, threshold, suspects: out };
+}
+
+/** The aggregates and the dominator-tree nodes among the suspects (unsorted). */
+function nodeSuspects(s: HeapSession, threshold: number): { out: SuspectJson[]; aggregates: AggregateSuspect[] } {
   const sh = sessionShared(s);
   const groups = sessionSharedGroups(s);
-  const total = s.reachableBytes;
+  // The shared retention read every edge: let the edges go before the dominator tree and the paths are read.
+  s.releaseArrays();
   const tree = s.dominatorTree();
   const first = s.dominators.firstObjectNode;
   const out: SuspectJson[] = [];
@@ -128,9 +140,7 @@ function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
     j.summary = `${who} retains ${bytes(x.retained)} (${pct(x.share)})${where}${from}`;
     out.push(j);
   }
-  out.push(...typeSuspects(s, threshold, out, aggregates));
-  out.sort((a, b) => Number(a.runtime) - Number(b.runtime) || b.retained - a.retained);
-  return { reachableBytes: total, threshold, suspects: out };
+  return { out, aggregates };
 }
 
 /**
@@ -163,6 +173,14 @@ function aggregateJson(s: HeapSession, a: AggregateSuspect): SuspectJson {
  * its request) is that suspect's, so the outer type keeps it (re-measured until the set of types is stable).
  */
 function typeSuspects(s: HeapSession, threshold: number, found: readonly SuspectJson[], aggregates: readonly AggregateSuspect[]): SuspectJson[] {
+  const out = typeSuspectsWithoutPaths(s, threshold, found, aggregates);
+  // Paths once the pass's per-node arrays are garbage (they read the shortest-path tree).
+  for (const j of out) j.path = pathJson(s.pathToRoot(j.object!));
+  return out;
+}
+
+/** typeSuspects, each with an empty path. */
+function typeSuspectsWithoutPaths(s: HeapSession, threshold: number, found: readonly SuspectJson[], aggregates: readonly AggregateSuspect[]): SuspectJson[] {
   const total = s.reachableBytes;
   const first = s.dominators.firstObjectNode;
   const candidates = s.typeRows().filter((r) => r.retained >= threshold * total && r.reachableCount >= 2 &&
@@ -187,13 +205,13 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
   const tree = s.dominatorTree();
   /** Those of `among` that are suspects, measured outside the found suspects (and below no instance of outerRow's). */
   const measure = (among: readonly number[], outerRow?: Int32Array): { rows: number[]; spread: TypeSpread } => {
-    const spread = typeSpread(dom, tree, graph.reachable, graph.objectAddress, graph.objectSize, membership, foundNodes, outerRow);
+    const spread = typeSpread(dom, tree, graph.reachable, graph, membership, foundNodes, outerRow);
     return { rows: among.filter((r) => spread.bytes[r] >= threshold * total && spread.parents[r] >= 2), spread };
   };
   let picked = measure(order);
   // Two or more: each measured again without what lies below another's instances, until the set is stable.
   for (let pass = 0; pass < 8 && picked.rows.length >= 2; pass++) {
-    const next = measure(picked.rows, instanceNodes(dom, graph.reachable, graph.objectSize, membership, picked.rows));
+    const next = measure(picked.rows, instanceNodes(dom, graph.reachable, graph, membership, picked.rows));
     const stable = next.rows.length === picked.rows.length;
     picked = next;
     if (stable) break;
@@ -204,7 +222,7 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
     return {
       kind: 'type', name, address: hex(s.address(example[r])), object: example[r], retained: kept[r], share: kept[r] / total,
       summary: `${count(outside[r])} x ${name} under ${count(parents[r])} parents keep ${bytes(kept[r])} (${pct(kept[r] / total)})`,
-      runtime: false, count: outside[r], parents: parents[r], accumulation: null, path: pathJson(s.pathToRoot(example[r])),
+      runtime: false, count: outside[r], parents: parents[r], accumulation: null, path: [],
     };
   });
 }

@@ -144,6 +144,84 @@ export class AddressIndex {
   /** The address of the object the last successful find() returned (so that its caller need not look it up). */
   foundStart = 0;
 
+  /** The run runOf() last returned: objects are mostly asked for in order, so the next one is often in it. */
+  private lastRun = 0;
+
+  /**
+   * The run holding object `i` (0 <= i < the object count): the runs cover the objects in file order, each a stretch
+   * of consecutive indices, so this is the last run whose first object is at most i (a binary search over the runs,
+   * unless i is in the run found last or the next).
+   */
+  runOf(i: number): number {
+    const first = this.runFirst;
+    const count = this.runCount;
+    let r = this.lastRun;
+    if (r < this.runTotal && i >= first[r]) {
+      if (i < first[r] + count[r]) return r;
+      if (++r < this.runTotal && i < first[r] + count[r] && i >= first[r]) return (this.lastRun = r);
+    }
+    let lo = 0;
+    let hi = this.runTotal - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (first[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    this.lastRun = lo;
+    return lo;
+  }
+
+  /** The address of object `i`, from its run (no per-object array). */
+  addressOf(i: number): number {
+    const r = this.runOf(i);
+    return this.runStart[r] + (i - this.runFirst[r]) * this.runObjectSize[r];
+  }
+
+  /** The size of object `i`, from its run. */
+  sizeOf(i: number): number {
+    return this.runObjectSize[this.runOf(i)];
+  }
+
+  /** Every object's address, in object order, laid out from the runs. */
+  objectAddresses(objectCount: number): Float64Array {
+    const out = new Float64Array(objectCount);
+    for (let r = 0; r < this.runTotal; r++) {
+      const first = this.runFirst[r];
+      const end = first + this.runCount[r];
+      const size = this.runObjectSize[r];
+      let a = this.runStart[r];
+      for (let i = first; i < end; i++, a += size) out[i] = a;
+    }
+    return out;
+  }
+
+  /**
+   * Every object's size in a byte: sizes.id[i] names the size sizes.size[id] (the 255 commonest sizes of the runs:
+   * Go's size classes and a few large objects'), or is 255 for a size sizeOf(i) gives (a rare large object's).
+   */
+  objectSizeIds(objectCount: number): { id: Uint8Array; size: Float64Array } {
+    const perSize = new Map<number, number>();
+    for (let r = 0; r < this.runTotal; r++) perSize.set(this.runObjectSize[r], (perSize.get(this.runObjectSize[r]) ?? 0) + this.runCount[r]);
+    const common = [...perSize].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 255).map(([size]) => size);
+    const idOf = new Map(common.map((size, k) => [size, k]));
+    const id = new Uint8Array(objectCount);
+    for (let r = 0; r < this.runTotal; r++) {
+      const first = this.runFirst[r];
+      id.fill(idOf.get(this.runObjectSize[r]) ?? 255, first, first + this.runCount[r]);
+    }
+    return { id, size: Float64Array.from(common) };
+  }
+
+  /** Every object's size, in object order, from the runs. */
+  objectSizes(objectCount: number): Uint32Array {
+    const out = new Uint32Array(objectCount);
+    for (let r = 0; r < this.runTotal; r++) {
+      const first = this.runFirst[r];
+      out.fill(this.runObjectSize[r], first, first + this.runCount[r]);
+    }
+    return out;
+  }
+
   /**
    * Every object index in address order: runs never overlap and each lays its objects out in order, so ordering the
    * runs by start orders the objects.

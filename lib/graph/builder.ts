@@ -6,6 +6,7 @@ import {
 } from '../dump/index.js';
 import { GrowableFloat64Array, GrowableUint32Array } from './growable.js';
 import { RunBuilder } from './address-index.js';
+import { ContentOffsetsBuilder } from './content-offsets.js';
 import { FrameTableBuilder } from './frames.js';
 import { RootCollector, RootKind } from './roots.js';
 
@@ -16,9 +17,8 @@ export interface Segment extends SegmentRecord {
 
 export class GraphBuilder implements DumpVisitor {
   params_: DumpParams | null = null;
-  readonly address = new GrowableFloat64Array();
-  readonly size = new GrowableUint32Array();
-  readonly contentOffset = new GrowableFloat64Array();
+  // Addresses and sizes are the runs' (address-index.ts): no per-object column for them.
+  readonly contentOffset = new ContentOffsetsBuilder();
   /** Per object, its pointer slots whose word is in the heap range: an upper bound of its edges. */
   readonly heapSlots = new GrowableUint32Array();
   readonly runs = new RunBuilder();
@@ -54,8 +54,6 @@ export class GraphBuilder implements DumpVisitor {
 
   object(address: number, size: number, contentOffset: number, heapSlots: number, entries: number): void {
     const i = this.objectCount++;
-    this.address.push(address);
-    this.size.push(size);
     this.contentOffset.push(contentOffset);
     this.heapSlots.push(heapSlots);
     this.runs.add(i, address, size);

@@ -4,16 +4,19 @@
 // instead of having its bytes counted twice. Only the failing case does any work beyond the index's own loop.
 import { HeapDumpError } from '../dump/index.js';
 import type { AddressIndex } from './address-index.js';
+import type { ContentOffsets } from './content-offsets.js';
 
 const PAGE = 8192;
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 
 /** Throws a HeapDumpError naming the contradiction the index found, if it found one. */
-export function checkRunsAgree(path: string, index: AddressIndex, address: Float64Array, size: Uint32Array,
-  contentOffset: Float64Array): void {
+export function checkRunsAgree(path: string, index: AddressIndex, objectCount: number, offsets: ContentOffsets): void {
   const r = index.conflict;
   if (r < 0) return;
+  const address = index.objectAddresses(objectCount);
+  const size = index.objectSizes(objectCount);
+  const contentOffset = offsets.toFloat64Array();
   const first = index.runFirst[r];
   const runStart = index.runStart[r];
   const runSize = index.runObjectSize[r];

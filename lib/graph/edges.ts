@@ -6,6 +6,7 @@
 // pointer lands inside the target rather than at its start.
 import { ByteCursor, FileWindow } from '../dump/index.js';
 import { AddressIndex } from './address-index.js';
+import type { ContentOffsets } from './content-offsets.js';
 import { sharedUint32Array } from './growable.js';
 
 export const INTERIOR_EDGE = 0x80000000;
@@ -21,8 +22,7 @@ export interface EdgeColumns {
 export interface ResolveInput {
   path: string;
   objectCount: number;
-  size: Uint32Array;
-  contentOffset: Float64Array;
+  contentOffsets: ContentOffsets;
   /** Length objectCount + 1, heapSlots of object i at [i + 1]; overwritten with the edge starts. */
   slotCounts: Uint32Array;
   totalHeapSlots: number;
@@ -36,7 +36,7 @@ export interface ResolveInput {
 }
 
 export function resolveEdges(input: ResolveInput): EdgeColumns {
-  const { objectCount, size, contentOffset, index, ptrSize, littleEndian } = input;
+  const { objectCount, contentOffsets, index, ptrSize, littleEndian } = input;
   const edgeStart = input.slotCounts;
   // Over SharedArrayBuffers, as the object columns (load.ts).
   const edgeTarget = sharedUint32Array(input.totalHeapSlots);
@@ -52,8 +52,8 @@ export function resolveEdges(input: ResolveInput): EdgeColumns {
       const slots = edgeStart[i + 1];
       edgeStart[i] = e;
       if (slots === 0) continue;
-      const n = size[i];
-      const at = contentOffset[i];
+      const n = index.sizeOf(i);
+      const at = contentOffsets.at(i);
       if (input.onProgress && at >= nextProgress) {
         input.onProgress(at, window.fileSize);
         nextProgress = at + (64 << 20);

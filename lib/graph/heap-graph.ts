@@ -1,8 +1,10 @@
 // The object graph of one heap dump, held in typed arrays.
 //
-// Objects are numbered 0..objectCount-1 in file order (span order). Per object: objectAddress, objectSize (the
-// size class, as the dump gives it) and objectContentOffset (where its bytes are in the dump file; contents are
-// read back on demand, never kept). Edges are CSR: see edges.ts. Reverse edges are built on first use.
+// Objects are numbered 0..objectCount-1 in file order (span order). Per object: its address and size (the size
+// class, as the dump gives it), both read from the address index's runs (addressOf, sizeOf; objectAddress and
+// objectSize lay them out in arrays on first use), and where its bytes are in the dump file (contentOffsets, 32 bits
+// per object: content-offsets.ts; contents are read back on demand, never kept). Edges are CSR: see edges.ts.
+// Reverse edges are built on first use.
 // Roots, goroutines, frames and the other records of the dump are kept as they came.
 import * as fs from 'node:fs';
 import {
@@ -10,6 +12,7 @@ import {
   OtherRootRecord, PanicRecord, TAG_NAMES, ThreadRecord, TypeRecord, MEMSTATS_FIELDS, HeapDumpError,
 } from '../dump/index.js';
 import { AddressIndex } from './address-index.js';
+import type { ContentOffsets } from './content-offsets.js';
 import { Segment } from './builder.js';
 import { EDGE_OFFSET_MASK, INTERIOR_EDGE } from './edges.js';
 import { FrameTable } from './frames.js';
@@ -38,9 +41,11 @@ export interface HeapGraphParts {
   objectCount: number;
   objectBytes: number;
   pointerSlots: number;
-  objectAddress: Float64Array;
-  objectSize: Uint32Array;
-  objectContentOffset: Float64Array;
+  contentOffsets: ContentOffsets;
+  /** Lets go of the per-edge arrays read from an index (they are read again when next used). */
+  release?: () => void;
+  /** The per-object arrays laid out on first use, shared by the graphs made from this one (withExtraRoots). */
+  laidOut?: { address?: Float64Array; size?: Uint32Array; contentOffset?: Float64Array };
   edgeStart: Uint32Array;
   edgeTarget: Uint32Array;
   edgeField: Uint32Array;
@@ -136,6 +141,7 @@ export class HeapGraph {
 
   constructor(p: HeapGraphParts) {
     this.p = p;
+    if (p.laidOut === undefined) p.laidOut = {};
     this.path = p.path;
     this.fileSize = p.fileSize;
     this.fileMtimeMs = p.fileMtimeMs;
@@ -163,16 +169,40 @@ export class HeapGraph {
     return this.p.recordCounts;
   }
 
+  /** Every object's address (laid out from the runs on first use: 8 bytes per object; addressOf needs none). */
   get objectAddress(): Float64Array {
-    return this.p.objectAddress;
+    const l = this.p.laidOut!;
+    l.address ??= this.addressIndex.objectAddresses(this.objectCount);
+    return l.address;
   }
 
+  /** Every object's size (laid out from the runs on first use: 4 bytes per object; sizeOf needs none). */
   get objectSize(): Uint32Array {
-    return this.p.objectSize;
+    const l = this.p.laidOut!;
+    l.size ??= this.addressIndex.objectSizes(this.objectCount);
+    return l.size;
   }
 
+  /** Every object's content offset as a Float64Array (made on first use; contentOffsets holds them in half). */
   get objectContentOffset(): Float64Array {
-    return this.p.objectContentOffset;
+    const l = this.p.laidOut!;
+    l.contentOffset ??= this.contentOffsets.toFloat64Array();
+    return l.contentOffset;
+  }
+
+  /** Where each object's contents are in the dump file. */
+  get contentOffsets(): ContentOffsets {
+    return this.p.contentOffsets;
+  }
+
+  /** The address of object i, from its run (objectAddress[i] without the array). */
+  addressOf(i: number): number {
+    return this.p.laidOut!.address?.[i] ?? this.addressIndex.addressOf(i);
+  }
+
+  /** The size of object i, from its run (objectSize[i] without the array). */
+  sizeOf(i: number): number {
+    return this.p.laidOut!.size?.[i] ?? this.addressIndex.sizeOf(i);
   }
 
   get edgeStart(): Uint32Array {
@@ -200,7 +230,8 @@ export class HeapGraph {
     return this.p.allocSampleBucket;
   }
 
-  private get addressIndex(): AddressIndex {
+  /** The span runs behind addresses and sizes (address-index.ts). */
+  get addressIndex(): AddressIndex {
     return this.p.addressIndex;
   }
 
@@ -243,8 +274,7 @@ export class HeapGraph {
     return {
       path: this.path, fileSize: this.fileSize, fileMtimeMs: this.fileMtimeMs, params: this.params,
       recordCounts: this.recordCounts, objectCount: this.objectCount, objectBytes: this.objectBytes,
-      pointerSlots: this.pointerSlots, objectAddress: this.objectAddress, objectSize: this.objectSize,
-      objectContentOffset: this.objectContentOffset, edgeStart: this.edgeStart, edgeTarget: this.edgeTarget,
+      pointerSlots: this.pointerSlots, contentOffsets: this.contentOffsets, edgeStart: this.edgeStart, edgeTarget: this.edgeTarget,
       edgeField: this.edgeField, addressIndex: this.addressIndex, roots: this.roots, reachable: this.reachable,
       goroutines: this.goroutines, frames: this.frames, segments: this.segments, finalizers: this.finalizers,
       types: this.types, itabs: this.itabs, threads: this.threads, defers: this.defers, panics: this.panics,
@@ -284,7 +314,7 @@ export class HeapGraph {
 
   /** Reads the contents of object `i` from the dump file. */
   objectContent(i: number): Uint8Array {
-    return this.readFile(this.objectContentOffset[i], this.objectSize[i]);
+    return this.readFile(this.contentOffsets.at(i), this.sizeOf(i));
   }
 
   /** Reads the contents of frame `f` from the dump file. */
@@ -316,6 +346,18 @@ export class HeapGraph {
       done += n;
     }
     return out;
+  }
+
+  /**
+   * Lets go of the arrays that can be had again: those laid out from the runs and the content offsets, and the
+   * per-edge arrays of a graph read from an index (read again when next used). For a long pass that needs none.
+   */
+  releaseArrays(): void {
+    const l = this.p.laidOut!;
+    l.address = undefined;
+    l.size = undefined;
+    l.contentOffset = undefined;
+    this.p.release?.();
   }
 
   /** Releases the file handle used for reading contents. */

@@ -28,15 +28,14 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
   const n = b.objectCount;
   // The per-object and per-edge arrays are over SharedArrayBuffers: a worker thread writes them to the index while
   // this one recovers types (lib/session/load-state.ts).
-  const objectAddress = b.address.toArray(0, true);
-  const objectSize = b.size.toArray(0, 0, true);
-  const objectContentOffset = b.contentOffset.toArray(0, true);
+  // Object addresses and sizes are read from the address index's runs, not kept per object.
+  const contentOffsets = b.contentOffset.build(true);
   const slotCounts = b.heapSlots.toArray(0, 1, true);
   const addressIndex = b.runs.build();
-  checkRunsAgree(path, addressIndex, objectAddress, objectSize, objectContentOffset);
+  checkRunsAgree(path, addressIndex, n, contentOffsets);
   const range = heapPointerRange(params);
   const edges = resolveEdges({
-    path, objectCount: n, size: objectSize, contentOffset: objectContentOffset,
+    path, objectCount: n, contentOffsets,
     slotCounts, totalHeapSlots: b.totalHeapSlots, index: addressIndex, ptrSize: params.ptrSize,
     littleEndian: !params.bigEndian,
     heapStart: range.lo,
@@ -52,7 +51,7 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
   return new HeapGraph({
     path, fileSize: st.size, fileMtimeMs: st.mtimeMs, params, recordCounts: decoded.recordCounts,
     objectCount: n, objectBytes: b.objectBytes, pointerSlots: b.pointerSlots,
-    objectAddress, objectSize, objectContentOffset,
+    contentOffsets,
     edgeStart: edges.edgeStart, edgeTarget: edges.edgeTarget, edgeField: edges.edgeField,
     addressIndex, roots, reachable,
     goroutines: b.goroutines, frames, segments: b.segments, finalizers: b.finalizers, types: b.types, itabs: b.itabs,

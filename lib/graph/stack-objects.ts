@@ -80,8 +80,10 @@ export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource): Stac
   // The word at a heap address, through the object holding it; 0 when not in an object.
   const heapWord = (addr: number): number => {
     const o = graph.findObject(addr);
-    if (o < 0 || addr + P > graph.objectAddress[o] + graph.objectSize[o]) return 0;
-    return readWordAt(graph.objectContentOffset[o] + (addr - graph.objectAddress[o]));
+    if (o < 0) return 0;
+    const start = graph.addressOf(o);
+    if (addr + P > start + graph.sizeOf(o)) return 0;
+    return readWordAt(graph.contentOffsets.at(o) + (addr - start));
   };
   try {
     for (let g = 0; g < graph.goroutines.length; g++) {

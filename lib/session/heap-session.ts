@@ -21,7 +21,7 @@ import {
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
-import { loadSessionState, type OpenOptions, type SessionState } from './load-state.js';
+import { collectGarbage, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembership } from './instances.js';
 import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
@@ -194,6 +194,17 @@ export class HeapSession {
     return this.graph.objectCount;
   }
 
+  /**
+   * Lets go of the whole-heap arrays that can be had again, read again from the index or laid out again when next
+   * used: the graph's edges (lib/store), the arrays laid out from its runs, the shortest-path tree. For a long pass
+   * that needs none of them (the suspects' after the shared retention), so that they do not add to its peak.
+   */
+  releaseArrays(): void {
+    this.graph.releaseArrays();
+    this.analysis.release?.();
+    collectGarbage(); // V8 frees large typed arrays lazily: now, before the pass allocates its own
+  }
+
   /** Releases the dump's file handle, the binary and the caches. */
   close(): void {
     this.graph.close();
@@ -207,7 +218,7 @@ export class HeapSession {
   // ---- objects ----
 
   address(i: number): number {
-    return i < this.graph.objectCount ? this.graph.objectAddress[i] : this.subObjects.address(i);
+    return i < this.graph.objectCount ? this.graph.addressOf(i) : this.subObjects.address(i);
   }
 
   size(i: number): number {
@@ -230,7 +241,7 @@ export class HeapSession {
   /** Like findObject, but inside a tiny block the sub-object (index objectCount + k) covering `address`, if any. */
   findInstance(address: number): number {
     const i = this.graph.findObject(address);
-    return i < 0 ? i : this.subObjects.at(i, address - this.graph.objectAddress[i]) ?? i;
+    return i < 0 ? i : this.subObjects.at(i, address - this.graph.addressOf(i)) ?? i;
   }
 
   /**
@@ -550,8 +561,11 @@ export class HeapSession {
    */
   keepSummaries(): void {
     this.typeRows();
+    traceMemoryPoint('type rows kept');
     this.typeCounts(true, false);
+    traceMemoryPoint('type counts kept');
     this.topObjects(1);
+    traceMemoryPoint('top objects kept');
   }
 
   /**

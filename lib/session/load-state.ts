@@ -13,6 +13,7 @@ import {
   type SourceIdentity, type StoredAnalysis,
 } from '../store/index.js';
 import { type PendingSave, saveInBackground } from './background-save.js';
+import { parkArrays } from './parked-arrays.js';
 
 export type OpenPhase = LoadPhase | 'index' | 'types' | 'dominators' | 'paths' | 'save';
 
@@ -51,7 +52,7 @@ export interface SessionState {
 
 /** Loads or computes the state of `dumpPath` (see OpenOptions). Synchronous: run it in a worker to stay responsive. */
 export function loadSessionState(dumpPath: string, options: OpenOptions = {}): SessionState {
-  const progress = options.onProgress;
+  const progress = traceMemory(options.onProgress);
   const dump = sourceIdentity(dumpPath);
   const binary = options.binary ? sourceIdentity(options.binary) : null;
   const useIndex = !options.noCache;
@@ -118,14 +119,15 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
   if (!analysis) {
     if (program) {
       progress?.('types', 0, 1);
-      recovered = recoverTypes(g, program) as RecoveredTypes;
+      // The loader's garbage (its growing columns' blocks, the decoder's buffers) first: V8 frees it lazily.
+      collectGarbage();
+      recovered = recoverTypes(g, program, { afterSweeps: collectGarbage }) as RecoveredTypes;
     }
     // Below, a step that passes a graph or the recovered types to a call runs in an arrow function of its own: the
     // interpreter keeps a call's arguments in registers of the calling frame, which would keep a replaced graph's
     // arrays (or the types' working arrays) alive through the dominator pass (seen in a heap snapshot: 215 MB on a
     // 14 M-object dump).
-    const p = program;
-    const rootNodes = (() => buildRootNodes(g, p?.globals, p ? (f) => logicalFrames(p, g, f).map((x) => x.function) : undefined))();
+    const rootNodes = ((p: GoProgram | undefined) => buildRootNodes(g, p?.globals, p ? (f) => logicalFrames(p, g, f).map((x) => x.function) : undefined))(program);
     const a = ((): StoredAnalysis => ({
       rootNodes, types: recovered ? storeTypes(recovered) : null, coverage: recovered ? typeCoverage(g, recovered) : undefined,
       extraRoots, reachable: extraRoots ? g.reachable : undefined, graphStats: extraRoots ? g.stats() : undefined,
@@ -153,6 +155,12 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       graph = indexed;
       recovered = undefined; // a session restores them from the stored types (lib/typing restoreTypes)
     })();
+    // The recovered types wait for the dominators to be written with them: parked in a file meanwhile, they are not
+    // in memory while the dominator pass runs (read back for the save, or by a session before it).
+    let typesFromIndex = false;
+    let parked = useIndex && a.types && recovered === undefined && (binary || options.computeAll)
+      ? parkArrays(`${files.analysis}-types.${process.pid}.tmp`, a.types, ['objectType', 'tinyObject', 'tinyPlace', 'tinyTyping', 'inferred'])
+      : undefined;
     // Dominators, retained sizes and the shortest-path tree, computed together (then saved) on first use. With a
     // binary they are computed now (the types cost more, and the index keeps both); without one, when a query first
     // needs them: `info` without a binary never does.
@@ -161,26 +169,50 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       // dominator pass would stack its own arrays on top of them. Collect them first to keep the peak down.
       collectGarbage();
       progress?.('dominators', 0, 1);
-      // One analysis graph (a copy of every edge) for both passes.
-      const ag = (() => buildAnalysisGraph(g, rootNodes))();
-      // During the open, nothing holds the graph yet: let the edges it read for that copy go (a session reads them
-      // again if it needs them) before the dominator pass allocates.
-      const lighter = eager ? reopen() : undefined;
-      if (lighter) {
-        // `graph` too: it is the same graph as `g` here, and would keep the edges read for the copy alive.
-        g = lighter;
-        graph = lighter;
-        collectGarbage();
-      }
-      const dom = computeHeapDominators(g, rootNodes, { analysis: ag, afterDominators: collectGarbage });
+      // The analysis graph reads the graph's own edge arrays (no copy of them): made for each pass, it costs only the
+      // root nodes' edges.
+      const dom = (() => computeHeapDominators(g, rootNodes, { analysis: buildAnalysisGraph(g, rootNodes), afterDominators: collectGarbage }))();
+      traceMemoryPoint('dominators done');
       progress?.('paths', 0, 1);
-      const sp = shortestPathParents(ag, Uint32Array.of(0));
+      const sp = (() => shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0)))();
+      traceMemoryPoint('paths done');
       const values = { idom: dom.idom, retained: dom.retained, pathParent: sp.parent, pathParentEdge: sp.parentEdge };
       for (const [k, v] of Object.entries(values)) Object.defineProperty(a, k, { value: v, enumerable: true, writable: true });
       if (useIndex) {
         progress?.('save', 0, 1);
-        trySave(() => saveAnalysis(files.analysis, a, dump, binary), files.analysis, notes);
+        const saved = trySave(() => saveAnalysis(files.analysis, a, dump, binary), files.analysis, notes);
+        traceMemoryPoint('analysis saved');
+        if (saved && eager) lighten();
       }
+      if (parked) {
+        // The types are the written index's now (lighten), else read back into memory.
+        if (typesFromIndex) parked.drop();
+        else parked.restore();
+        parked = undefined;
+      }
+    };
+    // Once the analysis is written, during the open: the shortest-path tree is read back from it when a query first
+    // needs it, and the graph is the index's again, so that neither the tree nor the edges the passes read are held
+    // while the session computes its summaries (lib/session/heap-session.ts keepSummaries).
+    const lighten = (): void => {
+      const stored = tryIndex(() => loadAnalysis(files.analysis, g, dump, binary), []);
+      if (stored) {
+        for (const k of ['pathParent', 'pathParentEdge'] as const) {
+          Object.defineProperty(a, k, { enumerable: true, configurable: true, get: () => stored[k] });
+        }
+        if (stored.types) {
+          a.types = stored.types;
+          typesFromIndex = true;
+        }
+        Object.defineProperty(a, 'release', { enumerable: false, value: stored.release });
+      }
+      const lighter = reopen();
+      if (lighter) {
+        g = lighter;
+        graph = lighter;
+      }
+      collectGarbage();
+      traceMemoryPoint('lightened');
     };
     for (const k of ['idom', 'retained', 'pathParent', 'pathParentEdge'] as const) {
       Object.defineProperty(a, k, {
@@ -190,6 +222,12 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
           return a[k];
         },
       });
+    }
+    // The binary's program (tens of MB of Go types and names) need not be held through the dominator pass either:
+    // with the types stored, a session loads it again when first used.
+    if (recovered === undefined && program) {
+      program.close();
+      program = undefined;
     }
     if (binary || options.computeAll) compute(true);
     analysis = a;
@@ -235,6 +273,32 @@ function trySave(write: () => void, file: string, notes: string[]): boolean {
     notes.push(`could not write ${file}: ${(e as Error).message}`);
     return false;
   }
+}
+
+/** GOHEAP_TRACE_MEMORY=1: each phase's start is printed on stderr with the time, RSS and array buffers' MB. */
+const TRACE_MEMORY = process.env.GOHEAP_TRACE_MEMORY === '1';
+
+function traceMemory(progress: OpenOptions['onProgress']): OpenOptions['onProgress'] {
+  if (!TRACE_MEMORY) return progress;
+  let last = '';
+  const t0 = Date.now();
+  return (phase, done, total) => {
+    if (phase !== last) {
+      last = phase;
+      const m = process.memoryUsage();
+      const mb = (x: number): string => (x / 2 ** 20).toFixed(0);
+      process.stderr.write(`memory: ${((Date.now() - t0) / 1000).toFixed(2)} s ${phase}: rss ${mb(m.rss)} MB, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
+    }
+    progress?.(phase, done, total);
+  };
+}
+
+/** With GOHEAP_TRACE_MEMORY=1, prints RSS and array buffers' MB at a named point on stderr. */
+export function traceMemoryPoint(label: string): void {
+  if (!TRACE_MEMORY) return;
+  const m = process.memoryUsage();
+  const mb = (x: number): string => (x / 2 ** 20).toFixed(0);
+  process.stderr.write(`memory: ${label}: rss ${mb(m.rss)} MB, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
 }
 
 let gcFunction: (() => void) | null | undefined;

@@ -34,7 +34,7 @@ export class SubObjects {
   }
 
   address(i: number): number {
-    return this.graph.objectAddress[this.blockOf(i)] + this.offset(i);
+    return this.graph.addressOf(this.blockOf(i)) + this.offset(i);
   }
 
   size(i: number): number {
@@ -100,7 +100,7 @@ export class SubObjects {
   landing(o: number, offset: number, t: number): number {
     if (this.tiny === undefined || this.tiny.object.length === 0) return t;
     const v = this.word(o, offset);
-    return v < 0 ? t : this.at(t, v - this.graph.objectAddress[t]) ?? t;
+    return v < 0 ? t : this.at(t, v - this.graph.addressOf(t)) ?? t;
   }
 
   /** True when referrer r of sub-object i's block points inside sub-object i. */

@@ -1,5 +1,6 @@
 // A HeapGraph and its analysis results as index files: what goes in, and how it comes back out.
 import { AddressIndex, HeapGraph } from '../graph/index.js';
+import { ContentOffsets } from '../graph/content-offsets.js';
 import type { HeapGraphParts, HeapGraphStats } from '../graph/heap-graph.js';
 import type { FrameTable, RootTable } from '../graph/index.js';
 import type { MemStatsRecord } from '../dump/index.js';
@@ -85,8 +86,8 @@ export function loadGraph(file: string, source: SourceIdentity): HeapGraph {
 export function encodeGraph(graph: HeapGraph, source: SourceIdentity): EncodedPart {
   const p = graph.toParts();
   const arrays: Record<string, StoredArray> = {
-    recordCounts: p.recordCounts, objectAddress: p.objectAddress, objectSize: p.objectSize,
-    objectContentOffset: p.objectContentOffset, edgeStart: p.edgeStart, edgeTarget: p.edgeTarget, edgeField: p.edgeField,
+    // Object addresses and sizes are the runs' (below); content offsets in 32 bits (lib/graph/content-offsets.ts).
+    recordCounts: p.recordCounts, contentLow: p.contentOffsets.low, contentHighStart: p.contentOffsets.highStart, edgeStart: p.edgeStart, edgeTarget: p.edgeTarget, edgeField: p.edgeField,
     reachable: p.reachable, allocSampleAddress: p.allocSampleAddress, allocSampleBucket: p.allocSampleBucket,
     runStart: p.addressIndex.runStart, runObjectSize: p.addressIndex.runObjectSize, runCount: p.addressIndex.runCount,
     runFirst: p.addressIndex.runFirst,
@@ -128,11 +129,11 @@ export function decodeGraph(part: EncodedPart, source: SourceIdentity, file: str
   const a = (name: string): StoredArray => sections.get(name);
   const n = m.objectCount;
   const edgeCount = len('edgeTarget');
-  for (const name of ['objectAddress', 'objectSize', 'objectContentOffset', 'reachable']) {
+  for (const name of ['contentLow', 'reachable']) {
     if (len(name) !== n) throw new IndexFileError(file, 0, 'arrays of matching lengths');
   }
   if (len('edgeStart') !== n + 1 || len('edgeField') !== edgeCount) throw new IndexFileError(file, 0, 'arrays of matching lengths');
-  for (const name of ['recordCounts', 'allocSampleAddress', 'allocSampleBucket', 'runStart', 'runObjectSize', 'runCount', 'runFirst']) len(name);
+  for (const name of ['contentHighStart', 'recordCounts', 'allocSampleAddress', 'allocSampleBucket', 'runStart', 'runObjectSize', 'runCount', 'runFirst']) len(name);
   const roots = { count: m.rootCount } as RootTable;
   for (const k of ROOT_ARRAYS) (roots as unknown as Record<string, StoredArray>)[k] = a(`roots.${k}`);
   const frames = { count: m.frameCount, functionNames: m.functionNames } as FrameTable;
@@ -146,13 +147,24 @@ export function decodeGraph(part: EncodedPart, source: SourceIdentity, file: str
     otherRoots: r.otherRoots, memStats: r.memStats ? revive<MemStatsRecord>(r.memStats) : null,
     memProfBuckets: r.memProfBuckets, edgeCount, stats: m.stats,
   } as HeapGraphParts;
-  for (const name of ['recordCounts', 'objectAddress', 'objectSize', 'objectContentOffset', 'edgeTarget', 'edgeField', 'reachable',
-    'allocSampleAddress', 'allocSampleBucket']) lazy(parts, name, () => a(name));
-  lazy(parts, 'edgeStart', () => {
+  for (const name of ['recordCounts', 'edgeTarget', 'edgeField', 'reachable', 'allocSampleAddress', 'allocSampleBucket']) {
+    lazy(parts, name, () => a(name));
+  }
+  // The per-edge arrays, once read, can be let go and read again when next used.
+  parts.release = () => {
+    for (const name of ['edgeStart', 'edgeTarget', 'edgeField'] as const) {
+      if (!sections.loaded(name)) continue;
+      sections.release(name);
+      lazy(parts, name, name === 'edgeStart' ? readEdgeStart : () => a(name));
+    }
+  };
+  lazy(parts, 'contentOffsets', () => new ContentOffsets(a('contentLow') as Uint32Array, a('contentHighStart') as Uint32Array));
+  const readEdgeStart = (): Uint32Array => {
     const edgeStart = a('edgeStart') as Uint32Array;
     if (edgeStart[n] !== edgeCount) throw new IndexFileError(file, 0, 'arrays of matching lengths');
     return edgeStart;
-  });
+  };
+  lazy(parts, 'edgeStart', readEdgeStart);
   lazy(parts, 'addressIndex', () => new AddressIndex(a('runStart') as Float64Array, a('runObjectSize') as Uint32Array,
     a('runCount') as Uint32Array, a('runFirst') as Uint32Array));
   return new HeapGraph(parts);
@@ -186,6 +198,8 @@ export interface StoredAnalysis {
   reachable?: Uint8Array;
   /** The graph's stats with those roots (HeapGraph.stats), so that a warm `info` reads no per-object array. */
   graphStats?: HeapGraphStats;
+  /** Lets go of the shortest-path tree when it was read from an index (read again when next used). */
+  release?: () => void;
 }
 
 /**
@@ -262,6 +276,17 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
   if (typeof m.reachableBytes === 'number') out.reachableBytes = m.reachableBytes;
   if (Array.isArray(m.rootRetained) && m.rootRetained.length === m.rootNodes.count) out.rootRetained = m.rootRetained;
   for (const k of ['idom', 'retained', 'pathParent', 'pathParentEdge']) lazy(out, k, () => sections.get(k));
+  // The shortest-path tree, once read, can be let go and read again when next used.
+  Object.defineProperty(out, 'release', {
+    enumerable: false,
+    value: () => {
+      for (const k of ['pathParent', 'pathParentEdge']) {
+        if (!sections.loaded(k)) continue;
+        sections.release(k);
+        lazy(out, k, () => sections.get(k));
+      }
+    },
+  });
   if (extra > 0) {
     out.extraRoots = {
       count: extra, kind: sections.get('extraKind') as Uint8Array, target: sections.get('extraTarget') as Uint32Array,

@@ -19,10 +19,11 @@ import { GoheapError } from '../errors.js';
 import { fileKind } from './cache.js';
 import { removeDeadTemps } from '../temp-files.js';
 
-export const FORMAT_VERSION = 7; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
+export const FORMAT_VERSION = 8; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
 // 5: stack-object roots in the analysis, frame function names as Go prints them ([...] for generic shapes);
 // 6: frame variables in DWARF pieces seed types, 32 KiB large objects without a malloc header (object types and
-// the typed share change); 7: the root nodes' retained sizes in the analysis' meta
+// the typed share change); 7: the root nodes' retained sizes in the analysis' meta; 8: no per-object addresses
+// and sizes (the runs give them), content offsets in 32 bits
 const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
 
@@ -281,6 +282,8 @@ export interface IndexSections {
   get(name: string): StoredArray;
   /** Whether array `name` has been read. */
   loaded(name: string): boolean;
+  /** Forgets array `name` when it was read from the file (the next get() reads it again); else keeps it. */
+  release(name: string): void;
   /** The arrays as a record whose properties read their array on first access. */
   record(): Record<string, StoredArray>;
 }
@@ -341,6 +344,7 @@ export function sectionsOf(file: string, meta: unknown, arrays: Record<string, S
       return arrays[name];
     },
     loaded: (name) => Object.hasOwn(arrays, name),
+    release: () => undefined,
     record: () => arrays,
   };
 }
@@ -369,6 +373,10 @@ class LazySections implements IndexSections {
 
   loaded(name: string): boolean {
     return this.cache.has(name);
+  }
+
+  release(name: string): void {
+    this.cache.delete(name);
   }
 
   get(name: string): StoredArray {

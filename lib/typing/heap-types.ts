@@ -135,12 +135,17 @@ export class RecoveredTypes implements HeapTypes {
     if (this.typedCounts === undefined) {
       let objects = 0;
       let bytes = 0;
-      const size = this.graph.objectSize;
       const objectType = this.objectType;
-      for (let i = 0; i < objectType.length; i++) {
-        if (objectType[i] !== 0) {
-          objects++;
-          bytes += size[i];
+      // Run by run: an object's size is its run's (no per-object size array).
+      const runs = this.graph.addressIndex;
+      for (let r = 0; r < runs.runTotal; r++) {
+        const size = runs.runObjectSize[r];
+        const end = runs.runFirst[r] + runs.runCount[r];
+        for (let i = runs.runFirst[r]; i < end; i++) {
+          if (objectType[i] !== 0) {
+            objects++;
+            bytes += size;
+          }
         }
       }
       this.typedCounts = { objects, bytes };
@@ -154,7 +159,7 @@ export class RecoveredTypes implements HeapTypes {
    */
   objectTypeName(i: number): string {
     const id = this.objectType[i];
-    return id === 0 ? untypedName(this.graph.objectSize[i]) : this.displayNames()[id];
+    return id === 0 ? untypedName(this.graph.sizeOf(i)) : this.displayNames()[id];
   }
 
   private display: string[] | undefined;
@@ -172,7 +177,7 @@ export class RecoveredTypes implements HeapTypes {
   typing(i: number): ObjectTyping {
     const id = this.objectType[i];
     const t = this.typings.goType[id];
-    const s = this.graph.objectSize[i];
+    const s = this.graph.sizeOf(i);
     // A typing that fills an object of 32 KiB exactly leaves no room for a header: a large object (recover.ts).
     const p = this.program.ptrSize;
     const fits = t === undefined || s !== MALLOC_HEADER_MAX || p + t.size * Math.max(1, this.typings.count[id]) <= s;
@@ -331,7 +336,7 @@ export function untypedNames(graph: HeapGraph): HeapTypes {
   return {
     objectType: new Uint32Array(graph.objectCount),
     typeNames: ['untyped'],
-    objectTypeName: (i: number) => untypedName(graph.objectSize[i]),
+    objectTypeName: (i: number) => untypedName(graph.sizeOf(i)),
     fieldName: () => undefined,
     typedObjects: 0,
     typedBytes: 0,
@@ -356,19 +361,24 @@ export interface TypeCoverage {
 /** Counts the reachable objects and bytes of `graph`, and those that `types` gives a type. */
 export function typeCoverage(graph: HeapGraph, types: HeapTypes): TypeCoverage {
   const reachable = graph.reachable;
-  const size = graph.objectSize;
   const objectType = types.objectType;
   let reachableObjects = 0;
   let reachableBytes = 0;
   let typedReachableObjects = 0;
   let typedReachableBytes = 0;
-  for (let i = 0; i < graph.objectCount; i++) {
-    if (reachable[i] === 0) continue;
-    reachableObjects++;
-    reachableBytes += size[i];
-    if (objectType[i] !== 0) {
-      typedReachableObjects++;
-      typedReachableBytes += size[i];
+  // Run by run: an object's size is its run's (no per-object size array).
+  const runs = graph.addressIndex;
+  for (let r = 0; r < runs.runTotal; r++) {
+    const size = runs.runObjectSize[r];
+    const end = runs.runFirst[r] + runs.runCount[r];
+    for (let i = runs.runFirst[r]; i < end; i++) {
+      if (reachable[i] === 0) continue;
+      reachableObjects++;
+      reachableBytes += size;
+      if (objectType[i] !== 0) {
+        typedReachableObjects++;
+        typedReachableBytes += size;
+      }
     }
   }
   return { reachableObjects, reachableBytes, typedReachableObjects, typedReachableBytes };
@@ -382,23 +392,27 @@ export function typeCoverage(graph: HeapGraph, types: HeapTypes): TypeCoverage {
  */
 export function typeHistogram(graph: HeapGraph, types: HeapTypes, reachableOnly = false, splitArrays = false): TypeCount[] {
   const ids = types.objectType;
-  const size = graph.objectSize;
   const reach = graph.reachable;
   const nTypes = types.typeNames.length;
   const counts = new Float64Array(nTypes);
   const bytes = new Float64Array(nTypes);
   const untypedCount = new Map<number, number>();
   const untypedBytes = new Map<number, number>();
-  for (let i = 0; i < ids.length; i++) {
-    if (reachableOnly && reach[i] === 0) continue;
-    const id = ids[i];
-    const s = size[i];
-    if (id !== 0) {
-      counts[id]++;
-      bytes[id] += s;
-    } else {
-      untypedCount.set(s, (untypedCount.get(s) ?? 0) + 1);
-      untypedBytes.set(s, (untypedBytes.get(s) ?? 0) + s);
+  // Run by run: an object's size is its run's (no per-object size array).
+  const runs = graph.addressIndex;
+  for (let r = 0; r < runs.runTotal; r++) {
+    const s = runs.runObjectSize[r];
+    const end = runs.runFirst[r] + runs.runCount[r];
+    for (let i = runs.runFirst[r]; i < end; i++) {
+      if (reachableOnly && reach[i] === 0) continue;
+      const id = ids[i];
+      if (id !== 0) {
+        counts[id]++;
+        bytes[id] += s;
+      } else {
+        untypedCount.set(s, (untypedCount.get(s) ?? 0) + 1);
+        untypedBytes.set(s, (untypedBytes.get(s) ?? 0) + s);
+      }
     }
   }
   // Tiny blocks: each sub-object is an instance of its type; the block's other bytes are its rest.
@@ -421,11 +435,12 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, reachableOnly 
         }
       }
       if (!counted) continue;
+      const size = graph.sizeOf(b);
       counts[blockId]--;
-      bytes[blockId] -= size[b];
-      if (size[b] > used) {
+      bytes[blockId] -= size;
+      if (size > used) {
         restCount++;
-        restBytes += size[b] - used;
+        restBytes += size - used;
       }
     }
   }

@@ -62,7 +62,7 @@ class Recovery extends SlotApplication {
     const p = this.p;
     for (let k = 0; k < this.headerCount; k++) {
       const i = this.headerObject[k];
-      const s = this.size[i];
+      const s = this.sizeOf(i);
       const u = this.types[this.headerType[k]];
       const count = Math.floor((s - p) / u.size);
       if (count < 1) continue;
@@ -79,8 +79,8 @@ class Recovery extends SlotApplication {
       const pt = this.program.typeByRuntimeAddress(f.ot);
       const u = pt?.elem;
       if (u === undefined || u.size === 0) continue;
-      if (this.isTinyType(u.id) && this.isTinyBlock(t)) this.sub(t, f.object - this.address[t], u.size, this.valueOf(u.id));
-      else if (f.object - this.address[t] === this.headerFor(t, u.id)) this.offer(t, this.typings.value(u), VERIFIED);
+      if (this.isTinyType(u.id) && this.isTinyBlock(t)) this.sub(t, f.object - this.addressOf(t), u.size, this.valueOf(u.id));
+      else if (f.object - this.addressOf(t) === this.headerFor(t, u.id)) this.offer(t, this.typings.value(u), VERIFIED);
     }
   }
 
@@ -117,31 +117,31 @@ class Recovery extends SlotApplication {
           const table = this.slots.table(g.type);
           const w = (slot - g.address) / this.p;
           if (table === null || !Number.isInteger(w) || table[w] === 0) break;
-          this.apply(table[w], (seg.get(kind) ?? 0) + roots.owner[r], value - this.address[t], t, -1);
+          this.apply(table[w], (seg.get(kind) ?? 0) + roots.owner[r], value - this.addressOf(t), t, -1);
           break;
         }
         case RootKind.Goroutine:
-          if (gType !== 0 && value === this.address[t]) this.offer(t, gType, 0);
+          if (gType !== 0 && value === this.addressOf(t)) this.offer(t, gType, 0);
           break;
         case RootKind.Thread:
-          if (mType !== 0 && value === this.address[t]) this.offer(t, mType, 0);
+          if (mType !== 0 && value === this.addressOf(t)) this.offer(t, mType, 0);
           break;
         case RootKind.Defer:
-          if (deferType !== 0 && value === this.address[t]) this.offer(t, deferType, 0);
+          if (deferType !== 0 && value === this.addressOf(t)) this.offer(t, deferType, 0);
           break;
         case RootKind.Panic:
-          if (panicType !== 0 && value === this.address[t]) this.offer(t, panicType, 0);
+          if (panicType !== 0 && value === this.addressOf(t)) this.offer(t, panicType, 0);
           break;
         case RootKind.GoroutineContext:
         case RootKind.DeferFunc:
         case RootKind.FinalizerFunc:
         case RootKind.QueuedFinalizerFunc:
-          this.closure(t, value - this.address[t]);
+          this.closure(t, value - this.addressOf(t));
           break;
         case RootKind.PanicArg: {
           const at = panicByAddress.get(slot);
           const u = at === undefined ? undefined : this.efaceType.get(at);
-          if (u !== undefined) this.boxed(u, -1, t, value - this.address[t], -1);
+          if (u !== undefined) this.boxed(u, -1, t, value - this.addressOf(t), -1);
           break;
         }
         default:
@@ -178,7 +178,7 @@ class Recovery extends SlotApplication {
             const table = ht === undefined ? null : this.slots.table(ht);
             const w = hint.offset / this.p;
             if (table !== null && Number.isInteger(w) && table[w] !== 0) {
-              this.apply(table[w], fr.contentOffset[ff] + (slot - fr.sp[ff]), roots.value[r] - this.address[roots.target[r]], roots.target[r], -1);
+              this.apply(table[w], fr.contentOffset[ff] + (slot - fr.sp[ff]), roots.value[r] - this.addressOf(roots.target[r]), roots.target[r], -1);
               continue;
             }
           }
@@ -194,7 +194,7 @@ class Recovery extends SlotApplication {
               this.pieceFile = this.pieceWords(v, f, last);
               this.pieceSlot = w;
             }
-            this.apply(table[w], fr.contentOffset[ff] + (slot - fr.sp[ff]), roots.value[r] - this.address[roots.target[r]], roots.target[r], -1);
+            this.apply(table[w], fr.contentOffset[ff] + (slot - fr.sp[ff]), roots.value[r] - this.addressOf(roots.target[r]), roots.target[r], -1);
             this.pieceFile = null;
           }
         }

@@ -5,18 +5,25 @@
 import type { HeapGraph } from '../graph/index.js';
 import type { GoProgram, GoType } from '../gotypes/index.js';
 import { AddressTable } from './address-table.js';
+import type { AddressIndex } from '../graph/address-index.js';
+import type { ContentOffsets } from '../graph/content-offsets.js';
 import { DumpBytes } from './dump-bytes.js';
 import { SlotTables } from './slots.js';
 import { TypingKind, TypingTable } from './typings.js';
 import { TinyObjects, emptyTinyObjects } from './heap-types.js';
 import { headeredSizeClass, MALLOC_HEADER_MAX } from './malloc-header.js';
-import { TINY_BLOCK, addSubObject, sortSubObjects } from './tiny-blocks.js';
+import { TINY_BLOCK, SubObjectRecords, sortSubObjects } from './tiny-blocks.js';
 import { contains, viewWord } from './layout-math.js';
 import { runtimeSpellings, SpellingKind } from './runtime-wrappers.js';
 
 export interface RecoverOptions {
   /** At most this many bytes of the dump are cached in memory while reading words (default 16 MiB). */
   pageBudgetBytes?: number;
+  /**
+   * Called once the sweeps are over and their per-edge words are garbage, before the sub-objects are sorted: a
+   * caller that can collect garbage keeps them from adding to the peak (as computeHeapDominators' afterDominators).
+   */
+  afterSweeps?: () => void;
 }
 
 export const VERIFIED = 1;
@@ -52,9 +59,12 @@ export abstract class RecoveryState {
   protected readonly slots: SlotTables;
   protected readonly bytes: DumpBytes;
   protected readonly p: number;
-  protected readonly address: Float64Array;
-  protected readonly size: Uint32Array;
-  protected readonly content: Float64Array;
+  /** The objects' addresses are their runs' (addressOf): no per-object array of them is made for typing. */
+  protected readonly addressIndex: AddressIndex;
+  /** Object sizes in a byte each (sizeOf): the size of sizeTable[sizeId[i]], or the run's for id 255. */
+  protected readonly sizeId: Uint8Array;
+  protected readonly sizeTable: Float64Array;
+  protected readonly content: ContentOffsets;
   protected readonly types: readonly GoType[];
   /** Per Go type id: its size. */
   protected readonly typeSize: Float64Array;
@@ -105,12 +115,10 @@ export abstract class RecoveryState {
   /** Per Go type id: 1 a pointer-free type under 16 bytes (tiny-allocated), 2 not, 0 not known yet. */
   protected readonly typeTiny: Uint8Array;
   /**
-   * Sub-objects found in tiny blocks, in order found (some duplicates): record k is the 64-bit number
-   * block * 2^32 + offset * 2^28 + size * 2^23 + typing, its two 32-bit halves at subWords[2k + SUB_LO] and
-   * [2k + SUB_HI], so that a BigUint64Array over the same memory sorts them natively by block, then offset.
+   * Sub-objects found in tiny blocks, in order found (some duplicates): each a 64-bit record
+   * block * 2^32 + offset * 2^28 + size * 2^23 + typing (tiny-blocks.ts), sorted at the end by block, then offset.
    */
-  protected subCount = 0;
-  protected subWords: Uint32Array = new Uint32Array(0);
+  protected readonly subs = new SubObjectRecords();
   /** The typing "string data" (0 until first asked). */
   protected stringDataTyping = 0;
   /** Targets of unsafe.Pointer fields (and the field's struct type id), for inferUnsafe. */
@@ -134,7 +142,7 @@ export abstract class RecoveryState {
   constructor(
     protected readonly graph: HeapGraph,
     protected readonly program: GoProgram,
-    options: RecoverOptions,
+    protected readonly options: RecoverOptions,
   ) {
     const n = graph.objectCount;
     this.typings = new TypingTable(program.types.length);
@@ -143,9 +151,11 @@ export abstract class RecoveryState {
     this.slots = new SlotTables(program);
     this.p = graph.params.ptrSize;
     this.bytes = new DumpBytes(graph.path, this.p, !graph.params.bigEndian, options.pageBudgetBytes);
-    this.address = graph.objectAddress;
-    this.size = graph.objectSize;
-    this.content = graph.objectContentOffset;
+    this.addressIndex = graph.addressIndex;
+    const sizes = graph.addressIndex.objectSizeIds(graph.objectCount);
+    this.sizeId = sizes.id;
+    this.sizeTable = sizes.size;
+    this.content = graph.contentOffsets;
     this.types = program.types;
     this.headers = (goMinor(graph.params.goVersion) || goMinor(program.goVersion)) >= 22;
     this.dirty = new Uint32Array((n >>> 5) + 1);
@@ -159,14 +169,12 @@ export abstract class RecoveryState {
     this.typeTiny = new Uint8Array(nt);
     this.tinyBlock = new Uint32Array((n >>> 5) + 1);
     {
-      const size = this.size;
       const es = graph.edgeStart;
-      for (let i = 0; i < n; i++) if (size[i] === TINY_BLOCK && es[i] === es[i + 1]) this.tinyBlock[i >>> 5] |= 1 << (i & 31);
+      for (let i = 0; i < n; i++) if (this.sizeOf(i) === TINY_BLOCK && es[i] === es[i + 1]) this.tinyBlock[i >>> 5] |= 1 << (i & 31);
     }
     this.headered = new Uint32Array((n >>> 5) + 1);
     if (this.headers) {
-      const size = this.size;
-      for (let i = 0; i < n; i++) if (headeredSizeClass(size[i], this.p)) this.headered[i >>> 5] |= 1 << (i & 31);
+      for (let i = 0; i < n; i++) if (headeredSizeClass(this.sizeOf(i), this.p)) this.headered[i >>> 5] |= 1 << (i & 31);
     }
     for (const t of program.types) {
       const a = t.runtimeTypeAddress;
@@ -188,6 +196,17 @@ export abstract class RecoveryState {
     for (const [a, id] of this.ifaceType) if (!this.efaceType.has(a)) this.typeRef.set(a, -(id + 1));
   }
 
+  /** The address of object i. */
+  protected addressOf(i: number): number {
+    return this.addressIndex.addressOf(i);
+  }
+
+  /** The size of object i. */
+  protected sizeOf(i: number): number {
+    const id = this.sizeId[i];
+    return id !== 255 ? this.sizeTable[id] : this.addressIndex.sizeOf(i);
+  }
+
   close(): void {
     this.edgeRef = null;
     this.edgeCap = null;
@@ -207,8 +226,7 @@ export abstract class RecoveryState {
     const edgeField = g.edgeField;
     const edgeTarget = g.edgeTarget;
     const content = this.content;
-    const size = this.size;
-    const address = this.address;
+    const addressIndex = this.addressIndex;
     const bytes = this.bytes;
     const typeRef = this.typeRef;
     const p = this.p;
@@ -220,14 +238,14 @@ export abstract class RecoveryState {
       const end = edgeStart[i + 1];
       let e = edgeStart[i];
       if (e === end) {
-        if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) this.noteHeader(i, bytes.word(content[i]));
+        if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) this.noteHeader(i, bytes.word(content.at(i)));
         continue;
       }
       // The object's words from one before its contents to two after (the fieldlist's bytes, not read as such);
       // further if a slot lies past the contents (a damaged fieldlist: the words read are those the sweeps would read).
-      let span = size[i];
+      let span = this.sizeOf(i);
       for (let k = e; k < end; k++) if ((edgeField[k] & MASK) + p > span) span = (edgeField[k] & MASK) + p;
-      const start = content[i] - p;
+      const start = content.at(i) - p;
       const length = span + 3 * p;
       const base = start >= bytes.winStart && start + length <= bytes.winEnd ? start - bytes.winStart : bytes.window(start, length);
       const v = bytes.win;
@@ -238,7 +256,7 @@ export abstract class RecoveryState {
         const code = typeRef.get(viewWord(v, at, p, le));
         let r = code;
         if (field > MASK) {
-          const o = viewWord(v, at + p, p, le) - address[edgeTarget[e]];
+          const o = viewWord(v, at + p, p, le) - addressIndex.addressOf(edgeTarget[e]);
           r = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
         }
         ref[e] = r > -0x8000 && r < 0x8000 ? r : REF_SLOW;
@@ -265,7 +283,7 @@ export abstract class RecoveryState {
   protected noteHeader(i: number, word: number): void {
     const u = this.efaceType.get(word);
     if (u === undefined || this.typeSize[u] === 0 || !this.hasPointers(u)) {
-      if (this.size[i] === MALLOC_HEADER_MAX) this.headered[i >>> 5] &= ~(1 << (i & 31));
+      if (this.sizeOf(i) === MALLOC_HEADER_MAX) this.headered[i >>> 5] &= ~(1 << (i & 31));
       return;
     }
     if (this.headerCount === this.headerObject.length) {
@@ -411,7 +429,7 @@ export abstract class RecoveryState {
    * of the typing, and every pointer word of its first element is listed.
    */
   protected explains(i: number, tid: number): boolean {
-    const n = this.bytes.fieldList(this.content[i] + this.size[i], this.fl);
+    const n = this.bytes.fieldList(this.content.at(i) + this.sizeOf(i), this.fl);
     const offs = this.fl.offsets;
     const tb = this.typings;
     const kind = tb.kind[tid];
@@ -422,7 +440,7 @@ export abstract class RecoveryState {
     const pm = this.program.pointerMap(t);
     const count = kind === TypingKind.Array ? tb.count[tid] : 1;
     const base = this.headerFor(i, t.id);
-    if (base + t.size * count > this.size[i]) return false;
+    if (base + t.size * count > this.sizeOf(i)) return false;
     let first = 0;
     for (let k = 0; k < n; k++) {
       const rel = offs[k] - base;
@@ -461,11 +479,7 @@ export abstract class RecoveryState {
       this.offer(t, tid, 0);
       return;
     }
-    const k = this.subCount;
-    const w = addSubObject(this.subWords, k, t, off, size, tid);
-    if (w === undefined) return; // the same again
-    this.subWords = w;
-    this.subCount = k + 1;
+    this.subs.add(t, off, size, tid);
   }
 
   /** The typing "string data". */
@@ -476,10 +490,12 @@ export abstract class RecoveryState {
 
   /** Sorts the sub-objects (tiny-blocks.ts) and types each block holding sub-objects "tiny block". */
   protected finishTiny(): void {
-    const n = this.subCount;
-    const w = this.subWords;
-    this.subWords = new Uint32Array(0);
-    this.subCount = 0;
+    // The per-edge words are done with (the sweeps are over): let them go before the records are joined and sorted.
+    this.edgeRef = null;
+    this.edgeCap = null;
+    this.options.afterSweeps?.();
+    const n = this.subs.count;
+    const w = this.subs.take();
     this.tiny = sortSubObjects(w, n, this.stringData(), () => this.typings.tinyBlock(), this.objectType);
   }
 

@@ -36,7 +36,7 @@ export abstract class SlotApplication extends RecoveryState {
     const end = g.edgeStart[i + 1];
     const pm1 = this.p - 1;
     const shift = this.p === 8 ? 3 : 2;
-    const contentAt = this.content[i];
+    const contentAt = this.content.at(i);
     for (let e = g.edgeStart[i]; e < end; e++) {
       const field = edgeField[e];
       const off = field & MASK;
@@ -56,7 +56,7 @@ export abstract class SlotApplication extends RecoveryState {
       let toff = 0;
       if (field > MASK) {
         toff = edgeRef[e];
-        if (toff === REF_SLOW) toff = this.bytes.word(slotFile) - this.address[target];
+        if (toff === REF_SLOW) toff = this.bytes.word(slotFile) - this.addressOf(target);
       }
       this.apply(d, slotFile, toff, target, e);
     }
@@ -93,7 +93,7 @@ export abstract class SlotApplication extends RecoveryState {
         let u = s.type[d];
         if (this.typeSize[u] === 0) return;
         const w = this.wrapper[u];
-        if (w >= 0 && off === 0 && sizeClass(this.typeSize[w]) === this.size[t]) u = w;
+        if (w >= 0 && off === 0 && sizeClass(this.typeSize[w]) === this.sizeOf(t)) u = w;
         if (this.isTinyType(u) && this.isTinyBlock(t)) this.sub(t, off, this.typeSize[u], this.valueOf(u));
         else if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
         return;
@@ -115,7 +115,7 @@ export abstract class SlotApplication extends RecoveryState {
         const hs = this.headerFor(t, u);
         const rel = off - hs;
         if (rel < 0 || rel % us !== 0) return;
-        const max = Math.floor((this.size[t] - hs) / us);
+        const max = Math.floor((this.sizeOf(t) - hs) / us);
         // A capacity the frame does not hold (a slice in pieces): the element type over the whole object.
         const n = cap < 0 ? max : Math.min(rel / us + cap, max);
         if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), cap < 0 ? APPROX : 0);
@@ -164,7 +164,7 @@ export abstract class SlotApplication extends RecoveryState {
         if (us === 0) return;
         const hs = this.headerFor(t, u);
         if (off !== hs) return;
-        const n = Math.floor((this.size[t] - hs) / us);
+        const n = Math.floor((this.sizeOf(t) - hs) / us);
         if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), APPROX);
         return;
       }
@@ -178,7 +178,7 @@ export abstract class SlotApplication extends RecoveryState {
         } else {
           const u = s.type[d];
           const hs = this.headerFor(t, u);
-          const n = Math.min(dirLen, Math.floor((this.size[t] - hs) / this.typeSize[u]));
+          const n = Math.min(dirLen, Math.floor((this.sizeOf(t) - hs) / this.typeSize[u]));
           if (off === hs && n >= 1) this.offer(t, this.typings.array(this.types[u], n), 0);
         }
         return;
@@ -188,7 +188,7 @@ export abstract class SlotApplication extends RecoveryState {
         const u = s.type[d];
         const hs = this.headerFor(t, u);
         if (off !== hs) return;
-        const n = Math.min(this.near(slotFile, -1), Math.floor((this.size[t] - hs) / this.typeSize[u]));
+        const n = Math.min(this.near(slotFile, -1), Math.floor((this.sizeOf(t) - hs) / this.typeSize[u]));
         if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), 0);
         return;
       }
@@ -196,7 +196,7 @@ export abstract class SlotApplication extends RecoveryState {
         // node.isEntry, the target's first byte, tells an entry from an indirect node.
         const entry = s.type[d];
         const indirect = s.type2[d];
-        const at = this.content[t] + this.headerFor(t, entry);
+        const at = this.content.at(t) + this.headerFor(t, entry);
         const u = this.bytes.byte(at) !== 0 ? entry : indirect;
         if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
         return;
@@ -235,7 +235,7 @@ export abstract class SlotApplication extends RecoveryState {
   /** Object t is a funcval: names it after the function its code pointer is in. */
   protected closure(t: number, off: number): void {
     if (off !== 0) return;
-    const pc = this.bytes.word(this.content[t]);
+    const pc = this.bytes.word(this.content.at(t));
     const fn = this.program.functionAt(pc);
     if (fn === undefined) return;
     this.offer(t, this.typings.closure(fn.name), 0);
@@ -256,7 +256,7 @@ export abstract class SlotApplication extends RecoveryState {
     if (table === null) return;
     const g = this.graph;
     const end = g.edgeStart[i + 1];
-    const contentAt = this.content[i];
+    const contentAt = this.content.at(i);
     for (let e = g.edgeStart[i]; e < end; e++) {
       const field = g.edgeField[e];
       const off = field & MASK;
@@ -267,7 +267,7 @@ export abstract class SlotApplication extends RecoveryState {
       let toff = 0;
       if (field > MASK) {
         toff = this.edgeRef![e];
-        if (toff === REF_SLOW) toff = this.bytes.word(contentAt + off) - this.address[target];
+        if (toff === REF_SLOW) toff = this.bytes.word(contentAt + off) - this.addressOf(target);
       }
       const before = this.objectType[target];
       this.apply(d, contentAt + off, toff, target, e);
@@ -279,9 +279,9 @@ export abstract class SlotApplication extends RecoveryState {
   protected closureLayout(i: number, tid: number): Int32Array | null {
     const fn = this.program.functionByName(this.typings.names[tid].slice('closure '.length));
     if (fn === undefined) return null;
-    const n = this.bytes.fieldList(this.content[i] + this.size[i], this.fl);
+    const n = this.bytes.fieldList(this.content.at(i) + this.sizeOf(i), this.fl);
     if (n === 0) return null;
-    return closureLayout(this.program, this.slots, fn, Array.from(this.fl.offsets.subarray(0, n)), this.size[i]);
+    return closureLayout(this.program, this.slots, fn, Array.from(this.fl.offsets.subarray(0, n)), this.sizeOf(i));
   }
 
   // ---- unsafe.Pointer targets ----
@@ -327,7 +327,7 @@ export abstract class SlotApplication extends RecoveryState {
       }
       let found = -1;
       for (const u of cands) {
-        if (sizeClass(this.typeSize[u] + this.headerFor(t, u)) !== this.size[t]) continue;
+        if (sizeClass(this.typeSize[u] + this.headerFor(t, u)) !== this.sizeOf(t)) continue;
         if (!this.explains(t, this.valueOf(u))) continue;
         if (found >= 0 && found !== u) {
           found = -2;

@@ -12,21 +12,56 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const SUB_LO = LITTLE_ENDIAN_HOST ? 0 : 1;
 const SUB_HI = LITTLE_ENDIAN_HOST ? 1 : 0;
 
+/** Records per block of SubObjectRecords. */
+const BLOCK_RECORDS = 1 << 19;
+
 /**
- * Writes record k (sub-object of `size` bytes at `off` in block t, typing tid) into w, grown if needed; returns the
- * array, or undefined when record k - 1 is the same one (nothing written).
+ * The sub-object records as they are found, in blocks (no copy as they grow), a record equal to the one before
+ * dropped; take() joins them into one array for sortSubObjects.
  */
-export function addSubObject(w: Uint32Array, k: number, t: number, off: number, size: number, tid: number): Uint32Array | undefined {
-  const lo = ((off << 28) | (size << 23) | tid) >>> 0;
-  if (k > 0 && w[2 * k - 2 + SUB_HI] === t && w[2 * k - 2 + SUB_LO] === lo) return undefined;
-  if (2 * k === w.length) {
-    const grown = new Uint32Array(Math.max(2048, 2 * Math.ceil(k * 1.5)));
-    grown.set(w);
-    w = grown;
+export class SubObjectRecords {
+  private blocks: Uint32Array[] = [];
+  private cur = new Uint32Array(0);
+  private fill = 0;
+  private lastHi = -1;
+  private lastLo = -1;
+  count = 0;
+
+  /** Adds the sub-object of `size` bytes at `off` in block t, typing tid, unless it is the record added last. */
+  add(t: number, off: number, size: number, tid: number): void {
+    const lo = ((off << 28) | (size << 23) | tid) >>> 0;
+    if (t === this.lastHi && lo === this.lastLo) return;
+    if (this.fill === this.cur.length) {
+      this.cur = new Uint32Array(2 * BLOCK_RECORDS);
+      this.blocks.push(this.cur);
+      this.fill = 0;
+    }
+    this.cur[this.fill + SUB_HI] = t;
+    this.cur[this.fill + SUB_LO] = lo;
+    this.fill += 2;
+    this.count++;
+    this.lastHi = t;
+    this.lastLo = lo;
   }
-  w[2 * k + SUB_HI] = t;
-  w[2 * k + SUB_LO] = lo;
-  return w;
+
+  /** Every record in one array (two words each), each block let go once copied; empties the collection. */
+  take(): Uint32Array {
+    const out = new Uint32Array(2 * this.count);
+    let at = 0;
+    for (let b = 0; b < this.blocks.length; b++) {
+      const words = Math.min(2 * BLOCK_RECORDS, out.length - at);
+      out.set(words === 2 * BLOCK_RECORDS ? this.blocks[b] : this.blocks[b].subarray(0, words), at);
+      at += words;
+      (this.blocks as (Uint32Array | null)[])[b] = null;
+    }
+    this.blocks = [];
+    this.cur = new Uint32Array(0);
+    this.fill = 0;
+    this.count = 0;
+    this.lastHi = -1;
+    this.lastLo = -1;
+    return out;
+  }
 }
 
 /**

@@ -115,9 +115,9 @@ export function describeObject(graph: HeapGraph, types: RecoveredTypes, i: numbe
       }
     }
     return {
-      address: hex(graph.objectAddress[i]),
+      address: hex(graph.addressOf(i)),
       index: i,
-      size: graph.objectSize[i],
+      size: graph.sizeOf(i),
       type: types.objectTypeName(i),
       typed: types.objectType[i] !== 0,
       inferred: types.isInferred(i),
@@ -260,7 +260,7 @@ class Describer {
   private targetName(v: number): { index: number; name: string } | undefined {
     const t = this.graph.findObject(v);
     if (t < 0) return undefined;
-    const off = v - this.graph.objectAddress[t];
+    const off = v - this.graph.addressOf(t);
     const sub = this.types.objectType[t] !== 0 && this.types.typings.kind[this.types.objectType[t]] === TypingKind.TinyBlock
       ? this.types.subObjectAt(t, off) : undefined;
     if (sub !== undefined) {
@@ -328,7 +328,7 @@ class Describer {
         c = this.graph.objectContent(t);
         this.cache.set(t, c);
       }
-      const off = addr - this.graph.objectAddress[t];
+      const off = addr - this.graph.addressOf(t);
       return c.subarray(off, off + len);
     }
     for (const s of this.graph.segments) {
@@ -534,7 +534,7 @@ class Describer {
         vb = vp;
         vOff = 0;
       }
-      const f: FieldValue = { name: `[${this.value(kt, kb, kOff, depth + 1)}]`, offset: vo + (this.graph.findObject(bucketAddr) >= 0 ? bucketAddr - this.graph.objectAddress[this.graph.findObject(bucketAddr)] : 0), type: vt.name, value: '' };
+      const f: FieldValue = { name: `[${this.value(kt, kb, kOff, depth + 1)}]`, offset: vo + (this.graph.findObject(bucketAddr) >= 0 ? bucketAddr - this.graph.addressOf(this.graph.findObject(bucketAddr)) : 0), type: vt.name, value: '' };
       f.value = this.value(vt, vb, vOff, depth + 1, f);
       list.push(f);
     };

@@ -1,0 +1,60 @@
+// Where each object's bytes are in the dump file, in 32 bits per object. Objects are numbered in file order, so
+// their content offsets only grow: an offset is its low 32 bits (low[i]) plus 2^32 times the number of objects in
+// highStart at or before i, highStart holding the first object index at or past each 4 GiB of the file (empty for a
+// dump under 4 GiB). Half the memory of a Float64Array, read with one array access on dumps under 4 GiB.
+import { GrowableUint32Array } from './growable.js';
+
+const HIGH = 2 ** 32;
+
+export class ContentOffsets {
+  constructor(readonly low: Uint32Array, readonly highStart: Uint32Array) {}
+
+  get length(): number {
+    return this.low.length;
+  }
+
+  /** The file offset of object i's contents. */
+  at(i: number): number {
+    const hs = this.highStart;
+    if (hs.length === 0) return this.low[i];
+    let h = 0;
+    while (h < hs.length && hs[h] <= i) h++;
+    return this.low[i] + h * HIGH;
+  }
+
+  /** Every offset in a Float64Array (for callers that index an array). */
+  toFloat64Array(): Float64Array {
+    const n = this.low.length;
+    const out = new Float64Array(n);
+    const hs = this.highStart;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      while (h < hs.length && hs[h] <= i) h++;
+      out[i] = this.low[i] + h * HIGH;
+    }
+    return out;
+  }
+}
+
+/** Collects content offsets in file order (each at least the one before) while the dump streams by. */
+export class ContentOffsetsBuilder {
+  private readonly low = new GrowableUint32Array();
+  private readonly highStart: number[] = [];
+  private high = 0;
+
+  push(offset: number): void {
+    const h = Math.floor(offset / HIGH);
+    if (h < this.high) throw new Error(`content offset ${offset} before an earlier object's`);
+    while (this.high < h) {
+      this.highStart.push(this.low.length);
+      this.high++;
+    }
+    this.low.push(offset - h * HIGH);
+  }
+
+  /** The offsets, over a SharedArrayBuffer when `shared` (see growable.ts); the builder is empty afterwards. */
+  build(shared = false): ContentOffsets {
+    const low = this.low.toArray(0, 0, shared);
+    return new ContentOffsets(low, Uint32Array.from(this.highStart));
+  }
+}

@@ -1,0 +1,80 @@
+// Typed arrays a cold open must keep until it writes them, parked in a file meanwhile: the recovered types
+// (a word or more per object) wait through the dominator pass to be written with its results into one analysis
+// index, and need not be in memory while that pass runs (load-state.ts). The file is named `NAME.PID.tmp`, so
+// that a run killed meanwhile leaves nothing the next index write in that folder does not remove (lib/temp-files.ts).
+import * as fs from 'node:fs';
+import type { StoredArray } from '../store/index.js';
+
+export interface Parked {
+  /** Reads back every parked array not read yet (each replaces its getter) and removes the file. */
+  restore(): void;
+  /** Removes the file without reading anything back: the arrays' holder is no longer used. */
+  drop(): void;
+}
+
+type ArrayClass = { new(n: number): StoredArray; BYTES_PER_ELEMENT: number };
+
+/**
+ * Writes the arrays `keys` of `holder` to `file` and replaces each by a getter that reads it back on first use;
+ * undefined (nothing parked) when the file cannot be written.
+ */
+export function parkArrays<T extends object>(file: string, holder: T, keys: readonly (keyof T & string)[]): Parked | undefined {
+  const entries: { key: string; type: ArrayClass; length: number; offset: number }[] = [];
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW, 0o600);
+  } catch {
+    return undefined;
+  }
+  const h = holder as Record<string, unknown>;
+  try {
+    let at = 0;
+    for (const key of keys) {
+      const a = h[key] as StoredArray | undefined;
+      if (a === undefined) continue;
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done, at + done);
+      entries.push({ key, type: a.constructor as ArrayClass, length: a.length, offset: at });
+      at += bytes.length;
+    }
+  } catch {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    return undefined;
+  }
+  const read = (e: (typeof entries)[number]): StoredArray => {
+    const a = new e.type(e.length);
+    const bytes = new Uint8Array(a.buffer);
+    for (let done = 0; done < bytes.length; ) {
+      const k = fs.readSync(fd, bytes, done, bytes.length - done, e.offset + done);
+      if (k <= 0) throw new Error(`${file}: offset ${e.offset + done}: expected the parked array ${e.key}`);
+      done += k;
+    }
+    return a;
+  };
+  for (const e of entries) {
+    Object.defineProperty(h, e.key, {
+      enumerable: true, configurable: true,
+      get() {
+        const a = read(e);
+        Object.defineProperty(h, e.key, { value: a, enumerable: true, configurable: true, writable: true });
+        return a;
+      },
+    });
+  }
+  let open = true;
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+  };
+  return {
+    restore(): void {
+      if (!open) return;
+      for (const e of entries) void h[e.key]; // reads those still parked
+      close();
+    },
+    drop: close,
+  };
+}
