@@ -168,6 +168,21 @@ export abstract class SlotApplication extends RecoveryState {
         if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), APPROX);
         return;
       }
+      case SlotKind.Groups: {
+        // groups {data, lengthMask}: lengthMask + 1 groups, a power of two that fits the object; else (a word the
+        // frame does not hold, a damaged table) as many as the object's size holds, approximate.
+        const u = s.type[d];
+        const us = this.typeSize[u];
+        if (us === 0) return;
+        const hs = this.headerFor(t, u);
+        if (off !== hs) return;
+        const max = Math.floor((this.sizeOf(t) - hs) / us);
+        const mask = slotFile >= 0 ? this.near(slotFile, 1) : -1;
+        const exact = mask >= 0 && mask < max && (mask & (mask + 1)) === 0;
+        const n = exact ? mask + 1 : max;
+        if (n >= 1) this.offer(t, this.typings.array(this.types[u], n), exact ? 0 : APPROX);
+        return;
+      }
       case SlotKind.MapDir: {
         if (slotFile < 0) return;
         const dirLen = this.near(slotFile, 1);

@@ -19,7 +19,10 @@ export const enum SlotKind {
   Iface = 5,
   /** A func value: the target is a funcval whose first word is the code pointer. */
   Func = 6,
-  /** A pointer to an array of U whose length is the target's size over U's (hmap buckets, Swiss table groups). */
+  /**
+   * A pointer to an array of U whose length is the target's size over U's (hmap buckets with their overflow buckets,
+   * sync.Pool's locals).
+   */
   Buckets = 7,
   /** Swiss map directory: dirLen (the next word) 0 means a single group (type2), else [dirLen]*table (type). */
   MapDir = 8,
@@ -32,6 +35,11 @@ export const enum SlotKind {
   TrieNode = 10,
   /** An unsafe.Pointer field of struct `type`: the target's type is not known (it may be inferred from its shape). */
   Unsafe = 11,
+  /**
+   * A Swiss table's groups.data: [lengthMask + 1]U, lengthMask the word after the slot (a power of two groups; the
+   * object's size class may hold more).
+   */
+  Groups = 12,
 }
 
 /** Word tables are not built for types larger than this many words (their pointers are not followed). */
@@ -169,7 +177,7 @@ export class SlotTables {
             this.put(table, fo, this.desc(SlotKind.Buckets, f.type.elem.id));
           } else if (name.startsWith('table<') && f.name === 'groups') {
             const group = this.mapOfTable(t);
-            if (group !== undefined) this.put(table, fo, this.desc(SlotKind.Buckets, group.id));
+            if (group !== undefined) this.put(table, fo, this.desc(SlotKind.Groups, group.id));
           } else if (name.startsWith('map<') && f.name === 'dirPtr') {
             const m = this.mapOfHeader.get(t.id);
             const tablePtr = f.type.kind === GoKind.Ptr ? f.type.elem : undefined;

@@ -113,6 +113,26 @@ describe('cli: a service-shaped program (fixtures/svcmix)', function () {
         const lru = json(cache, 'object', file, bin, '*main.Sessions');
         expect(lru.fields.find((x: { name: string }) => x.name === 'items').value).to.match(new RegExp(`^map\\[${f.maps['main.Sessions.items']}\\] \\{`));
       });
+
+      if (minor(version) >= 24) {
+        it(`go${version} ${dump}: the cache's Swiss tables hold the program's entries, each groups array as long as its table's capacity says`, function () {
+          // Each table's groups array holds capacity / 8 groups (a power of two), fewer than its 18 KiB size class
+          // would fit (135): named [128]..., not after the size class.
+          const tables = json(cache, 'instances', file, bin, 'map[int64]*main.CacheItem table', '--limit', '0').instances;
+          expect(tables.length).to.be.above(1);
+          let used = 0;
+          for (const t of tables) {
+            const o = json(cache, 'object', file, bin, t.address);
+            const field = (name: string): string => o.fields.find((x: { name: string }) => x.name === name).value;
+            used += Number(field('used'));
+            const groups = Number(field('capacity')) / 8;
+            expect(groups & (groups - 1), `${t.address}: a power of two`).to.equal(0);
+            const target = o.fields.find((x: { name: string }) => x.name === 'groups.data').target;
+            expect(json(cache, 'object', file, bin, target).type, t.address).to.equal(`[${groups}]map[int64]*main.CacheItem buckets`);
+          }
+          expect(used).to.equal(f.maps['main.Cache']);
+        });
+      }
     }
 
     it(`go${version}: diff puts the messages' growth first among the roots, as memory the broker and its subscribers share`, function () {
