@@ -19,11 +19,12 @@ import { GoheapError } from '../errors.js';
 import { fileKind } from './cache.js';
 import { removeDeadTemps } from '../temp-files.js';
 
-export const FORMAT_VERSION = 9; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
+export const FORMAT_VERSION = 10; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
 // 5: stack-object roots in the analysis, frame function names as Go prints them ([...] for generic shapes);
 // 6: frame variables in DWARF pieces seed types, 32 KiB large objects without a malloc header (object types and
 // the typed share change); 7: the root nodes' retained sizes in the analysis' meta; 8: no per-object addresses
-// and sizes (the runs give them), content offsets in 32 bits; 9: Swiss groups arrays as long as the table's lengthMask
+// and sizes (the runs give them), content offsets in 32 bits; 9: Swiss groups arrays as long as the table's lengthMask;
+// 10: channels reached through the runtime typed by their elemtype, timers through a channel or the P's timer heap
 const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
 

@@ -14,7 +14,7 @@ import { TinyObjects, emptyTinyObjects } from './heap-types.js';
 import { headeredSizeClass, MALLOC_HEADER_MAX } from './malloc-header.js';
 import { TINY_BLOCK, SubObjectRecords, sortSubObjects } from './tiny-blocks.js';
 import { contains, viewWord } from './layout-math.js';
-import { runtimeSpellings, SpellingKind } from './runtime-wrappers.js';
+import { runtimeSpellings, SpellingKind, type RuntimeSpellings } from './runtime-wrappers.js';
 
 export interface RecoverOptions {
   /** At most this many bytes of the dump are cached in memory while reading words (default 16 MiB). */
@@ -138,6 +138,10 @@ export abstract class RecoveryState {
    * time.Ticker -> runtime.timeTimer on Go 1.23+), or -1; used when the object's size class fits the larger type.
    */
   protected readonly wrapper: Int32Array;
+  /** Per Go type id with a wrapper: where it lies in the wrapper (runtime-wrappers.ts). */
+  protected readonly wrapperOffset: Int32Array;
+  /** Before Go 1.23: which timers are tickers (runtime-wrappers.ts). */
+  protected readonly periodicTimer: RuntimeSpellings['periodic'];
 
   constructor(
     protected readonly graph: HeapGraph,
@@ -191,6 +195,8 @@ export abstract class RecoveryState {
     const spellings = runtimeSpellings(program);
     this.genericHeader = spellings.spelling;
     this.wrapper = spellings.wrapper;
+    this.wrapperOffset = spellings.wrapperOffset;
+    this.periodicTimer = spellings.periodic;
     this.typeRef = new AddressTable(this.efaceType.size + this.ifaceType.size);
     for (const [a, id] of this.efaceType) this.typeRef.set(a, this.ifaceType.has(a) ? SLOW : id + 1);
     for (const [a, id] of this.ifaceType) if (!this.efaceType.has(a)) this.typeRef.set(a, -(id + 1));

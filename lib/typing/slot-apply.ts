@@ -23,6 +23,7 @@ export abstract class SlotApplication extends RecoveryState {
     }
     if (kind !== TypingKind.Value && kind !== TypingKind.Array) return;
     const id = tb.typeId[tid];
+    if (id === this.channelHeader.id && kind === TypingKind.Value) this.refineChannel(i);
     const es = this.typeSize[id];
     if (es === 0) return;
     const table = this.tableOf(id);
@@ -62,6 +63,38 @@ export abstract class SlotApplication extends RecoveryState {
     }
   }
 
+  private channelHeader_: { id: number; elemtype: number; byElem: Map<number, number> } | undefined;
+
+  /**
+   * runtime.hchan's type id and the offset of its elemtype field (-1 without them), and the channel header type
+   * (DWARF's hchan<T>) of each element type id.
+   */
+  protected get channelHeader(): { id: number; elemtype: number; byElem: Map<number, number> } {
+    if (this.channelHeader_ === undefined) {
+      const h = this.program.typeByName('runtime.hchan');
+      const f = h?.fields?.find((x) => x.name === 'elemtype');
+      const byElem = new Map<number, number>();
+      for (const t of this.types) {
+        if (t.kind === GoKind.Chan && t.chanHeader !== undefined && t.elem !== undefined && !byElem.has(t.elem.id)) byElem.set(t.elem.id, t.chanHeader.id);
+      }
+      this.channelHeader_ = { id: h !== undefined && f !== undefined ? h.id : -1, elemtype: f?.offset ?? -1, byElem };
+    }
+    return this.channelHeader_;
+  }
+
+  /**
+   * Object i is typed as the runtime's own runtime.hchan (reached through a runtime structure: a select's cases, a
+   * sudog, a timer): its elemtype word names the element's runtime type, hence the channel's own header type.
+   */
+  protected refineChannel(i: number): void {
+    const c = this.channelHeader;
+    const at = this.headerFor(i, c.id) + c.elemtype;
+    if (at + this.p > this.sizeOf(i)) return;
+    const elem = this.program.typeByRuntimeAddress(this.bytes.word(this.content.at(i) + at));
+    const header = elem !== undefined ? c.byElem.get(elem.id) : undefined;
+    if (header !== undefined) this.offer(i, this.valueOf(header), 0);
+  }
+
   /**
    * While a slot of a frame variable in pieces is applied (recover.ts seedFrames): the file offset of each word of
    * the variable, -1 for a word the frame does not hold, and the slot's word in it; null otherwise.
@@ -93,9 +126,15 @@ export abstract class SlotApplication extends RecoveryState {
         let u = s.type[d];
         if (this.typeSize[u] === 0) return;
         const w = this.wrapper[u];
-        if (w >= 0 && off === 0 && sizeClass(this.typeSize[w]) === this.sizeOf(t)) u = w;
+        let at = off;
+        if (w >= 0 && off === this.wrapperOffset[u] && sizeClass(this.typeSize[w]) === this.sizeOf(t)) {
+          u = w;
+          at = 0;
+          const pt = this.periodicTimer;
+          if (pt !== undefined && this.bytes.word(this.content.at(t) + this.headerFor(t, u) + pt.period) !== 0) u = pt.ticker;
+        }
         if (this.isTinyType(u) && this.isTinyBlock(t)) this.sub(t, off, this.typeSize[u], this.valueOf(u));
-        else if (off === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
+        else if (at === this.headerFor(t, u)) this.offer(t, this.valueOf(u), 0);
         return;
       }
       case SlotKind.Slice: {

@@ -1,6 +1,7 @@
 // Goroutines that hold their work only in stack objects (fixtures/blocked: 400 handlers blocked sending a
 // *RequestState with an 8 KiB body, 150 blocked in a select offering one with 4 KiB, 100 inlined workers started
-// with `go worker(j, ch)` sending one with 2 KiB; a runtime.GC() just before the dump), checked against what the
+// with `go worker(j, ch)` sending one with 2 KiB, 50 in a select offering one with 1 KiB until a time.After(time.Hour)
+// fires; a runtime.GC() just before the dump), checked against what the
 // program printed about itself: counts, the bytes each group holds, and the runtime.Stack text of one goroutine
 // per group. Nothing it holds may be unreachable, each group retains exactly what it holds, `types` counts every
 // RequestState, and the frames read as Go's traceback prints them (inlined calls included).
@@ -19,6 +20,8 @@ interface BlockedFacts {
   ptrSize: number;
   stateSize: number;
   requestStateCount: number;
+  /** The channels time.After made (one per goroutine in main.waitTimeout), each with its runtime timer. */
+  timerChannels: number;
   groups: { function: string; reason: string; count: number; bodySize: number; heldBytes: number; stack: string }[];
   /** The worker's locals that hold its state and its id (the state's ID) across its send. */
   workerLocals: { state: string; id: string };
@@ -57,6 +60,20 @@ for (const v of ['1.19', '1.22', '1.26']) {
       const noBinary = json(cache, 'info', dump);
       const workers = f.groups.find((g) => g.function === 'main.worker')!;
       expect(noBinary.unreachableBytes).to.be.at.least(held - workers.heldBytes);
+    });
+
+    // time.After's channel is reached only through the runtime: the select's cases and the goroutine's sudogs
+    // (*runtime.hchan, whose elemtype word names time.Time), and on Go 1.23+ the channel's timer field, which points
+    // inside the runtime.timeTimer time.After allocated; before 1.23 the P's timer heap points inside each time.Timer.
+    it('a select on time.After: its channels are chan time.Time, their timers named, none left untyped', function () {
+      const j = json(cache, 'types', dump, bin);
+      const count = (name: string): number => j.types.find((t: { name: string }) => t.name === name)?.count ?? 0;
+      expect(count('chan time.Time')).to.equal(f.timerChannels);
+      const timer = Number(v.split('.')[1]) >= 23 ? 'runtime.timeTimer' : 'time.Timer';
+      expect(count(timer)).to.equal(f.timerChannels);
+      const vague = j.types.filter((t: { name: string; count: number }) => t.name.includes('element type unknown')
+        || (t.name.startsWith('untyped') && t.count >= f.timerChannels));
+      expect(vague.map((t: { name: string }) => t.name)).to.deep.equal([]);
     });
 
     // main's `groups := []group{...}` is a slice variable DWARF describes in pieces (its pointer in a stack slot,
