@@ -1,9 +1,11 @@
 // The streaming heap dump decoder: reads every record of a go1.5/go1.6/go1.7 heap dump in one pass over the file
 // and hands each to a visitor. Object contents are not kept: the visitor gets each object's file offset, and the
-// number of its pointer slots whose value falls inside the heap's address range (for sizing the edge arrays).
+// number of its pointer slots whose value falls inside the heap's address range (for sizing the edge arrays), and
+// on request those slots themselves are kept (heap-slots.ts) for resolving edges without a second pass.
 import { ByteCursor } from './cursor.js';
 import { DumpFileError, HeapDumpError } from './errors.js';
 import { FileWindow } from './file-reader.js';
+import { HeapSlots, KeptSlots } from './heap-slots.js';
 import {
   DeferRecord, DumpParams, FinalizerRecord, GoroutineRecord, ItabRecord, MEMSTATS_FIELDS, MemProfBucketRecord,
   MemProfFrame, MemStatsRecord, OtherRootRecord, PanicRecord, PointerSlots, SegmentRecord, StackFrameRecord, TAG_COUNT,
@@ -61,16 +63,25 @@ export interface DecodeResult {
   /** File offset just after the EOF record. */
   endOffset: number;
   params: DumpParams;
+  /** With `keepSlots`: every object's heap pointer slots (heap-slots.ts), else null. */
+  slots: KeptSlots | null;
+}
+
+export interface DecodeOptions {
+  /** Size of the read window in bytes. */
+  windowBytes?: number;
+  /** Keep every object's heap pointer slots (returned as `slots`). */
+  keepSlots?: boolean;
 }
 
 /**
  * Decodes the dump at `path`, calling `visitor` for every record. Throws HeapDumpError (with the byte offset)
  * for anything that is not a well-formed dump, DumpFileError when the file cannot be read.
  */
-export function decodeHeapDump(path: string, visitor: DumpVisitor, windowBytes?: number): DecodeResult {
-  const window = new FileWindow(path, windowBytes);
+export function decodeHeapDump(path: string, visitor: DumpVisitor, options: DecodeOptions = {}): DecodeResult {
+  const window = new FileWindow(path, options.windowBytes);
   try {
-    return new Decoder(window, visitor).run();
+    return new Decoder(window, visitor, options.keepSlots === true).run();
   } finally {
     window.close();
   }
@@ -125,10 +136,13 @@ class Decoder {
   private heapStart = 0;
   private heapEnd = Number.MAX_SAFE_INTEGER;
   private lastGoroutine = 0;
+  private readonly keepSlots: boolean;
+  private kept: HeapSlots | null = null;
 
-  constructor(window: FileWindow, visitor: DumpVisitor) {
+  constructor(window: FileWindow, visitor: DumpVisitor, keepSlots: boolean) {
     this.c = new ByteCursor(window);
     this.v = visitor;
+    this.keepSlots = keepSlots;
   }
 
   run(): DecodeResult {
@@ -157,7 +171,7 @@ class Decoder {
           if (c.remaining !== 0) throw c.error(`end of file after the EOF record, found ${c.remaining} more bytes`);
           if (this.params === null) throw c.error('a Params record before EOF', at);
           v.progress?.(total, total);
-          return { recordCounts: this.counts, endOffset: c.offset, params: this.params };
+          return { recordCounts: this.counts, endOffset: c.offset, params: this.params, slots: this.kept?.take() ?? null };
         }
         case Tag.Object: this.object(); break;
         case Tag.OtherRoot: v.otherRoot({ description: c.string('otherRoot description'), address: c.uvarint('otherRoot address') }); break;
@@ -213,6 +227,8 @@ class Decoder {
     const range = heapPointerRange(p);
     this.heapStart = range.lo;
     this.heapEnd = range.hi;
+    // A well-formed dump has at most one slot per pointer-sized word of object contents.
+    if (this.keepSlots) this.kept = new HeapSlots(range.lo, range.hi, Math.ceil(this.c.remaining / ptrSize));
     this.v.params(p);
   }
 
@@ -243,6 +259,7 @@ class Decoder {
     const ptrSize = this.ptrSize;
     const le = this.littleEndian;
     const limit = size - ptrSize;
+    const kept = this.kept;
     let heapSlots = 0;
     let entries = 0;
     for (;;) {
@@ -255,7 +272,10 @@ class Decoder {
       if (off > limit) throw c.error(`a pointer offset inside the ${size}-byte object at 0x${address.toString(16)}, found ${off}`, offAt);
       entries++;
       const word = c.word(c.mark + off, ptrSize, le);
-      if (word >= lo && word < hi) heapSlots++;
+      if (word >= lo && word < hi) {
+        heapSlots++;
+        if (kept !== null) kept.push(off, word);
+      }
     }
     this.v.object(address, size, contentOffset, heapSlots, entries);
   }

@@ -4,7 +4,7 @@ import {
   DeferRecord, DumpParams, DumpVisitor, FinalizerRecord, GoroutineRecord, ItabRecord, MemProfBucketRecord,
   MemStatsRecord, OtherRootRecord, PanicRecord, PointerSlots, SegmentRecord, StackFrameRecord, ThreadRecord, TypeRecord,
 } from '../dump/index.js';
-import { GrowableFloat64Array, GrowableUint32Array } from './growable.js';
+import { GrowableFloat64Array, ReservedUint32Array } from './growable.js';
 import { RunBuilder } from './address-index.js';
 import { ContentOffsetsBuilder } from './content-offsets.js';
 import { FrameTableBuilder } from './frames.js';
@@ -18,13 +18,12 @@ export interface Segment extends SegmentRecord {
 export class GraphBuilder implements DumpVisitor {
   params_: DumpParams | null = null;
   // Addresses and sizes are the runs' (address-index.ts): no per-object column for them.
-  readonly contentOffset = new ContentOffsetsBuilder();
-  /** Per object, its pointer slots whose word is in the heap range: an upper bound of its edges. */
-  readonly heapSlots = new GrowableUint32Array();
+  readonly contentOffset: ContentOffsetsBuilder;
+  /** Per object i at [i + 1], its pointer slots whose word is in the heap range: an upper bound of its edges. */
+  readonly heapSlots: ReservedUint32Array;
   readonly runs = new RunBuilder();
   objectCount = 0;
   objectBytes = 0;
-  totalHeapSlots = 0;
   pointerSlots = 0;
   readonly roots = new RootCollector();
   readonly frames = new FrameTableBuilder();
@@ -44,8 +43,12 @@ export class GraphBuilder implements DumpVisitor {
   private readonly goroutineByAddress = new Map<number, number>();
   private onProgress: ((done: number, total: number) => void) | undefined;
 
-  constructor(onProgress?: (done: number, total: number) => void) {
+  /** For a dump of `fileBytes`: an object record takes at least 4 bytes (tag, address, length, fieldlist end). */
+  constructor(fileBytes: number, onProgress?: (done: number, total: number) => void) {
     this.onProgress = onProgress;
+    const capacity = Math.ceil(fileBytes / 4);
+    this.contentOffset = new ContentOffsetsBuilder(capacity);
+    this.heapSlots = new ReservedUint32Array(capacity, 1);
   }
 
   params(p: DumpParams): void {
@@ -58,7 +61,6 @@ export class GraphBuilder implements DumpVisitor {
     this.heapSlots.push(heapSlots);
     this.runs.add(i, address, size);
     this.objectBytes += size;
-    this.totalHeapSlots += heapSlots;
     this.pointerSlots += entries;
   }
 

@@ -2,7 +2,7 @@
 // their content offsets only grow: an offset is its low 32 bits (low[i]) plus 2^32 times the number of objects in
 // highStart at or before i, highStart holding the first object index at or past each 4 GiB of the file (empty for a
 // dump under 4 GiB). Half the memory of a Float64Array, read with one array access on dumps under 4 GiB.
-import { GrowableUint32Array } from './growable.js';
+import { ReservedUint32Array } from './growable.js';
 
 const HIGH = 2 ** 32;
 
@@ -38,9 +38,14 @@ export class ContentOffsets {
 
 /** Collects content offsets in file order (each at least the one before) while the dump streams by. */
 export class ContentOffsetsBuilder {
-  private readonly low = new GrowableUint32Array();
+  private readonly low: ReservedUint32Array;
   private readonly highStart: number[] = [];
   private high = 0;
+
+  /** For at most `capacity` objects. */
+  constructor(capacity: number) {
+    this.low = new ReservedUint32Array(capacity);
+  }
 
   push(offset: number): void {
     const h = Math.floor(offset / HIGH);
@@ -52,9 +57,9 @@ export class ContentOffsetsBuilder {
     this.low.push(offset - h * HIGH);
   }
 
-  /** The offsets, over a SharedArrayBuffer when `shared` (see growable.ts); the builder is empty afterwards. */
-  build(shared = false): ContentOffsets {
-    const low = this.low.toArray(0, 0, shared);
+  /** The offsets, over a SharedArrayBuffer (see growable.ts). */
+  build(): ContentOffsets {
+    const low = this.low.toArray();
     return new ContentOffsets(low, Uint32Array.from(this.highStart));
   }
 }

@@ -1,8 +1,8 @@
 // Loading a dump into a HeapGraph: pass 1 decodes every record (builder.ts), the address index is built from the
-// span runs (refusing runs that contradict each other: consistency.ts), pass 2 resolves object pointers into CSR
-// edges (edges.ts), roots are resolved, reachability marked.
+// span runs (refusing runs that contradict each other: consistency.ts), pass 2 resolves the object pointers pass 1
+// kept into CSR edges (edges.ts), roots are resolved, reachability marked.
 import * as fs from 'node:fs';
-import { decodeHeapDump, heapPointerRange } from '../dump/index.js';
+import { decodeHeapDump } from '../dump/index.js';
 import { GraphBuilder } from './builder.js';
 import { checkRunsAgree } from './consistency.js';
 import { resolveEdges } from './edges.js';
@@ -21,27 +21,23 @@ export interface LoadOptions {
 /** Reads the heap dump at `path` into a HeapGraph. Throws HeapDumpError or DumpFileError on bad input. */
 export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGraph {
   const progress = options.onProgress;
-  const b = new GraphBuilder(progress ? (d, t) => progress('decode', d, t) : undefined);
-  const decoded = decodeHeapDump(path, b, options.windowBytes);
+  // The builder reserves its columns for the most objects a file of this size can hold (a file that cannot be
+  // read is reported by decodeHeapDump).
+  const b = new GraphBuilder(fileSizeOrZero(path), progress ? (d, t) => progress('decode', d, t) : undefined);
+  const decoded = decodeHeapDump(path, b, { windowBytes: options.windowBytes, keepSlots: true });
   const params = decoded.params;
   const st = fs.statSync(path);
   const n = b.objectCount;
   // The per-object and per-edge arrays are over SharedArrayBuffers: a worker thread writes them to the index while
   // this one recovers types (lib/session/load-state.ts).
   // Object addresses and sizes are read from the address index's runs, not kept per object.
-  const contentOffsets = b.contentOffset.build(true);
-  const slotCounts = b.heapSlots.toArray(0, 1, true);
+  const contentOffsets = b.contentOffset.build();
+  const slotCounts = b.heapSlots.toArray();
   const addressIndex = b.runs.build();
   checkRunsAgree(path, addressIndex, n, contentOffsets);
-  const range = heapPointerRange(params);
   const edges = resolveEdges({
-    path, objectCount: n, contentOffsets,
-    slotCounts, totalHeapSlots: b.totalHeapSlots, index: addressIndex, ptrSize: params.ptrSize,
-    littleEndian: !params.bigEndian,
-    heapStart: range.lo,
-    heapEnd: range.hi,
+    objectCount: n, slotCounts, slots: decoded.slots!, index: addressIndex,
     onProgress: progress ? (d, t) => progress('edges', d, t) : undefined,
-    windowBytes: options.windowBytes,
   });
   progress?.('roots', 0, 1);
   const roots = b.roots.resolve((a) => addressIndex.find(a));
@@ -59,4 +55,12 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
     memProfBuckets: b.memProfBuckets,
     allocSampleAddress: b.allocSampleAddress.toArray(), allocSampleBucket: b.allocSampleBucket.toArray(),
   });
+}
+
+function fileSizeOrZero(path: string): number {
+  try {
+    return fs.statSync(path).size;
+  } catch {
+    return 0;
+  }
 }

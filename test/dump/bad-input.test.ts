@@ -193,7 +193,7 @@ describe('dump: older formats and read windows', function () {
         }
         : name === 'progress' ? undefined : () => undefined,
     }) as DumpVisitor;
-    const r = decodeHeapDump(file, visitor, 4096);
+    const r = decodeHeapDump(file, visitor, { windowBytes: 4096 });
     expect(objects).to.equal(r.recordCounts[1]);
     expect(r.endOffset).to.equal(bytes.length);
   });
