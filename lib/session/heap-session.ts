@@ -561,6 +561,9 @@ export class HeapSession {
    */
   keepSummaries(): void {
     this.typeRows();
+    // The type rows walked the sorted dominator tree, now a derived index: let it go, as the suspects read it back
+    // only once they have let the edges go (keeping it through their shared-retention pass raised the peak 40 MB).
+    this.tree = undefined;
     traceMemoryPoint('type rows kept');
     this.typeCounts(true, false);
     traceMemoryPoint('type counts kept');
