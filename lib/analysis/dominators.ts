@@ -21,8 +21,9 @@
 // 2(n + 1) that is in turn the DFS stack (a node's number and next edge per level), the in-degree counts and
 // the EVAL/LINK forest, the compression stack (grown to the longest path compressed), and the predecessors,
 // built once in three passes (count, prefix sum, fill) in DFS-number space so that the semidominator loop
-// reads them in order: offsets (n + 2) and sources (E' minus self-loops and edges into the root). That is
-// 6n + E' 32-bit words. Nothing is allocated per node or edge and nothing recurses.
+// reads them in order: offsets (n + 2) and sources (only the edges from a higher DFS number to a lower one, other
+// than into the root: a lower-numbered predecessor, the DFS-tree parent among them, only gives its own number, the
+// smallest of which the count pass keeps per node). That is at most 6n + E' 32-bit words. Nothing is allocated per node or edge and nothing recurses.
 //
 // Speed: on large heaps every phase is bound by cache misses, the DFS by their latency (each step
 // waits for firstEdge[w], then edgeTarget[...]); the passes over all edges therefore run in node-id
@@ -107,30 +108,37 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
   }
   const N = count;
 
-  // 2. Predecessors in DFS-number space: those of number w are pred[predFirst[w] .. predFirst[w + 1]),
-  // as numbers. Count by target node id in edge order (the DFS stack is free to hold the counts),
-  // move the counts to DFS numbers and take inclusive prefix sums (predFirst[t] = end of t's range),
-  // then fill backwards so that each predFirst[t] walks down to the start of its range. Self-loops
-  // and edges into the root never change a semidominator and are left out. Each pass reads the head's
-  // nodes and the tail's (in node order: the fill from the last node down).
-  const inDegree = work;
-  inDegree.fill(0, 0, n);
+  // 2. Predecessors in DFS-number space. A predecessor numbered below w (w's DFS-tree parent among them) is its own
+  // EVAL and only lowers semi(w) to its number: the count pass keeps the smallest such per node (minLow, by node id),
+  // and only the edges from higher numbers, which need the forest, are listed: those of number w are
+  // pred[predFirst[w] .. predFirst[w + 1]), as numbers. Counts (by target node id, in the DFS stack, which is free:
+  // count at 2w, minLow at 2w + 1) move to DFS numbers and become inclusive prefix sums (predFirst[t] = end of t's
+  // range); the fill goes backwards so that each predFirst[t] walks down to the start of its range. Self-loops and
+  // edges into the root (number 1) never change a semidominator and are left out. Each pass reads the head's nodes
+  // and the tail's (in node order: the fill from the last node down).
+  const counts = work;
+  counts.fill(0, 0, 2 * n);
   for (let part = 0; part < 2; part++) {
     const first = part === 0 ? headFirst : tailFirst;
     const target = part === 0 ? headTarget : tailTarget;
     const shift = part === 0 ? 0 : split;
     const to = part === 0 ? split : n;
     for (let v = shift; v < to; v++) {
-      if (dfnum[v] === 0) continue;
+      const i = dfnum[v];
+      if (i === 0) continue;
       const end = first[v - shift + 1];
       for (let e = first[v - shift]; e < end; e++) {
         const w = target[e] + shift;
-        if (w !== v && w !== root) inDegree[w]++;
+        const j = dfnum[w];
+        if (j > i) {
+          const m = counts[2 * w + 1];
+          if (m === 0 || i < m) counts[2 * w + 1] = i;
+        } else if (j < i && j !== 1) counts[2 * w]++;
       }
     }
   }
   const predFirst = new Uint32Array(N + 2);
-  for (let i = 1; i <= N; i++) predFirst[i] = inDegree[vertex[i]];
+  for (let i = 1; i <= N; i++) predFirst[i] = counts[2 * vertex[i]];
   for (let i = 1; i <= N + 1; i++) predFirst[i] += predFirst[i - 1];
   const pred = new Uint32Array(predFirst[N + 1]);
   for (let part = 1; part >= 0; part--) {
@@ -144,29 +152,29 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
       const start = first[v - shift];
       for (let e = first[v - shift + 1]; e > start; ) {
         e--;
-        const w = target[e] + shift;
-        if (w !== v && w !== root) pred[--predFirst[dfnum[w]]] = i;
+        const j = dfnum[target[e] + shift];
+        if (j < i && j !== 1) pred[--predFirst[j]] = i;
       }
     }
   }
 
   // 3. Semidominators, for w = N down to 2, with the simple EVAL/LINK of the paper. A pred v < w is not
-  // yet linked, so EVAL(v) = v and semi[v] = v; only v > w needs the forest. dfnum is not read again (step 5
-  // goes from numbers to nodes through vertex), so it holds semi, shifted by one: semi of w at dfnum[w - 1].
+  // yet linked, so EVAL(v) = v and semi[v] = v (minLow covers those); only the listed v > w need the forest.
+  // dfnum is not read again (step 5 goes from numbers to nodes through vertex), so it holds semi, shifted by one:
+  // semi of w at dfnum[w - 1].
+  // Each number's smallest lower predecessor (minLow) moves there first: semi of w starts from it (it is at most
+  // parent[w] < w, so the root, with none, is never read).
   const semi = dfnum;
-  const forest = work; // the DFS stack is free now: ancestor = forest[2v], label's semi = forest[2v + 1]
+  for (let i = 1; i <= N; i++) semi[i - 1] = counts[2 * vertex[i] + 1];
+  const forest = work; // the counts are read: ancestor = forest[2v], label's semi = forest[2v + 1]
   forest.fill(0, 0, 2 * (N + 1));
   // The path-compression stack, grown when a path proves longer (at most N words; most paths are short).
   let path = new Uint32Array(4096);
   for (let w = N; w >= 2; w--) {
-    let s = w;
+    let s = semi[w - 1];
     const pend = predFirst[w + 1];
     for (let p = predFirst[w]; p < pend; p++) {
       const v = pred[p];
-      if (v < w) {
-        if (v < s) s = v;
-        continue;
-      }
       // COMPRESS(v), iteratively: walk up to the child of the forest root, then fold labels back down.
       let x = v;
       let top = 0;
