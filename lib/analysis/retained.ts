@@ -16,29 +16,37 @@ export interface DominatorTree {
   readonly child: Uint32Array;
 }
 
+/** Finds the root of an idom array: the one node that is its own immediate dominator. */
+function findRoot(idom: Uint32Array): number {
+  const n = idom.length;
+  let root = NONE;
+  for (let i = 0; i < n; i++) {
+    if (idom[i] === i) {
+      if (root !== NONE) throw new GraphShapeError(`idom has two roots, ${root} and ${i}`);
+      root = i;
+    }
+  }
+  if (root === NONE && n > 0) throw new GraphShapeError('idom has no root (no node with idom[v] = v)');
+  return root;
+}
+
 /**
  * Builds the children lists of the dominator tree given by idom (as computeDominators returns it), in
- * three passes: count (which also finds the root, the one node that is its own immediate dominator), prefix
- * sum, fill. Children come out sorted by node id.
+ * three passes: count, prefix sum, fill. Children come out sorted by node id.
  */
 export function dominatorTreeChildren(idom: Uint32Array): DominatorTree {
   const n = idom.length;
-  let root = NONE;
+  const root = findRoot(idom);
   // Count into firstChild[d], take inclusive prefix sums (firstChild[d] = end of d's range), then fill
   // backwards so that each firstChild[d] walks down to the start of its range.
   const firstChild = new Uint32Array(n + 1);
   for (let i = 0; i < n; i++) {
     const d = idom[i];
-    if (d === NONE) continue;
-    if (d === i) {
-      if (root !== NONE) throw new GraphShapeError(`idom has two roots, ${root} and ${i}`);
-      root = i;
-    } else {
+    if (d !== NONE && d !== i) {
       if (d >= n) throw new GraphShapeError(`idom[${i}] = ${d} is not a node id`);
       firstChild[d]++;
     }
   }
-  if (root === NONE && n > 0) throw new GraphShapeError('idom has no root (no node with idom[v] = v)');
   for (let i = 1; i <= n; i++) firstChild[i] += firstChild[i - 1];
   const child = new Uint32Array(firstChild[n]);
   for (let i = n - 1; i >= 0; i--) {

@@ -14,6 +14,7 @@ import {
 } from '../session/leak-queries.js';
 import { bytes, count, hex, pathJson, type PathHopJson } from './common.js';
 import { rootNamesReaching } from './roots.js';
+import { traceMemoryPoint } from '../session/load-state.js';
 
 export interface SuspectJson {
   /** The root node's kind; 'shared' for one shared object; 'aggregate' for a group of shared objects; 'type'. */
@@ -83,6 +84,7 @@ function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
   // The type suspects' pass needs neither the edges nor the paths the others read: let them go (read again when
   // next used) rather than hold them through its own per-node arrays.
   s.releaseArrays();
+  traceMemoryPoint('suspects: nodes');
   out.push(...typeSuspects(s, threshold, out, aggregates));
   out.sort((a, b) => Number(a.runtime) - Number(b.runtime) || b.retained - a.retained);
   return { reachableBytes: s.reachableBytes, threshold, suspects: out };
@@ -90,11 +92,15 @@ function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
 
 /** The aggregates and the dominator-tree nodes among the suspects (unsorted). */
 function nodeSuspects(s: HeapSession, threshold: number): { out: SuspectJson[]; aggregates: AggregateSuspect[] } {
+  traceMemoryPoint('suspects: start');
   const sh = sessionShared(s);
+  traceMemoryPoint('suspects: shared');
   const groups = sessionSharedGroups(s);
+  traceMemoryPoint('suspects: groups');
   // The shared retention read every edge: let the edges go before the dominator tree and the paths are read.
   s.releaseArrays();
   const tree = s.dominatorTree();
+  traceMemoryPoint('suspects: tree');
   const first = s.dominators.firstObjectNode;
   const out: SuspectJson[] = [];
   // Aggregates first (a single shared object of one is listed among them, not again on its own).

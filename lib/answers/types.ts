@@ -27,7 +27,7 @@ export function typesAnswer(s: HeapSession, limit = 0, byLength = false, everyth
 function computeTypes(s: HeapSession, limit: number, byLength: boolean, everything: boolean): TypesAnswer {
   const all = s.typeCounts(!everything, byLength);
   // retainedBytes: what all instances of the type keep alive together, each byte once (lib/analysis).
-  const rows = byLength ? retainedHistogram(s.graph, s.types, s.dominators, true, s.dominatorTree()) : s.typeRows();
+  const rows = byLength ? retainedHistogram(s.graph, s.types, s.dominators, true) : s.typeRows();
   const retained = new Map(rows.map((r) => [r.type, r.retained]));
   const st = s.graph.stats();
   const c = s.typeCoverage();

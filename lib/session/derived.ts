@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import type { HeapGraph, ReverseEdges } from '../graph/index.js';
 import { type DominatorTree, dominatorTreeChildren, type TypeRow } from '../analysis/index.js';
-import { orderByKey } from './key-order.js';
 import { type EncodedPart, IndexFileError, loadDerived, saveDerived, type SourceIdentity } from '../store/index.js';
 
 export class DerivedIndexes {
@@ -47,52 +46,21 @@ export class DerivedIndexes {
   }
 }
 
-/** Children lists at least this long are sorted by key (orderByKey), shorter ones by insertion. */
-const KEY_SORT_MIN = 64;
-
-/**
- * The dominator tree of `idom` with each node's children sorted by retained size, largest first (ties: node id).
- * Without a comparator: dominatorTreeChildren lists children by node id, so a stable sort by retained size alone
- * keeps ties in node-id order; short lists by insertion over the typed arrays, long ones (a root node's millions of
- * children) by radix (key-order.ts).
- */
+/** The dominator tree of `idom` with each node's children sorted by retained size, largest first (ties: node id). */
 export function sortedDominatorTree(idom: Uint32Array, retained: Float64Array): DominatorTree {
   const t = dominatorTreeChildren(idom);
   const { firstChild, child } = t;
-  let keys = new Float64Array(KEY_SORT_MIN);
-  let ids = new Uint32Array(KEY_SORT_MIN);
-  let e = firstChild[0];
+  const byRetained = (a: number, b: number): number => retained[b] - retained[a] || a - b;
   for (let v = 0; v + 1 < firstChild.length; v++) {
-    const s = e;
-    e = firstChild[v + 1];
-    const len = e - s;
-    if (len < 2) continue;
-    if (len < KEY_SORT_MIN) {
-      // Stable insertion sort, largest retained first.
-      for (let c = s + 1; c < e; c++) {
-        const w = child[c];
-        const r = retained[w];
-        let d = c;
-        while (d > s && retained[child[d - 1]] < r) {
-          child[d] = child[d - 1];
-          d--;
-        }
-        child[d] = w;
+    const s = firstChild[v];
+    const e = firstChild[v + 1];
+    if (e - s === 2) {
+      if (byRetained(child[s], child[s + 1]) > 0) {
+        const x = child[s];
+        child[s] = child[s + 1];
+        child[s + 1] = x;
       }
-      continue;
-    }
-    if (keys.length < len) {
-      keys = new Float64Array(len);
-      ids = new Uint32Array(len);
-    }
-    const k = keys.subarray(0, len);
-    for (let c = 0; c < len; c++) {
-      const w = child[s + c];
-      ids[c] = w;
-      k[c] = retained[w];
-    }
-    const order = orderByKey(k, true);
-    for (let c = 0; c < len; c++) child[s + c] = ids[order[c]];
+    } else if (e - s > 2) child.subarray(s, e).sort(byRetained);
   }
   return t;
 }

@@ -1,6 +1,7 @@
 // What opening a dump computes, and where it comes from: the graph and the analyses (types, root nodes,
 // dominators, retained sizes, the shortest-path tree), read from the persisted index when it is current, else
 // computed and written to it. The result is the same either way: a session is built from this state alone.
+import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { loadHeapGraph, stackObjectRoots, type HeapGraph, type LoadPhase, type RootTable } from '../graph/index.js';
@@ -287,7 +288,7 @@ function traceMemory(progress: OpenOptions['onProgress']): OpenOptions['onProgre
       last = phase;
       const m = process.memoryUsage();
       const mb = (x: number): string => (x / 2 ** 20).toFixed(0);
-      process.stderr.write(`memory: ${((Date.now() - t0) / 1000).toFixed(2)} s ${phase}: rss ${mb(m.rss)} MB, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
+      process.stderr.write(`memory: ${((Date.now() - t0) / 1000).toFixed(2)} s ${phase}: rss ${mb(m.rss)} MB${peakSoFar()}, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
     }
     progress?.(phase, done, total);
   };
@@ -298,7 +299,17 @@ export function traceMemoryPoint(label: string): void {
   if (!TRACE_MEMORY) return;
   const m = process.memoryUsage();
   const mb = (x: number): string => (x / 2 ** 20).toFixed(0);
-  process.stderr.write(`memory: ${label}: rss ${mb(m.rss)} MB, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
+  process.stderr.write(`memory: ${label}: rss ${mb(m.rss)} MB${peakSoFar()}, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
+}
+
+/** ", peak N MB": the process's RSS high-water mark so far (Linux's VmHWM), or "" where it cannot be read. */
+function peakSoFar(): string {
+  try {
+    const m = /VmHWM:\s*(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    return m ? `, peak ${(Number(m[1]) / 1024).toFixed(0)} MB` : '';
+  } catch {
+    return '';
+  }
 }
 
 let gcFunction: (() => void) | null | undefined;
