@@ -1,5 +1,5 @@
 // Progress on stderr for long opens: a single updating line, only when stderr is a terminal and not --quiet/--json.
-// Byte phases (reading records, resolving pointers) show a percentage of the dump; the other phases of opening a
+// Reading records shows a percentage of the dump, resolving pointers a percentage of the heap pointers read; the other phases of opening a
 // dump (reading the index, recovering types, dominators, shortest paths, writing the index) show their name.
 
 export interface ProgressOptions {
@@ -15,7 +15,9 @@ const LABELS: Record<string, string> = {
   suspects: 'finding leak suspects (kept for the next runs)',
 };
 /** Phases whose done/total are bytes of the dump. */
-const BYTE_PHASES = new Set(['decode', 'edges']);
+const BYTE_PHASES = new Set(['decode']);
+/** Phases whose done/total are heap pointers (the slots reading records kept, lib/graph/edges.ts). */
+const POINTER_PHASES = new Set(['edges']);
 
 /** A progress callback for opening a dump, or undefined when progress should not be shown. */
 export function progressReporter(opts: ProgressOptions): ((phase: string, done: number, total: number) => void) | undefined {
@@ -27,13 +29,16 @@ export function progressReporter(opts: ProgressOptions): ((phase: string, done: 
     if (now - last < 100 && done < total && phase === lastPhase) return;
     last = now;
     lastPhase = phase;
-    if (!BYTE_PHASES.has(phase)) {
+    if (!BYTE_PHASES.has(phase) && !POINTER_PHASES.has(phase)) {
       // A phase without a measure: its name while it runs, cleared when it ends.
       process.stderr.write(done >= total && total > 0 ? '\r\x1b[K' : `\r\x1b[Kgoheap: ${LABELS[phase] ?? phase}`);
       return;
     }
     const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
-    process.stderr.write(`\r\x1b[Kgoheap: ${LABELS[phase]} ${pct}% (${(done / 1048576).toFixed(0)} of ${(total / 1048576).toFixed(0)} MB)`);
+    const amount = BYTE_PHASES.has(phase)
+      ? `${(done / 1048576).toFixed(0)} of ${(total / 1048576).toFixed(0)} MB`
+      : `${(done / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} M pointers`;
+    process.stderr.write(`\r\x1b[Kgoheap: ${LABELS[phase]} ${pct}% (${amount})`);
   };
 }
 

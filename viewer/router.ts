@@ -102,7 +102,10 @@ const PHASES: Record<string, string> = {
 function loadingBody(st: ViewerState): Html {
   const p = st.progress;
   const share = p.total > 0 ? pct(p.done, p.total) : '';
-  const amount = p.total > 1 && (p.phase === 'decode' || p.phase === 'edges') ? ` (${bytes(p.done)} of ${bytes(p.total)})` : '';
+  // Reading records counts bytes of the dump; resolving pointers, the heap pointers reading records kept.
+  const amount = p.total <= 1 ? ''
+    : p.phase === 'decode' ? ` (${bytes(p.done)} of ${bytes(p.total)})`
+      : p.phase === 'edges' ? ` (${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} pointers)` : '';
   const secs = ((Date.now() - st.startedAt) / 1000).toFixed(0);
   return html`<p class="loading">Loading: <strong>${PHASES[p.phase] ?? p.phase}</strong> ${share}${amount}, ${secs} s so far.</p>
 <progress max="${p.total > 0 ? p.total : 1}" value="${p.total > 0 ? p.done : 0}"></progress>

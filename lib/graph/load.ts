@@ -12,7 +12,7 @@ import { markReachable } from './reachability.js';
 export type LoadPhase = 'decode' | 'edges' | 'roots';
 
 export interface LoadOptions {
-  /** Called now and then: the phase, and bytes of the dump done out of total. */
+  /** Called now and then: the phase, and done out of total: bytes of the dump ('decode'), heap pointers ('edges'). */
   onProgress?: (phase: LoadPhase, done: number, total: number) => void;
   /** Size of the read window in bytes (tests use small windows to exercise records split across reads). */
   windowBytes?: number;
