@@ -63,21 +63,14 @@ export abstract class SlotApplication extends RecoveryState {
     }
   }
 
-  private channelHeader_: { id: number; elemtype: number; byElem: Map<number, number> } | undefined;
+  private channelHeader_: { id: number; elemtype: number } | undefined;
 
-  /**
-   * runtime.hchan's type id and the offset of its elemtype field (-1 without them), and the channel header type
-   * (DWARF's hchan<T>) of each element type id.
-   */
-  protected get channelHeader(): { id: number; elemtype: number; byElem: Map<number, number> } {
+  /** runtime.hchan's type id and the offset of its elemtype field (-1 without them). */
+  protected get channelHeader(): { id: number; elemtype: number } {
     if (this.channelHeader_ === undefined) {
       const h = this.program.typeByName('runtime.hchan');
       const f = h?.fields?.find((x) => x.name === 'elemtype');
-      const byElem = new Map<number, number>();
-      for (const t of this.types) {
-        if (t.kind === GoKind.Chan && t.chanHeader !== undefined && t.elem !== undefined && !byElem.has(t.elem.id)) byElem.set(t.elem.id, t.chanHeader.id);
-      }
-      this.channelHeader_ = { id: h !== undefined && f !== undefined ? h.id : -1, elemtype: f?.offset ?? -1, byElem };
+      this.channelHeader_ = { id: h !== undefined && f !== undefined ? h.id : -1, elemtype: f?.offset ?? -1 };
     }
     return this.channelHeader_;
   }
@@ -91,7 +84,7 @@ export abstract class SlotApplication extends RecoveryState {
     const at = this.headerFor(i, c.id) + c.elemtype;
     if (at + this.p > this.sizeOf(i)) return;
     const elem = this.program.typeByRuntimeAddress(this.bytes.word(this.content.at(i) + at));
-    const header = elem !== undefined ? c.byElem.get(elem.id) : undefined;
+    const header = elem !== undefined ? this.slots.chanHeaderOfElem(elem.id) : undefined;
     if (header !== undefined) this.offer(i, this.valueOf(header), 0);
   }
 

@@ -56,6 +56,8 @@ export class SlotTables {
   /** Map header struct id -> its map type; hchan struct id -> its chan type. */
   private readonly mapOfHeader = new Map<number, GoType>();
   private readonly chanOfHeader = new Map<number, GoType>();
+  /** Channel element type id -> the hchan struct id of its chan type. */
+  private readonly headerOfChanElem = new Map<number, number>();
   private readonly ptrSize: number;
 
   constructor(readonly program: GoProgram) {
@@ -64,7 +66,13 @@ export class SlotTables {
     for (const t of program.types) {
       if (t.kind === GoKind.Map && t.map !== undefined && !this.mapOfHeader.has(t.map.header.id)) this.mapOfHeader.set(t.map.header.id, t);
       if (t.kind === GoKind.Chan && t.chanHeader !== undefined && !this.chanOfHeader.has(t.chanHeader.id)) this.chanOfHeader.set(t.chanHeader.id, t);
+      if (t.kind === GoKind.Chan && t.chanHeader !== undefined && t.elem !== undefined && !this.headerOfChanElem.has(t.elem.id)) this.headerOfChanElem.set(t.elem.id, t.chanHeader.id);
     }
+  }
+
+  /** The hchan struct (DWARF's hchan<T>) of the channel type whose element is Go type `elem`, if the binary has one. */
+  chanHeaderOfElem(elem: number): number | undefined {
+    return this.headerOfChanElem.get(elem);
   }
 
   /** True when Go type `id` is the header struct of a map type (hash<K,V>, map<K,V>) or a channel type (hchan<T>). */
