@@ -19,14 +19,23 @@ import { GoheapError } from '../errors.js';
 import { fileKind } from './cache.js';
 import { removeDeadTemps } from '../temp-files.js';
 
-export const FORMAT_VERSION = 10; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
+export const FORMAT_VERSION = 11; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
 // 5: stack-object roots in the analysis, frame function names as Go prints them ([...] for generic shapes);
 // 6: frame variables in DWARF pieces seed types, 32 KiB large objects without a malloc header (object types and
 // the typed share change); 7: the root nodes' retained sizes in the analysis' meta; 8: no per-object addresses
 // and sizes (the runs give them), content offsets in 32 bits; 9: Swiss groups arrays as long as the table's lengthMask;
-// 10: channels reached through the runtime typed by their elemtype, timers through a channel or the P's timer heap
+// 10: channels reached through the runtime typed by their elemtype, timers through a channel or the P's timer heap;
+// 11: arrays longer than a block checked block by block (block tables), so that an element is read without its array
 const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
+
+/** Bytes per checked block of a long array (a multiple of 8): what reading one element of it costs. */
+export const BLOCK_BYTES = 64 << 10;
+
+/** The name of array `name`'s block table. No array of a caller is named with a '#'. */
+function blockTableName(name: string): string {
+  return `${name}#blocks`;
+}
 
 export type StoredArray = Float64Array | Uint32Array | Int32Array | Uint8Array;
 const ARRAY_TYPES = { Float64Array, Uint32Array, Int32Array, Uint8Array } as const;
@@ -38,6 +47,31 @@ interface ArrayEntry {
   offset: number;
   length: number;
   checksum: number;
+  /** True when the array is checked block by block: checksum is its block table's. */
+  blocks?: boolean;
+}
+
+/** An index file's JSON header. */
+interface Header {
+  meta: unknown;
+  blockBytes?: number;
+  arrays: ArrayEntry[];
+}
+
+/**
+ * The elements of one array of an index, read by position: for a query that needs a few elements of a long array
+ * (one object's edges, a page of instances), not all of it.
+ */
+export interface Column {
+  readonly length: number;
+  at(i: number): number;
+  /** Elements [from, to): a view or a copy, not to be written to. */
+  range(from: number, to: number): StoredArray;
+}
+
+/** A column over an array in memory. */
+export function columnOf(a: StoredArray): Column {
+  return { length: a.length, at: (i) => a[i], range: (from, to) => a.subarray(from, to) };
 }
 
 /** Thrown when an index file is missing, truncated, of another version, or fails a checksum. */
@@ -69,21 +103,34 @@ function bytesOf(a: StoredArray): Uint8Array {
 }
 
 /** Writes `meta` and `arrays` to `file` (atomically: a temporary file renamed into place). */
-export function writeIndexFile(file: string, meta: unknown, arrays: Record<string, StoredArray>): void {
+export function writeIndexFile(file: string, meta: unknown, given: Record<string, StoredArray>, blockBytes = BLOCK_BYTES): void {
+  if (blockBytes <= 0 || blockBytes % 8 !== 0) throw new RangeError(`block size ${blockBytes}: expected a positive multiple of 8`);
   const entries: ArrayEntry[] = [];
-  for (const [name, a] of Object.entries(arrays)) {
-    entries.push({ name, type: a.constructor.name as ArrayTypeName, offset: 0, length: a.length, checksum: hashBytes(bytesOf(a)) });
+  const arrays: Record<string, StoredArray> = { ...given };
+  const tables: ArrayEntry[] = [];
+  for (const [name, a] of Object.entries(given)) {
+    if (name.includes('#')) throw new RangeError(`array name ${name}: '#' is reserved for block tables`);
+    if (a.byteLength > blockBytes) {
+      const table = blockChecksums(bytesOf(a), blockBytes);
+      const checksum = hashBytes(bytesOf(table));
+      entries.push({ name, type: a.constructor.name as ArrayTypeName, offset: 0, length: a.length, checksum, blocks: true });
+      arrays[blockTableName(name)] = table;
+      tables.push({ name: blockTableName(name), type: 'Uint32Array', offset: 0, length: table.length, checksum });
+    } else {
+      entries.push({ name, type: a.constructor.name as ArrayTypeName, offset: 0, length: a.length, checksum: hashBytes(bytesOf(a)) });
+    }
   }
+  entries.push(...tables);
   // Offsets depend on the header's length, which depends on the offsets: lay out with room for the digits.
   let header = '';
   for (let pass = 0; pass < 3; pass++) {
-    const json = JSON.stringify({ meta, arrays: entries });
+    const json = JSON.stringify({ meta, blockBytes, arrays: entries });
     let at = align8(PREAMBLE + Buffer.byteLength(json) + 64);
     for (const e of entries) {
       e.offset = at;
       at = align8(at + e.length * ARRAY_TYPES[e.type].BYTES_PER_ELEMENT);
     }
-    header = JSON.stringify({ meta, arrays: entries });
+    header = JSON.stringify({ meta, blockBytes, arrays: entries });
   }
   const headerBytes = Buffer.from(header, 'utf8');
   if (PREAMBLE + headerBytes.length > entries[0]?.offset) throw new Error('index header layout failed');
@@ -114,6 +161,22 @@ export function writeIndexFile(file: string, meta: unknown, arrays: Record<strin
     fs.rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/** hashBytes() of each `blockBytes` block of `b` (the last one possibly shorter). */
+function blockChecksums(b: Uint8Array, blockBytes: number): Uint32Array {
+  const n = Math.ceil(b.length / blockBytes);
+  const out = new Uint32Array(n);
+  for (let k = 0; k < n; k++) out[k] = hashBytes(b.subarray(k * blockBytes, Math.min(b.length, (k + 1) * blockBytes)));
+  return out;
+}
+
+/** The first block of `b` (blocks of `blockBytes`, numbered from `first`) whose hash is not its entry in `table`, or -1. */
+function badBlock(b: Uint8Array, table: Uint32Array, first: number, blockBytes: number): number {
+  for (let k = 0; k * blockBytes < b.length; k++) {
+    if (hashBytes(b.subarray(k * blockBytes, Math.min(b.length, (k + 1) * blockBytes))) !== table[first + k]) return first + k;
+  }
+  return -1;
 }
 
 /** Creates a new file for writing, never following a link or opening a FIFO left at that name. */
@@ -208,14 +271,36 @@ function checkPreamble(fd: number, st: fs.Stats, file: string): { headerLength: 
   return { headerLength: h, headerChecksum: pre.readUInt32LE(16) };
 }
 
-/** The JSON header in `bytes`, checked against its checksum. */
-function parseHeader(bytes: Uint8Array, checksum: number, file: string): { meta: unknown; arrays: ArrayEntry[] } {
+/** The JSON header in `bytes`, checked against its checksum and its block tables' layout. */
+function parseHeader(bytes: Uint8Array, checksum: number, file: string): Header {
   if (hashBytes(bytes) !== checksum) throw new IndexFileError(file, PREAMBLE, 'a header matching its checksum');
+  let header: Header;
   try {
-    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')) as { meta: unknown; arrays: ArrayEntry[] };
+    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')) as Header;
   } catch {
     throw new IndexFileError(file, PREAMBLE, 'a JSON header');
   }
+  const blockBytes = header.blockBytes ?? BLOCK_BYTES;
+  if (!Array.isArray(header.arrays) || !Number.isInteger(blockBytes) || blockBytes <= 0 || blockBytes % 8 !== 0) {
+    throw new IndexFileError(file, PREAMBLE, 'a header with arrays and a block size');
+  }
+  const byName = new Map(header.arrays.map((e) => [e.name, e]));
+  for (const e of header.arrays) {
+    if (!e.blocks) continue;
+    const t = byName.get(blockTableName(e.name));
+    const bytesOfArray = e.length * (ARRAY_TYPES[e.type]?.BYTES_PER_ELEMENT ?? 1);
+    if (t === undefined || t.type !== 'Uint32Array' || t.length !== Math.ceil(bytesOfArray / blockBytes) || t.checksum !== e.checksum) {
+      throw new IndexFileError(file, PREAMBLE, `a block table for array ${e.name}`);
+    }
+  }
+  return header;
+}
+
+/** The offset in `file` of the first damaged byte range of array `e` (its bytes `b`), or -1 when it is whole. */
+function damageOf(e: ArrayEntry, b: Uint8Array, table: () => Uint32Array, blockBytes: number): number {
+  if (!e.blocks) return hashBytes(b) === e.checksum ? -1 : e.offset;
+  const k = badBlock(b, table(), 0, blockBytes);
+  return k < 0 ? -1 : e.offset + k * blockBytes;
 }
 
 /** The whole index file at `fd`, read at once and every byte checked. */
@@ -225,7 +310,8 @@ function readWholeIndex(fd: number, st: fs.Stats, file: string): { meta: unknown
   const buf = new Uint8Array(size);
   readAll(fd, buf, file);
   const header = parseHeader(buf.subarray(PREAMBLE, PREAMBLE + h), headerChecksum, file);
-  const arrays: Record<string, StoredArray> = {};
+  const blockBytes = header.blockBytes ?? BLOCK_BYTES;
+  const all: Record<string, StoredArray> = {};
   // Padding between the header and the arrays, and between arrays, must be zero: no byte of the file goes unchecked.
   let end = PREAMBLE + h;
   for (const e of header.arrays) {
@@ -235,12 +321,16 @@ function readWholeIndex(fd: number, st: fs.Stats, file: string): { meta: unknown
     if (!T || e.offset % 8 !== 0 || e.offset + e.length * T.BYTES_PER_ELEMENT > size) {
       throw new IndexFileError(file, e.offset, `array ${e.name} inside the file`);
     }
-    const a = new T(buf.buffer, e.offset, e.length);
-    if (hashBytes(bytesOf(a)) !== e.checksum) throw new IndexFileError(file, e.offset, `array ${e.name} matching its checksum`);
-    arrays[e.name] = a;
+    all[e.name] = new T(buf.buffer, e.offset, e.length);
   }
   if (end !== size && align8(end) !== size) throw new IndexFileError(file, end, `the end of the file at ${end}`);
   for (let k = end; k < size; k++) if (buf[k] !== 0) throw new IndexFileError(file, k, 'zero padding');
+  const arrays: Record<string, StoredArray> = {};
+  for (const e of header.arrays) {
+    const bad = damageOf(e, bytesOf(all[e.name]), () => all[blockTableName(e.name)] as Uint32Array, blockBytes);
+    if (bad >= 0) throw new IndexFileError(file, bad, `array ${e.name} matching its checksum`);
+    if (!e.name.includes('#')) arrays[e.name] = all[e.name];
+  }
   return { meta: header.meta, arrays };
 }
 
@@ -287,6 +377,11 @@ export interface IndexSections {
   release(name: string): void;
   /** The arrays as a record whose properties read their array on first access. */
   record(): Record<string, StoredArray>;
+  /**
+   * Array `name` read by position: from memory once get() has read it, else a block at a time (each block checked,
+   * the most recent kept), without reading the whole array. IndexFileError when absent, changed or damaged.
+   */
+  column(name: string): Column;
 }
 
 /**
@@ -327,7 +422,7 @@ export function openIndexFile(file: string, eagerBytes = eagerIndexBytes()): Ind
     const pad = Buffer.alloc(first - PREAMBLE - h);
     readAll(fd, pad, file, PREAMBLE + h);
     for (let k = 0; k < pad.length; k++) if (pad[k] !== 0) throw new IndexFileError(file, PREAMBLE + h + k, 'zero padding');
-    return new LazySections(file, header.meta, entries, { ino: st.ino, size, mtimeMs: st.mtimeMs });
+    return new LazySections(file, header.meta, entries, header.blockBytes ?? BLOCK_BYTES, { ino: st.ino, size, mtimeMs: st.mtimeMs });
   } finally {
     fs.closeSync(fd);
   }
@@ -347,29 +442,38 @@ export function sectionsOf(file: string, meta: unknown, arrays: Record<string, S
     loaded: (name) => Object.hasOwn(arrays, name),
     release: () => undefined,
     record: () => arrays,
+    column: (name) => {
+      if (!Object.hasOwn(arrays, name)) throw new IndexFileError(file, 0, `array ${name}`);
+      return columnOf(arrays[name]);
+    },
   };
 }
 
+/** Blocks a column keeps after reading them (of BLOCK_BYTES: 16 MiB). */
+const COLUMN_BLOCKS_KEPT = 256;
+
 class LazySections implements IndexSections {
   private readonly cache = new Map<string, StoredArray>();
+  private readonly columns = new Map<string, Column>();
 
   constructor(
     readonly file: string,
     readonly meta: unknown,
     private readonly entries: Map<string, ArrayEntry>,
+    private readonly blockBytes: number,
     private readonly identity: { ino: number; size: number; mtimeMs: number },
   ) {}
 
   names(): string[] {
-    return [...this.entries.keys()];
+    return [...this.entries.keys()].filter((n) => !n.includes('#'));
   }
 
   has(name: string): boolean {
-    return this.entries.has(name);
+    return this.entries.has(name) && !name.includes('#');
   }
 
   length(name: string): number | undefined {
-    return this.entries.get(name)?.length;
+    return this.has(name) ? this.entries.get(name)!.length : undefined;
   }
 
   loaded(name: string): boolean {
@@ -392,18 +496,29 @@ class LazySections implements IndexSections {
 
   record(): Record<string, StoredArray> {
     const out: Record<string, StoredArray> = {};
-    for (const name of this.entries.keys()) {
+    for (const name of this.names()) {
       Object.defineProperty(out, name, { enumerable: true, configurable: true, get: () => this.get(name) });
     }
     return out;
   }
 
-  /** Array `e` with the padding after it: read into a buffer of its own, then checked. */
-  private read(e: ArrayEntry): StoredArray {
-    const T = ARRAY_TYPES[e.type];
-    const bytes = e.length * T.BYTES_PER_ELEMENT;
-    const padded = Math.min(align8(e.offset + bytes), this.identity.size) - e.offset;
-    const buf = new Uint8Array(new ArrayBuffer(padded));
+  column(name: string): Column {
+    let c = this.columns.get(name);
+    if (c === undefined) {
+      const e = this.entries.get(name);
+      if (e === undefined || !this.has(name)) throw new IndexFileError(this.file, 0, `array ${name}`);
+      c = e.blocks ? new BlockColumn(this, e, this.blockBytes) : columnOf(this.get(name));
+      this.columns.set(name, c);
+    }
+    return c;
+  }
+
+  /**
+   * `length` bytes at `offset` of the file (array `e`'s, or a part of them), read into a buffer of their own after
+   * checking that the file is still the one opened.
+   */
+  readBytes(e: ArrayEntry, offset: number, length: number): Uint8Array {
+    const buf = new Uint8Array(new ArrayBuffer(length));
     let fd: number;
     try {
       fd = fs.openSync(this.file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -415,24 +530,92 @@ class LazySections implements IndexSections {
       if (!st.isFile() || st.ino !== this.identity.ino || st.size !== this.identity.size || st.mtimeMs !== this.identity.mtimeMs) {
         throw new IndexFileError(this.file, e.offset, 'the index file unchanged since it was opened');
       }
-      readAll(fd, buf, this.file, e.offset);
+      readAll(fd, buf, this.file, offset);
     } finally {
       fs.closeSync(fd);
     }
+    return buf;
+  }
+
+  /** A damaged index is rebuilt by the next open: removes it (unless it was replaced meanwhile), and says so. */
+  damaged(e: ArrayEntry, at: number): IndexFileError {
+    try {
+      if (fs.statSync(this.file).ino === this.identity.ino) fs.rmSync(this.file, { force: true });
+    } catch {
+      // already gone
+    }
+    return new IndexFileError(this.file, at, `array ${e.name} matching its checksum (the index is removed: the next open rebuilds it)`);
+  }
+
+  /** Array `e` with the padding after it: read into a buffer of its own, then checked. */
+  private read(e: ArrayEntry): StoredArray {
+    const T = ARRAY_TYPES[e.type];
+    const bytes = e.length * T.BYTES_PER_ELEMENT;
+    const padded = Math.min(align8(e.offset + bytes), this.identity.size) - e.offset;
+    const buf = this.readBytes(e, e.offset, padded);
     if (TRACE) process.stderr.write(`goheap: index: read ${e.name} (${bytes} bytes) of ${path.basename(this.file)}\n`);
-    const a = new T(buf.buffer, 0, e.length);
+    const a = new T(buf.buffer as ArrayBuffer, 0, e.length);
     let bad = -1;
     for (let k = bytes; k < padded; k++) if (buf[k] !== 0) bad = e.offset + k;
-    if (bad < 0 && hashBytes(bytesOf(a)) !== e.checksum) bad = e.offset;
-    if (bad >= 0) {
-      // A damaged index is rebuilt by the next open: remove it (unless it was replaced meanwhile).
-      try {
-        if (fs.statSync(this.file).ino === this.identity.ino) fs.rmSync(this.file, { force: true });
-      } catch {
-        // already gone
-      }
-      throw new IndexFileError(this.file, bad, `array ${e.name} matching its checksum (the index is removed: the next open rebuilds it)`);
-    }
+    if (bad < 0) bad = damageOf(e, bytesOf(a), () => this.get(blockTableName(e.name)) as Uint32Array, this.blockBytes);
+    if (bad >= 0) throw this.damaged(e, bad);
     return a;
+  }
+}
+
+/**
+ * A long array of a lazily read index, by position: the blocks an access touches are read and checked against the
+ * array's block table; the most recent COLUMN_BLOCKS_KEPT are kept. Once the whole array is read (get()), from it.
+ */
+class BlockColumn implements Column {
+  readonly length: number;
+  private readonly perBlock: number;
+  private readonly kept = new Map<number, StoredArray>();
+  private table_: Uint32Array | undefined;
+
+  constructor(private readonly sections: LazySections, private readonly e: ArrayEntry, private readonly blockBytes: number) {
+    this.length = e.length;
+    this.perBlock = blockBytes / ARRAY_TYPES[e.type].BYTES_PER_ELEMENT;
+  }
+
+  at(i: number): number {
+    if (this.sections.loaded(this.e.name)) return this.sections.get(this.e.name)[i];
+    if (!(i >= 0 && i < this.length)) return undefined as unknown as number; // as a typed array answers
+    const k = Math.floor(i / this.perBlock);
+    let b = this.kept.get(k);
+    if (b === undefined) {
+      b = this.readBlocks(k, k + 1);
+      if (this.kept.size >= COLUMN_BLOCKS_KEPT) this.kept.delete(this.kept.keys().next().value!);
+      this.kept.set(k, b);
+    }
+    return b[i - k * this.perBlock];
+  }
+
+  range(from: number, to: number): StoredArray {
+    from = Math.max(0, from);
+    to = Math.min(this.length, to);
+    if (this.sections.loaded(this.e.name)) return this.sections.get(this.e.name).subarray(from, to);
+    if (to <= from) return new ARRAY_TYPES[this.e.type](0);
+    const k0 = Math.floor(from / this.perBlock);
+    const k1 = Math.floor((to - 1) / this.perBlock) + 1;
+    if (k1 - k0 === 1) {
+      this.at(from); // keeps the block
+      return this.kept.get(k0)!.subarray(from - k0 * this.perBlock, to - k0 * this.perBlock);
+    }
+    return this.readBlocks(k0, k1).subarray(from - k0 * this.perBlock, to - k0 * this.perBlock);
+  }
+
+  /** Blocks [k0, k1) as one array, each block checked. */
+  private readBlocks(k0: number, k1: number): StoredArray {
+    const T = ARRAY_TYPES[this.e.type];
+    const end = this.e.length * T.BYTES_PER_ELEMENT;
+    const from = k0 * this.blockBytes;
+    const bytes = Math.min(end, k1 * this.blockBytes) - from;
+    this.table_ ??= this.sections.get(blockTableName(this.e.name)) as Uint32Array;
+    const buf = this.sections.readBytes(this.e, this.e.offset + from, bytes);
+    if (TRACE) process.stderr.write(`goheap: index: read blocks ${k0}..${k1 - 1} of ${this.e.name} (${bytes} bytes) of ${path.basename(this.sections.file)}\n`);
+    const bad = badBlock(buf, this.table_, k0, this.blockBytes);
+    if (bad >= 0) throw this.sections.damaged(this.e, this.e.offset + bad * this.blockBytes);
+    return new T(buf.buffer as ArrayBuffer, 0, bytes / T.BYTES_PER_ELEMENT);
   }
 }

@@ -83,6 +83,44 @@ describe('store: persisted index', function () {
     expect(() => openIndexFile(file, 0)).to.throw(IndexFileError);
   });
 
+  it('a long array is checked block by block: every damaged byte is refused, and a column reads the blocks it needs', function () {
+    const dir = scratchDir('store-blocks');
+    const file = path.join(dir, 'x.idx');
+    // Blocks of 16 bytes: a (5 Float64: 3 blocks), b (9 Uint32: 3 blocks), c (one block: checked whole).
+    const arrays = { a: Float64Array.of(1.5, -2, 2 ** 52, 4, 5), b: Uint32Array.from({ length: 9 }, (_, k) => 100 + k), c: Uint8Array.of(1, 2, 3) };
+    writeIndexFile(file, { hello: 'blocks' }, arrays, 16);
+    const back = readIndexFile(file);
+    expect(Object.keys(back.arrays)).to.deep.equal(['a', 'b', 'c']);
+    expect(Array.from(back.arrays.b)).to.deep.equal(Array.from(arrays.b));
+    const good = fs.readFileSync(file);
+    for (let off = 0; off < good.length; off++) {
+      const bad = Buffer.from(good);
+      bad[off] ^= 0x5a;
+      fs.writeFileSync(file, bad);
+      expect(() => readIndexFile(file), `offset ${off}`).to.throw(IndexFileError);
+    }
+    fs.writeFileSync(file, good);
+    const s = openIndexFile(file, 0);
+    expect(s.names()).to.deep.equal(['a', 'b', 'c']);
+    const b = s.column('b');
+    expect(b.length).to.equal(9);
+    expect([b.at(0), b.at(3), b.at(4), b.at(8)]).to.deep.equal([100, 103, 104, 108]);
+    expect(Array.from(b.range(2, 7))).to.deep.equal([102, 103, 104, 105, 106]);
+    expect(Array.from(b.range(4, 6))).to.deep.equal([104, 105]);
+    expect(Array.from(s.column('a').range(1, 5))).to.deep.equal([-2, 2 ** 52, 4, 5]);
+    expect(s.loaded('b')).to.equal(false);
+    // A damaged block of b: the blocks before it still read; the damaged one is refused and the file removed.
+    const bEntry = good.indexOf(Buffer.from(Uint32Array.of(104, 105, 106, 107).buffer));
+    expect(bEntry).to.be.greaterThan(0);
+    const bad = Buffer.from(good);
+    bad[bEntry + 5] ^= 0x5a;
+    fs.writeFileSync(file, bad);
+    const t = openIndexFile(file, 0);
+    expect(t.column('b').at(1)).to.equal(101);
+    expect(() => t.column('b').at(5)).to.throw(IndexFileError, new RegExp(`offset ${bEntry}: expected array b matching its checksum`));
+    expect(fs.existsSync(file)).to.equal(false);
+  });
+
   it('the second open reads the index and gets the same graph, types and dominators', async function () {
     const cacheDir = scratchDir('store-roundtrip');
     const a = await HeapSession.open(zooDump(version), { binary: zooBinary(version), cacheDir });
