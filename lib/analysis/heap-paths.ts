@@ -1,6 +1,6 @@
 // Why an object is alive: the shortest path to it from a root node, hop by hop with field names, and every kind of
 // root node from which it can be reached.
-import { type HeapGraph, ROOT_KIND_NAMES, RootKind } from '../graph/index.js';
+import { type Column, columnOf, type HeapGraph, ROOT_KIND_NAMES, RootKind } from '../graph/index.js';
 import { NONE } from './flat-graph.js';
 import { buildAnalysisGraph } from './heap-dominators.js';
 import type { HeapTypes } from './heap-types.js';
@@ -52,7 +52,7 @@ function fieldOf(types: HeapTypes, i: number, offset: number): string {
  */
 export function shortestRootPath(graph: HeapGraph, types: HeapTypes, rootNodes: RootNodes, object: number): PathHop[] {
   const sp = shortestPathParents(buildAnalysisGraph(graph, rootNodes), Uint32Array.of(0));
-  return rootPathHops(graph, types, rootNodes, sp.parent, sp.parentEdge, object);
+  return rootPathHops(graph, types, rootNodes, columnOf(sp.parent), columnOf(sp.parentEdge), object);
 }
 
 /** Every root node from which `object` can be reached, and their distinct kinds. */
@@ -77,9 +77,37 @@ export function rootsKeepingAlive(graph: HeapGraph, rootNodes: RootNodes, object
       }
     }
   }
+  return rootsOfSeen(graph, rootNodes, (i) => seen[i] !== 0);
+}
+
+/**
+ * rootsKeepingAlive over reverse edges read by position (a block at a time from an index), for an object that few
+ * objects lead to: undefined once the search has met more than `budget` objects (then search the whole reverse
+ * edges instead).
+ */
+export function rootsKeepingAliveWithin(graph: HeapGraph, rootNodes: RootNodes, rev: { start: Column; source: Column }, object: number,
+  budget: number): { kinds: RootNodeKind[]; rootNodes: number[] } | undefined {
+  const seen = new Set<number>([object]);
+  const stack = [object];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    const from = rev.source.range(rev.start.at(v), rev.start.at(v + 1));
+    for (let k = 0; k < from.length; k++) {
+      const w = from[k];
+      if (seen.has(w)) continue;
+      if (seen.size >= budget) return undefined;
+      seen.add(w);
+      stack.push(w);
+    }
+  }
+  return rootsOfSeen(graph, rootNodes, (i) => seen.has(i));
+}
+
+/** The root nodes whose roots point at an object `seen` holds, and their distinct kinds. */
+function rootsOfSeen(graph: HeapGraph, rootNodes: RootNodes, seen: (i: number) => boolean): { kinds: RootNodeKind[]; rootNodes: number[] } {
   const nodes = new Set<number>();
   const roots = graph.roots;
-  for (let r = 0; r < roots.count; r++) if (seen[roots.target[r]] !== 0) nodes.add(rootNodes.rootNode[r]);
+  for (let r = 0; r < roots.count; r++) if (seen(roots.target[r])) nodes.add(rootNodes.rootNode[r]);
   const order: RootNodeKind[] = ['global', 'goroutine', 'goroutines', 'finalizer', 'other'];
   const kinds = order.filter((k) => [...nodes].some((x) => rootNodes.kind[x] === k));
   return { kinds, rootNodes: [...nodes].sort((a, b) => a - b) };
@@ -89,19 +117,19 @@ export function rootsKeepingAlive(graph: HeapGraph, rootNodes: RootNodes, object
  * The hops of the shortest path to `object` read from a shortest-path tree over the analysis graph (parent and
  * parentEdge as shortestPathParents returns them for the super-root): root node first; empty when unreachable.
  */
-export function rootPathHops(graph: HeapGraph, types: HeapTypes, rootNodes: RootNodes, parent: Uint32Array,
-  parentEdge: Uint32Array, object: number, describeRoot: (r: number) => string = (r) => describeRootSlot(graph, rootNodes, r)): PathHop[] {
+export function rootPathHops(graph: HeapGraph, types: HeapTypes, rootNodes: RootNodes, parent: Column,
+  parentEdge: Column, object: number, describeRoot: (r: number) => string = (r) => describeRootSlot(graph, rootNodes, r)): PathHop[] {
   const R = rootNodes.count;
   const first = R + 1;
   const objectEdgeBase = R + graph.roots.count;
   const nodes: number[] = [];
   const edges: number[] = [];
   let v = first + object;
-  if (parent[v] === NONE) return [];
+  if (parent.at(v) === NONE) return [];
   while (v !== 0) {
     nodes.push(v);
-    edges.push(parentEdge[v]);
-    v = parent[v];
+    edges.push(parentEdge.at(v));
+    v = parent.at(v);
   }
   nodes.reverse();
   edges.reverse();
@@ -120,7 +148,7 @@ export function rootPathHops(graph: HeapGraph, types: HeapTypes, rootNodes: Root
     const e = edges[k];
     let field: string;
     if (e >= objectEdgeBase) {
-      field = fieldOf(types, nodes[k - 1] - first, graph.edgeOffset(e - objectEdgeBase));
+      field = fieldOf(types, nodes[k - 1] - first, graph.edgeOffsetAt(e - objectEdgeBase));
     } else {
       rootEdgeRoot ??= rootEdgeOrder(graph, rootNodes);
       field = describeRoot(rootEdgeRoot[e - R]);
@@ -143,4 +171,4 @@ function rootEdgeOrder(graph: HeapGraph, rootNodes: RootNodes): Uint32Array {
   return out;
 }
 
-export { rootsKeepingAlive as rootsReaching };
+export { rootsKeepingAlive as rootsReaching, rootsKeepingAliveWithin as rootsReachingWithin };

@@ -31,6 +31,7 @@ export function storedTypes(graph: HeapGraph, objectType: Uint32Array, typeNames
     objectType,
     typeNames,
     objectTypeName: (i) => (objectType[i] !== 0 ? typeNames[objectType[i]] : untypedName(size[i])),
+    typeIdAt: (i) => objectType[i],
     fieldName: () => undefined,
     typedObjects,
     typedBytes,

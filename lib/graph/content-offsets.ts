@@ -15,11 +15,16 @@ export class ContentOffsets {
 
   /** The file offset of object i's contents. */
   at(i: number): number {
-    const hs = this.highStart;
-    if (hs.length === 0) return this.low[i];
+    return ContentOffsets.offsetOf(i, this.low[i], this.highStart);
+  }
+
+  /** Object i's content offset from its low 32 bits `low` and highStart (for a low word read by position). */
+  static offsetOf(i: number, low: number, highStart: Uint32Array): number {
+    const hs = highStart;
+    if (hs.length === 0) return low;
     let h = 0;
     while (h < hs.length && hs[h] <= i) h++;
-    return this.low[i] + h * HIGH;
+    return low + h * HIGH;
   }
 
   /** Every offset in a Float64Array (for callers that index an array). */

@@ -12,7 +12,8 @@ import {
   OtherRootRecord, PanicRecord, TAG_NAMES, ThreadRecord, TypeRecord, MEMSTATS_FIELDS, HeapDumpError,
 } from '../dump/index.js';
 import { AddressIndex } from './address-index.js';
-import type { ContentOffsets } from './content-offsets.js';
+import { type Column, columnOf } from './column.js';
+import { ContentOffsets } from './content-offsets.js';
 import { Segment } from './builder.js';
 import { EDGE_OFFSET_MASK, INTERIOR_EDGE } from './edges.js';
 import { FrameTable } from './frames.js';
@@ -72,7 +73,14 @@ export interface HeapGraphParts {
   edgeCount?: number;
   /** stats() as computed when the graph was built, when known (a graph read back from an index). */
   stats?: HeapGraphStats;
+  /** A per-object or per-edge array by position, a block at a time (a graph read back from an index). */
+  column?: (name: GraphColumn) => Column;
+  /** The content offsets' highStart (small), with column: one object's offset without reading contentLow whole. */
+  contentHighStart?: () => Uint32Array;
 }
+
+/** The arrays a graph read back from an index can read by position. */
+export type GraphColumn = 'edgeStart' | 'edgeTarget' | 'edgeField' | 'reachable' | 'contentLow';
 
 export interface HeapGraphStats {
   format: string;
@@ -252,15 +260,23 @@ export class HeapGraph {
    * keeps them (lib/store): `reachable` is read on first use, so a warm open reads no per-object array for it.
    */
   withStoredRoots(extra: RootTable, reachable: () => Uint8Array, stats?: HeapGraphStats,
-    stackSlotTypes?: ReadonlyMap<number, StackSlotType>): HeapGraph {
+    stackSlotTypes?: ReadonlyMap<number, StackSlotType>, reachableColumn?: () => Column): HeapGraph {
     if (extra.count === 0) return this;
-    return this.withParts(concatRoots(this.roots, extra), reachable, stackSlotTypes, stats);
+    return this.withParts(concatRoots(this.roots, extra), reachable, stackSlotTypes, stats, reachableColumn);
   }
 
   /** A graph over these parts but `roots` and `reachable` (its per-object arrays still read on first use). */
-  private withParts(roots: RootTable, reachable: () => Uint8Array, stackSlotTypes?: ReadonlyMap<number, StackSlotType>, stats?: HeapGraphStats): HeapGraph {
+  private withParts(roots: RootTable, reachable: () => Uint8Array, stackSlotTypes?: ReadonlyMap<number, StackSlotType>, stats?: HeapGraphStats,
+    reachableColumn?: () => Column): HeapGraph {
     const parts = Object.create(this.p) as HeapGraphParts;
     let flags: Uint8Array | undefined;
+    const base = this.p.column;
+    if (base !== undefined) {
+      // The base graph's reachability is from its own roots: this graph's is `reachable`'s (or its column's).
+      const value = (name: GraphColumn): Column => (name !== 'reachable' ? base(name)
+        : reachableColumn !== undefined && flags === undefined ? reachableColumn() : columnOf(parts.reachable));
+      Object.defineProperty(parts, 'column', { value, enumerable: true });
+    }
     Object.defineProperty(parts, 'roots', { value: roots, enumerable: true });
     Object.defineProperty(parts, 'reachable', { enumerable: true, get: () => (flags ??= reachable()) });
     Object.defineProperty(parts, 'stackSlotTypes', { value: stackSlotTypes, enumerable: true });
@@ -302,6 +318,41 @@ export class HeapGraph {
     return this.addressIndex.runTotal;
   }
 
+  /**
+   * A per-object or per-edge array by position: read a block at a time from the index when the graph came from one
+   * and the array is not in memory, else the array itself. For the few elements one page's query reads.
+   */
+  column(name: GraphColumn): Column {
+    if (this.p.column !== undefined) return this.p.column(name);
+    return columnOf(name === 'contentLow' ? this.contentOffsets.low : this[name]);
+  }
+
+  /** Object i's outgoing edges are [first, end): read by position (see column()). */
+  edgesOf(i: number): { first: number; end: number } {
+    const c = this.column('edgeStart');
+    return { first: c.at(i), end: c.at(i + 1) };
+  }
+
+  /** The target of edge e, read by position. */
+  edgeTargetAt(e: number): number {
+    return this.column('edgeTarget').at(e);
+  }
+
+  /** The byte offset of edge e's pointer slot, read by position. */
+  edgeOffsetAt(e: number): number {
+    return this.column('edgeField').at(e) & EDGE_OFFSET_MASK;
+  }
+
+  /** True when edge e points inside its target, read by position. */
+  edgeIsInteriorAt(e: number): boolean {
+    return (this.column('edgeField').at(e) & INTERIOR_EDGE) !== 0;
+  }
+
+  /** True when object i is reachable, read by position. */
+  isReachableAt(i: number): boolean {
+    return this.column('reachable').at(i) !== 0;
+  }
+
   /** Byte offset in its object of the pointer slot of edge `e`. */
   edgeOffset(e: number): number {
     return this.edgeField[e] & EDGE_OFFSET_MASK;
@@ -314,7 +365,14 @@ export class HeapGraph {
 
   /** Reads the contents of object `i` from the dump file. */
   objectContent(i: number): Uint8Array {
-    return this.readFile(this.contentOffsets.at(i), this.sizeOf(i));
+    return this.readFile(this.contentOffsetOf(i), this.sizeOf(i));
+  }
+
+  /** The file offset of object i's contents (read by position from an index: one block of contentLow). */
+  contentOffsetOf(i: number): number {
+    const high = this.p.contentHighStart;
+    return high !== undefined && this.p.column !== undefined ? ContentOffsets.offsetOf(i, this.p.column('contentLow').at(i), high())
+      : this.contentOffsets.at(i);
   }
 
   /** Reads the contents of frame `f` from the dump file. */

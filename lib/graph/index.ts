@@ -2,7 +2,8 @@
 export { loadHeapGraph } from './load.js';
 export type { LoadOptions, LoadPhase } from './load.js';
 export { HeapGraph, memStatsToJson } from './heap-graph.js';
-export type { HeapGraphStats, ReverseEdges } from './heap-graph.js';
+export type { HeapGraphStats, ReverseEdges, GraphColumn } from './heap-graph.js';
+export { type Column, type ColumnArray, columnOf } from './column.js';
 export { RootKind, ROOT_KIND_NAMES } from './roots.js';
 export type { RootTable } from './roots.js';
 export type { FrameTable } from './frames.js';

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { HeapGraph, ReverseEdges } from '../graph/index.js';
 import { type DominatorTree, dominatorTreeChildren, type TypeRow } from '../analysis/index.js';
-import { type EncodedPart, IndexFileError, loadDerived, saveDerived, type SourceIdentity } from '../store/index.js';
+import { type EncodedPart, IndexFileError, type IndexSections, loadDerived, saveDerived, type SourceIdentity } from '../store/index.js';
 
 export class DerivedIndexes {
   constructor(
@@ -21,6 +21,20 @@ export class DerivedIndexes {
 
   private fileOf(name: string): string {
     return this.analysisFile!.replace(/\.idx$/, `.${name}.idx`);
+  }
+
+  /**
+   * The sections of derived index `name` when its file is there and current (its arrays read on first use, or by
+   * position: IndexSections.column), else undefined. For a query that reads a few elements of a large structure.
+   */
+  sections(name: string): IndexSections | undefined {
+    if (this.analysisFile === null) return undefined;
+    try {
+      return loadDerived(this.fileOf(name), name, this.dump, this.binary).sections;
+    } catch (e) {
+      if (!(e instanceof IndexFileError)) throw e;
+      return undefined;
+    }
   }
 
   /** The derived index `name`: read back when its file is current, else built (and saved when there is an index). */
@@ -79,7 +93,7 @@ export const reverseCodec = {
   encode: (r: ReverseEdges): EncodedPart => ({ meta: {}, arrays: { start: r.start, source: r.source, edge: r.edge } }),
   decode: (p: EncodedPart, graph: HeapGraph): ReverseEdges | undefined => {
     const r = { start: p.arrays.start as Uint32Array, source: p.arrays.source as Uint32Array, edge: p.arrays.edge as Uint32Array };
-    if (!r.start || !r.source || !r.edge || r.start.length !== graph.objectCount + 1 || r.source.length !== graph.edgeTarget.length) return undefined;
+    if (!r.start || !r.source || !r.edge || r.start.length !== graph.objectCount + 1 || r.source.length !== graph.edgeCount) return undefined;
     return r;
   },
 };

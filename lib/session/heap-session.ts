@@ -9,7 +9,7 @@
 // its referrers are those whose pointer lands inside it, its path and dominators go through its block.
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { HeapGraph } from '../graph/index.js';
+import { type Column, columnOf, type HeapGraph } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
   checkBinaryMatchesDump, describeObject, type HeapTypes, type ObjectDescription, RecoveredTypes, restoreTypes,
@@ -19,13 +19,13 @@ import {
   computeRetainedSizes, type DominatorTree, dominatorTreeChildren, type HeapDominators, NONE, type RootNodeRow, rootNodeRows,
   type PathHop, type RootNodes, type RowMembership, type TypeRow, typeHistogram, type ObjectRow, topObjects,
 } from '../analysis/index.js';
-import { rootPathHops, rootsReaching } from '../analysis/heap-paths.js';
+import { rootPathHops, rootsReaching, rootsReachingWithin } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
 import { collectGarbage, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembership } from './instances.js';
 import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
-import { referrersOf, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
+import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
 
 /** What dominates an object: another object, one root node, several roots together (the super-root), or nothing. */
@@ -51,6 +51,9 @@ export interface Page<T> {
 
 /** The derived index of instances grouped as `types` groups them. */
 const INSTANCES_INDEX = 'instances-v5';
+
+/** Objects rootsKeepingAlive searches by position before it reads the whole reverse edges. */
+const ROOTS_SEARCH_BUDGET = 100_000;
 
 /** Rows of topObjects kept in a derived index. */
 const TOP_KEPT = 1000;
@@ -95,6 +98,8 @@ export class HeapSession {
   private tree: DominatorTree | undefined;
   private readonly derived: DerivedIndexes;
   private reverseReady = false;
+  private reverseColumns_: ReverseColumns | undefined;
+  private treeColumns_: { firstChild: Column; child: Column } | undefined;
   /** rootsKeepingAlive's answers per topmost dominator, the most recent 256. */
   private readonly rootsOfTop = new Map<number, { kinds: string[]; rootNodes: number[] }>();
   private instanceIndex: InstanceIndex | undefined;
@@ -107,6 +112,8 @@ export class HeapSession {
   private retainedCounts_: Float64Array | undefined;
   private subObjects_: SubObjects | undefined;
   private readonly answers_ = new Map<string, string>();
+  /** The per-node arrays of an analysis computed in this process, as columns. */
+  private readonly nodeColumns = new Map<string, Column>();
   private summariesKept_ = false;
 
   private constructor(state: SessionState) {
@@ -210,6 +217,8 @@ export class HeapSession {
     this.graph.close();
     this.program_?.close();
     this.tree = undefined;
+    this.treeColumns_ = undefined;
+    this.reverseColumns_ = undefined;
     this.instanceIndex = undefined;
     this.splitInstanceIndex = undefined;
     this.retainedCounts_ = undefined;
@@ -230,7 +239,7 @@ export class HeapSession {
   }
 
   isReachable(i: number): boolean {
-    return this.graph.reachable[this.subObjects.blockOf(i)] !== 0;
+    return this.graph.isReachableAt(i < this.graph.objectCount ? i : this.subObjects.blockOf(i));
   }
 
   /** The object containing `address` (its start or inside it), or -1. */
@@ -280,11 +289,11 @@ export class HeapSession {
   /** Object i decoded through its type: fields with names, offsets, types, values (needs a binary). */
   describe(i: number): ObjectDescription {
     if (!(this.types instanceof RecoveredTypes)) throw new Error('describe needs the binary');
-    this.reverseEdges();
     if (i >= this.graph.objectCount) {
-      return this.subObjects.describe(i, describeObject(this.graph, this.types, this.subObjects.blockOf(i)), this.referrers(i).length);
+      const b = this.subObjects.blockOf(i);
+      return this.subObjects.describe(i, describeObject(this.graph, this.types, b, this.objectReferrerCount(b)), this.referrers(i).length);
     }
-    return describeObject(this.graph, this.types, i);
+    return describeObject(this.graph, this.types, i, this.objectReferrerCount(i));
   }
 
   // ---- dominators and retained sizes ----
@@ -293,7 +302,19 @@ export class HeapSession {
   retained(i: number): number {
     // A sub-object holds no pointers: it keeps only itself alive (while its block is reachable).
     if (i >= this.graph.objectCount) return this.isReachable(i) ? this.subObjects.size(i) : 0;
-    return this.analysis.retained[this.dominators.firstObjectNode + i];
+    return this.nodeColumn('retained').at(this.dominators.firstObjectNode + i);
+  }
+
+  /**
+   * One of the analysis' per-node arrays, by position: a block at a time when the analysis was read from the index
+   * and the array is not in memory (a page's query reads a few elements of arrays of a node per object).
+   */
+  private nodeColumn(name: 'idom' | 'retained' | 'pathParent' | 'pathParentEdge'): Column {
+    const a = this.analysis;
+    if (a.column !== undefined) return a.column(name);
+    let c = this.nodeColumns.get(name);
+    if (c === undefined) this.nodeColumns.set(name, (c = columnOf(a[name])));
+    return c;
   }
 
   /** Bytes root node k alone keeps alive (kept in the index's header: a warm open reads no array for it). */
@@ -309,7 +330,7 @@ export class HeapSession {
   /** Object i's immediate dominator. */
   dominator(i: number): Dominator {
     if (i >= this.graph.objectCount) return this.isReachable(i) ? { kind: 'object', object: this.subObjects.blockOf(i) } : { kind: 'none' };
-    const d = this.analysis.idom[this.dominators.firstObjectNode + i];
+    const d = this.nodeColumn('idom').at(this.dominators.firstObjectNode + i);
     if (d === NONE) return { kind: 'none' };
     return this.nodeRef(d);
   }
@@ -321,11 +342,11 @@ export class HeapSession {
       return this.isReachable(i) ? [{ kind: 'object', object: b }, ...this.dominatorChain(b, limit - 1)] : [];
     }
     const out: Dominator[] = [];
-    const idom = this.analysis.idom;
+    const idom = this.nodeColumn('idom');
     let v = this.dominators.firstObjectNode + i;
-    if (idom[v] === NONE) return out;
+    if (idom.at(v) === NONE) return out;
     while (v !== 0 && out.length < limit) {
-      v = idom[v];
+      v = idom.at(v);
       out.push(this.nodeRef(v));
     }
     return out;
@@ -334,15 +355,34 @@ export class HeapSession {
   /** The nodes `node` immediately dominates, most retained first, paged. */
   dominated(node: TreeNode, offset = 0, limit = 50): Page<TreeNode & { retained: number }> {
     const v = this.nodeNumber(node);
-    const { firstChild, child } = this.dominatorTree();
-    const start = firstChild[v];
-    const end = firstChild[v + 1];
+    const { firstChild, child } = this.treeColumns();
+    const start = firstChild.at(v);
+    const end = firstChild.at(v + 1);
     const items: (TreeNode & { retained: number })[] = [];
-    for (let c = start + offset; c < end && items.length < limit; c++) {
-      const w = child[c];
-      items.push({ ...this.nodeRef(w), retained: this.analysis.retained[w] } as TreeNode & { retained: number });
+    const retained = this.nodeColumn('retained');
+    const page = child.range(start + offset, Math.min(end, start + offset + limit));
+    for (let c = 0; c < page.length; c++) {
+      const w = page[c];
+      items.push({ ...this.nodeRef(w), retained: retained.at(w) } as TreeNode & { retained: number });
     }
     return { total: end - start, offset, items };
+  }
+
+  /**
+   * The sorted dominator tree's children lists by position: the tree when in memory, else its derived index read a
+   * block at a time (a page of one node's children reads a few blocks), else the tree built.
+   */
+  private treeColumns(): { firstChild: Column; child: Column } {
+    if (this.treeColumns_ !== undefined) return this.treeColumns_;
+    const nodes = this.dominators.nodeCount;
+    const kept = this.tree === undefined ? this.derived.sections('tree') : undefined;
+    if (kept !== undefined && kept.length('firstChild') === nodes + 1 && kept.column('firstChild').at(nodes) === kept.length('child')) {
+      this.treeColumns_ = { firstChild: kept.column('firstChild'), child: kept.column('child') };
+    } else {
+      const t = this.dominatorTree();
+      this.treeColumns_ = { firstChild: columnOf(t.firstChild), child: columnOf(t.child) };
+    }
+    return this.treeColumns_;
   }
 
   /** How many objects `node` keeps alive: the objects of its dominator subtree, itself included (0 when unreachable). */
@@ -382,20 +422,44 @@ export class HeapSession {
   /** Who points at object i: objects (with the field) and roots (global, goroutine frame and variable, finalizer...). */
   referrers(i: number): Referrer[] {
     this.rootsByTarget_ ??= rootsByTarget(this.graph);
-    this.reverseEdges();
+    const rev = this.reverseColumns();
     if (i >= this.graph.objectCount) {
       // The block's referrers whose pointer lands inside the sub-object.
-      const all = referrersOf(this.graph, this.types, this.rootNodes, this.program, this.rootsByTarget_, this.subObjects.blockOf(i));
+      const all = referrersOf(this.graph, this.types, this.rootNodes, this.program, this.rootsByTarget_, rev, this.subObjects.blockOf(i));
       return all.filter((r) => this.subObjects.pointsInto(i, r, this.rootsByTarget_!));
     }
-    return referrersOf(this.graph, this.types, this.rootNodes, this.program, this.rootsByTarget_, i);
+    return referrersOf(this.graph, this.types, this.rootNodes, this.program, this.rootsByTarget_, rev, i);
   }
 
   /** The objects that point at object i (each as often as it points there). */
   referringObjects(i: number): Uint32Array {
-    this.reverseEdges();
-    const r = this.graph.reverseEdges();
-    return r.source.subarray(r.start[i], r.start[i + 1]);
+    const r = this.reverseColumns();
+    return Uint32Array.from(r.source.range(r.start.at(i), r.start.at(i + 1)));
+  }
+
+  /** How many pointers of objects point at object i (roots not counted). */
+  objectReferrerCount(i: number): number {
+    const r = this.reverseColumns();
+    return r.start.at(i + 1) - r.start.at(i);
+  }
+
+  /**
+   * The reverse edges by position: from memory once built or read whole, else a block at a time from their derived
+   * index (a page's referrers read a few blocks, not the 1.3 GB of a 70 M-object heap's).
+   */
+  private reverseColumns(): ReverseColumns {
+    if (this.reverseColumns_ !== undefined) return this.reverseColumns_;
+    const g = this.graph;
+    const kept = this.reverseReady ? undefined : this.derived.sections('reverse');
+    if (kept !== undefined && kept.length('start') === g.objectCount + 1 && kept.length('source') === g.edgeCount && kept.length('edge') === g.edgeCount &&
+      kept.column('start').at(g.objectCount) === g.edgeCount) {
+      this.reverseColumns_ = { start: kept.column('start'), source: kept.column('source'), edge: kept.column('edge') };
+    } else {
+      this.reverseEdges();
+      const r = g.reverseEdges();
+      this.reverseColumns_ = { start: columnOf(r.start), source: columnOf(r.source), edge: columnOf(r.edge) };
+    }
+    return this.reverseColumns_;
   }
 
   /** Makes sure the graph's reverse edges are there (a derived index), for referrers and root sets. */
@@ -436,19 +500,19 @@ export class HeapSession {
       return [...this.pathToRoot(best.object), { ...self, field: best.field }];
       return hops;
     }
-    return rootPathHops(this.graph, this.types, this.rootNodes, this.analysis.pathParent, this.analysis.pathParentEdge, i,
+    return rootPathHops(this.graph, this.types, this.rootNodes, this.nodeColumn('pathParent'), this.nodeColumn('pathParentEdge'), i,
       (r) => (rootReferrer(this.graph, this.types, this.rootNodes, this.program, r) as { slot: string }).slot);
   }
 
   /** Pointers from the nearest root to object i (1 for an object a root points at), or -1 when unreachable. */
   distance(i: number): number {
     i = this.subObjects.blockOf(i);
-    const parent = this.analysis.pathParent;
+    const parent = this.nodeColumn('pathParent');
     let v = this.dominators.firstObjectNode + i;
-    if (parent[v] === NONE) return -1;
+    if (parent.at(v) === NONE) return -1;
     let d = 0;
     while (v !== 0) {
-      v = parent[v];
+      v = parent.at(v);
       d++;
     }
     return d - 1;
@@ -469,8 +533,12 @@ export class HeapSession {
     const top = below !== undefined && below.kind === 'object' ? below.object : i;
     let r = this.rootsOfTop.get(top);
     if (r === undefined) {
-      this.reverseEdges();
-      r = rootsReaching(this.graph, this.rootNodes, top);
+      // Few objects lead to most objects: search the reverse edges by position, and read them whole only past that.
+      r = this.reverseReady ? undefined : rootsReachingWithin(this.graph, this.rootNodes, this.reverseColumns(), top, ROOTS_SEARCH_BUDGET);
+      if (r === undefined) {
+        this.reverseEdges();
+        r = rootsReaching(this.graph, this.rootNodes, top);
+      }
       if (this.rootsOfTop.size >= 256) this.rootsOfTop.delete(this.rootsOfTop.keys().next().value!);
       this.rootsOfTop.set(top, r);
     }
@@ -543,7 +611,7 @@ export class HeapSession {
     const index = this.instanceIndexOf(type);
     if (index === undefined) return undefined;
     // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
-    return index.page(type, options.sort ?? 'retained', options.offset ?? 0, options.limit ?? 50, !options.all, this.memberFacts);
+    return index.page(type, options.sort ?? 'retained', options.offset ?? 0, options.limit ?? 50, !options.all, this.wholeMemberFacts());
   }
 
   /**
@@ -619,7 +687,7 @@ export class HeapSession {
 
   /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */
   private instanceIndexOf(type: string): InstanceIndex | undefined {
-    const facts = this.memberFacts;
+    const facts = this.wholeMemberFacts();
     this.instanceIndex ??= this.derived.get(INSTANCES_INDEX, () => InstanceIndex.build(this.graph, this.types, facts), (x) => x.encode(),
       (p) => InstanceIndex.decode(p, this.objectCount));
     const joined = this.instanceIndex;
@@ -632,10 +700,20 @@ export class HeapSession {
     return this.splitInstanceIndex.has(type) ? this.splitInstanceIndex : undefined;
   }
 
-  /** What the instance indexes ask of a member (an object, or objectCount + k for a tiny sub-object). */
-  private get memberFacts(): MemberFacts {
+  /**
+   * memberFacts for building an instance index: a pass over every member, from the whole arrays (not element by
+   * element from the index file).
+   */
+  private wholeMemberFacts(): MemberFacts {
+    const n = this.graph.objectCount;
+    const first = this.dominators.firstObjectNode;
+    // Read on first use: a page of one run asks nothing of its members.
+    let reachable: Uint8Array | undefined;
+    let retained: Float64Array | undefined;
     return {
-      isReachable: (i) => this.isReachable(i), retained: (i) => this.retained(i), size: (i) => this.size(i), address: (i) => this.address(i),
+      isReachable: (i) => (reachable ??= this.graph.reachable)[i < n ? i : this.subObjects.blockOf(i)] !== 0,
+      retained: (i) => (i < n ? (retained ??= this.analysis.retained)[first + i] : this.retained(i)),
+      size: (i) => this.size(i), address: (i) => this.address(i),
     };
   }
 

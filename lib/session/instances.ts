@@ -15,6 +15,7 @@ import { type HeapTypes, histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME } fr
 import { type RowMembership, rowNamer, typeGroups } from '../analysis/index.js';
 import type { EncodedPart } from '../store/index.js';
 import { orderByKey } from './key-order.js';
+import { type Column, columnOf } from '../graph/index.js';
 
 export type InstanceSort = 'retained' | 'size' | 'address';
 
@@ -51,6 +52,7 @@ interface InstanceArrays {
 }
 
 const ARRAY_NAMES = ['start', 'reachEnd', 'member', 'byRetained', 'bySize', 'bytes', 'reachBytes'] as const;
+type ArrayName = typeof ARRAY_NAMES[number];
 
 export class InstanceIndex {
   private readonly rowOfName = new Map<string, number>();
@@ -59,26 +61,30 @@ export class InstanceIndex {
 
   private arrays_: InstanceArrays | undefined;
 
-  /** `arrays` gives the index's arrays when first needed (a warm index reads them then; has() reads none). */
+  /**
+   * `array` gives each of the index's arrays when first needed (a warm index reads it then; has() reads none), and
+   * `column` the three member orders by position (a page reads the blocks of its slice).
+   */
   private constructor(
     private readonly names: string[],
-    private readonly arrays: () => InstanceArrays,
+    private readonly array: (k: ArrayName) => InstanceArrays[ArrayName],
+    private readonly column: (k: 'member' | 'byRetained' | 'bySize') => Column,
   ) {
     names.forEach((n, r) => this.rowOfName.set(n, r));
   }
 
   private get a(): InstanceArrays {
-    this.arrays_ ??= this.arrays();
+    this.arrays_ ??= Object.fromEntries(ARRAY_NAMES.map((k) => [k, this.array(k)])) as unknown as InstanceArrays;
     return this.arrays_;
   }
 
-  private get start(): Uint32Array { return this.a.start; }
-  private get reachEnd(): Uint32Array { return this.a.reachEnd; }
-  private get member(): Uint32Array { return this.a.member; }
-  private get byRetained(): Uint32Array { return this.a.byRetained; }
-  private get bySize(): Uint32Array { return this.a.bySize; }
-  private get bytes(): Float64Array { return this.a.bytes; }
-  private get reachBytes(): Float64Array { return this.a.reachBytes; }
+  private get start(): Uint32Array { return this.array('start') as Uint32Array; }
+  private get reachEnd(): Uint32Array { return this.array('reachEnd') as Uint32Array; }
+  private get member(): Uint32Array { return this.array('member') as Uint32Array; }
+  private get byRetained(): Uint32Array { return this.array('byRetained') as Uint32Array; }
+  private get bySize(): Uint32Array { return this.array('bySize') as Uint32Array; }
+  private get bytes(): Float64Array { return this.array('bytes') as Float64Array; }
+  private get reachBytes(): Float64Array { return this.array('reachBytes') as Float64Array; }
 
   /** Builds the index of `graph`'s objects grouped as typeGroups groups them (arrays split by length or not). */
   static build(graph: HeapGraph, types: HeapTypes, facts: MemberFacts, splitArrays = false): InstanceIndex {
@@ -137,7 +143,7 @@ export class InstanceIndex {
     };
     const byRetained = byKey(facts.retained);
     const bySize = byKey((i) => (i < n ? size[i] : tiny!.place[i - n] >>> 8));
-    return new InstanceIndex(names, () => ({ start, reachEnd, member, byRetained, bySize, bytes, reachBytes }));
+    return InstanceIndex.inMemory(names, { start, reachEnd, member, byRetained, bySize, bytes, reachBytes });
   }
 
   /**
@@ -195,7 +201,7 @@ export class InstanceIndex {
       return out;
     };
     const arrays = { start, reachEnd, member: deal(this.member), byRetained: deal(this.byRetained), bySize: deal(this.bySize), bytes, reachBytes };
-    return new InstanceIndex(names, () => arrays);
+    return InstanceIndex.inMemory(names, arrays);
   }
 
   encode(): EncodedPart {
@@ -215,7 +221,14 @@ export class InstanceIndex {
     const members = length('member');
     if (length('start') !== rows + 1 || length('reachEnd') !== rows || length('bytes') !== rows || length('reachBytes') !== rows) return undefined;
     if (members === undefined || members < objectCount || length('byRetained') !== members || length('bySize') !== members) return undefined;
-    return new InstanceIndex(names, () => Object.fromEntries(ARRAY_NAMES.map((k) => [k, p.arrays[k]])) as unknown as InstanceArrays);
+    const sections = p.sections;
+    if (sections === undefined) return InstanceIndex.inMemory(names, Object.fromEntries(ARRAY_NAMES.map((k) => [k, p.arrays[k]])) as unknown as InstanceArrays);
+    return new InstanceIndex(names, (k) => sections.get(k) as InstanceArrays[ArrayName], (k) => sections.column(k));
+  }
+
+  /** An index over arrays in memory. */
+  private static inMemory(names: string[], arrays: InstanceArrays): InstanceIndex {
+    return new InstanceIndex(names, (k) => arrays[k], (k) => columnOf(arrays[k]));
   }
 
   /** Every member of row `type` (reachable ones, then the rest, each by address); undefined for an unknown type. */
@@ -242,6 +255,13 @@ export class InstanceIndex {
     const want = limit <= 0 ? total - offset : Math.min(limit, total - offset);
     const base = { total, offset, count: total, bytes: reachableOnly ? this.reachBytes[r] : this.bytes[r] };
     if (want <= 0) return { ...base, items: [] };
+    const s = this.start[r];
+    const re = this.reachEnd[r];
+    if (reachableOnly || re === s || re === this.start[r + 1]) {
+      // One run: a slice of the order, read by position.
+      const order = this.column(sort === 'address' ? 'member' : sort === 'size' ? 'bySize' : 'byRetained');
+      return { ...base, items: Array.from(order.range(s + offset, s + offset + want)) };
+    }
     const order = this.ordered(r, sort, reachableOnly, facts);
     return { ...base, items: Array.from(order.subarray(offset, offset + want)) };
   }

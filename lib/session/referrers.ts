@@ -1,6 +1,6 @@
 // Who points at an object: other objects (by field) and roots (a global by variable name, a goroutine's frame by
 // function and local variable, a finalizer, the runtime's own records).
-import { type HeapGraph, RootKind, ROOT_KIND_NAMES } from '../graph/index.js';
+import { type Column, type HeapGraph, RootKind, ROOT_KIND_NAMES } from '../graph/index.js';
 import type { GoProgram } from '../gotypes/index.js';
 import { fieldPath, frameVariableAt, innermostFunction, type HeapTypes } from '../typing/index.js';
 import type { RootNodeKind, RootNodes } from '../analysis/index.js';
@@ -28,6 +28,13 @@ export type Referrer =
     variable?: string;
   };
 
+/** The reverse edges by position: the referrers of object i are source[start[i] .. start[i+1]), edge index in `edge`. */
+export interface ReverseColumns {
+  start: Column;
+  source: Column;
+  edge: Column;
+}
+
 /** Root table rows sorted by target object, for looking up the roots of one object (built once per session). */
 export function rootsByTarget(graph: HeapGraph): Uint32Array {
   const target = graph.roots.target;
@@ -36,12 +43,15 @@ export function rootsByTarget(graph: HeapGraph): Uint32Array {
 
 /** The referrers of object i: objects first (in edge order), then roots. */
 export function referrersOf(graph: HeapGraph, types: HeapTypes, rootNodes: RootNodes, program: GoProgram | undefined,
-  byTarget: Uint32Array, i: number, limit = 10000): Referrer[] {
+  byTarget: Uint32Array, rev: ReverseColumns, i: number, limit = 10000): Referrer[] {
   const out: Referrer[] = [];
-  const rev = graph.reverseEdges();
-  for (let k = rev.start[i]; k < rev.start[i + 1] && out.length < limit; k++) {
-    const src = rev.source[k];
-    const offset = graph.edgeOffset(rev.edge[k]);
+  const first = rev.start.at(i);
+  const end = Math.min(rev.start.at(i + 1), first + limit);
+  const sources = rev.source.range(first, end);
+  const edges = rev.edge.range(first, end);
+  for (let k = 0; k < sources.length; k++) {
+    const src = sources[k];
+    const offset = graph.edgeOffsetAt(edges[k]);
     out.push({ kind: 'object', object: src, offset, field: types.fieldName(src, offset) ?? `+0x${offset.toString(16)}` });
   }
   const target = graph.roots.target;

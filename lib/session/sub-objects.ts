@@ -49,7 +49,7 @@ export class SubObjects {
   first(b: number): number {
     const t = this.tiny;
     if (t === undefined || t.object.length === 0) return -1;
-    const id = this.types.objectType[b];
+    const id = this.types.typeIdAt(b);
     if (id === 0 || this.typingKind(id) !== TypingKind.TinyBlock) return -1;
     let lo = 0;
     let hi = t.object.length;

@@ -6,7 +6,7 @@ import type { FrameTable, RootTable } from '../graph/index.js';
 import type { MemStatsRecord } from '../dump/index.js';
 import type { RootNodeKind, RootNodes } from '../analysis/index.js';
 import type { StoredTypes, TypeCoverage } from '../typing/index.js';
-import { type IndexSections, IndexFileError, openIndexFile, sectionsOf, type StoredArray, writeIndexFile } from './index-file.js';
+import { type Column, type IndexSections, IndexFileError, openIndexFile, sectionsOf, type StoredArray, writeIndexFile } from './index-file.js';
 
 /** The file an index was built from (lib/store/cache.ts sourceIdentity): it is stale when any of these changed. */
 export interface SourceIdentity {
@@ -159,6 +159,9 @@ export function decodeGraph(part: EncodedPart, source: SourceIdentity, file: str
     }
   };
   lazy(parts, 'contentOffsets', () => new ContentOffsets(a('contentLow') as Uint32Array, a('contentHighStart') as Uint32Array));
+  // A page's query reads the elements it needs, a block at a time (until an analysis reads the whole array).
+  parts.column = (name) => sections.column(name);
+  parts.contentHighStart = () => a('contentHighStart') as Uint32Array;
   const readEdgeStart = (): Uint32Array => {
     const edgeStart = a('edgeStart') as Uint32Array;
     if (edgeStart[n] !== edgeCount) throw new IndexFileError(file, 0, 'arrays of matching lengths');
@@ -200,6 +203,8 @@ export interface StoredAnalysis {
   graphStats?: HeapGraphStats;
   /** Lets go of the shortest-path tree when it was read from an index (read again when next used). */
   release?: () => void;
+  /** One of the per-node arrays by position, a block at a time, when read from an index (IndexSections.column). */
+  column?: (name: 'idom' | 'retained' | 'pathParent' | 'pathParentEdge' | 'objectType' | 'reachable') => Column;
 }
 
 /**
@@ -209,7 +214,8 @@ export interface StoredAnalysis {
 export function withAnalysisRoots(graph: HeapGraph, analysis: StoredAnalysis): HeapGraph {
   const extra = analysis.extraRoots;
   if (!extra || extra.count === 0 || graph.roots.count === analysis.rootNodes.rootNode.length) return graph;
-  return graph.withStoredRoots(extra, () => analysis.reachable!, analysis.graphStats);
+  const column = analysis.column;
+  return graph.withStoredRoots(extra, () => analysis.reachable!, analysis.graphStats, undefined, column ? () => column('reachable') : undefined);
 }
 
 /** Writes analysis results to `file`. */
@@ -287,6 +293,7 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
       }
     },
   });
+  Object.defineProperty(out, 'column', { enumerable: false, value: (name: string) => sections.column(name) });
   if (extra > 0) {
     out.extraRoots = {
       count: extra, kind: sections.get('extraKind') as Uint8Array, target: sections.get('extraTarget') as Uint32Array,
@@ -301,6 +308,7 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
     for (const k of ['objectType', 'tinyObject', 'tinyPlace', 'tinyTyping', 'inferred'] as const) {
       if (sections.has(k)) lazy(types, k, () => sections.get(k));
     }
+    Object.defineProperty(types, 'objectTypeAt', { enumerable: false, get: () => sections.column('objectType') });
     out.types = types;
   }
   return out;

@@ -6,18 +6,25 @@
 //  12  u32 header length H   bytes of the JSON header
 //  16  u32 header checksum   hashBytes() of the header bytes
 //  20  u32 0                 reserved
-//  24  header                JSON: { meta, arrays: [{ name, type, offset, length, checksum }] }
-//      then each array's bytes at its offset (8-byte aligned), checksum = hashBytes() of those bytes.
+//  24  header                JSON: { meta, blockBytes, arrays: [{ name, type, offset, length, checksum, blocks? }] }
+//      then each array's bytes at its offset (8-byte aligned), checksum = hashBytes() of those bytes. An array longer
+//      than one block of blockBytes (BLOCK_BYTES, 16 KiB) is checked block by block instead: its entry says
+//      `blocks: true`, its checksum is that of its block table, and the table (hashBytes() of each block, a
+//      Uint32Array) follows all the arrays as an array of its own named "<name>#blocks". So one element can be read,
+//      and checked, without reading the rest of its array (IndexSections.column).
 // The file is written beside its final name and renamed into place, so a reader never sees half a file.
 // openIndexFile reads the preamble and header only; each array (a section, by name) is read when first asked for,
 // by positional reads straight into its typed array, and checked against its checksum then (readIndexFile reads
-// and checks the whole file at once). Reading opens without blocking and accepts only a regular file (a directory or FIFO at the name is a stale index, not a
+// and checks the whole file at once), or a block at a time by position (column()), each block checked. Reading opens without blocking and accepts only a regular file (a directory or FIFO at the name is a stale index, not a
 // hang or a crash); the cache folder is created one level at a time (makeDirectories).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GoheapError } from '../errors.js';
 import { fileKind } from './cache.js';
 import { removeDeadTemps } from '../temp-files.js';
+import { type Column, columnOf } from '../graph/column.js';
+
+export { type Column, columnOf };
 
 export const FORMAT_VERSION = 11; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
 // 5: stack-object roots in the analysis, frame function names as Go prints them ([...] for generic shapes);
@@ -30,7 +37,13 @@ const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
 
 /** Bytes per checked block of a long array (a multiple of 8): what reading one element of it costs. */
-export const BLOCK_BYTES = 64 << 10;
+export const BLOCK_BYTES = 16 << 10;
+
+/** BLOCK_BYTES, or GOHEAP_INDEX_BLOCK_BYTES when set to a positive multiple of 8 (tests: small blocks, many of them). */
+function blockBytesDefault(): number {
+  const v = Number(process.env.GOHEAP_INDEX_BLOCK_BYTES);
+  return Number.isInteger(v) && v > 0 && v % 8 === 0 ? v : BLOCK_BYTES;
+}
 
 /** The name of array `name`'s block table. No array of a caller is named with a '#'. */
 function blockTableName(name: string): string {
@@ -56,22 +69,6 @@ interface Header {
   meta: unknown;
   blockBytes?: number;
   arrays: ArrayEntry[];
-}
-
-/**
- * The elements of one array of an index, read by position: for a query that needs a few elements of a long array
- * (one object's edges, a page of instances), not all of it.
- */
-export interface Column {
-  readonly length: number;
-  at(i: number): number;
-  /** Elements [from, to): a view or a copy, not to be written to. */
-  range(from: number, to: number): StoredArray;
-}
-
-/** A column over an array in memory. */
-export function columnOf(a: StoredArray): Column {
-  return { length: a.length, at: (i) => a[i], range: (from, to) => a.subarray(from, to) };
 }
 
 /** Thrown when an index file is missing, truncated, of another version, or fails a checksum. */
@@ -103,7 +100,7 @@ function bytesOf(a: StoredArray): Uint8Array {
 }
 
 /** Writes `meta` and `arrays` to `file` (atomically: a temporary file renamed into place). */
-export function writeIndexFile(file: string, meta: unknown, given: Record<string, StoredArray>, blockBytes = BLOCK_BYTES): void {
+export function writeIndexFile(file: string, meta: unknown, given: Record<string, StoredArray>, blockBytes = blockBytesDefault()): void {
   if (blockBytes <= 0 || blockBytes % 8 !== 0) throw new RangeError(`block size ${blockBytes}: expected a positive multiple of 8`);
   const entries: ArrayEntry[] = [];
   const arrays: Record<string, StoredArray> = { ...given };
@@ -449,8 +446,8 @@ export function sectionsOf(file: string, meta: unknown, arrays: Record<string, S
   };
 }
 
-/** Blocks a column keeps after reading them (of BLOCK_BYTES: 16 MiB). */
-const COLUMN_BLOCKS_KEPT = 256;
+/** Blocks a column keeps after reading them (of BLOCK_BYTES: 8 MiB). */
+const COLUMN_BLOCKS_KEPT = 512;
 
 class LazySections implements IndexSections {
   private readonly cache = new Map<string, StoredArray>();

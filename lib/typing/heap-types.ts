@@ -39,6 +39,8 @@ export interface HeapTypes {
   typeNames: string[];
   /** A readable name for object i: its type's name, or for an untyped object a name carrying its size class. */
   objectTypeName(i: number): string;
+  /** objectType[i], read by position when the types come from an index (for one page's objects, not a pass). */
+  typeIdAt(i: number): number;
   /** The field path of byte offset `offset` in object i ("Next", "Slots[12]", "Attrs.buckets"), or undefined. */
   fieldName(i: number, offset: number): string | undefined;
   typedObjects: number;
@@ -73,6 +75,11 @@ export interface TypeArrays {
   readonly objectType: Uint32Array;
   readonly tinyObjects: TinyObjects;
   readonly inferred: Uint32Array;
+  /**
+   * Object i's typing id read by position (types restored from an index: a block at a time), for the point queries
+   * of a page until objectType has been read whole; absent when objectType is in memory.
+   */
+  readonly typeIdAt?: (i: number) => number;
 }
 
 /** HeapTypes from recoverTypes, with access to the Go types behind the names. */
@@ -108,7 +115,22 @@ export class RecoveredTypes implements HeapTypes {
 
   /** The typing id of each object (0: untyped). */
   get objectType(): Uint32Array {
-    return this.arrays.objectType;
+    this.wholeObjectType ??= this.arrays.objectType;
+    return this.wholeObjectType;
+  }
+
+  private wholeObjectType: Uint32Array | undefined;
+
+  /** Object i's typing id: from objectType once it is read, else by position (TypeArrays.typeIdAt). */
+  typeIdAt(i: number): number {
+    return this.typeIdOf(i);
+  }
+
+  private typeIdOf(i: number): number {
+    const whole = this.wholeObjectType;
+    if (whole !== undefined) return whole[i];
+    const at = this.arrays.typeIdAt;
+    return at !== undefined ? at(i) : this.objectType[i];
   }
 
   /** Sub-objects of tiny blocks. */
@@ -158,7 +180,7 @@ export class RecoveredTypes implements HeapTypes {
    * `[37]*main.Node`; map and channel internals as their map's or channel's parts), see displayNames.
    */
   objectTypeName(i: number): string {
-    const id = this.objectType[i];
+    const id = this.typeIdOf(i);
     return id === 0 ? untypedName(this.graph.sizeOf(i)) : this.displayNames()[id];
   }
 
@@ -175,7 +197,7 @@ export class RecoveredTypes implements HeapTypes {
 
   /** The typing of object i. */
   typing(i: number): ObjectTyping {
-    const id = this.objectType[i];
+    const id = this.typeIdOf(i);
     const t = this.typings.goType[id];
     const s = this.graph.sizeOf(i);
     // A typing that fills an object of 32 KiB exactly leaves no room for a header: a large object (recover.ts).
@@ -263,7 +285,8 @@ export class RecoveredTypes implements HeapTypes {
    * object's type name. For pointers shown as "0x... (TYPE +OFF)": use with subObjectAt to get OFF right.
    */
   typeNameAt(i: number, offset: number): string {
-    const s = this.objectType[i] !== 0 && this.typings.kind[this.objectType[i]] === TypingKind.TinyBlock ? this.subObjectAt(i, offset) : undefined;
+    const id = this.typeIdOf(i);
+    const s = id !== 0 && this.typings.kind[id] === TypingKind.TinyBlock ? this.subObjectAt(i, offset) : undefined;
     return s !== undefined ? s.type : this.objectTypeName(i);
   }
 
@@ -337,6 +360,7 @@ export function untypedNames(graph: HeapGraph): HeapTypes {
     objectType: new Uint32Array(graph.objectCount),
     typeNames: ['untyped'],
     objectTypeName: (i: number) => untypedName(graph.sizeOf(i)),
+    typeIdAt: () => 0,
     fieldName: () => undefined,
     typedObjects: 0,
     typedBytes: 0,

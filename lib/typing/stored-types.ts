@@ -18,6 +18,8 @@ export interface StoredTypes {
   tinyTyping?: Uint32Array;
   /** Objects whose typing is inferred from their shape (RecoveredTypes.inferred), sorted. */
   inferred?: Uint32Array;
+  /** objectType by position, when read back from an index (a page's queries read the blocks they need). */
+  objectTypeAt?: { length: number; at(i: number): number };
 }
 
 /** The persisted form of `types`. */
@@ -47,7 +49,10 @@ export function restoreTypes(graph: HeapGraph, program: GoProgram, stored: Store
   let tiny: RecoveredTypes['tinyObjects'] | undefined;
   let inferred: Uint32Array | undefined;
   const empty = new Uint32Array(0);
+  const column = stored.objectTypeAt;
+  if (column !== undefined && column.length !== graph.objectCount) throw misfit();
   return RecoveredTypes.withArrays(graph, program, table, headers, {
+    typeIdAt: column === undefined ? undefined : (i) => column.at(i),
     get objectType() {
       if (objectType === undefined) {
         objectType = stored.objectType;

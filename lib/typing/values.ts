@@ -71,11 +71,13 @@ const MAX_TOTAL_CHARS = 64 * 1024;
 /** Struct nesting written out (deeper: raw words). */
 const MAX_DEPTH = 12;
 
-/** Decodes object `i` (an object index) through `types`. */
-export function describeObject(graph: HeapGraph, types: RecoveredTypes, i: number): ObjectDescription {
+/**
+ * Decodes object `i` (an object index) through `types`; `referrers` is how many pointers to it objects hold (the
+ * graph's reverse edges count them when not given).
+ */
+export function describeObject(graph: HeapGraph, types: RecoveredTypes, i: number, referrers?: number): ObjectDescription {
   const d = new Describer(graph, types);
   try {
-    const rev = graph.reverseEdges();
     const ty = types.typing(i);
     const bytes = graph.objectContent(i);
     const t = ty.goType;
@@ -119,10 +121,10 @@ export function describeObject(graph: HeapGraph, types: RecoveredTypes, i: numbe
       index: i,
       size: graph.sizeOf(i),
       type: types.objectTypeName(i),
-      typed: types.objectType[i] !== 0,
+      typed: types.typeIdAt(i) !== 0,
       inferred: types.isInferred(i),
-      reachable: graph.reachable[i] !== 0,
-      referrers: rev.start[i + 1] - rev.start[i],
+      reachable: graph.isReachableAt(i),
+      referrers: referrers ?? graph.reverseEdges().start[i + 1] - graph.reverseEdges().start[i],
       fields: d.out,
       ...(subObjects !== undefined ? { subObjects } : {}),
       truncated: d.truncated,
@@ -261,7 +263,8 @@ class Describer {
     const t = this.graph.findObject(v);
     if (t < 0) return undefined;
     const off = v - this.graph.addressOf(t);
-    const sub = this.types.objectType[t] !== 0 && this.types.typings.kind[this.types.objectType[t]] === TypingKind.TinyBlock
+    const id = this.types.typeIdAt(t);
+    const sub = id !== 0 && this.types.typings.kind[id] === TypingKind.TinyBlock
       ? this.types.subObjectAt(t, off) : undefined;
     if (sub !== undefined) {
       const inner = off - sub.offset;

@@ -1,7 +1,7 @@
 // Every command with --json, on every fixture dump, first with an empty index (cold) and then from the index the
 // first run wrote (warm): the outputs must be byte-identical. The index is a cache, never a second answer. The warm
 // runs read the index section by section (GOHEAP_INDEX_EAGER_BYTES=0: each array read when first used, as on a large
-// dump), without the answers the cold run kept; the summary commands run a third time, answering from the derived
+// dump; GOHEAP_INDEX_BLOCK_BYTES=256: a page's few elements read a block at a time), without the answers the cold run kept; the summary commands run a third time, answering from the derived
 // indexes and the answers the second run kept.
 // One Go version per era of what the index holds: 1.19 (the 1.18 pclntab, no malloc headers, classic maps), 1.22
 // (the 1.20 pclntab, malloc headers), 1.26 (Swiss maps, the newest runtime). The versions between add nothing here:
@@ -17,7 +17,8 @@ const CLI = path.join(ROOT, 'dist/cli/goheap.js');
 const VERSIONS = ['1.19', '1.22', '1.26'];
 
 function run(cacheDir: string, args: string[], lazy = false): string {
-  const env = { ...process.env, GOHEAP_CACHE_DIR: cacheDir, ...(lazy ? { GOHEAP_INDEX_EAGER_BYTES: '0' } : {}) };
+  // Blocks of 256 bytes: the fixtures' long arrays are read by position a block at a time, as a 70 M-object heap's are.
+  const env = { ...process.env, GOHEAP_CACHE_DIR: cacheDir, GOHEAP_INDEX_BLOCK_BYTES: '256', ...(lazy ? { GOHEAP_INDEX_EAGER_BYTES: '0' } : {}) };
   const r = spawnSync(process.execPath, [CLI, ...args, '--json'], { encoding: 'utf8', env });
   expect(r.status, `${args.join(' ')}: ${r.stderr}`).to.equal(0);
   return r.stdout;

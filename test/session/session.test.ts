@@ -53,6 +53,51 @@ for (const version of GO_VERSIONS) {
       expect(path.slice(2).every((h) => h.field !== undefined && !h.field.startsWith('+0x')), JSON.stringify(path)).to.equal(true);
     });
 
+    it('a warm open that reads its arrays by position, a block at a time, answers like the cold one', async function () {
+      // Blocks of 64 bytes and no whole-file reads: every query of one object reads the index by position (as a
+      // 70 M-object heap's pages do), including the derived indexes the first warm open keeps (reverse edges,
+      // dominator tree, instance lists).
+      const saved = { block: process.env.GOHEAP_INDEX_BLOCK_BYTES, eager: process.env.GOHEAP_INDEX_EAGER_BYTES };
+      process.env.GOHEAP_INDEX_BLOCK_BYTES = '64';
+      process.env.GOHEAP_INDEX_EAGER_BYTES = '0';
+      const dir = scratchDir(`session-blocks-${version}`);
+      const open = (): Promise<HeapSession> => HeapSession.open(zooDump(version, 'heap2'), { binary: zooBinary(version), cacheDir: dir });
+      try {
+        const first = await open();
+        const types = first.typeRows().slice(0, 4).map((r) => r.type);
+        first.referrers(0);
+        first.dominatorTree();
+        for (const t of types) first.instances(t, { limit: 1 });
+        first.close();
+        const byPosition = await open();
+        try {
+          expect(byPosition.fromIndex).to.deep.equal({ graph: true, analysis: true });
+          for (const i of sample(cold.objectCount, 150)) {
+            expect(answersFor(byPosition, i), `object ${i}`).to.equal(answersFor(cold, i));
+            expect(byPosition.objectReferrerCount(i)).to.equal(cold.referrers(i).filter((r) => r.kind === 'object').length);
+            expect(byPosition.rootsKeepingAlive(i), `object ${i}`).to.deep.equal(cold.rootsKeepingAlive(i));
+          }
+          for (const t of types) {
+            const count = cold.instances(t)!.count;
+            for (const sort of ['retained', 'size', 'address'] as const) {
+              for (const offset of [0, Math.floor(count / 2), Math.max(0, count - 7)]) {
+                const want = cold.instances(t, { sort, offset, limit: 20 });
+                expect(byPosition.instances(t, { sort, offset, limit: 20 }), `${t} ${sort} ${offset}`).to.deep.equal(want);
+              }
+            }
+          }
+          expect(byPosition.dominated({ kind: 'roots' }, 0, 30)).to.deep.equal(cold.dominated({ kind: 'roots' }, 0, 30));
+        } finally {
+          byPosition.close();
+        }
+      } finally {
+        for (const [k, v] of [['GOHEAP_INDEX_BLOCK_BYTES', saved.block], ['GOHEAP_INDEX_EAGER_BYTES', saved.eager]] as const) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
+    });
+
     it('a worker open answers like an in-thread one', async function () {
       const w = await HeapSession.open(zooDump(version, 'heap2'), { binary: zooBinary(version), cacheDir, worker: true });
       try {

@@ -72,12 +72,11 @@ export function neighbourhood(s: HeapSession, i: number): Neighbourhood {
   }
   const g = s.graph;
   // A tiny sub-object has no pointers.
-  const start = i < s.objectCount ? g.edgeStart[i] : 0;
-  const end = i < s.objectCount ? g.edgeStart[i + 1] : 0;
+  const { first: start, end } = i < s.objectCount ? g.edgesOf(i) : { first: 0, end: 0 };
   let shownTargets = 0;
   for (let e = start; e < end && shownTargets < SHOWN; e++) {
-    const off = g.edgeOffset(e);
-    const t = s.pointerTarget(i, off, g.edgeTarget[e]);
+    const off = g.edgeOffsetAt(e);
+    const t = s.pointerTarget(i, off, g.edgeTargetAt(e));
     edges.push({ from: self, to: objectNode(t, t === i ? 'self' : 'target'), label: s.types.fieldName(i, off) ?? `+0x${off.toString(16)}` });
     shownTargets++;
   }

@@ -24,14 +24,13 @@ export interface OutgoingRef {
 export function outgoing(s: HeapSession, i: number, limit = 200): { total: number; refs: OutgoingRef[] } {
   const g = s.graph;
   if (i >= s.objectCount) return { total: 0, refs: [] }; // a tiny sub-object: pointer-free
-  const start = g.edgeStart[i];
-  const end = g.edgeStart[i + 1];
+  const { first: start, end } = g.edgesOf(i);
   const refs: OutgoingRef[] = [];
   for (let e = start; e < end && refs.length < limit; e++) {
-    const off = g.edgeOffset(e);
-    const t = s.pointerTarget(i, off, g.edgeTarget[e]); // into a tiny block: the sub-object it lands in
+    const off = g.edgeOffsetAt(e);
+    const t = s.pointerTarget(i, off, g.edgeTargetAt(e)); // into a tiny block: the sub-object it lands in
     refs.push({ field: s.types.fieldName(i, off) ?? `+0x${off.toString(16)}`, offset: off, address: hex(s.address(t)), type: s.typeName(t),
-      size: s.size(t), retained: s.retained(t), interior: g.edgeIsInterior(e) });
+      size: s.size(t), retained: s.retained(t), interior: g.edgeIsInteriorAt(e) });
   }
   return { total: end - start, refs };
 }
@@ -43,10 +42,9 @@ export type RetainerRow =
 /** Object i's referrers as retainer-tree rows: objects first (nearest to a root first), then roots; at most `limit`. */
 export function retainers(s: HeapSession, i: number, limit = 100): { total: number; rows: RetainerRow[] } {
   const refs = s.referrers(i);
-  const rev = s.graph.reverseEdges();
   const rows: RetainerRow[] = refs.map((r) => (r.kind === 'object'
     ? { kind: 'object' as const, address: hex(s.address(r.object)), type: s.typeName(r.object), field: r.field, size: s.size(r.object),
-      retained: s.retained(r.object), distance: s.distance(r.object), referrers: rev.start[r.object + 1] - rev.start[r.object] }
+      retained: s.retained(r.object), distance: s.distance(r.object), referrers: s.objectReferrerCount(r.object) }
     : { kind: 'root' as const, rootKind: r.rootKind, name: r.name, slot: r.slot, function: r.function ?? null, variable: r.variable ?? null }));
   // Like Chrome's Retainers panel: the referrers closest to a root first (unreachable ones last), roots at the top.
   const rank = (r: RetainerRow): number => (r.kind === 'root' ? -1 : r.distance < 0 ? Number.MAX_SAFE_INTEGER : r.distance);
@@ -78,18 +76,18 @@ export function hexBytes(s: HeapSession, i: number, limit = 1024): { shown: numb
   if (i >= s.objectCount) {
     // A tiny sub-object: its bytes in its block.
     const b = g.objectContent(s.blockOf(i));
-    const at = s.address(i) - g.objectAddress[s.blockOf(i)];
+    const at = s.address(i) - g.addressOf(s.blockOf(i));
     const size = s.size(i);
     return { shown: size, size, hex: Buffer.from(b.buffer, b.byteOffset + at, size).toString('hex') };
   }
-  const size = g.objectSize[i];
+  const size = g.sizeOf(i);
   const n = Math.min(limit, size);
   if (n <= 64) {
     const b = g.objectContent(i);
     return { shown: n, size, hex: Buffer.from(b.buffer, b.byteOffset, n).toString('hex') };
   }
   // One object's offset (not objectContentOffset: that lays out every object's, 575 MB on a 70 M-object dump).
-  const at = g.contentOffsets.at(i);
+  const at = g.contentOffsetOf(i);
   const fd = fs.openSync(g.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
     const st = fs.fstatSync(fd);

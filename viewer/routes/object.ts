@@ -21,12 +21,11 @@ import { NeighbourhoodCache, loadGraphviz } from '../data/neighbourhood.js';
 function describe(c: Ctx, i: number): ObjectAnswer {
   if (c.s.typed) return objectAnswer(c.s, i);
   const s = c.s;
-  const rev = s.graph.reverseEdges();
   const dom = s.dominator(i);
   const dominator = dom.kind === 'none' ? null : dom.kind === 'object' ? `${hex(s.address(dom.object))} ${s.typeName(dom.object)}`
     : dom.kind === 'roots' ? 'several roots' : s.rootNodes.name[dom.rootNode];
   return { address: hex(s.address(i)), index: i, size: s.size(i), type: s.typeName(i), typed: false, inferred: false, reachable: s.isReachable(i),
-    referrers: rev.start[i + 1] - rev.start[i], fields: [], truncated: false, retained: s.retained(i), dominator };
+    referrers: s.objectReferrerCount(i), fields: [], truncated: false, retained: s.retained(i), dominator };
 }
 
 
