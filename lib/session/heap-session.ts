@@ -231,7 +231,7 @@ export class HeapSession {
   }
 
   size(i: number): number {
-    return i < this.graph.objectCount ? this.graph.objectSize[i] : this.subObjects.size(i);
+    return i < this.graph.objectCount ? this.graph.sizeOf(i) : this.subObjects.size(i);
   }
 
   typeName(i: number): string {

@@ -446,6 +446,9 @@ export function sectionsOf(file: string, meta: unknown, arrays: Record<string, S
   };
 }
 
+/** A lazily read index keeps its file open for block reads until this long without one. */
+const BLOCK_FD_IDLE_MS = 2000;
+
 /** Blocks a column keeps after reading them (of BLOCK_BYTES: 8 MiB). */
 const COLUMN_BLOCKS_KEPT = 512;
 
@@ -516,22 +519,55 @@ class LazySections implements IndexSections {
    */
   readBytes(e: ArrayEntry, offset: number, length: number): Uint8Array {
     const buf = new Uint8Array(new ArrayBuffer(length));
+    const fd = this.openChecked(e);
+    try {
+      readAll(fd, buf, this.file, offset);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return buf;
+  }
+
+  private blockFd = -1;
+  private blockFdIdle: NodeJS.Timeout | undefined;
+
+  /**
+   * `length` bytes at `offset` of array `e` for a block read: through a descriptor kept open while blocks are read
+   * (closed after BLOCK_FD_IDLE_MS without one), opened and checked as readBytes does. The file is never written in
+   * place (an index is replaced by a rename), so the descriptor reads the file that was opened; damage in place is
+   * found by the blocks' checksums.
+   */
+  readBlockBytes(e: ArrayEntry, offset: number, length: number): Uint8Array {
+    if (this.blockFd < 0) {
+      const fd = this.openChecked(e);
+      this.blockFd = fd;
+      this.blockFdIdle = setTimeout(() => this.closeBlockFile(), BLOCK_FD_IDLE_MS);
+      this.blockFdIdle.unref();
+    } else this.blockFdIdle?.refresh();
+    const buf = new Uint8Array(new ArrayBuffer(length));
+    readAll(this.blockFd, buf, this.file, offset);
+    return buf;
+  }
+
+  private closeBlockFile(): void {
+    if (this.blockFd >= 0) fs.closeSync(this.blockFd);
+    this.blockFd = -1;
+  }
+
+  /** The file, opened without blocking, when it is still the one opened (same inode, size and mtime). */
+  private openChecked(e: ArrayEntry): number {
     let fd: number;
     try {
       fd = fs.openSync(this.file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     } catch (err) {
       throw new IndexFileError(this.file, e.offset, `the index file still there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
     }
-    try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile() || st.ino !== this.identity.ino || st.size !== this.identity.size || st.mtimeMs !== this.identity.mtimeMs) {
-        throw new IndexFileError(this.file, e.offset, 'the index file unchanged since it was opened');
-      }
-      readAll(fd, buf, this.file, offset);
-    } finally {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || st.ino !== this.identity.ino || st.size !== this.identity.size || st.mtimeMs !== this.identity.mtimeMs) {
       fs.closeSync(fd);
+      throw new IndexFileError(this.file, e.offset, 'the index file unchanged since it was opened');
     }
-    return buf;
+    return fd;
   }
 
   /** A damaged index is rebuilt by the next open: removes it (unless it was replaced meanwhile), and says so. */
@@ -609,7 +645,7 @@ class BlockColumn implements Column {
     const from = k0 * this.blockBytes;
     const bytes = Math.min(end, k1 * this.blockBytes) - from;
     this.table_ ??= this.sections.get(blockTableName(this.e.name)) as Uint32Array;
-    const buf = this.sections.readBytes(this.e, this.e.offset + from, bytes);
+    const buf = this.sections.readBlockBytes(this.e, this.e.offset + from, bytes);
     if (TRACE) process.stderr.write(`goheap: index: read blocks ${k0}..${k1 - 1} of ${this.e.name} (${bytes} bytes) of ${path.basename(this.sections.file)}\n`);
     const bad = badBlock(buf, this.table_, k0, this.blockBytes);
     if (bad >= 0) throw this.sections.damaged(this.e, this.e.offset + bad * this.blockBytes);

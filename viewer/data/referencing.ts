@@ -1,7 +1,8 @@
 // Which types (and roots) point at the instances of a type, by field, with counts: the "referenced by" part of a
 // type's page. It asks the session for each instance's referrers, over at most SAMPLE instances
-// (lowest addresses first) so that a type with millions of instances does not make a page walk the heap; the page
-// says how many it counted.
+// (lowest addresses first), and stops after the instance that brings the references counted to REFERENCES, so that
+// a type with millions of instances, or instances with millions of referrers, does not make a page walk the heap;
+// the page says how many instances it counted.
 import type { HeapSession } from '../../lib/session/index.js';
 
 export interface ReferencingRow {
@@ -14,14 +15,21 @@ export interface ReferencingRow {
 }
 
 export const SAMPLE = 1000;
+/** References counted at most (past it, no further instance is asked). */
+export const REFERENCES = 20000;
 
 export function referencingTypes(s: HeapSession, type: string, sample = SAMPLE): { sampled: number; rows: ReferencingRow[] } {
   const page = s.instances(type, { sort: 'address', offset: 0, limit: sample });
   if (!page) return { sampled: 0, rows: [] };
   const items = page.items;
   const counts = new Map<string, ReferencingRow>();
+  let counted = 0;
+  let sampled = 0;
   for (const m of items) {
+    if (counted >= REFERENCES) break;
+    sampled++;
     for (const ref of s.referrers(m)) {
+      counted++;
       const kind = ref.kind === 'object' ? 'object' : ref.rootKind;
       const from = ref.kind === 'object' ? s.typeName(ref.object) : ref.kind === 'root' && ref.rootKind === 'goroutine' ? (ref.function ?? ref.name) : ref.name;
       const field = ref.kind === 'object' ? ref.field.replace(/\[[0-9]+\]/g, '[]') : ref.kind === 'root' && ref.variable ? ref.variable.replace(/\[[0-9]+\]/g, '[]') : ref.slot;
@@ -31,5 +39,5 @@ export function referencingTypes(s: HeapSession, type: string, sample = SAMPLE):
       else counts.set(key, { kind, from, field, count: 1 });
     }
   }
-  return { sampled: items.length, rows: [...counts.values()].sort((a, b) => b.count - a.count || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)) };
+  return { sampled, rows: [...counts.values()].sort((a, b) => b.count - a.count || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)) };
 }
