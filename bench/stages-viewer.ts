@@ -88,7 +88,7 @@ const viewer: Stage = {
       pageMedianCpuMs: round3(median(cpuMs)), pageWorstCpuMs: round3(Math.max(...cpuMs)),
       openSeconds: round3(state.openSeconds ?? 0), prepareSeconds: round3(state.prepareSeconds ?? 0),
       readySeconds: round3((ready - t0) / 1000), listPagesAnsweredSeconds: round3((listsAnswered - t0) / 1000),
-      backgroundSeconds: round3(state.backgroundSeconds ?? 0), objects: n,
+      backgroundSeconds: round3(state.backgroundSeconds ?? 0), structuresSeconds: round3(state.structuresSeconds ?? 0), objects: n,
     };
   },
 };

@@ -26,6 +26,12 @@ export interface PageSpec<D> {
   json?(d: D): unknown;
   /** Where the page sends the browser instead of rendering (search's single exact match). */
   redirect?(d: D): string | undefined;
+  /**
+   * False for a page that answers from whole-heap answers alone (the list pages): it is served while the large
+   * structures (reverse edges, dominator tree, instance lists) are still being built in a worker
+   * (ViewerState.structuresReady); any other page waits for them rather than build them a second time.
+   */
+  needsStructures?: boolean;
 }
 
 export class Router {
@@ -36,6 +42,7 @@ export class Router {
     this.app.get(spec.path, async (req, reply) => {
       const ctx = this.ctx(req, reply, false);
       if (!ctx) return reply;
+      if (spec.needsStructures !== false) await ctx.state.structuresReady;
       const d = await spec.data(ctx, req);
       const to = spec.redirect?.(d);
       if (to !== undefined) return reply.redirect(to, 302);
@@ -50,6 +57,7 @@ export class Router {
       this.app.get(p, async (req, reply) => {
         const ctx = this.ctx(req, reply, true);
         if (!ctx) return reply;
+        if (spec.needsStructures !== false) await ctx.state.structuresReady;
         const d = await spec.data(ctx, req);
         return reply.send(spec.json ? spec.json(d) : d);
       });
@@ -61,6 +69,7 @@ export class Router {
     this.app.get(p, async (req, reply) => {
       const ctx = this.ctx(req, reply, true);
       if (!ctx) return reply;
+      await ctx.state.structuresReady;
       return reply.send(await data(ctx, req));
     });
   }

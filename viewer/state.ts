@@ -42,6 +42,14 @@ export class ViewerState {
    * needs one before its turn builds it itself (each is built once per session).
    */
   readonly laterPreparers: ((s: HeapSession) => unknown)[] = [];
+  /**
+   * Resolves once the session's large derived indexes are there: at once, or (a first start on an index the CLI
+   * wrote without them) when the worker building them is done. The pages that need them wait for it (Router), the
+   * list pages do not; if the worker fails, the pages build what they need themselves, as before.
+   */
+  structuresReady: Promise<void> = Promise.resolve();
+  /** Seconds from the start until the worker had built the derived indexes (undefined when none was needed). */
+  structuresSeconds: number | undefined;
   /** Resolves once the later preparers are done (or stopped by close, or failed: a page then says why itself). */
   readonly backgroundDone: Promise<void>;
   private endBackground!: () => void;
@@ -86,6 +94,12 @@ export class ViewerState {
     this.openSeconds = (Date.now() - this.startedAt) / 1000;
     this.progress = { phase: 'prepare', done: 0, total: this.preparers.length };
     this.session = s;
+    if (s.derivedMissing) {
+      // Built on the other core while the whole-heap answers are prepared here and the list pages are served.
+      this.structuresReady = s.keepDerivedInWorker().then(() => {
+        this.structuresSeconds = (Date.now() - this.startedAt) / 1000;
+      }, () => undefined);
+    }
     try {
       for (let k = 0; k < this.preparers.length; k++) {
         await new Promise((resolve) => setImmediate(resolve));
@@ -114,6 +128,7 @@ export class ViewerState {
   /** Runs the later preparers, each in a turn of its own once no page was asked for during IDLE_MS. */
   private async prepareLater(s: HeapSession): Promise<void> {
     try {
+      await this.structuresReady;
       for (let k = 0; k < this.laterPreparers.length && !this.closed; k++) {
         await new Promise((resolve) => setImmediate(resolve));
         for (let quiet = Date.now() - this.lastRequestAt; quiet < IDLE_MS && !this.closed; quiet = Date.now() - this.lastRequestAt) {

@@ -23,6 +23,11 @@ export class DerivedIndexes {
     return this.analysisFile!.replace(/\.idx$/, `.${name}.idx`);
   }
 
+  /** True when the file of derived index `name` is there and current (its header read, none of its arrays). */
+  current(name: string): boolean {
+    return this.sections(name) !== undefined;
+  }
+
   /**
    * The sections of derived index `name` when its file is there and current (its arrays read on first use, or by
    * position: IndexSections.column), else undefined. For a query that reads a few elements of a large structure.

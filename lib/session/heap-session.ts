@@ -8,6 +8,7 @@
 // index (address, size, type, describe, referrers, paths, dominators, instances) answers for it as for an object:
 // its referrers are those whose pointer lands inside it, its path and dominators go through its block.
 import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { type Column, columnOf, type HeapGraph } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
@@ -27,6 +28,7 @@ import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembership } fro
 import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
 import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
+import type { DerivedWorkerMessage, DerivedWorkerRequest } from './derived-worker.js';
 
 /** What dominates an object: another object, one root node, several roots together (the super-root), or nothing. */
 export type Dominator =
@@ -152,7 +154,59 @@ export class HeapSession {
   /** Opens `dumpPath` (with its executable in options.binary for types); see SessionOpenOptions. */
   static async open(dumpPath: string, options: SessionOpenOptions = {}): Promise<HeapSession> {
     const state = options.worker ? await loadStateInWorker(dumpPath, options) : loadSessionState(dumpPath, options);
-    return HeapSession.fromState(state);
+    const h = HeapSession.fromState(state);
+    const { onProgress: _p, worker: _w, ...reopen } = options;
+    h.openOptions = reopen;
+    return h;
+  }
+
+  /** The options this session was opened with (for a worker that opens it again: keepDerivedInWorker). */
+  private openOptions: OpenOptions | undefined;
+
+  /** The derived indexes keepDerived builds: reverse edges, the sorted dominator tree, the instance lists. */
+  private static readonly LARGE_DERIVED = ['reverse', 'tree', INSTANCES_INDEX];
+
+  /**
+   * True when the session came from an index (with the binary) beside which the large derived indexes are not all
+   * kept yet: the first queries of referrers, dominator-tree children or instances would build them.
+   */
+  get derivedMissing(): boolean {
+    return this.fromIndex.analysis && this.typed && HeapSession.LARGE_DERIVED.some((name) => !this.derived.current(name));
+  }
+
+  /**
+   * Builds the large derived indexes and keeps them beside the index (each written unless it is there): what the
+   * first referrers, dominator-tree and instance queries would otherwise build one by one.
+   */
+  keepDerived(): void {
+    if (this.graph.objectCount === 0) return;
+    this.reverseEdges();
+    this.dominatorTree();
+    this.instanceIndexOf('');
+    // No type is named "[0]": this reads (or builds) the instance index of `types --by-length` too (the search's).
+    this.instanceIndexOf('[0]');
+  }
+
+  /**
+   * keepDerived in a worker thread that opens this dump again from its index (the main thread stays free, and its
+   * heap small): resolves once the derived indexes are written; this session then reads them by position. Until
+   * then, queries that need them would build them here: the caller keeps them waiting.
+   */
+  keepDerivedInWorker(): Promise<void> {
+    const request: DerivedWorkerRequest = { dumpPath: this.dumpPath, options: this.openOptions ?? { binary: this.binaryPath } };
+    return new Promise<void>((resolve, reject) => {
+      const worker = new Worker(new URL('./derived-worker.js', import.meta.url), { workerData: request });
+      let settled = false;
+      const settle = (e?: Error): void => {
+        if (settled) return;
+        settled = true;
+        if (e) reject(e);
+        else resolve();
+      };
+      worker.on('message', (m: DerivedWorkerMessage) => settle(m.type === 'error' ? new Error(m.message) : undefined));
+      worker.on('error', (e) => settle(e));
+      worker.on('exit', (code) => settle(new Error(`the derived-index worker stopped (exit ${code})`)));
+    });
   }
 
   /**

@@ -9,6 +9,7 @@ import { paging, queryOf } from '../params.js';
 
 export function register(r: Router): void {
   r.page({
+    needsStructures: false,
     path: '/allocs',
     data(c, req) {
       const { offset, limit } = paging(queryOf(req), 100, 100000);

@@ -14,6 +14,7 @@ function signed(n: number, f: (x: number) => string): string {
 
 export function register(r: Router): void {
   r.page({
+    needsStructures: false,
     path: '/diff',
     data(c, req) {
       const st = c.state;

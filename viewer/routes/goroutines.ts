@@ -41,6 +41,7 @@ function inline(c: Ctx): ReturnType<typeof detail>[][] {
 export function register(r: Router): void {
   r.state.preparers.push((s) => inline({ s, state: r.state }));
   r.page({
+    needsStructures: false,
     path: '/goroutines',
     data(c, req) {
       const q = queryOf(req);

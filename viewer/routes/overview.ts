@@ -35,6 +35,7 @@ export function memStat(key: string, raw: string): string {
 export function register(r: Router): void {
   answers.prepareAnswers(r.state);
   r.page({
+    needsStructures: false,
     path: '/',
     data(c) {
       const t = answers.types(c);

@@ -29,6 +29,7 @@ function nodeByName(c: Ctx): Map<string, number> {
 export function register(r: Router): void {
   r.state.preparers.push((s) => slotIndex({ s, state: r.state }));
   r.page({
+    needsStructures: false,
     path: '/roots',
     data(c, req) {
       const q = queryOf(req);

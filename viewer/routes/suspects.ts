@@ -13,6 +13,7 @@ import { pathView, suspectSubject } from '../parts.js';
 
 export function register(r: Router): void {
   r.page({
+    needsStructures: false,
     path: '/suspects',
     data(c, req) {
       const raw = text(queryOf(req), 'threshold');

@@ -11,6 +11,7 @@ const SORTS = ['bytes', 'retained', 'count', 'name'] as const;
 
 export function register(r: Router): void {
   r.page({
+    needsStructures: false,
     path: '/types',
     data(c, req) {
       const q = queryOf(req);

@@ -1,0 +1,29 @@
+// The worker thread that builds a session's large derived indexes off the main thread (HeapSession.keepDerivedInWorker
+// starts it): it opens the same dump from its index, builds what keepDerived builds (reverse edges, the sorted
+// dominator tree, the instance lists) and writes each beside the index, then says it is done. The session that
+// started it reads them by position afterwards; until then its caller keeps the queries that need them waiting
+// (the viewer's first start on an index the CLI wrote).
+import { parentPort, workerData } from 'node:worker_threads';
+import { HeapSession } from './heap-session.js';
+import type { OpenOptions } from './load-state.js';
+
+export interface DerivedWorkerRequest {
+  dumpPath: string;
+  options: Omit<OpenOptions, 'onProgress'>;
+}
+
+export type DerivedWorkerMessage = { type: 'done'; notes: string[] } | { type: 'error'; message: string };
+
+const port = parentPort!;
+const req = workerData as DerivedWorkerRequest;
+try {
+  const s = await HeapSession.open(req.dumpPath, req.options);
+  try {
+    s.keepDerived();
+    port.postMessage({ type: 'done', notes: s.indexNotes } satisfies DerivedWorkerMessage);
+  } finally {
+    s.close();
+  }
+} catch (e) {
+  port.postMessage({ type: 'error', message: (e as Error)?.message ?? String(e) } satisfies DerivedWorkerMessage);
+}
