@@ -1,0 +1,92 @@
+// The viewer's first start on an index the CLI wrote: the large derived indexes (reverse edges, the dominator tree,
+// the instance lists) are not there yet, so it builds them in a worker thread while it serves the list pages; the
+// pages that need them wait for the worker, then read them from the index by position. Their answers must be those
+// of a viewer that opened the same dump cold (building every structure in its own thread), and of the CLI.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect } from 'chai';
+import { HeapSession } from '../../lib/session/index.js';
+import { buildViewer } from '../../viewer/app.js';
+import { ViewerState } from '../../viewer/state.js';
+import { scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { json as cliJson } from '../cli/analysis-cli.js';
+import { getJson, type Viewer } from './viewer-support.js';
+
+async function viewerOn(dump: string, binary: string, cacheDir: string): Promise<Viewer> {
+  const state = new ViewerState();
+  const app = await buildViewer({ state });
+  await state.attach(HeapSession.open(dump, { binary, cacheDir, worker: true, onProgress: state.onProgress }));
+  await state.settled();
+  if (state.status !== 'ready') throw new Error(`viewer did not open ${dump}: ${state.error}`);
+  return { app, state, async close() { await app.close(); state.close(); } };
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
+describe('viewer: a first start on an index the CLI wrote builds the derived indexes in a worker', function () {
+  this.timeout(300000);
+  const version = '1.26';
+  const dump = zooDump(version, 'heap2');
+  const bin = zooBinary(version);
+  const facts = zooFacts(version);
+  let warm: Viewer;
+  let cold: Viewer;
+  let warmCache: string;
+  let filesBefore: string[];
+
+  before(async () => {
+    const dir = scratchDir('viewer-first-start');
+    warmCache = path.join(dir, 'warm');
+    // The CLI's cold open writes the index and the answers' summaries, not the large derived indexes.
+    cliJson(warmCache, 'info', dump, bin);
+    filesBefore = filesUnder(warmCache);
+    warm = await viewerOn(dump, bin, warmCache);
+    cold = await viewerOn(dump, bin, path.join(dir, 'cold'));
+  });
+  after(async () => {
+    await warm?.close();
+    await cold?.close();
+  });
+
+  it('the index the CLI wrote lacks them; the worker writes them beside it, and the session then has them all', async () => {
+    expect(filesBefore.length).to.be.greaterThan(0);
+    await warm.state.structuresReady;
+    expect(warm.state.structuresSeconds, 'the worker finished (a failed worker leaves this unset)').to.be.a('number');
+    expect(warm.state.session!.derivedMissing).to.equal(false);
+    const added = filesUnder(warmCache).filter((f) => !filesBefore.includes(f));
+    expect(added.length, `files added: ${added.join(', ')}`).to.be.at.least(3);
+    // The cold viewer had nothing to wait for.
+    expect(cold.state.structuresSeconds).to.equal(undefined);
+  });
+
+  it('pages that need them answer as the cold viewer\'s and the CLI\'s', async () => {
+    const session = facts.addresses.Sessions[0];
+    const urls = [
+      `/api/type/main.Session?limit=50`,
+      `/api/type/main.Session?limit=10&offset=10&sort=size`,
+      `/api/type/main.Session?limit=10&sort=address`,
+      `/api/type/main.Node?limit=20`,
+      `/api/object/${session}`,
+      `/api/object/${session}/retainers`,
+      `/api/object/${facts.addresses.ListHead}`,
+      '/api/dominators?limit=100',
+    ];
+    for (const u of urls) {
+      const a = await getJson(warm.app, u);
+      const b = await getJson(cold.app, u);
+      expect(a, u).to.deep.equal(b);
+    }
+    const top = (await getJson(warm.app, '/api/dominators?limit=5')).children[0];
+    const sub = `/api/dominators?node=${encodeURIComponent(top.id)}`;
+    expect(await getJson(warm.app, sub), sub).to.deep.equal(await getJson(cold.app, sub));
+    // The CLI's object answer (its own process) is part of the warm viewer's object page, referrers included.
+    for (const a of [session, facts.addresses.ListHead]) {
+      const o = cliJson(warmCache, 'object', dump, bin, a);
+      const page = await getJson(warm.app, `/api/object/${a}`);
+      for (const [k, val] of Object.entries(o)) expect(page[k], `${a} ${k}`).to.deep.equal(val);
+    }
+  });
+});
