@@ -2,10 +2,11 @@
 // starts it): it opens the same dump from its index, builds what keepDerived builds (reverse edges, the sorted
 // dominator tree, the instance lists) and writes each beside the index, then says it is done. The session that
 // started it reads them by position afterwards; until then its caller keeps the queries that need them waiting
-// (the viewer's first start on an index the CLI wrote).
+// (the viewer's first start on an index the CLI wrote). It opens a current index only: when the dump or the binary
+// changed on disk since, it stops with an error instead of opening the new dump from scratch beside the session.
 import { parentPort, workerData } from 'node:worker_threads';
 import { HeapSession } from './heap-session.js';
-import type { OpenOptions } from './load-state.js';
+import { loadIndexedState, type OpenOptions } from './load-state.js';
 
 export interface DerivedWorkerRequest {
   dumpPath: string;
@@ -17,7 +18,9 @@ export type DerivedWorkerMessage = { type: 'done'; notes: string[] } | { type: '
 const port = parentPort!;
 const req = workerData as DerivedWorkerRequest;
 try {
-  const s = await HeapSession.open(req.dumpPath, req.options);
+  const state = loadIndexedState(req.dumpPath, req.options);
+  if (!state) throw new Error(`${req.dumpPath}: its index is no longer current (the dump or the binary changed on disk)`);
+  const s = HeapSession.fromState(state);
   try {
     s.keepDerived();
     port.postMessage({ type: 'done', notes: s.indexNotes } satisfies DerivedWorkerMessage);

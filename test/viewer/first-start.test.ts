@@ -90,3 +90,27 @@ describe('viewer: a first start on an index the CLI wrote builds the derived ind
     }
   });
 });
+
+describe('viewer: the derived-index worker of a dump replaced on disk', function () {
+  this.timeout(300000);
+  it('stops with one message naming the dump, and opens nothing from scratch', async () => {
+    const dir = scratchDir('viewer-first-start-replaced');
+    const dump = path.join(dir, 'heap.dump');
+    fs.copyFileSync(zooDump('1.26', 'heap2'), dump);
+    const cache = path.join(dir, 'index');
+    cliJson(cache, 'info', dump, zooBinary('1.26'));
+    const s = await HeapSession.open(dump, { binary: zooBinary('1.26'), cacheDir: cache });
+    try {
+      expect(s.derivedMissing).to.equal(true);
+      // Another dump written over it (the other heap of the same program), after the session opened.
+      fs.copyFileSync(zooDump('1.26', 'heap1'), dump);
+      const before = filesUnder(cache);
+      let error: Error | undefined;
+      await s.keepDerivedInWorker().catch((e: Error) => { error = e; });
+      expect(error?.message).to.equal(`${dump}: its index is no longer current (the dump or the binary changed on disk)`);
+      expect(filesUnder(cache)).to.deep.equal(before);
+    } finally {
+      s.close();
+    }
+  });
+});
