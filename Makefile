@@ -70,7 +70,7 @@ fixtures:
 # BENCH_BIG_ARGS adds options to it (--objects N).
 bench: build
 	node dist/bench/run.js $(BENCH_ARGS)
-	node dist/bench/run.js --heap synthetic --objects 70000000 --stages dominators,reopen,warm,viewer $(BENCH_BIG_ARGS)
+	node dist/bench/run.js --heap synthetic --objects 70000000 --stages dominators,reopen,warm,viewer,viewer-restart $(BENCH_BIG_ARGS)
 
 clean:
 	rm -rf dist .cache

@@ -3,7 +3,7 @@
 // answer 503 (the page shows the load's progress and reloads itself); a failed load answers 500 with the reason.
 import * as path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { HeapSession } from '../lib/session/index.js';
+import type { DerivedStructure, HeapSession } from '../lib/session/index.js';
 import { html, type Html } from './html.js';
 import { bytes, page, pct } from './layout.js';
 import type { ViewerState } from './state.js';
@@ -27,11 +27,12 @@ export interface PageSpec<D> {
   /** Where the page sends the browser instead of rendering (search's single exact match). */
   redirect?(d: D): string | undefined;
   /**
-   * False for a page that answers from whole-heap answers alone (the list pages): it is served while the large
-   * structures (reverse edges, dominator tree, instance lists) are still being built in a worker
-   * (ViewerState.structuresReady); any other page waits for them rather than build them a second time.
+   * The large derived indexes the page reads (the tree, the reverse edges, the instance lists): on a first start
+   * they are built in a worker (ViewerState.structures), and the page waits for those it names rather than build
+   * them a second time. False for a page that answers from whole-heap answers alone (the list pages); all of them
+   * when not said; a function when they depend on the request.
    */
-  needsStructures?: boolean;
+  needsStructures?: false | readonly DerivedStructure[] | ((req: FastifyRequest, ctx: Ctx) => readonly DerivedStructure[]);
 }
 
 export class Router {
@@ -42,7 +43,7 @@ export class Router {
     this.app.get(spec.path, async (req, reply) => {
       const ctx = this.ctx(req, reply, false);
       if (!ctx) return reply;
-      if (spec.needsStructures !== false) await ctx.state.structuresReady;
+      if (spec.needsStructures !== false) await ctx.state.structures(typeof spec.needsStructures === 'function' ? spec.needsStructures(req, ctx) : spec.needsStructures);
       const d = await spec.data(ctx, req);
       const to = spec.redirect?.(d);
       if (to !== undefined) return reply.redirect(to, 302);
@@ -57,19 +58,22 @@ export class Router {
       this.app.get(p, async (req, reply) => {
         const ctx = this.ctx(req, reply, true);
         if (!ctx) return reply;
-        if (spec.needsStructures !== false) await ctx.state.structuresReady;
+        if (spec.needsStructures !== false) await ctx.state.structures(typeof spec.needsStructures === 'function' ? spec.needsStructures(req, ctx) : spec.needsStructures);
         const d = await spec.data(ctx, req);
         return reply.send(spec.json ? spec.json(d) : d);
       });
     }
   }
 
-  /** A JSON-only route (the pieces the client script fetches: a retainer's referrers, a tree node's children). */
-  api<D>(p: string, data: (ctx: Ctx, req: FastifyRequest) => D | Promise<D>): void {
+  /**
+   * A JSON-only route (the pieces the client script fetches: a retainer's referrers), waiting for the derived
+   * indexes `needs` (all when not said) as a page does.
+   */
+  api<D>(p: string, data: (ctx: Ctx, req: FastifyRequest) => D | Promise<D>, needs?: readonly DerivedStructure[]): void {
     this.app.get(p, async (req, reply) => {
       const ctx = this.ctx(req, reply, true);
       if (!ctx) return reply;
-      await ctx.state.structuresReady;
+      await ctx.state.structures(needs);
       return reply.send(await data(ctx, req));
     });
   }

@@ -1,7 +1,7 @@
 // What the viewer serves from: the session while it loads (its phase and progress, for the loading page and the
 // 503 of /api), then the opened session, and the answers that need the whole heap, computed once per session and
 // kept (memo). Loading runs in a worker (HeapSession.open with worker: true), so the server answers meanwhile.
-import { collectGarbage, type HeapSession } from '../lib/session/index.js';
+import { collectGarbage, type DerivedStructure, type HeapSession } from '../lib/session/index.js';
 import { sourceChange } from '../lib/store/index.js';
 import { type DiffSide, diffSide, programMismatch, programPrint } from '../lib/answers/index.js';
 
@@ -44,12 +44,16 @@ export class ViewerState {
   readonly laterPreparers: ((s: HeapSession) => unknown)[] = [];
   /**
    * Resolves once the session's large derived indexes are there: at once, or (a first start on an index the CLI
-   * wrote without them) when the worker building them is done. The pages that need them wait for it (Router), the
-   * list pages do not; if the worker fails, the pages build what they need themselves, as before.
+   * wrote without them) when the worker building them is done. A page waits only for those it needs (structure(),
+   * Router), the list pages for none; if the worker fails, the pages build what they need themselves, as before.
    */
   structuresReady: Promise<void> = Promise.resolve();
   /** Seconds from the start until the worker had built the derived indexes (undefined when none was needed). */
   structuresSeconds: number | undefined;
+  /** Seconds from the start until the worker had built each derived index it built. */
+  readonly structureSeconds: Partial<Record<DerivedStructure, number>> = {};
+  /** The derived indexes the worker is still building, each with what resolves its waiters. */
+  private readonly building = new Map<DerivedStructure, { ready: Promise<void>; resolve: () => void }>();
   /** Resolves once the later preparers are done (or stopped by close, or failed: a page then says why itself). */
   readonly backgroundDone: Promise<void>;
   private endBackground!: () => void;
@@ -69,6 +73,19 @@ export class ViewerState {
     this.progress = { phase, done, total };
   };
 
+
+  /**
+   * Resolves once the derived indexes `names` are there (all of them when undefined): at once unless the worker of
+   * a first start is still building one of them.
+   */
+  structures(names?: readonly DerivedStructure[]): Promise<void> {
+    if (names === undefined) return this.structuresReady;
+    const waits = names.flatMap((n) => {
+      const b = this.building.get(n);
+      return b ? [b.ready] : [];
+    });
+    return waits.length === 0 ? Promise.resolve() : Promise.all(waits).then(() => undefined);
+  }
 
   /** Follows an opening session: ready when it resolves, failed (with its message) when it rejects. */
   attach(opening: Promise<HeapSession>, baseline?: Promise<HeapSession>): Promise<void> {
@@ -94,11 +111,29 @@ export class ViewerState {
     this.openSeconds = (Date.now() - this.startedAt) / 1000;
     this.progress = { phase: 'prepare', done: 0, total: this.preparers.length };
     this.session = s;
-    if (s.derivedMissing) {
-      // Built on the other core while the whole-heap answers are prepared here and the list pages are served.
-      this.structuresReady = s.keepDerivedInWorker().then(() => {
+    const missing = s.missingStructures();
+    if (missing.length > 0) {
+      // Built on the other core, each in turn (the ones pages need most first), while the whole-heap answers are
+      // prepared here and the list pages are served.
+      for (const name of missing) {
+        let resolve!: () => void;
+        const ready = new Promise<void>((r) => (resolve = r));
+        this.building.set(name, { ready, resolve });
+      }
+      const built = (name: DerivedStructure): void => {
+        const b = this.building.get(name);
+        if (b === undefined) return; // kept already: the worker only says so
+        this.structureSeconds[name] = (Date.now() - this.startedAt) / 1000;
+        b.resolve();
+        this.building.delete(name);
+      };
+      this.structuresReady = s.keepDerivedInWorker(built).then(() => {
         this.structuresSeconds = (Date.now() - this.startedAt) / 1000;
-      }, () => undefined);
+      }, () => undefined).finally(() => {
+        // Done or failed: nobody waits any longer (after a failure a page builds what it needs itself).
+        for (const b of this.building.values()) b.resolve();
+        this.building.clear();
+      });
     }
     try {
       for (let k = 0; k < this.preparers.length; k++) {

@@ -1,11 +1,12 @@
 // The worker thread that builds a session's large derived indexes off the main thread (HeapSession.keepDerivedInWorker
-// starts it): it opens the same dump from its index, builds what keepDerived builds (reverse edges, the sorted
-// dominator tree, the instance lists) and writes each beside the index, then says it is done. The session that
-// started it reads them by position afterwards; until then its caller keeps the queries that need them waiting
-// (the viewer's first start on an index the CLI wrote). It opens a current index only: when the dump or the binary
-// changed on disk since, it stops with an error instead of opening the new dump from scratch beside the session.
+// starts it): it opens the same dump from its index, builds what keepDerived builds (the sorted dominator tree, the
+// reverse edges, the instance lists), writes each beside the index and says so ('built'), then says it is done. The
+// session that started it reads each by position from then on; until then its caller keeps the queries that need
+// it waiting (the viewer's first start on an index the CLI wrote). It opens a current index only: when the dump or
+// the binary changed on disk since, it stops with an error instead of opening the new dump from scratch.
 import { parentPort, workerData } from 'node:worker_threads';
 import { HeapSession } from './heap-session.js';
+import type { DerivedStructure } from './derived.js';
 import { loadIndexedState, type OpenOptions } from './load-state.js';
 
 export interface DerivedWorkerRequest {
@@ -13,7 +14,7 @@ export interface DerivedWorkerRequest {
   options: Omit<OpenOptions, 'onProgress'>;
 }
 
-export type DerivedWorkerMessage = { type: 'done'; notes: string[] } | { type: 'error'; message: string };
+export type DerivedWorkerMessage = { type: 'built'; name: DerivedStructure } | { type: 'done'; notes: string[] } | { type: 'error'; message: string };
 
 const port = parentPort!;
 const req = workerData as DerivedWorkerRequest;
@@ -22,7 +23,7 @@ try {
   if (!state) throw new Error(`${req.dumpPath}: its index is no longer current (the dump or the binary changed on disk)`);
   const s = HeapSession.fromState(state);
   try {
-    s.keepDerived();
+    s.keepDerived((name) => port.postMessage({ type: 'built', name } satisfies DerivedWorkerMessage));
     port.postMessage({ type: 'done', notes: s.indexNotes } satisfies DerivedWorkerMessage);
   } finally {
     s.close();

@@ -6,6 +6,13 @@ import type { HeapGraph, ReverseEdges } from '../graph/index.js';
 import { type DominatorTree, dominatorTreeChildren, type TypeRow } from '../analysis/index.js';
 import { type EncodedPart, IndexFileError, type IndexSections, loadDerived, saveDerived, type SourceIdentity } from '../store/index.js';
 
+/**
+ * The large derived indexes a session builds on first use and a viewer's first start builds in a worker
+ * (HeapSession.keepDerived): the sorted dominator tree, the reverse edges, and the instance lists as `types` and as
+ * `types --by-length` group them.
+ */
+export type DerivedStructure = 'tree' | 'reverse' | 'instances' | 'instances-by-length';
+
 export class DerivedIndexes {
   constructor(
     private readonly analysisFile: string | null,

@@ -25,7 +25,7 @@ import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index
 import { collectGarbage, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembership } from './instances.js';
-import { DerivedIndexes, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
+import { DerivedIndexes, type DerivedStructure, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
 import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
 import type { DerivedWorkerMessage, DerivedWorkerRequest } from './derived-worker.js';
@@ -53,6 +53,11 @@ export interface Page<T> {
 
 /** The derived index of instances grouped as `types` groups them. */
 const INSTANCES_INDEX = 'instances-v5';
+/** The derived index of instances grouped as `types --by-length` groups them. */
+const SPLIT_INSTANCES_INDEX = 'instances-split-v5';
+
+/** A type name `types --by-length` has and `types` has not: an array's, with its length ("[37]*main.Node"). */
+const ARRAY_BY_LENGTH = /^\[[0-9]+\]/;
 
 /** Objects rootsKeepingAlive searches by position before it reads the whole reverse edges. */
 const ROOTS_SEARCH_BUDGET = 100_000;
@@ -102,6 +107,8 @@ export class HeapSession {
   private reverseReady = false;
   private reverseColumns_: ReverseColumns | undefined;
   private treeColumns_: { firstChild: Column; child: Column } | undefined;
+  /** The names of typeRows (for instanceStructures). */
+  private typeNames_: Set<string> | undefined;
   /** rootsKeepingAlive's answers per topmost dominator, the most recent 256. */
   private readonly rootsOfTop = new Map<number, { kinds: string[]; rootNodes: number[] }>();
   private instanceIndex: InstanceIndex | undefined;
@@ -163,36 +170,58 @@ export class HeapSession {
   /** The options this session was opened with (for a worker that opens it again: keepDerivedInWorker). */
   private openOptions: OpenOptions | undefined;
 
-  /** The derived indexes keepDerived builds: reverse edges, the sorted dominator tree, the instance lists. */
-  private static readonly LARGE_DERIVED = ['reverse', 'tree', INSTANCES_INDEX];
+  /**
+   * The large derived indexes keepDerived builds, in the order it builds them, each with its file: the sorted
+   * dominator tree (the dominators page; a cold open with the binary has written it already), the reverse edges
+   * (referrers: object pages), the instance lists as `types` groups them (type pages, search), and as
+   * `types --by-length` groups them (arrays by length).
+   */
+  private static readonly LARGE_DERIVED: readonly (readonly [DerivedStructure, string])[] = [
+    ['tree', 'tree'], ['reverse', 'reverse'], ['instances', INSTANCES_INDEX], ['instances-by-length', SPLIT_INSTANCES_INDEX],
+  ];
 
   /**
-   * True when the session came from an index (with the binary) beside which the large derived indexes are not all
-   * kept yet: the first queries of referrers, dominator-tree children or instances would build them.
+   * The large derived indexes not kept yet beside the index this session came from (with the binary), in the order
+   * keepDerived builds them: the first queries that need one would build it. Empty for a session computed here.
    */
+  missingStructures(): DerivedStructure[] {
+    if (!this.fromIndex.analysis || !this.typed) return [];
+    return HeapSession.LARGE_DERIVED.filter(([, file]) => !this.derived.current(file)).map(([name]) => name);
+  }
+
+  /** True when some of the large derived indexes are not kept yet (missingStructures). */
   get derivedMissing(): boolean {
-    return this.fromIndex.analysis && this.typed && HeapSession.LARGE_DERIVED.some((name) => !this.derived.current(name));
+    return this.missingStructures().length > 0;
   }
 
   /**
-   * Builds the large derived indexes and keeps them beside the index (each written unless it is there): what the
-   * first referrers, dominator-tree and instance queries would otherwise build one by one.
+   * Builds the large derived indexes and keeps them beside the index (each written unless it is there), in the order
+   * of LARGE_DERIVED, calling onBuilt after each: what the first referrers, dominator-tree and instance queries would
+   * otherwise build one by one.
    */
-  keepDerived(): void {
+  keepDerived(onBuilt?: (name: DerivedStructure) => void): void {
     if (this.graph.objectCount === 0) return;
-    this.reverseEdges();
-    this.dominatorTree();
-    this.instanceIndexOf('');
-    // No type is named "[0]": this reads (or builds) the instance index of `types --by-length` too (the search's).
-    this.instanceIndexOf('[0]');
+    for (const [name, file] of HeapSession.LARGE_DERIVED) {
+      // One already kept is not read back whole only to be written again.
+      if (this.derived.current(file)) {
+        onBuilt?.(name);
+        continue;
+      }
+      if (name === 'tree') this.dominatorTree();
+      else if (name === 'reverse') this.reverseEdges();
+      else if (name === 'instances') this.instanceIndexOf('');
+      // No type is named "[0]": this reads (or builds) the instance index of `types --by-length` (the search's).
+      else this.instanceIndexOf('[0]');
+      onBuilt?.(name);
+    }
   }
 
   /**
    * keepDerived in a worker thread that opens this dump again from its index (the main thread stays free, and its
-   * heap small): resolves once the derived indexes are written; this session then reads them by position. Until
-   * then, queries that need them would build them here: the caller keeps them waiting.
+   * heap small): calls onBuilt as each derived index is written (this session then reads it by position), and
+   * resolves once all are. Until then, queries that need one would build it here: the caller keeps them waiting.
    */
-  keepDerivedInWorker(): Promise<void> {
+  keepDerivedInWorker(onBuilt?: (name: DerivedStructure) => void): Promise<void> {
     const request: DerivedWorkerRequest = { dumpPath: this.dumpPath, options: this.openOptions ?? { binary: this.binaryPath } };
     return new Promise<void>((resolve, reject) => {
       const worker = new Worker(new URL('./derived-worker.js', import.meta.url), { workerData: request });
@@ -203,7 +232,10 @@ export class HeapSession {
         if (e) reject(e);
         else resolve();
       };
-      worker.on('message', (m: DerivedWorkerMessage) => settle(m.type === 'error' ? new Error(m.message) : undefined));
+      worker.on('message', (m: DerivedWorkerMessage) => {
+        if (m.type === 'built') onBuilt?.(m.name);
+        else settle(m.type === 'error' ? new Error(m.message) : undefined);
+      });
       worker.on('error', (e) => settle(e));
       worker.on('exit', (code) => settle(new Error(`the derived-index worker stopped (exit ${code})`)));
     });
@@ -743,6 +775,16 @@ export class HeapSession {
     return this.instanceIndexOf(type) !== undefined;
   }
 
+  /**
+   * The derived indexes that instances(type) and hasInstances(type) read: the by-length one too for an array's name
+   * that is no row of `types` ("[37]*main.Node"; "[16]uint8", a Go type, is one).
+   */
+  instanceStructures(type: string): DerivedStructure[] {
+    if (!ARRAY_BY_LENGTH.test(type)) return ['instances'];
+    this.typeNames_ ??= new Set(this.typeRows().map((r) => r.type));
+    return this.typeNames_.has(type) ? ['instances'] : ['instances', 'instances-by-length'];
+  }
+
   /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */
   private instanceIndexOf(type: string): InstanceIndex | undefined {
     const facts = this.wholeMemberFacts();
@@ -751,8 +793,8 @@ export class HeapSession {
     const joined = this.instanceIndex;
     if (joined.has(type)) return joined;
     // Only arrays are named apart by length ("[37]*main.Node"): another name is no row there either.
-    if (!/^\[[0-9]+\]/.test(type)) return undefined;
-    this.splitInstanceIndex ??= this.derived.get('instances-split-v5',
+    if (!ARRAY_BY_LENGTH.test(type)) return undefined;
+    this.splitInstanceIndex ??= this.derived.get(SPLIT_INSTANCES_INDEX,
       () => joined.refine(this.graph, this.types, true) ?? InstanceIndex.build(this.graph, this.types, facts, true), (x) => x.encode(),
       (p) => InstanceIndex.decode(p, this.objectCount));
     return this.splitInstanceIndex.has(type) ? this.splitInstanceIndex : undefined;

@@ -36,6 +36,7 @@ describe('viewer: a first start on an index the CLI wrote builds the derived ind
   let cold: Viewer;
   let warmCache: string;
   let filesBefore: string[];
+  let missingAtStart: string[];
 
   before(async () => {
     const dir = scratchDir('viewer-first-start');
@@ -43,6 +44,9 @@ describe('viewer: a first start on an index the CLI wrote builds the derived ind
     // The CLI's cold open writes the index and the answers' summaries, not the large derived indexes.
     cliJson(warmCache, 'info', dump, bin);
     filesBefore = filesUnder(warmCache);
+    const probe = await HeapSession.open(dump, { binary: bin, cacheDir: warmCache });
+    missingAtStart = probe.missingStructures();
+    probe.close();
     warm = await viewerOn(dump, bin, warmCache);
     cold = await viewerOn(dump, bin, path.join(dir, 'cold'));
   });
@@ -58,8 +62,16 @@ describe('viewer: a first start on an index the CLI wrote builds the derived ind
     expect(warm.state.session!.derivedMissing).to.equal(false);
     const added = filesUnder(warmCache).filter((f) => !filesBefore.includes(f));
     expect(added.length, `files added: ${added.join(', ')}`).to.be.at.least(3);
+    // Each was waited for apart, in the order the worker built them; the instance lists at least (the CLI's cold open
+    // writes the tree and the reverse edges when its suspects need them).
+    expect(missingAtStart).to.include.members(['instances', 'instances-by-length']);
+    expect(Object.keys(warm.state.structureSeconds)).to.deep.equal(missingAtStart);
+    const at = Object.values(warm.state.structureSeconds);
+    for (let k = 1; k < at.length; k++) expect(at[k]).to.be.at.least(at[k - 1]!);
+    expect(warm.state.structuresSeconds).to.be.at.least(at[at.length - 1]!);
     // The cold viewer had nothing to wait for.
     expect(cold.state.structuresSeconds).to.equal(undefined);
+    expect(cold.state.session!.missingStructures()).to.deep.equal([]);
   });
 
   it('pages that need them answer as the cold viewer\'s and the CLI\'s', async () => {
@@ -109,6 +121,34 @@ describe('viewer: the derived-index worker of a dump replaced on disk', function
       await s.keepDerivedInWorker().catch((e: Error) => { error = e; });
       expect(error?.message).to.equal(`${dump}: its index is no longer current (the dump or the binary changed on disk)`);
       expect(filesUnder(cache)).to.deep.equal(before);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+describe('session: the derived-index worker says as each index is written', function () {
+  this.timeout(300000);
+  it('in the order it builds them, each one there by the time it says so', async () => {
+    const dir = scratchDir('session-derived-built');
+    const dump = zooDump('1.26', 'heap2');
+    const cache = path.join(dir, 'index');
+    cliJson(cache, 'info', dump, zooBinary('1.26'));
+    const s = await HeapSession.open(dump, { binary: zooBinary('1.26'), cacheDir: cache });
+    try {
+      const all = ['tree', 'reverse', 'instances', 'instances-by-length'];
+      const missing: string[] = s.missingStructures();
+      expect(missing).to.include.members(['instances', 'instances-by-length']);
+      expect(missing).to.deep.equal(all.filter((n) => missing.includes(n)));
+      const said: string[] = [];
+      const stillMissing: string[][] = [];
+      await s.keepDerivedInWorker((name) => {
+        said.push(name);
+        stillMissing.push(s.missingStructures());
+      });
+      // Every one, in order (one kept already is said at once, not built again); each there when said.
+      expect(said).to.deep.equal(all);
+      expect(stillMissing).to.deep.equal(all.map((_, k) => missing.filter((n) => !all.slice(0, k + 1).includes(n))));
     } finally {
       s.close();
     }

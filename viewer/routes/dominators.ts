@@ -55,6 +55,7 @@ export function register(r: Router): void {
   r.state.laterPreparers.push((s) => rootFlame({ s, state: r.state }));
   r.page({
     path: '/dominators',
+    needsStructures: ['tree'],
     data(c, req) {
       const q = queryOf(req);
       const n = treeNode(c.s, text(q, 'node'));

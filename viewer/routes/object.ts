@@ -72,6 +72,7 @@ export function register(r: Router): void {
   });
   r.page({
     path: '/object/:address',
+    needsStructures: ['tree', 'reverse'],
     async data(c, req) {
       const raw = (req.params as { address: string }).address;
       // A global's name (as the CLI's `object DUMP BIN main.Cache` takes it): its value; the page is its root's.
@@ -145,7 +146,7 @@ ${d.neighbourhood.moreReferrers + d.neighbourhood.moreTargets > 0 ? html`<p clas
     const raw = (req.params as { address: string }).address;
     const i = wholeNumber(queryOf(req), 'block', 0, 1) === 1 ? objectAt(c.s, raw) : instanceAt(c.s, raw);
     return { address: hex(c.s.address(i)), ...retainers(c.s, i) };
-  });
+  }, ['reverse']);
 }
 
 /**

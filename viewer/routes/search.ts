@@ -51,6 +51,8 @@ function search(c: Ctx, q: string): { exact: boolean; results: Result[] } {
 export function register(r: Router): void {
   r.page({
     path: '/search',
+    // A type name is looked up among the instances (an address or a global's name needs none of them).
+    needsStructures: (req, c) => c.s.instanceStructures(text(queryOf(req), 'q') ?? ''),
     data(c, req) {
       const q = text(queryOf(req), 'q') ?? '';
       if (q.trim() === '') throw badRequest('q: give an address, a global name or a type name');

@@ -29,6 +29,8 @@ export function register(r: Router): void {
   });
   r.page({
     path: '/type/:name',
+    // Its instances, and who refers to them.
+    needsStructures: (req, c) => [...c.s.instanceStructures((req.params as { name: string }).name), 'reverse'],
     data(c, req) {
       const name = (req.params as { name: string }).name;
       const q = queryOf(req);
