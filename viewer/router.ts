@@ -35,6 +35,13 @@ export interface PageSpec<D> {
   needsStructures?: false | readonly DerivedStructure[] | ((req: FastifyRequest, ctx: Ctx) => readonly DerivedStructure[]);
 }
 
+/** Resolves once the derived indexes a page reads are there (PageSpec.needsStructures). */
+function structuresOf<D>(spec: PageSpec<D>, req: FastifyRequest, ctx: Ctx): Promise<void> {
+  const needs = spec.needsStructures;
+  if (needs === false) return Promise.resolve();
+  return ctx.state.structures(typeof needs === 'function' ? needs(req, ctx) : needs);
+}
+
 export class Router {
   constructor(private readonly app: FastifyInstance, readonly state: ViewerState) {}
 
@@ -43,7 +50,7 @@ export class Router {
     this.app.get(spec.path, async (req, reply) => {
       const ctx = this.ctx(req, reply, false);
       if (!ctx) return reply;
-      if (spec.needsStructures !== false) await ctx.state.structures(typeof spec.needsStructures === 'function' ? spec.needsStructures(req, ctx) : spec.needsStructures);
+      await structuresOf(spec, req, ctx);
       const d = await spec.data(ctx, req);
       const to = spec.redirect?.(d);
       if (to !== undefined) return reply.redirect(to, 302);
@@ -58,7 +65,7 @@ export class Router {
       this.app.get(p, async (req, reply) => {
         const ctx = this.ctx(req, reply, true);
         if (!ctx) return reply;
-        if (spec.needsStructures !== false) await ctx.state.structures(typeof spec.needsStructures === 'function' ? spec.needsStructures(req, ctx) : spec.needsStructures);
+        await structuresOf(spec, req, ctx);
         const d = await spec.data(ctx, req);
         return reply.send(spec.json ? spec.json(d) : d);
       });

@@ -44,7 +44,7 @@ export class ViewerState {
   readonly laterPreparers: ((s: HeapSession) => unknown)[] = [];
   /**
    * Resolves once the session's large derived indexes are there: at once, or (a first start on an index the CLI
-   * wrote without them) when the worker building them is done. A page waits only for those it needs (structure(),
+   * wrote without them) when the worker building them is done. A page waits only for those it needs (structures(),
    * Router), the list pages for none; if the worker fails, the pages build what they need themselves, as before.
    */
   structuresReady: Promise<void> = Promise.resolve();

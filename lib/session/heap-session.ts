@@ -171,13 +171,17 @@ export class HeapSession {
   private openOptions: OpenOptions | undefined;
 
   /**
-   * The large derived indexes keepDerived builds, in the order it builds them, each with its file: the sorted
-   * dominator tree (the dominators page; a cold open with the binary has written it already), the reverse edges
-   * (referrers: object pages), the instance lists as `types` groups them (type pages, search), and as
-   * `types --by-length` groups them (arrays by length).
+   * The large derived indexes keepDerived builds, in the order it builds them, each with its file and what builds it
+   * (or reads it back): the sorted dominator tree (the dominators page; a cold open with the binary has written it
+   * already), the reverse edges (referrers: object pages), the instance lists as `types` groups them (type pages,
+   * search), and as `types --by-length` groups them (arrays by length; no type is named "[0]", so asking for it
+   * reads or builds that index).
    */
-  private static readonly LARGE_DERIVED: readonly (readonly [DerivedStructure, string])[] = [
-    ['tree', 'tree'], ['reverse', 'reverse'], ['instances', INSTANCES_INDEX], ['instances-by-length', SPLIT_INSTANCES_INDEX],
+  private static readonly LARGE_DERIVED: readonly (readonly [DerivedStructure, string, (s: HeapSession) => void])[] = [
+    ['tree', 'tree', (s) => s.dominatorTree()],
+    ['reverse', 'reverse', (s) => s.reverseEdges()],
+    ['instances', INSTANCES_INDEX, (s) => s.instanceIndexOf('')],
+    ['instances-by-length', SPLIT_INSTANCES_INDEX, (s) => s.instanceIndexOf('[0]')],
   ];
 
   /**
@@ -189,11 +193,6 @@ export class HeapSession {
     return HeapSession.LARGE_DERIVED.filter(([, file]) => !this.derived.current(file)).map(([name]) => name);
   }
 
-  /** True when some of the large derived indexes are not kept yet (missingStructures). */
-  get derivedMissing(): boolean {
-    return this.missingStructures().length > 0;
-  }
-
   /**
    * Builds the large derived indexes and keeps them beside the index (each written unless it is there), in the order
    * of LARGE_DERIVED, calling onBuilt after each: what the first referrers, dominator-tree and instance queries would
@@ -201,17 +200,9 @@ export class HeapSession {
    */
   keepDerived(onBuilt?: (name: DerivedStructure) => void): void {
     if (this.graph.objectCount === 0) return;
-    for (const [name, file] of HeapSession.LARGE_DERIVED) {
+    for (const [name, file, build] of HeapSession.LARGE_DERIVED) {
       // One already kept is not read back whole only to be written again.
-      if (this.derived.current(file)) {
-        onBuilt?.(name);
-        continue;
-      }
-      if (name === 'tree') this.dominatorTree();
-      else if (name === 'reverse') this.reverseEdges();
-      else if (name === 'instances') this.instanceIndexOf('');
-      // No type is named "[0]": this reads (or builds) the instance index of `types --by-length` (the search's).
-      else this.instanceIndexOf('[0]');
+      if (!this.derived.current(file)) build(this);
       onBuilt?.(name);
     }
   }

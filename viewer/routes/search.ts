@@ -51,8 +51,8 @@ function search(c: Ctx, q: string): { exact: boolean; results: Result[] } {
 export function register(r: Router): void {
   r.page({
     path: '/search',
-    // A type name is looked up among the instances (an address or a global's name needs none of them).
-    needsStructures: (req, c) => c.s.instanceStructures(text(queryOf(req), 'q') ?? ''),
+    // Any text not found as an object or global is looked up as a type name, among the instances (search() trims it).
+    needsStructures: (req, c) => c.s.instanceStructures((text(queryOf(req), 'q') ?? '').trim()),
     data(c, req) {
       const q = text(queryOf(req), 'q') ?? '';
       if (q.trim() === '') throw badRequest('q: give an address, a global name or a type name');
