@@ -78,6 +78,12 @@ export interface HeapDominatorOptions {
    * node) have just become garbage: a caller that can collect garbage keeps them from adding to the peak.
    */
   afterDominators?: () => void;
+  /**
+   * Give idom and retained SharedArrayBuffers, so that a worker thread can write them to an index while this thread
+   * goes on reading them (lib/session/background-save.ts). idom is copied into one after the pass's working arrays
+   * are let go, so the copy adds nothing to the pass's peak.
+   */
+  shared?: boolean;
 }
 
 /** Computes the exact dominator tree (Semi-NCA) and retained sizes over the analysis graph of `graph`. */
@@ -85,12 +91,15 @@ export function computeHeapDominators(graph: HeapGraph, rootNodes: RootNodes, op
   let g: AnalysisGraph | null = options.analysis ?? buildAnalysisGraph(graph, rootNodes);
   const first = g.firstObjectNode;
   const nodeCount = g.nodeCount;
-  const { idom, preorder } = dominatorsAndPreorder(g, 0);
+  let idom: Uint32Array;
+  let preorder: Uint32Array;
+  ({ idom, preorder } = dominatorsAndPreorder(g, 0));
   g = null; // let the edges go before the retained-size pass allocates
   options.afterDominators?.();
+  if (options.shared) idom = sharedCopy(idom); // the pass's own array is let go
   // Retained sizes in one backward pass over the DFS preorder: every node is finished before its dominator.
   // Each reached object's own size first, run by run (address index: no per-object size array).
-  const retained = new Float64Array(nodeCount);
+  const retained = options.shared ? new Float64Array(new SharedArrayBuffer(8 * nodeCount)) : new Float64Array(nodeCount);
   const runs = graph.addressIndex;
   for (let r = 0; r < runs.runTotal; r++) {
     const size = runs.runObjectSize[r];
@@ -102,6 +111,13 @@ export function computeHeapDominators(graph: HeapGraph, rootNodes: RootNodes, op
     retained[idom[v]] += retained[v];
   }
   return { rootNodes, nodeCount, firstObjectNode: first, idom, retained };
+}
+
+/** `a`'s words in a SharedArrayBuffer of their own. */
+function sharedCopy(a: Uint32Array): Uint32Array {
+  const out = new Uint32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
 }
 
 /** The children of every node of the dominator tree (built on demand: it costs two words per node). */

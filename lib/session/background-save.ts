@@ -1,7 +1,9 @@
 // Writing an index file on a worker thread (save-worker.ts) while the open goes on: the graph's index is written
 // while types are recovered (on a 14 M-object dump, about 2 s of writing off the critical path when a second core
 // is free). The arrays are shared with the worker, not copied, when they are over SharedArrayBuffers (the loaded
-// graph's per-object and per-edge arrays are: lib/graph/load.ts); the others are copied into its message.
+// graph's per-object and per-edge arrays are: lib/graph/load.ts; a cold open's dominators, retained sizes and types:
+// load-state.ts); arrays this thread no longer needs are moved to it (`transfer`); the others are copied into its
+// message. The analysis index is written the same way while the session computes its summaries.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -26,8 +28,11 @@ const MAX_WAIT_MS = 30 * 60 * 1000;
 
 const workerFile = fileURLToPath(new URL('./save-worker.js', import.meta.url));
 
-/** Starts writing `part` to `file` on a worker thread; undefined when no worker can be started (write it here). */
-export function saveInBackground(file: string, part: EncodedPart): PendingSave | undefined {
+/**
+ * Starts writing `part` to `file` on a worker thread; undefined when no worker can be started (write it here). The
+ * buffers in `transfer` are moved to the worker (their arrays are unusable here afterwards).
+ */
+export function saveInBackground(file: string, part: EncodedPart, transfer: ArrayBuffer[] = []): PendingSave | undefined {
   if (!existsSync(workerFile)) return undefined;
   const req: BackgroundSaveRequest = {
     file, meta: part.meta, arrays: part.arrays,
@@ -35,7 +40,7 @@ export function saveInBackground(file: string, part: EncodedPart): PendingSave |
   };
   let worker: Worker;
   try {
-    worker = new Worker(workerFile, { workerData: req });
+    worker = new Worker(workerFile, { workerData: req, transferList: transfer });
   } catch {
     return undefined;
   }

@@ -243,10 +243,13 @@ export class HeapSession {
     // A cold open with the binary has its dominators and types in memory: write the summaries a warm command
     // answers from beside the analysis index it wrote, rather than have the first warm `types` read every per-object
     // array back.
-    if (state.binary && !state.fromIndex.analysis && state.analysisFile !== null && fs.existsSync(state.analysisFile)) {
+    // Its analysis index may still be being written on a worker thread meanwhile (the summaries do not read it):
+    // the open is over once it is written.
+    if (state.binary && !state.fromIndex.analysis && state.analysisFile !== null && (state.finishWriting !== undefined || fs.existsSync(state.analysisFile))) {
       h.keepSummaries();
       h.summariesKept_ = true;
     }
+    state.finishWriting?.();
     return h;
   }
 

@@ -10,7 +10,7 @@ import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
 import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes, typeCoverage } from '../typing/index.js';
 import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, shortestPathParents } from '../analysis/index.js';
 import {
-  defaultCacheDir, encodeGraph, indexPaths, IndexFileError, loadAnalysis, withAnalysisRoots, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
+  defaultCacheDir, encodeAnalysis, encodeGraph, indexPaths, IndexFileError, loadAnalysis, withAnalysisRoots, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
   type SourceIdentity, type StoredAnalysis,
 } from '../store/index.js';
 import { type PendingSave, saveInBackground } from './background-save.js';
@@ -49,6 +49,12 @@ export interface SessionState {
   program?: GoProgram;
   /** The types this thread recovered (a cold open), for the session to reuse. */
   recovered?: RecoveredTypes;
+  /**
+   * A cold open with the binary writes its analysis index on a worker thread while the session computes its
+   * summaries (HeapSession.fromState): this waits until it is written, or noted in indexNotes as not written, and
+   * says whether it was. The open is over when it returns.
+   */
+  finishWriting?: () => boolean;
 }
 
 /** Loads or computes the state of `dumpPath` (see OpenOptions). Synchronous: run it in a worker to stay responsive. */
@@ -117,6 +123,8 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     }
   }
   let g = graph;
+  // Waits for the analysis index a worker thread is writing, if one is (see SessionState.finishWriting).
+  let finishWriting: (() => boolean) | undefined;
   if (!analysis) {
     if (program) {
       progress?.('types', 0, 1);
@@ -172,7 +180,9 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       progress?.('dominators', 0, 1);
       // The analysis graph reads the graph's own edge arrays (no copy of them): made for each pass, it costs only the
       // root nodes' edges.
-      const dom = (() => computeHeapDominators(g, rootNodes, { analysis: buildAnalysisGraph(g, rootNodes), afterDominators: collectGarbage }))();
+      // Eagerly, they are written on a worker thread while the session computes its summaries: in shared memory.
+      const shared = useIndex && eager;
+      const dom = (() => computeHeapDominators(g, rootNodes, { analysis: buildAnalysisGraph(g, rootNodes), afterDominators: collectGarbage, shared }))();
       traceMemoryPoint('dominators done');
       progress?.('paths', 0, 1);
       const sp = (() => shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0)))();
@@ -181,9 +191,14 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       for (const [k, v] of Object.entries(values)) Object.defineProperty(a, k, { value: v, enumerable: true, writable: true });
       if (useIndex) {
         progress?.('save', 0, 1);
-        const saved = trySave(() => saveAnalysis(files.analysis, a, dump, binary), files.analysis, notes);
-        traceMemoryPoint('analysis saved');
-        if (saved && eager) lighten();
+        if (eager && saveWhileGoingOn()) {
+          traceMemoryPoint('analysis writing');
+          lightenWhileWriting();
+        } else {
+          const saved = trySave(() => saveAnalysis(files.analysis, a, dump, binary), files.analysis, notes);
+          traceMemoryPoint('analysis saved');
+          if (saved && eager) lighten();
+        }
       }
       if (parked) {
         // The types are the written index's now (lighten), else read back into memory.
@@ -215,6 +230,60 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       collectGarbage();
       traceMemoryPoint('lightened');
     };
+    // The analysis index written on a worker thread (saveWhileGoingOn), while it is written; then undefined.
+    let pendingAnalysisSave: PendingSave | undefined;
+    // The analysis as that index holds it, once written and read back (undefined while or if it could not be).
+    let written: StoredAnalysis | undefined;
+    const analysisWritten = (): boolean => {
+      const pending = pendingAnalysisSave;
+      if (!pending) return written !== undefined;
+      pendingAnalysisSave = undefined;
+      const failure = pending.wait();
+      traceMemoryPoint('analysis written');
+      if (failure !== null) notes.push(`could not write ${files.analysis}: ${failure}`);
+      else written = tryIndex(() => loadAnalysis(files.analysis, g, dump, binary), notes);
+      return written !== undefined;
+    };
+    // Starts writing the analysis on a worker thread, if every large array can go there without a copy: the
+    // dominators, retained sizes and types are shared (the session goes on reading them), the shortest-path tree is
+    // moved there (read back from the index when a query first needs it). False when it cannot: write it here.
+    const saveWhileGoingOn = (): boolean => {
+      parked?.restore(true);
+      parked = undefined;
+      const part = encodeAnalysis(a, dump, binary);
+      const transfer = [a.pathParent.buffer, a.pathParentEdge.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+      const copied = Object.values(part.arrays).filter((x) => !(x.buffer instanceof SharedArrayBuffer) && !transfer.includes(x.buffer as ArrayBuffer));
+      // What is copied into the worker's message (the reachability, the roots' arrays) is a byte per object at most.
+      if (copied.some((x) => x.byteLength > g.objectCount + 65536)) return false;
+      pendingAnalysisSave = saveInBackground(files.analysis, part, transfer);
+      if (pendingAnalysisSave) finishWriting = analysisWritten;
+      return pendingAnalysisSave !== undefined;
+    };
+    // What lighten does, while the analysis is being written: the shortest-path tree (moved to the writing thread)
+    // is read back from the index when first used, or computed again if the index could not be written; the types
+    // stay in memory (shared with the writing thread); the graph becomes the graph index's.
+    const lightenWhileWriting = (): void => {
+      for (const k of ['pathParent', 'pathParentEdge'] as const) {
+        Object.defineProperty(a, k, {
+          enumerable: true, configurable: true,
+          get() {
+            if (analysisWritten()) return written![k];
+            const sp = shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0));
+            Object.defineProperty(a, 'pathParent', { value: sp.parent, enumerable: true, writable: true, configurable: true });
+            Object.defineProperty(a, 'pathParentEdge', { value: sp.parentEdge, enumerable: true, writable: true, configurable: true });
+            return a[k];
+          },
+        });
+      }
+      Object.defineProperty(a, 'release', { enumerable: false, value: () => written?.release?.() });
+      const lighter = reopen();
+      if (lighter) {
+        g = lighter;
+        graph = lighter;
+      }
+      collectGarbage();
+      traceMemoryPoint('lightened');
+    };
     for (const k of ['idom', 'retained', 'pathParent', 'pathParentEdge'] as const) {
       Object.defineProperty(a, k, {
         enumerable: true, configurable: true,
@@ -234,7 +303,10 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     analysis = a;
   }
   graphSaved();
-  return { dump, binary, graph: g, analysis, fromIndex, indexNotes: notes, analysisFile: useIndex ? files.analysis : null, program, recovered };
+  return {
+    dump, binary, graph: g, analysis, fromIndex, indexNotes: notes, analysisFile: useIndex ? files.analysis : null, program, recovered,
+    ...(finishWriting ? { finishWriting } : {}),
+  };
 }
 
 /**
@@ -279,16 +351,18 @@ function trySave(write: () => void, file: string, notes: string[]): boolean {
 /** GOHEAP_TRACE_MEMORY=1: each phase's start is printed on stderr with the time, RSS and array buffers' MB. */
 const TRACE_MEMORY = process.env.GOHEAP_TRACE_MEMORY === '1';
 
+/** When this process started tracing: each line's time is counted from here. */
+const traceStart = Date.now();
+
 function traceMemory(progress: OpenOptions['onProgress']): OpenOptions['onProgress'] {
   if (!TRACE_MEMORY) return progress;
   let last = '';
-  const t0 = Date.now();
   return (phase, done, total) => {
     if (phase !== last) {
       last = phase;
       const m = process.memoryUsage();
       const mb = (x: number): string => (x / 2 ** 20).toFixed(0);
-      process.stderr.write(`memory: ${((Date.now() - t0) / 1000).toFixed(2)} s ${phase}: rss ${mb(m.rss)} MB${peakSoFar()}, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
+      process.stderr.write(`memory: ${((Date.now() - traceStart) / 1000).toFixed(2)} s ${phase}: rss ${mb(m.rss)} MB${peakSoFar()}, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
     }
     progress?.(phase, done, total);
   };
@@ -299,7 +373,7 @@ export function traceMemoryPoint(label: string): void {
   if (!TRACE_MEMORY) return;
   const m = process.memoryUsage();
   const mb = (x: number): string => (x / 2 ** 20).toFixed(0);
-  process.stderr.write(`memory: ${label}: rss ${mb(m.rss)} MB${peakSoFar()}, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
+  process.stderr.write(`memory: ${((Date.now() - traceStart) / 1000).toFixed(2)} s ${label}: rss ${mb(m.rss)} MB${peakSoFar()}, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
 }
 
 /** ", peak N MB": the process's RSS high-water mark so far (Linux's VmHWM), or "" where it cannot be read. */

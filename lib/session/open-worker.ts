@@ -29,6 +29,7 @@ try {
       }
     },
   });
+  s.finishWriting?.(); // the analysis index, written on a thread of its own while nothing here needs it
   const graph = encodeGraph(s.graph, s.dump);
   const analysis = encodeAnalysis(s.analysis, s.dump, s.binary);
   const buffers = new Set<ArrayBuffer>();

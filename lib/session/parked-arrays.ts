@@ -6,8 +6,11 @@ import * as fs from 'node:fs';
 import type { StoredArray } from '../store/index.js';
 
 export interface Parked {
-  /** Reads back every parked array not read yet (each replaces its getter) and removes the file. */
-  restore(): void;
+  /**
+   * Reads back every parked array not read yet (each replaces its getter) and removes the file; `shared` reads them
+   * into SharedArrayBuffers (for a worker thread to write while this one reads them).
+   */
+  restore(shared?: boolean): void;
   /** Removes the file without reading anything back: the arrays' holder is no longer used. */
   drop(): void;
 }
@@ -42,8 +45,9 @@ export function parkArrays<T extends object>(file: string, holder: T, keys: read
     fs.rmSync(file, { force: true });
     return undefined;
   }
+  let shared = false;
   const read = (e: (typeof entries)[number]): StoredArray => {
-    const a = new e.type(e.length);
+    const a = shared ? new (e.type as unknown as new (b: SharedArrayBuffer) => StoredArray)(new SharedArrayBuffer(e.length * e.type.BYTES_PER_ELEMENT)) : new e.type(e.length);
     const bytes = new Uint8Array(a.buffer);
     for (let done = 0; done < bytes.length; ) {
       const k = fs.readSync(fd, bytes, done, bytes.length - done, e.offset + done);
@@ -70,8 +74,9 @@ export function parkArrays<T extends object>(file: string, holder: T, keys: read
     fs.rmSync(file, { force: true });
   };
   return {
-    restore(): void {
+    restore(inShared = false): void {
       if (!open) return;
+      shared = inShared;
       for (const e of entries) void h[e.key]; // reads those still parked
       close();
     },

@@ -141,19 +141,25 @@ export function writeIndexFile(file: string, meta: unknown, given: Record<string
   removeDeadTemps(path.dirname(file), /^.+\.(\d+)\.tmp$/);
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = openNew(tmp);
+  // Closed once only: in a process with threads (background-save.ts), a second close could close another thread's
+  // file that got the same number meanwhile.
+  let open = true;
   try {
     writeAll(fd, pre, 0);
     writeAll(fd, headerBytes, PREAMBLE);
     for (const e of entries) writeAll(fd, bytesOf(arrays[e.name]), e.offset);
     const end = entries.length > 0 ? align8(entries[entries.length - 1].offset + bytesOf(arrays[entries[entries.length - 1].name]).length) : PREAMBLE + headerBytes.length;
     fs.ftruncateSync(fd, end);
+    open = false;
     fs.closeSync(fd);
     fs.renameSync(tmp, file);
   } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // already closed
+    if (open) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // nothing more to do with it
+      }
     }
     fs.rmSync(tmp, { force: true });
     throw e;

@@ -159,6 +159,38 @@ describe('store: persisted index', function () {
     a.graph.close(); b.graph.close(); c.graph.close();
   });
 
+  it('a cold open writes its analysis index while it keeps its summaries; one that cannot be written is noted and paths are found again', async function () {
+    const dump = zooDump(version);
+    const binary = zooBinary(version);
+    // Written on a thread of its own: on disk, whole and alone (no temporary file), when the open returns.
+    const cacheDir = scratchDir('store-analysis-written');
+    const a = await HeapSession.open(dump, { binary, cacheDir });
+    const files = indexPaths(cacheDir, sourceIdentity(dump), sourceIdentity(binary));
+    expect(a.indexNotes).to.deep.equal([]);
+    expect(a.summariesKept).to.equal(true);
+    expect(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+    expect(() => readIndexFile(files.analysis)).to.not.throw();
+    // A directory where the analysis index should go: the write fails after the open has handed its shortest-path tree
+    // to the writing thread, so the paths to roots are computed again; they are the ones the written index gives.
+    const blockedDir = scratchDir('store-analysis-blocked');
+    const blocked = indexPaths(blockedDir, sourceIdentity(dump), sourceIdentity(binary));
+    fs.mkdirSync(blocked.analysis, { recursive: true });
+    const b = await HeapSession.open(dump, { binary, cacheDir: blockedDir });
+    expect(b.indexNotes.some((n) => n.startsWith(`could not write ${blocked.analysis}`)), b.indexNotes.join('; ')).to.equal(true);
+    expect(fs.readdirSync(blockedDir).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+    const warm = await HeapSession.open(dump, { binary, cacheDir });
+    expect(warm.fromIndex).to.deep.equal({ graph: true, analysis: true });
+    let checked = 0;
+    for (let i = 0; i < warm.graph.objectCount; i += 7) {
+      if (!warm.isReachable(i)) continue;
+      expect(b.pathToRoot(i), `object ${i}`).to.deep.equal(warm.pathToRoot(i));
+      expect(a.pathToRoot(i), `object ${i}`).to.deep.equal(warm.pathToRoot(i));
+      checked++;
+    }
+    expect(checked).to.be.greaterThan(100);
+    expect(b.typeRows()).to.deep.equal(warm.typeRows());
+  });
+
   it('a corrupted or truncated index is rebuilt, without a crash', async function () {
     const cacheDir = scratchDir('store-corrupt');
     const first = await HeapSession.open(zooDump(version), { cacheDir });
