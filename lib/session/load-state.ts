@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { loadHeapGraph, stackObjectRoots, type HeapGraph, type LoadPhase, type RootTable } from '../graph/index.js';
+import { columnOf, loadHeapGraph, stackObjectRoots, type Column, type HeapGraph, type LoadPhase, type RootTable } from '../graph/index.js';
 import type { StackSlotType } from '../graph/heap-graph.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
 import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes, typeCoverage } from '../typing/index.js';
@@ -143,9 +143,11 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     }) as StoredAnalysis)();
     // The graph as the index holds it, its arrays read back when first used (from the page cache: the index was just
     // written), with this open's extra roots; undefined without a usable graph index.
-    const reopen = (): HeapGraph | undefined => {
+    // `written`: the graph this open loaded from the dump and wrote to that index, whose edges are taken as they are
+    // in memory rather than read back.
+    const reopen = (written?: HeapGraph): HeapGraph | undefined => {
       if (!graphSaved()) return undefined;
-      const indexed = tryIndex(() => loadGraph(files.graph, dump), []);
+      const indexed = tryIndex(() => loadGraph(files.graph, dump, written), []);
       if (!indexed) return undefined;
       const reachable = a.reachable;
       const next = extraRoots && reachable ? indexed.withStoredRoots(extraRoots, () => reachable, a.graphStats, slotTypes) : indexed;
@@ -156,7 +158,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     // the types' working arrays are not held through the dominator pass. Its answers are the index's, as on a warm
     // open.
     (() => {
-      const indexed = reopen();
+      const indexed = reopen(fromIndex.graph ? undefined : g);
       if (!indexed) return;
       if (g !== graph) g.close();
       graph.close();
@@ -276,6 +278,20 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
         });
       }
       Object.defineProperty(a, 'release', { enumerable: false, value: () => written?.release?.() });
+      // A query reads the tree by position (a few blocks of the index for a path), the other arrays from memory.
+      const columns = new Map<string, Column>();
+      Object.defineProperty(a, 'column', {
+        enumerable: false,
+        value: (name: Parameters<NonNullable<StoredAnalysis['column']>>[0]): Column => {
+          let c = columns.get(name);
+          if (c === undefined) {
+            const tree = name === 'pathParent' || name === 'pathParentEdge';
+            c = tree && analysisWritten() ? written!.column!(name) : columnOf(name === 'objectType' ? a.types!.objectType : name === 'reachable' ? g.reachable : a[name]);
+            columns.set(name, c);
+          }
+          return c;
+        },
+      });
       const lighter = reopen();
       if (lighter) {
         g = lighter;

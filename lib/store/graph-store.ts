@@ -77,21 +77,39 @@ export function saveGraph(file: string, graph: HeapGraph, source: SourceIdentity
   writeIndexFile(file, e.meta, e.arrays);
 }
 
-/** Reads a graph written by saveGraph; throws IndexFileError when the file is damaged or was built from another dump. */
-export function loadGraph(file: string, source: SourceIdentity): HeapGraph {
-  return decodeGraph(openPart(file), source, file);
+/**
+ * Reads a graph written by saveGraph; throws IndexFileError when the file is damaged or was built from another dump.
+ * `written`: the graph this process wrote to `file` (saveGraph, encodeGraph), whose edges and object runs are taken
+ * as they are in memory instead of being read back (the arrays an analysis pass reads whole).
+ */
+export function loadGraph(file: string, source: SourceIdentity, written?: HeapGraph): HeapGraph {
+  const part = openPart(file);
+  if (written) {
+    const runs = written.addressIndex;
+    const kept: Record<string, StoredArray> = {
+      edgeStart: written.edgeStart, edgeTarget: written.edgeTarget, runStart: runs.runStart, runObjectSize: runs.runObjectSize,
+      runCount: runs.runCount, runFirst: runs.runFirst,
+    };
+    for (const [name, array] of Object.entries(kept)) part.sections!.adopt(name, array);
+  }
+  return decodeGraph(part, source, file);
 }
 
-/** `graph` as meta and arrays (the arrays are the graph's own, not copies). */
-export function encodeGraph(graph: HeapGraph, source: SourceIdentity): EncodedPart {
-  const p = graph.toParts();
-  const arrays: Record<string, StoredArray> = {
+/** The per-object and per-edge arrays of a graph's parts, by the names of its index. */
+function graphArrays(p: HeapGraphParts): Record<string, StoredArray> {
+  return {
     // Object addresses and sizes are the runs' (below); content offsets in 32 bits (lib/graph/content-offsets.ts).
     recordCounts: p.recordCounts, contentLow: p.contentOffsets.low, contentHighStart: p.contentOffsets.highStart, edgeStart: p.edgeStart, edgeTarget: p.edgeTarget, edgeField: p.edgeField,
     reachable: p.reachable, allocSampleAddress: p.allocSampleAddress, allocSampleBucket: p.allocSampleBucket,
     runStart: p.addressIndex.runStart, runObjectSize: p.addressIndex.runObjectSize, runCount: p.addressIndex.runCount,
     runFirst: p.addressIndex.runFirst,
   };
+}
+
+/** `graph` as meta and arrays (the arrays are the graph's own, not copies). */
+export function encodeGraph(graph: HeapGraph, source: SourceIdentity): EncodedPart {
+  const p = graph.toParts();
+  const arrays = graphArrays(p);
   for (const k of ROOT_ARRAYS) arrays[`roots.${k}`] = p.roots[k];
   for (const k of FRAME_ARRAYS) arrays[`frames.${k}`] = p.frames[k];
   const records = JSON.parse(JSON.stringify({

@@ -378,6 +378,11 @@ export interface IndexSections {
   loaded(name: string): boolean;
   /** Forgets array `name` when it was read from the file (the next get() reads it again); else keeps it. */
   release(name: string): void;
+  /**
+   * Takes `array` as array `name` without reading it: for an array this process wrote to the file (writeIndexFile)
+   * and still holds, unchanged. False (nothing taken) when the file's array `name` is not of its type and length.
+   */
+  adopt(name: string, array: StoredArray): boolean;
   /** The arrays as a record whose properties read their array on first access. */
   record(): Record<string, StoredArray>;
   /**
@@ -444,6 +449,7 @@ export function sectionsOf(file: string, meta: unknown, arrays: Record<string, S
     },
     loaded: (name) => Object.hasOwn(arrays, name),
     release: () => undefined,
+    adopt: () => false,
     record: () => arrays,
     column: (name) => {
       if (!Object.hasOwn(arrays, name)) throw new IndexFileError(file, 0, `array ${name}`);
@@ -488,6 +494,13 @@ class LazySections implements IndexSections {
 
   release(name: string): void {
     this.cache.delete(name);
+  }
+
+  adopt(name: string, array: StoredArray): boolean {
+    const e = this.entries.get(name);
+    if (e === undefined || !this.has(name) || e.type !== array.constructor.name || e.length !== array.length) return false;
+    this.cache.set(name, array);
+    return true;
   }
 
   get(name: string): StoredArray {

@@ -83,6 +83,27 @@ describe('store: persisted index', function () {
     expect(() => openIndexFile(file, 0)).to.throw(IndexFileError);
   });
 
+  it('an array this process wrote and still holds is taken as it is, only when its type and length are the file\'s', function () {
+    const dir = scratchDir('store-adopt');
+    const file = path.join(dir, 'x.idx');
+    const arrays = { a: Float64Array.of(1.5, -2), b: Uint32Array.of(7, 8, 9) };
+    writeIndexFile(file, {}, arrays);
+    const s = openIndexFile(file, 0);
+    expect(s.adopt('b', Uint32Array.of(7, 8))).to.equal(false); // another length
+    expect(s.adopt('b', Int32Array.of(7, 8, 9))).to.equal(false); // another type
+    expect(s.adopt('none', Uint32Array.of(1))).to.equal(false);
+    expect(s.loaded('b')).to.equal(false);
+    expect(s.adopt('a', arrays.a)).to.equal(true);
+    expect(s.loaded('a')).to.equal(true);
+    expect(s.get('a')).to.equal(arrays.a); // the very array: nothing read
+    expect(s.get('b')).to.not.equal(arrays.b);
+    expect(Array.from(s.get('b'))).to.deep.equal([7, 8, 9]);
+    // Let go, it is read from the file like any other.
+    s.release('a');
+    expect(s.get('a')).to.not.equal(arrays.a);
+    expect(Array.from(s.get('a'))).to.deep.equal([1.5, -2]);
+  });
+
   it('a long array is checked block by block: every damaged byte is refused, and a column reads the blocks it needs', function () {
     const dir = scratchDir('store-blocks');
     const file = path.join(dir, 'x.idx');
