@@ -5,7 +5,7 @@
 import type { HeapGraph } from '../graph/index.js';
 import { NONE } from './flat-graph.js';
 import type { HeapDominators } from './heap-dominators.js';
-import { dominatorTreeChildren } from './retained.js';
+import { dominatorTreeChildren, type DominatorTree } from './retained.js';
 import type { HeapTypes } from './heap-types.js';
 import { TINY_REST_NAME, histogramRowNames } from '../typing/index.js';
 import type { RootNodeKind } from './root-nodes.js';
@@ -103,7 +103,7 @@ export function rowNamer(names: string[]): (name: string) => number {
  * Count, bytes and retained bytes per type, largest retained first. Tiny blocks' sub-objects count as instances
  * of their types (each retains its own bytes: it has no pointers); a block's other bytes are TINY_REST_NAME's.
  */
-export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDominators, splitArrays = false): TypeRow[] {
+export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDominators, splitArrays = false, tree?: DominatorTree): TypeRow[] {
   const n = graph.objectCount;
   const { rowOf, names } = typeGroups(graph, types, splitArrays);
   const tiny = types.tinyObjects;
@@ -144,9 +144,9 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
       }
     }
   }
-  // Depth-first walk of the dominator tree; active[r] = instances of row r on the current tree path.
-  const tree = dominatorTreeChildren(idom);
-  const { firstChild, child } = tree;
+  // Depth-first walk of the dominator tree (the caller's, in any child order, else built here); active[r] =
+  // instances of row r on the current tree path.
+  const { firstChild, child } = tree ?? dominatorTreeChildren(idom);
   const retained = dom.retained;
   const active = new Uint32Array(rows);
   // The walk's stack, a node and its next child per level, grown as the tree proves deep (most are shallow: two
