@@ -1,20 +1,11 @@
 #!/usr/bin/env node
 // `dumptodot DUMP [BINARY] > heap.dot` (or `-o heap.dot`): the heap dump as a Graphviz graph. The same export and
 // options as `goheap dot` (cli/commands/dot.ts); errors end as one line `goheap: ...` with exit status 1.
-import * as fs from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { goheapVersion } from '../lib/package-files.js';
 import { exitWithError, guardStdout, UsageError } from './errors.js';
 import { type DotArgs, dotOptions, run } from './commands/dot.js';
-
-/** The version in package.json (dist/cli/dumptodot.js -> ../../package.json). */
-function version(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 async function main(argv: string[]): Promise<void> {
   await yargs(argv)
@@ -31,7 +22,7 @@ async function main(argv: string[]): Promise<void> {
     .example('$0 heapdump mybinary --all -o all.dot', 'every object, streamed')
     .strict()
     .help()
-    .version(version())
+    .version(goheapVersion())
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);

@@ -1,19 +1,11 @@
 #!/usr/bin/env node
 // `dumptohprof DUMP [BINARY] heap.hprof`: the heap dump as an HPROF file for VisualVM and Eclipse MAT. The same export
 // as `goheap hprof` (cli/commands/hprof.ts); errors end as one line `goheap: ...` with exit status 1.
-import * as fs from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { goheapVersion } from '../lib/package-files.js';
 import { exitWithError, guardStdout, UsageError } from './errors.js';
 import { type HprofArgs, hprofOptions, run } from './commands/hprof.js';
-
-function version(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
 
 async function main(argv: string[]): Promise<void> {
   const y = hprofOptions(yargs(argv)
@@ -26,7 +18,7 @@ async function main(argv: string[]): Promise<void> {
     .example('$0 heapdump mybinary heap.hprof', 'then open heap.hprof in VisualVM (File > Load)')
     .strict()
     .help()
-    .version(version())
+    .version(goheapVersion())
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);

@@ -3,10 +3,10 @@
 // a new command is one entry in COMMANDS. `goheap` alone prints the usage, `goheap help CMD` (or
 // `goheap CMD --help`) a command's help, `goheap --version` the version in package.json. Errors end as one line
 // with exit status 1 (cli/errors.ts), or with a stack trace and exit status 2 for a bug.
-import * as fs from 'node:fs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { GoheapError } from '../lib/errors.js';
+import { goheapVersion } from '../lib/package-files.js';
 import { exitWithError, guardStdout, UsageError } from './errors.js';
 
 interface Command {
@@ -60,15 +60,6 @@ function nameOf(c: Command): string {
   return c.command.split(' ')[0];
 }
 
-/** The version in goheap's package.json (dist/cli/goheap.js -> ../../package.json). */
-export function version(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
 /**
  * yargs' "Not enough non-option arguments: got 2, need at least 3" with what the command takes:
  * "object: expected <dump> <binary> <address>, got 2 arguments (goheap help object)".
@@ -118,7 +109,7 @@ function parser(argv: string[], commands: readonly Command[]): ReturnType<typeof
     .demandCommand(1, `name a command: ${NAMES.join(', ')} (goheap --help describes them)`)
     .recommendCommands()
     .help()
-    .version(version())
+    .version(goheapVersion())
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       // Our own errors pass through; yargs' checks (a message, and at most its own error) are usage errors; an error

@@ -5,8 +5,10 @@
 // long URLs (all after helmet, so every answer carries its headers), and 400/404/409 pages for bad requests. buildViewer() makes a fastify instance
 // with it, for server.ts and the tests (fastify inject).
 import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import helmet from '@fastify/helmet';
+import { packageFile } from '../lib/package-files.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 import { HttpError } from './errors.js';
@@ -29,6 +31,11 @@ export interface ViewerOptions {
   state: ViewerState;
   /** Which Host headers to accept (default: localhost and 127.0.0.1 / ::1 only). */
   hosts?: HostPolicy;
+  /**
+   * How long a page waits for a derived index a first start is still building before it answers with the page that
+   * says so and reloads itself (Router; BUILDING_WAIT_MS by default).
+   */
+  buildingWaitMs?: number;
 }
 
 /** The longest URL answered (longer ones get a 414 after the Host check, with the security headers). */
@@ -44,8 +51,8 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 };
 
 function assetDir(): URL {
-  // dist/viewer/app.js -> viewer/assets/ (the sources are served as they are; they are not compiled).
-  return new URL('../../viewer/assets/', import.meta.url);
+  // The sources are served as they are; they are not compiled.
+  return pathToFileURL(packageFile('viewer/assets/'));
 }
 
 export async function viewerPlugin(app: FastifyInstance, opts: ViewerOptions): Promise<void> {
@@ -90,7 +97,7 @@ export async function viewerPlugin(app: FastifyInstance, opts: ViewerOptions): P
   });
   app.get('/favicon.ico', async (_req, reply) => reply.code(204).send());
 
-  const router = new Router(app, opts.state);
+  const router = new Router(app, opts.state, opts.buildingWaitMs);
   for (const r of ROUTES) r.register(router);
 
   app.setNotFoundHandler(async (req, reply) => {

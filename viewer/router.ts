@@ -1,6 +1,9 @@
 // How a route file adds its page and the page's JSON twin at once: `page({ path, data, render })` serves the HTML
 // at `path` and the same data as JSON at `/api` + path, so the two cannot disagree. While the dump loads, both
 // answer 503 (the page shows the load's progress and reloads itself); a failed load answers 500 with the reason.
+// On a first start, a page that needs a derived index the worker is still building waits for it a moment, then
+// answers 503 with a page that says what is being built and reloads itself (its /api twin waits: scripts get the
+// answer once it is there).
 import * as path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DerivedStructure, HeapSession } from '../lib/session/index.js';
@@ -35,22 +38,39 @@ export interface PageSpec<D> {
   needsStructures?: false | readonly DerivedStructure[] | ((req: FastifyRequest, ctx: Ctx) => readonly DerivedStructure[]);
 }
 
-/** Resolves once the derived indexes a page reads are there (PageSpec.needsStructures). */
-function structuresOf<D>(spec: PageSpec<D>, req: FastifyRequest, ctx: Ctx): Promise<void> {
+/** The derived indexes a page reads (PageSpec.needsStructures): none, some, or all of them (undefined). */
+function structuresOf<D>(spec: PageSpec<D>, req: FastifyRequest, ctx: Ctx): readonly DerivedStructure[] | undefined {
   const needs = spec.needsStructures;
-  if (needs === false) return Promise.resolve();
-  return ctx.state.structures(typeof needs === 'function' ? needs(req, ctx) : needs);
+  if (needs === false) return [];
+  return typeof needs === 'function' ? needs(req, ctx) : needs;
+}
+
+/** How long a page waits for a derived index being built before it answers with the building page instead. */
+export const BUILDING_WAIT_MS = 1500;
+
+/** True when `p` settles within `ms`. */
+function settlesWithin(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, ms, false)));
+  return Promise.race([p.then(() => true), late]).finally(() => clearTimeout(timer));
 }
 
 export class Router {
-  constructor(private readonly app: FastifyInstance, readonly state: ViewerState) {}
+  constructor(private readonly app: FastifyInstance, readonly state: ViewerState, private readonly buildingWaitMs = BUILDING_WAIT_MS) {}
 
   page<D>(spec: PageSpec<D>): void {
     const apiPaths = spec.path === '/' ? ['/api', '/api/'] : [`/api${spec.path}`];
     this.app.get(spec.path, async (req, reply) => {
       const ctx = this.ctx(req, reply, false);
       if (!ctx) return reply;
-      await structuresOf(spec, req, ctx);
+      const needs = structuresOf(spec, req, ctx);
+      if (ctx.state.stillBuilding(needs).length > 0 && !(await settlesWithin(ctx.state.structures(needs), this.buildingWaitMs))) {
+        const building = ctx.state.stillBuilding(needs);
+        if (building.length > 0) {
+          reply.code(503).header('retry-after', '2').type('text/html; charset=utf-8');
+          return reply.send(page({ title: 'Building the indexes this page reads', dump: path.basename(ctx.s.dumpPath), refresh: true }, buildingBody(ctx.state, building)));
+        }
+      }
       const d = await spec.data(ctx, req);
       const to = spec.redirect?.(d);
       if (to !== undefined) return reply.redirect(to, 302);
@@ -65,7 +85,7 @@ export class Router {
       this.app.get(p, async (req, reply) => {
         const ctx = this.ctx(req, reply, true);
         if (!ctx) return reply;
-        await structuresOf(spec, req, ctx);
+        await ctx.state.structures(structuresOf(spec, req, ctx));
         const d = await spec.data(ctx, req);
         return reply.send(spec.json ? spec.json(d) : d);
       });
@@ -130,6 +150,25 @@ function loadingBody(st: ViewerState): Html {
   return html`<p class="loading">Loading: <strong>${PHASES[p.phase] ?? p.phase}</strong> ${share}${amount}, ${secs} s so far.</p>
 <progress max="${p.total > 0 ? p.total : 1}" value="${p.total > 0 ? p.done : 0}"></progress>
 <p>This page reloads by itself; the pages appear when the dump is loaded.</p>`;
+}
+
+/** What each derived index is, as the building page names it. */
+const STRUCTURES: Record<DerivedStructure, string> = {
+  tree: 'the dominator tree',
+  reverse: 'the referrers of every object (reverse edges)',
+  instances: 'the instance lists of every type',
+  'instances-by-length': 'the instance lists of arrays by length',
+};
+
+function buildingBody(st: ViewerState, building: readonly DerivedStructure[]): Html {
+  const secs = ((Date.now() - st.startedAt) / 1000).toFixed(0);
+  const done = Object.keys(st.structureSeconds) as DerivedStructure[];
+  return html`<p class="loading">Building ${building.map((n) => STRUCTURES[n]).join(', ')}, which this page reads; ${secs} s since the start.</p>
+<p>This first start on this dump's index builds them once, on another core, and keeps them beside the index: the next
+start has them at once. This page reloads by itself until they are there.</p>
+${done.length > 0 ? html`<p>Built already: ${done.map((n) => `${STRUCTURES[n]} (at ${st.structureSeconds[n]!.toFixed(0)} s)`).join(', ')}.</p>` : html``}
+<p>These pages answer now: <a href="/">Overview</a>, <a href="/types">Types</a>, <a href="/roots">Roots</a>,
+<a href="/goroutines">Goroutines</a>, <a href="/suspects">Suspects</a>.</p>`;
 }
 
 /** The /api twin of a page URL ('/' -> '/api/', '/types?q=x' -> '/api/types?q=x'). */

@@ -87,6 +87,11 @@ export class ViewerState {
     return waits.length === 0 ? Promise.resolve() : Promise.all(waits).then(() => undefined);
   }
 
+  /** Those of the derived indexes `names` (all when undefined) the worker of a first start is still building. */
+  stillBuilding(names?: readonly DerivedStructure[]): DerivedStructure[] {
+    return [...this.building.keys()].filter((n) => names === undefined || names.includes(n));
+  }
+
   /** Follows an opening session: ready when it resolves, failed (with its message) when it rejects. */
   attach(opening: Promise<HeapSession>, baseline?: Promise<HeapSession>): Promise<void> {
     if (baseline) {

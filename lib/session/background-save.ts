@@ -5,9 +5,9 @@
 // load-state.ts); arrays this thread no longer needs are moved to it (`transfer`); the others are copied into its
 // message. The analysis index is written the same way while the session computes its summaries.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EncodedPart, StoredArray } from '../store/index.js';
+import { compiledFile } from '../package-files.js';
 
 export interface BackgroundSaveRequest {
   file: string;
@@ -26,7 +26,7 @@ export interface PendingSave {
 /** Give up waiting for a worker after this long (it cannot be seen dying while this thread blocks). */
 const MAX_WAIT_MS = 30 * 60 * 1000;
 
-const workerFile = fileURLToPath(new URL('./save-worker.js', import.meta.url));
+const workerFile = compiledFile('lib/session/save-worker.js');
 
 /**
  * Starts writing `part` to `file` on a worker thread; undefined when no worker can be started (write it here). The

@@ -9,7 +9,6 @@
 // its referrers are those whose pointer lands inside it, its path and dominators go through its block.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
 import { type Column, columnOf, type HeapGraph } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
@@ -22,6 +21,7 @@ import {
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching, rootsReachingWithin } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
+import { compiledFile } from '../package-files.js';
 import { collectGarbage, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembership } from './instances.js';
@@ -72,13 +72,13 @@ const TOP_KEPT = 1000;
 const ANSWERS_VERSION = 1;
 
 /**
- * Which build of goheap kept an answer: the modification time of this compiled file (every build rewrites it, an
- * install writes it), recorded with each kept answer, so that an answer kept by another build is computed again
- * rather than read back.
+ * Which build of goheap kept an answer: the modification time of this file's compiled module (every build rewrites
+ * it, an install writes it), recorded with each kept answer, so that an answer kept by another build is computed again
+ * rather than read back. The same for the bundled command line and for tsc's output, which tests and workers run.
  */
 const BUILD_STAMP = ((): string => {
   try {
-    return String(Math.floor(fs.statSync(fileURLToPath(import.meta.url)).mtimeMs));
+    return String(Math.floor(fs.statSync(compiledFile('lib/session/heap-session.js')).mtimeMs));
   } catch {
     return 'unknown';
   }
@@ -215,7 +215,7 @@ export class HeapSession {
   keepDerivedInWorker(onBuilt?: (name: DerivedStructure) => void): Promise<void> {
     const request: DerivedWorkerRequest = { dumpPath: this.dumpPath, options: this.openOptions ?? { binary: this.binaryPath } };
     return new Promise<void>((resolve, reject) => {
-      const worker = new Worker(new URL('./derived-worker.js', import.meta.url), { workerData: request });
+      const worker = new Worker(compiledFile('lib/session/derived-worker.js'), { workerData: request });
       let settled = false;
       const settle = (e?: Error): void => {
         if (settled) return;

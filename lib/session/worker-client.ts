@@ -2,6 +2,7 @@
 // worker transfers. A worker's error comes back as the same kind of error: errors carrying a file and offset keep
 // their class name and message, so the CLI and the viewer report them as they would in-thread.
 import { Worker } from 'node:worker_threads';
+import { compiledFile } from '../package-files.js';
 import { decodeAnalysis, decodeGraph, type SourceIdentity } from '../store/index.js';
 import { loadIndexedState, type OpenOptions, type OpenPhase, type SessionState } from './load-state.js';
 import type { WorkerMessage, WorkerRequest } from './open-worker.js';
@@ -25,7 +26,7 @@ export async function loadStateInWorker(dumpPath: string, options: OpenOptions):
   if (indexed) return indexed;
   const request: WorkerRequest = { dumpPath, options: rest };
   return new Promise<SessionState>((resolve, reject) => {
-    const worker = new Worker(new URL('./open-worker.js', import.meta.url), { workerData: request });
+    const worker = new Worker(compiledFile('lib/session/open-worker.js'), { workerData: request });
     let settled = false;
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') onProgress?.(m.phase as OpenPhase, m.done, m.total);
