@@ -63,13 +63,10 @@ export class Router {
     this.app.get(spec.path, async (req, reply) => {
       const ctx = this.ctx(req, reply, false);
       if (!ctx) return reply;
-      const needs = structuresOf(spec, req, ctx);
-      if (ctx.state.stillBuilding(needs).length > 0 && !(await settlesWithin(ctx.state.structures(needs), this.buildingWaitMs))) {
-        const building = ctx.state.stillBuilding(needs);
-        if (building.length > 0) {
-          reply.code(503).header('retry-after', '2').type('text/html; charset=utf-8');
-          return reply.send(page({ title: 'Building the indexes this page reads', dump: path.basename(ctx.s.dumpPath), refresh: true }, buildingBody(ctx.state, building)));
-        }
+      const building = await this.stillBuildingAfterWait(ctx, structuresOf(spec, req, ctx));
+      if (building.length > 0) {
+        reply.code(503).header('retry-after', '2').type('text/html; charset=utf-8');
+        return reply.send(page({ title: 'Building the indexes this page reads', dump: path.basename(ctx.s.dumpPath), refresh: true }, buildingBody(ctx.state, building)));
       }
       const d = await spec.data(ctx, req);
       const to = spec.redirect?.(d);
@@ -103,6 +100,16 @@ export class Router {
       await ctx.state.structures(needs);
       return reply.send(await data(ctx, req));
     });
+  }
+
+  /**
+   * Those of the derived indexes `needs` still being built after waiting for them up to buildingWaitMs: none when
+   * nothing the page reads is being built (then it does not wait at all).
+   */
+  private async stillBuildingAfterWait(ctx: Ctx, needs: readonly DerivedStructure[] | undefined): Promise<DerivedStructure[]> {
+    if (ctx.state.stillBuilding(needs).length === 0) return [];
+    if (await settlesWithin(ctx.state.structures(needs), this.buildingWaitMs)) return [];
+    return ctx.state.stillBuilding(needs);
   }
 
   /** The context when the session is ready; otherwise answers the request itself (503 loading, 500 failed). */
