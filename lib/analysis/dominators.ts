@@ -17,9 +17,9 @@
 // A graph with a tail (flat-graph.ts: a heap's own edges after the root nodes') is read in place, with no copy.
 //
 // Memory for n nodes, N reachable, E' edges leaving reachable nodes: dfnum (n, then semi, then the result),
-// vertex and parent (becomes idom) (n + 1 each), a visited bitset (n / 32), one array of
-// 2(n + 1) that is in turn the DFS stack (a node's number and next edge per level), the in-degree counts and
-// the EVAL/LINK forest, the compression stack (grown to the longest path compressed), and the predecessors,
+// vertex and parent (becomes idom) (n + 1 each), a visited bitset (n / 32), the DFS stack (a node's number and next
+// edge per level, grown as deep as the search goes, 2(n + 1) at most), then one array of 2(n + 1) that is in turn
+// the in-degree counts and the EVAL/LINK forest, the compression stack (grown to the longest path compressed), and the predecessors,
 // built once in three passes (count, prefix sum, fill) in DFS-number space so that the semidominator loop
 // reads them in order: offsets (n + 2) and sources (only the edges from a higher DFS number to a lower one, other
 // than into the root: a lower-numbered predecessor, the DFS-tree parent among them, only gives its own number, the
@@ -43,9 +43,11 @@ export function computeDominators(g: FlatGraph, root: number): Uint32Array {
 /**
  * Like computeDominators, and also returns the reachable nodes in DFS preorder (preorder[0] = root). Every node
  * comes after its immediate dominator in that order (a dominator is a DFS-tree ancestor), so one backward pass
- * over it sums retained sizes without building the dominator tree.
+ * over it sums retained sizes without building the dominator tree. `afterSearch` is called once the search is over,
+ * before the pass allocates the rest of its memory (three words per node and the predecessors): a caller running
+ * another pass on another thread meanwhile can wait there for that pass to let its memory go.
  */
-export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint32Array; preorder: Uint32Array } {
+export function dominatorsAndPreorder(g: FlatGraph, root: number, afterSearch?: () => void): { idom: Uint32Array; preorder: Uint32Array } {
   checkGraph(g, true);
   checkNode(g, root, 'root');
   const n = g.nodeCount;
@@ -63,8 +65,9 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
   const parent = new Uint32Array(n + 1);
   // The DFS tests "seen" in a bitset: at 15 M nodes it is 2 MB and stays in cache, dfnum would not.
   const visited = new Uint32Array((n + 31) >>> 5);
-  // DFS stack, two words per tree level: the node's number and the next edge to look at (in its node's CSR).
-  const work = new Uint32Array(2 * (n + 1));
+  // DFS stack, two words per tree level: the node's number and the next edge to look at (in its node's CSR). Grown
+  // as the search proves deep (most heaps are shallow), so that the search itself holds three words per node.
+  let work = new Uint32Array(Math.min(2 * (n + 1), 1 << 16));
 
   // 1. Iterative depth-first search numbering the reachable nodes in preorder.
   let count = 1;
@@ -102,6 +105,11 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
     vertex[count] = w;
     parent[count] = number;
     const next = top + 2;
+    if (next + 1 >= work.length) {
+      const grown = new Uint32Array(Math.min(2 * work.length, 2 * (n + 1)));
+      grown.set(work);
+      work = grown;
+    }
     work[next] = count;
     work[next + 1] = w < split ? headFirst[w] : tailFirst[w - split];
     sp++;
@@ -116,8 +124,9 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
   // range); the fill goes backwards so that each predFirst[t] walks down to the start of its range. Self-loops and
   // edges into the root (number 1) never change a semidominator and are left out. Each pass reads the head's nodes
   // and the tail's (in node order: the fill from the last node down).
-  const counts = work;
-  counts.fill(0, 0, 2 * n);
+  afterSearch?.();
+  work = new Uint32Array(0);
+  const counts = new Uint32Array(2 * (n + 1));
   for (let part = 0; part < 2; part++) {
     const first = part === 0 ? headFirst : tailFirst;
     const target = part === 0 ? headTarget : tailTarget;
@@ -166,7 +175,7 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number): { idom: Uint3
   // parent[w] < w, so the root, with none, is never read).
   const semi = dfnum;
   for (let i = 1; i <= N; i++) semi[i - 1] = counts[2 * vertex[i] + 1];
-  const forest = work; // the counts are read: ancestor = forest[2v], label's semi = forest[2v + 1]
+  const forest = counts; // the counts are read: ancestor = forest[2v], label's semi = forest[2v + 1]
   forest.fill(0, 0, 2 * (N + 1));
   // The path-compression stack, grown when a path proves longer (at most N words; most paths are short).
   let path = new Uint32Array(4096);

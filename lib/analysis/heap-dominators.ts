@@ -78,6 +78,8 @@ export interface HeapDominatorOptions {
    * node) have just become garbage: a caller that can collect garbage keeps them from adding to the peak.
    */
   afterDominators?: () => void;
+  /** Called when the pass's depth-first search is over, before it allocates most of its memory (dominators.ts). */
+  afterSearch?: () => void;
   /**
    * Give idom and retained SharedArrayBuffers, so that a worker thread can write them to an index while this thread
    * goes on reading them (lib/session/background-save.ts). idom is copied into one after the pass's working arrays
@@ -93,7 +95,7 @@ export function computeHeapDominators(graph: HeapGraph, rootNodes: RootNodes, op
   const nodeCount = g.nodeCount;
   let idom: Uint32Array;
   let preorder: Uint32Array;
-  ({ idom, preorder } = dominatorsAndPreorder(g, 0));
+  ({ idom, preorder } = dominatorsAndPreorder(g, 0, options.afterSearch));
   g = null; // let the edges go before the retained-size pass allocates
   options.afterDominators?.();
   if (options.shared) idom = sharedCopy(idom); // the pass's own array is let go

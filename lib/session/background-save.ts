@@ -3,9 +3,12 @@
 // is free). The arrays are shared with the worker, not copied, when they are over SharedArrayBuffers (the loaded
 // graph's per-object and per-edge arrays are: lib/graph/load.ts; a cold open's dominators, retained sizes and types:
 // load-state.ts); arrays this thread no longer needs are moved to it (`transfer`); the others are copied into its
-// message. The analysis index is written the same way while the session computes its summaries.
+// message. The analysis index is written the same way while the session computes its summaries, by a worker started
+// before the dominator pass (analysisWriterInBackground): it computes the shortest-path tree meanwhile, on the second
+// core, over the graph's shared edges, and writes it with the analysis; the open never holds the tree.
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { FlatGraph } from '../analysis/index.js';
 import type { EncodedPart, StoredArray } from '../store/index.js';
 import { compiledFile } from '../package-files.js';
 
@@ -13,10 +16,23 @@ export interface BackgroundSaveRequest {
   file: string;
   meta: unknown;
   arrays: Record<string, StoredArray>;
-  /** [0]: 0 writing, 1 written, 2 failed; [1]: the failure message's length in bytes. */
+  /** [0]: 0 writing, 1 written, 2 failed; [1]: the failure message's length in bytes; [2]: 1 once `port` holds the
+   *  tree the caller asked back (AnalysisWriter.takePaths); [3]: 1 once the tree is computed and parked in a file. */
   status: Int32Array;
   message: Uint8Array;
+  /**
+   * With `paths`, the worker computes the shortest-path tree of that graph from node 0 (lib/analysis
+   * shortestPathParents) at once, then waits on `port` for what to write (WriterMessage): `arrays` are then empty.
+   */
+  paths?: FlatGraph;
+  port?: MessagePort;
 }
+
+/** What an AnalysisWriter's worker is told, once: write this part with the tree, or send the tree back. */
+export type WriterMessage = { type: 'write'; meta: unknown; arrays: Record<string, StoredArray> } | { type: 'give' };
+
+/** The tree a writer sends back (takePaths), or why it has none. */
+export type PathsMessage = { parent: Uint32Array; parentEdge: Uint32Array } | { error: string };
 
 /** A save under way: wait() returns once it is over, with null when the file was written, else why not. */
 export interface PendingSave {
@@ -57,6 +73,78 @@ export function saveInBackground(file: string, part: EncodedPart, transfer: Arra
       const s = Atomics.load(status, 0);
       result = s === 1 ? null : s === 2 ? Buffer.from(message.subarray(0, status[1])).toString('utf8') : 'the writing thread did not finish';
       return result;
+    },
+  };
+}
+
+/** A worker computing a shortest-path tree, that writes it with an analysis index (analysisWriterInBackground). */
+export interface AnalysisWriter {
+  /** Writes `part` to the file, its pathParent and pathParentEdge replaced by the tree. */
+  write(part: EncodedPart): PendingSave;
+  /**
+   * Blocks until the tree is computed and parked in a file until it is written (or could not be computed): from
+   * then on, the writer holds no memory to speak of.
+   */
+  waitForTree(): void;
+  /** The tree itself, for a caller that writes the index itself after all (the worker stops); undefined if it failed. */
+  takePaths(): { parent: Uint32Array; parentEdge: Uint32Array } | undefined;
+}
+
+/**
+ * Starts a worker that computes the shortest-path tree of `paths` from node 0 now and, once told to (write), writes
+ * it to `file` with the rest of an analysis; undefined when no worker can be started, or when the graph's edges are
+ * not over SharedArrayBuffers (they would be copied).
+ */
+export function analysisWriterInBackground(file: string, paths: FlatGraph): AnalysisWriter | undefined {
+  const tail = paths.tail;
+  if (!existsSync(workerFile) || (tail && !(tail.firstEdge.buffer instanceof SharedArrayBuffer && tail.edgeTarget.buffer instanceof SharedArrayBuffer))) return undefined;
+  const channel = new MessageChannel();
+  const req: BackgroundSaveRequest = {
+    file, meta: null, arrays: {}, status: new Int32Array(new SharedArrayBuffer(16)), message: new Uint8Array(new SharedArrayBuffer(1024)),
+    paths: { nodeCount: paths.nodeCount, firstEdge: paths.firstEdge, edgeTarget: paths.edgeTarget, ...(tail ? { tail } : {}) }, port: channel.port2,
+  };
+  let worker: Worker;
+  try {
+    worker = new Worker(workerFile, { workerData: req, transferList: [channel.port2] });
+  } catch {
+    channel.port1.close();
+    return undefined;
+  }
+  worker.unref();
+  worker.on('error', () => undefined);
+  const { status, message } = req;
+  let told = false;
+  return {
+    write(part) {
+      if (told) throw new Error('an analysis writer writes once');
+      told = true;
+      channel.port1.postMessage({ type: 'write', meta: part.meta, arrays: part.arrays } satisfies WriterMessage);
+      channel.port1.close();
+      let result: string | null | undefined;
+      return {
+        wait(): string | null {
+          if (result !== undefined) return result;
+          const start = Date.now();
+          while (Atomics.load(status, 0) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, 0, 0, 1000);
+          const s = Atomics.load(status, 0);
+          result = s === 1 ? null : s === 2 ? Buffer.from(message.subarray(0, status[1])).toString('utf8') : 'the writing thread did not finish';
+          return result;
+        },
+      };
+    },
+    waitForTree() {
+      const start = Date.now();
+      while (Atomics.load(status, 3) === 0 && Atomics.load(status, 0) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, 3, 0, 1000);
+    },
+    takePaths() {
+      if (told) throw new Error('an analysis writer writes once');
+      told = true;
+      channel.port1.postMessage({ type: 'give' } satisfies WriterMessage);
+      const start = Date.now();
+      while (Atomics.load(status, 2) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, 2, 0, 1000);
+      const m = receiveMessageOnPort(channel.port1)?.message as PathsMessage | undefined;
+      channel.port1.close();
+      return m !== undefined && 'parent' in m ? m : undefined;
     },
   };
 }

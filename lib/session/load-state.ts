@@ -13,7 +13,7 @@ import {
   defaultCacheDir, encodeAnalysis, encodeGraph, indexPaths, IndexFileError, loadAnalysis, withAnalysisRoots, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
   type SourceIdentity, type StoredAnalysis,
 } from '../store/index.js';
-import { type PendingSave, saveInBackground } from './background-save.js';
+import { analysisWriterInBackground, type AnalysisWriter, type PendingSave, saveInBackground } from './background-save.js';
 import { parkArrays } from './parked-arrays.js';
 
 export type OpenPhase = LoadPhase | 'index' | 'types' | 'dominators' | 'paths' | 'save';
@@ -184,23 +184,32 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       // root nodes' edges.
       // Eagerly, they are written on a worker thread while the session computes its summaries: in shared memory.
       const shared = useIndex && eager;
-      const dom = (() => computeHeapDominators(g, rootNodes, { analysis: buildAnalysisGraph(g, rootNodes), afterDominators: collectGarbage, shared }))();
+      // Then the worker that writes them computes the shortest-path tree meanwhile, over the same edges, on the
+      // second core (lib/session/background-save.ts): the tree is written with them, never held here.
+      const writer = shared ? (() => analysisWriterInBackground(files.analysis, buildAnalysisGraph(g, rootNodes)))() : undefined;
+      // The pass waits for the tree before it allocates most of its memory, so that the two never add up.
+      const dom = (() => computeHeapDominators(g, rootNodes, {
+        analysis: buildAnalysisGraph(g, rootNodes), afterDominators: collectGarbage, shared, afterSearch: () => waitForTree(writer),
+      }))();
       traceMemoryPoint('dominators done');
-      progress?.('paths', 0, 1);
-      const sp = (() => shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0)))();
-      traceMemoryPoint('paths done');
-      const values = { idom: dom.idom, retained: dom.retained, pathParent: sp.parent, pathParentEdge: sp.parentEdge };
-      for (const [k, v] of Object.entries(values)) Object.defineProperty(a, k, { value: v, enumerable: true, writable: true });
-      if (useIndex) {
+      for (const [k, v] of Object.entries({ idom: dom.idom, retained: dom.retained })) Object.defineProperty(a, k, { value: v, enumerable: true, writable: true });
+      if (writer) {
         progress?.('save', 0, 1);
-        if (eager && saveWhileGoingOn()) {
+        if (saveWhileGoingOn(writer)) {
           traceMemoryPoint('analysis writing');
           lightenWhileWriting();
-        } else {
-          const saved = trySave(() => saveAnalysis(files.analysis, a, dump, binary), files.analysis, notes);
-          traceMemoryPoint('analysis saved');
-          if (saved && eager) lighten();
+          return;
         }
+      }
+      progress?.('paths', 0, 1);
+      const sp = writer?.takePaths() ?? (() => shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0)))();
+      traceMemoryPoint('paths done');
+      for (const [k, v] of Object.entries({ pathParent: sp.parent, pathParentEdge: sp.parentEdge })) Object.defineProperty(a, k, { value: v, enumerable: true, writable: true });
+      if (useIndex) {
+        progress?.('save', 0, 1);
+        const saved = trySave(() => saveAnalysis(files.analysis, a, dump, binary), files.analysis, notes);
+        traceMemoryPoint('analysis saved');
+        if (saved && eager) lighten();
       }
       if (parked) {
         // The types are the written index's now (lighten), else read back into memory.
@@ -246,22 +255,24 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       else written = tryIndex(() => loadAnalysis(files.analysis, g, dump, binary), notes);
       return written !== undefined;
     };
-    // Starts writing the analysis on a worker thread, if every large array can go there without a copy: the
-    // dominators, retained sizes and types are shared (the session goes on reading them), the shortest-path tree is
-    // moved there (read back from the index when a query first needs it). False when it cannot: write it here.
-    const saveWhileGoingOn = (): boolean => {
+    // Has `writer` write the analysis, if every large array can go to its thread without a copy: the dominators,
+    // retained sizes and types are shared (the session goes on reading them), the shortest-path tree is the writer's
+    // own (read back from the index when a query first needs it). False when they cannot (nothing is written).
+    const saveWhileGoingOn = (writer: AnalysisWriter): boolean => {
       parked?.restore(true);
       parked = undefined;
-      const part = encodeAnalysis(a, dump, binary);
-      const transfer = [a.pathParent.buffer, a.pathParentEdge.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-      const copied = Object.values(part.arrays).filter((x) => !(x.buffer instanceof SharedArrayBuffer) && !transfer.includes(x.buffer as ArrayBuffer));
+      // Empty arrays in the tree's place (the writer's own tree replaces them, in the same sections); `a`'s are
+      // getters that would compute it here.
+      const none = { value: new Uint32Array(0) };
+      const part = encodeAnalysis(Object.create(a, { pathParent: none, pathParentEdge: none }) as StoredAnalysis, dump, binary);
+      const copied = Object.values(part.arrays).filter((x) => !(x.buffer instanceof SharedArrayBuffer));
       // What is copied into the worker's message (the reachability, the roots' arrays) is a byte per object at most.
       if (copied.some((x) => x.byteLength > g.objectCount + 65536)) return false;
-      pendingAnalysisSave = saveInBackground(files.analysis, part, transfer);
-      if (pendingAnalysisSave) finishWriting = analysisWritten;
-      return pendingAnalysisSave !== undefined;
+      pendingAnalysisSave = writer.write(part);
+      finishWriting = analysisWritten;
+      return true;
     };
-    // What lighten does, while the analysis is being written: the shortest-path tree (moved to the writing thread)
+    // What lighten does, while the analysis is being written: the shortest-path tree (the writing thread's)
     // is read back from the index when first used, or computed again if the index could not be written; the types
     // stay in memory (shared with the writing thread); the graph becomes the graph index's.
     const lightenWhileWriting = (): void => {
@@ -351,6 +362,14 @@ function tryIndex<T>(read: () => T, notes: string[]): T | undefined {
     if (!e.message.endsWith('expected an index file')) notes.push(e.message);
     return undefined;
   }
+}
+
+/** Waits for `writer`'s shortest-path tree to be out of memory (parked until written); traced with GOHEAP_TRACE_MEMORY. */
+function waitForTree(writer: AnalysisWriter | undefined): void {
+  if (!writer) return;
+  traceMemoryPoint('search done');
+  writer.waitForTree();
+  traceMemoryPoint('tree parked');
 }
 
 /** Runs `write`; true when it wrote, else false with a note. */

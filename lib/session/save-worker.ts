@@ -1,28 +1,100 @@
 // The worker thread that writes one index file (lib/store writeIndexFile) while the thread that started it goes on
 // with the open (background-save.ts). Its typed arrays come over SharedArrayBuffers (no copy); it reports through
 // the shared status words: 1 written, 2 failed (the message's UTF-8 bytes in `message`, their length in status[1]).
+// Started as an analysis writer (analysisWriterInBackground), it first computes a shortest-path tree over the shared
+// edges, parks it in a file (status[3]), then waits on its port to write it with the analysis, or to send it back.
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { workerData } from 'node:worker_threads';
-import type { BackgroundSaveRequest } from './background-save.js';
+import { type MessagePort, workerData } from 'node:worker_threads';
+import type { BackgroundSaveRequest, PathsMessage, WriterMessage } from './background-save.js';
+import type { StoredArray } from '../store/index.js';
+import { shortestPathParents } from '../analysis/paths.js';
+import { parkArrays } from './parked-arrays.js';
 
 const req = workerData as BackgroundSaveRequest;
-try {
-  const { writeIndexFile } = await import('../store/index.js');
-  writeIndexFile(req.file, req.meta, req.arrays);
-  Atomics.store(req.status, 0, 1);
-} catch (e) {
+if (req.paths && req.port) await writeWithPaths(req, req.port);
+else await write(req.meta, req.arrays);
+finish();
+
+/** Writes the index file; says how it went in the status words. */
+async function write(meta: unknown, arrays: Record<string, StoredArray>): Promise<void> {
+  try {
+    const { writeIndexFile } = await import('../store/index.js');
+    writeIndexFile(req.file, meta, arrays);
+    Atomics.store(req.status, 0, 1);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+function fail(e: unknown): void {
   const bytes = Buffer.from(e instanceof Error ? e.message : String(e), 'utf8').subarray(0, req.message.length);
   req.message.set(bytes);
   req.status[1] = bytes.length;
   Atomics.store(req.status, 0, 2);
 }
-// Let go of the shared arrays before saying so: the thread that started this one may be blocked (its event loop
-// cannot tear this thread down yet), and memory it frees must not stay held here.
-const { status } = req;
-(req as Partial<BackgroundSaveRequest>).arrays = undefined;
-collectGarbage();
-Atomics.notify(status, 0);
+
+/**
+ * The shortest-path tree of r.paths now, then what the port says: write it with the analysis sent (in place of
+ * that analysis' own, empty, pathParent and pathParentEdge: the sections keep their order), or send it back.
+ */
+async function writeWithPaths(r: BackgroundSaveRequest, port: MessagePort): Promise<void> {
+  const tree = treeOf(r);
+  // Until it is written, the tree waits in a file (as the open's types do: parked-arrays.ts), so that it is not in
+  // memory while the dominator pass the other thread runs meanwhile reaches its peak.
+  const parked = 'parent' in tree ? parkArrays(`${r.file}-paths.${process.pid}.tmp`, tree, ['parent', 'parentEdge']) : undefined;
+  // The edges are the other thread's to free once it lets them go: nothing here holds them any longer.
+  collectGarbage();
+  Atomics.store(r.status, 3, 1);
+  Atomics.notify(r.status, 3);
+  const m = await new Promise<WriterMessage>((resolve) => port.once('message', resolve));
+  let back: PathsMessage = tree;
+  try {
+    parked?.restore();
+  } catch (e) {
+    back = { error: e instanceof Error ? e.message : String(e) };
+  }
+  if (m.type === 'give') {
+    port.postMessage(back, 'parent' in back ? [back.parent.buffer as ArrayBuffer, back.parentEdge.buffer as ArrayBuffer] : []);
+    port.close();
+    Atomics.store(r.status, 2, 1);
+    Atomics.notify(r.status, 2);
+    return;
+  }
+  port.close();
+  if (!('parent' in back)) {
+    fail(new Error(back.error));
+    return;
+  }
+  m.arrays.pathParent = back.parent;
+  m.arrays.pathParentEdge = back.parentEdge;
+  await write(m.meta, m.arrays);
+}
+
+/**
+ * The shortest-path tree of r.paths, which it lets go of. Not in writeWithPaths itself: a suspended async function
+ * keeps the registers it passed arguments in, and with them the graph's edges.
+ */
+function treeOf(r: BackgroundSaveRequest): PathsMessage {
+  const g = r.paths!;
+  r.paths = undefined;
+  try {
+    const sp = shortestPathParents(g, Uint32Array.of(0));
+    return { parent: sp.parent, parentEdge: sp.parentEdge };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** Lets go of the shared arrays before saying the file is written (or not). */
+function finish(): void {
+  // The thread that started this one may be blocked (its event loop cannot tear this thread down yet), and memory
+  // it frees must not stay held here.
+  const { status } = req;
+  (req as Partial<BackgroundSaveRequest>).arrays = undefined;
+  collectGarbage();
+  Atomics.notify(status, 0);
+}
 
 function collectGarbage(): void {
   try {

@@ -1,0 +1,63 @@
+// The analysis writer of a cold open (lib/session/background-save.ts): it computes the shortest-path tree on its own
+// thread while the open runs the dominator pass, parks it in a file, then writes it with the analysis or hands it
+// back; either way it is the tree lib/analysis computes in this thread, and no file is left behind.
+import { expect } from 'chai';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildAnalysisGraph, buildRootNodes, shortestPathParents } from '../../lib/analysis/index.js';
+import { loadHeapGraph } from '../../lib/graph/index.js';
+import { analysisWriterInBackground } from '../../lib/session/background-save.js';
+import { readIndexFile } from '../../lib/store/index.js';
+import { scratchDir, zooDump } from '../support/fixtures.js';
+
+describe('session: the analysis writer computes the shortest-path tree on its own thread', function () {
+  const graph = loadHeapGraph(zooDump('1.26'));
+  const analysis = buildAnalysisGraph(graph, buildRootNodes(graph));
+  const expected = shortestPathParents(analysis, Uint32Array.of(0));
+
+  it('hands back the very tree this thread computes, and removes its parked copy', function () {
+    const dir = scratchDir('writer-give');
+    const writer = analysisWriterInBackground(path.join(dir, 'a.idx'), analysis);
+    expect(writer).to.not.equal(undefined);
+    writer!.waitForTree();
+    const tree = writer!.takePaths();
+    expect(tree).to.not.equal(undefined);
+    expect(tree!.parent.length).to.equal(analysis.nodeCount);
+    expect(Buffer.from(tree!.parent.buffer).equals(Buffer.from(expected.parent.buffer))).to.equal(true);
+    expect(Buffer.from(tree!.parentEdge.buffer).equals(Buffer.from(expected.parentEdge.buffer))).to.equal(true);
+    expect(fs.readdirSync(dir)).to.deep.equal([]);
+  });
+
+  it('writes the tree in place of the analysis\' empty one, its sections in their order', function () {
+    const dir = scratchDir('writer-write');
+    const file = path.join(dir, 'a.idx');
+    const writer = analysisWriterInBackground(file, analysis);
+    const empty = new Uint32Array(0);
+    const pending = writer!.write({ meta: { kind: 'test' }, arrays: { before: Uint8Array.of(7), pathParent: empty, pathParentEdge: empty, after: Float64Array.of(1.5) } });
+    expect(pending.wait()).to.equal(null);
+    const back = readIndexFile(file);
+    expect(back.meta).to.deep.equal({ kind: 'test' });
+    expect(Object.keys(back.arrays)).to.deep.equal(['before', 'pathParent', 'pathParentEdge', 'after']);
+    expect(Array.from(back.arrays.pathParent)).to.deep.equal(Array.from(expected.parent));
+    expect(Array.from(back.arrays.pathParentEdge)).to.deep.equal(Array.from(expected.parentEdge));
+    expect(Array.from(back.arrays.after)).to.deep.equal([1.5]);
+    expect(fs.readdirSync(dir)).to.deep.equal(['a.idx']);
+  });
+
+  it('a write that fails is reported, and leaves no parked tree behind', function () {
+    const dir = scratchDir('writer-fails');
+    const file = path.join(dir, 'a.idx');
+    fs.mkdirSync(file); // a folder where the file should go
+    const writer = analysisWriterInBackground(file, analysis);
+    const empty = new Uint32Array(0);
+    const failure = writer!.write({ meta: {}, arrays: { pathParent: empty, pathParentEdge: empty } }).wait();
+    expect(failure).to.be.a('string').and.not.equal('the writing thread did not finish');
+    expect(fs.readdirSync(dir)).to.deep.equal(['a.idx']);
+  });
+
+  it('edges that are not shared are not copied to a thread: the caller computes the tree itself', function () {
+    const tail = analysis.tail!;
+    const copied = { ...analysis, tail: { node: tail.node, firstEdge: Uint32Array.from(tail.firstEdge), edgeTarget: Uint32Array.from(tail.edgeTarget) } };
+    expect(analysisWriterInBackground(path.join(scratchDir('writer-unshared'), 'a.idx'), copied)).to.equal(undefined);
+  });
+});
