@@ -112,9 +112,13 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     checkBinaryMatchesDump(graph, program, binary.path); // BinaryMismatchError for another program's executable
     // The roots the goroutines' live stack objects hold (lib/graph/stack-objects.ts): they need the binary, so the
     // graph index never holds them; the analysis index keeps them, with the reachability they make.
-    const src = stackObjectSource(program);
-    if (src) {
-      const so = stackObjectRoots(graph, src);
+    // In a function of its own: the stack objects' source reads the program (its DWARF, tens of MB of objects), and
+    // held in this frame it would keep it alive through the open, each full collection then costing tens of ms.
+    const so = ((p: GoProgram, g: HeapGraph) => {
+      const src = stackObjectSource(p);
+      return src ? stackObjectRoots(g, src) : undefined;
+    })(program, graph);
+    if (so) {
       graph = graph.withExtraRoots(so.roots, so.slotTypes);
       if (so.roots.count > 0) {
         extraRoots = so.roots;
