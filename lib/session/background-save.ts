@@ -63,18 +63,30 @@ export function saveInBackground(file: string, part: EncodedPart, transfer: Arra
   worker.unref();
   worker.on('error', () => undefined); // reported through the status words, or by the wait running out
   // Nothing here keeps the arrays: once written, they are freed with the graph.
-  const { status, message } = req;
+  return pendingWrite(req.status, req.message);
+}
+
+/** The save a worker reports in `status` (BackgroundSaveRequest), its failure message in `message`. */
+function pendingWrite(status: Int32Array, message: Uint8Array): PendingSave {
   let result: string | null | undefined;
   return {
     wait(): string | null {
       if (result !== undefined) return result;
-      const start = Date.now();
-      while (Atomics.load(status, 0) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, 0, 0, 1000);
+      waitForWord(status, 0);
       const s = Atomics.load(status, 0);
       result = s === 1 ? null : s === 2 ? Buffer.from(message.subarray(0, status[1])).toString('utf8') : 'the writing thread did not finish';
       return result;
     },
   };
+}
+
+/**
+ * Blocks until status[index] (or status[orIndex]) is no longer 0, or MAX_WAIT_MS have passed: a worker that dies
+ * cannot be seen while this thread blocks.
+ */
+function waitForWord(status: Int32Array, index: number, orIndex = index): void {
+  const start = Date.now();
+  while (Atomics.load(status, index) === 0 && Atomics.load(status, orIndex) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, index, 0, 1000);
 }
 
 /** A worker computing a shortest-path tree, that writes it with an analysis index (analysisWriterInBackground). */
@@ -120,28 +132,16 @@ export function analysisWriterInBackground(file: string, paths: FlatGraph): Anal
       told = true;
       channel.port1.postMessage({ type: 'write', meta: part.meta, arrays: part.arrays } satisfies WriterMessage);
       channel.port1.close();
-      let result: string | null | undefined;
-      return {
-        wait(): string | null {
-          if (result !== undefined) return result;
-          const start = Date.now();
-          while (Atomics.load(status, 0) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, 0, 0, 1000);
-          const s = Atomics.load(status, 0);
-          result = s === 1 ? null : s === 2 ? Buffer.from(message.subarray(0, status[1])).toString('utf8') : 'the writing thread did not finish';
-          return result;
-        },
-      };
+      return pendingWrite(status, message);
     },
     waitForTree() {
-      const start = Date.now();
-      while (Atomics.load(status, 3) === 0 && Atomics.load(status, 0) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, 3, 0, 1000);
+      waitForWord(status, 3, 0);
     },
     takePaths() {
       if (told) throw new Error('an analysis writer writes once');
       told = true;
       channel.port1.postMessage({ type: 'give' } satisfies WriterMessage);
-      const start = Date.now();
-      while (Atomics.load(status, 2) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, 2, 0, 1000);
+      waitForWord(status, 2);
       const m = receiveMessageOnPort(channel.port1)?.message as PathsMessage | undefined;
       channel.port1.close();
       return m !== undefined && 'parent' in m ? m : undefined;
