@@ -6,6 +6,7 @@ export { computeDominators, dominatorsAndPreorder } from './dominators.js';
 export {
   type DominatorTree,
   dominatorTreeChildren,
+  sortedDominatorTree,
   dominatorTreeOrder,
   computeRetainedSizes,
 } from './retained.js';

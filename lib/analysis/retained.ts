@@ -32,14 +32,15 @@ function findRoot(idom: Uint32Array): number {
 
 /**
  * Builds the children lists of the dominator tree given by idom (as computeDominators returns it), in
- * three passes: count, prefix sum, fill. Children come out sorted by node id.
+ * three passes: count, prefix sum, fill. Children come out sorted by node id. `newArray` makes the two arrays
+ * (zeroed), e.g. over SharedArrayBuffers.
  */
-export function dominatorTreeChildren(idom: Uint32Array): DominatorTree {
+export function dominatorTreeChildren(idom: Uint32Array, newArray: (length: number) => Uint32Array = (k) => new Uint32Array(k)): DominatorTree {
   const n = idom.length;
   const root = findRoot(idom);
   // Count into firstChild[d], take inclusive prefix sums (firstChild[d] = end of d's range), then fill
   // backwards so that each firstChild[d] walks down to the start of its range.
-  const firstChild = new Uint32Array(n + 1);
+  const firstChild = newArray(n + 1);
   for (let i = 0; i < n; i++) {
     const d = idom[i];
     if (d !== NONE && d !== i) {
@@ -48,12 +49,34 @@ export function dominatorTreeChildren(idom: Uint32Array): DominatorTree {
     }
   }
   for (let i = 1; i <= n; i++) firstChild[i] += firstChild[i - 1];
-  const child = new Uint32Array(firstChild[n]);
+  const child = newArray(firstChild[n]);
   for (let i = n - 1; i >= 0; i--) {
     const d = idom[i];
     if (d !== NONE && d !== i) child[--firstChild[d]] = i;
   }
   return { root, firstChild, child };
+}
+
+/**
+ * The dominator tree of `idom` with each node's children sorted by retained size, largest first (ties: node id): the
+ * order in which the analyses that walk the tree (histograms, suspects) and the viewer's dominator pages read it.
+ */
+export function sortedDominatorTree(idom: Uint32Array, retained: Float64Array, newArray?: (length: number) => Uint32Array): DominatorTree {
+  const t = dominatorTreeChildren(idom, newArray);
+  const { firstChild, child } = t;
+  const byRetained = (a: number, b: number): number => retained[b] - retained[a] || a - b;
+  for (let v = 0; v + 1 < firstChild.length; v++) {
+    const s = firstChild[v];
+    const e = firstChild[v + 1];
+    if (e - s === 2) {
+      if (byRetained(child[s], child[s + 1]) > 0) {
+        const x = child[s];
+        child[s] = child[s + 1];
+        child[s + 1] = x;
+      }
+    } else if (e - s > 2) child.subarray(s, e).sort(byRetained);
+  }
+  return t;
 }
 
 /**

@@ -5,10 +5,12 @@
 // load-state.ts); arrays this thread no longer needs are moved to it (`transfer`); the others are copied into its
 // message. The analysis index is written the same way while the session computes its summaries, by a worker started
 // before the dominator pass (analysisWriterInBackground): it computes the shortest-path tree meanwhile, on the second
-// core, over the graph's shared edges, and writes it with the analysis; the open never holds the tree.
+// core, over the graph's shared edges, and writes it with the analysis; the open never holds the tree. Given the
+// dominators with the analysis, it first builds the sorted dominator tree the session's summaries walk, while the
+// session loads the binary's program again.
 import { existsSync } from 'node:fs';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { FlatGraph } from '../analysis/index.js';
+import type { DominatorTree, FlatGraph } from '../analysis/index.js';
 import type { EncodedPart, StoredArray } from '../store/index.js';
 import { compiledFile } from '../package-files.js';
 
@@ -17,7 +19,8 @@ export interface BackgroundSaveRequest {
   meta: unknown;
   arrays: Record<string, StoredArray>;
   /** [0]: 0 writing, 1 written, 2 failed; [1]: the failure message's length in bytes; [2]: 1 once `port` holds the
-   *  tree the caller asked back (AnalysisWriter.takePaths); [3]: 1 once the tree is computed and parked in a file. */
+   *  tree the caller asked back (AnalysisWriter.takePaths); [3]: 1 once the tree is computed and parked in a file;
+   *  [4]: 1 once `port` holds the dominator tree (TreeMessage); [5]: set by the caller when that tree may be built. */
   status: Int32Array;
   message: Uint8Array;
   /**
@@ -28,8 +31,20 @@ export interface BackgroundSaveRequest {
   port?: MessagePort;
 }
 
-/** What an AnalysisWriter's worker is told, once: write this part with the tree, or send the tree back. */
-export type WriterMessage = { type: 'write'; meta: unknown; arrays: Record<string, StoredArray> } | { type: 'give' };
+/**
+ * What an AnalysisWriter's worker is told, once: write this part with the tree (first building the dominator tree of
+ * `tree`, when given), or send the tree back.
+ */
+export type WriterMessage = { type: 'write'; meta: unknown; arrays: Record<string, StoredArray>; tree?: TreeInputs } | { type: 'give' };
+
+/** What the sorted dominator tree is built from: the dominators and retained sizes, over SharedArrayBuffers. */
+export interface TreeInputs {
+  idom: Uint32Array;
+  retained: Float64Array;
+}
+
+/** The sorted dominator tree a writer sends back (over SharedArrayBuffers), or why it has none. */
+export type TreeMessage = DominatorTree | { error: string };
 
 /** The tree a writer sends back (takePaths), or why it has none. */
 export type PathsMessage = { parent: Uint32Array; parentEdge: Uint32Array } | { error: string };
@@ -84,15 +99,25 @@ function pendingWrite(status: Int32Array, message: Uint8Array): PendingSave {
  * Blocks until status[index] (or status[orIndex]) is no longer 0, or MAX_WAIT_MS have passed: a worker that dies
  * cannot be seen while this thread blocks.
  */
-function waitForWord(status: Int32Array, index: number, orIndex = index): void {
+export function waitForWord(status: Int32Array, index: number, orIndex = index): void {
   const start = Date.now();
   while (Atomics.load(status, index) === 0 && Atomics.load(status, orIndex) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, index, 0, 1000);
 }
 
 /** A worker computing a shortest-path tree, that writes it with an analysis index (analysisWriterInBackground). */
 export interface AnalysisWriter {
-  /** Writes `part` to the file, its pathParent and pathParentEdge replaced by the tree. */
-  write(part: EncodedPart): PendingSave;
+  /**
+   * Writes `part` to the file, its pathParent and pathParentEdge replaced by the tree. With `tree` (shared arrays),
+   * the worker first builds their sorted dominator tree, once startTree is called: dominatorTree() hands it over.
+   */
+  write(part: EncodedPart, tree?: TreeInputs): PendingSave;
+  /** Lets the worker build the dominator tree it was given (it waits for this, and writes after it). */
+  startTree(): void;
+  /**
+   * The sorted dominator tree of the inputs given to write (lib/analysis sortedDominatorTree), waited for; undefined
+   * when none was asked for, it was handed over already, or it could not be built.
+   */
+  dominatorTree(): DominatorTree | undefined;
   /**
    * Blocks until the tree is computed and parked in a file until it is written (or could not be computed): from
    * then on, the writer holds no memory to speak of.
@@ -112,7 +137,7 @@ export function analysisWriterInBackground(file: string, paths: FlatGraph): Anal
   if (!existsSync(workerFile) || (tail && !(tail.firstEdge.buffer instanceof SharedArrayBuffer && tail.edgeTarget.buffer instanceof SharedArrayBuffer))) return undefined;
   const channel = new MessageChannel();
   const req: BackgroundSaveRequest = {
-    file, meta: null, arrays: {}, status: new Int32Array(new SharedArrayBuffer(16)), message: new Uint8Array(new SharedArrayBuffer(1024)),
+    file, meta: null, arrays: {}, status: new Int32Array(new SharedArrayBuffer(24)), message: new Uint8Array(new SharedArrayBuffer(1024)),
     paths: { nodeCount: paths.nodeCount, firstEdge: paths.firstEdge, edgeTarget: paths.edgeTarget, ...(tail ? { tail } : {}) }, port: channel.port2,
   };
   let worker: Worker;
@@ -126,14 +151,34 @@ export function analysisWriterInBackground(file: string, paths: FlatGraph): Anal
   worker.on('error', () => undefined);
   const { status, message } = req;
   let told = false;
+  // Whether the worker was given a dominator tree to build that has not been handed over yet.
+  let treeDue = false;
+  const startTree = (): void => {
+    Atomics.store(status, 5, 1);
+    Atomics.notify(status, 5);
+  };
+  const dominatorTree = (): DominatorTree | undefined => {
+    if (!treeDue) return undefined;
+    treeDue = false;
+    startTree();
+    waitForWord(status, 4, 0);
+    const m = receiveMessageOnPort(channel.port1)?.message as TreeMessage | undefined;
+    channel.port1.close();
+    return m !== undefined && 'firstChild' in m ? m : undefined;
+  };
   return {
-    write(part) {
+    write(part, tree) {
       if (told) throw new Error('an analysis writer writes once');
       told = true;
-      channel.port1.postMessage({ type: 'write', meta: part.meta, arrays: part.arrays } satisfies WriterMessage);
-      channel.port1.close();
-      return pendingWrite(status, message);
+      channel.port1.postMessage({ type: 'write', meta: part.meta, arrays: part.arrays, ...(tree ? { tree } : {}) } satisfies WriterMessage);
+      treeDue = tree !== undefined;
+      if (!treeDue) channel.port1.close();
+      const pending = pendingWrite(status, message);
+      // The worker writes after the tree: a caller waiting for the file without having taken the tree lets it go.
+      return { wait: () => (dominatorTree(), pending.wait()) };
     },
+    startTree,
+    dominatorTree,
     waitForTree() {
       waitForWord(status, 3, 0);
     },

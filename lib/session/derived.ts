@@ -3,7 +3,7 @@
 // children sorted largest first, reverse edges, per-type instance lists, the type histogram.
 import { existsSync } from 'node:fs';
 import type { HeapGraph, ReverseEdges } from '../graph/index.js';
-import { type DominatorTree, dominatorTreeChildren, type TypeRow } from '../analysis/index.js';
+import { type DominatorTree, type TypeRow } from '../analysis/index.js';
 import { type EncodedPart, IndexFileError, type IndexSections, loadDerived, saveDerived, type SourceIdentity } from '../store/index.js';
 
 /**
@@ -70,25 +70,6 @@ export class DerivedIndexes {
     }
     return t;
   }
-}
-
-/** The dominator tree of `idom` with each node's children sorted by retained size, largest first (ties: node id). */
-export function sortedDominatorTree(idom: Uint32Array, retained: Float64Array): DominatorTree {
-  const t = dominatorTreeChildren(idom);
-  const { firstChild, child } = t;
-  const byRetained = (a: number, b: number): number => retained[b] - retained[a] || a - b;
-  for (let v = 0; v + 1 < firstChild.length; v++) {
-    const s = firstChild[v];
-    const e = firstChild[v + 1];
-    if (e - s === 2) {
-      if (byRetained(child[s], child[s + 1]) > 0) {
-        const x = child[s];
-        child[s] = child[s + 1];
-        child[s + 1] = x;
-      }
-    } else if (e - s > 2) child.subarray(s, e).sort(byRetained);
-  }
-  return t;
 }
 
 export const treeCodec = {

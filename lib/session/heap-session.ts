@@ -16,7 +16,7 @@ import {
   type TypeCount, type TypeCoverage, typeCoverage, typeHistogram as typingHistogram, untypedNames,
 } from '../typing/index.js';
 import {
-  computeRetainedSizes, type DominatorTree, dominatorTreeChildren, type HeapDominators, NONE, type RootNodeRow, rootNodeRows,
+  computeRetainedSizes, type DominatorTree, sortedDominatorTree, type HeapDominators, NONE, type RootNodeRow, rootNodeRows,
   type PathHop, type RootNodes, type RowMembership, type TypeRow, typeHistogram, type ObjectRow, topObjects,
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching, rootsReachingWithin } from '../analysis/heap-paths.js';
@@ -25,7 +25,7 @@ import { compiledFile } from '../package-files.js';
 import { collectGarbage, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembership } from './instances.js';
-import { DerivedIndexes, type DerivedStructure, reverseCodec, sortedDominatorTree, treeCodec, typeRowsCodec } from './derived.js';
+import { DerivedIndexes, type DerivedStructure, reverseCodec, treeCodec, typeRowsCodec } from './derived.js';
 import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
 import type { DerivedWorkerMessage, DerivedWorkerRequest } from './derived-worker.js';
@@ -484,7 +484,12 @@ export class HeapSession {
    * first (a derived index): for handing to the pure analyses that walk it (findSuspects); ask dominated() instead.
    */
   dominatorTree(): DominatorTree {
-    this.tree ??= this.derived.get('tree', () => sortedDominatorTree(this.analysis.idom, this.analysis.retained), treeCodec.encode,
+    // A cold open's tree was built beside it, on the thread that writes the analysis index (load-state.ts).
+    this.tree ??= this.derived.get('tree', () => {
+      const built = this.state.dominatorTree?.();
+      traceMemoryPoint('tree taken');
+      return built ?? sortedDominatorTree(this.analysis.idom, this.analysis.retained);
+    }, treeCodec.encode,
       (p) => treeCodec.decode(p, this.dominators.nodeCount));
     return this.tree;
   }
@@ -715,12 +720,13 @@ export class HeapSession {
     // The type rows walk the session's sorted dominator tree, which the suspects walk next (keepColdOpenAnswers):
     // built once, not twice. Holding it through the suspects' shared retention raised the bench dump's cold-open peak
     // 681 -> 692 MB; the open went 0.8 s faster (the 70 M-object dump's summaries and suspects: 22.5 -> 18.6 s).
-    this.typeRows();
-    traceMemoryPoint('type rows kept');
+    // The rows that need no tree first: on a cold open, the thread writing the analysis index builds it meanwhile.
     this.typeCounts(true, false);
     traceMemoryPoint('type counts kept');
     this.topObjects(1);
     traceMemoryPoint('top objects kept');
+    this.typeRows();
+    traceMemoryPoint('type rows kept');
   }
 
   /**

@@ -8,7 +8,7 @@ import { columnOf, loadHeapGraph, stackObjectRoots, type Column, type HeapGraph,
 import type { StackSlotType } from '../graph/heap-graph.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
 import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes, typeCoverage } from '../typing/index.js';
-import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, shortestPathParents } from '../analysis/index.js';
+import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, type DominatorTree, shortestPathParents } from '../analysis/index.js';
 import {
   defaultCacheDir, encodeAnalysis, encodeGraph, indexPaths, IndexFileError, loadAnalysis, withAnalysisRoots, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
   type SourceIdentity, type StoredAnalysis,
@@ -55,6 +55,11 @@ export interface SessionState {
    * says whether it was. The open is over when it returns.
    */
   finishWriting?: () => boolean;
+  /**
+   * The sorted dominator tree (lib/analysis sortedDominatorTree of the analysis' idom and retained sizes) built on
+   * the thread that writes the analysis index during a cold open, waited for; undefined when none was built there.
+   */
+  dominatorTree?: () => DominatorTree | undefined;
 }
 
 /** Loads or computes the state of `dumpPath` (see OpenOptions). Synchronous: run it in a worker to stay responsive. */
@@ -129,6 +134,8 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
   let g = graph;
   // Waits for the analysis index a worker thread is writing, if one is (see SessionState.finishWriting).
   let finishWriting: (() => boolean) | undefined;
+  // The dominator tree the analysis writer builds, if it does (see SessionState.dominatorTree).
+  let dominatorTree: (() => DominatorTree | undefined) | undefined;
   if (!analysis) {
     if (program) {
       progress?.('types', 0, 1);
@@ -202,6 +209,8 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
         if (saveWhileGoingOn(writer)) {
           traceMemoryPoint('analysis writing');
           lightenWhileWriting();
+          // The writer builds the sorted dominator tree now, while the session loads the program again.
+          writer.startTree();
           return;
         }
       }
@@ -272,8 +281,9 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       const copied = Object.values(part.arrays).filter((x) => !(x.buffer instanceof SharedArrayBuffer));
       // What is copied into the worker's message (the reachability, the roots' arrays) is a byte per object at most.
       if (copied.some((x) => x.byteLength > g.objectCount + 65536)) return false;
-      pendingAnalysisSave = writer.write(part);
+      pendingAnalysisSave = writer.write(part, { idom: a.idom, retained: a.retained });
       finishWriting = analysisWritten;
+      dominatorTree = () => writer.dominatorTree();
       return true;
     };
     // What lighten does, while the analysis is being written: the shortest-path tree (the writing thread's)
@@ -336,7 +346,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
   graphSaved();
   return {
     dump, binary, graph: g, analysis, fromIndex, indexNotes: notes, analysisFile: useIndex ? files.analysis : null, program, recovered,
-    ...(finishWriting ? { finishWriting } : {}),
+    ...(finishWriting ? { finishWriting } : {}), ...(dominatorTree ? { dominatorTree } : {}),
   };
 }
 

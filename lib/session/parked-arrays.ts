@@ -3,7 +3,7 @@
 // index, and need not be in memory while that pass runs (load-state.ts). The file is named `NAME.PID.tmp`, so
 // that a run killed meanwhile leaves nothing the next index write in that folder does not remove (lib/temp-files.ts).
 import * as fs from 'node:fs';
-import type { StoredArray } from '../store/index.js';
+import type { ArraySource, StoredArray } from '../store/index.js';
 
 export interface Parked {
   /**
@@ -13,6 +13,11 @@ export interface Parked {
   restore(shared?: boolean): void;
   /** Removes the file without reading anything back: the arrays' holder is no longer used. */
   drop(): void;
+  /**
+   * Parked array `key` as a source that lib/store's writeIndexFile reads a chunk at a time, from the file (until drop):
+   * written so, it is never in memory whole. Undefined when it was not parked.
+   */
+  source(key: string): ArraySource | undefined;
 }
 
 type ArrayClass = { new(n: number): StoredArray; BYTES_PER_ELEMENT: number };
@@ -81,5 +86,21 @@ export function parkArrays<T extends object>(file: string, holder: T, keys: read
       close();
     },
     drop: close,
+    source(key: string): ArraySource | undefined {
+      const e = entries.find((x) => x.key === key);
+      if (!e) return undefined;
+      return {
+        type: e.type.name as ArraySource['type'],
+        length: e.length,
+        read(into: Uint8Array, at: number): void {
+          if (!open) throw new Error(`${file}: the parked array ${key} was let go`);
+          for (let done = 0; done < into.length; ) {
+            const k = fs.readSync(fd, into, done, into.length - done, e.offset + at + done);
+            if (k <= 0) throw new Error(`${file}: offset ${e.offset + at + done}: expected the parked array ${key}`);
+            done += k;
+          }
+        },
+      };
+    },
   };
 }

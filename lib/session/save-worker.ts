@@ -3,12 +3,15 @@
 // the shared status words: 1 written, 2 failed (the message's UTF-8 bytes in `message`, their length in status[1]).
 // Started as an analysis writer (analysisWriterInBackground), it first computes a shortest-path tree over the shared
 // edges, parks it in a file (status[3]), then waits on its port to write it with the analysis, or to send it back.
+// Told to write, it may also be given the dominators and retained sizes (shared): it then builds the sorted dominator
+// tree once the other thread says so (status[5]), sends it back over SharedArrayBuffers (status[4]), then writes.
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { type MessagePort, workerData } from 'node:worker_threads';
-import type { BackgroundSaveRequest, PathsMessage, WriterMessage } from './background-save.js';
-import type { StoredArray } from '../store/index.js';
+import { type BackgroundSaveRequest, type PathsMessage, type TreeInputs, type TreeMessage, waitForWord, type WriterMessage } from './background-save.js';
+import type { ArraySource, StoredArray } from '../store/index.js';
 import { shortestPathParents } from '../analysis/paths.js';
+import { sortedDominatorTree } from '../analysis/retained.js';
 import { parkArrays } from './parked-arrays.js';
 
 const req = workerData as BackgroundSaveRequest;
@@ -17,7 +20,7 @@ else await write(req.meta, req.arrays);
 finish();
 
 /** Writes the index file; says how it went in the status words. */
-async function write(meta: unknown, arrays: Record<string, StoredArray>): Promise<void> {
+async function write(meta: unknown, arrays: Record<string, StoredArray | ArraySource>): Promise<void> {
   try {
     const { writeIndexFile } = await import('../store/index.js');
     writeIndexFile(req.file, meta, arrays);
@@ -48,27 +51,31 @@ async function writeWithPaths(r: BackgroundSaveRequest, port: MessagePort): Prom
   Atomics.store(r.status, 3, 1);
   Atomics.notify(r.status, 3);
   const m = await new Promise<WriterMessage>((resolve) => port.once('message', resolve));
+  if (m.type === 'write') {
+    // The dominator tree first; the shortest-path tree is written from the file it is parked in, a chunk at a time.
+    if (m.tree) treeFor(r, m.tree, port);
+    port.close();
+    if (!('parent' in tree)) {
+      fail(new Error(tree.error));
+      return;
+    }
+    const parent = parked?.source('parent');
+    const parentEdge = parked?.source('parentEdge');
+    const arrays: Record<string, StoredArray | ArraySource> = { ...m.arrays, pathParent: parent ?? tree.parent, pathParentEdge: parentEdge ?? tree.parentEdge };
+    await write(m.meta, arrays);
+    parked?.drop();
+    return;
+  }
   let back: PathsMessage = tree;
   try {
     parked?.restore();
   } catch (e) {
     back = { error: e instanceof Error ? e.message : String(e) };
   }
-  if (m.type === 'give') {
-    port.postMessage(back, 'parent' in back ? [back.parent.buffer as ArrayBuffer, back.parentEdge.buffer as ArrayBuffer] : []);
-    port.close();
-    Atomics.store(r.status, 2, 1);
-    Atomics.notify(r.status, 2);
-    return;
-  }
+  port.postMessage(back, 'parent' in back ? [back.parent.buffer as ArrayBuffer, back.parentEdge.buffer as ArrayBuffer] : []);
   port.close();
-  if (!('parent' in back)) {
-    fail(new Error(back.error));
-    return;
-  }
-  m.arrays.pathParent = back.parent;
-  m.arrays.pathParentEdge = back.parentEdge;
-  await write(m.meta, m.arrays);
+  Atomics.store(r.status, 2, 1);
+  Atomics.notify(r.status, 2);
 }
 
 /**
@@ -84,6 +91,25 @@ function treeOf(r: BackgroundSaveRequest): PathsMessage {
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * The dominator tree of `inputs`, children sorted by retained size (lib/analysis sortedDominatorTree), over
+ * SharedArrayBuffers, sent on `port` once the other thread says it may be built (status[5]: by then that thread has
+ * let go of what it held through the dominator pass, so that the two never add up); status[4] says it was sent.
+ */
+function treeFor(r: BackgroundSaveRequest, inputs: TreeInputs, port: MessagePort): void {
+  waitForWord(r.status, 5);
+  let m: TreeMessage;
+  try {
+    const t = sortedDominatorTree(inputs.idom, inputs.retained, (k) => new Uint32Array(new SharedArrayBuffer(4 * k)));
+    m = { root: t.root, firstChild: t.firstChild, child: t.child };
+  } catch (e) {
+    m = { error: e instanceof Error ? e.message : String(e) };
+  }
+  port.postMessage(m);
+  Atomics.store(r.status, 4, 1);
+  Atomics.notify(r.status, 4);
 }
 
 /** Lets go of the shared arrays before saying the file is written (or not). */

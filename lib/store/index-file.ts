@@ -52,7 +52,7 @@ function blockTableName(name: string): string {
 
 export type StoredArray = Float64Array | Uint32Array | Int32Array | Uint8Array;
 const ARRAY_TYPES = { Float64Array, Uint32Array, Int32Array, Uint8Array } as const;
-type ArrayTypeName = keyof typeof ARRAY_TYPES;
+export type ArrayTypeName = keyof typeof ARRAY_TYPES;
 
 interface ArrayEntry {
   name: string;
@@ -99,22 +99,62 @@ function bytesOf(a: StoredArray): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
+/**
+ * An array that writeIndexFile reads a chunk at a time from elsewhere than memory (a file it waits in:
+ * lib/session/parked-arrays.ts), so that writing it never holds it whole.
+ */
+export interface ArraySource {
+  readonly type: ArrayTypeName;
+  readonly length: number;
+  /** Reads the array's bytes [at, at + into.length) into `into`. */
+  read(into: Uint8Array, at: number): void;
+}
+
+/** Bytes an array source is read in at a time: 4 MiB, rounded to whole blocks. */
+const SOURCE_CHUNK = 1 << 20;
+
+function byteLengthOf(a: StoredArray | ArraySource): number {
+  return ArrayBuffer.isView(a) ? a.byteLength : a.length * ARRAY_TYPES[a.type].BYTES_PER_ELEMENT;
+}
+
+/** Calls `use` with the bytes of `a` in order, `chunk` bytes at a time at most (the last chunk may be shorter). */
+function eachChunk(a: StoredArray | ArraySource, chunk: number, use: (bytes: Uint8Array, at: number) => void): void {
+  const total = byteLengthOf(a);
+  if (ArrayBuffer.isView(a)) {
+    use(bytesOf(a), 0);
+    return;
+  }
+  const buffer = new Uint8Array(Math.min(chunk, total));
+  for (let at = 0; at < total; at += chunk) {
+    const bytes = buffer.subarray(0, Math.min(chunk, total - at));
+    a.read(bytes, at);
+    use(bytes, at);
+  }
+}
+
 /** Writes `meta` and `arrays` to `file` (atomically: a temporary file renamed into place). */
-export function writeIndexFile(file: string, meta: unknown, given: Record<string, StoredArray>, blockBytes = blockBytesDefault()): void {
+export function writeIndexFile(file: string, meta: unknown, given: Record<string, StoredArray | ArraySource>, blockBytes = blockBytesDefault()): void {
   if (blockBytes <= 0 || blockBytes % 8 !== 0) throw new RangeError(`block size ${blockBytes}: expected a positive multiple of 8`);
   const entries: ArrayEntry[] = [];
-  const arrays: Record<string, StoredArray> = { ...given };
+  const arrays: Record<string, StoredArray | ArraySource> = { ...given };
   const tables: ArrayEntry[] = [];
+  // A source is read in whole blocks, so that each block's checksum comes from one chunk.
+  const chunk = Math.max(1, Math.floor(SOURCE_CHUNK / blockBytes)) * blockBytes;
   for (const [name, a] of Object.entries(given)) {
     if (name.includes('#')) throw new RangeError(`array name ${name}: '#' is reserved for block tables`);
-    if (a.byteLength > blockBytes) {
-      const table = blockChecksums(bytesOf(a), blockBytes);
+    const type = ArrayBuffer.isView(a) ? a.constructor.name as ArrayTypeName : a.type;
+    const byteLength = byteLengthOf(a);
+    if (byteLength > blockBytes) {
+      const table = new Uint32Array(Math.ceil(byteLength / blockBytes));
+      eachChunk(a, chunk, (bytes, at) => table.set(blockChecksums(bytes, blockBytes), at / blockBytes));
       const checksum = hashBytes(bytesOf(table));
-      entries.push({ name, type: a.constructor.name as ArrayTypeName, offset: 0, length: a.length, checksum, blocks: true });
+      entries.push({ name, type, offset: 0, length: a.length, checksum, blocks: true });
       arrays[blockTableName(name)] = table;
       tables.push({ name: blockTableName(name), type: 'Uint32Array', offset: 0, length: table.length, checksum });
     } else {
-      entries.push({ name, type: a.constructor.name as ArrayTypeName, offset: 0, length: a.length, checksum: hashBytes(bytesOf(a)) });
+      let checksum = 0;
+      eachChunk(a, byteLength, (bytes) => { checksum = hashBytes(bytes); });
+      entries.push({ name, type, offset: 0, length: a.length, checksum: byteLength === 0 ? hashBytes(new Uint8Array(0)) : checksum });
     }
   }
   entries.push(...tables);
@@ -147,8 +187,8 @@ export function writeIndexFile(file: string, meta: unknown, given: Record<string
   try {
     writeAll(fd, pre, 0);
     writeAll(fd, headerBytes, PREAMBLE);
-    for (const e of entries) writeAll(fd, bytesOf(arrays[e.name]), e.offset);
-    const end = entries.length > 0 ? align8(entries[entries.length - 1].offset + bytesOf(arrays[entries[entries.length - 1].name]).length) : PREAMBLE + headerBytes.length;
+    for (const e of entries) eachChunk(arrays[e.name], chunk, (bytes, at) => writeAll(fd, bytes, e.offset + at));
+    const end = entries.length > 0 ? align8(entries[entries.length - 1].offset + byteLengthOf(arrays[entries[entries.length - 1].name])) : PREAMBLE + headerBytes.length;
     fs.ftruncateSync(fd, end);
     open = false;
     fs.closeSync(fd);

@@ -8,5 +8,5 @@ export {
 } from './graph-store.js';
 export {
   IndexFileError, FORMAT_VERSION, hashBytes, readIndexFile, writeIndexFile, openIndexFile, sectionsOf, EAGER_INDEX_BYTES,
-  type IndexSections, type StoredArray, type Column, columnOf, BLOCK_BYTES,
+  type IndexSections, type StoredArray, type ArraySource, type Column, columnOf, BLOCK_BYTES,
 } from './index-file.js';

@@ -1,10 +1,11 @@
 // The analysis writer of a cold open (lib/session/background-save.ts): it computes the shortest-path tree on its own
 // thread while the open runs the dominator pass, parks it in a file, then writes it with the analysis or hands it
-// back; either way it is the tree lib/analysis computes in this thread, and no file is left behind.
+// back; either way it is the tree lib/analysis computes in this thread, and no file is left behind. Given the
+// dominators, it also builds the sorted dominator tree (before writing), when told it may.
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildAnalysisGraph, buildRootNodes, shortestPathParents } from '../../lib/analysis/index.js';
+import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, shortestPathParents, sortedDominatorTree } from '../../lib/analysis/index.js';
 import { loadHeapGraph } from '../../lib/graph/index.js';
 import { analysisWriterInBackground } from '../../lib/session/background-save.js';
 import { readIndexFile } from '../../lib/store/index.js';
@@ -41,6 +42,41 @@ describe('session: the analysis writer computes the shortest-path tree on its ow
     expect(Array.from(back.arrays.pathParent)).to.deep.equal(Array.from(expected.parent));
     expect(Array.from(back.arrays.pathParentEdge)).to.deep.equal(Array.from(expected.parentEdge));
     expect(Array.from(back.arrays.after)).to.deep.equal([1.5]);
+    expect(fs.readdirSync(dir)).to.deep.equal(['a.idx']);
+  });
+
+  it('builds the sorted dominator tree this thread builds, over shared memory, only once told it may', function () {
+    const dir = scratchDir('writer-tree');
+    const file = path.join(dir, 'a.idx');
+    const dom = computeHeapDominators(graph, buildRootNodes(graph), { analysis, shared: true });
+    const mine = sortedDominatorTree(dom.idom, dom.retained);
+    const writer = analysisWriterInBackground(file, analysis);
+    const empty = new Uint32Array(0);
+    const pending = writer!.write({ meta: {}, arrays: { pathParent: empty, pathParentEdge: empty } }, { idom: dom.idom, retained: dom.retained });
+    // Not told yet: the worker waits, and writes nothing before the tree.
+    const start = Date.now();
+    while (Date.now() - start < 300) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    expect(fs.existsSync(file)).to.equal(false);
+    writer!.startTree();
+    const tree = writer!.dominatorTree();
+    expect(tree).to.not.equal(undefined);
+    expect(tree!.root).to.equal(mine.root);
+    expect(tree!.firstChild.buffer).to.be.instanceOf(SharedArrayBuffer);
+    expect(Array.from(tree!.firstChild)).to.deep.equal(Array.from(mine.firstChild));
+    expect(Array.from(tree!.child)).to.deep.equal(Array.from(mine.child));
+    expect(writer!.dominatorTree()).to.equal(undefined); // handed over once
+    expect(pending.wait()).to.equal(null);
+    expect(Array.from(readIndexFile(file).arrays.pathParent)).to.deep.equal(Array.from(expected.parent));
+  });
+
+  it('a write whose dominator tree nobody takes still ends, the tree let go', function () {
+    const dir = scratchDir('writer-tree-untaken');
+    const file = path.join(dir, 'a.idx');
+    const dom = computeHeapDominators(graph, buildRootNodes(graph), { analysis, shared: true });
+    const writer = analysisWriterInBackground(file, analysis);
+    const empty = new Uint32Array(0);
+    expect(writer!.write({ meta: {}, arrays: { pathParent: empty, pathParentEdge: empty } }, { idom: dom.idom, retained: dom.retained }).wait()).to.equal(null);
+    expect(writer!.dominatorTree()).to.equal(undefined);
     expect(fs.readdirSync(dir)).to.deep.equal(['a.idx']);
   });
 

@@ -42,6 +42,37 @@ describe('store: persisted index', function () {
     expect(() => readIndexFile(path.join(dir, 'missing.idx'))).to.throw(IndexFileError);
   });
 
+  it('an array written from a source, a chunk at a time, makes the very file the array itself makes', function () {
+    const dir = scratchDir('store-sources');
+    // Long enough for several chunks of the source (1 MiB) and many blocks, with a short last block; and short ones.
+    const long = new Uint32Array(((3 << 20) + 4100) / 4).map((_, i) => Math.imul(i, 2654435761) >>> 0);
+    const arrays = { small: Float64Array.of(1.5, -2), long, empty: new Uint8Array(0), tail: Int32Array.of(-7, 9) };
+    const asSource = <T extends Float64Array | Uint32Array | Uint8Array | Int32Array>(a: T) => {
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      const reads: number[] = [];
+      return {
+        reads,
+        source: {
+          type: a.constructor.name as 'Float64Array' | 'Uint32Array' | 'Uint8Array' | 'Int32Array', length: a.length,
+          read(into: Uint8Array, at: number): void {
+            reads.push(into.length);
+            into.set(bytes.subarray(at, at + into.length));
+          },
+        },
+      };
+    };
+    for (const blockBytes of [16 << 10, 8, 4096 + 8]) {
+      writeIndexFile(path.join(dir, 'arrays.idx'), { m: 1 }, arrays, blockBytes);
+      const sources = Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, asSource(a)]));
+      writeIndexFile(path.join(dir, 'sources.idx'), { m: 1 }, Object.fromEntries(Object.entries(sources).map(([k, x]) => [k, x.source])), blockBytes);
+      expect(fs.readFileSync(path.join(dir, 'sources.idx')).equals(fs.readFileSync(path.join(dir, 'arrays.idx'))), `block ${blockBytes}`).to.equal(true);
+      // Never read whole: at most a MiB (rounded to whole blocks) at a time, each byte twice (checksums, then writing).
+      expect(Math.max(...sources.long.reads)).to.be.at.most((1 << 20) + blockBytes);
+      expect(sources.long.reads.reduce((x, y) => x + y, 0)).to.equal(2 * long.byteLength);
+      expect(Array.from(readIndexFile(path.join(dir, 'sources.idx')).arrays.long)).to.deep.equal(Array.from(long));
+    }
+  });
+
   it('openIndexFile reads each array on first use, checks it then, and removes a damaged file', function () {
     const dir = scratchDir('store-sections');
     const file = path.join(dir, 'x.idx');
