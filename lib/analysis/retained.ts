@@ -68,13 +68,23 @@ export function sortedDominatorTree(idom: Uint32Array, retained: Float64Array, n
   for (let v = 0; v + 1 < firstChild.length; v++) {
     const s = firstChild[v];
     const e = firstChild[v + 1];
-    if (e - s === 2) {
-      if (byRetained(child[s], child[s + 1]) > 0) {
-        const x = child[s];
-        child[s] = child[s + 1];
-        child[s + 1] = x;
+    if (e - s > 16) {
+      child.subarray(s, e).sort(byRetained);
+      continue;
+    }
+    // Most nodes have a few children: sorted by insertion, without a comparator call per step.
+    for (let k = s + 1; k < e; k++) {
+      const x = child[k];
+      const rx = retained[x];
+      let j = k - 1;
+      for (; j >= s; j--) {
+        const y = child[j];
+        const ry = retained[y];
+        if (ry > rx || (ry === rx && y < x)) break;
+        child[j + 1] = y;
       }
-    } else if (e - s > 2) child.subarray(s, e).sort(byRetained);
+      child[j + 1] = x;
+    }
   }
   return t;
 }

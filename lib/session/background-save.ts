@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { DominatorTree, FlatGraph } from '../analysis/index.js';
-import type { EncodedPart, StoredArray } from '../store/index.js';
+import type { EncodedPart, SourceIdentity, StoredArray } from '../store/index.js';
 import { compiledFile } from '../package-files.js';
 
 export interface BackgroundSaveRequest {
@@ -37,10 +37,14 @@ export interface BackgroundSaveRequest {
  */
 export type WriterMessage = { type: 'write'; meta: unknown; arrays: Record<string, StoredArray>; tree?: TreeInputs } | { type: 'give' };
 
-/** What the sorted dominator tree is built from: the dominators and retained sizes, over SharedArrayBuffers. */
+/**
+ * What the sorted dominator tree is built from: the dominators and retained sizes, over SharedArrayBuffers; and where
+ * the worker keeps it as the session's derived index 'tree' (lib/store saveDerived), once handed over.
+ */
 export interface TreeInputs {
   idom: Uint32Array;
   retained: Float64Array;
+  save?: { file: string; dump: SourceIdentity; binary: SourceIdentity | null };
 }
 
 /** The sorted dominator tree a writer sends back (over SharedArrayBuffers), or why it has none. */

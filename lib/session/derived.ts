@@ -27,7 +27,7 @@ export class DerivedIndexes {
   }
 
   private fileOf(name: string): string {
-    return this.analysisFile!.replace(/\.idx$/, `.${name}.idx`);
+    return derivedFile(this.analysisFile!, name);
   }
 
   /** True when the file of derived index `name` is there and current (its header read, none of its arrays). */
@@ -70,6 +70,11 @@ export class DerivedIndexes {
     }
     return t;
   }
+}
+
+/** The file of derived index `name` beside the analysis index `analysisFile`. */
+export function derivedFile(analysisFile: string, name: string): string {
+  return analysisFile.replace(/\.idx$/, `.${name}.idx`);
 }
 
 export const treeCodec = {

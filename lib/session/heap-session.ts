@@ -484,12 +484,13 @@ export class HeapSession {
    * first (a derived index): for handing to the pure analyses that walk it (findSuspects); ask dominated() instead.
    */
   dominatorTree(): DominatorTree {
-    // A cold open's tree was built beside it, on the thread that writes the analysis index (load-state.ts).
-    this.tree ??= this.derived.get('tree', () => {
-      const built = this.state.dominatorTree?.();
+    if (this.tree === undefined) {
+      // A cold open's tree is built beside it, by the thread that writes the analysis index, which also keeps it as
+      // the derived index (load-state.ts).
+      this.tree = this.state.dominatorTree?.();
       traceMemoryPoint('tree taken');
-      return built ?? sortedDominatorTree(this.analysis.idom, this.analysis.retained);
-    }, treeCodec.encode,
+    }
+    this.tree ??= this.derived.get('tree', () => sortedDominatorTree(this.analysis.idom, this.analysis.retained), treeCodec.encode,
       (p) => treeCodec.decode(p, this.dominators.nodeCount));
     return this.tree;
   }

@@ -15,6 +15,7 @@ import {
 } from '../store/index.js';
 import { analysisWriterInBackground, type AnalysisWriter, type PendingSave, saveInBackground } from './background-save.js';
 import { parkArrays } from './parked-arrays.js';
+import { derivedFile } from './derived.js';
 
 export type OpenPhase = LoadPhase | 'index' | 'types' | 'dominators' | 'paths' | 'save';
 
@@ -58,6 +59,7 @@ export interface SessionState {
   /**
    * The sorted dominator tree (lib/analysis sortedDominatorTree of the analysis' idom and retained sizes) built on
    * the thread that writes the analysis index during a cold open, waited for; undefined when none was built there.
+   * That thread also keeps it as the session's derived index 'tree' (before the analysis index is written).
    */
   dominatorTree?: () => DominatorTree | undefined;
 }
@@ -281,7 +283,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       const copied = Object.values(part.arrays).filter((x) => !(x.buffer instanceof SharedArrayBuffer));
       // What is copied into the worker's message (the reachability, the roots' arrays) is a byte per object at most.
       if (copied.some((x) => x.byteLength > g.objectCount + 65536)) return false;
-      pendingAnalysisSave = writer.write(part, { idom: a.idom, retained: a.retained });
+      pendingAnalysisSave = writer.write(part, { idom: a.idom, retained: a.retained, save: { file: derivedFile(files.analysis, 'tree'), dump, binary } });
       finishWriting = analysisWritten;
       dominatorTree = () => writer.dominatorTree();
       return true;

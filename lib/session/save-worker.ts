@@ -53,7 +53,7 @@ async function writeWithPaths(r: BackgroundSaveRequest, port: MessagePort): Prom
   const m = await new Promise<WriterMessage>((resolve) => port.once('message', resolve));
   if (m.type === 'write') {
     // The dominator tree first; the shortest-path tree is written from the file it is parked in, a chunk at a time.
-    if (m.tree) treeFor(r, m.tree, port);
+    if (m.tree) await treeFor(r, m.tree, port);
     port.close();
     if (!('parent' in tree)) {
       fail(new Error(tree.error));
@@ -98,7 +98,7 @@ function treeOf(r: BackgroundSaveRequest): PathsMessage {
  * SharedArrayBuffers, sent on `port` once the other thread says it may be built (status[5]: by then that thread has
  * let go of what it held through the dominator pass, so that the two never add up); status[4] says it was sent.
  */
-function treeFor(r: BackgroundSaveRequest, inputs: TreeInputs, port: MessagePort): void {
+async function treeFor(r: BackgroundSaveRequest, inputs: TreeInputs, port: MessagePort): Promise<void> {
   waitForWord(r.status, 5);
   let m: TreeMessage;
   try {
@@ -110,6 +110,17 @@ function treeFor(r: BackgroundSaveRequest, inputs: TreeInputs, port: MessagePort
   port.postMessage(m);
   Atomics.store(r.status, 4, 1);
   Atomics.notify(r.status, 4);
+  // Kept as the session's derived index, as HeapSession.dominatorTree would keep it: one that cannot be written is
+  // built again by the first open that needs it.
+  if (inputs.save && 'firstChild' in m) {
+    try {
+      // Imported only now, as write() imports lib/store: this thread's modules stay few while the open's peak passes.
+      const [{ saveDerived }, { treeCodec }] = await Promise.all([import('../store/index.js'), import('./derived.js')]);
+      saveDerived(inputs.save.file, 'tree', treeCodec.encode(m), inputs.save.dump, inputs.save.binary);
+    } catch {
+      // a cache file: nothing lost
+    }
+  }
 }
 
 /** Lets go of the shared arrays before saying the file is written (or not). */

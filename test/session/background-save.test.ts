@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, shortestPathParents, sortedDominatorTree } from '../../lib/analysis/index.js';
 import { loadHeapGraph } from '../../lib/graph/index.js';
 import { analysisWriterInBackground } from '../../lib/session/background-save.js';
-import { readIndexFile } from '../../lib/store/index.js';
+import { loadDerived, readIndexFile, sourceIdentity } from '../../lib/store/index.js';
+import { treeCodec } from '../../lib/session/derived.js';
 import { scratchDir, zooDump } from '../support/fixtures.js';
 
 describe('session: the analysis writer computes the shortest-path tree on its own thread', function () {
@@ -52,7 +53,10 @@ describe('session: the analysis writer computes the shortest-path tree on its ow
     const mine = sortedDominatorTree(dom.idom, dom.retained);
     const writer = analysisWriterInBackground(file, analysis);
     const empty = new Uint32Array(0);
-    const pending = writer!.write({ meta: {}, arrays: { pathParent: empty, pathParentEdge: empty } }, { idom: dom.idom, retained: dom.retained });
+    const treeFile = path.join(dir, 'a.tree.idx');
+    const dump = sourceIdentity(zooDump('1.26'));
+    const pending = writer!.write({ meta: {}, arrays: { pathParent: empty, pathParentEdge: empty } },
+      { idom: dom.idom, retained: dom.retained, save: { file: treeFile, dump, binary: null } });
     // Not told yet: the worker waits, and writes nothing before the tree.
     const start = Date.now();
     while (Date.now() - start < 300) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
@@ -67,6 +71,11 @@ describe('session: the analysis writer computes the shortest-path tree on its ow
     expect(writer!.dominatorTree()).to.equal(undefined); // handed over once
     expect(pending.wait()).to.equal(null);
     expect(Array.from(readIndexFile(file).arrays.pathParent)).to.deep.equal(Array.from(expected.parent));
+    // Kept as the session's derived index, written before the analysis index.
+    const kept = treeCodec.decode(loadDerived(treeFile, 'tree', dump, null), analysis.nodeCount);
+    expect(kept).to.not.equal(undefined);
+    expect(Array.from(kept!.child)).to.deep.equal(Array.from(mine.child));
+    expect(fs.statSync(treeFile).mtimeMs).to.be.at.most(fs.statSync(file).mtimeMs);
   });
 
   it('a write whose dominator tree nobody takes still ends, the tree let go', function () {
