@@ -37,6 +37,8 @@ export async function run(args: ObjectArgs): Promise<void> {
   const h = await openForCommand(args.dump, args.binary, args);
   let d: ObjectAnswer;
   let contains = '';
+  // Pointers from the nearest root to the object (as the viewer's object page says it), for the text output.
+  let distance = -1;
   if (isName) {
     const g = h.findGlobal(text.trim());
     if (!g) throw new UsageError(`${args.binary}: no global variable ${JSON.stringify(text.trim())} in the binary's DWARF`);
@@ -52,6 +54,7 @@ export async function run(args: ObjectArgs): Promise<void> {
     } else {
       d = objectAnswer(h, i);
       if (address !== h.address(i)) contains = ` (contains ${hexAddress(address)})`;
+      if (!args.json && d.reachable) distance = h.distance(i);
     }
   }
   if (args.json) {
@@ -70,8 +73,9 @@ export async function run(args: ObjectArgs): Promise<void> {
     ['address', `${d.address}${contains}`],
     ['type', d.type],
     ['size', bytes(d.size)],
-    ['reachable', d.reachable ? 'yes' : 'no (garbage)'],
-    ['referrers', String(d.referrers)],
+    ['reachable', d.reachable ? (distance > 0 ? `yes, ${distance} pointer${distance === 1 ? '' : 's'} from a root` : 'yes') : 'no (garbage)'],
+    // Heap objects only: a root that points at it (a global, a goroutine's variable) is the path's first hop.
+    ['referrers', `${d.referrers} object${d.referrers === 1 ? '' : 's'}`],
     ['retained', bytes(d.retained)],
     ['dominator', d.dominator ?? 'none (unreachable)'],
   ]);

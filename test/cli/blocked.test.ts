@@ -223,6 +223,10 @@ for (const v of ['1.19', '1.22', '1.26']) {
       const address = j.instances.find((x: { retained: number }) => x.retained === f.stateSize + worker.bodySize).address;
       const p = run(cache, 'path', dump, bin, address, '--quiet');
       expect(p.stdout).to.include(`→ (main.worker: ${f.workerLocals.state}) ${address} main.RequestState`);
+      // `object` says how it is held: a root points at it, no object does (a count of 0 alone read as "garbage").
+      const o = run(cache, 'object', dump, bin, address, '--quiet');
+      expect(o.stdout).to.match(/^reachable +yes, 1 pointer from a root$/m);
+      expect(o.stdout).to.match(/^referrers +0 objects$/m);
       const s = await HeapSession.open(dump, { binary: bin, cacheDir: cache });
       try {
         const refs = s.referrers(s.findObject(Number(address)));
