@@ -33,14 +33,16 @@ export function objectDominators(dom: HeapDominators): Int32Array {
 
 /**
  * Walks the dominator tree depth first: enter(i) for every reachable object after its dominator's enter, leave(i)
- * after everything it dominates. Iterative (the tree can be millions deep); builds the children lists (two words
- * per node) for the walk and drops them after.
+ * after everything it dominates. Iterative (the tree can be millions deep: its stacks grow as deep as it goes);
+ * builds the children lists (two words per node) for the walk and drops them after.
  */
 export function walkDominatorTree(dom: HeapDominators, enter: (i: number) => void, leave: (i: number) => void): void {
   const { firstChild, child } = dominatorTreeChildren(dom.idom);
   const first = dom.firstObjectNode;
-  const stack = new Uint32Array(dom.nodeCount);
-  const cursor = new Uint32Array(dom.nodeCount);
+  // The stacks grow as deep as the tree proves (most are shallow; a list can be as deep as it is long).
+  let depth = Math.min(dom.nodeCount, 1 << 16);
+  let stack = new Uint32Array(depth);
+  let cursor = new Uint32Array(depth);
   let sp = 0;
   stack[0] = 0;
   cursor[0] = firstChild[0];
@@ -52,6 +54,15 @@ export function walkDominatorTree(dom: HeapDominators, enter: (i: number) => voi
       cursor[sp - 1] = c + 1;
       const w = child[c];
       if (w >= first) enter(w - first);
+      if (sp === depth) {
+        depth = Math.min(dom.nodeCount, 2 * depth);
+        const s2 = new Uint32Array(depth);
+        s2.set(stack);
+        stack = s2;
+        const c2 = new Uint32Array(depth);
+        c2.set(cursor);
+        cursor = c2;
+      }
       stack[sp] = w;
       cursor[sp] = firstChild[w];
       sp++;

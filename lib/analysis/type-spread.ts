@@ -129,11 +129,13 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
     if (w >= first && reachable[w - first] !== 0) activate(w - first, -1);
   };
 
-  // Depth-first from the super-root (it is no instance and never found); outerAt[d]: `outer` below stack[d].
+  // Depth-first from the super-root (it is no instance and never found); outerAt[d]: `outer` below stack[d]. The
+  // stacks grow as deep as the tree proves (most are shallow; a list can be as deep as it is long).
   const { firstChild, child } = tree;
-  const stack = new Uint32Array(dom.nodeCount);
-  const cursor = new Uint32Array(dom.nodeCount);
-  const outerAt = outerRow ? new Int32Array(dom.nodeCount) : undefined;
+  let depth = Math.min(dom.nodeCount, 1 << 16);
+  let stack = new Uint32Array(depth);
+  let cursor = new Uint32Array(depth);
+  let outerAt = outerRow ? new Int32Array(depth) : undefined;
   let sp = 1;
   stack[0] = tree.root;
   cursor[0] = firstChild[tree.root];
@@ -145,6 +147,12 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
       cursor[sp - 1] = c + 1;
       const w = child[c];
       if (idom[w] === NONE) continue;
+      if (sp === depth) {
+        depth = Math.min(dom.nodeCount, 2 * depth);
+        stack = grow(stack, depth);
+        cursor = grow(cursor, depth);
+        if (outerAt) outerAt = grow(outerAt, depth);
+      }
       if (outerRow && outerAt) {
         outer = outerAt[sp - 1];
         outerAt[sp] = outerRow[w] >= 0 ? outerRow[w] : outer;
@@ -205,8 +213,9 @@ export function instanceNodes(dom: HeapDominators, reachable: Uint8Array, object
   return out;
 }
 
-function grow(a: Uint32Array): Uint32Array {
-  const b = new Uint32Array(a.length * 2);
+/** `a`'s elements in an array of `length` (twice a's by default). */
+function grow<T extends Uint32Array | Int32Array>(a: T, length = a.length * 2): T {
+  const b = new (a.constructor as new (n: number) => T)(length);
   b.set(a);
   return b;
 }

@@ -6,8 +6,11 @@ export type ColumnArray = Float64Array | Uint32Array | Int32Array | Uint8Array;
 export interface Column {
   readonly length: number;
   at(i: number): number;
-  /** Elements [from, to): a view or a copy, not to be written to. */
-  range(from: number, to: number): ColumnArray;
+  /**
+   * Elements [from, to): a view or a copy, not to be written to. A copy is read into `scratch` when it is long enough
+   * (valid until scratch is used again): a pass that reads a column a chunk at a time allocates nothing per chunk.
+   */
+  range(from: number, to: number, scratch?: ArrayBuffer): ColumnArray;
 }
 
 /** A column over an array in memory. */

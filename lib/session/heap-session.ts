@@ -26,6 +26,7 @@ import { collectGarbage, loadSessionState, type OpenOptions, type SessionState, 
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembership } from './instances.js';
 import { DerivedIndexes, type DerivedStructure, reverseCodec, treeCodec, typeRowsCodec } from './derived.js';
+import { sessionShared, sessionSharedGroups } from './leak-queries.js';
 import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
 import type { DerivedWorkerMessage, DerivedWorkerRequest } from './derived-worker.js';
@@ -721,11 +722,17 @@ export class HeapSession {
     // The type rows walk the session's sorted dominator tree, which the suspects walk next (keepColdOpenAnswers):
     // built once, not twice. Holding it through the suspects' shared retention raised the bench dump's cold-open peak
     // 681 -> 692 MB; the open went 0.8 s faster (the 70 M-object dump's summaries and suspects: 22.5 -> 18.6 s).
-    // The rows that need no tree first: on a cold open, the thread writing the analysis index builds it meanwhile.
+    // What needs no tree first: on a cold open, the thread writing the analysis index builds it meanwhile. The shared
+    // retention (the shared objects `roots` lists and the suspects start from) reads every edge: they are let go
+    // after it, before the type rows walk the tree.
     this.typeCounts(true, false);
     traceMemoryPoint('type counts kept');
     this.topObjects(1);
     traceMemoryPoint('top objects kept');
+    sessionShared(this);
+    sessionSharedGroups(this);
+    this.releaseArrays();
+    traceMemoryPoint('shared kept');
     this.typeRows();
     traceMemoryPoint('type rows kept');
   }

@@ -200,9 +200,15 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       // Then the worker that writes them computes the shortest-path tree meanwhile, over the same edges, on the
       // second core (lib/session/background-save.ts): the tree is written with them, never held here.
       const writer = shared ? (() => analysisWriterInBackground(files.analysis, buildAnalysisGraph(g, rootNodes)))() : undefined;
-      // The pass waits for the tree before it allocates most of its memory, so that the two never add up.
+      // The pass waits for the tree before it allocates most of its memory, so that the two never add up. Meanwhile
+      // this thread loads the binary's program again, which the session needs next (a few tens of MB, below the
+      // open's peak even with the pass's).
+      const afterSearch = (): void => {
+        if (writer && eager && binary && !program) program = reloadProgram(binary.path);
+        waitForTree(writer);
+      };
       const dom = (() => computeHeapDominators(g, rootNodes, {
-        analysis: buildAnalysisGraph(g, rootNodes), afterDominators: collectGarbage, shared, afterSearch: () => waitForTree(writer),
+        analysis: buildAnalysisGraph(g, rootNodes), afterDominators: collectGarbage, shared, afterSearch,
       }))();
       traceMemoryPoint('dominators done');
       for (const [k, v] of Object.entries({ idom: dom.idom, retained: dom.retained })) Object.defineProperty(a, k, { value: v, enumerable: true, writable: true });
@@ -378,6 +384,13 @@ function tryIndex<T>(read: () => T, notes: string[]): T | undefined {
     if (!e.message.endsWith('expected an index file')) notes.push(e.message);
     return undefined;
   }
+}
+
+/** The program of `binary` loaded again (checked against the dump when first loaded); traced with GOHEAP_TRACE_MEMORY. */
+function reloadProgram(binary: string): GoProgram {
+  const p = loadGoProgram(binary);
+  traceMemoryPoint('program loaded');
+  return p;
 }
 
 /** Waits for `writer`'s shortest-path tree to be out of memory (parked until written); traced with GOHEAP_TRACE_MEMORY. */

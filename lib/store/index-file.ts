@@ -596,14 +596,14 @@ class LazySections implements IndexSections {
    * place (an index is replaced by a rename), so the descriptor reads the file that was opened; damage in place is
    * found by the blocks' checksums.
    */
-  readBlockBytes(e: ArrayEntry, offset: number, length: number): Uint8Array {
+  readBlockBytes(e: ArrayEntry, offset: number, length: number, scratch?: ArrayBuffer): Uint8Array {
     if (this.blockFd < 0) {
       const fd = this.openChecked(e);
       this.blockFd = fd;
       this.blockFdIdle = setTimeout(() => this.closeBlockFile(), BLOCK_FD_IDLE_MS);
       this.blockFdIdle.unref();
     } else this.blockFdIdle?.refresh();
-    const buf = new Uint8Array(new ArrayBuffer(length));
+    const buf = scratch !== undefined && scratch.byteLength >= length ? new Uint8Array(scratch, 0, length) : new Uint8Array(new ArrayBuffer(length));
     readAll(this.blockFd, buf, this.file, offset);
     return buf;
   }
@@ -683,28 +683,28 @@ class BlockColumn implements Column {
     return b[i - k * this.perBlock];
   }
 
-  range(from: number, to: number): StoredArray {
+  range(from: number, to: number, scratch?: ArrayBuffer): StoredArray {
     from = Math.max(0, from);
     to = Math.min(this.length, to);
     if (this.sections.loaded(this.e.name)) return this.sections.get(this.e.name).subarray(from, to);
     if (to <= from) return new ARRAY_TYPES[this.e.type](0);
     const k0 = Math.floor(from / this.perBlock);
     const k1 = Math.floor((to - 1) / this.perBlock) + 1;
-    if (k1 - k0 === 1) {
+    if (k1 - k0 === 1 && scratch === undefined) {
       this.at(from); // keeps the block
       return this.kept.get(k0)!.subarray(from - k0 * this.perBlock, to - k0 * this.perBlock);
     }
-    return this.readBlocks(k0, k1).subarray(from - k0 * this.perBlock, to - k0 * this.perBlock);
+    return this.readBlocks(k0, k1, scratch).subarray(from - k0 * this.perBlock, to - k0 * this.perBlock);
   }
 
-  /** Blocks [k0, k1) as one array, each block checked. */
-  private readBlocks(k0: number, k1: number): StoredArray {
+  /** Blocks [k0, k1) as one array (in `scratch` when it is long enough), each block checked. */
+  private readBlocks(k0: number, k1: number, scratch?: ArrayBuffer): StoredArray {
     const T = ARRAY_TYPES[this.e.type];
     const end = this.e.length * T.BYTES_PER_ELEMENT;
     const from = k0 * this.blockBytes;
     const bytes = Math.min(end, k1 * this.blockBytes) - from;
     this.table_ ??= this.sections.get(blockTableName(this.e.name)) as Uint32Array;
-    const buf = this.sections.readBlockBytes(this.e, this.e.offset + from, bytes);
+    const buf = this.sections.readBlockBytes(this.e, this.e.offset + from, bytes, scratch);
     if (TRACE) process.stderr.write(`goheap: index: read blocks ${k0}..${k1 - 1} of ${this.e.name} (${bytes} bytes) of ${path.basename(this.sections.file)}\n`);
     const bad = badBlock(buf, this.table_, k0, this.blockBytes);
     if (bad >= 0) throw this.sections.damaged(this.e, this.e.offset + bad * this.blockBytes);

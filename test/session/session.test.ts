@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import { HeapSession } from '../../lib/session/index.js';
-import { buildAnalysisGraph, NONE, rootsKeepingAlive, shortestPathParents, shortestRootPath } from '../../lib/analysis/index.js';
+import { buildAnalysisGraph, NONE, rootsKeepingAlive, sharedRetention, shortestPathParents, shortestRootPath } from '../../lib/analysis/index.js';
 import { GO_VERSIONS, addr, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 
 /** Everything a session answers about object i, as one JSON string. */
@@ -89,6 +89,22 @@ for (const version of GO_VERSIONS) {
           expect(byPosition.dominated({ kind: 'roots' }, 0, 30)).to.deep.equal(cold.dominated({ kind: 'roots' }, 0, 30));
         } finally {
           byPosition.close();
+        }
+        // The shared retention's edge scan, a chunk of objects at a time, over edges read by position (into the
+        // scan's own buffers) and over the arrays in memory: the very same condensed graph.
+        const scan = await open();
+        try {
+          expect(scan.graph.column('edgeTarget').range(0, 4, new ArrayBuffer(1024)).buffer.byteLength).to.equal(1024);
+          const want = sharedRetention(cold.graph, cold.dominators);
+          for (const chunk of [1, 97, 1000]) {
+            const got = sharedRetention(scan.graph, scan.dominators, chunk);
+            for (const k of Object.keys(want) as (keyof typeof want)[]) {
+              expect(got[k] instanceof Object ? Array.from(got[k] as Uint32Array) : got[k], `${k}, chunks of ${chunk}`)
+                .to.deep.equal(want[k] instanceof Object ? Array.from(want[k] as Uint32Array) : want[k]);
+            }
+          }
+        } finally {
+          scan.close();
         }
       } finally {
         for (const [k, v] of [['GOHEAP_INDEX_BLOCK_BYTES', saved.block], ['GOHEAP_INDEX_EAGER_BYTES', saved.eager]] as const) {
