@@ -1,7 +1,8 @@
-// The dominator tree as a CSR of children, its breadth-first order, and retained sizes summed over it.
+// The dominator tree as a CSR of children (by node id, or sorted by retained size: sortedDominatorTree), its
+// breadth-first order, and retained sizes summed over it.
 //
 // Layout: the children of node i in the dominator tree are child[firstChild[i] .. firstChild[i+1]),
-// sorted by node id. The root (the one node with idom[root] = root) is nobody's child; nodes with
+// sorted by node id (dominatorTreeChildren). The root (the one node with idom[root] = root) is nobody's child; nodes with
 // idom = NONE (unreachable) are in no list. Retained sizes are a single pass over the tree's
 // breadth-first order read backwards: every node is finished before its immediate dominator.
 
