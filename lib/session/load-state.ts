@@ -101,6 +101,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     pendingGraphSave = undefined;
     progress?.('save', 0, 1);
     const failure = pending.wait();
+    traceMemoryPoint('graph saved');
     if (failure !== null) notes.push(`could not write ${files.graph}: ${failure}`);
     graphIndexed = failure === null;
     return graphIndexed;
@@ -179,12 +180,14 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       graph = indexed;
       recovered = undefined; // a session restores them from the stored types (lib/typing restoreTypes)
     })();
+    traceMemoryPoint('reopened');
     // The recovered types wait for the dominators to be written with them: parked in a file meanwhile, they are not
     // in memory while the dominator pass runs (read back for the save, or by a session before it).
     let typesFromIndex = false;
     let parked = useIndex && a.types && recovered === undefined && (binary || options.computeAll)
       ? parkArrays(`${files.analysis}-types.${process.pid}.tmp`, a.types, ['objectType', 'tinyObject', 'tinyPlace', 'tinyTyping', 'inferred'])
       : undefined;
+    traceMemoryPoint('types parked');
     // Dominators, retained sizes and the shortest-path tree, computed together (then saved) on first use. With a
     // binary they are computed now (the types cost more, and the index keeps both); without one, when a query first
     // needs them: `info` without a binary never does.
