@@ -56,10 +56,20 @@ const viewer: Stage = {
     const cpuMs: number[] = [];
     const timed: [number, string][] = [];
     let worst = { ms: 0, url: '' };
+    const waited = new Set<string>();
     for (const u of urls) {
       const t = performance.now();
       const cpu = process.cpuUsage();
-      const r = await app.inject(u);
+      // A page whose derived index a first start is still building answers 503 and reloads itself after
+      // retry-after seconds (viewer/router.ts): the bench does as the browser does, and times the page until it is
+      // there, as long as the user waits for it (`rebuilt` says which pages waited).
+      let r = await app.inject(u);
+      while (r.statusCode === 503 && performance.now() - t < 15 * 60 * 1000) {
+        const after = Number(r.headers['retry-after'] ?? 1);
+        await new Promise((done) => setTimeout(done, 1000 * (Number.isFinite(after) && after > 0 ? after : 1)));
+        waited.add(u);
+        r = await app.inject(u);
+      }
       const dt = performance.now() - t;
       const c = process.cpuUsage(cpu);
       cpuMs.push((c.user + c.system) / 1000);
@@ -83,6 +93,8 @@ const viewer: Stage = {
       typePages: typePages.length, typePageWorstMs: round3(typeWorst[0]), typePageWorst: typeWorst[1],
       typePagesOver200Ms: typeMs.filter(([t]) => t > 200).length, crowdedTypes: crowded.map((r) => `${r.type} (${r.count})`).join(', '),
       slowest: timed.sort((a, b) => b[0] - a[0]).slice(0, 8).map(([t, u]) => `${u} ${t.toFixed(0)} ms`).join('; '),
+      // Pages that answered "building" (503) first and were asked again until they were there.
+      waitedForBuilding: [...waited].join(' '),
       pages: urls.length, pageMedianMs: round3(median(ms)), pageWorstMs: round3(worst.ms), worstPage: worst.url, pagesOver200Ms: over,
       // CPU time per page (this process, all threads): on a busy machine, closer to what an idle one would take.
       pageMedianCpuMs: round3(median(cpuMs)), pageWorstCpuMs: round3(Math.max(...cpuMs)),
