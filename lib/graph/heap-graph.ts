@@ -432,6 +432,11 @@ export class HeapGraph {
     this.reverse = r;
   }
 
+  /** Lets go of the reverse edges (built again, or adopted again, when next asked for). */
+  dropReverseEdges(): void {
+    this.reverse = null;
+  }
+
   /** Reverse edges, built on first use in three passes (count, prefix sum, fill). */
   reverseEdges(): ReverseEdges {
     if (this.reverse) return this.reverse;

@@ -23,7 +23,8 @@ try {
   if (!state) throw new Error(`${req.dumpPath}: its index is no longer current (the dump or the binary changed on disk)`);
   const s = HeapSession.fromState(state);
   try {
-    s.keepDerived((name) => port.postMessage({ type: 'built', name } satisfies DerivedWorkerMessage));
+    // Each structure is let go once written: the session that started this thread reads it from its file.
+    s.keepDerived((name) => port.postMessage({ type: 'built', name } satisfies DerivedWorkerMessage), true);
     port.postMessage({ type: 'done', notes: s.indexNotes } satisfies DerivedWorkerMessage);
   } finally {
     s.close();

@@ -199,13 +199,36 @@ export class HeapSession {
    * of LARGE_DERIVED, calling onBuilt after each: what the first referrers, dominator-tree and instance queries would
    * otherwise build one by one.
    */
-  keepDerived(onBuilt?: (name: DerivedStructure) => void): void {
+  keepDerived(onBuilt?: (name: DerivedStructure) => void, letGo = false): void {
     if (this.graph.objectCount === 0) return;
     for (const [name, file, build] of HeapSession.LARGE_DERIVED) {
       // One already kept is not read back whole only to be written again.
-      if (!this.derived.current(file)) build(this);
+      if (!this.derived.current(file)) {
+        build(this);
+        if (letGo) this.letGoOf(name);
+      }
+      traceMemoryPoint(`derived ${name} kept`);
       onBuilt?.(name);
     }
+  }
+
+  /**
+   * Lets go of derived structure `name` once written (read back by position when next used), and of the whole
+   * arrays its build read: for a session that only builds them (lib/session/derived-worker.ts), so that they do not
+   * add up (a 70 M-object heap's reverse edges alone are 1.3 GB). The instance index as `types` groups it is kept
+   * until the one by length is made from it.
+   */
+  private letGoOf(name: DerivedStructure): void {
+    if (name === 'tree') this.tree = undefined;
+    if (name === 'reverse') {
+      this.graph.dropReverseEdges();
+      this.reverseReady = false;
+    }
+    if (name === 'instances-by-length') {
+      this.instanceIndex = undefined;
+      this.splitInstanceIndex = undefined;
+    }
+    this.releaseArrays();
   }
 
   /**

@@ -38,6 +38,32 @@ for (const version of GO_VERSIONS) {
       warm.close();
     });
 
+    it('derived indexes built by a session that lets each go once written answer as before, read from their files', async function () {
+      // As the viewer's worker builds them (lib/session/derived-worker.ts): the reverse edges, the sorted tree and
+      // the instance lists are written and let go one by one; a session opened after reads them by position.
+      const dir = scratchDir(`session-let-go-${version}`);
+      const open = (): Promise<HeapSession> => HeapSession.open(zooDump(version, 'heap2'), { binary: zooBinary(version), cacheDir: dir });
+      (await open()).close();
+      const builder = await open();
+      try {
+        expect(builder.missingStructures()).to.deep.equal(['reverse', 'instances', 'instances-by-length']);
+        builder.keepDerived(undefined, true);
+        expect(builder.missingStructures()).to.deep.equal([]);
+        // The builder itself still answers (what it let go is read back when asked).
+        for (const i of sample(cold.objectCount, 40)) expect(answersFor(builder, i), `object ${i}`).to.equal(answersFor(cold, i));
+      } finally {
+        builder.close();
+      }
+      const reader = await open();
+      try {
+        const types = cold.typeRows().slice(0, 4).map((r) => r.type);
+        for (const t of types) expect(reader.instances(t, { sort: 'size', limit: 20 }), t).to.deep.equal(cold.instances(t, { sort: 'size', limit: 20 }));
+        for (const i of sample(cold.objectCount, 40)) expect(answersFor(reader, i), `object ${i}`).to.equal(answersFor(cold, i));
+      } finally {
+        reader.close();
+      }
+    });
+
     it('a warm open comes from the index and answers exactly like the cold one (field names included)', function () {
       expect(cold.fromIndex).to.deep.equal({ graph: false, analysis: false });
       expect(warm.fromIndex).to.deep.equal({ graph: true, analysis: true });
