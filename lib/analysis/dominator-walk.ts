@@ -4,6 +4,7 @@
 import { NONE } from './flat-graph.js';
 import type { HeapDominators } from './heap-dominators.js';
 import { dominatorTreeChildren } from './retained.js';
+import { grown } from './grown.js';
 
 /** objectDominators: dominated by several root nodes together (the super-root). */
 export const BY_ROOTS = -1;
@@ -56,12 +57,8 @@ export function walkDominatorTree(dom: HeapDominators, enter: (i: number) => voi
       if (w >= first) enter(w - first);
       if (sp === depth) {
         depth = Math.min(dom.nodeCount, 2 * depth);
-        const s2 = new Uint32Array(depth);
-        s2.set(stack);
-        stack = s2;
-        const c2 = new Uint32Array(depth);
-        c2.set(cursor);
-        cursor = c2;
+        stack = grown(stack, depth);
+        cursor = grown(cursor, depth);
       }
       stack[sp] = w;
       cursor[sp] = firstChild[w];

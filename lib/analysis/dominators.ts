@@ -30,6 +30,7 @@
 // order, which reads edgeTarget sequentially.
 
 import { type FlatGraph, NONE, GraphShapeError, checkGraph, checkNode } from './flat-graph.js';
+import { grown } from './grown.js';
 
 /**
  * Computes the immediate dominator of every node reachable from root.
@@ -106,9 +107,7 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number, afterSearch?: 
     parent[count] = number;
     const next = top + 2;
     if (next + 1 >= work.length) {
-      const grown = new Uint32Array(Math.min(2 * work.length, 2 * (n + 1)));
-      grown.set(work);
-      work = grown;
+      work = grown(work, Math.min(2 * work.length, 2 * (n + 1)));
     }
     work[next] = count;
     work[next + 1] = w < split ? headFirst[w] : tailFirst[w - split];
@@ -189,9 +188,7 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number, afterSearch?: 
       let top = 0;
       while (forest[2 * forest[2 * x]] !== 0) {
         if (top === path.length) {
-          const grown = new Uint32Array(Math.min(2 * path.length, N + 1));
-          grown.set(path);
-          path = grown;
+          path = grown(path, Math.min(2 * path.length, N + 1));
         }
         path[top++] = x;
         x = forest[2 * x];

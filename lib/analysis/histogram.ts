@@ -9,6 +9,7 @@ import { dominatorTreeChildren, type DominatorTree } from './retained.js';
 import type { HeapTypes } from './heap-types.js';
 import { TINY_REST_NAME, histogramRowNames } from '../typing/index.js';
 import type { RootNodeKind } from './root-nodes.js';
+import { grown } from './grown.js';
 
 export interface TypeRow {
   type: string;
@@ -169,9 +170,7 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
         active[r]++;
       }
       if (top + 3 >= walk.length) {
-        const grown = new Uint32Array(2 * walk.length);
-        grown.set(walk);
-        walk = grown;
+        walk = grown(walk);
       }
       walk[top + 2] = w;
       walk[top + 3] = firstChild[w];

@@ -12,6 +12,7 @@
 import { NONE } from './flat-graph.js';
 import type { HeapDominators } from './heap-dominators.js';
 import type { DominatorTree } from './retained.js';
+import { grown } from './grown.js';
 
 /** Which rows the objects, sub-objects and tiny blocks are instances of: a row number, or -1 for none. */
 export interface RowMembership {
@@ -87,8 +88,8 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
     if (foundDepth > 0 || (outer >= 0 && outer !== r)) return;
     outside[r]++;
     if (pairs === pairRow.length) {
-      pairRow = grow(pairRow);
-      pairParent = grow(pairParent);
+      pairRow = grown(pairRow);
+      pairParent = grown(pairParent);
     }
     pairRow[pairs] = r;
     pairParent[pairs++] = idom[w];
@@ -149,9 +150,9 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
       if (idom[w] === NONE) continue;
       if (sp === depth) {
         depth = Math.min(dom.nodeCount, 2 * depth);
-        stack = grow(stack, depth);
-        cursor = grow(cursor, depth);
-        if (outerAt) outerAt = grow(outerAt, depth);
+        stack = grown(stack, depth);
+        cursor = grown(cursor, depth);
+        if (outerAt) outerAt = grown(outerAt, depth);
       }
       if (outerRow && outerAt) {
         outer = outerAt[sp - 1];
@@ -211,11 +212,4 @@ export function instanceNodes(dom: HeapDominators, reachable: Uint8Array, object
     }
   }
   return out;
-}
-
-/** `a`'s elements in an array of `length` (twice a's by default). */
-function grow<T extends Uint32Array | Int32Array>(a: T, length = a.length * 2): T {
-  const b = new (a.constructor as new (n: number) => T)(length);
-  b.set(a);
-  return b;
 }

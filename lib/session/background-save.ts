@@ -178,8 +178,13 @@ export function analysisWriterInBackground(file: string, paths: FlatGraph): Anal
       treeDue = tree !== undefined;
       if (!treeDue) channel.port1.close();
       const pending = pendingWrite(status, message);
-      // The worker writes after the tree: a caller waiting for the file without having taken the tree lets it go.
-      return { wait: () => (dominatorTree(), pending.wait()) };
+      return {
+        wait(): string | null {
+          // The worker writes after the tree: a caller waiting for the file without having taken the tree lets it go.
+          dominatorTree();
+          return pending.wait();
+        },
+      };
     },
     startTree,
     dominatorTree,

@@ -747,7 +747,8 @@ export class HeapSession {
     // meanwhile. The shared retention (the shared objects `roots` lists, where the suspects start) reads every edge,
     // a chunk at a time; the edges are let go after it. Then the type rows walk the sorted tree, which the suspects
     // walk next (keepColdOpenAnswers): built once, not twice.
-    // 14 M objects: the summaries 3.6 -> 2.6 s, the suspects' peak (the open's, 692 MB) below the types' (680 MB).
+    // 14 M objects: the summaries 3.6 -> 2.6 s; the suspects' step, the open's peak before (692 MB), now stays below
+    // the type recovery's (680 MB).
     this.typeCounts(true, false);
     traceMemoryPoint('type counts kept');
     this.topObjects(1);

@@ -50,15 +50,18 @@ export function parkArrays<T extends object>(file: string, holder: T, keys: read
     fs.rmSync(file, { force: true });
     return undefined;
   }
+  /** Bytes [at, at + into.length) of parked array `e` into `into`. */
+  const readBytes = (e: (typeof entries)[number], into: Uint8Array, at: number): void => {
+    for (let done = 0; done < into.length; ) {
+      const k = fs.readSync(fd, into, done, into.length - done, e.offset + at + done);
+      if (k <= 0) throw new Error(`${file}: offset ${e.offset + at + done}: expected the parked array ${e.key}`);
+      done += k;
+    }
+  };
   let shared = false;
   const read = (e: (typeof entries)[number]): StoredArray => {
     const a = shared ? new (e.type as unknown as new (b: SharedArrayBuffer) => StoredArray)(new SharedArrayBuffer(e.length * e.type.BYTES_PER_ELEMENT)) : new e.type(e.length);
-    const bytes = new Uint8Array(a.buffer);
-    for (let done = 0; done < bytes.length; ) {
-      const k = fs.readSync(fd, bytes, done, bytes.length - done, e.offset + done);
-      if (k <= 0) throw new Error(`${file}: offset ${e.offset + done}: expected the parked array ${e.key}`);
-      done += k;
-    }
+    readBytes(e, new Uint8Array(a.buffer), 0);
     return a;
   };
   for (const e of entries) {
@@ -94,11 +97,7 @@ export function parkArrays<T extends object>(file: string, holder: T, keys: read
         length: e.length,
         read(into: Uint8Array, at: number): void {
           if (!open) throw new Error(`${file}: the parked array ${key} was let go`);
-          for (let done = 0; done < into.length; ) {
-            const k = fs.readSync(fd, into, done, into.length - done, e.offset + at + done);
-            if (k <= 0) throw new Error(`${file}: offset ${e.offset + at + done}: expected the parked array ${key}`);
-            done += k;
-          }
+          readBytes(e, into, at);
         },
       };
     },

@@ -102,8 +102,7 @@ async function treeFor(r: BackgroundSaveRequest, inputs: TreeInputs, port: Messa
   waitForWord(r.status, 5);
   let m: TreeMessage;
   try {
-    const t = sortedDominatorTree(inputs.idom, inputs.retained, (k) => new Uint32Array(new SharedArrayBuffer(4 * k)));
-    m = { root: t.root, firstChild: t.firstChild, child: t.child };
+    m = sortedDominatorTree(inputs.idom, inputs.retained, (k) => new Uint32Array(new SharedArrayBuffer(4 * k)));
   } catch (e) {
     m = { error: e instanceof Error ? e.message : String(e) };
   }

@@ -110,7 +110,7 @@ export interface ArraySource {
   read(into: Uint8Array, at: number): void;
 }
 
-/** Bytes an array source is read in at a time: 4 MiB, rounded to whole blocks. */
+/** Bytes an array source is read in at a time: 1 MiB, rounded to whole blocks. */
 const SOURCE_CHUNK = 1 << 20;
 
 function byteLengthOf(a: StoredArray | ArraySource): number {
@@ -152,9 +152,9 @@ export function writeIndexFile(file: string, meta: unknown, given: Record<string
       arrays[blockTableName(name)] = table;
       tables.push({ name: blockTableName(name), type: 'Uint32Array', offset: 0, length: table.length, checksum });
     } else {
-      let checksum = 0;
+      let checksum = hashBytes(new Uint8Array(0)); // an empty source calls back with no chunk
       eachChunk(a, byteLength, (bytes) => { checksum = hashBytes(bytes); });
-      entries.push({ name, type, offset: 0, length: a.length, checksum: byteLength === 0 ? hashBytes(new Uint8Array(0)) : checksum });
+      entries.push({ name, type, offset: 0, length: a.length, checksum });
     }
   }
   entries.push(...tables);
