@@ -38,6 +38,11 @@ describe('viewer in Chromium: leaks spread over many objects (fixtures/spread)',
     const first = await page.locator('#suspect-1').innerText();
     expect(first).to.match(new RegExp(`aggregate ${f.subscriptions.count.toLocaleString('en-US')} x main\\.Subscription\\[`));
     expect(first).to.include('Composition');
+    // The members the accumulation point points at: their shares are of what the suspect retains (all of it here).
+    const shares = (await page.locator('#suspect-1 table').first().locator('tr td:last-child').allInnerTexts()).map((t) => Number.parseFloat(t));
+    expect(shares.length).to.be.above(0);
+    for (const s of shares) expect(s).to.be.at.most(100);
+    expect(shares.reduce((x, y) => x + y, 0)).to.be.within(99.8, 100.2); // the members retain what the suspect does
     const profiles = await page.locator('#composition-1 tr', { hasText: 'main.Profile' }).innerText();
     expect(profiles).to.include(f.profiles.count.toLocaleString('en-US'));
     expect(profiles).to.include(bytes(f.profiles.bytes));

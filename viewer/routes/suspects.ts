@@ -25,6 +25,8 @@ export function register(r: Router): void {
       return answers.suspects(c, threshold);
     },
     render(d) {
+      // Shares of `whole`: what the node dominates partitions its retained size; the members an aggregate's or a type's
+      // accumulation point points at retain what the suspect retains, not that object's own (a few KiB).
       const groupsTable = (rows: { type: string; count: number; retained: number }[], whole: number) => table(
         [{ label: 'objects', num: true }, { label: 'type' }, { label: 'retained', num: true }, { label: 'share', num: true }],
         rows.map((g) => [html`${count(g.count)}`, typeLink(g.type), size(g.retained), html`${pct(g.retained, whole)}`]));
@@ -36,7 +38,7 @@ export function register(r: Router): void {
  retains ${size(x.retained)} (${(x.share * 100).toFixed(1)}% of ${size(d.reachableBytes)})${x.runtime ? html` <span class="muted">(the runtime's)</span>` : html``}</h3>
 <p class="summary">${x.summary}</p>
 ${a && a.children === 0 && !spread ? html`<p>The memory is ${objectLink(a.address)} ${typeLink(a.type)} itself (${size(a.retained)}): it keeps no other object alive by itself.</p>` : a ? html`<p>Accumulates in ${objectLink(a.address)} ${typeLink(a.type)} (${size(a.retained)}), which ${spread ? 'points at' : 'dominates'} ${count(a.children)} ${spread ? 'of them' : a.children === 1 ? 'object' : 'objects'}:</p>
-${groupsTable(a.childGroups, a.retained)}` : html``}
+${groupsTable(a.childGroups, spread ? x.retained : a.retained)}` : html``}
 ${x.composition ? html`<h4>Composition: what they alone keep, by type</h4>${table([{ label: 'objects', num: true }, { label: 'type' }, { label: 'bytes', num: true }],
     x.composition.map((g) => [html`${count(g.count)}`, typeLink(g.type), size(g.bytes)]), { id: `composition-${k + 1}` })}` : html``}
 ${!a && x.childGroups && x.childGroups.length > 0 ? html`<h4>Composition: what it keeps alive directly, by type (${count(x.children ?? 0)} objects)</h4>
