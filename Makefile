@@ -68,11 +68,11 @@ fixtures:
 
 # Builds a large heap dump with a real Go program and measures each stage; writes bench/results.json.
 # BENCH_ARGS: --objects N (default 14000000), --stages a,b, --regenerate. Then the big stage: a 70 M-object heap
-# from bench/genheap (cold open, warm commands, viewer pages after a warm restart; bench/results-synthetic-N.json);
+# from bench/genheap (cold open, a first CLI run, warm commands, viewer pages after a warm restart; bench/results-synthetic-N.json);
 # BENCH_BIG_ARGS adds options to it (--objects N).
 bench: build
 	node dist/bench/run.js $(BENCH_ARGS)
-	node dist/bench/run.js --heap synthetic --objects 70000000 --stages dominators,reopen,warm,viewer,viewer-restart $(BENCH_BIG_ARGS)
+	node dist/bench/run.js --heap synthetic --objects 70000000 --stages dominators,reopen,cli-cold,warm,viewer,viewer-restart $(BENCH_BIG_ARGS)
 
 clean:
 	rm -rf dist .cache

@@ -1,7 +1,9 @@
-// Bench stage of warm commands: `goheap info`, `types`, `suspects` (at the default threshold, which the cold open
-// keeps, and at 5%, computed), `roots`, `goroutines` and `top` (with the binary, --json), each run as its own
-// process over the index the dominators stage wrote, twice (the first run of a command may build a derived index or
-// keep its answer; the second answers from it): wall seconds, CPU seconds and peak RSS of each run.
+// Bench stages of the command line as users run it, each command its own process: `cli-cold`, a first
+// `goheap info` over an empty cache (the whole process: its cold open in a worker thread, then the index it wrote
+// opened; cli/cold-open.ts); `warm`, `goheap info`, `types`, `suspects` (at the default threshold, which the cold
+// open keeps, and at 5%, computed), `roots`, `goroutines` and `top` (with the binary, --json) over the index the
+// dominators stage wrote, twice (the first run of a command may build a derived index or keep its answer; the
+// second answers from it): wall seconds, CPU seconds and peak RSS of each run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +16,14 @@ import { benchCacheDir, round3 } from './measure.js';
 const CLI = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'cli', 'goheap.js');
 const TIME = '/usr/bin/time';
 
-interface Run { seconds: number; cpuSeconds?: number; peakRssMB?: number }
+interface Run { seconds: number; cpuSeconds?: number; peakRssMB?: number; stdout: string }
 
-/** `goheap ARGS --json --quiet` in a child process; its CPU time and peak RSS come from time(1) when there is one. */
-function timedCommand(args: string[]): Run {
-  const env = { ...process.env, GOHEAP_CACHE_DIR: benchCacheDir() };
+/**
+ * `goheap ARGS --json --quiet` in a child process, over the index in `cacheDir`; its CPU time and peak RSS come from
+ * time(1) when there is one.
+ */
+function timedCommand(args: string[], cacheDir = benchCacheDir()): Run {
+  const env = { ...process.env, GOHEAP_CACHE_DIR: cacheDir };
   const cli = [process.execPath, CLI, ...args, '--json', '--quiet'];
   const dir = mkdtempSync(join(tmpdir(), 'goheap-bench-'));
   const report = join(dir, 'time');
@@ -26,19 +31,39 @@ function timedCommand(args: string[]): Run {
     const withTime = existsSync(TIME);
     const t = performance.now();
     const r = withTime
-      ? spawnSync(TIME, ['-o', report, '-f', '%U %S %M', ...cli], { stdio: ['ignore', 'ignore', 'inherit'], env })
-      : spawnSync(cli[0], cli.slice(1), { stdio: ['ignore', 'ignore', 'inherit'], env });
+      ? spawnSync(TIME, ['-o', report, '-f', '%U %S %M', ...cli], { stdio: ['ignore', 'pipe', 'inherit'], env, encoding: 'utf8', maxBuffer: 256 << 20 })
+      : spawnSync(cli[0], cli.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env, encoding: 'utf8', maxBuffer: 256 << 20 });
     const seconds = (performance.now() - t) / 1000;
     if (r.status !== 0) throw new Error(`goheap ${args.join(' ')} exited with ${r.status ?? r.signal}`);
-    if (!withTime) return { seconds: round3(seconds) };
+    if (!withTime) return { seconds: round3(seconds), stdout: r.stdout };
     const [user, sys, rssKB] = readFileSync(report, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-    return { seconds: round3(seconds), cpuSeconds: round3(user + sys), peakRssMB: Math.round(rssKB / 102.4) / 10 };
+    return { seconds: round3(seconds), cpuSeconds: round3(user + sys), peakRssMB: Math.round(rssKB / 102.4) / 10, stdout: r.stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export const WARM_STAGES: Record<string, Stage> = {
+  'cli-cold': {
+    description: 'goheap info DUMP BINARY --json as a user runs it first, over an empty cache of its own: the whole process (its cold open runs in a worker thread, then opens the index that wrote; cli/cold-open.ts): wall and CPU seconds, peak RSS and bytes per object',
+    async run(dumpPath, binary, progress) {
+      if (binary === undefined) throw new Error('the cli-cold stage needs the binary');
+      const cache = join(dirname(benchCacheDir()), 'cli-cold-cache');
+      rmSync(cache, { recursive: true, force: true });
+      try {
+        const r = timedCommand(['info', dumpPath, binary], cache);
+        progress(1, 1);
+        const objects = (JSON.parse(r.stdout) as { objects: number }).objects;
+        return {
+          seconds: r.seconds, ...(r.cpuSeconds !== undefined ? { cpuSeconds: r.cpuSeconds } : {}),
+          ...(r.peakRssMB !== undefined ? { cliPeakRssMB: r.peakRssMB, bytesPerObject: round3((r.peakRssMB * 1048576) / objects) } : {}),
+          objects,
+        };
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
+    },
+  },
   warm: {
     description: 'goheap info, types, suspects (kept by the cold open; and at 5%, computed), roots, goroutines, top (with the binary, --json) as separate processes over the index the dominators stage wrote, twice each: wall and CPU seconds, peak RSS',
     async run(dumpPath, binary, progress) {

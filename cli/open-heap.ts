@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { keepColdOpenAnswers } from '../lib/answers/index.js';
 import { HeapSession } from '../lib/session/index.js';
 import { clearProgress, progressReporter } from './progress.js';
+import { coldOpenInWorker, writableIndexFolder } from './cold-open.js';
 
 export interface AnalysisArgs {
   dump: string;
@@ -25,14 +26,20 @@ export function cacheOption<T>(y: Argv<T>): Argv<T> {
 // --limit/-n and the other numeric options, validated (cli/options.ts).
 export { limitCount, limitOption, limitRows, numberOption } from './options.js';
 
-/** Opens a dump through the heap session with the command's options: --no-cache, progress on a terminal, notes. */
+/**
+ * Opens a dump through the heap session with the command's options: --no-cache, progress on a terminal, notes. A
+ * current index is opened here; otherwise the cold open runs in a worker thread that writes the index (a signal
+ * then stops it at once: cli/cold-open.ts), and this thread opens what it wrote.
+ */
 export async function openForCommand(dump: string, binary: string | undefined, args: AnalysisArgs): Promise<HeapSession> {
   const report = progressReporter(args);
-  const session = await HeapSession.open(dump, {
-    binary,
-    noCache: args.cache === false,
-    onProgress: report,
-  });
+  const noCache = args.cache === false;
+  let notes: string[] = [];
+  const folder = !noCache && HeapSession.coldOpenNeeded(dump, { binary }) ? writableIndexFolder(dump, binary) : undefined;
+  if (folder !== undefined) notes = await coldOpenInWorker(dump, binary, folder, report, () => clearProgress(args));
+  // After the worker, the index it wrote (unless it could not: its notes say why, and the open computes here).
+  // Else --no-cache, a current index, or an index folder this process cannot write (the open notes why).
+  const session = await HeapSession.open(dump, { binary, noCache, onProgress: report });
   // A cold open keeps the answers a later run would otherwise compute first (the leak suspects).
   if (session.summariesKept) {
     report?.('suspects', 0, 1);
@@ -40,7 +47,7 @@ export async function openForCommand(dump: string, binary: string | undefined, a
   }
   clearProgress(args);
   // Notes about the persisted index (unwritable folder, rebuilt file) go to stderr unless --quiet or --json.
-  if (!args.quiet && !args.json) for (const n of session.indexNotes) process.stderr.write(`goheap: note: ${n}\n`);
+  if (!args.quiet && !args.json) for (const n of [...notes, ...session.indexNotes]) process.stderr.write(`goheap: note: ${n}\n`);
   return session;
 }
 

@@ -78,6 +78,14 @@ function removeLiveTemps(): void {
   liveTemps.clear();
 }
 
+/**
+ * Whether an output file is being written under its temporary name: a signal then ends with that export's own line
+ * (said by the handler below), which the CLI's cold open does not repeat (cli/cold-open.ts).
+ */
+export function outputInProgress(): boolean {
+  return liveTemps.size > 0;
+}
+
 /** Set when a signal arrived: writes fail from then on (the handler also ends the process). */
 let interrupted: string | undefined;
 

@@ -22,7 +22,7 @@ import {
 import { rootPathHops, rootsReaching, rootsReachingWithin } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
 import { compiledFile } from '../package-files.js';
-import { collectGarbage, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
+import { collectGarbage, indexCurrent, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembership } from './instances.js';
 import { DerivedIndexes, type DerivedStructure, reverseCodec, treeCodec, typeRowsCodec } from './derived.js';
@@ -166,6 +166,14 @@ export class HeapSession {
     const { onProgress: _p, worker: _w, ...reopen } = options;
     h.openOptions = reopen;
     return h;
+  }
+
+  /**
+   * Whether opening `dumpPath` would compute rather than read its index: the graph's index is not current, or (with a
+   * binary) the analysis index is not. What a caller that runs cold opens elsewhere (cli/cold-open.ts) asks first.
+   */
+  static coldOpenNeeded(dumpPath: string, options: OpenOptions = {}): boolean {
+    return !indexCurrent(dumpPath, options);
   }
 
   /** The options this session was opened with (for a worker that opens it again: keepDerivedInWorker). */

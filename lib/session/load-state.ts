@@ -378,6 +378,27 @@ export function loadIndexedState(dumpPath: string, options: OpenOptions = {}): S
   return { dump, binary, graph: withAnalysisRoots(graph, analysis), analysis, fromIndex: { graph: true, analysis: true }, indexNotes: [], analysisFile: files.analysis };
 }
 
+/**
+ * Whether `dumpPath`'s index is current, so that an open reads rather than computes: its graph index and, with a
+ * binary, its analysis index (without one, the analysis is computed when first needed anyway). Reads headers only.
+ */
+export function indexCurrent(dumpPath: string, options: OpenOptions = {}): boolean {
+  if (options.noCache) return false;
+  const dump = sourceIdentity(dumpPath);
+  const binary = options.binary ? sourceIdentity(options.binary) : null;
+  const files = indexPaths(options.cacheDir ?? defaultCacheDir(), dump, binary);
+  const graph = tryIndex(() => loadGraph(files.graph, dump), []);
+  if (!graph) return false;
+  try {
+    if (!binary) return true;
+    const analysis = tryIndex(() => loadAnalysis(files.analysis, graph, dump, binary), []);
+    analysis?.release?.();
+    return analysis !== undefined;
+  } finally {
+    graph.close();
+  }
+}
+
 /** The result of reading an index file, or undefined (with a note unless the file is simply absent) when it is unusable. */
 function tryIndex<T>(read: () => T, notes: string[]): T | undefined {
   try {

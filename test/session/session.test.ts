@@ -38,6 +38,29 @@ for (const version of GO_VERSIONS) {
       warm.close();
     });
 
+    it('coldOpenNeeded says whether an open would compute: until the graph index is written, and with the binary until the analysis index is', async function () {
+      const dir = scratchDir(`session-cold-needed-${version}`);
+      const dump = zooDump(version, 'heap2');
+      const binary = zooBinary(version);
+      expect(HeapSession.coldOpenNeeded(dump, { cacheDir: dir })).to.equal(true);
+      expect(HeapSession.coldOpenNeeded(dump, { binary, cacheDir: dir })).to.equal(true);
+      // Without the binary only the graph index is written (the analysis is computed when first needed).
+      (await HeapSession.open(dump, { cacheDir: dir })).close();
+      expect(HeapSession.coldOpenNeeded(dump, { cacheDir: dir })).to.equal(false);
+      expect(HeapSession.coldOpenNeeded(dump, { binary, cacheDir: dir })).to.equal(true);
+      const withBinary = await HeapSession.open(dump, { binary, cacheDir: dir });
+      expect(withBinary.fromIndex).to.deep.equal({ graph: true, analysis: false });
+      withBinary.close();
+      expect(HeapSession.coldOpenNeeded(dump, { binary, cacheDir: dir })).to.equal(false);
+      expect(HeapSession.coldOpenNeeded(dump, { binary, cacheDir: dir, noCache: true })).to.equal(true);
+      // A damaged analysis index is one to rebuild.
+      const analysis = fs.readdirSync(dir).find((n) => /\.analysis-[0-9a-f]+\.idx$/.test(n))!;
+      const f = `${dir}/${analysis}`;
+      const bytes = fs.readFileSync(f);
+      fs.writeFileSync(f, bytes.subarray(0, bytes.length >> 1));
+      expect(HeapSession.coldOpenNeeded(dump, { binary, cacheDir: dir })).to.equal(true);
+    });
+
     it('derived indexes built by a session that lets each go once written answer as before, read from their files', async function () {
       // As the viewer's worker builds them (lib/session/derived-worker.ts): the reverse edges, the sorted tree and
       // the instance lists are written and let go one by one; a session opened after reads them by position.
