@@ -1,6 +1,6 @@
 // Bench stages of the command line as users run it, each command its own process: `cli-cold`, a first
-// `goheap info` over an empty cache (the whole process: its cold open in a worker thread, then the index it wrote
-// opened; cli/cold-open.ts); `warm`, `goheap info`, `types`, `suspects` (at the default threshold, which the cold
+// `goheap info` over an empty cache (the whole command: its cold open in a process of its own, then the index that
+// wrote opened; cli/cold-open.ts); `warm`, `goheap info`, `types`, `suspects` (at the default threshold, which the cold
 // open keeps, and at 5%, computed), `roots`, `goroutines` and `top` (with the binary, --json) over the index the
 // dominators stage wrote, twice (the first run of a command may build a derived index or keep its answer; the
 // second answers from it): wall seconds, CPU seconds and peak RSS of each run.
@@ -16,14 +16,14 @@ import { benchCacheDir, round3 } from './measure.js';
 const CLI = join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'cli', 'goheap.js');
 const TIME = '/usr/bin/time';
 
-interface Run { seconds: number; cpuSeconds?: number; peakRssMB?: number; stdout: string }
+interface Run { seconds: number; cpuSeconds?: number; peakRssMB?: number; stdout: string; stderr: string }
 
 /**
  * `goheap ARGS --json --quiet` in a child process, over the index in `cacheDir`; its CPU time and peak RSS come from
  * time(1) when there is one.
  */
-function timedCommand(args: string[], cacheDir = benchCacheDir()): Run {
-  const env = { ...process.env, GOHEAP_CACHE_DIR: cacheDir };
+function timedCommand(args: string[], cacheDir = benchCacheDir(), extraEnv: Record<string, string> = {}): Run {
+  const env = { ...process.env, GOHEAP_CACHE_DIR: cacheDir, ...extraEnv };
   const cli = [process.execPath, CLI, ...args, '--json', '--quiet'];
   const dir = mkdtempSync(join(tmpdir(), 'goheap-bench-'));
   const report = join(dir, 'time');
@@ -31,13 +31,13 @@ function timedCommand(args: string[], cacheDir = benchCacheDir()): Run {
     const withTime = existsSync(TIME);
     const t = performance.now();
     const r = withTime
-      ? spawnSync(TIME, ['-o', report, '-f', '%U %S %M', ...cli], { stdio: ['ignore', 'pipe', 'inherit'], env, encoding: 'utf8', maxBuffer: 256 << 20 })
-      : spawnSync(cli[0], cli.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env, encoding: 'utf8', maxBuffer: 256 << 20 });
+      ? spawnSync(TIME, ['-o', report, '-f', '%U %S %M', ...cli], { stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8', maxBuffer: 256 << 20 })
+      : spawnSync(cli[0], cli.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], env, encoding: 'utf8', maxBuffer: 256 << 20 });
     const seconds = (performance.now() - t) / 1000;
-    if (r.status !== 0) throw new Error(`goheap ${args.join(' ')} exited with ${r.status ?? r.signal}`);
-    if (!withTime) return { seconds: round3(seconds), stdout: r.stdout };
+    if (r.status !== 0) throw new Error(`goheap ${args.join(' ')} exited with ${r.status ?? r.signal}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
+    if (!withTime) return { seconds: round3(seconds), stdout: r.stdout, stderr: r.stderr };
     const [user, sys, rssKB] = readFileSync(report, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-    return { seconds: round3(seconds), cpuSeconds: round3(user + sys), peakRssMB: Math.round(rssKB / 102.4) / 10, stdout: r.stdout };
+    return { seconds: round3(seconds), cpuSeconds: round3(user + sys), peakRssMB: Math.round(rssKB / 102.4) / 10, stdout: r.stdout, stderr: r.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -45,18 +45,25 @@ function timedCommand(args: string[], cacheDir = benchCacheDir()): Run {
 
 export const WARM_STAGES: Record<string, Stage> = {
   'cli-cold': {
-    description: 'goheap info DUMP BINARY --json as a user runs it first, over an empty cache of its own: the whole process (its cold open runs in a worker thread, then opens the index that wrote; cli/cold-open.ts): wall and CPU seconds, peak RSS and bytes per object',
+    description: 'goheap info DUMP BINARY --json as a user runs it first, over an empty cache of its own: the whole command (its cold open runs in a process of its own, then it opens the index that wrote; cli/cold-open.ts): wall and CPU seconds (both processes), peak RSS (the larger of the cold open process\'s peak plus what the command\'s process held meanwhile, and the command\'s own peak; time(1) gives only the larger process\'s) and bytes per object',
     async run(dumpPath, binary, progress) {
       if (binary === undefined) throw new Error('the cli-cold stage needs the binary');
       const cache = join(dirname(benchCacheDir()), 'cli-cold-cache');
       rmSync(cache, { recursive: true, force: true });
       try {
-        const r = timedCommand(['info', dumpPath, binary], cache);
+        const r = timedCommand(['info', dumpPath, binary], cache, { GOHEAP_TRACE_MEMORY: '1' });
         progress(1, 1);
         const objects = (JSON.parse(r.stdout) as { objects: number }).objects;
+        // The trace's lines: the cold open process's peak and this one's RSS meanwhile (cli/open-heap.ts), and the
+        // command's own peaks as it goes on (lib/session load-state's trace).
+        const both = /memory: cold open process peak (\d+) MB, this process meanwhile (\d+) MB/.exec(r.stderr);
+        const ownPeaks = [...r.stderr.matchAll(/, peak (\d+) MB/g)].map((m) => Number(m[1]));
+        const coldPeak = both ? Number(both[1]) + Number(both[2]) : undefined;
+        const peak = coldPeak !== undefined ? Math.max(coldPeak, ...ownPeaks, r.peakRssMB ?? 0) : r.peakRssMB;
         return {
           seconds: r.seconds, ...(r.cpuSeconds !== undefined ? { cpuSeconds: r.cpuSeconds } : {}),
-          ...(r.peakRssMB !== undefined ? { cliPeakRssMB: r.peakRssMB, bytesPerObject: round3((r.peakRssMB * 1048576) / objects) } : {}),
+          ...(peak !== undefined ? { cliPeakRssMB: peak, bytesPerObject: round3((peak * 1048576) / objects) } : {}),
+          ...(both ? { coldOpenProcessPeakRssMB: Number(both[1]), commandProcessWaitingRssMB: Number(both[2]) } : {}),
           objects,
         };
       } finally {

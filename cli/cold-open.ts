@@ -1,26 +1,35 @@
-// A command's cold open, run in a worker thread (cli/cold-open-worker.ts) so that this thread stays free to handle
-// signals. A cold open is one synchronous run of seconds to minutes; in this thread, a Ctrl-C could only be handled
-// after it, so the process died silently instead. The worker writes the index (and the answers a cold open keeps);
-// this thread then opens that index, as the next run would (a warm open answers exactly like a cold one).
-// On SIGINT, SIGTERM or SIGHUP meanwhile: the worker (and the threads writing the index for it) is stopped, the
-// index files it had not finished are removed (complete ones are kept: the next run uses them), one line says so,
-// and the process ends by the same signal.
+// A command's cold open, run in a process of its own (cli/cold-open-process.ts) so that this one stays free to
+// handle signals. A cold open is one synchronous run of seconds to minutes; in this process's thread, a Ctrl-C could
+// only be handled after it, so the process died silently instead. The cold open's process writes the index (and the
+// answers a cold open keeps); this one then opens that index, as the next run would (a warm open answers exactly
+// like a cold one). On SIGINT, SIGTERM or SIGHUP meanwhile (a Ctrl-C reaches both; the other one ignores it): the
+// cold open's process is killed, the index files it had not finished are removed (complete ones are kept: the next
+// run uses them), one line says so, and this process ends by the same signal.
+// Why a process and not a worker thread: see cli/cold-open-process.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fork } from 'node:child_process';
 import { GoheapError } from '../lib/errors.js';
 import { outputInProgress } from '../lib/export/output.js';
 import { compiledFile } from '../lib/package-files.js';
 import { defaultCacheDir, indexPaths, sourceIdentity } from '../lib/store/index.js';
-import type { ColdOpenFailure, ColdOpenMessage, ColdOpenRequest } from './cold-open-worker.js';
+import { makeDirectories } from '../lib/store/index-file.js';
+import type { ColdOpenFailure, ColdOpenMessage, ColdOpenRequest } from './cold-open-process.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/** An error raised in the cold open's worker, raised again here: bad input stays a GoheapError (one line, exit 1). */
+/** An error raised in the cold open's process, raised again here: bad input stays a GoheapError (one line, exit 1). */
 class ColdOpenInputError extends GoheapError {
   constructor(f: ColdOpenFailure) {
     super(f.message, String(f.props.file ?? ''), typeof f.props.offset === 'number' ? f.props.offset : undefined, String(f.props.expected ?? ''));
     this.name = f.name;
+  }
+}
+
+/** The cold open's process died without an answer (out of memory, killed): one line, exit 1. */
+class ColdOpenResourceError extends GoheapError {
+  constructor(message: string, dumpPath: string) {
+    super(message, dumpPath, undefined, 'the process opening it to answer');
   }
 }
 
@@ -35,12 +44,13 @@ function raisedAgain(f: ColdOpenFailure): Error {
 
 /**
  * The folder the index of `dumpPath` (with `binary`) goes to, when this process can write there; else undefined
- * (the open then runs in this thread, which notes why nothing was written).
+ * (the open then runs in this process, which notes why nothing was written).
  */
 export function writableIndexFolder(dumpPath: string, binary: string | undefined): string | undefined {
   try {
     const dir = path.dirname(indexPaths(defaultCacheDir(), sourceIdentity(dumpPath), binary ? sourceIdentity(binary) : null).graph);
-    fs.mkdirSync(dir, { recursive: true });
+    // Not fs.mkdirSync's recursive mode: under /proc it never returns (Node 20; lib/store makeDirectories).
+    makeDirectories(dir);
     fs.accessSync(dir, fs.constants.W_OK);
     return dir;
   } catch {
@@ -48,15 +58,15 @@ export function writableIndexFolder(dumpPath: string, binary: string | undefined
   }
 }
 
-/** Removes this process's unfinished index files (NAME.PID.tmp: lib/store, lib/session's parked arrays) in `dir`. */
-function removeOwnTemps(dir: string): void {
+/** Removes process `pid`'s unfinished index files (NAME.PID.tmp: lib/store, lib/session's parked arrays) in `dir`. */
+function removeOwnTemps(dir: string, pid: number): void {
   let names: string[] = [];
   try {
     names = fs.readdirSync(dir);
   } catch {
     return;
   }
-  const suffix = `.${process.pid}.tmp`;
+  const suffix = `.${pid}.tmp`;
   for (const n of names) {
     if (!n.endsWith(suffix)) continue;
     try {
@@ -67,18 +77,38 @@ function removeOwnTemps(dir: string): void {
   }
 }
 
+/** What a cold open in its own process came to: the notes about the index, and what memory it took. */
+export interface ColdOpenOutcome {
+  notes: string[];
+  /** The cold open's process's peak resident memory, in MB (null where Linux does not say). */
+  processPeakRssMB: number | null;
+  /** This process's resident memory meanwhile, in MB. */
+  waitingRssMB: number;
+}
+
+/** How long a cold open's process that has said its outcome may take to end by itself before it is killed. */
+const END_GRACE_MS = 2000;
+
 /**
- * Opens `dumpPath` cold in a worker thread, which writes its index into `indexFolder`; resolves with the notes about
- * the index once it is written. Errors come back as the worker raised them.
+ * Opens `dumpPath` cold in a process of its own (cli/cold-open-process.ts), which writes its index into
+ * `indexFolder`; resolves once the index is written and that process has ended. Errors come back as it raised them.
  */
-export function coldOpenInWorker(
+export function coldOpenInProcess(
   dumpPath: string, binary: string | undefined, indexFolder: string,
   onProgress: ((phase: string, done: number, total: number) => void) | undefined,
   clearLine: () => void,
-): Promise<string[]> {
-  return new Promise<string[]>((resolve, reject) => {
-    const worker = new Worker(compiledFile('cli/cold-open-worker.js'), { workerData: { dumpPath, binary } satisfies ColdOpenRequest });
-    let settled = false;
+): Promise<ColdOpenOutcome> {
+  return new Promise<ColdOpenOutcome>((resolve, reject) => {
+    // Its stderr is kept, not shown: a death without an answer (out of memory) is said in one line from here.
+    const child = fork(compiledFile('cli/cold-open-process.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    let stderrTail = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (d: string) => {
+      stderrTail = (stderrTail + d).slice(-4096);
+    });
+    const childTemps = (): void => {
+      if (child.pid !== undefined) removeOwnTemps(indexFolder, child.pid);
+    };
     let stopping = false;
     const onSignal = (sig: NodeJS.Signals): void => {
       if (stopping) return;
@@ -92,31 +122,65 @@ export function coldOpenInWorker(
           // stderr is gone: the exit status says it
         }
       }
-      void worker.terminate().finally(() => {
-        removeOwnTemps(indexFolder);
+      let ended = false;
+      const end = (): void => {
+        if (ended) return;
+        ended = true;
+        childTemps();
         for (const s of SIGNALS) process.removeListener(s, onSignal);
         // Die of the same signal, as if nobody had listened.
         process.kill(process.pid, sig);
-      });
+      };
+      child.once('exit', end);
+      setTimeout(end, END_GRACE_MS).unref();
+      child.kill('SIGKILL');
     };
-    // First: an export's handler (lib/export/output.ts) ends the process once it has said its line, but this one's
-    // worker must stop and its files go first.
+    // First: an export's handler (lib/export/output.ts) ends the process once it has said its line, but the cold
+    // open's process must stop and its files go first.
     for (const s of SIGNALS) process.prependListener(s, onSignal);
-    const finish = (f: () => void): void => {
-      if (settled || stopping) return;
-      settled = true;
-      for (const s of SIGNALS) process.removeListener(s, onSignal);
-      f();
+    // What the process said (its answer or its failure), acted on once it has ended: its memory given back, so that
+    // this process's open comes on top of nothing. One that does not end by itself is killed: it has said all.
+    let outcome: (() => void) | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const said = (act: () => void): void => {
+      if (outcome) return;
+      outcome = act;
+      killTimer = setTimeout(() => child.kill('SIGKILL'), END_GRACE_MS);
+      child.disconnect();
     };
-    worker.on('message', (m: ColdOpenMessage) => {
+    child.on('message', (m: ColdOpenMessage) => {
       if (m.type === 'progress') {
         if (!stopping) onProgress?.(m.phase, m.done, m.total);
-      } else if (m.type === 'error') finish(() => reject(raisedAgain(m.error)));
-      // Once the worker is gone, with its memory: the index is written, and this thread's open comes on top of
-      // nothing (a 14 M-object open's worker still held some 700 MB when its answer arrived).
-      else finish(() => void worker.terminate().then(() => resolve(m.notes), reject));
+      } else if (m.type === 'error') said(() => reject(raisedAgain(m.error)));
+      else {
+        const waitingRssMB = process.memoryUsage.rss() / 2 ** 20;
+        said(() => resolve({ notes: m.notes, processPeakRssMB: m.peakRssMB, waitingRssMB }));
+      }
     });
-    worker.on('error', (e) => finish(() => reject(e)));
-    worker.on('exit', (code) => finish(() => reject(new Error(`the cold open's worker thread stopped (exit ${code})`))));
+    child.on('error', (e) => {
+      if (stopping) return;
+      stopping = true;
+      for (const s of SIGNALS) process.removeListener(s, onSignal);
+      childTemps();
+      reject(e);
+    });
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      if (killTimer) clearTimeout(killTimer);
+      for (const s of SIGNALS) process.removeListener(s, onSignal);
+      if (outcome) return outcome();
+      childTemps();
+      reject(diedWithoutAnswer(dumpPath, code, signal, stderrTail));
+    });
+    child.send({ dumpPath, binary } satisfies ColdOpenRequest);
   });
+}
+
+/** The cold open's process ended without an answer: out of memory (V8 says so on its stderr), or killed. */
+function diedWithoutAnswer(dumpPath: string, code: number | null, signal: NodeJS.Signals | null, stderr: string): Error {
+  const how = signal ? `was killed by ${signal}` : `exited with ${code}`;
+  if (/heap out of memory|Allocation failed|Array buffer allocation failed/i.test(stderr)) {
+    return new ColdOpenResourceError(`${dumpPath}: opening it ran out of memory (the process opening it ${how}); a machine with more memory, or NODE_OPTIONS=--max-old-space-size=MB, may open it`, dumpPath);
+  }
+  return new ColdOpenResourceError(`${dumpPath}: the process opening it ${how} before it answered`, dumpPath);
 }

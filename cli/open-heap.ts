@@ -4,7 +4,7 @@ import type { Argv } from 'yargs';
 import { keepColdOpenAnswers } from '../lib/answers/index.js';
 import { HeapSession } from '../lib/session/index.js';
 import { clearProgress, progressReporter } from './progress.js';
-import { coldOpenInWorker, writableIndexFolder } from './cold-open.js';
+import { coldOpenInProcess, writableIndexFolder } from './cold-open.js';
 
 export interface AnalysisArgs {
   dump: string;
@@ -28,18 +28,29 @@ export { limitCount, limitOption, limitRows, numberOption } from './options.js';
 
 /**
  * Opens a dump through the heap session with the command's options: --no-cache, progress on a terminal, notes. A
- * current index is opened here; otherwise the cold open runs in a worker thread that writes the index (a signal
- * then stops it at once: cli/cold-open.ts), and this thread opens what it wrote.
+ * current index is opened here; otherwise the cold open runs in a process of its own that writes the index (a
+ * signal then stops it at once: cli/cold-open.ts), and this process opens what it wrote.
  */
 export async function openForCommand(dump: string, binary: string | undefined, args: AnalysisArgs): Promise<HeapSession> {
   const report = progressReporter(args);
   const noCache = args.cache === false;
   let notes: string[] = [];
   const folder = !noCache && HeapSession.coldOpenNeeded(dump, { binary }) ? writableIndexFolder(dump, binary) : undefined;
-  if (folder !== undefined) notes = await coldOpenInWorker(dump, binary, folder, report, () => clearProgress(args));
-  // After the worker, the index it wrote (unless it could not: its notes say why, and the open computes here).
-  // Else --no-cache, a current index, or an index folder this process cannot write (the open notes why).
-  const session = await HeapSession.open(dump, { binary, noCache, onProgress: report });
+  // The index could not be written (a full disk: the cold open's notes say so): the open is computed again here,
+  // without the index (the notes are not said twice). Rare, and twice as long, but the answer is the same.
+  let unwritten = false;
+  if (folder !== undefined) {
+    const cold = await coldOpenInProcess(dump, binary, folder, report, () => clearProgress(args));
+    notes = cold.notes;
+    if (process.env.GOHEAP_TRACE_MEMORY === '1' && cold.processPeakRssMB !== null) {
+      // Read by the bench (cli-cold): the two processes' memory is not one number that time(1) could give.
+      process.stderr.write(`memory: cold open process peak ${cold.processPeakRssMB.toFixed(0)} MB, this process meanwhile ${cold.waitingRssMB.toFixed(0)} MB\n`);
+    }
+    unwritten = HeapSession.coldOpenNeeded(dump, { binary });
+  }
+  // After the cold open, the index it wrote. Else --no-cache, a current index, or an index folder this process cannot
+  // write (the open notes why).
+  const session = await HeapSession.open(dump, { binary, noCache: noCache || unwritten, onProgress: report });
   // A cold open keeps the answers a later run would otherwise compute first (the leak suspects).
   if (session.summariesKept) {
     report?.('suspects', 0, 1);
