@@ -75,7 +75,8 @@ export async function serve(o: ServeOptions): Promise<RunningViewer> {
     : opening.then(() => HeapSession.open(o.baseline!, { binary: o.binary, worker: true, noCache: o.noCache, cacheDir: o.cacheDir }));
   void state.attach(opening, baseline).then(() => {
     if (state.status === 'ready') log(`goheap: ${o.dump} loaded in ${state.openSeconds?.toFixed(1)} s (pages prepared in ${state.prepareSeconds?.toFixed(1)} s)`);
-    else log(`goheap: ${o.dump}: ${state.error}`);
+    // The error names the file itself when it is about the dump (GoheapError's message).
+    else log(`goheap: ${state.error?.startsWith(`${o.dump}:`) ? '' : `${o.dump}: `}${state.error}`);
   });
   // A baseline that cannot be compared (another program's dump, a damaged file) ends the server with one line,
   // rather than a diff page that fails later.

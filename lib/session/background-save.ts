@@ -9,10 +9,11 @@
 // dominators with the analysis, it first builds the sorted dominator tree the session's summaries walk, while the
 // session loads the binary's program again.
 import { existsSync } from 'node:fs';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
 import type { DominatorTree, FlatGraph } from '../analysis/index.js';
 import type { EncodedPart, SourceIdentity, StoredArray } from '../store/index.js';
 import { compiledFile } from '../package-files.js';
+import { startWorker } from './worker-thread.js';
 
 export interface BackgroundSaveRequest {
   file: string;
@@ -75,7 +76,7 @@ export function saveInBackground(file: string, part: EncodedPart, transfer: Arra
   };
   let worker: Worker;
   try {
-    worker = new Worker(workerFile, { workerData: req, transferList: transfer });
+    worker = startWorker(workerFile, { workerData: req, transferList: transfer });
   } catch {
     return undefined;
   }
@@ -146,7 +147,7 @@ export function analysisWriterInBackground(file: string, paths: FlatGraph): Anal
   };
   let worker: Worker;
   try {
-    worker = new Worker(workerFile, { workerData: req, transferList: [channel.port2] });
+    worker = startWorker(workerFile, { workerData: req, transferList: [channel.port2] });
   } catch {
     channel.port1.close();
     return undefined;

@@ -8,7 +8,6 @@
 // index (address, size, type, describe, referrers, paths, dominators, instances) answers for it as for an object:
 // its referrers are those whose pointer lands inside it, its path and dominators go through its block.
 import * as fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { type Column, columnOf, type HeapGraph } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
@@ -30,6 +29,7 @@ import { sessionShared, sessionSharedGroups } from './leak-queries.js';
 import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
 import type { DerivedWorkerMessage, DerivedWorkerRequest } from './derived-worker.js';
+import { startWorker } from './worker-thread.js';
 
 /** What dominates an object: another object, one root node, several roots together (the super-root), or nothing. */
 export type Dominator =
@@ -247,7 +247,7 @@ export class HeapSession {
   keepDerivedInWorker(onBuilt?: (name: DerivedStructure) => void): Promise<void> {
     const request: DerivedWorkerRequest = { dumpPath: this.dumpPath, options: this.openOptions ?? { binary: this.binaryPath } };
     return new Promise<void>((resolve, reject) => {
-      const worker = new Worker(compiledFile('lib/session/derived-worker.js'), { workerData: request });
+      const worker = startWorker(compiledFile('lib/session/derived-worker.js'), { workerData: request });
       let settled = false;
       const settle = (e?: Error): void => {
         if (settled) return;

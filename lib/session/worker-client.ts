@@ -1,11 +1,11 @@
 // Loads a session's state in a worker thread (open-worker.ts) and rebuilds it here from the encoded parts the
 // worker transfers. A worker's error comes back as the same kind of error: errors carrying a file and offset keep
 // their class name and message, so the CLI and the viewer report them as they would in-thread.
-import { Worker } from 'node:worker_threads';
 import { compiledFile } from '../package-files.js';
 import { decodeAnalysis, decodeGraph, type SourceIdentity } from '../store/index.js';
 import { loadIndexedState, type OpenOptions, type OpenPhase, type SessionState } from './load-state.js';
 import type { WorkerMessage, WorkerRequest } from './open-worker.js';
+import { startWorker } from './worker-thread.js';
 
 /** An error raised in the loading worker, with the original's name, message and fields. */
 export class WorkerLoadError extends Error {
@@ -26,7 +26,7 @@ export async function loadStateInWorker(dumpPath: string, options: OpenOptions):
   if (indexed) return indexed;
   const request: WorkerRequest = { dumpPath, options: rest };
   return new Promise<SessionState>((resolve, reject) => {
-    const worker = new Worker(compiledFile('lib/session/open-worker.js'), { workerData: request });
+    const worker = startWorker(compiledFile('lib/session/open-worker.js'), { workerData: request });
     let settled = false;
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') onProgress?.(m.phase as OpenPhase, m.done, m.total);
