@@ -36,3 +36,4 @@ export {
 } from './suspects.js';
 export { type RowMembership, type TypeSpread, instanceNodes, typeSpread } from './type-spread.js';
 export { type TypeDiffRow, type RootDiffRow, type RootSideRow, diffTypes, diffRootNodes } from './diff.js';
+export { SubObjectRanges } from './sub-object-ranges.js';

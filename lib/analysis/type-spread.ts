@@ -13,6 +13,7 @@ import { NONE } from './flat-graph.js';
 import type { HeapDominators } from './heap-dominators.js';
 import type { DominatorTree } from './retained.js';
 import { grown } from './grown.js';
+import { SubObjectRanges } from './sub-object-ranges.js';
 
 /** Which rows the objects, sub-objects and tiny blocks are instances of: a row number, or -1 for none. */
 export interface RowMembership {
@@ -61,22 +62,23 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
   const exampleAddress = new Float64Array(rows);
   const active = new Uint32Array(rows);
   const sub = m.sub;
-  // Each block's first sub-object.
-  const firstSub = sub ? new Int32Array(n).fill(-1) : undefined;
-  if (sub && firstSub) for (let k = sub.object.length - 1; k >= 0; k--) firstSub[sub.object[k]] = k;
-  // The (row, immediate dominator) of every outside instance, counted into distinct parents after the walk.
-  let pairRow: Uint32Array = new Uint32Array(1024);
-  let pairParent: Uint32Array = new Uint32Array(1024);
-  let pairs = 0;
+  const ranges = sub ? new SubObjectRanges(sub.object, n) : undefined;
+  // Distinct parents per row, counted on the walk: an outside instance's parent (its immediate dominator) is the node
+  // whose children the walk is going through, which is on the walk's stack while all of them are, and never again.
+  // So a bit per row for each node on the stack says whether the row has counted that node as a parent already:
+  // seen[d * words ..] for the node at depth d; `seenAt` is that of the node being entered's parent.
+  const parents = new Float64Array(rows);
+  const words = (rows + 31) >>> 5;
+  let seenAt = 0;
   let foundDepth = 0;
   // The row of the nearest proper dominator of the node being entered that outerRow names (-1: none).
   let outer = -1;
 
   /**
-   * Counts instance `member` (retaining `kept`) of row r at node w, reachable, when first seen on the walk; the
+   * Counts instance `member` (retaining `kept`) of row r at object i's node, reachable, when first seen on the walk; the
    * member's address is object i's plus `offset` (looked up only when it may be the row's example).
    */
-  const visit = (r: number, member: number, kept: number, w: number, i: number, offset: number): void => {
+  const visit = (r: number, member: number, kept: number, i: number, offset: number): void => {
     if (kept >= exampleKept[r]) {
       const memberAddress = objects.addressOf(i) + offset;
       if (kept > exampleKept[r] || memberAddress < exampleAddress[r]) {
@@ -87,21 +89,22 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
     }
     if (foundDepth > 0 || (outer >= 0 && outer !== r)) return;
     outside[r]++;
-    if (pairs === pairRow.length) {
-      pairRow = grown(pairRow);
-      pairParent = grown(pairParent);
+    const x = seenAt + (r >>> 5);
+    const bit = 1 << (r & 31);
+    if ((seen[x] & bit) === 0) {
+      seen[x] |= bit;
+      parents[r]++;
     }
-    pairRow[pairs] = r;
-    pairParent[pairs++] = idom[w];
     if (active[r] === 0) bytes[r] += kept;
   };
   /** Adds `delta` to active[] for every row node w (object i) is an instance of. */
   const activate = (i: number, delta: number): void => {
     const r = m.objectRow[i];
     if (r >= 0) active[r] += delta;
-    if (!sub || !firstSub || firstSub[i] < 0) return;
+    const b = ranges ? ranges.block(i) : -1;
+    if (!sub || !ranges || b < 0) return;
     let used = 0;
-    for (let k = firstSub[i]; k < sub.object.length && sub.object[k] === i; k++) {
+    for (let k = ranges.start(b), end = ranges.end(b); k < end; k++) {
       used += sub.place[k] >>> 8;
       if (sub.row[k] >= 0) active[sub.row[k]] += delta;
     }
@@ -113,15 +116,16 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
     const i = w - first;
     if (reachable[i] === 0) return;
     const r = m.objectRow[i];
-    if (r >= 0) visit(r, i, retained[w], w, i, 0);
-    if (sub && firstSub && firstSub[i] >= 0) {
+    if (r >= 0) visit(r, i, retained[w], i, 0);
+    const b = ranges ? ranges.block(i) : -1;
+    if (sub && ranges && b >= 0) {
       let used = 0;
-      for (let k = firstSub[i]; k < sub.object.length && sub.object[k] === i; k++) {
+      for (let k = ranges.start(b), end = ranges.end(b); k < end; k++) {
         const own = sub.place[k] >>> 8;
         used += own;
-        if (sub.row[k] >= 0) visit(sub.row[k], n + k, own, w, i, sub.place[k] & 255);
+        if (sub.row[k] >= 0) visit(sub.row[k], n + k, own, i, sub.place[k] & 255);
       }
-      if (m.restRow >= 0 && used < objects.sizeOf(i)) visit(m.restRow, i, retained[w], w, i, 0);
+      if (m.restRow >= 0 && used < objects.sizeOf(i)) visit(m.restRow, i, retained[w], i, 0);
     }
     activate(i, 1);
   };
@@ -137,6 +141,7 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
   let stack = new Uint32Array(depth);
   let cursor = new Uint32Array(depth);
   let outerAt = outerRow ? new Int32Array(depth) : undefined;
+  let seen = new Uint32Array(depth * words);
   let sp = 1;
   stack[0] = tree.root;
   cursor[0] = firstChild[tree.root];
@@ -153,12 +158,15 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
         stack = grown(stack, depth);
         cursor = grown(cursor, depth);
         if (outerAt) outerAt = grown(outerAt, depth);
+        seen = grown(seen, depth * words);
       }
       if (outerRow && outerAt) {
         outer = outerAt[sp - 1];
         outerAt[sp] = outerRow[w] >= 0 ? outerRow[w] : outer;
       }
+      seenAt = (sp - 1) * words;
       enter(w);
+      for (let x = sp * words; x < (sp + 1) * words; x++) seen[x] = 0; // w's own, for its children
       stack[sp] = w;
       cursor[sp] = firstChild[w];
       sp++;
@@ -168,24 +176,6 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
     }
   }
 
-  // Distinct parents per row: the pairs grouped by row, each row's parents stamped in one array.
-  const parents = new Float64Array(rows);
-  const start = new Uint32Array(rows + 1);
-  for (let x = 0; x < pairs; x++) start[pairRow[x] + 1]++;
-  for (let r = 0; r < rows; r++) start[r + 1] += start[r];
-  const fill = start.slice(0, rows);
-  const byRow = new Uint32Array(pairs);
-  for (let x = 0; x < pairs; x++) byRow[fill[pairRow[x]]++] = pairParent[x];
-  const stamp = new Uint32Array(dom.nodeCount);
-  for (let r = 0; r < rows; r++) {
-    for (let x = start[r]; x < start[r + 1]; x++) {
-      const p = byRow[x];
-      if (stamp[p] !== r + 1) {
-        stamp[p] = r + 1;
-        parents[r]++;
-      }
-    }
-  }
   return { outside, parents, bytes, example };
 }
 

@@ -182,6 +182,7 @@ function typeSuspects(s: HeapSession, threshold: number, found: readonly Suspect
   const out = typeSuspectsWithoutPaths(s, threshold, found, aggregates);
   // Paths once the pass's per-node arrays are garbage (they read the shortest-path tree).
   for (const j of out) j.path = pathJson(s.pathToRoot(j.object!));
+  traceMemoryPoint('suspects: type paths');
   return out;
 }
 
@@ -204,6 +205,7 @@ function typeSuspectsWithoutPaths(s: HeapSession, threshold: number, found: read
     for (let m = groups.firstMember[a.group]; m < groups.firstMember[a.group + 1]; m++) foundNodes[first + sh.sharedObject[groups.member[m]]] = 1;
   }
   const { rows, membership } = s.typeRowMembership(candidates.map((r) => r.type));
+  traceMemoryPoint('suspects: type rows');
   const rowOf = new Map(rows.map((nm, r) => [nm, r]));
   // The candidates' rows, in the candidates' order.
   const order = candidates.map((c) => rowOf.get(c.type)).filter((r): r is number => r !== undefined);
@@ -215,10 +217,12 @@ function typeSuspectsWithoutPaths(s: HeapSession, threshold: number, found: read
     return { rows: among.filter((r) => spread.bytes[r] >= threshold * total && spread.parents[r] >= 2), spread };
   };
   let picked = measure(order);
+  traceMemoryPoint('suspects: types measured');
   // Two or more: each measured again without what lies below another's instances, until the set is stable.
   for (let pass = 0; pass < 8 && picked.rows.length >= 2; pass++) {
     const next = measure(picked.rows, instanceNodes(dom, graph.reachable, graph, membership, picked.rows));
     const stable = next.rows.length === picked.rows.length;
+    traceMemoryPoint('suspects: types measured again');
     picked = next;
     if (stable) break;
   }

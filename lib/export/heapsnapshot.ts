@@ -40,7 +40,7 @@
 import type { HeapSession } from '../session/index.js';
 import { EDGE_OFFSET_MASK } from '../graph/index.js';
 import { rootReferrer } from '../session/referrers.js';
-import { describeRootSlot } from '../analysis/index.js';
+import { describeRootSlot, SubObjectRanges } from '../analysis/index.js';
 import type { RootNodeKind } from '../analysis/index.js';
 import { FieldNames } from './heapsnapshot-fields.js';
 import { JsonChunks } from './heapsnapshot-json.js';
@@ -156,32 +156,20 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
   const tinyPlace = tiny?.place ?? new Uint32Array(0);
   const subCount = tinyObject.length;
   const subOrdinal = new Uint32Array(subCount);
-  // A bit per object: a tiny block with sub-objects (so that an edge's target is tested without a search).
-  const split = new Uint32Array(subCount > 0 ? (n >>> 5) + 1 : 0);
-  for (let k = 0; k < subCount; k++) split[tinyObject[k] >>> 5] |= 1 << (tinyObject[k] & 31);
+  // Each block's sub-objects, by object (an edge's target is tested without a search).
+  const ranges = new SubObjectRanges(tinyObject, n);
   let subs = 0;
   for (let k = 0; k < subCount; k++) {
     if (live && reachable[tinyObject[k]] === 0) continue;
     subOrdinal[k] = firstObject + objects + subs++;
   }
-  /** The first sub-object of block t, or -1 when it has none. */
-  const firstSub = (t: number): number => {
-    let lo = 0;
-    let hi = subCount;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (tinyObject[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < subCount && tinyObject[lo] === t ? lo : -1;
-  };
   /** The node a pointer with value v into object t goes to: t's, or that of the tiny sub-object v lands in. */
   const targetOrdinal = (t: number, v: number): number => {
     const own = firstObject + (live ? liveOrdinal[t] : t);
-    const k0 = tiny === undefined || (split[t >>> 5] & (1 << (t & 31))) === 0 ? -1 : firstSub(t);
-    if (k0 < 0) return own;
+    const b = ranges.block(t);
+    if (b < 0) return own;
     const off = v - graph.objectAddress[t];
-    for (let k = k0; k < subCount && tinyObject[k] === t; k++) {
+    for (let k = ranges.start(b), end = ranges.end(b); k < end; k++) {
       const o = tinyPlace[k] & 255;
       if (off >= o && off < o + (tinyPlace[k] >>> 8)) return subOrdinal[k];
     }
@@ -351,7 +339,7 @@ export async function writeHeapSnapshot(s: HeapSession, sink: OutputSink, option
       fields.lookup(at);
       const target = edgeTarget[e];
       let to = firstObject + (live ? liveOrdinal[target] : target);
-      if (subCount > 0 && (split[target >>> 5] & (1 << (target & 31))) !== 0) {
+      if (ranges.block(target) >= 0) {
         // A pointer into a tiny block with sub-objects: to the one it lands in.
         content ??= graph.objectContent(i);
         if (at + ptrSize <= content.length) to = targetOrdinal(target, wordAt(content, at));

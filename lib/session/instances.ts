@@ -12,7 +12,7 @@
 // (those with bytes no sub-object covers), as the histogram counts them.
 import type { HeapGraph } from '../graph/index.js';
 import { type HeapTypes, histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME } from '../typing/index.js';
-import { type RowMembership, rowNamer, typeGroups } from '../analysis/index.js';
+import { type RowMembership, rowNamer, typeGroups, SubObjectRanges } from '../analysis/index.js';
 import type { EncodedPart } from '../store/index.js';
 import { orderByKey } from './key-order.js';
 import { type Column, columnOf } from '../graph/index.js';
@@ -329,7 +329,9 @@ export function rowMembership(graph: HeapGraph, types: HeapTypes, wanted: Readon
   const rows: string[] = [];
   const named = new Int32Array(names.length).fill(-1);
   for (let r = 0; r < names.length; r++) if (wanted.has(names[r])) named[r] = rows.push(names[r]) - 1;
-  const objectRow = new Int32Array(n);
+  // In place of the row numbers, each read just before it is written (the grouping's array is not held twice: on a
+  // large heap this is the type suspects' peak).
+  const objectRow = new Int32Array(rowOf.buffer, rowOf.byteOffset, n);
   for (let i = 0; i < n; i++) objectRow[i] = named[rowOf[i]];
   let sub: RowMembership['sub'];
   if (tiny) {
@@ -388,18 +390,16 @@ function memberRows(graph: HeapGraph, types: HeapTypes, splitArrays: boolean, or
   const seqRow = new Uint32Array(seqMember.length);
   const seqBytes = new Uint32Array(seqMember.length);
   let m = 0;
-  // Each block's first sub-object (sub.object is sorted by block).
-  const firstSub = new Int32Array(n).fill(-1);
-  for (let k = sub.object.length - 1; k >= 0; k--) firstSub[sub.object[k]] = k;
+  const ranges = new SubObjectRanges(sub.object, n);
   for (let x = 0; x < n; x++) {
     const i = order[x];
     seqMember[m] = i;
     seqBytes[m] = size[i];
     seqRow[m++] = rowOf[i];
-    let k = firstSub[i];
-    if (k < 0) continue;
+    const b = ranges.block(i);
+    if (b < 0) continue;
     let used = 0;
-    for (; k < sub.object.length && sub.object[k] === i; k++) {
+    for (let k = ranges.start(b), end = ranges.end(b); k < end; k++) {
       used += sub.place[k] >>> 8;
       seqMember[m] = n + k;
       seqBytes[m] = sub.place[k] >>> 8;

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import {
   type HeapDominators, NONE, type RootNodes, buildRootNodes, firstGroupNode, goroutineGroups, computeHeapDominators, diffRootNodes, diffTypes, findSuspects,
-  rootNodeRows, rootsKeepingAlive, shortestRootPath, typeHistogram, topObjects,
+  rootNodeRows, rootsKeepingAlive, shortestRootPath, typeHistogram, topObjects, SubObjectRanges,
 } from '../../lib/analysis/index.js';
 import { type HeapGraph, loadHeapGraph } from '../../lib/graph/index.js';
 import { loadGoProgram } from '../../lib/gotypes/index.js';
@@ -192,6 +192,31 @@ describe('typed analyses on zoo go1.26 (lib/typing)', function () {
       }
       expect(row.retained, row.type).to.equal(expected);
     }
+  });
+
+  it('sub-object ranges: each object gets exactly the sub-objects of its tiny block, as a scan finds them', function () {
+    const { types } = open(graph);
+    const block = types.tinyObjects!.object;
+    expect(block.length).to.be.above(100);
+    const ranges = new SubObjectRanges(block, graph.objectCount);
+    const blocks = new Set(block);
+    for (let i = 0; i < graph.objectCount; i++) {
+      const b = ranges.block(i);
+      if (!blocks.has(i)) {
+        expect(b, `object ${i}`).to.equal(-1);
+        continue;
+      }
+      const want: number[] = [];
+      for (let k = 0; k < block.length; k++) if (block[k] === i) want.push(k);
+      const got: number[] = [];
+      for (let k = ranges.start(b); k < ranges.end(b); k++) got.push(k);
+      expect(got, `object ${i}`).to.deep.equal(want);
+    }
+    // Blocks on both sides of word boundaries, bit 31 among them, and the last object.
+    const edge = new SubObjectRanges(Uint32Array.of(0, 0, 31, 32, 32, 32, 63, 64, 95), 96);
+    const spans = [0, 31, 32, 63, 64, 95].map((i) => { const b = edge.block(i); return [edge.start(b), edge.end(b)]; });
+    expect(spans).to.deep.equal([[0, 2], [2, 3], [3, 6], [6, 7], [7, 8], [8, 9]]);
+    for (const i of [1, 30, 33, 62, 65, 94]) expect(edge.block(i)).to.equal(-1);
   });
 
   it('top objects are sorted by retained size and led by the cache map', function () {

@@ -100,24 +100,36 @@ describe('export: one output policy for every exporter and for stdout', function
     fs.mkdirSync(out);
     goheap(['info', `${h}/heap1.dump`, `${h}/httpserver`, '--quiet']); // the index, so the export starts at once
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-      const c = spawn('node', [GOHEAP, 'dot', `${h}/heap1.dump`, `${h}/httpserver`, '--all', '-o', `${out}/all.dot`], { env, stdio: 'ignore' });
-      let sent = 0;
-      const poll = setInterval(() => {
-        if (sent) return;
-        for (const n of fs.readdirSync(out)) {
-          // Once the export is writing (its temporary file has bytes).
-          if (n.endsWith('.tmp') && fs.statSync(path.join(out, n)).size > 0) {
-            sent = Date.now();
-            c.kill(sig);
+      // The write takes tens of ms: on a busy machine the signal can come after the output is complete (exit 0 with
+      // the whole file, which is right too). Then again, until a signal lands while the export writes.
+      let landed = false;
+      for (let attempt = 0; attempt < 5 && !landed; attempt++) {
+        const c = spawn('node', [GOHEAP, 'dot', `${h}/heap1.dump`, `${h}/httpserver`, '--all', '-o', `${out}/all.dot`], { env, stdio: 'ignore' });
+        let sent = 0;
+        const poll = setInterval(() => {
+          if (sent) return;
+          for (const n of fs.readdirSync(out)) {
+            // Once the export is writing (its temporary file has bytes).
+            if (n.endsWith('.tmp') && fs.statSync(path.join(out, n)).size > 0) {
+              sent = Date.now();
+              c.kill(sig);
+            }
           }
+        }, 2);
+        const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => c.on('exit', (a, b) => resolve([a, b])));
+        clearInterval(poll);
+        if (code === 0 && signal === null && fs.readdirSync(out).join() === 'all.dot') {
+          expect(fs.readFileSync(`${out}/all.dot`, 'utf8').trimEnd().endsWith('}'), `${sig}: a complete output`).to.equal(true);
+          fs.rmSync(`${out}/all.dot`);
+          continue;
         }
-      }, 2);
-      const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => c.on('exit', (a, b) => resolve([a, b])));
-      clearInterval(poll);
-      expect(sent, `${sig}: the export never started writing`).to.be.greaterThan(0);
-      expect([code, signal]).to.deep.equal([null, sig]);
-      expect(Date.now() - sent).to.be.below(1000);
-      expect(fs.readdirSync(out)).to.deep.equal([]);
+        landed = true;
+        expect(sent, `${sig}: the export never started writing`).to.be.greaterThan(0);
+        expect([code, signal]).to.deep.equal([null, sig]);
+        expect(Date.now() - sent).to.be.below(1000);
+        expect(fs.readdirSync(out)).to.deep.equal([]);
+      }
+      expect(landed, `${sig}: in 5 runs, never sent while the export wrote`).to.equal(true);
     }
   });
 
