@@ -162,6 +162,7 @@ class Recovery extends SlotApplication {
     const rootIndex = new Uint32Array(rootStart[fr.count]);
     for (let r = 0; r < roots.count; r++) if (roots.kind[r] === RootKind.StackFrame) rootIndex[fill[roots.owner[r]]++] = r;
 
+    this.inFrame = true;
     for (let f = 0; f < fr.count; f++) {
       const vars = frameVariables(this.program, this.graph, f);
       if (vars.length === 0 && this.graph.stackSlotTypes.size === 0) continue;
@@ -200,6 +201,7 @@ class Recovery extends SlotApplication {
         }
       }
     }
+    this.inFrame = false;
   }
 
   /** The file offset of each word of frame variable v (in frame f or the caller's, `last`), -1 where they hold none. */

@@ -94,6 +94,8 @@ export abstract class SlotApplication extends RecoveryState {
    */
   protected pieceFile: Float64Array | null = null;
   protected pieceSlot = 0;
+  /** While a frame variable's slot is applied (recover.ts seedFrames): its neighbours may be words never stored. */
+  protected inFrame = false;
 
   /**
    * The word k words from the slot at file offset slotFile (its neighbours: a slice's length and capacity, an
@@ -143,7 +145,11 @@ export abstract class SlotApplication extends RecoveryState {
           return;
         }
         const c16 = e >= 0 ? this.edgeCap![e] : CAP_SLOW;
-        const cap = c16 !== CAP_SLOW ? c16 : e >= 0 ? Math.min(this.near(slotFile, 2), CAP_MAX) : this.near(slotFile, 2);
+        let cap = c16 !== CAP_SLOW ? c16 : e >= 0 ? Math.min(this.near(slotFile, 2), CAP_MAX) : this.near(slotFile, 2);
+        // Go's DWARF can place a whole slice local in the frame where the compiler stores only its pointer (for the
+        // GC; the length and capacity stay in registers): the words beside it then hold 0 or stale values. A
+        // capacity of 0, or below the length, is none: unknown, as for a slice in pieces.
+        if (this.inFrame && (cap === 0 || cap < this.near(slotFile, 1))) cap = -1;
         const hs = this.headerFor(t, u);
         const rel = off - hs;
         if (rel < 0 || rel % us !== 0) return;
