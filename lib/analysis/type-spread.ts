@@ -69,6 +69,7 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
   // seen[d * words ..] for the node at depth d; `seenAt` is that of the node being entered's parent.
   const parents = new Float64Array(rows);
   const words = (rows + 31) >>> 5;
+  let seen = new Uint32Array(0); // sized with the walk's stacks below
   let seenAt = 0;
   let foundDepth = 0;
   // The row of the nearest proper dominator of the node being entered that outerRow names (-1: none).
@@ -141,7 +142,7 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
   let stack = new Uint32Array(depth);
   let cursor = new Uint32Array(depth);
   let outerAt = outerRow ? new Int32Array(depth) : undefined;
-  let seen = new Uint32Array(depth * words);
+  seen = new Uint32Array(depth * words);
   let sp = 1;
   stack[0] = tree.root;
   cursor[0] = firstChild[tree.root];
