@@ -191,7 +191,7 @@ function mergeStages(previous: StageResult[], measured: StageResult[]): StageRes
 /** Runs one stage in a fresh node process and returns the JSON line it printed. */
 function runStage(name: string): StageResult {
   console.log(`Stage ${name}: ${STAGES[name].description}`);
-  const r = spawnSync(process.execPath, [join(here, 'stage.js'), name, dumpPath, bigheapBin], {
+  const r = spawnSync(process.execPath, [...(STAGES[name].nodeOptions ?? []), join(here, 'stage.js'), name, dumpPath, bigheapBin], {
     cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20,
   });
   const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { loadHeapGraph } from '../lib/graph/index.js';
 import { loadGoProgram } from '../lib/gotypes/index.js';
 import { indexPaths, sourceIdentity } from '../lib/store/index.js';
-import { HeapSession } from '../lib/session/index.js';
+import { COLD_OPEN_NODE_OPTIONS, HeapSession } from '../lib/session/index.js';
 import { keepColdOpenAnswers } from '../lib/answers/index.js';
 import { recoverTypes, typeCoverage } from '../lib/typing/index.js';
 import { streamCount } from './naive-count.js';
@@ -20,6 +20,8 @@ export type StageFigures = Record<string, number | string | boolean>;
 
 export interface Stage {
   description: string;
+  /** Node options of the stage's process (bench/run.ts), when the command it measures runs with some. */
+  nodeOptions?: readonly string[];
   run(dumpPath: string, binaryPath: string | undefined, progress: (done: number, total: number) => void): Promise<StageFigures>;
 }
 
@@ -97,7 +99,8 @@ export const STAGES: Record<string, Stage> = {
     },
   },
   dominators: {
-    description: 'HeapSession.open(dump, { binary }) with an empty index: load, recover types (lib/typing), root nodes, dominators and retained sizes, then write the index (lib/store)',
+    description: 'HeapSession.open(dump, { binary }) with an empty index: load, recover types (lib/typing), root nodes, dominators and retained sizes, then write the index (lib/store); with the node options of the CLI\'s cold open process',
+    nodeOptions: COLD_OPEN_NODE_OPTIONS,
     async run(dumpPath, binary, progress) {
       const files = indexPaths(benchCacheDir(), sourceIdentity(dumpPath), binary ? sourceIdentity(binary) : null);
       rmSync(files.graph, { force: true });

@@ -15,6 +15,7 @@ import { compiledFile } from '../lib/package-files.js';
 import { defaultCacheDir, indexPaths, sourceIdentity } from '../lib/store/index.js';
 import { makeDirectories } from '../lib/store/index-file.js';
 import type { ColdOpenFailure, ColdOpenMessage, ColdOpenRequest } from './cold-open-process.js';
+import { COLD_OPEN_NODE_OPTIONS } from '../lib/session/worker-thread.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -100,7 +101,9 @@ export function coldOpenInProcess(
 ): Promise<ColdOpenOutcome> {
   return new Promise<ColdOpenOutcome>((resolve, reject) => {
     // Its stderr is kept, not shown: a death without an answer (out of memory) is said in one line from here.
-    const child = fork(compiledFile('cli/cold-open-process.js'), [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    const child = fork(compiledFile('cli/cold-open-process.js'), [], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...COLD_OPEN_NODE_OPTIONS],
+    });
     let stderrTail = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (d: string) => {
