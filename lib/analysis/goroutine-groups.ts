@@ -31,6 +31,15 @@ export function isRuntimeFunction(name: string): boolean {
   return name.startsWith('runtime.') || name.startsWith('runtime/') || name.startsWith('internal/');
 }
 
+/**
+ * The standard library's waits a goroutine parks in (sync's locks, wait groups and conditions, time.Sleep): a group
+ * is named past them, after the program's function that waits (main.reader, not sync.(*WaitGroup).Wait), as the
+ * group's wait reason already says what it waits for. Unlike the runtime's, they are the program's memory.
+ */
+function isWaitFunction(name: string): boolean {
+  return name.startsWith('sync.') || name === 'time.Sleep';
+}
+
 /** Frames that start every goroutine and say nothing about it: goexit, and the wrappers of `go f(x)` statements. */
 function isStartFrame(name: string): boolean {
   return name === 'runtime.goexit' || /\.gowrap\d+$/.test(name);
@@ -43,9 +52,10 @@ function isStartFrame(name: string): boolean {
 export type FrameNames = (f: number) => readonly string[];
 
 /**
- * The top user frame's function of goroutine g (an inlined call counts as a frame, as Go's traceback prints it);
- * when every frame is the runtime's (a system goroutine), its start function: the outermost frame past
- * runtime.goexit and `go` statement wrappers. "" without frames.
+ * The top user frame's function of goroutine g (an inlined call counts as a frame, as Go's traceback prints it),
+ * past the standard library's waits (isWaitFunction) when a frame of the program's follows them; when every frame is
+ * the runtime's (a system goroutine), its start function: the outermost frame past runtime.goexit and `go` statement
+ * wrappers. "" without frames.
  */
 export function goroutineFunction(graph: HeapGraph, g: number, names?: FrameNames): string {
   const f = graph.frames;
@@ -53,16 +63,27 @@ export function goroutineFunction(graph: HeapGraph, g: number, names?: FrameName
   const n = f.goroutineFrameCount[g];
   let outermost = '';
   let outermostDepth = -1;
+  let wait = '';
   for (let k = 0; k < n; k++) {
     const list = names ? names(first + k) : [f.functionNames[f.functionId[first + k]]];
-    for (const name of list) if (!isRuntimeFunction(name)) return name;
+    for (const name of list) {
+      if (isRuntimeFunction(name)) continue;
+      if (isWaitFunction(name)) {
+        if (wait === '') wait = name;
+        continue;
+      }
+      // `go wg.Wait()`: the wait itself says more than the statement's wrapper.
+      if (wait !== '' && isStartFrame(name)) continue;
+      return name;
+    }
+    if (wait !== '') continue;
     const name = list[list.length - 1];
     if (f.depth[first + k] > outermostDepth && (!isStartFrame(name) || outermost === '')) {
       outermostDepth = f.depth[first + k];
       outermost = name;
     }
   }
-  return outermost;
+  return wait !== '' ? wait : outermost;
 }
 
 /** The stack key of goroutine g (see GoroutineGroup.key). */

@@ -33,7 +33,8 @@ export const FORMAT_VERSION = 12; // 3: one root node per goroutine group; 4: ti
 // and sizes (the runs give them), content offsets in 32 bits; 9: Swiss groups arrays as long as the table's lengthMask;
 // 10: channels reached through the runtime typed by their elemtype, timers through a channel or the P's timer heap;
 // 11: arrays longer than a block checked block by block (block tables), so that an element is read without its array;
-// 12: a slice local whose frame holds only its pointer (capacity word 0) types its array over the whole object
+// 12: a slice local whose frame holds only its pointer (capacity word 0) types its array over the whole object;
+// goroutine groups (root nodes) named past the standard library's waits (sync's, time.Sleep)
 const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
 

@@ -1,6 +1,7 @@
 // Heap arrays held only by slice locals of blocked goroutines (fixtures/stackslices: read buffers, work lists of
 // *Item, counters), checked against the addresses and lengths the program printed: each array is typed by its
-// variable's type and named by it, and what only a typed array reaches (the Items) is typed through it. Optimized
+// variable's type and named by it, and what only a typed array reaches (the Items) is typed through it. The groups
+// are named after the program's functions (main.reader), not the sync.WaitGroup or sync.Mutex they wait in. Optimized
 // code may store only a slice's pointer in the frame while DWARF places the whole slice there (Go 1.26 does for
 // these): the capacity word then reads 0, which types nothing unless taken as unknown.
 import { expect } from 'chai';
@@ -49,6 +50,17 @@ for (const v of ['1.19', '1.22', '1.26']) {
           const slots = s.referrers(i).map((r) => (r.kind === 'root' ? r.slot : `object ${r.object}`));
           expect(slots, `${g.function} ${a}`).to.deep.equal([`${g.function}: ${g.variable}`]);
         }
+      }
+    });
+
+    it('each group is named after the function that waits, not the wait, and retains exactly the arrays it holds', function () {
+      const rn = s.rootNodes;
+      for (const g of facts.groups) {
+        const k = rn.name.findIndex((nm, j) => rn.kind[j] === 'goroutines' && nm === g.function);
+        expect(k, `${g.function} among ${rn.name.filter((_, j) => rn.kind[j] === 'goroutines').join(', ')}`).to.be.at.least(0);
+        if (g.function === 'main.collector') continue; // its lists keep their Items too
+        const held = g.arrays.reduce((sum, a) => sum + s.graph.objectSize[s.graph.findObject(addr(a))], 0);
+        expect(s.dominators.retained[k + 1], g.function).to.equal(held);
       }
     });
 
