@@ -4,4 +4,3 @@ export { loadSessionState, collectGarbage, type OpenOptions, type OpenPhase, typ
 export { WorkerLoadError } from './worker-client.js';
 export type { DerivedStructure } from './derived.js';
 export { SIBLING_SCAN, dominatedChildren, foldByType, type Child, type SiblingGroup } from './sibling-groups.js';
-export { COLD_OPEN_NODE_OPTIONS } from './worker-thread.js';

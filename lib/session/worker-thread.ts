@@ -11,14 +11,6 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 let flagSet = false;
 
-/**
- * Node options for a process whose work is a cold open (the CLI's cold open process; the bench's cold open stage
- * measures with them): semi-spaces of 2 MiB instead of 16. The open's data is typed arrays outside V8's heap, whose
- * own objects are a few tens of MB; the space kept for new ones added some 28 MiB at the open's peak (14 M objects:
- * 678 -> 650 MiB, 47.3 B/object, in the same time).
- */
-export const COLD_OPEN_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=2'];
-
 /** `new Worker(file, options)`, its isolate compiling optimized code on its own thread. */
 export function startWorker(file: string | URL, options?: WorkerOptions): Worker {
   if (!flagSet) {
