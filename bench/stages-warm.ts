@@ -45,7 +45,7 @@ function timedCommand(args: string[], cacheDir = benchCacheDir(), extraEnv: Reco
 
 export const WARM_STAGES: Record<string, Stage> = {
   'cli-cold': {
-    description: 'goheap info DUMP BINARY --json as a user runs it first, over an empty cache of its own: the whole command (its cold open runs in a process of its own, then it opens the index that wrote; cli/cold-open.ts): wall and CPU seconds (both processes), peak RSS (the larger of the cold open process\'s peak plus what the command\'s process held meanwhile, and the command\'s own peak; time(1) gives only the larger process\'s) and bytes per object',
+    description: 'goheap info DUMP BINARY --json as a user runs it first, over an empty cache of its own: the whole command (its cold open runs in a process of its own, then it opens the index that wrote; cli/cold-open.ts): wall and CPU seconds (both processes), peak RSS (the larger of the cold open process\'s peak plus the pages the command\'s process held of its own meanwhile (the node program\'s pages are the same in both), and the command\'s own peak; time(1) gives only the larger process\'s) and bytes per object',
     async run(dumpPath, binary, progress) {
       if (binary === undefined) throw new Error('the cli-cold stage needs the binary');
       const cache = join(dirname(benchCacheDir()), 'cli-cold-cache');
@@ -56,14 +56,17 @@ export const WARM_STAGES: Record<string, Stage> = {
         const objects = (JSON.parse(r.stdout) as { objects: number }).objects;
         // The trace's lines: the cold open process's peak and this one's RSS meanwhile (cli/open-heap.ts), and the
         // command's own peaks as it goes on (lib/session load-state's trace).
-        const both = /memory: cold open process peak (\d+) MB, this process meanwhile (\d+) MB/.exec(r.stderr);
+        // The command's process adds its own pages only: the node program's (some 40 MB) are the same pages in both
+        // (where Linux does not say which are its own, all of its RSS is counted).
+        const both = /memory: cold open process peak (\d+) MB, this process meanwhile (\d+) MB(?: \((\d+) MB its own\))?/.exec(r.stderr);
         const ownPeaks = [...r.stderr.matchAll(/, peak (\d+) MB/g)].map((m) => Number(m[1]));
-        const coldPeak = both ? Number(both[1]) + Number(both[2]) : undefined;
+        const coldPeak = both ? Number(both[1]) + Number(both[3] ?? both[2]) : undefined;
         const peak = coldPeak !== undefined ? Math.max(coldPeak, ...ownPeaks, r.peakRssMB ?? 0) : r.peakRssMB;
         return {
           seconds: r.seconds, ...(r.cpuSeconds !== undefined ? { cpuSeconds: r.cpuSeconds } : {}),
           ...(peak !== undefined ? { cliPeakRssMB: peak, bytesPerObject: round3((peak * 1048576) / objects) } : {}),
           ...(both ? { coldOpenProcessPeakRssMB: Number(both[1]), commandProcessWaitingRssMB: Number(both[2]) } : {}),
+          ...(both?.[3] !== undefined ? { commandProcessWaitingOwnMB: Number(both[3]) } : {}),
           objects,
         };
       } finally {

@@ -92,6 +92,24 @@ export interface ColdOpenOutcome {
   processPeakRssMB: number | null;
   /** This process's resident memory meanwhile, in MB. */
   waitingRssMB: number;
+  /**
+   * Of that, the pages that are this process's own, in MB (null where Linux does not say): the rest is the node
+   * program's and its libraries' pages (some 40 MB), the same pages the cold open's process maps, so what the two
+   * processes hold together is the cold open's peak plus this.
+   */
+  waitingPrivateMB: number | null;
+}
+
+/** This process's own resident pages (private, clean or dirty; /proc/self/smaps_rollup) in MB, or null. */
+function privateResidentMB(): number | null {
+  try {
+    const rollup = fs.readFileSync('/proc/self/smaps_rollup', 'utf8');
+    const clean = /Private_Clean:\s*(\d+) kB/.exec(rollup);
+    const dirty = /Private_Dirty:\s*(\d+) kB/.exec(rollup);
+    return clean && dirty ? (Number(clean[1]) + Number(dirty[1])) / 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 /** How long a cold open's process that has said its outcome may take to end by itself before it is killed. */
@@ -164,7 +182,8 @@ export function coldOpenInProcess(
       } else if (m.type === 'error') said(() => reject(raisedAgain(m.error)));
       else {
         const waitingRssMB = process.memoryUsage.rss() / 2 ** 20;
-        said(() => resolve({ notes: m.notes, processPeakRssMB: m.peakRssMB, waitingRssMB }));
+        const waitingPrivateMB = privateResidentMB();
+        said(() => resolve({ notes: m.notes, processPeakRssMB: m.peakRssMB, waitingRssMB, waitingPrivateMB }));
       }
     });
     child.on('error', (e) => {

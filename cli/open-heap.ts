@@ -44,7 +44,9 @@ export async function openForCommand(dump: string, binary: string | undefined, a
     notes = cold.notes;
     if (process.env.GOHEAP_TRACE_MEMORY === '1' && cold.processPeakRssMB !== null) {
       // Read by the bench (cli-cold): the two processes' memory is not one number that time(1) could give.
-      process.stderr.write(`memory: cold open process peak ${cold.processPeakRssMB.toFixed(0)} MB, this process meanwhile ${cold.waitingRssMB.toFixed(0)} MB\n`);
+      // Its own pages apart: the node program's are the same pages in both processes, held once.
+      const own = cold.waitingPrivateMB === null ? '' : ` (${cold.waitingPrivateMB.toFixed(0)} MB its own)`;
+      process.stderr.write(`memory: cold open process peak ${cold.processPeakRssMB.toFixed(0)} MB, this process meanwhile ${cold.waitingRssMB.toFixed(0)} MB${own}\n`);
     }
     unwritten = HeapSession.coldOpenNeeded(dump, { binary });
   }
