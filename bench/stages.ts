@@ -7,7 +7,7 @@ import { loadHeapGraph } from '../lib/graph/index.js';
 import { loadGoProgram } from '../lib/gotypes/index.js';
 import { indexPaths, sourceIdentity } from '../lib/store/index.js';
 import { HeapSession } from '../lib/session/index.js';
-import { COLD_OPEN_NODE_OPTIONS } from '../cli/cold-open.js';
+import { COLD_OPEN_NODE_OPTIONS, coldOpenEnvironment } from '../cli/cold-open.js';
 import { keepColdOpenAnswers } from '../lib/answers/index.js';
 import { recoverTypes, typeCoverage } from '../lib/typing/index.js';
 import { streamCount } from './naive-count.js';
@@ -23,6 +23,8 @@ export interface Stage {
   description: string;
   /** Node options of the stage's process (bench/run.ts), when the command it measures runs with some. */
   nodeOptions?: readonly string[];
+  /** The environment of the stage's process, over the bench's, when the command it measures runs with one. */
+  environment?: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
   run(dumpPath: string, binaryPath: string | undefined, progress: (done: number, total: number) => void): Promise<StageFigures>;
 }
 
@@ -100,8 +102,9 @@ export const STAGES: Record<string, Stage> = {
     },
   },
   dominators: {
-    description: 'HeapSession.open(dump, { binary }) with an empty index: load, recover types (lib/typing), root nodes, dominators and retained sizes, then write the index (lib/store); with the node options of the CLI\'s cold open process',
+    description: 'HeapSession.open(dump, { binary }) with an empty index: load, recover types (lib/typing), root nodes, dominators and retained sizes, then write the index (lib/store); with the node options and environment of the CLI\'s cold open process',
     nodeOptions: COLD_OPEN_NODE_OPTIONS,
+    environment: coldOpenEnvironment,
     async run(dumpPath, binary, progress) {
       const files = indexPaths(benchCacheDir(), sourceIdentity(dumpPath), binary ? sourceIdentity(binary) : null);
       rmSync(files.graph, { force: true });

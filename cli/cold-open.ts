@@ -26,6 +26,18 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 export const COLD_OPEN_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=2'];
 
+/**
+ * Environment of a process whose work is a cold open, over its parent's: glibc's malloc gives every block of 8 MiB
+ * or more its own mapping, returned to the system when freed. By default the threshold follows the largest block
+ * freed (up to 32 MiB), so that once a large array is freed, the open's next arrays of up to that size come from
+ * malloc's heap, where freed memory mostly stays resident: the open's peak came out 651 to 686 MiB from one run to
+ * the next (14 M objects), 641-643 with this, in the same time. A user's own setting is kept; other C libraries
+ * ignore it.
+ */
+export function coldOpenEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { MALLOC_MMAP_THRESHOLD_: String(8 << 20), ...env };
+}
+
 /** An error raised in the cold open's process, raised again here: bad input stays a GoheapError (one line, exit 1). */
 class ColdOpenInputError extends GoheapError {
   constructor(f: ColdOpenFailure) {
@@ -128,6 +140,7 @@ export function coldOpenInProcess(
     // Its stderr is kept, not shown: a death without an answer (out of memory) is said in one line from here.
     const child = fork(compiledFile('cli/cold-open-process.js'), [], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...COLD_OPEN_NODE_OPTIONS],
+      env: coldOpenEnvironment(),
     });
     let stderrTail = '';
     child.stderr?.setEncoding('utf8');
