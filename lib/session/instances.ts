@@ -169,16 +169,24 @@ export class InstanceIndex {
     const bytes = new Float64Array(rows);
     const reachBytes = new Float64Array(rows);
     const coarseRows = this.names.length;
+    // This index's arrays in locals: each getter reads through the index's source, once per call.
+    const myStart = this.start;
+    const myReachEnd = this.reachEnd;
+    const myMember = this.member;
+    const n = graph.objectCount;
+    const objectSize = graph.objectSize;
+    const subPlace = types.tinyObjects?.place;
     for (let r = 0; r < coarseRows; r++) {
-      for (let x = this.start[r]; x < this.start[r + 1]; x++) {
-        const m = this.member[x];
+      const reachEnd = myReachEnd[r];
+      for (let x = myStart[r], end = myStart[r + 1]; x < end; x++) {
+        const m = myMember[x];
         const f = fine(r, m);
         if (owner[f] === -1) owner[f] = r;
         else if (owner[f] !== r) return undefined;
-        const sz = r === myRest ? restBytes.get(m)! : m < graph.objectCount ? graph.objectSize[m] : types.tinyObjects!.place[m - graph.objectCount] >>> 8;
+        const sz = r === myRest ? restBytes.get(m)! : m < n ? objectSize[m] : subPlace![m - n] >>> 8;
         start[f + 1]++;
         bytes[f] += sz;
-        if (x < this.reachEnd[r]) {
+        if (x < reachEnd) {
           reachCount[f]++;
           reachBytes[f] += sz;
         }
@@ -192,15 +200,16 @@ export class InstanceIndex {
       const fillReach = start.slice(0, rows);
       const fillRest = reachEnd.slice();
       for (let r = 0; r < coarseRows; r++) {
-        for (let x = this.start[r]; x < this.start[r + 1]; x++) {
+        const coarseReachEnd = myReachEnd[r];
+        for (let x = myStart[r], end = myStart[r + 1]; x < end; x++) {
           const m = from[x];
           const f = fine(r, m);
-          out[x < this.reachEnd[r] ? fillReach[f]++ : fillRest[f]++] = m;
+          out[x < coarseReachEnd ? fillReach[f]++ : fillRest[f]++] = m;
         }
       }
       return out;
     };
-    const arrays = { start, reachEnd, member: deal(this.member), byRetained: deal(this.byRetained), bySize: deal(this.bySize), bytes, reachBytes };
+    const arrays = { start, reachEnd, member: deal(myMember), byRetained: deal(this.byRetained), bySize: deal(this.bySize), bytes, reachBytes };
     return InstanceIndex.inMemory(names, arrays);
   }
 

@@ -13,8 +13,16 @@ const HI = 4294967296;
  */
 export function orderByKey(key: Float64Array, descending: boolean): Uint32Array {
   const n = key.length;
+  // Keys under 2^32 (sizes, most retained sizes) need no high words: two words per key less.
+  let wide = false;
+  for (let x = 0; x < n; x++) {
+    if (key[x] >= HI) {
+      wide = true;
+      break;
+    }
+  }
   let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
+  let hi = new Uint32Array(wide ? n : 0);
   const counts = new Uint32Array(PASSES * RADIX);
   for (let x = 0; x < n; x++) {
     const k = key[x];
@@ -23,9 +31,9 @@ export function orderByKey(key: Float64Array, descending: boolean): Uint32Array 
     if (k >= HI) {
       l = k % HI;
       h = (k - l) / HI;
+      hi[x] = h;
     }
     lo[x] = l;
-    hi[x] = h;
     counts[l & 255]++;
     counts[RADIX + ((l >>> 8) & 255)]++;
     counts[2 * RADIX + ((l >>> 16) & 255)]++;
@@ -35,13 +43,12 @@ export function orderByKey(key: Float64Array, descending: boolean): Uint32Array 
     counts[6 * RADIX + ((h >>> 16) & 255)]++;
   }
   // Each pass moves the positions with their key words, so that every pass reads its input in order.
-  // Keys under 2^32 (sizes, most retained sizes) leave the high words alone.
-  const wide = counts[4 * RADIX] !== n;
+  // Keys under 2^32 leave the high words alone (their passes are skipped: every high digit is 0).
   let src = new Uint32Array(n);
   for (let x = 0; x < n; x++) src[x] = x;
   let dst = new Uint32Array(n);
   let loDst = new Uint32Array(n);
-  let hiDst = new Uint32Array(n);
+  let hiDst = new Uint32Array(wide ? n : 0);
   const offset = new Uint32Array(RADIX);
   for (let pass = 0; pass < PASSES; pass++) {
     const base = pass * RADIX;

@@ -25,6 +25,18 @@ describe('session/key-order: radix order by key', () => {
       });
     }
   }
+  // The high words are kept only when some key needs them: one wide key at the very end must still sort first/last.
+  for (const descending of [true, false]) {
+    it(`32-bit keys and one of 2^45 last, ${descending ? 'descending' : 'ascending'}: the comparator's order`, () => {
+      const key = new Float64Array(5000);
+      for (let x = 0; x < key.length; x++) key[x] = (x * 2654435761) % 4294967296;
+      key[key.length - 1] = 2 ** 45 + 7;
+      const want = [...key.keys()].sort((a, b) => (descending ? key[b] - key[a] : key[a] - key[b]) || a - b);
+      const got = Array.from(orderByKey(key, descending));
+      expect(got).to.deep.equal(want);
+      expect(got[descending ? 0 : got.length - 1]).to.equal(key.length - 1);
+    });
+  }
 });
 
 for (const version of ['1.19', '1.26']) {
