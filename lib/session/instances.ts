@@ -127,16 +127,26 @@ export class InstanceIndex {
     }
     // By retained size and by size: the reachable members sorted once (stable, so ties stay in address order),
     // then scattered to their rows; the unreachable runs stay in address order.
+    // The sort carries each member's place in the sequence along (no look-up through the positions afterwards),
+    // on 32-bit keys unless one does not fit (a retained size of 4 GiB or more).
     const reachPos = new Uint32Array(reachableMembers);
     for (let x = 0, y = 0; x < m; x++) if (reachable[x]) reachPos[y++] = x;
-    const keys = new Float64Array(reachableMembers);
     const byKey = (key: (i: number) => number): Uint32Array => {
-      for (let y = 0; y < reachPos.length; y++) keys[y] = key(seqMember[reachPos[y]]);
-      const order = orderByKey(keys, true);
+      let keys: Uint32Array | Float64Array = new Uint32Array(reachableMembers);
+      for (let y = 0; y < reachPos.length; y++) {
+        const k = key(seqMember[reachPos[y]]);
+        if (k > 0xffffffff) {
+          keys = new Float64Array(reachableMembers);
+          for (let z = 0; z < reachPos.length; z++) keys[z] = key(seqMember[reachPos[z]]);
+          break;
+        }
+        keys[y] = k;
+      }
+      const order = orderByKey(keys, true, reachPos.slice());
       const out = member.slice();
       fillReach.set(start.subarray(0, rows));
       for (let y = 0; y < order.length; y++) {
-        const x = reachPos[order[y]];
+        const x = order[y];
         out[fillReach[seqRow[x]]++] = seqMember[x];
       }
       return out;
@@ -152,15 +162,11 @@ export class InstanceIndex {
    * lies within one row here (how `types --by-length` refines `types`). Undefined when it does not: then build.
    */
   refine(graph: HeapGraph, types: HeapTypes, splitArrays: boolean): InstanceIndex | undefined {
-    const { names, seqMember, seqRow, seqBytes, restRow } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
+    const { names, seqMember, seqRow, restRow } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
     const rows = names.length;
     // The finer row of each member (a tiny block's place in the rest row is told by the row it comes from here).
     const rowOfMember = new Uint32Array(graph.objectCount + (types.tinyObjects?.object.length ?? 0));
-    const restBytes = new Map<number, number>();
-    for (let x = 0; x < seqMember.length; x++) {
-      if (seqRow[x] !== restRow) rowOfMember[seqMember[x]] = seqRow[x];
-      else restBytes.set(seqMember[x], seqBytes[x]);
-    }
+    for (let x = 0; x < seqMember.length; x++) if (seqRow[x] !== restRow) rowOfMember[seqMember[x]] = seqRow[x];
     const myRest = this.rowOfName.get(TINY_REST_NAME) ?? -1;
     const fine = (r: number, m: number): number => (r === myRest ? restRow : rowOfMember[m]);
     const owner = new Int32Array(rows).fill(-1);
@@ -178,12 +184,22 @@ export class InstanceIndex {
     const subPlace = types.tinyObjects?.place;
     for (let r = 0; r < coarseRows; r++) {
       const reachEnd = myReachEnd[r];
+      if (r === myRest) {
+        // The rest row is the same row in both groupings, with the same members and bytes.
+        if (owner[restRow] !== -1 && owner[restRow] !== r) return undefined;
+        owner[restRow] = r;
+        start[restRow + 1] += myStart[r + 1] - myStart[r];
+        reachCount[restRow] += reachEnd - myStart[r];
+        bytes[restRow] += this.bytes[r];
+        reachBytes[restRow] += this.reachBytes[r];
+        continue;
+      }
       for (let x = myStart[r], end = myStart[r + 1]; x < end; x++) {
         const m = myMember[x];
-        const f = fine(r, m);
+        const f = rowOfMember[m];
         if (owner[f] === -1) owner[f] = r;
         else if (owner[f] !== r) return undefined;
-        const sz = r === myRest ? restBytes.get(m)! : m < n ? objectSize[m] : subPlace![m - n] >>> 8;
+        const sz = m < n ? objectSize[m] : subPlace![m - n] >>> 8;
         start[f + 1]++;
         bytes[f] += sz;
         if (x < reachEnd) {

@@ -1,7 +1,8 @@
 // Ordering indices by a numeric key without a comparator: a stable LSD radix sort over 8-bit digits of integer keys
 // in [0, 2^53) (byte counts, sizes, addresses). Seven passes at most; a digit that every key shares is skipped, so
 // sizes under 64 KiB sort in two passes. Used by the instance index (instances.ts) where a comparator sort of millions
-// of members took seconds.
+// of members took seconds. Keys below 2^32 can come as a Uint32Array, which the sort then uses as its own key words
+// (two words per key less than a Float64Array and its split into words).
 
 const RADIX = 256;
 const PASSES = 7; // 8-bit digits: 53 bits
@@ -9,46 +10,62 @@ const HI = 4294967296;
 
 /**
  * The positions 0..n-1 of `key` ordered by key, largest first when `descending` (else smallest first); equal keys
- * keep their order (stable).
+ * keep their order (stable). With `payload` (one word per key), its words in that order instead of the positions.
+ * A Uint32Array key and the payload are the sort's own working arrays: their contents are undefined afterwards (the
+ * result may be the payload's array).
  */
-export function orderByKey(key: Float64Array, descending: boolean): Uint32Array {
+export function orderByKey(key: Float64Array | Uint32Array, descending: boolean, payload?: Uint32Array): Uint32Array {
   const n = key.length;
+  if (payload !== undefined && payload.length !== n) throw new RangeError(`${payload.length} payload words for ${n} keys`);
   // Keys under 2^32 (sizes, most retained sizes) need no high words: two words per key less.
   let wide = false;
-  for (let x = 0; x < n; x++) {
-    if (key[x] >= HI) {
-      wide = true;
-      break;
+  if (key instanceof Float64Array) {
+    for (let x = 0; x < n; x++) {
+      if (key[x] >= HI) {
+        wide = true;
+        break;
+      }
     }
   }
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(wide ? n : 0);
+  let lo: Uint32Array = key instanceof Uint32Array ? key : new Uint32Array(n);
+  let hi: Uint32Array = new Uint32Array(wide ? n : 0);
   const counts = new Uint32Array(PASSES * RADIX);
-  for (let x = 0; x < n; x++) {
-    const k = key[x];
-    let l = k;
-    let h = 0;
-    if (k >= HI) {
-      l = k % HI;
-      h = (k - l) / HI;
-      hi[x] = h;
+  if (key instanceof Uint32Array) {
+    for (let x = 0; x < n; x++) {
+      const l = lo[x];
+      counts[l & 255]++;
+      counts[RADIX + ((l >>> 8) & 255)]++;
+      counts[2 * RADIX + ((l >>> 16) & 255)]++;
+      counts[3 * RADIX + (l >>> 24)]++;
     }
-    lo[x] = l;
-    counts[l & 255]++;
-    counts[RADIX + ((l >>> 8) & 255)]++;
-    counts[2 * RADIX + ((l >>> 16) & 255)]++;
-    counts[3 * RADIX + (l >>> 24)]++;
-    counts[4 * RADIX + (h & 255)]++;
-    counts[5 * RADIX + ((h >>> 8) & 255)]++;
-    counts[6 * RADIX + ((h >>> 16) & 255)]++;
+    counts[4 * RADIX] = counts[5 * RADIX] = counts[6 * RADIX] = n;
+  } else {
+    for (let x = 0; x < n; x++) {
+      const k = key[x];
+      let l = k;
+      let h = 0;
+      if (k >= HI) {
+        l = k % HI;
+        h = (k - l) / HI;
+        hi[x] = h;
+      }
+      lo[x] = l;
+      counts[l & 255]++;
+      counts[RADIX + ((l >>> 8) & 255)]++;
+      counts[2 * RADIX + ((l >>> 16) & 255)]++;
+      counts[3 * RADIX + (l >>> 24)]++;
+      counts[4 * RADIX + (h & 255)]++;
+      counts[5 * RADIX + ((h >>> 8) & 255)]++;
+      counts[6 * RADIX + ((h >>> 16) & 255)]++;
+    }
   }
-  // Each pass moves the positions with their key words, so that every pass reads its input in order.
-  // Keys under 2^32 leave the high words alone (their passes are skipped: every high digit is 0).
-  let src = new Uint32Array(n);
-  for (let x = 0; x < n; x++) src[x] = x;
-  let dst = new Uint32Array(n);
-  let loDst = new Uint32Array(n);
-  let hiDst = new Uint32Array(wide ? n : 0);
+  // Each pass moves the positions (or the payload) with their key words, so that every pass reads its input in
+  // order. Keys under 2^32 leave the high words alone (their passes are skipped: every high digit is 0).
+  let src: Uint32Array = payload ?? new Uint32Array(n);
+  if (payload === undefined) for (let x = 0; x < n; x++) src[x] = x;
+  let dst: Uint32Array = new Uint32Array(n);
+  let loDst: Uint32Array = new Uint32Array(n);
+  let hiDst: Uint32Array = new Uint32Array(wide ? n : 0);
   const offset = new Uint32Array(RADIX);
   for (let pass = 0; pass < PASSES; pass++) {
     const base = pass * RADIX;

@@ -22,6 +22,11 @@ describe('session/key-order: radix order by key', () => {
         for (let x = 0; x < key.length; x++) key[x] = Math.floor(rand() * 2 ** bits);
         const want = [...key.keys()].sort((a, b) => (descending ? key[b] - key[a] : key[a] - key[b]) || a - b);
         expect(Array.from(orderByKey(key, descending))).to.deep.equal(want);
+        if (bits <= 32) {
+          // The same keys as the sort's own 32-bit words, carrying a payload: the payload in the same order.
+          const payload = Uint32Array.from(key.keys(), (x) => x * 7 + 1);
+          expect(Array.from(orderByKey(Uint32Array.from(key), descending, payload))).to.deep.equal(want.map((x) => x * 7 + 1));
+        }
       });
     }
   }
