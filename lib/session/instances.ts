@@ -160,11 +160,9 @@ export class InstanceIndex {
    * lies within one row here (how `types --by-length` refines `types`). Undefined when it does not: then build.
    */
   refine(graph: HeapGraph, types: HeapTypes, splitArrays: boolean): InstanceIndex | undefined {
-    const { names, seqMember, seqRow, restRow } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
-    const rows = names.length;
     // The finer row of each member (a tiny block's place in the rest row is told by the row it comes from here).
-    const rowOfMember = new Uint32Array(graph.objectCount + (types.tinyObjects?.object.length ?? 0));
-    for (let x = 0; x < seqMember.length; x++) if (seqRow[x] !== restRow) rowOfMember[seqMember[x]] = seqRow[x];
+    const { names, rowOfMember, restRow } = memberRowOf(graph, types, splitArrays, graph.objectsByAddress());
+    const rows = names.length;
     const myRest = this.rowOfName.get(TINY_REST_NAME) ?? -1;
     const fine = (r: number, m: number): number => (r === myRest ? restRow : rowOfMember[m]);
     const owner = new Int32Array(rows).fill(-1);
@@ -386,6 +384,28 @@ function tinyRows(types: HeapTypes, names: string[], rowOf: Uint32Array, splitAr
     return rowOfTyping[t];
   };
   return { sub, restRow, rowOfSub };
+}
+
+/**
+ * The row of every object (a tiny block's: its own row, not the rest row) and sub-object, with the rows named as
+ * memberRows names them (the same numbers): what refine needs of memberRows, without the member sequence.
+ */
+function memberRowOf(graph: HeapGraph, types: HeapTypes, splitArrays: boolean, order: Uint32Array):
+  { names: string[]; rowOfMember: Uint32Array; restRow: number } {
+  const { rowOf, names } = typeGroups(graph, types, splitArrays);
+  const n = graph.objectCount;
+  const tiny = tinyRows(types, names, rowOf, splitArrays);
+  if (tiny === undefined) return { names, rowOfMember: rowOf, restRow: -1 };
+  const rowOfMember = new Uint32Array(n + tiny.sub.object.length);
+  rowOfMember.set(rowOf);
+  // Sub-objects' rows named in address order, as memberRows meets them.
+  const ranges = new SubObjectRanges(tiny.sub.object, n);
+  for (let x = 0; x < n; x++) {
+    const b = ranges.block(order[x]);
+    if (b < 0) continue;
+    for (let k = ranges.start(b), end = ranges.end(b); k < end; k++) rowOfMember[n + k] = tiny.rowOfSub(k);
+  }
+  return { names, rowOfMember, restRow: tiny.restRow };
 }
 
 /**
