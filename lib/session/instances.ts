@@ -164,7 +164,6 @@ export class InstanceIndex {
     const { names, rowOfMember, restRow } = memberRowOf(graph, types, splitArrays, graph.objectsByAddress());
     const rows = names.length;
     const myRest = this.rowOfName.get(TINY_REST_NAME) ?? -1;
-    const fine = (r: number, m: number): number => (r === myRest ? restRow : rowOfMember[m]);
     const owner = new Int32Array(rows).fill(-1);
     const start = new Uint32Array(rows + 1);
     const reachCount = new Uint32Array(rows);
@@ -230,10 +229,11 @@ export class InstanceIndex {
           fillRest[f] += myStart[r + 1] - coarseReachEnd;
           continue;
         }
+        // Split by length (the rest row is always whole): each member to its finer row.
         for (let x = myStart[r], end = myStart[r + 1]; x < end; x++) {
           const m = from[x];
-          const f = fine(r, m);
-          out[x < coarseReachEnd ? fillReach[f]++ : fillRest[f]++] = m;
+          const g = rowOfMember[m];
+          out[x < coarseReachEnd ? fillReach[g]++ : fillRest[g]++] = m;
         }
       }
       return out;

@@ -27,38 +27,33 @@ export function orderByKey(key: Float64Array | Uint32Array, descending: boolean,
       }
     }
   }
+  // The key's low and (when wide) high 32-bit words, then each digit's count.
   let lo: Uint32Array = key instanceof Uint32Array ? key : new Uint32Array(n);
   let hi: Uint32Array = new Uint32Array(wide ? n : 0);
-  const counts = new Uint32Array(PASSES * RADIX);
-  if (key instanceof Uint32Array) {
-    for (let x = 0; x < n; x++) {
-      const l = lo[x];
-      counts[l & 255]++;
-      counts[RADIX + ((l >>> 8) & 255)]++;
-      counts[2 * RADIX + ((l >>> 16) & 255)]++;
-      counts[3 * RADIX + (l >>> 24)]++;
-    }
-    counts[4 * RADIX] = counts[5 * RADIX] = counts[6 * RADIX] = n;
-  } else {
+  if (key instanceof Float64Array) {
     for (let x = 0; x < n; x++) {
       const k = key[x];
-      let l = k;
-      let h = 0;
-      if (k >= HI) {
-        l = k % HI;
-        h = (k - l) / HI;
-        hi[x] = h;
-      }
+      const l = k % HI;
       lo[x] = l;
-      counts[l & 255]++;
-      counts[RADIX + ((l >>> 8) & 255)]++;
-      counts[2 * RADIX + ((l >>> 16) & 255)]++;
-      counts[3 * RADIX + (l >>> 24)]++;
+      if (wide) hi[x] = (k - l) / HI;
+    }
+  }
+  const counts = new Uint32Array(PASSES * RADIX);
+  for (let x = 0; x < n; x++) {
+    const l = lo[x];
+    counts[l & 255]++;
+    counts[RADIX + ((l >>> 8) & 255)]++;
+    counts[2 * RADIX + ((l >>> 16) & 255)]++;
+    counts[3 * RADIX + (l >>> 24)]++;
+  }
+  if (wide) {
+    for (let x = 0; x < n; x++) {
+      const h = hi[x];
       counts[4 * RADIX + (h & 255)]++;
       counts[5 * RADIX + ((h >>> 8) & 255)]++;
       counts[6 * RADIX + ((h >>> 16) & 255)]++;
     }
-  }
+  } else counts[4 * RADIX] = counts[5 * RADIX] = counts[6 * RADIX] = n;
   // Each pass moves the positions (or the payload) with their key words, so that every pass reads its input in
   // order. Keys under 2^32 leave the high words alone (their passes are skipped: every high digit is 0).
   let src: Uint32Array = payload ?? new Uint32Array(n);
