@@ -11,6 +11,7 @@ export { funcNameForPrint } from './frames.js';
 export type { Segment } from './builder.js';
 export { INTERIOR_EDGE, EDGE_OFFSET_MASK } from './edges.js';
 export { markReachable } from './reachability.js';
+export { reverseEdgesOf, type ReverseEdgeColumns } from './reverse-of.js';
 export { AddressIndex } from './address-index.js';
 export { stackObjectRoots } from './stack-objects.js';
 export type { StackObjectSource, StackObjectLayout } from './stack-objects.js';

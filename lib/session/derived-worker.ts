@@ -18,6 +18,9 @@ export type DerivedWorkerMessage = { type: 'built'; name: DerivedStructure } | {
 
 const port = parentPort!;
 const req = workerData as DerivedWorkerRequest;
+// Tests hold the worker a moment before it builds anything, so that their pages are surely asked meanwhile.
+const pauseMs = Number(process.env.GOHEAP_TEST_DERIVED_PAUSE_MS ?? 0);
+if (pauseMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
 try {
   const state = loadIndexedState(req.dumpPath, req.options);
   if (!state) throw new Error(`${req.dumpPath}: its index is no longer current (the dump or the binary changed on disk)`);

@@ -8,7 +8,7 @@
 // index (address, size, type, describe, referrers, paths, dominators, instances) answers for it as for an object:
 // its referrers are those whose pointer lands inside it, its path and dominators go through its block.
 import * as fs from 'node:fs';
-import { type Column, columnOf, type HeapGraph } from '../graph/index.js';
+import { type Column, columnOf, type HeapGraph, reverseEdgesOf } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
   checkBinaryMatchesDump, describeObject, type HeapTypes, type ObjectDescription, RecoveredTypes, restoreTypes,
@@ -23,11 +23,12 @@ import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index
 import { compiledFile } from '../package-files.js';
 import { collectGarbage, indexCurrent, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
-import { InstanceIndex, type InstanceSort, type MemberFacts, rowMembership } from './instances.js';
+import { InstanceIndex, type InstanceSort, type MemberFacts, rowGrouping, rowMembership } from './instances.js';
 import { DerivedIndexes, type DerivedStructure, reverseCodec, treeCodec, typeRowsCodec } from './derived.js';
 import { sessionShared, sessionSharedGroups } from './leak-queries.js';
 import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
+import { BuildingElsewhere } from './building-elsewhere.js';
 import type { DerivedWorkerMessage, DerivedWorkerRequest } from './derived-worker.js';
 import { startWorker } from './worker-thread.js';
 
@@ -59,6 +60,15 @@ const SPLIT_INSTANCES_INDEX = 'instances-split-v5';
 
 /** A type name `types --by-length` has and `types` has not: an array's, with its length ("[37]*main.Node"). */
 const ARRAY_BY_LENGTH = /^\[[0-9]+\]/;
+
+/**
+ * The most objects a heap has for a type's instances to be found by one pass over the objects while a worker builds
+ * the instance index (instanceIndexNow). Measured on this project's 2-core machine: on 14 M objects a type page answered
+ * so in 0.2-2.1 s (the first one reads the types and retained sizes); on 72 M objects one row took 5-10 s and its
+ * first sort by retained size 10 s more, with 1-2 GB more on the main thread: longer than the worker takes to write
+ * the instance index, which such a heap's pages wait for instead.
+ */
+const ROW_SCAN_MAX_OBJECTS = 32_000_000;
 
 /** Objects rootsKeepingAlive searches by position before it reads the whole reverse edges. */
 const ROOTS_SEARCH_BUDGET = 100_000;
@@ -125,6 +135,8 @@ export class HeapSession {
   /** The per-node arrays of an analysis computed in this process, as columns. */
   private readonly nodeColumns = new Map<string, Column>();
   private summariesKept_ = false;
+  /** The derived indexes a worker is building (keepDerivedInWorker), and what is answered meanwhile. */
+  private readonly elsewhere = new BuildingElsewhere();
 
   private constructor(state: SessionState) {
     this.state = state;
@@ -180,11 +192,11 @@ export class HeapSession {
   private openOptions: OpenOptions | undefined;
 
   /**
-   * The large derived indexes keepDerived builds, in the order it builds them, each with its file and what builds it
-   * (or reads it back): the sorted dominator tree (the dominators page; a cold open with the binary has written it
-   * already), the reverse edges (referrers: object pages), the instance lists as `types` groups them (type pages,
-   * search), and as `types --by-length` groups them (arrays by length; no type is named "[0]", so asking for it
-   * reads or builds that index).
+   * The large derived indexes keepDerived builds, each with its file and what builds it (or reads it back): the
+   * sorted dominator tree (the dominators page; a cold open with the binary has written it already), the reverse edges
+   * (referrers: object pages; a type page's sample of referrers scans the edges meanwhile), the instance lists as
+   * `types` groups them (type pages, search), and as `types --by-length` groups them (arrays by length; no type is
+   * named "[0]", so asking for it reads or builds that index).
    */
   private static readonly LARGE_DERIVED: readonly (readonly [DerivedStructure, string, (s: HeapSession) => void])[] = [
     ['tree', 'tree', (s) => s.dominatorTree()],
@@ -194,22 +206,35 @@ export class HeapSession {
   ];
 
   /**
+   * LARGE_DERIVED in the order keepDerived builds them: what pages cannot answer without first. On a heap small enough
+   * for its type pages to find their instances meanwhile (ROW_SCAN_MAX_OBJECTS), as listed: object pages wait for the
+   * reverse edges. On a larger one, the instance lists before the reverse edges: type pages (where a user goes from
+   * the types list) wait for them.
+   */
+  private largeDerived(): (readonly [DerivedStructure, string, (s: HeapSession) => void])[] {
+    const all = [...HeapSession.LARGE_DERIVED];
+    if (this.graph.objectCount <= ROW_SCAN_MAX_OBJECTS) return all;
+    const [tree, reverse, instances, byLength] = all;
+    return [tree, instances, reverse, byLength];
+  }
+
+  /**
    * The large derived indexes not kept yet beside the index this session came from (with the binary), in the order
    * keepDerived builds them: the first queries that need one would build it. Empty for a session computed here.
    */
   missingStructures(): DerivedStructure[] {
     if (!this.fromIndex.analysis || !this.typed) return [];
-    return HeapSession.LARGE_DERIVED.filter(([, file]) => !this.derived.current(file)).map(([name]) => name);
+    return this.largeDerived().filter(([, file]) => !this.derived.current(file)).map(([name]) => name);
   }
 
   /**
    * Builds the large derived indexes and keeps them beside the index (each written unless it is there), in the order
-   * of LARGE_DERIVED, calling onBuilt after each: what the first referrers, dominator-tree and instance queries would
+   * of largeDerived(), calling onBuilt after each: what the first referrers, dominator-tree and instance queries would
    * otherwise build one by one.
    */
   keepDerived(onBuilt?: (name: DerivedStructure) => void, letGo = false): void {
     if (this.graph.objectCount === 0) return;
-    for (const [name, file, build] of HeapSession.LARGE_DERIVED) {
+    for (const [name, file, build] of this.largeDerived()) {
       // One already kept is not read back whole only to be written again.
       if (!this.derived.current(file)) {
         build(this);
@@ -223,8 +248,8 @@ export class HeapSession {
   /**
    * Lets go of derived structure `name` once written (read back by position when next used), and of the whole
    * arrays its build read: for a session that only builds them (lib/session/derived-worker.ts), so that they do not
-   * add up (a 70 M-object heap's reverse edges alone are 1.3 GB). The instance index as `types` groups it is kept
-   * until the one by length is made from it.
+   * add up (a 70 M-object heap's reverse edges alone are 1.3 GB). The index by length is made from the one as `types`
+   * groups it, read back from its file then.
    */
   private letGoOf(name: DerivedStructure): void {
     if (name === 'tree') this.tree = undefined;
@@ -232,7 +257,7 @@ export class HeapSession {
       this.graph.dropReverseEdges();
       this.reverseReady = false;
     }
-    if (name === 'instances-by-length') {
+    if (name === 'instances' || name === 'instances-by-length') {
       this.instanceIndex = undefined;
       this.splitInstanceIndex = undefined;
     }
@@ -246,17 +271,22 @@ export class HeapSession {
    */
   keepDerivedInWorker(onBuilt?: (name: DerivedStructure) => void): Promise<void> {
     const request: DerivedWorkerRequest = { dumpPath: this.dumpPath, options: this.openOptions ?? { binary: this.binaryPath } };
+    this.elsewhere.start(this.missingStructures());
     return new Promise<void>((resolve, reject) => {
       const worker = startWorker(compiledFile('lib/session/derived-worker.js'), { workerData: request });
       let settled = false;
       const settle = (e?: Error): void => {
         if (settled) return;
         settled = true;
+        this.elsewhere.done();
         if (e) reject(e);
         else resolve();
       };
       worker.on('message', (m: DerivedWorkerMessage) => {
-        if (m.type === 'built') onBuilt?.(m.name);
+        if (m.type === 'built') {
+          this.elsewhere.done(m.name);
+          onBuilt?.(m.name);
+        }
         else settle(m.type === 'error' ? new Error(m.message) : undefined);
       });
       worker.on('error', (e) => settle(e));
@@ -543,14 +573,34 @@ export class HeapSession {
 
   /** Who points at object i: objects (with the field) and roots (global, goroutine frame and variable, finalizer...). */
   referrers(i: number): Referrer[] {
+    return this.referrersBy(this.reverseColumns(), i);
+  }
+
+  /** referrers(i) with the reverse edges `rev`. */
+  private referrersBy(rev: ReverseColumns, i: number): Referrer[] {
     this.rootsByTarget_ ??= rootsByTarget(this.graph);
-    const rev = this.reverseColumns();
+    const byTarget = this.rootsByTarget_;
     if (i >= this.graph.objectCount) {
       // The block's referrers whose pointer lands inside the sub-object.
-      const all = referrersOf(this.graph, this.types, this.rootNodes, this.program, this.rootsByTarget_, rev, this.subObjects.blockOf(i));
-      return all.filter((r) => this.subObjects.pointsInto(i, r, this.rootsByTarget_!));
+      const all = referrersOf(this.graph, this.types, this.rootNodes, this.program, byTarget, rev, this.subObjects.blockOf(i));
+      return all.filter((r) => this.subObjects.pointsInto(i, r, byTarget));
     }
-    return referrersOf(this.graph, this.types, this.rootNodes, this.program, this.rootsByTarget_, rev, i);
+    return referrersOf(this.graph, this.types, this.rootNodes, this.program, byTarget, rev, i);
+  }
+
+  /**
+   * referrers() of each of `items`, in the same order, each when the caller comes to it: while a worker builds the reverse edges, from one pass over
+   * the edges for all of them (a type page's "referenced by" asks a thousand instances), not the whole reverse index
+   * built a second time here.
+   */
+  *referrersOfEach(items: readonly number[]): Generator<Referrer[]> {
+    // Each item's when asked for (a caller may stop early), from the reverse edges in memory or kept, or scanned once.
+    let rev: ReverseColumns | undefined;
+    if (this.elsewhere.has('reverse') && !this.reverseReady && this.reverseColumns_ === undefined) {
+      const n = this.graph.objectCount;
+      rev = reverseEdgesOf(this.graph, items.map((i) => (i >= n ? this.subObjects.blockOf(i) : i)));
+    }
+    for (const i of items) yield rev === undefined ? this.referrers(i) : this.referrersBy(rev, i);
   }
 
   /** The objects that point at object i (each as often as it points there). */
@@ -730,7 +780,7 @@ export class HeapSession {
    * for both).
    */
   instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean } = {}): Page<number> & { count: number; bytes: number } | undefined {
-    const index = this.instanceIndexOf(type);
+    const index = this.instanceIndexNow(type);
     if (index === undefined) return undefined;
     // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
     return index.page(type, options.sort ?? 'retained', options.offset ?? 0, options.limit ?? 50, !options.all, this.wholeMemberFacts());
@@ -809,10 +859,10 @@ export class HeapSession {
 
   /**
    * True when `type` names a type row (as instances() takes it: of `types`, else of `types --by-length`). Reads the
-   * instance indexes' row names only.
+   * instance indexes' row names only (while a worker builds them: looks for the row in one pass over the objects).
    */
   hasInstances(type: string): boolean {
-    return this.instanceIndexOf(type) !== undefined;
+    return this.instanceIndexNow(type) !== undefined;
   }
 
   /**
@@ -823,6 +873,33 @@ export class HeapSession {
     if (!ARRAY_BY_LENGTH.test(type)) return ['instances'];
     this.typeNames_ ??= new Set(this.typeRows().map((r) => r.type));
     return this.typeNames_.has(type) ? ['instances'] : ['instances', 'instances-by-length'];
+  }
+
+  /**
+   * The instance index that has row `type` (instanceIndexOf), or while a worker builds the one it would be in, an
+   * index of that row alone from one pass over the objects (grouped as `types` groups, else as `types --by-length`):
+   * a page answers now rather than wait for the worker or build the whole index a second time here.
+   */
+  private instanceIndexNow(type: string): InstanceIndex | undefined {
+    if (this.instanceStructuresToWaitFor(type).length > 0 || !this.elsewhere.has(...this.instanceStructures(type))) return this.instanceIndexOf(type);
+    const e = this.elsewhere;
+    return e.row(type, () => {
+      const facts = this.wholeMemberFacts();
+      const order = e.order(() => this.graph.objectsByAddress());
+      const of = (split: boolean): InstanceIndex | undefined =>
+        InstanceIndex.ofRow(this.graph, this.types, facts, type, e.grouping(split, () => rowGrouping(this.graph, this.types, split)), order);
+      return of(false) ?? (ARRAY_BY_LENGTH.test(type) ? of(true) : undefined);
+    });
+  }
+
+  /**
+   * The derived indexes a query of instances(type) or hasInstances(type) waits for while a worker builds them: none
+   * when it is not building them, or when this heap is small enough that the session answers meanwhile from one pass
+   * over the objects (ROW_SCAN_MAX_OBJECTS); else those instanceStructures names.
+   */
+  instanceStructuresToWaitFor(type: string): DerivedStructure[] {
+    const needs = this.instanceStructures(type);
+    return this.graph.objectCount <= ROW_SCAN_MAX_OBJECTS ? [] : needs.filter((n) => this.elsewhere.has(n));
   }
 
   /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */

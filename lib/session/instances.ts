@@ -88,11 +88,37 @@ export class InstanceIndex {
 
   /** Builds the index of `graph`'s objects grouped as typeGroups groups them (arrays split by length or not). */
   static build(graph: HeapGraph, types: HeapTypes, facts: MemberFacts, splitArrays = false): InstanceIndex {
+    // Members in address order (objects are numbered in span order; a sub-object follows its block).
+    const { names, seqMember, seqRow, seqBytes } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
+    const index = InstanceIndex.fromSequence(graph, types, facts, names, seqMember, seqRow, seqBytes);
+    // Both orders now, while the member sequence's arrays can go (a worker writes the index next).
+    void index.a;
+    return index;
+  }
+
+  /**
+   * The index of the one row named `type` of `grouping` (rowGrouping: as build groups them; `order`: the objects by
+   * address), from one pass over the objects and a sort
+   * of that row's members only when a page first asks for an order: the same members, counts and orders as the row
+   * of the whole index. For a page asked while the whole index is being built elsewhere (a viewer's first start).
+   * Undefined when `type` names no row.
+   */
+  static ofRow(graph: HeapGraph, types: HeapTypes, facts: MemberFacts, type: string, grouping: RowGrouping, order: Uint32Array): InstanceIndex | undefined {
+    const row = rowMembers(graph, grouping, order, type);
+    if (row === undefined) return undefined;
+    return InstanceIndex.fromSequence(graph, types, facts, [type], row.member, undefined, row.bytes);
+  }
+
+  /**
+   * The index of the members in `seqMember` (address order), member x of row seqRow[x] (row 0 when there is no seqRow)
+   * counting seqBytes[x] bytes.
+   * The orders by retained size and by size are sorted when first read.
+   */
+  private static fromSequence(graph: HeapGraph, types: HeapTypes, facts: MemberFacts, names: string[], seqMember: Uint32Array,
+    seqRow: Uint32Array | undefined, seqBytes: Uint32Array): InstanceIndex {
     const n = graph.objectCount;
     const size = graph.objectSize;
     const tiny = types.tinyObjects !== undefined && types.tinyObjects.object.length > 0 ? types.tinyObjects : undefined;
-    // Members in address order (objects are numbered in span order; a sub-object follows its block).
-    const { names, seqMember, seqRow, seqBytes } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
     const m = seqMember.length;
     const rows = names.length;
     const start = new Uint32Array(rows + 1);
@@ -102,7 +128,7 @@ export class InstanceIndex {
     const reachable = new Uint8Array(m);
     for (let x = 0; x < m; x++) {
       const i = seqMember[x];
-      const r = seqRow[x];
+      const r = seqRow === undefined ? 0 : seqRow[x];
       const sz = seqBytes[x];
       start[r + 1]++;
       bytes[r] += sz;
@@ -120,7 +146,7 @@ export class InstanceIndex {
     const fillReach = start.slice(0, rows);
     const fillRest = reachEnd.slice();
     for (let x = 0; x < m; x++) {
-      const r = seqRow[x];
+      const r = seqRow === undefined ? 0 : seqRow[x];
       member[reachable[x] ? fillReach[r]++ : fillRest[r]++] = seqMember[x];
     }
     // By retained size and by size: each row's reachable run (by address) sorted by key on its own, stably, so that
@@ -149,9 +175,13 @@ export class InstanceIndex {
       }
       return out;
     };
-    const byRetained = byKey(facts.retained);
-    const bySize = byKey((i) => (i < n ? size[i] : tiny!.place[i - n] >>> 8));
-    return InstanceIndex.inMemory(names, { start, reachEnd, member, byRetained, bySize, bytes, reachBytes });
+    const arrays: Partial<InstanceArrays> = { start, reachEnd, member, bytes, reachBytes };
+    const get = (k: ArrayName): InstanceArrays[ArrayName] => {
+      if (k === 'byRetained') return (arrays.byRetained ??= byKey(facts.retained));
+      if (k === 'bySize') return (arrays.bySize ??= byKey((i) => (i < n ? size[i] : tiny!.place[i - n] >>> 8)));
+      return arrays[k]!;
+    };
+    return new InstanceIndex(names, get, (k) => columnOf(get(k) as Uint32Array));
   }
 
   /**
@@ -423,6 +453,105 @@ function memberRowOf(graph: HeapGraph, types: HeapTypes, splitArrays: boolean, o
     for (let k = ranges.start(b), end = ranges.end(b); k < end; k++) rowOfMember[n + k] = tiny.rowOfSub(k);
   }
   return { names, rowOfMember, restRow: tiny.restRow };
+}
+
+/**
+ * How build groups the members into rows, for finding one row's members (rowMembers): every object's row, the rows'
+ * names (sub-objects' rows named too), and the tiny blocks' sub-objects' rows. A viewer's first start keeps it while
+ * the whole index is being built, so that each type page it answers meanwhile makes one pass over the objects, not
+ * the grouping again.
+ */
+export interface RowGrouping {
+  names: string[];
+  rowOf: Uint32Array;
+  tiny?: { sub: NonNullable<HeapTypes['tinyObjects']>; ranges: SubObjectRanges; restRow: number; subRow: Uint32Array; subRows: Uint8Array };
+}
+
+/** The grouping build groups by (arrays split by length or not), as rowMembers takes it. */
+export function rowGrouping(graph: HeapGraph, types: HeapTypes, splitArrays: boolean): RowGrouping {
+  const { rowOf, names } = typeGroups(graph, types, splitArrays);
+  const tiny = tinyRows(types, names, rowOf, splitArrays);
+  if (tiny === undefined) return { names, rowOf };
+  const subRow = new Uint32Array(tiny.sub.object.length);
+  for (let k = 0; k < subRow.length; k++) subRow[k] = tiny.rowOfSub(k);
+  // Which rows have sub-objects among their members (or are the rest row): only their members need the blocks.
+  const subRows = new Uint8Array(names.length);
+  for (let k = 0; k < subRow.length; k++) subRows[subRow[k]] = 1;
+  subRows[tiny.restRow] = 1;
+  return { names, rowOf, tiny: { sub: tiny.sub, ranges: new SubObjectRanges(tiny.sub.object, graph.objectCount), restRow: tiny.restRow, subRow, subRows } };
+}
+
+/**
+ * The members of the one row named `type` of `grouping` in memberRows' sequence (objects in `order`, address order,
+ * each tiny block followed by its sub-objects and its rest), with the bytes each counts for; undefined when no row
+ * has that name. One pass over the objects (two when the row has sub-objects or is the rest row).
+ */
+function rowMembers(graph: HeapGraph, grouping: RowGrouping, order: Uint32Array, type: string):
+  { member: Uint32Array; bytes: Uint32Array } | undefined {
+  const { names, rowOf, tiny } = grouping;
+  const row = names.indexOf(type);
+  if (row < 0) return undefined;
+  const n = graph.objectCount;
+  const size = graph.objectSize;
+  if (tiny === undefined || tiny.subRows[row] === 0) {
+    // Objects only: those of the row, in address order.
+    let m = 0;
+    for (let i = 0; i < n; i++) if (rowOf[i] === row) m++;
+    const member = new Uint32Array(m);
+    const bytes = new Uint32Array(m);
+    m = 0;
+    for (let x = 0; x < n && m < member.length; x++) {
+      const i = order[x];
+      if (rowOf[i] !== row) continue;
+      member[m] = i;
+      bytes[m++] = size[i];
+    }
+    return { member, bytes };
+  }
+  const { sub, ranges, restRow, subRow } = tiny;
+  // Twice over the objects: the first pass counts the row's members, the second writes them.
+  let member = new Uint32Array(0);
+  let bytes = new Uint32Array(0);
+  let m = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const write = pass === 1;
+    if (write) {
+      member = new Uint32Array(m);
+      bytes = new Uint32Array(m);
+      m = 0;
+    }
+    for (let x = 0; x < n; x++) {
+      const i = order[x];
+      if (rowOf[i] === row) {
+        if (write) {
+          member[m] = i;
+          bytes[m] = size[i];
+        }
+        m++;
+      }
+      const b = ranges.block(i);
+      if (b < 0) continue;
+      let used = 0;
+      for (let k = ranges.start(b), end = ranges.end(b); k < end; k++) {
+        const sz = sub.place[k] >>> 8;
+        used += sz;
+        if (subRow[k] !== row) continue;
+        if (write) {
+          member[m] = n + k;
+          bytes[m] = sz;
+        }
+        m++;
+      }
+      if (used < size[i] && restRow === row) {
+        if (write) {
+          member[m] = i;
+          bytes[m] = size[i] - used;
+        }
+        m++;
+      }
+    }
+  }
+  return { member, bytes };
 }
 
 /**

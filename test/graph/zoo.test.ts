@@ -1,7 +1,7 @@
 // The object graph of every zoo fixture (Go 1.19-1.26), checked against what the Go program printed about its own
 // heap (facts.json), against the runtime's own MemStats, and against the naive second decoder in test/support.
 import { expect } from 'chai';
-import { HeapGraph, loadHeapGraph, RootKind } from '../../lib/graph/index.js';
+import { HeapGraph, loadHeapGraph, reverseEdgesOf, RootKind } from '../../lib/graph/index.js';
 import { naiveDecode, NaiveSummary } from '../support/naive-decoder.js';
 import { addr, DUMPS, GO_VERSIONS, hasMallocHeaders, zooDump, zooFacts, ZooFacts } from '../support/fixtures.js';
 
@@ -54,6 +54,31 @@ for (const version of GO_VERSIONS) {
         for (let i = 0; i < naive.objects.length; i += 97) {
           expect(g.objectAddress[i]).to.equal(Number(naive.objects[i].address));
           expect(g.objectSize[i]).to.equal(naive.objects[i].size);
+        }
+      });
+
+      it('gives the reverse edges of a few objects as the whole reverse index has them, read whole or a chunk at a time', function () {
+        const whole = g.reverseEdges();
+        // Every 37th object, the most referred-to one, the last one, and one asked twice.
+        let most = 0;
+        for (let i = 0; i < g.objectCount; i++) if (whole.start[i + 1] - whole.start[i] > whole.start[most + 1] - whole.start[most]) most = i;
+        const asked = [g.objectCount - 1, most, most];
+        for (let i = 0; i < g.objectCount; i += 37) asked.push(i);
+        expect(whole.start[most + 1] - whole.start[most]).to.be.above(10);
+        for (const chunk of [1000, 1 << 18]) {
+          const few = reverseEdgesOf(g, asked, chunk);
+          let edges = 0;
+          for (const i of new Set(asked)) {
+            const [a, b] = [few.start.at(i), few.start.at(i + 1)];
+            const [wa, wb] = [whole.start[i], whole.start[i + 1]];
+            expect(Array.from(few.source.range(a, b)), `sources of ${i}`).to.deep.equal(Array.from(whole.source.subarray(wa, wb)));
+            expect(Array.from(few.edge.range(a, b)), `edges of ${i}`).to.deep.equal(Array.from(whole.edge.subarray(wa, wb)));
+            edges += b - a;
+          }
+          expect(few.source.length).to.equal(edges);
+          // An object not asked about has no referring edges there.
+          const other = asked[3] + 1;
+          expect(few.start.at(other + 1) - few.start.at(other)).to.equal(0);
         }
       });
 

@@ -1,10 +1,10 @@
 // The instance index (lib/session/instances.ts) on the zoo fixtures: every row's pages, at every sort and with or
 // without the unreachable members, equal an oracle sorted with a comparator from the session's own per-object
 // answers, counted as `goheap types` counts; the index by length dealt out from the joined one (refine) equals one
-// built from scratch; and the radix order (key-order.ts) equals a comparator sort on keys of every width.
+// built from scratch; one row built alone equals its row in the whole index; and the radix order (key-order.ts) equals a comparator sort on keys of every width.
 import { expect } from 'chai';
 import { HeapSession } from '../../lib/session/index.js';
-import { InstanceIndex, type MemberFacts } from '../../lib/session/instances.js';
+import { InstanceIndex, type MemberFacts, rowGrouping } from '../../lib/session/instances.js';
 import { orderByKey } from '../../lib/session/key-order.js';
 import { typeHistogram } from '../../lib/typing/index.js';
 import { scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
@@ -89,6 +89,29 @@ for (const version of ['1.19', '1.26']) {
         expect(checked).to.be.above(20);
       }
       expect(s.instances('main.Node', {})!.count).to.equal(f.counts.Node);
+    });
+
+    it('one row alone (ofRow, what a first start answers while the whole index is built) equals its row in the whole index', () => {
+      let checked = 0;
+      for (const split of [false, true]) {
+        const whole = InstanceIndex.build(s.graph, s.types, facts, split);
+        const grouping = rowGrouping(s.graph, s.types, split);
+        const order = s.graph.objectsByAddress();
+        for (const r of typeHistogram(s.graph, s.types, false, split)) {
+          const one = InstanceIndex.ofRow(s.graph, s.types, facts, r.name, grouping, order)!;
+          expect(one, r.name).to.not.equal(undefined);
+          for (const reachableOnly of [true, false]) {
+            for (const sort of ['retained', 'size', 'address'] as const) {
+              const want = whole.page(r.name, sort, 0, 0, reachableOnly, facts)!;
+              expect(one.page(r.name, sort, 0, 0, reachableOnly, facts), `${r.name} by ${sort}`).to.deep.equal(want);
+              expect(one.page(r.name, sort, 3, 5, reachableOnly, facts)).to.deep.equal(whole.page(r.name, sort, 3, 5, reachableOnly, facts));
+            }
+          }
+          checked++;
+        }
+        expect(InstanceIndex.ofRow(s.graph, s.types, facts, 'main.NoSuchType', grouping, order)).to.equal(undefined);
+      }
+      expect(checked).to.be.above(40);
     });
   });
 }

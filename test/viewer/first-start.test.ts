@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { HeapSession } from '../../lib/session/index.js';
+import { typeHistogram } from '../../lib/typing/index.js';
 import { buildViewer } from '../../viewer/app.js';
 import { ViewerState } from '../../viewer/state.js';
 import { scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
@@ -157,44 +158,82 @@ describe('session: the derived-index worker says as each index is written', func
   });
 });
 
-describe('viewer: a page whose derived index a first start is still building', function () {
+describe('viewer: pages asked while a first start is still building the derived indexes', function () {
   this.timeout(300000);
-  it('answers 503 with a page that names what is being built and reloads itself; list pages and /api answer', async () => {
+  it('a type page answers at once, as it does once they are built; an object page answers 503 naming what is built, and reloads itself', async () => {
     const dir = scratchDir('viewer-building-page');
     const dump = zooDump('1.26', 'heap2');
     const bin = zooBinary('1.26');
     const cache = path.join(dir, 'index');
     cliJson(cache, 'info', dump, bin);
+    // The CLI's cold open keeps the dominator tree and (for the suspects) the reverse edges: without them, as a large
+    // heap's first start may be, the worker builds those too.
+    for (const f of fs.readdirSync(cache)) if (/\.(tree|reverse)\.idx$/.test(f)) fs.rmSync(path.join(cache, f));
+    const facts = zooFacts('1.26');
+    // A row of `types --by-length` only (a slice's backing array by its length).
+    const probe = await HeapSession.open(dump, { binary: bin, cacheDir: path.join(dir, 'probe') });
+    const joined = new Set(typeHistogram(probe.graph, probe.types, true, false).map((r) => r.name));
+    const arrayRow = typeHistogram(probe.graph, probe.types, true, true).map((r) => r.name).find((t) => /^\[[0-9]+\]/.test(t) && !joined.has(t));
+    probe.close();
+    expect(arrayRow).to.be.a('string');
     const state = new ViewerState();
     const app = await buildViewer({ state, buildingWaitMs: 0 });
-    // No whole-heap answers prepared before serving: the pages are served from the moment the worker starts (its
-    // start alone, loading goheap's modules, takes longer than the requests below).
+    // No whole-heap answers prepared before serving, and the worker held 4 s before it builds anything: the
+    // requests below are surely answered while it builds.
     state.preparers.length = 0;
+    process.env.GOHEAP_TEST_DERIVED_PAUSE_MS = '4000';
     try {
       await state.attach(HeapSession.open(dump, { binary: bin, cacheDir: cache, worker: true, onProgress: state.onProgress }));
+      delete process.env.GOHEAP_TEST_DERIVED_PAUSE_MS;
       expect(state.status).to.equal('ready');
-      expect(state.stillBuilding(['instances'])).to.deep.equal(['instances']);
+      expect(state.stillBuilding()).to.deep.equal(['tree', 'reverse', 'instances', 'instances-by-length']);
       const get = (url: string) => app.inject({ method: 'GET', url, headers: { host: '127.0.0.1' } });
-      const building = await get('/type/main.Session');
+      // Type pages (their instances from one pass over the objects, their referrers from one over the edges), in
+      // every sort, an array split by length, the tiny blocks' rows: the answers a session with every index gives.
+      const urls = ['/type/main.Session', '/type/main.Session?sort=size&offset=3&limit=4', '/type/main.Node?sort=address&limit=20',
+        '/type/tiny%20block%20(rest)', '/type/string%20data?sort=size'];
+      urls.push(`/type/${encodeURIComponent(arrayRow!)}`);
+      const during = new Map<string, string>();
+      for (const u of urls) {
+        for (const v of [u, `/api${u}`]) {
+          const r = await get(v);
+          expect(r.statusCode, v).to.equal(200);
+          during.set(v, r.body);
+        }
+      }
+      expect(during.get('/type/main.Session')).to.contain('main.Session').and.contain('Referenced by');
+      // A search for a type's name leads to its page, as it does once the indexes are built.
+      for (const q of ['main.Node', arrayRow!, 'main.NoSuchType']) {
+        const u = `/search?q=${encodeURIComponent(q)}`;
+        const r = await get(u);
+        expect(r.statusCode, u).to.be.oneOf([200, 302]);
+        during.set(u, r.body + (r.headers.location ?? ''));
+      }
+      expect(during.get('/search?q=main.Node')).to.contain('/type/main.Node');
+      expect(JSON.parse(during.get('/api/type/main.Node?sort=address&limit=20')!).count).to.equal(facts.counts.Node);
+      // An object page reads the reverse edges through and through (retainers, paths): it waits for them.
+      const building = await get(`/object/${facts.addresses.ListHead}`);
+      expect(state.stillBuilding()).to.deep.equal(['tree', 'reverse', 'instances', 'instances-by-length']);
       expect(building.statusCode).to.equal(503);
       expect(building.headers['retry-after']).to.equal('2');
       expect(building.body).to.contain('<title>Building the indexes this page reads').and.contain('data-refresh="1"');
-      expect(building.body).to.contain('Building the instance lists of every type');
+      expect(building.body).to.contain('Building the dominator tree, the referrers of every object (reverse edges), which this page reads');
       expect(building.body).to.contain('<a href="/types">Types</a>');
-      // A list page needs none of them; the /api twin waits for them and answers.
+      // A list page needs none of them; an object's /api twin waits for them and answers.
       expect((await get('/types')).statusCode).to.equal(200);
-      const api = await get('/api/type/main.Session?limit=5');
+      const api = await get(`/api/object/${facts.addresses.ListHead}`);
       expect(api.statusCode).to.equal(200);
-      const answer = JSON.parse(api.body);
-      expect(answer.type).to.equal('main.Session');
-      expect(answer.instances).to.have.length(5);
-      // Once built, the page itself answers.
+      // Once built, every page answers as it did meanwhile.
       await state.structuresReady;
       expect(state.stillBuilding()).to.deep.equal([]);
-      const page = await get('/type/main.Session');
+      for (const [u, body] of during) {
+        const r = await get(u);
+        expect(r.body + (u.startsWith('/search') ? r.headers.location ?? '' : ''), u).to.equal(body);
+      }
+      const page = await get(`/object/${facts.addresses.ListHead}`);
       expect(page.statusCode).to.equal(200);
-      expect(page.body).to.contain('main.Session');
     } finally {
+      delete process.env.GOHEAP_TEST_DERIVED_PAUSE_MS;
       await app.close();
       state.close();
     }

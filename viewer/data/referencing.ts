@@ -1,5 +1,6 @@
 // Which types (and roots) point at the instances of a type, by field, with counts: the "referenced by" part of a
-// type's page. It asks the session for each instance's referrers, over at most SAMPLE instances
+// type's page. It asks the session for the instances' referrers (while a first start still builds the reverse edges, the
+// session scans the edges once for all of them), over at most SAMPLE instances
 // (lowest addresses first), and stops after the instance that brings the references counted to REFERENCES, so that
 // a type with millions of instances, or instances with millions of referrers, does not make a page walk the heap;
 // the page says how many instances it counted.
@@ -25,10 +26,10 @@ export function referencingTypes(s: HeapSession, type: string, sample = SAMPLE):
   const counts = new Map<string, ReferencingRow>();
   let counted = 0;
   let sampled = 0;
-  for (const m of items) {
+  for (const refs of s.referrersOfEach(Array.from(items))) {
     if (counted >= REFERENCES) break;
     sampled++;
-    for (const ref of s.referrers(m)) {
+    for (const ref of refs) {
       counted++;
       const kind = ref.kind === 'object' ? 'object' : ref.rootKind;
       const from = ref.kind === 'object' ? s.typeName(ref.object) : ref.kind === 'root' && ref.rootKind === 'goroutine' ? (ref.function ?? ref.name) : ref.name;

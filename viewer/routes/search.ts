@@ -51,8 +51,10 @@ function search(c: Ctx, q: string): { exact: boolean; results: Result[] } {
 export function register(r: Router): void {
   r.page({
     path: '/search',
-    // Any text not found as an object or global is looked up as a type name, among the instances (search() trims it).
-    needsStructures: (req, c) => c.s.instanceStructures((text(queryOf(req), 'q') ?? '').trim()),
+    // Any text not found as an object or global is looked up as a type name, among the instances (search() trims
+    // it): while a first start builds their index, the session looks for the name's row in one pass over the objects
+    // (unless the heap is too big for it).
+    needsStructures: (req, c) => c.s.instanceStructuresToWaitFor((text(queryOf(req), 'q') ?? '').trim()),
     data(c, req) {
       const q = text(queryOf(req), 'q') ?? '';
       if (q.trim() === '') throw badRequest('q: give an address, a global name or a type name');

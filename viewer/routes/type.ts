@@ -29,8 +29,10 @@ export function register(r: Router): void {
   });
   r.page({
     path: '/type/:name',
-    // Its instances, and who refers to them.
-    needsStructures: (req, c) => [...c.s.instanceStructures((req.params as { name: string }).name), 'reverse'],
+    // Its instances, and who refers to them: while a first start's worker builds their indexes, the session answers
+    // from one pass over the edges (the sampled instances' referrers) and, unless the heap is too big for it, one over
+    // the objects (the type's row alone).
+    needsStructures: (req, c) => c.s.instanceStructuresToWaitFor((req.params as { name: string }).name),
     data(c, req) {
       const name = (req.params as { name: string }).name;
       const q = queryOf(req);
