@@ -193,7 +193,7 @@ function runStage(name: string): StageResult {
   console.log(`Stage ${name}: ${STAGES[name].description}`);
   const r = spawnSync(process.execPath, [...(STAGES[name].nodeOptions ?? []), join(here, 'stage.js'), name, dumpPath, bigheapBin], {
     cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20,
-    env: STAGES[name].environment?.(process.env) ?? process.env,
+    env: STAGES[name].environment?.(process.env, statSync(dumpPath).size) ?? process.env,
   });
   const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !last.startsWith('{')) {

@@ -23,8 +23,8 @@ export interface Stage {
   description: string;
   /** Node options of the stage's process (bench/run.ts), when the command it measures runs with some. */
   nodeOptions?: readonly string[];
-  /** The environment of the stage's process, over the bench's, when the command it measures runs with one. */
-  environment?: (env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+  /** The environment of the stage's process over the bench's (and the dump's size), when the command it measures runs with one. */
+  environment?: (env: NodeJS.ProcessEnv, dumpBytes: number) => NodeJS.ProcessEnv;
   run(dumpPath: string, binaryPath: string | undefined, progress: (done: number, total: number) => void): Promise<StageFigures>;
 }
 

@@ -1,0 +1,21 @@
+// The environment of a command's cold open process (cli/cold-open.ts coldOpenEnvironment): glibc's mmap threshold
+// always, huge pages from HUGE_PAGES_FROM_BYTES of dump on, and a user's own settings kept as they are.
+import { expect } from 'chai';
+import { coldOpenEnvironment, HUGE_PAGES_FROM_BYTES } from '../../cli/cold-open.js';
+
+describe('cli/cold-open: the cold open process\'s environment', () => {
+  it('sets the mmap threshold, and asks for huge pages only on a dump of 2 GiB or more', () => {
+    const small = coldOpenEnvironment({ PATH: '/bin' }, 800e6);
+    expect(small).to.deep.equal({ PATH: '/bin', MALLOC_MMAP_THRESHOLD_: String(8 << 20) });
+    expect(HUGE_PAGES_FROM_BYTES).to.equal(2 ** 31);
+    const big = coldOpenEnvironment({ PATH: '/bin' }, HUGE_PAGES_FROM_BYTES);
+    expect(big).to.deep.equal({ PATH: '/bin', MALLOC_MMAP_THRESHOLD_: String(8 << 20), GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' });
+  });
+
+  it('keeps a user\'s own settings: their threshold, their huge-page choice, their other tunables', () => {
+    expect(coldOpenEnvironment({ MALLOC_MMAP_THRESHOLD_: '1000' }, 0).MALLOC_MMAP_THRESHOLD_).to.equal('1000');
+    expect(coldOpenEnvironment({ GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' }, 4e9).GLIBC_TUNABLES).to.equal('glibc.malloc.hugetlb=0');
+    expect(coldOpenEnvironment({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, 4e9).GLIBC_TUNABLES).to.equal('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
+    expect(coldOpenEnvironment({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, 0).GLIBC_TUNABLES).to.equal('glibc.malloc.arena_max=2');
+  });
+});
