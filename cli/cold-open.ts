@@ -37,9 +37,10 @@ export const COLD_OPEN_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size
  * On a dump of HUGE_PAGES_FROM_BYTES or more, malloc also asks for transparent huge pages (where the kernel gives them
  * on request, as Debian's does by default): the first write to a fresh page of a new array costs a fault per 4 KiB
  * otherwise, 2.9 s per GB of arrays on this project's virtual machine (0.1 s with huge pages), and a cold open fills
- * gigabytes of new arrays. Each live array then holds up to 2 MiB more: about 60 MB in all, which a 14 M-object open
- * (13.4-14.6 s instead of 17.5 s, but 660-700 MiB instead of 642) cannot afford under 50 bytes per object, and a
- * 72 M-object one can (54 s instead of 75 s, 2,922 MiB instead of 2,857).
+ * gigabytes of new arrays. Memory then becomes resident 2 MiB at a time, and the open's peak rose by about 60 MB
+ * (fully written arrays cost the same: 50 arrays of 9 MiB, 491 vs 492 MB): a 14 M-object open (13.4-14.6 s instead
+ * of 17.5 s, but 660-700 MiB instead of 642) cannot afford that under 50 bytes per object, a 72 M-object one can (54 s
+ * instead of 75 s, 2,922 MiB instead of 2,857).
  *
  * A user's own settings are kept; other C libraries ignore them.
  */
