@@ -70,6 +70,12 @@ const ARRAY_BY_LENGTH = /^\[[0-9]+\]/;
  */
 const ROW_SCAN_MAX_OBJECTS = 32_000_000;
 
+/** ROW_SCAN_MAX_OBJECTS, or GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS (tests try a large heap's ways on a small one). */
+function rowScanMaxObjects(): number {
+  const v = Number(process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS);
+  return process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS !== undefined && Number.isFinite(v) ? v : ROW_SCAN_MAX_OBJECTS;
+}
+
 /** Objects rootsKeepingAlive searches by position before it reads the whole reverse edges. */
 const ROOTS_SEARCH_BUDGET = 100_000;
 
@@ -213,7 +219,7 @@ export class HeapSession {
    */
   private largeDerived(): (readonly [DerivedStructure, string, (s: HeapSession) => void])[] {
     const all = [...HeapSession.LARGE_DERIVED];
-    if (this.graph.objectCount <= ROW_SCAN_MAX_OBJECTS) return all;
+    if (this.graph.objectCount <= rowScanMaxObjects()) return all;
     const [tree, reverse, instances, byLength] = all;
     return [tree, instances, reverse, byLength];
   }
@@ -589,9 +595,9 @@ export class HeapSession {
   }
 
   /**
-   * referrers() of each of `items`, in the same order, each when the caller comes to it: while a worker builds the reverse edges, from one pass over
-   * the edges for all of them (a type page's "referenced by" asks a thousand instances), not the whole reverse index
-   * built a second time here.
+   * referrers() of each of `items`, in the same order, each when the caller comes to it: while a worker builds the
+   * reverse edges, from one pass over the edges for all of them (a type page's "referenced by" asks a thousand
+   * instances), not the whole reverse index built a second time here.
    */
   *referrersOfEach(items: readonly number[]): Generator<Referrer[]> {
     // Each item's when asked for (a caller may stop early), from the reverse edges in memory or kept, or scanned once.
@@ -899,7 +905,7 @@ export class HeapSession {
    */
   instanceStructuresToWaitFor(type: string): DerivedStructure[] {
     const needs = this.instanceStructures(type);
-    return this.graph.objectCount <= ROW_SCAN_MAX_OBJECTS ? [] : needs.filter((n) => this.elsewhere.has(n));
+    return this.graph.objectCount <= rowScanMaxObjects() ? [] : needs.filter((n) => this.elsewhere.has(n));
   }
 
   /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */

@@ -238,4 +238,39 @@ describe('viewer: pages asked while a first start is still building the derived 
       state.close();
     }
   });
+
+  it('on a heap too big for one pass per type page: the worker builds the instance lists first, and type pages and searches wait for them', async () => {
+    const dir = scratchDir('viewer-building-big');
+    const dump = zooDump('1.26', 'heap2');
+    const bin = zooBinary('1.26');
+    const cache = path.join(dir, 'index');
+    cliJson(cache, 'info', dump, bin);
+    for (const f of fs.readdirSync(cache)) if (/\.(tree|reverse)\.idx$/.test(f)) fs.rmSync(path.join(cache, f));
+    const state = new ViewerState();
+    const app = await buildViewer({ state, buildingWaitMs: 0 });
+    state.preparers.length = 0;
+    // Every heap is "too big" for a pass over its objects per page; the worker is held as above.
+    process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS = '0';
+    process.env.GOHEAP_TEST_DERIVED_PAUSE_MS = '4000';
+    try {
+      await state.attach(HeapSession.open(dump, { binary: bin, cacheDir: cache, worker: true, onProgress: state.onProgress }));
+      delete process.env.GOHEAP_TEST_DERIVED_PAUSE_MS;
+      expect(state.stillBuilding()).to.deep.equal(['tree', 'instances', 'reverse', 'instances-by-length']);
+      const get = (url: string) => app.inject({ method: 'GET', url, headers: { host: '127.0.0.1' } });
+      for (const u of ['/type/main.Node', '/search?q=main.Node']) {
+        const r = await get(u);
+        expect(r.statusCode, u).to.equal(503);
+        expect(r.body, u).to.contain('Building the instance lists of every type, which this page reads');
+      }
+      await state.structuresReady;
+      const page = await get('/type/main.Node');
+      expect(page.statusCode).to.equal(200);
+      expect(page.body).to.contain(`${zooFacts('1.26').counts.Node.toLocaleString('en-US')} instances`);
+    } finally {
+      delete process.env.GOHEAP_TEST_DERIVED_PAUSE_MS;
+      delete process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS;
+      await app.close();
+      state.close();
+    }
+  });
 });
