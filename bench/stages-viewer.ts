@@ -19,7 +19,7 @@ function cacheDir(): string {
 }
 
 const viewer: Stage = {
-  description: 'goheap serve on the bench dump: page latency (median and worst, ms) over a fixed set of pages via fastify inject, after the open and the pages\' preparation',
+  description: 'goheap serve on the bench dump: page latency (median and worst, ms) over a fixed set of pages via fastify inject, after the open and the pages\' preparation; peak RSS of the viewer\'s process, and (builderPeakRssMB) of the process that builds the derived indexes on a first start',
   async run(dumpPath, binary, progress): Promise<StageFigures> {
     const t0 = performance.now();
     const state = new ViewerState();
@@ -101,6 +101,8 @@ const viewer: Stage = {
       openSeconds: round3(state.openSeconds ?? 0), prepareSeconds: round3(state.prepareSeconds ?? 0),
       readySeconds: round3((ready - t0) / 1000), listPagesAnsweredSeconds: round3((listsAnswered - t0) / 1000),
       backgroundSeconds: round3(state.backgroundSeconds ?? 0), structuresSeconds: round3(state.structuresSeconds ?? 0), objects: n,
+      // The derived indexes' builder is a process of its own: its peak is not in this stage's peak RSS.
+      builderPeakRssMB: round3(state.builderPeakRssMB ?? 0),
     };
   },
 };

@@ -50,6 +50,8 @@ export class ViewerState {
   structuresReady: Promise<void> = Promise.resolve();
   /** Seconds from the start until the worker had built the derived indexes (undefined when none was needed). */
   structuresSeconds: number | undefined;
+  /** The peak RSS (MB) of the process that built them (a process of its own: not in this one's). */
+  builderPeakRssMB: number | undefined;
   /** Seconds from the start until the worker had built each derived index it built. */
   readonly structureSeconds: Partial<Record<DerivedStructure, number>> = {};
   /** The derived indexes the worker is still building, each with what resolves its waiters. */
@@ -134,6 +136,7 @@ export class ViewerState {
       };
       this.structuresReady = s.keepDerivedInWorker(built).then(() => {
         this.structuresSeconds = (Date.now() - this.startedAt) / 1000;
+        this.builderPeakRssMB = s.builderPeakRssMB;
       }, () => undefined).finally(() => {
         // Done or failed: nobody waits any longer (after a failure a page builds what it needs itself).
         for (const b of this.building.values()) b.resolve();

@@ -1,6 +1,7 @@
 // Derived indexes of a session: structures built from the graph and analysis on first use and kept each in its own
 // file beside the analysis index (so a query pays only for the structures it reads): the dominator tree with
 // children sorted largest first, reverse edges, per-type instance lists, the type histogram.
+import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { HeapGraph, ReverseEdges } from '../graph/index.js';
 import { type DominatorTree, type TypeRow } from '../analysis/index.js';
@@ -24,6 +25,11 @@ export class DerivedIndexes {
   /** Whether a file of the derived index `name` exists (current or not: get() tells). */
   has(name: string): boolean {
     return this.analysisFile !== null && existsSync(this.fileOf(name));
+  }
+
+  /** The folder the derived indexes are written in, or null when nothing is written. */
+  get folder(): string | null {
+    return this.analysisFile === null ? null : path.dirname(this.analysisFile);
   }
 
   private fileOf(name: string): string {

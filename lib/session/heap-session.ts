@@ -8,6 +8,7 @@
 // index (address, size, type, describe, referrers, paths, dominators, instances) answers for it as for an object:
 // its referrers are those whose pointer lands inside it, its path and dominators go through its block.
 import * as fs from 'node:fs';
+import { fork } from 'node:child_process';
 import { type Column, columnOf, type HeapGraph, reverseEdgesOf } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
@@ -30,7 +31,7 @@ import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Ref
 import { SubObjects } from './sub-objects.js';
 import { BuildingElsewhere } from './building-elsewhere.js';
 import type { DerivedWorkerMessage, DerivedWorkerRequest } from './derived-worker.js';
-import { startWorker } from './worker-thread.js';
+import { COLD_OPEN_NODE_OPTIONS, coldOpenEnvironment, fileBytes, removeOwnTemps } from './array-process.js';
 
 /** What dominates an object: another object, one root node, several roots together (the super-root), or nothing. */
 export type Dominator =
@@ -271,15 +272,34 @@ export class HeapSession {
   }
 
   /**
-   * keepDerived in a worker thread that opens this dump again from its index (the main thread stays free, and its
-   * heap small): calls onBuilt as each derived index is written (this session then reads it by position), and
-   * resolves once all are. Until then, queries that need one would build it here: the caller keeps them waiting.
+   * keepDerived in a process of its own (lib/session/derived-worker.ts) that opens this dump again from its index
+   * (this thread stays free, and this process small): calls onBuilt as each derived index is written (this session
+   * then reads it by position), and resolves once all are. Until then, queries that need one would build it here: the
+   * caller keeps them waiting, or this session answers them another way (instanceIndexNow, referrersOfEach). The
+   * process is stopped when this session is closed or this process ends; the index files it had not finished are
+   * removed.
    */
   keepDerivedInWorker(onBuilt?: (name: DerivedStructure) => void): Promise<void> {
     const request: DerivedWorkerRequest = { dumpPath: this.dumpPath, options: this.openOptions ?? { binary: this.binaryPath } };
     this.elsewhere.start(this.missingStructures());
+    const folder = this.derived.folder;
     return new Promise<void>((resolve, reject) => {
-      const worker = startWorker(compiledFile('lib/session/derived-worker.js'), { workerData: request });
+      const child = fork(compiledFile('lib/session/derived-worker.js'), [JSON.stringify(request)], {
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...COLD_OPEN_NODE_OPTIONS],
+        env: coldOpenEnvironment(process.env, fileBytes(this.dumpPath)),
+      });
+      let stderrTail = '';
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (d: string) => {
+        stderrTail = (stderrTail + d).slice(-2048);
+      });
+      const stop = (): void => {
+        child.kill();
+        // Its unfinished file goes now: this process may be ending (a write the kill cuts short finds it gone).
+        if (child.pid !== undefined && folder !== null) removeOwnTemps(folder, child.pid);
+      };
+      process.once('exit', stop);
+      this.stopBuilder = stop;
       let settled = false;
       const settle = (e?: Error): void => {
         if (settled) return;
@@ -288,17 +308,32 @@ export class HeapSession {
         if (e) reject(e);
         else resolve();
       };
-      worker.on('message', (m: DerivedWorkerMessage) => {
+      child.on('message', (m: DerivedWorkerMessage) => {
         if (m.type === 'built') {
           this.elsewhere.done(m.name);
           onBuilt?.(m.name);
-        }
-        else settle(m.type === 'error' ? new Error(m.message) : undefined);
+        } else if (m.type === 'done') {
+          this.builderPeakRssMB = m.peakRssMB;
+          settle();
+        } else settle(new Error(m.message));
       });
-      worker.on('error', (e) => settle(e));
-      worker.on('exit', (code) => settle(new Error(`the derived-index worker stopped (exit ${code})`)));
+      child.on('error', (e) => settle(e));
+      // 'close', not 'exit': the channel's last messages are read by then.
+      child.on('close', (code, signal) => {
+        process.removeListener('exit', stop);
+        this.stopBuilder = undefined;
+        if (child.pid !== undefined && folder !== null) removeOwnTemps(folder, child.pid);
+        const last = stderrTail.trim().split('\n').pop() ?? '';
+        settle(new Error(`the derived-index builder stopped (${signal ?? `exit ${code}`})${last ? `: ${last}` : ''}`));
+      });
     });
   }
+
+  /** Stops the process keepDerivedInWorker started, while it runs. */
+  private stopBuilder: (() => void) | undefined;
+
+  /** The peak RSS of the process keepDerivedInWorker started (MB), once it is done. */
+  builderPeakRssMB: number | undefined;
 
   /**
    * Builds the session over a loaded state. A state computed in this thread brings its program and types; otherwise
@@ -364,8 +399,9 @@ export class HeapSession {
     collectGarbage(); // V8 frees large typed arrays lazily: now, before the pass allocates its own
   }
 
-  /** Releases the dump's file handle, the binary and the caches. */
+  /** Releases the dump's file handle, the binary and the caches; stops a derived-index builder still running. */
   close(): void {
+    this.stopBuilder?.();
     this.graph.close();
     this.program_?.close();
     this.tree = undefined;

@@ -1,0 +1,72 @@
+// The processes whose work is building whole-heap typed arrays (a command's cold open, cli/cold-open.ts; the viewer's
+// derived indexes, HeapSession.keepDerivedInWorker): their node options and C library settings, and the unfinished
+// index files such a process leaves when it is killed.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Node options for a process whose work is a cold open (the CLI's cold open process; the bench's cold open stage
+ * measures with them): semi-spaces of 2 MiB instead of 16. The open's data is typed arrays outside V8's heap, whose
+ * own objects are a few tens of MB; the space kept for new ones added some 28 MiB at the open's peak (14 M objects:
+ * 678 -> 650 MiB, 47.3 B/object, in the same time).
+ */
+export const COLD_OPEN_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=2'];
+
+/**
+ * Environment of a process whose work is a cold open (or the viewer's derived indexes) of a dump of `dumpBytes` bytes, over its parent's.
+ *
+ * glibc's malloc gives every block of 8 MiB or more its own mapping, returned to the system when freed. By default the
+ * threshold follows the largest block freed (up to 32 MiB), so that once a large array is freed, the open's next
+ * arrays of up to that size come from malloc's heap, where freed memory mostly stays resident: the open's peak came
+ * out 651 to 686 MiB from one run to the next (14 M objects), 641-643 with this, in the same time.
+ *
+ * On a dump of HUGE_PAGES_FROM_BYTES or more, malloc also asks for transparent huge pages (where the kernel gives them
+ * on request, as Debian's does by default): the first write to a fresh page of a new array costs a fault per 4 KiB
+ * otherwise, 2.9 s per GB of arrays on this project's virtual machine (0.1 s with huge pages), and a cold open fills
+ * gigabytes of new arrays. Memory then becomes resident 2 MiB at a time, and the open's peak rose by about 60 MB
+ * (fully written arrays cost the same: 50 arrays of 9 MiB, 491 vs 492 MB): a 14 M-object open (13.4-14.6 s instead
+ * of 17.5 s, but 660-700 MiB instead of 642) cannot afford that under 50 bytes per object, a 72 M-object one can (54 s
+ * instead of 75 s, 2,922 MiB instead of 2,857).
+ *
+ * A user's own settings are kept; other C libraries ignore them.
+ */
+export function coldOpenEnvironment(env: NodeJS.ProcessEnv = process.env, dumpBytes = 0): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { MALLOC_MMAP_THRESHOLD_: String(8 << 20), ...env };
+  const tunables = env.GLIBC_TUNABLES ?? '';
+  if (dumpBytes >= HUGE_PAGES_FROM_BYTES && !tunables.includes('glibc.malloc.hugetlb')) {
+    out.GLIBC_TUNABLES = tunables === '' ? HUGE_PAGES : `${tunables}:${HUGE_PAGES}`;
+  }
+  return out;
+}
+
+const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
+/** The dump size from which a cold open asks for huge pages (coldOpenEnvironment): 2 GiB, about 35 M objects. */
+export const HUGE_PAGES_FROM_BYTES = 2 * 2 ** 30;
+
+/** The size of `file`, or 0 when it cannot be read (the cold open's process says why). */
+export function fileBytes(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Removes process `pid`'s unfinished index files (NAME.PID.tmp: lib/store, lib/session's parked arrays) in `dir`. */
+export function removeOwnTemps(dir: string, pid: number): void {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  const suffix = `.${pid}.tmp`;
+  for (const n of names) {
+    if (!n.endsWith(suffix)) continue;
+    try {
+      fs.unlinkSync(path.join(dir, n));
+    } catch {
+      // gone meanwhile
+    }
+  }
+}
