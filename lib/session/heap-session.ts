@@ -8,7 +8,6 @@
 // index (address, size, type, describe, referrers, paths, dominators, instances) answers for it as for an object:
 // its referrers are those whose pointer lands inside it, its path and dominators go through its block.
 import * as fs from 'node:fs';
-import { fork } from 'node:child_process';
 import { type Column, columnOf, type HeapGraph, reverseEdgesOf } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
@@ -30,8 +29,8 @@ import { sessionShared, sessionSharedGroups } from './leak-queries.js';
 import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
 import { SubObjects } from './sub-objects.js';
 import { BuildingElsewhere } from './building-elsewhere.js';
-import type { DerivedWorkerMessage, DerivedWorkerRequest } from './derived-worker.js';
-import { COLD_OPEN_NODE_OPTIONS, coldOpenEnvironment, fileBytes, removeOwnTemps } from './array-process.js';
+import type { DerivedWorkerRequest } from './derived-worker.js';
+import { startDerivedBuilder } from './derived-builder.js';
 
 /** What dominates an object: another object, one root node, several roots together (the super-root), or nothing. */
 export type Dominator =
@@ -282,50 +281,16 @@ export class HeapSession {
   keepDerivedInWorker(onBuilt?: (name: DerivedStructure) => void): Promise<void> {
     const request: DerivedWorkerRequest = { dumpPath: this.dumpPath, options: this.openOptions ?? { binary: this.binaryPath } };
     this.elsewhere.start(this.missingStructures());
-    const folder = this.derived.folder;
-    return new Promise<void>((resolve, reject) => {
-      const child = fork(compiledFile('lib/session/derived-worker.js'), [JSON.stringify(request)], {
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...COLD_OPEN_NODE_OPTIONS],
-        env: coldOpenEnvironment(process.env, fileBytes(this.dumpPath)),
-      });
-      let stderrTail = '';
-      child.stderr?.setEncoding('utf8');
-      child.stderr?.on('data', (d: string) => {
-        stderrTail = (stderrTail + d).slice(-2048);
-      });
-      const stop = (): void => {
-        child.kill();
-        // Its unfinished file goes now: this process may be ending (a write the kill cuts short finds it gone).
-        if (child.pid !== undefined && folder !== null) removeOwnTemps(folder, child.pid);
-      };
-      process.once('exit', stop);
-      this.stopBuilder = stop;
-      let settled = false;
-      const settle = (e?: Error): void => {
-        if (settled) return;
-        settled = true;
-        this.elsewhere.done();
-        if (e) reject(e);
-        else resolve();
-      };
-      child.on('message', (m: DerivedWorkerMessage) => {
-        if (m.type === 'built') {
-          this.elsewhere.done(m.name);
-          onBuilt?.(m.name);
-        } else if (m.type === 'done') {
-          this.builderPeakRssMB = m.peakRssMB;
-          settle();
-        } else settle(new Error(m.message));
-      });
-      child.on('error', (e) => settle(e));
-      // 'close', not 'exit': the channel's last messages are read by then.
-      child.on('close', (code, signal) => {
-        process.removeListener('exit', stop);
-        this.stopBuilder = undefined;
-        if (child.pid !== undefined && folder !== null) removeOwnTemps(folder, child.pid);
-        const last = stderrTail.trim().split('\n').pop() ?? '';
-        settle(new Error(`the derived-index builder stopped (${signal ?? `exit ${code}`})${last ? `: ${last}` : ''}`));
-      });
+    const builder = startDerivedBuilder(request, this.derived.folder, (name) => {
+      this.elsewhere.done(name);
+      onBuilt?.(name);
+    });
+    this.stopBuilder = builder.stop;
+    return builder.done.then((peakRssMB) => {
+      this.builderPeakRssMB = peakRssMB;
+    }).finally(() => {
+      this.stopBuilder = undefined;
+      this.elsewhere.done();
     });
   }
 
