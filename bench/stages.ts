@@ -7,7 +7,7 @@ import { loadHeapGraph } from '../lib/graph/index.js';
 import { loadGoProgram } from '../lib/gotypes/index.js';
 import { indexPaths, sourceIdentity } from '../lib/store/index.js';
 import { HeapSession } from '../lib/session/index.js';
-import { COLD_OPEN_NODE_OPTIONS, coldOpenEnvironment } from '../cli/cold-open.js';
+import { COLD_OPEN_NODE_OPTIONS, coldOpenEnvironment } from '../lib/session/array-process.js';
 import { keepColdOpenAnswers } from '../lib/answers/index.js';
 import { recoverTypes, typeCoverage } from '../lib/typing/index.js';
 import { streamCount } from './naive-count.js';

@@ -19,7 +19,6 @@ import type { ColdOpenFailure, ColdOpenMessage, ColdOpenRequest } from './cold-o
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-export { COLD_OPEN_NODE_OPTIONS, coldOpenEnvironment, HUGE_PAGES_FROM_BYTES } from '../lib/session/array-process.js';
 
 /** An error raised in the cold open's process, raised again here: bad input stays a GoheapError (one line, exit 1). */
 class ColdOpenInputError extends GoheapError {

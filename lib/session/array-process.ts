@@ -5,8 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
- * Node options for a process whose work is a cold open (the CLI's cold open process; the bench's cold open stage
- * measures with them): semi-spaces of 2 MiB instead of 16. The open's data is typed arrays outside V8's heap, whose
+ * Node options for a process whose work is a cold open or the derived indexes (the CLI's cold open process, the
+ * viewer's builder; the bench's cold open stage measures with them): semi-spaces of 2 MiB instead of 16. The open's data is typed arrays outside V8's heap, whose
  * own objects are a few tens of MB; the space kept for new ones added some 28 MiB at the open's peak (14 M objects:
  * 678 -> 650 MiB, 47.3 B/object, in the same time).
  */

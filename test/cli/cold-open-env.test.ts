@@ -1,7 +1,7 @@
-// The environment of a command's cold open process (cli/cold-open.ts coldOpenEnvironment): glibc's mmap threshold
+// The environment of a command's cold open process and the viewer's derived-index builder (lib/session/array-process.ts): glibc's mmap threshold
 // always, huge pages from HUGE_PAGES_FROM_BYTES of dump on, and a user's own settings kept as they are.
 import { expect } from 'chai';
-import { coldOpenEnvironment, HUGE_PAGES_FROM_BYTES } from '../../cli/cold-open.js';
+import { coldOpenEnvironment, HUGE_PAGES_FROM_BYTES } from '../../lib/session/array-process.js';
 
 describe('cli/cold-open: the cold open process\'s environment', () => {
   it('sets the mmap threshold, and asks for huge pages only on a dump of 2 GiB or more', () => {

@@ -158,36 +158,53 @@ describe('session: the derived-index worker says as each index is written', func
   });
 });
 
+/**
+ * A viewer's first start on the zoo's index as the CLI writes it, less the dominator tree and the reverse edges (as a
+ * large heap's first start may be: the builder makes those too), with no whole-heap answers prepared before serving
+ * and the builder held 4 s before it builds anything, so that the requests a test makes meanwhile are surely answered
+ * while it builds. `env` is set for the viewer and its builder until close().
+ */
+async function heldFirstStart(name: string, env: Record<string, string> = {}) {
+  const dir = scratchDir(name);
+  const dump = zooDump('1.26', 'heap2');
+  const bin = zooBinary('1.26');
+  const cache = path.join(dir, 'index');
+  cliJson(cache, 'info', dump, bin);
+  for (const f of fs.readdirSync(cache)) if (/\.(tree|reverse)\.idx$/.test(f)) fs.rmSync(path.join(cache, f));
+  const state = new ViewerState();
+  const app = await buildViewer({ state, buildingWaitMs: 0 });
+  state.preparers.length = 0;
+  Object.assign(process.env, env, { GOHEAP_TEST_DERIVED_PAUSE_MS: '4000' });
+  const close = async (): Promise<void> => {
+    for (const k of [...Object.keys(env), 'GOHEAP_TEST_DERIVED_PAUSE_MS']) delete process.env[k];
+    await app.close();
+    state.close();
+  };
+  try {
+    await state.attach(HeapSession.open(dump, { binary: bin, cacheDir: cache, worker: true, onProgress: state.onProgress }));
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  delete process.env.GOHEAP_TEST_DERIVED_PAUSE_MS;
+  const get = (url: string) => app.inject({ method: 'GET', url, headers: { host: '127.0.0.1' } });
+  return { state, get, close };
+}
+
 describe('viewer: pages asked while a first start is still building the derived indexes', function () {
   this.timeout(300000);
   it('a type page answers at once, as it does once they are built; an object page answers 503 naming what is built, and reloads itself', async () => {
-    const dir = scratchDir('viewer-building-page');
-    const dump = zooDump('1.26', 'heap2');
-    const bin = zooBinary('1.26');
-    const cache = path.join(dir, 'index');
-    cliJson(cache, 'info', dump, bin);
-    // The CLI's cold open keeps the dominator tree and (for the suspects) the reverse edges: without them, as a large
-    // heap's first start may be, the worker builds those too.
-    for (const f of fs.readdirSync(cache)) if (/\.(tree|reverse)\.idx$/.test(f)) fs.rmSync(path.join(cache, f));
     const facts = zooFacts('1.26');
-    // A row of `types --by-length` only (a slice's backing array by its length).
-    const probe = await HeapSession.open(dump, { binary: bin, cacheDir: path.join(dir, 'probe') });
+    // A row of `types --by-length` only (a slice's backing array by its length), found before the viewer starts.
+    const probe = await HeapSession.open(zooDump('1.26', 'heap2'), { binary: zooBinary('1.26'), cacheDir: scratchDir('viewer-building-probe') });
     const joined = new Set(typeHistogram(probe.graph, probe.types, true, false).map((r) => r.name));
     const arrayRow = typeHistogram(probe.graph, probe.types, true, true).map((r) => r.name).find((t) => /^\[[0-9]+\]/.test(t) && !joined.has(t));
     probe.close();
     expect(arrayRow).to.be.a('string');
-    const state = new ViewerState();
-    const app = await buildViewer({ state, buildingWaitMs: 0 });
-    // No whole-heap answers prepared before serving, and the worker held 4 s before it builds anything: the
-    // requests below are surely answered while it builds.
-    state.preparers.length = 0;
-    process.env.GOHEAP_TEST_DERIVED_PAUSE_MS = '4000';
+    const { state, get, close } = await heldFirstStart('viewer-building-page');
     try {
-      await state.attach(HeapSession.open(dump, { binary: bin, cacheDir: cache, worker: true, onProgress: state.onProgress }));
-      delete process.env.GOHEAP_TEST_DERIVED_PAUSE_MS;
       expect(state.status).to.equal('ready');
       expect(state.stillBuilding()).to.deep.equal(['tree', 'reverse', 'instances', 'instances-by-length']);
-      const get = (url: string) => app.inject({ method: 'GET', url, headers: { host: '127.0.0.1' } });
       // Type pages (their instances from one pass over the objects, their referrers from one over the edges), in
       // every sort, an array split by length, the tiny blocks' rows: the answers a session with every index gives.
       const urls = ['/type/main.Session', '/type/main.Session?sort=size&offset=3&limit=4', '/type/main.Node?sort=address&limit=20',
@@ -233,30 +250,15 @@ describe('viewer: pages asked while a first start is still building the derived 
       const page = await get(`/object/${facts.addresses.ListHead}`);
       expect(page.statusCode).to.equal(200);
     } finally {
-      delete process.env.GOHEAP_TEST_DERIVED_PAUSE_MS;
-      await app.close();
-      state.close();
+      await close();
     }
   });
 
   it('on a heap too big for one pass per type page: the worker builds the instance lists first, and type pages and searches wait for them', async () => {
-    const dir = scratchDir('viewer-building-big');
-    const dump = zooDump('1.26', 'heap2');
-    const bin = zooBinary('1.26');
-    const cache = path.join(dir, 'index');
-    cliJson(cache, 'info', dump, bin);
-    for (const f of fs.readdirSync(cache)) if (/\.(tree|reverse)\.idx$/.test(f)) fs.rmSync(path.join(cache, f));
-    const state = new ViewerState();
-    const app = await buildViewer({ state, buildingWaitMs: 0 });
-    state.preparers.length = 0;
-    // Every heap is "too big" for a pass over its objects per page; the worker is held as above.
-    process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS = '0';
-    process.env.GOHEAP_TEST_DERIVED_PAUSE_MS = '4000';
+    // Every heap is "too big" for a pass over its objects per page.
+    const { state, get, close } = await heldFirstStart('viewer-building-big', { GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS: '0' });
     try {
-      await state.attach(HeapSession.open(dump, { binary: bin, cacheDir: cache, worker: true, onProgress: state.onProgress }));
-      delete process.env.GOHEAP_TEST_DERIVED_PAUSE_MS;
       expect(state.stillBuilding()).to.deep.equal(['tree', 'instances', 'reverse', 'instances-by-length']);
-      const get = (url: string) => app.inject({ method: 'GET', url, headers: { host: '127.0.0.1' } });
       for (const u of ['/type/main.Node', '/search?q=main.Node']) {
         const r = await get(u);
         expect(r.statusCode, u).to.equal(503);
@@ -267,10 +269,7 @@ describe('viewer: pages asked while a first start is still building the derived 
       expect(page.statusCode).to.equal(200);
       expect(page.body).to.contain(`${zooFacts('1.26').counts.Node.toLocaleString('en-US')} instances`);
     } finally {
-      delete process.env.GOHEAP_TEST_DERIVED_PAUSE_MS;
-      delete process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS;
-      await app.close();
-      state.close();
+      await close();
     }
   });
 });
