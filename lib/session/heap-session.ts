@@ -23,7 +23,8 @@ import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index
 import { compiledFile } from '../package-files.js';
 import { collectGarbage, indexCurrent, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
-import { InstanceIndex, type InstanceSort, type MemberFacts, rowGrouping, rowMembership } from './instances.js';
+import { InstanceIndex, type InstanceSort, type MemberFacts, rowGrouping, rowMembers, rowMembership } from './instances.js';
+import { typedRowMembers, typingsOfRow } from './typed-row.js';
 import { DerivedIndexes, type DerivedStructure, reverseCodec, treeCodec, typeRowsCodec } from './derived.js';
 import { sessionShared, sessionSharedGroups } from './leak-queries.js';
 import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
@@ -74,6 +75,19 @@ const ROW_SCAN_MAX_OBJECTS = 32_000_000;
 function rowScanMaxObjects(): number {
   const v = Number(process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS);
   return process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS !== undefined && Number.isFinite(v) ? v : ROW_SCAN_MAX_OBJECTS;
+}
+
+/**
+ * The most members a row has for a page to list them from one pass over the objects' typing ids while a worker builds
+ * the instance index, on a heap larger than ROW_SCAN_MAX_OBJECTS (listedByTypings): each member's reachability and
+ * retained size is read by position, and a page sorts them.
+ */
+const SCANNED_ROW_MAX_MEMBERS = 4_000_000;
+
+/** SCANNED_ROW_MAX_MEMBERS, or GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS (tests try a crowded row's ways on a small heap). */
+function scannedRowMaxMembers(): number {
+  const v = Number(process.env.GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS);
+  return process.env.GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS !== undefined && Number.isFinite(v) ? v : SCANNED_ROW_MAX_MEMBERS;
 }
 
 /** Objects rootsKeepingAlive searches by position before it reads the whole reverse edges. */
@@ -212,16 +226,12 @@ export class HeapSession {
   ];
 
   /**
-   * LARGE_DERIVED in the order keepDerived builds them: what pages cannot answer without first. On a heap small enough
-   * for its type pages to find their instances meanwhile (ROW_SCAN_MAX_OBJECTS), as listed: object pages wait for the
-   * reverse edges. On a larger one, the instance lists before the reverse edges: type pages (where a user goes from
-   * the types list) wait for them.
+   * LARGE_DERIVED in the order keepDerived builds them: what pages cannot answer without first. Object pages wait for
+   * the reverse edges; type pages find a row's instances meanwhile, on a heap of up to ROW_SCAN_MAX_OBJECTS, else
+   * when the row is one of few objects (listedByTypings): a crowded row's page waits for the instance lists.
    */
   private largeDerived(): (readonly [DerivedStructure, string, (s: HeapSession) => void])[] {
-    const all = [...HeapSession.LARGE_DERIVED];
-    if (this.graph.objectCount <= rowScanMaxObjects()) return all;
-    const [tree, reverse, instances, byLength] = all;
-    return [tree, instances, reverse, byLength];
+    return [...HeapSession.LARGE_DERIVED];
   }
 
   /**
@@ -884,29 +894,63 @@ export class HeapSession {
 
   /**
    * The instance index that has row `type` (instanceIndexOf), or while a worker builds the one it would be in, an
-   * index of that row alone from one pass over the objects (grouped as `types` groups, else as `types --by-length`):
-   * a page answers now rather than wait for the worker or build the whole index a second time here.
+   * index of that row alone: on a heap small enough (ROW_SCAN_MAX_OBJECTS), from one pass over the objects (grouped
+   * as `types` groups, else as `types --by-length`); on a larger one, for a row of few enough objects named by their
+   * Go type (listedByTypings), from one pass over the objects' typing ids. A page answers now rather than wait for
+   * the worker or build the whole index a second time here.
    */
   private instanceIndexNow(type: string): InstanceIndex | undefined {
     if (this.instanceStructuresToWaitFor(type).length > 0 || !this.elsewhere.has(...this.instanceStructures(type))) return this.instanceIndexOf(type);
     const e = this.elsewhere;
     return e.row(type, () => {
+      if (this.graph.objectCount > rowScanMaxObjects()) {
+        const typeIds = this.typeIdColumn();
+        const wanted = typingsOfRow(this.types, typeIds, type, false);
+        if (wanted === undefined) return undefined;
+        const g = this.graph;
+        return InstanceIndex.ofRow(g, this.types, this.pointMemberFacts(), type, typedRowMembers(g, typeIds, wanted), (i) => g.sizeOf(i));
+      }
       const facts = this.wholeMemberFacts();
       const order = e.order(() => this.graph.objectsByAddress());
-      const of = (split: boolean): InstanceIndex | undefined =>
-        InstanceIndex.ofRow(this.graph, this.types, facts, type, e.grouping(split, () => rowGrouping(this.graph, this.types, split)), order);
+      const of = (split: boolean): InstanceIndex | undefined => {
+        const row = rowMembers(this.graph, e.grouping(split, () => rowGrouping(this.graph, this.types, split)), order, type);
+        return row === undefined ? undefined : InstanceIndex.ofRow(this.graph, this.types, facts, type, row);
+      };
       return of(false) ?? (ARRAY_BY_LENGTH.test(type) ? of(true) : undefined);
     });
   }
 
   /**
    * The derived indexes a query of instances(type) or hasInstances(type) waits for while a worker builds them: none
-   * when it is not building them, or when this heap is small enough that the session answers meanwhile from one pass
-   * over the objects (ROW_SCAN_MAX_OBJECTS); else those instanceStructures names.
+   * when it is not building them, or when this session answers meanwhile from one pass over the objects (a heap of up
+   * to ROW_SCAN_MAX_OBJECTS) or over their typing ids (listedByTypings); else those instanceStructures names.
    */
   instanceStructuresToWaitFor(type: string): DerivedStructure[] {
-    const needs = this.instanceStructures(type);
-    return this.graph.objectCount <= rowScanMaxObjects() ? [] : needs.filter((n) => this.elsewhere.has(n));
+    const needs = this.instanceStructures(type).filter((n) => this.elsewhere.has(n));
+    if (needs.length === 0 || this.graph.objectCount <= rowScanMaxObjects() || this.listedByTypings(type)) return [];
+    return needs;
+  }
+
+  /**
+   * Whether row `type` of `types` is found from the objects' typing ids alone (lib/session/typed-row.ts): a row of
+   * at most SCANNED_ROW_MAX_MEMBERS objects (a page sorts them), named by their Go type (not a tiny block's row, nor
+   * one with tiny blocks' sub-objects).
+   */
+  private listedByTypings(type: string): boolean {
+    if (this.instanceStructures(type).includes('instances-by-length')) return false;
+    const row = this.typeRows().find((r) => r.type === type);
+    if (row === undefined || row.count > scannedRowMaxMembers()) return false;
+    return typingsOfRow(this.types, this.typeIdColumn(), type, false) !== undefined;
+  }
+
+  /** Object i's typing id by position: a block at a time from the index when the types came from one. */
+  private typeIdColumn(): Column {
+    return this.analysis.column?.('objectType') ?? columnOf(this.types.objectType);
+  }
+
+  /** memberFacts for a few members: each read by position (from the index a block at a time when the arrays are there). */
+  private pointMemberFacts(): MemberFacts {
+    return { isReachable: (i) => this.isReachable(i), retained: (i) => this.retained(i), size: (i) => this.size(i), address: (i) => this.address(i) };
   }
 
   /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */

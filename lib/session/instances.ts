@@ -97,27 +97,24 @@ export class InstanceIndex {
   }
 
   /**
-   * The index of the one row named `type` of `grouping` (rowGrouping: as build groups them; `order`: the objects by
-   * address), from one pass over the objects and a sort
-   * of that row's members only when a page first asks for an order: the same members, counts and orders as the row
-   * of the whole index. For a page asked while the whole index is being built elsewhere (a viewer's first start).
-   * Undefined when `type` names no row.
+   * The index of one row, named `type`, whose members `row` gives in address order (rowMembers, or typedRowMembers),
+   * sorting them only when a page first asks for an order: the same members, counts and orders as that row of the
+   * whole index. For a page asked while the whole index is being built elsewhere (a viewer's first start).
+   * `sizeOf`: an object's size (default: from graph.objectSize, read whole).
    */
-  static ofRow(graph: HeapGraph, types: HeapTypes, facts: MemberFacts, type: string, grouping: RowGrouping, order: Uint32Array): InstanceIndex | undefined {
-    const row = rowMembers(graph, grouping, order, type);
-    if (row === undefined) return undefined;
-    return InstanceIndex.fromSequence(graph, types, facts, [type], row.member, undefined, row.bytes);
+  static ofRow(graph: HeapGraph, types: HeapTypes, facts: MemberFacts, type: string, row: RowMembers, sizeOf?: (i: number) => number): InstanceIndex {
+    return InstanceIndex.fromSequence(graph, types, facts, [type], row.member, undefined, row.bytes, sizeOf);
   }
 
   /**
    * The index of the members in `seqMember` (address order), member x of row seqRow[x] (row 0 when there is no seqRow)
    * counting seqBytes[x] bytes.
-   * The orders by retained size and by size are sorted when first read.
+   * The orders by retained size and by size are sorted when first read; `sizeOf` gives an object's size for the latter
+   * (default: graph.objectSize, read whole then).
    */
   private static fromSequence(graph: HeapGraph, types: HeapTypes, facts: MemberFacts, names: string[], seqMember: Uint32Array,
-    seqRow: Uint32Array | undefined, seqBytes: Uint32Array): InstanceIndex {
+    seqRow: Uint32Array | undefined, seqBytes: Uint32Array, sizeOf?: (i: number) => number): InstanceIndex {
     const n = graph.objectCount;
-    const size = graph.objectSize;
     const tiny = types.tinyObjects !== undefined && types.tinyObjects.object.length > 0 ? types.tinyObjects : undefined;
     const m = seqMember.length;
     const rows = names.length;
@@ -178,7 +175,10 @@ export class InstanceIndex {
     const arrays: Partial<InstanceArrays> = { start, reachEnd, member, bytes, reachBytes };
     const get = (k: ArrayName): InstanceArrays[ArrayName] => {
       if (k === 'byRetained') return (arrays.byRetained ??= byKey(facts.retained));
-      if (k === 'bySize') return (arrays.bySize ??= byKey((i) => (i < n ? size[i] : tiny!.place[i - n] >>> 8)));
+      if (k === 'bySize' && arrays.bySize === undefined) {
+        const size = sizeOf === undefined ? graph.objectSize : undefined;
+        arrays.bySize = byKey(size !== undefined ? (i) => (i < n ? size[i] : tiny!.place[i - n] >>> 8) : (i) => (i < n ? sizeOf!(i) : tiny!.place[i - n] >>> 8));
+      }
       return arrays[k]!;
     };
     return new InstanceIndex(names, get, (k) => columnOf(get(k) as Uint32Array));
@@ -481,13 +481,18 @@ export function rowGrouping(graph: HeapGraph, types: HeapTypes, splitArrays: boo
   return { names, rowOf, tiny: { sub: tiny.sub, ranges: new SubObjectRanges(tiny.sub.object, graph.objectCount), restRow: tiny.restRow, subRow, subRows } };
 }
 
+/** One row's members in address order (as the whole index's member sequence has them), with the bytes each counts for. */
+export interface RowMembers {
+  member: Uint32Array;
+  bytes: Uint32Array;
+}
+
 /**
  * The members of the one row named `type` of `grouping` in memberRows' sequence (objects in `order`, address order,
  * each tiny block followed by its sub-objects and its rest), with the bytes each counts for; undefined when no row
  * has that name. One pass over the objects (two when the row has sub-objects or is the rest row).
  */
-function rowMembers(graph: HeapGraph, grouping: RowGrouping, order: Uint32Array, type: string):
-  { member: Uint32Array; bytes: Uint32Array } | undefined {
+export function rowMembers(graph: HeapGraph, grouping: RowGrouping, order: Uint32Array, type: string): RowMembers | undefined {
   const { names, rowOf, tiny } = grouping;
   const row = names.indexOf(type);
   if (row < 0) return undefined;

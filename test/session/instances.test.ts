@@ -4,9 +4,10 @@
 // built from scratch; one row built alone equals its row in the whole index; and the radix order (key-order.ts) equals a comparator sort on keys of every width.
 import { expect } from 'chai';
 import { HeapSession } from '../../lib/session/index.js';
-import { InstanceIndex, type MemberFacts, rowGrouping } from '../../lib/session/instances.js';
+import { InstanceIndex, type MemberFacts, rowGrouping, rowMembers } from '../../lib/session/instances.js';
+import { typedRowMembers, typingsOfRow } from '../../lib/session/typed-row.js';
 import { orderByKey } from '../../lib/session/key-order.js';
-import { typeHistogram } from '../../lib/typing/index.js';
+import { histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME, typeHistogram } from '../../lib/typing/index.js';
 import { scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 
 describe('session/key-order: radix order by key', () => {
@@ -98,8 +99,9 @@ for (const version of ['1.19', '1.26']) {
         const grouping = rowGrouping(s.graph, s.types, split);
         const order = s.graph.objectsByAddress();
         for (const r of typeHistogram(s.graph, s.types, false, split)) {
-          const one = InstanceIndex.ofRow(s.graph, s.types, facts, r.name, grouping, order)!;
-          expect(one, r.name).to.not.equal(undefined);
+          const row = rowMembers(s.graph, grouping, order, r.name);
+          expect(row, r.name).to.not.equal(undefined);
+          const one = InstanceIndex.ofRow(s.graph, s.types, facts, r.name, row!);
           for (const reachableOnly of [true, false]) {
             for (const sort of ['retained', 'size', 'address'] as const) {
               const want = whole.page(r.name, sort, 0, 0, reachableOnly, facts)!;
@@ -109,9 +111,46 @@ for (const version of ['1.19', '1.26']) {
           }
           checked++;
         }
-        expect(InstanceIndex.ofRow(s.graph, s.types, facts, 'main.NoSuchType', grouping, order)).to.equal(undefined);
+        expect(rowMembers(s.graph, grouping, order, 'main.NoSuchType')).to.equal(undefined);
       }
       expect(checked).to.be.above(40);
+    });
+
+    it('a row found from the typing ids alone (typedRowMembers, a large heap\'s first start) equals its row in the whole index; rows it cannot find are those with tiny blocks in them', () => {
+      const whole = InstanceIndex.build(s.graph, s.types, facts, false);
+      // The typing ids as a column read in chunks of 1,000 objects, as a large heap's are read from its index.
+      const ids = s.types.objectType;
+      const typeIds = { length: ids.length, at: (i: number) => ids[i], range: (from: number, to: number) => ids.slice(from, to) };
+      const tiny = s.types.tinyObjects;
+      const subTypeNames = new Set(Array.from(tiny?.typing ?? [], (t) => histogramRowNames(s.types, false)[t]));
+      const listed: string[] = [];
+      const notListed: string[] = [];
+      for (const r of typeHistogram(s.graph, s.types, false, false)) {
+        const wanted = typingsOfRow(s.types, typeIds, r.name, false);
+        if (wanted === undefined) {
+          notListed.push(r.name);
+          continue;
+        }
+        listed.push(r.name);
+        const row = typedRowMembers(s.graph, typeIds, wanted, 1000);
+        const one = InstanceIndex.ofRow(s.graph, s.types, facts, r.name, row, (i) => s.graph.sizeOf(i));
+        expect(row.member.length, r.name).to.equal(r.count);
+        for (const reachableOnly of [true, false]) {
+          for (const sort of ['retained', 'size', 'address'] as const) {
+            expect(one.page(r.name, sort, 0, 0, reachableOnly, facts), `${r.name} by ${sort}`).to.deep.equal(whole.page(r.name, sort, 0, 0, reachableOnly, facts));
+            expect(one.page(r.name, sort, 3, 5, reachableOnly, facts)).to.deep.equal(whole.page(r.name, sort, 3, 5, reachableOnly, facts));
+          }
+        }
+      }
+      expect(listed).to.include.members(['main.Node', 'main.Session']);
+      expect(listed.length).to.be.above(20);
+      // Not listed so: the tiny blocks' rows, the rows tiny blocks' sub-objects count in, untyped size classes.
+      for (const name of notListed) {
+        const why = name === TINY_BLOCK_NAME || name === TINY_REST_NAME || subTypeNames.has(name) || !histogramRowNames(s.types, false).includes(name);
+        expect(why, name).to.equal(true);
+      }
+      expect(notListed).to.include(TINY_REST_NAME);
+      expect(typingsOfRow(s.types, typeIds, 'main.NoSuchType', false)).to.equal(undefined);
     });
   });
 }

@@ -254,20 +254,40 @@ describe('viewer: pages asked while a first start is still building the derived 
     }
   });
 
-  it('on a heap too big for one pass per type page: the worker builds the instance lists first, and type pages and searches wait for them', async () => {
-    // Every heap is "too big" for a pass over its objects per page.
-    const { state, get, close } = await heldFirstStart('viewer-building-big', { GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS: '0' });
+  it('on a heap too big for one pass over its grouping per type page: a row of few objects is found from their typing ids meanwhile, a crowded row or one with tiny blocks waits for the instance lists', async () => {
+    // Every heap is "too big" for a pass over its grouping per page; a row of over 600 objects is "crowded".
+    const { state, get, close } = await heldFirstStart('viewer-building-big', { GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS: '0', GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS: '600' });
+    const facts = zooFacts('1.26');
     try {
-      expect(state.stillBuilding()).to.deep.equal(['tree', 'instances', 'reverse', 'instances-by-length']);
-      for (const u of ['/type/main.Node', '/search?q=main.Node']) {
+      expect(state.stillBuilding()).to.deep.equal(['tree', 'reverse', 'instances', 'instances-by-length']);
+      // main.Session (500 objects): its pages, in every sort, HTML and /api, and a search for it, answer now.
+      const during = new Map<string, string>();
+      for (const u of ['/type/main.Session', '/type/main.Session?sort=size&offset=3&limit=4', '/type/main.Session?sort=address&limit=20']) {
+        for (const v of [u, `/api${u}`]) {
+          const r = await get(v);
+          expect(r.statusCode, v).to.equal(200);
+          during.set(v, r.body);
+        }
+      }
+      expect(JSON.parse(during.get('/api/type/main.Session?sort=address&limit=20')!).count).to.be.within(1, 600);
+      const search = await get('/search?q=main.Session');
+      expect(search.statusCode).to.be.oneOf([200, 302]);
+      during.set('/search?q=main.Session', search.body + (search.headers.location ?? ''));
+      expect(during.get('/search?q=main.Session')).to.contain('/type/main.Session');
+      // main.Node (1,000 objects), the tiny blocks' rows, and a row tiny blocks' sub-objects count in wait.
+      for (const u of ['/type/main.Node', '/search?q=main.Node', '/type/tiny%20block%20(rest)', '/type/string%20data']) {
         const r = await get(u);
         expect(r.statusCode, u).to.equal(503);
         expect(r.body, u).to.contain('Building the instance lists of every type, which this page reads');
       }
       await state.structuresReady;
+      for (const [u, body] of during) {
+        const r = await get(u);
+        expect(r.body + (u.startsWith('/search') ? r.headers.location ?? '' : ''), u).to.equal(body);
+      }
       const page = await get('/type/main.Node');
       expect(page.statusCode).to.equal(200);
-      expect(page.body).to.contain(`${zooFacts('1.26').counts.Node.toLocaleString('en-US')} instances`);
+      expect(page.body).to.contain(`${facts.counts.Node.toLocaleString('en-US')} instances`);
     } finally {
       await close();
     }
