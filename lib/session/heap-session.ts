@@ -67,7 +67,8 @@ const ARRAY_BY_LENGTH = /^\[[0-9]+\]/;
  * the instance index (instanceIndexNow). Measured on this project's 2-core machine: on 14 M objects a type page answered
  * so in 0.2-2.1 s (the first one reads the types and retained sizes); on 72 M objects one row took 5-10 s and its
  * first sort by retained size 10 s more, with 1-2 GB more on the main thread: longer than the worker takes to write
- * the instance index, which such a heap's pages wait for instead.
+ * the instance index. Such a heap's type pages find a row of few objects from their typing ids instead
+ * (SCANNED_ROW_MAX_MEMBERS), and wait for the instance index for the others.
  */
 const ROW_SCAN_MAX_OBJECTS = 32_000_000;
 
