@@ -8,40 +8,32 @@
 // index (address, size, type, describe, referrers, paths, dominators, instances) answers for it as for an object:
 // its referrers are those whose pointer lands inside it, its path and dominators go through its block.
 import * as fs from 'node:fs';
-import { type Column, columnOf, type HeapGraph, reverseEdgesOf } from '../graph/index.js';
+import type { HeapGraph } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
-  checkBinaryMatchesDump, describeObject, type HeapTypes, type ObjectDescription, RecoveredTypes, restoreTypes,
+  checkBinaryMatchesDump, describeObject, type HeapTypes, histogramRowNames, type ObjectDescription, RecoveredTypes, restoreTypes,
   type TypeCount, type TypeCoverage, typeCoverage, typeHistogram as typingHistogram, untypedNames,
 } from '../typing/index.js';
 import {
-  computeRetainedSizes, type DominatorTree, sortedDominatorTree, type HeapDominators, NONE, type RootNodeRow, rootNodeRows,
+  type DominatorTree, type HeapDominators, NONE, type RootNodeRow, rootNodeRows,
   type PathHop, type RootNodes, type RowMembership, type TypeRow, typeHistogram, type ObjectRow, topObjects,
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching, rootsReachingWithin } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
-import { compiledFile } from '../package-files.js';
 import { collectGarbage, indexCurrent, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
-import { InstanceIndex, type InstanceSort, type MemberFacts, rowGrouping, rowMembers, rowMembership } from './instances.js';
-import { typedRowMembers, typingsOfRow } from './typed-row.js';
-import { DerivedIndexes, type DerivedStructure, reverseCodec, treeCodec, typeRowsCodec } from './derived.js';
+import { type InstanceSort, rowMembership } from './instances.js';
+import { INSTANCES_INDEX, SPLIT_INSTANCES_INDEX, TypeInstances } from './type-instances.js';
+import { DerivedIndexes, type DerivedStructure, typeRowsCodec } from './derived.js';
 import { sessionShared, sessionSharedGroups } from './leak-queries.js';
-import { referrersOf, type ReverseColumns, rootReferrer, rootsByTarget, type Referrer } from './referrers.js';
+import { rootReferrer, type Referrer } from './referrers.js';
+import { ObjectReferrers } from './object-referrers.js';
 import { SubObjects } from './sub-objects.js';
+import { KeptAnswers } from './kept-answers.js';
+import { type Dominator, DominatorQueries, type TreeNode } from './dominator-queries.js';
 import { BuildingElsewhere } from './building-elsewhere.js';
 import type { DerivedWorkerRequest } from './derived-worker.js';
 import { startDerivedBuilder } from './derived-builder.js';
-
-/** What dominates an object: another object, one root node, several roots together (the super-root), or nothing. */
-export type Dominator =
-  | { kind: 'object'; object: number }
-  | { kind: 'root'; rootNode: number }
-  | { kind: 'roots' }
-  | { kind: 'none' };
-
-/** A node of the dominator tree as callers name it. */
-export type TreeNode = { kind: 'object'; object: number } | { kind: 'root'; rootNode: number } | { kind: 'roots' };
 
 export interface SessionOpenOptions extends OpenOptions {
   /** Load in a worker thread, so that this thread stays responsive (progress still arrives through onProgress). */
@@ -54,67 +46,11 @@ export interface Page<T> {
   items: T[];
 }
 
-/** The derived index of instances grouped as `types` groups them. */
-const INSTANCES_INDEX = 'instances-v5';
-/** The derived index of instances grouped as `types --by-length` groups them. */
-const SPLIT_INSTANCES_INDEX = 'instances-split-v5';
-
-/** A type name `types --by-length` has and `types` has not: an array's, with its length ("[37]*main.Node"). */
-const ARRAY_BY_LENGTH = /^\[[0-9]+\]/;
-
-/**
- * The most objects a heap has for a type's instances to be found by one pass over the objects while a worker builds
- * the instance index (instanceIndexNow). Measured on this project's 2-core machine: on 14 M objects a type page answered
- * so in 0.2-2.1 s (the first one reads the types and retained sizes); on 72 M objects one row took 5-10 s and its
- * first sort by retained size 10 s more, with 1-2 GB more on the main thread: longer than the worker takes to write
- * the instance index. Such a heap's type pages find a row of few objects from their typing ids instead
- * (SCANNED_ROW_MAX_MEMBERS), and wait for the instance index for the others.
- */
-const ROW_SCAN_MAX_OBJECTS = 32_000_000;
-
-/** ROW_SCAN_MAX_OBJECTS, or GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS (tests try a large heap's ways on a small one). */
-function rowScanMaxObjects(): number {
-  const v = Number(process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS);
-  return process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS !== undefined && Number.isFinite(v) ? v : ROW_SCAN_MAX_OBJECTS;
-}
-
-/**
- * The most members a row has for a page to list them from one pass over the objects' typing ids while a worker builds
- * the instance index, on a heap larger than ROW_SCAN_MAX_OBJECTS (listedByTypings): each member's reachability and
- * retained size is read by position, and a page sorts them.
- */
-const SCANNED_ROW_MAX_MEMBERS = 4_000_000;
-
-/** SCANNED_ROW_MAX_MEMBERS, or GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS (tests try a crowded row's ways on a small heap). */
-function scannedRowMaxMembers(): number {
-  const v = Number(process.env.GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS);
-  return process.env.GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS !== undefined && Number.isFinite(v) ? v : SCANNED_ROW_MAX_MEMBERS;
-}
-
 /** Objects rootsKeepingAlive searches by position before it reads the whole reverse edges. */
 const ROOTS_SEARCH_BUDGET = 100_000;
 
 /** Rows of topObjects kept in a derived index. */
 const TOP_KEPT = 1000;
-
-/**
- * The version of the answers keptAnswer keeps: part of their files' names. Bump it when an answer's code changes
- * what it says.
- */
-const ANSWERS_VERSION = 1;
-
-/**
- * Which build of goheap kept an answer: the modification time of this file's compiled module (every build rewrites
- * it, an install writes it), recorded with each kept answer, so that an answer kept by another build is computed again
- * rather than read back. The same for the bundled command line and for tsc's output, which tests and workers run.
- */
-const BUILD_STAMP = ((): string => {
-  try {
-    return String(Math.floor(fs.statSync(compiledFile('lib/session/heap-session.js')).mtimeMs));
-  } catch {
-    return 'unknown';
-  }
-})();
 
 export class HeapSession {
   readonly graph: HeapGraph;
@@ -134,30 +70,26 @@ export class HeapSession {
   private types_: HeapTypes | undefined;
   private readonly state: SessionState;
   private readonly analysis: StoredAnalysis;
-  private tree: DominatorTree | undefined;
   private readonly derived: DerivedIndexes;
-  private reverseReady = false;
-  private reverseColumns_: ReverseColumns | undefined;
-  private treeColumns_: { firstChild: Column; child: Column } | undefined;
-  /** The names of typeRows (for instanceStructures). */
-  private typeNames_: Set<string> | undefined;
   /** rootsKeepingAlive's answers per topmost dominator, the most recent 256. */
   private readonly rootsOfTop = new Map<number, { kinds: string[]; rootNodes: number[] }>();
-  private instanceIndex: InstanceIndex | undefined;
-  private splitInstanceIndex: InstanceIndex | undefined;
   private typeRows_: TypeRow[] | undefined;
   private topRows_: ObjectRow[] | undefined;
   private readonly typeCounts_ = new Map<string, TypeCount[]>();
+  /** The row names of `types` by typing id (typeRowName). */
+  private rowNames_: string[] | undefined;
   private rootRows_: RootNodeRow[] | undefined;
-  private rootsByTarget_: Uint32Array | undefined;
-  private retainedCounts_: Float64Array | undefined;
   private subObjects_: SubObjects | undefined;
-  private readonly answers_ = new Map<string, string>();
-  /** The per-node arrays of an analysis computed in this process, as columns. */
-  private readonly nodeColumns = new Map<string, Column>();
+  private readonly answers_: KeptAnswers;
   private summariesKept_ = false;
   /** The derived indexes a worker is building (keepDerivedInWorker), and what is answered meanwhile. */
   private readonly elsewhere = new BuildingElsewhere();
+  /** The instances by type row (type-instances.ts). */
+  private readonly instanceLists: TypeInstances;
+  /** Who points at each object (object-referrers.ts). */
+  private readonly referrers_: ObjectReferrers;
+  /** The dominator tree by object and node (dominator-queries.ts). */
+  private readonly dominatorQueries: DominatorQueries;
 
   private constructor(state: SessionState) {
     this.state = state;
@@ -184,6 +116,10 @@ export class HeapSession {
     this.dumpIdentity = state.dump;
     this.binaryPath = state.binary?.path;
     this.derived = new DerivedIndexes(state.analysisFile, state.dump, state.binary, state.indexNotes);
+    this.answers_ = new KeptAnswers(this.derived);
+    this.instanceLists = new TypeInstances(this, state.analysis, this.derived, this.elsewhere);
+    this.referrers_ = new ObjectReferrers(this, this.derived, this.elsewhere);
+    this.dominatorQueries = new DominatorQueries(this.dominators, state.analysis, this.derived, () => state.dominatorTree?.());
   }
 
   /** The tiny blocks' sub-objects, as indices objectCount + k (made on first use: it needs the types). */
@@ -213,27 +149,19 @@ export class HeapSession {
   private openOptions: OpenOptions | undefined;
 
   /**
-   * The large derived indexes keepDerived builds, each with its file and what builds it (or reads it back): the
-   * sorted dominator tree (the dominators page; a cold open with the binary has written it already), the reverse edges
-   * (referrers: object pages; a type page's sample of referrers scans the edges meanwhile), the instance lists as
-   * `types` groups them (type pages, search), and as `types --by-length` groups them (arrays by length; no type is
-   * named "[0]", so asking for it reads or builds that index).
+   * The large derived indexes keepDerived builds, in the order it builds them (what pages cannot do without first),
+   * each with its file and what builds it (or reads it back): the sorted dominator tree (the dominators page; a cold
+   * open with the binary has written it already), the reverse edges (referrers: object pages wait for them; a type
+   * page's sample of referrers scans the edges meanwhile), the instance lists as `types` groups them (type pages and
+   * search, which find a row meanwhile unless it is too crowded: type-instances.ts), and as `types --by-length` groups
+   * them (arrays by length; no type is named "[0]", so asking for it reads or builds that index).
    */
   private static readonly LARGE_DERIVED: readonly (readonly [DerivedStructure, string, (s: HeapSession) => void])[] = [
     ['tree', 'tree', (s) => s.dominatorTree()],
-    ['reverse', 'reverse', (s) => s.reverseEdges()],
-    ['instances', INSTANCES_INDEX, (s) => s.instanceIndexOf('')],
-    ['instances-by-length', SPLIT_INSTANCES_INDEX, (s) => s.instanceIndexOf('[0]')],
+    ['reverse', 'reverse', (s) => s.referrers_.build()],
+    ['instances', INSTANCES_INDEX, (s) => s.instanceLists.indexOf('')],
+    ['instances-by-length', SPLIT_INSTANCES_INDEX, (s) => s.instanceLists.indexOf('[0]')],
   ];
-
-  /**
-   * LARGE_DERIVED in the order keepDerived builds them: what pages cannot answer without first. Object pages wait for
-   * the reverse edges; type pages find a row's instances meanwhile, on a heap of up to ROW_SCAN_MAX_OBJECTS, else
-   * when the row is one of few objects (listedByTypings): a crowded row's page waits for the instance lists.
-   */
-  private largeDerived(): (readonly [DerivedStructure, string, (s: HeapSession) => void])[] {
-    return [...HeapSession.LARGE_DERIVED];
-  }
 
   /**
    * The large derived indexes not kept yet beside the index this session came from (with the binary), in the order
@@ -241,17 +169,17 @@ export class HeapSession {
    */
   missingStructures(): DerivedStructure[] {
     if (!this.fromIndex.analysis || !this.typed) return [];
-    return this.largeDerived().filter(([, file]) => !this.derived.current(file)).map(([name]) => name);
+    return HeapSession.LARGE_DERIVED.filter(([, file]) => !this.derived.current(file)).map(([name]) => name);
   }
 
   /**
    * Builds the large derived indexes and keeps them beside the index (each written unless it is there), in the order
-   * of largeDerived(), calling onBuilt after each: what the first referrers, dominator-tree and instance queries would
+   * of LARGE_DERIVED, calling onBuilt after each: what the first referrers, dominator-tree and instance queries would
    * otherwise build one by one.
    */
   keepDerived(onBuilt?: (name: DerivedStructure) => void, letGo = false): void {
     if (this.graph.objectCount === 0) return;
-    for (const [name, file, build] of this.largeDerived()) {
+    for (const [name, file, build] of HeapSession.LARGE_DERIVED) {
       // One already kept is not read back whole only to be written again.
       if (!this.derived.current(file)) {
         build(this);
@@ -269,15 +197,9 @@ export class HeapSession {
    * groups it, read back from its file then.
    */
   private letGoOf(name: DerivedStructure): void {
-    if (name === 'tree') this.tree = undefined;
-    if (name === 'reverse') {
-      this.graph.dropReverseEdges();
-      this.reverseReady = false;
-    }
-    if (name === 'instances' || name === 'instances-by-length') {
-      this.instanceIndex = undefined;
-      this.splitInstanceIndex = undefined;
-    }
+    if (name === 'tree') this.dominatorQueries.letGoOfTree();
+    if (name === 'reverse') this.referrers_.letGo(true);
+    if (name === 'instances' || name === 'instances-by-length') this.instanceLists.letGo();
     this.releaseArrays();
   }
 
@@ -285,7 +207,7 @@ export class HeapSession {
    * keepDerived in a process of its own (lib/session/derived-worker.ts) that opens this dump again from its index
    * (this thread stays free, and this process small): calls onBuilt as each derived index is written (this session
    * then reads it by position), and resolves once all are. Until then, queries that need one would build it here: the
-   * caller keeps them waiting, or this session answers them another way (instanceIndexNow, referrersOfEach). The
+   * caller keeps them waiting, or this session answers them another way (type-instances.ts, referrersOfEach). The
    * process is stopped when this session is closed or this process ends; the index files it had not finished are
    * removed.
    */
@@ -369,9 +291,8 @@ export class HeapSession {
     this.graph.releaseArrays();
     this.analysis.release?.();
     // Columns over arrays in memory would keep the released arrays alive (the paths': 115 MB on the bench dump).
-    this.nodeColumns.clear();
-    this.reverseColumns_ = undefined;
-    this.treeColumns_ = undefined;
+    this.dominatorQueries.releaseColumns();
+    this.referrers_.letGo();
     collectGarbage(); // V8 frees large typed arrays lazily: now, before the pass allocates its own
   }
 
@@ -380,12 +301,9 @@ export class HeapSession {
     this.stopBuilder?.();
     this.graph.close();
     this.program_?.close();
-    this.tree = undefined;
-    this.treeColumns_ = undefined;
-    this.reverseColumns_ = undefined;
-    this.instanceIndex = undefined;
-    this.splitInstanceIndex = undefined;
-    this.retainedCounts_ = undefined;
+    this.dominatorQueries.close();
+    this.referrers_.letGo();
+    this.instanceLists.letGo();
   }
 
   // ---- objects ----
@@ -400,6 +318,18 @@ export class HeapSession {
 
   typeName(i: number): string {
     return i < this.graph.objectCount ? this.types.objectTypeName(i) : this.subObjects.typeName(i);
+  }
+
+  /**
+   * The row of `types` that object i counts in, by its name there: typeName(i) names an array by its length and a
+   * map's part by its Go type ("[128]map[int]*main.Order buckets"), `types` groups them ("map[int]*main.Order buckets").
+   */
+  typeRowName(i: number): string {
+    const n = this.graph.objectCount;
+    const id = i < n ? this.types.typeIdAt(i) : this.types.tinyObjects!.typing[i - n];
+    if (id === 0) return this.typeName(i);
+    this.rowNames_ ??= histogramRowNames(this.types, false);
+    return this.rowNames_[id];
   }
 
   isReachable(i: number): boolean {
@@ -466,19 +396,7 @@ export class HeapSession {
   retained(i: number): number {
     // A sub-object holds no pointers: it keeps only itself alive (while its block is reachable).
     if (i >= this.graph.objectCount) return this.isReachable(i) ? this.subObjects.size(i) : 0;
-    return this.nodeColumn('retained').at(this.dominators.firstObjectNode + i);
-  }
-
-  /**
-   * One of the analysis' per-node arrays, by position: a block at a time when the analysis was read from the index
-   * and the array is not in memory (a page's query reads a few elements of arrays of a node per object).
-   */
-  private nodeColumn(name: 'idom' | 'retained' | 'pathParent' | 'pathParentEdge'): Column {
-    const a = this.analysis;
-    if (a.column !== undefined) return a.column(name);
-    let c = this.nodeColumns.get(name);
-    if (c === undefined) this.nodeColumns.set(name, (c = columnOf(a[name])));
-    return c;
+    return this.dominatorQueries.nodeColumn('retained').at(this.dominatorQueries.objectNode(i));
   }
 
   /** Bytes root node k alone keeps alive (kept in the index's header: a warm open reads no array for it). */
@@ -491,12 +409,10 @@ export class HeapSession {
     return this.analysis.reachableBytes ?? this.analysis.retained[0];
   }
 
-  /** Object i's immediate dominator. */
+  /** Object i's immediate dominator (a sub-object's: its block). */
   dominator(i: number): Dominator {
     if (i >= this.graph.objectCount) return this.isReachable(i) ? { kind: 'object', object: this.subObjects.blockOf(i) } : { kind: 'none' };
-    const d = this.nodeColumn('idom').at(this.dominators.firstObjectNode + i);
-    if (d === NONE) return { kind: 'none' };
-    return this.nodeRef(d);
+    return this.dominatorQueries.dominatorOf(i);
   }
 
   /** The chain of dominators from object i up to the root (nearest first, ending at a root node or 'roots'). */
@@ -505,58 +421,17 @@ export class HeapSession {
       const b = this.subObjects.blockOf(i);
       return this.isReachable(i) ? [{ kind: 'object', object: b }, ...this.dominatorChain(b, limit - 1)] : [];
     }
-    const out: Dominator[] = [];
-    const idom = this.nodeColumn('idom');
-    let v = this.dominators.firstObjectNode + i;
-    if (idom.at(v) === NONE) return out;
-    while (v !== 0 && out.length < limit) {
-      v = idom.at(v);
-      out.push(this.nodeRef(v));
-    }
-    return out;
+    return this.dominatorQueries.chainOf(i, limit);
   }
 
   /** The nodes `node` immediately dominates, most retained first, paged. */
   dominated(node: TreeNode, offset = 0, limit = 50): Page<TreeNode & { retained: number }> {
-    const v = this.nodeNumber(node);
-    const { firstChild, child } = this.treeColumns();
-    const start = firstChild.at(v);
-    const end = firstChild.at(v + 1);
-    const items: (TreeNode & { retained: number })[] = [];
-    const retained = this.nodeColumn('retained');
-    const page = child.range(start + offset, Math.min(end, start + offset + limit));
-    for (let c = 0; c < page.length; c++) {
-      const w = page[c];
-      items.push({ ...this.nodeRef(w), retained: retained.at(w) } as TreeNode & { retained: number });
-    }
-    return { total: end - start, offset, items };
-  }
-
-  /**
-   * The sorted dominator tree's children lists by position: the tree when in memory, else its derived index read a
-   * block at a time (a page of one node's children reads a few blocks), else the tree built.
-   */
-  private treeColumns(): { firstChild: Column; child: Column } {
-    if (this.treeColumns_ !== undefined) return this.treeColumns_;
-    const nodes = this.dominators.nodeCount;
-    const kept = this.tree === undefined ? this.derived.sections('tree') : undefined;
-    if (kept !== undefined && kept.length('firstChild') === nodes + 1 && kept.column('firstChild').at(nodes) === kept.length('child')) {
-      this.treeColumns_ = { firstChild: kept.column('firstChild'), child: kept.column('child') };
-    } else {
-      const t = this.dominatorTree();
-      this.treeColumns_ = { firstChild: columnOf(t.firstChild), child: columnOf(t.child) };
-    }
-    return this.treeColumns_;
+    return this.dominatorQueries.dominated(node, offset, limit);
   }
 
   /** How many objects `node` keeps alive: the objects of its dominator subtree, itself included (0 when unreachable). */
   retainedCount(node: TreeNode): number {
-    if (!this.retainedCounts_) {
-      // Retained sizes over the same tree with a size of 1 per object and 0 per root node (computed once).
-      const ones = new Float64Array(this.analysis.idom.length).fill(1, this.dominators.firstObjectNode);
-      this.retainedCounts_ = computeRetainedSizes(this.analysis.idom, ones, 0, this.dominatorTree());
-    }
-    return this.retainedCounts_[this.nodeNumber(node)];
+    return this.dominatorQueries.retainedCount(node);
   }
 
   /**
@@ -564,46 +439,14 @@ export class HeapSession {
    * first (a derived index): for handing to the pure analyses that walk it (findSuspects); ask dominated() instead.
    */
   dominatorTree(): DominatorTree {
-    if (this.tree === undefined) {
-      // A cold open's tree is built beside it, by the thread that writes the analysis index, which also keeps it as
-      // the derived index (load-state.ts).
-      this.tree = this.state.dominatorTree?.();
-      traceMemoryPoint('tree taken');
-    }
-    this.tree ??= this.derived.get('tree', () => sortedDominatorTree(this.analysis.idom, this.analysis.retained), treeCodec.encode,
-      (p) => treeCodec.decode(p, this.dominators.nodeCount));
-    return this.tree;
-  }
-
-  private nodeRef(v: number): Dominator & TreeNode {
-    if (v === 0) return { kind: 'roots' };
-    const first = this.dominators.firstObjectNode;
-    return v >= first ? { kind: 'object', object: v - first } : { kind: 'root', rootNode: v - 1 };
-  }
-
-  private nodeNumber(n: TreeNode): number {
-    if (n.kind === 'roots') return 0;
-    if (n.kind === 'root') return n.rootNode + 1;
-    return this.dominators.firstObjectNode + n.object;
+    return this.dominatorQueries.sortedTree();
   }
 
   // ---- why an object is alive ----
 
   /** Who points at object i: objects (with the field) and roots (global, goroutine frame and variable, finalizer...). */
   referrers(i: number): Referrer[] {
-    return this.referrersBy(this.reverseColumns(), i);
-  }
-
-  /** referrers(i) with the reverse edges `rev`. */
-  private referrersBy(rev: ReverseColumns, i: number): Referrer[] {
-    this.rootsByTarget_ ??= rootsByTarget(this.graph);
-    const byTarget = this.rootsByTarget_;
-    if (i >= this.graph.objectCount) {
-      // The block's referrers whose pointer lands inside the sub-object.
-      const all = referrersOf(this.graph, this.types, this.rootNodes, this.program, byTarget, rev, this.subObjects.blockOf(i));
-      return all.filter((r) => this.subObjects.pointsInto(i, r, byTarget));
-    }
-    return referrersOf(this.graph, this.types, this.rootNodes, this.program, byTarget, rev, i);
+    return this.referrers_.of(i);
   }
 
   /**
@@ -611,53 +454,18 @@ export class HeapSession {
    * reverse edges, from one pass over the edges for all of them (a type page's "referenced by" asks a thousand
    * instances), not the whole reverse index built a second time here.
    */
-  *referrersOfEach(items: readonly number[]): Generator<Referrer[]> {
-    // Each item's when asked for (a caller may stop early), from the reverse edges in memory or kept, or scanned once.
-    let rev: ReverseColumns | undefined;
-    if (this.elsewhere.has('reverse') && !this.reverseReady && this.reverseColumns_ === undefined) {
-      const n = this.graph.objectCount;
-      rev = reverseEdgesOf(this.graph, items.map((i) => (i >= n ? this.subObjects.blockOf(i) : i)));
-    }
-    for (const i of items) yield rev === undefined ? this.referrers(i) : this.referrersBy(rev, i);
+  referrersOfEach(items: readonly number[]): Generator<Referrer[]> {
+    return this.referrers_.ofEach(items);
   }
 
   /** The objects that point at object i (each as often as it points there). */
   referringObjects(i: number): Uint32Array {
-    const r = this.reverseColumns();
-    return Uint32Array.from(r.source.range(r.start.at(i), r.start.at(i + 1)));
+    return this.referrers_.objects(i);
   }
 
   /** How many pointers of objects point at object i (roots not counted). */
   objectReferrerCount(i: number): number {
-    const r = this.reverseColumns();
-    return r.start.at(i + 1) - r.start.at(i);
-  }
-
-  /**
-   * The reverse edges by position: from memory once built or read whole, else a block at a time from their derived
-   * index (a page's referrers read a few blocks, not the 1.3 GB of a 70 M-object heap's).
-   */
-  private reverseColumns(): ReverseColumns {
-    if (this.reverseColumns_ !== undefined) return this.reverseColumns_;
-    const g = this.graph;
-    const kept = this.reverseReady ? undefined : this.derived.sections('reverse');
-    if (kept !== undefined && kept.length('start') === g.objectCount + 1 && kept.length('source') === g.edgeCount && kept.length('edge') === g.edgeCount &&
-      kept.column('start').at(g.objectCount) === g.edgeCount) {
-      this.reverseColumns_ = { start: kept.column('start'), source: kept.column('source'), edge: kept.column('edge') };
-    } else {
-      this.reverseEdges();
-      const r = g.reverseEdges();
-      this.reverseColumns_ = { start: columnOf(r.start), source: columnOf(r.source), edge: columnOf(r.edge) };
-    }
-    return this.reverseColumns_;
-  }
-
-  /** Makes sure the graph's reverse edges are there (a derived index), for referrers and root sets. */
-  private reverseEdges(): void {
-    if (this.reverseReady) return;
-    const g = this.graph;
-    g.adoptReverseEdges(this.derived.get('reverse', () => g.reverseEdges(), reverseCodec.encode, (p) => reverseCodec.decode(p, g)));
-    this.reverseReady = true;
+    return this.referrers_.count(i);
   }
 
   /** The shortest path from a root node to object i, from the persisted shortest-path tree; empty when unreachable. */
@@ -690,15 +498,15 @@ export class HeapSession {
       return [...this.pathToRoot(best.object), { ...self, field: best.field }];
       return hops;
     }
-    return rootPathHops(this.graph, this.types, this.rootNodes, this.nodeColumn('pathParent'), this.nodeColumn('pathParentEdge'), i,
+    return rootPathHops(this.graph, this.types, this.rootNodes, this.dominatorQueries.nodeColumn('pathParent'), this.dominatorQueries.nodeColumn('pathParentEdge'), i,
       (r) => (rootReferrer(this.graph, this.types, this.rootNodes, this.program, r) as { slot: string }).slot);
   }
 
   /** Pointers from the nearest root to object i (1 for an object a root points at), or -1 when unreachable. */
   distance(i: number): number {
     i = this.subObjects.blockOf(i);
-    const parent = this.nodeColumn('pathParent');
-    let v = this.dominators.firstObjectNode + i;
+    const parent = this.dominatorQueries.nodeColumn('pathParent');
+    let v = this.dominatorQueries.objectNode(i);
     if (parent.at(v) === NONE) return -1;
     let d = 0;
     while (v !== 0) {
@@ -724,9 +532,9 @@ export class HeapSession {
     let r = this.rootsOfTop.get(top);
     if (r === undefined) {
       // Few objects lead to most objects: search the reverse edges by position, and read them whole only past that.
-      r = this.reverseReady ? undefined : rootsReachingWithin(this.graph, this.rootNodes, this.reverseColumns(), top, ROOTS_SEARCH_BUDGET);
+      r = this.referrers_.ready ? undefined : rootsReachingWithin(this.graph, this.rootNodes, this.referrers_.columns(), top, ROOTS_SEARCH_BUDGET);
       if (r === undefined) {
-        this.reverseEdges();
+        this.referrers_.build();
         r = rootsReaching(this.graph, this.rootNodes, top);
       }
       if (this.rootsOfTop.size >= 256) this.rootsOfTop.delete(this.rootsOfTop.keys().next().value!);
@@ -798,10 +606,7 @@ export class HeapSession {
    * for both).
    */
   instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean } = {}): Page<number> & { count: number; bytes: number } | undefined {
-    const index = this.instanceIndexNow(type);
-    if (index === undefined) return undefined;
-    // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
-    return index.page(type, options.sort ?? 'retained', options.offset ?? 0, options.limit ?? 50, !options.all, this.wholeMemberFacts());
+    return this.instanceLists.page(type, options);
   }
 
   /**
@@ -853,17 +658,7 @@ export class HeapSession {
    * so that a cold open and a warm one answer with the very same document.
    */
   keptAnswer<T>(key: string, build: () => T): T {
-    const name = `answer-v${ANSWERS_VERSION}-${key.replace(/[^\w.-]/g, '_')}`;
-    let text = this.answers_.get(name);
-    if (text === undefined) {
-      text = this.derived.get(name, () => JSON.stringify(build()), (t) => ({ meta: { build: BUILD_STAMP, answer: JSON.parse(t) as unknown }, arrays: {} }),
-        (p) => {
-          const m = p.meta as { build?: string; answer?: unknown } | null;
-          return m?.build !== BUILD_STAMP || m.answer === undefined ? undefined : JSON.stringify(m.answer);
-        });
-      this.answers_.set(name, text);
-    }
-    return JSON.parse(text) as T;
+    return this.answers_.get(key, build);
   }
 
   /**
@@ -880,7 +675,7 @@ export class HeapSession {
    * instance indexes' row names only (while a worker builds them: looks for the row in one pass over the objects).
    */
   hasInstances(type: string): boolean {
-    return this.instanceIndexNow(type) !== undefined;
+    return this.instanceLists.has(type);
   }
 
   /**
@@ -888,104 +683,17 @@ export class HeapSession {
    * that is no row of `types` ("[37]*main.Node"; "[16]uint8", a Go type, is one).
    */
   instanceStructures(type: string): DerivedStructure[] {
-    if (!ARRAY_BY_LENGTH.test(type)) return ['instances'];
-    this.typeNames_ ??= new Set(this.typeRows().map((r) => r.type));
-    return this.typeNames_.has(type) ? ['instances'] : ['instances', 'instances-by-length'];
-  }
-
-  /**
-   * The instance index that has row `type` (instanceIndexOf), or while a worker builds the one it would be in, an
-   * index of that row alone: on a heap small enough (ROW_SCAN_MAX_OBJECTS), from one pass over the objects (grouped
-   * as `types` groups, else as `types --by-length`); on a larger one, for a row of few enough objects named by their
-   * Go type (listedByTypings), from one pass over the objects' typing ids. A page answers now rather than wait for
-   * the worker or build the whole index a second time here.
-   */
-  private instanceIndexNow(type: string): InstanceIndex | undefined {
-    if (this.instanceStructuresToWaitFor(type).length > 0 || !this.elsewhere.has(...this.instanceStructures(type))) return this.instanceIndexOf(type);
-    const e = this.elsewhere;
-    return e.row(type, () => {
-      if (this.graph.objectCount > rowScanMaxObjects()) {
-        const typeIds = this.typeIdColumn();
-        const wanted = typingsOfRow(this.types, typeIds, type, false);
-        if (wanted === undefined) return undefined;
-        const g = this.graph;
-        return InstanceIndex.ofRow(g, this.types, this.pointMemberFacts(), type, typedRowMembers(g, typeIds, wanted), (i) => g.sizeOf(i));
-      }
-      const facts = this.wholeMemberFacts();
-      const order = e.order(() => this.graph.objectsByAddress());
-      const of = (split: boolean): InstanceIndex | undefined => {
-        const row = rowMembers(this.graph, e.grouping(split, () => rowGrouping(this.graph, this.types, split)), order, type);
-        return row === undefined ? undefined : InstanceIndex.ofRow(this.graph, this.types, facts, type, row);
-      };
-      return of(false) ?? (ARRAY_BY_LENGTH.test(type) ? of(true) : undefined);
-    });
+    return this.instanceLists.structures(type);
   }
 
   /**
    * The derived indexes a query of instances(type) or hasInstances(type) waits for while a worker builds them: none
-   * when it is not building them, or when this session answers meanwhile from one pass over the objects (a heap of up
-   * to ROW_SCAN_MAX_OBJECTS) or over their typing ids (listedByTypings); else those instanceStructures names.
+   * when it is not building them, or when this session answers meanwhile from one pass over the objects or over
+   * their typing ids (lib/session/type-instances.ts); else those instanceStructures names.
    */
   instanceStructuresToWaitFor(type: string): DerivedStructure[] {
-    const needs = this.instanceStructures(type).filter((n) => this.elsewhere.has(n));
-    if (needs.length === 0 || this.graph.objectCount <= rowScanMaxObjects() || this.listedByTypings(type)) return [];
-    return needs;
+    return this.instanceLists.toWaitFor(type);
   }
-
-  /**
-   * Whether row `type` of `types` is found from the objects' typing ids alone (lib/session/typed-row.ts): a row of
-   * at most SCANNED_ROW_MAX_MEMBERS objects (a page sorts them), named by their Go type (not a tiny block's row, nor
-   * one with tiny blocks' sub-objects).
-   */
-  private listedByTypings(type: string): boolean {
-    if (this.instanceStructures(type).includes('instances-by-length')) return false;
-    const row = this.typeRows().find((r) => r.type === type);
-    if (row === undefined || row.count > scannedRowMaxMembers()) return false;
-    return typingsOfRow(this.types, this.typeIdColumn(), type, false) !== undefined;
-  }
-
-  /** Object i's typing id by position: a block at a time from the index when the types came from one. */
-  private typeIdColumn(): Column {
-    return this.analysis.column?.('objectType') ?? columnOf(this.types.objectType);
-  }
-
-  /** memberFacts for a few members: each read by position (from the index a block at a time when the arrays are there). */
-  private pointMemberFacts(): MemberFacts {
-    return { isReachable: (i) => this.isReachable(i), retained: (i) => this.retained(i), size: (i) => this.size(i), address: (i) => this.address(i) };
-  }
-
-  /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */
-  private instanceIndexOf(type: string): InstanceIndex | undefined {
-    const facts = this.wholeMemberFacts();
-    this.instanceIndex ??= this.derived.get(INSTANCES_INDEX, () => InstanceIndex.build(this.graph, this.types, facts), (x) => x.encode(),
-      (p) => InstanceIndex.decode(p, this.objectCount));
-    const joined = this.instanceIndex;
-    if (joined.has(type)) return joined;
-    // Only arrays are named apart by length ("[37]*main.Node"): another name is no row there either.
-    if (!ARRAY_BY_LENGTH.test(type)) return undefined;
-    this.splitInstanceIndex ??= this.derived.get(SPLIT_INSTANCES_INDEX,
-      () => joined.refine(this.graph, this.types, true) ?? InstanceIndex.build(this.graph, this.types, facts, true), (x) => x.encode(),
-      (p) => InstanceIndex.decode(p, this.objectCount));
-    return this.splitInstanceIndex.has(type) ? this.splitInstanceIndex : undefined;
-  }
-
-  /**
-   * memberFacts for building an instance index: a pass over every member, from the whole arrays (not element by
-   * element from the index file).
-   */
-  private wholeMemberFacts(): MemberFacts {
-    const n = this.graph.objectCount;
-    const first = this.dominators.firstObjectNode;
-    // Read on first use: a page of one run asks nothing of its members.
-    let reachable: Uint8Array | undefined;
-    let retained: Float64Array | undefined;
-    return {
-      isReachable: (i) => (reachable ??= this.graph.reachable)[i < n ? i : this.subObjects.blockOf(i)] !== 0,
-      retained: (i) => (i < n ? (retained ??= this.analysis.retained)[first + i] : this.retained(i)),
-      size: (i) => this.size(i), address: (i) => this.address(i),
-    };
-  }
-
 
   /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */
   findTypes(text: string, limit = 20): TypeRow[] {
@@ -994,4 +702,4 @@ export class HeapSession {
   }
 }
 
-export type { InstanceSort, Referrer };
+export type { Dominator, InstanceSort, Referrer, TreeNode };

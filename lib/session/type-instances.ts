@@ -1,0 +1,207 @@
+// A session's instances by type row (HeapSession.instances, type pages, search): the instance index as a derived
+// index, in both groupings (as `types` groups them, and as `types --by-length`: "[37]*main.Node"), and, while a
+// builder process writes it (a viewer's first start on an index the CLI wrote), one row's index made here so that a
+// page answers without waiting: from one pass over the objects on a heap of up to ROW_SCAN_MAX_OBJECTS, else from one
+// pass over their typing ids for a row of few objects named by their Go type (typed-row.ts). instances.ts holds the
+// index itself.
+import { type Column, columnOf, type HeapGraph } from '../graph/index.js';
+import type { HeapTypes } from '../typing/index.js';
+import type { HeapDominators, TypeRow } from '../analysis/index.js';
+import type { StoredAnalysis } from '../store/index.js';
+import { InstanceIndex, type InstanceSort, type MemberFacts, rowGrouping, rowMembers } from './instances.js';
+import { typedRowMembers, typingsOfRow } from './typed-row.js';
+import type { DerivedIndexes, DerivedStructure } from './derived.js';
+import type { BuildingElsewhere } from './building-elsewhere.js';
+import type { SubObjects } from './sub-objects.js';
+
+/** The derived index of instances grouped as `types` groups them. */
+export const INSTANCES_INDEX = 'instances-v5';
+/** The derived index of instances grouped as `types --by-length` groups them. */
+export const SPLIT_INSTANCES_INDEX = 'instances-split-v5';
+
+/** A type name `types --by-length` has and `types` has not: an array's, with its length ("[37]*main.Node"). */
+const ARRAY_BY_LENGTH = /^\[[0-9]+\]/;
+
+/**
+ * The most objects a heap has for a type's instances to be found by one pass over the objects while a worker builds
+ * the instance index (indexNow). Measured on this project's 2-core machine: on 14 M objects a type page answered
+ * so in 0.2-2.1 s (the first one reads the types and retained sizes); on 72 M objects one row took 5-10 s and its
+ * first sort by retained size 10 s more, with 1-2 GB more on the main thread: longer than the worker takes to write
+ * the instance index. Such a heap's type pages find a row of few objects from their typing ids instead
+ * (SCANNED_ROW_MAX_MEMBERS), and wait for the instance index for the others.
+ */
+const ROW_SCAN_MAX_OBJECTS = 32_000_000;
+
+/** ROW_SCAN_MAX_OBJECTS, or GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS (tests try a large heap's ways on a small one). */
+function rowScanMaxObjects(): number {
+  const v = Number(process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS);
+  return process.env.GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS !== undefined && Number.isFinite(v) ? v : ROW_SCAN_MAX_OBJECTS;
+}
+
+/**
+ * The most members a row has for a page to list them from one pass over the objects' typing ids while a worker builds
+ * the instance index, on a heap larger than ROW_SCAN_MAX_OBJECTS (listedByTypings): each member's reachability and
+ * retained size is read by position, and a page sorts them. On 72 M objects, with the builder running beside it, a
+ * page of a row of 1.8 M objects took 3.3-4.8 s, one of a few objects 1.3-2 s (the scan of the typing ids, and that of
+ * the edges for the row's referrers).
+ */
+const SCANNED_ROW_MAX_MEMBERS = 4_000_000;
+
+/** SCANNED_ROW_MAX_MEMBERS, or GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS (tests try a crowded row's ways on a small heap). */
+function scannedRowMaxMembers(): number {
+  const v = Number(process.env.GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS);
+  return process.env.GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS !== undefined && Number.isFinite(v) ? v : SCANNED_ROW_MAX_MEMBERS;
+}
+
+/** What the instance lists read of their session (HeapSession has it all). */
+export interface InstanceSource {
+  readonly graph: HeapGraph;
+  readonly types: HeapTypes;
+  readonly dominators: HeapDominators;
+  readonly subObjects: SubObjects;
+  readonly objectCount: number;
+  typeRows(): TypeRow[];
+  isReachable(i: number): boolean;
+  retained(i: number): number;
+  size(i: number): number;
+  address(i: number): number;
+}
+
+export class TypeInstances {
+  private joined: InstanceIndex | undefined;
+  private split: InstanceIndex | undefined;
+  /** The names of typeRows (for structures). */
+  private typeNames: Set<string> | undefined;
+
+  constructor(
+    private readonly s: InstanceSource,
+    private readonly analysis: StoredAnalysis,
+    private readonly derived: DerivedIndexes,
+    private readonly elsewhere: BuildingElsewhere,
+  ) {}
+
+  /** See HeapSession.instances. */
+  page(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean }): ReturnType<InstanceIndex['page']> {
+    const index = this.indexNow(type);
+    if (index === undefined) return undefined;
+    // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
+    return index.page(type, options.sort ?? 'retained', options.offset ?? 0, options.limit ?? 50, !options.all, this.wholeMemberFacts());
+  }
+
+  /** True when `type` names a type row (see HeapSession.hasInstances). */
+  has(type: string): boolean {
+    return this.indexNow(type) !== undefined;
+  }
+
+  /**
+   * The derived indexes that page(type) and has(type) read: the by-length one too for an array's name that is no row
+   * of `types` ("[37]*main.Node"; "[16]uint8", a Go type, is one).
+   */
+  structures(type: string): DerivedStructure[] {
+    if (!ARRAY_BY_LENGTH.test(type)) return ['instances'];
+    this.typeNames ??= new Set(this.s.typeRows().map((r) => r.type));
+    return this.typeNames.has(type) ? ['instances'] : ['instances', 'instances-by-length'];
+  }
+
+  /**
+   * The derived indexes a query of page(type) or has(type) waits for while a worker builds them: none when it is not
+   * building them, or when this session answers meanwhile from one pass over the objects (a heap of up to
+   * ROW_SCAN_MAX_OBJECTS) or over their typing ids (listedByTypings); else those structures() names.
+   */
+  toWaitFor(type: string): DerivedStructure[] {
+    const needs = this.structures(type).filter((n) => this.elsewhere.has(n));
+    if (needs.length === 0 || this.s.objectCount <= rowScanMaxObjects() || this.listedByTypings(type)) return [];
+    return needs;
+  }
+
+  /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */
+  indexOf(type: string): InstanceIndex | undefined {
+    const { graph, types, objectCount } = this.s;
+    const facts = this.wholeMemberFacts();
+    this.joined ??= this.derived.get(INSTANCES_INDEX, () => InstanceIndex.build(graph, types, facts), (x) => x.encode(),
+      (p) => InstanceIndex.decode(p, objectCount));
+    const joined = this.joined;
+    if (joined.has(type)) return joined;
+    // Only arrays are named apart by length ("[37]*main.Node"): another name is no row there either.
+    if (!ARRAY_BY_LENGTH.test(type)) return undefined;
+    this.split ??= this.derived.get(SPLIT_INSTANCES_INDEX,
+      () => joined.refine(graph, types, true) ?? InstanceIndex.build(graph, types, facts, true), (x) => x.encode(),
+      (p) => InstanceIndex.decode(p, objectCount));
+    return this.split.has(type) ? this.split : undefined;
+  }
+
+  /** Lets go of the indexes in memory (read back from their files when next used). */
+  letGo(): void {
+    this.joined = undefined;
+    this.split = undefined;
+  }
+
+  /**
+   * The instance index that has row `type` (indexOf), or while a worker builds the one it would be in, an index of
+   * that row alone: on a heap small enough (ROW_SCAN_MAX_OBJECTS), from one pass over the objects (grouped as `types`
+   * groups, else as `types --by-length`); on a larger one, for a row of few enough objects named by their Go type
+   * (listedByTypings), from one pass over the objects' typing ids. A page answers now rather than wait for the worker
+   * or build the whole index a second time here.
+   */
+  private indexNow(type: string): InstanceIndex | undefined {
+    if (this.toWaitFor(type).length > 0 || !this.elsewhere.has(...this.structures(type))) return this.indexOf(type);
+    const e = this.elsewhere;
+    const { graph, types } = this.s;
+    return e.row(type, () => {
+      if (graph.objectCount > rowScanMaxObjects()) {
+        const typeIds = this.typeIdColumn();
+        const wanted = typingsOfRow(types, typeIds, type, false);
+        if (wanted === undefined) return undefined;
+        return InstanceIndex.ofRow(graph, types, this.pointMemberFacts(), type, typedRowMembers(graph, typeIds, wanted), (i) => graph.sizeOf(i));
+      }
+      const facts = this.wholeMemberFacts();
+      const order = e.order(() => graph.objectsByAddress());
+      const of = (split: boolean): InstanceIndex | undefined => {
+        const row = rowMembers(graph, e.grouping(split, () => rowGrouping(graph, types, split)), order, type);
+        return row === undefined ? undefined : InstanceIndex.ofRow(graph, types, facts, type, row);
+      };
+      return of(false) ?? (ARRAY_BY_LENGTH.test(type) ? of(true) : undefined);
+    });
+  }
+
+  /**
+   * Whether row `type` of `types` is found from the objects' typing ids alone (typed-row.ts): a row of at most
+   * SCANNED_ROW_MAX_MEMBERS objects (a page sorts them), named by their Go type (not a tiny block's row, nor one with
+   * tiny blocks' sub-objects).
+   */
+  private listedByTypings(type: string): boolean {
+    if (this.structures(type).includes('instances-by-length')) return false;
+    const row = this.s.typeRows().find((r) => r.type === type);
+    if (row === undefined || row.count > scannedRowMaxMembers()) return false;
+    return typingsOfRow(this.s.types, this.typeIdColumn(), type, false) !== undefined;
+  }
+
+  /** Object i's typing id by position: a block at a time from the index when the types came from one. */
+  private typeIdColumn(): Column {
+    return this.analysis.column?.('objectType') ?? columnOf(this.s.types.objectType);
+  }
+
+  /** MemberFacts for a few members: each read by position (from the index a block at a time when the arrays are there). */
+  private pointMemberFacts(): MemberFacts {
+    const s = this.s;
+    return { isReachable: (i) => s.isReachable(i), retained: (i) => s.retained(i), size: (i) => s.size(i), address: (i) => s.address(i) };
+  }
+
+  /**
+   * MemberFacts for building an instance index: a pass over every member, from the whole arrays (not element by
+   * element from the index file).
+   */
+  private wholeMemberFacts(): MemberFacts {
+    const s = this.s;
+    const n = s.graph.objectCount;
+    const first = s.dominators.firstObjectNode;
+    // Read on first use: a page of one run asks nothing of its members.
+    let reachable: Uint8Array | undefined;
+    let retained: Float64Array | undefined;
+    return {
+      isReachable: (i) => (reachable ??= s.graph.reachable)[i < n ? i : s.subObjects.blockOf(i)] !== 0,
+      retained: (i) => (i < n ? (retained ??= this.analysis.retained)[first + i] : s.retained(i)),
+      size: (i) => s.size(i), address: (i) => s.address(i),
+    };
+  }
+}
