@@ -89,6 +89,12 @@ for (const version of ['1.19', '1.22', '1.26']) {
       expect(t.fields.map((f: { name: string }) => f.name)).to.deep.equal(['ID', 'User', 'Data', 'Attrs', 'Peer']);
       // Every instance is held by the LeakyCache map (a map group's slot), some by another Session's Peer.
       expect(t.referencedBy.rows.length).to.be.greaterThan(0);
+      // Referring objects are named by their type rows, as `types` names them: a map's group arrays of every length
+      // are one row, not one per length as an object's own name has it.
+      const rowNames = new Set(cli('types', dump, bin, '--limit', '0', '--all').types.map((x: { name: string }) => x.name));
+      const fromObjects = t.referencedBy.rows.filter((r: { kind: string }) => r.kind === 'object').map((r: { from: string }) => r.from);
+      expect(fromObjects.length).to.be.greaterThan(0);
+      for (const from of fromObjects) expect(rowNames.has(from), `${from} is no row of types`).to.equal(true);
       const next = await getJson(v.app, `/api/type/main.Session?limit=10&offset=10`);
       expect(next.instances[0].retained).to.be.at.most(t.instances[9].retained);
       const types = await getJson(v.app, '/api/types');

@@ -8,7 +8,7 @@ import type { HeapSession } from '../../lib/session/index.js';
 
 export interface ReferencingRow {
   kind: string;
-  /** The referring object's type, or the root's name. */
+  /** The referring object's type row, as `types` names it (arrays of any length together), or the root's name. */
   from: string;
   /** The field of the referrer ("Next", "[].Name": array indices folded), or the root slot. */
   field: string;
@@ -32,7 +32,7 @@ export function referencingTypes(s: HeapSession, type: string, sample = SAMPLE):
     for (const ref of refs) {
       counted++;
       const kind = ref.kind === 'object' ? 'object' : ref.rootKind;
-      const from = ref.kind === 'object' ? s.typeName(ref.object) : ref.kind === 'root' && ref.rootKind === 'goroutine' ? (ref.function ?? ref.name) : ref.name;
+      const from = ref.kind === 'object' ? s.typeRowName(ref.object) : ref.kind === 'root' && ref.rootKind === 'goroutine' ? (ref.function ?? ref.name) : ref.name;
       const field = ref.kind === 'object' ? ref.field.replace(/\[[0-9]+\]/g, '[]') : ref.kind === 'root' && ref.variable ? ref.variable.replace(/\[[0-9]+\]/g, '[]') : ref.slot;
       const key = `${kind}\u0000${from}\u0000${field}`;
       const row = counts.get(key);
