@@ -95,6 +95,16 @@ for (const version of ['1.19', '1.22', '1.26']) {
       const fromObjects = t.referencedBy.rows.filter((r: { kind: string }) => r.kind === 'object').map((r: { from: string }) => r.from);
       expect(fromObjects.length).to.be.greaterThan(0);
       for (const from of fromObjects) expect(rowNames.has(from), `${from} is no row of types`).to.equal(true);
+      // Each session is in the LeakyCache map once: its live buckets point at each exactly once. The buckets the map
+      // left behind as it grew (garbage not yet freed: the zoo turns the collector off) are counted apart, last.
+      type Row = { kind: string; reachable: boolean; from: string; field: string; count: number };
+      const rows: Row[] = t.referencedBy.rows;
+      const live = rows.filter((r) => r.reachable && r.from === 'map[string]*main.Session buckets');
+      expect(live.map((r) => r.count)).to.deep.equal([facts.counts.Session2]);
+      const firstGarbage = rows.findIndex((r) => !r.reachable);
+      expect(firstGarbage, 'garbage buckets point at sessions too').to.be.greaterThan(0);
+      expect(rows.slice(firstGarbage).every((r) => !r.reachable)).to.equal(true);
+      expect((await v.app.inject('/type/main.Session')).body).to.include('Unreachable referrers (garbage not yet freed: they keep nothing alive) come last.');
       const next = await getJson(v.app, `/api/type/main.Session?limit=10&offset=10`);
       expect(next.instances[0].retained).to.be.at.most(t.instances[9].retained);
       const types = await getJson(v.app, '/api/types');

@@ -3,11 +3,18 @@
 // session scans the edges once for all of them), over at most SAMPLE instances
 // (lowest addresses first), and stops after the instance that brings the references counted to REFERENCES, so that
 // a type with millions of instances, or instances with millions of referrers, does not make a page walk the heap;
-// the page says how many instances it counted.
+// the page says how many instances it counted. Referring objects that are unreachable themselves (garbage not yet freed:
+// a map's old buckets, a slice's old backing array) are counted apart, after the others.
 import type { HeapSession } from '../../lib/session/index.js';
 
 export interface ReferencingRow {
+  /** 'object', or the root's kind ('global', 'goroutine', ...). */
   kind: string;
+  /**
+   * For objects: whether the referring objects are reachable (unreachable ones, not yet freed, hold nothing alive:
+   * their rows come last). Roots are.
+   */
+  reachable: boolean;
   /** The referring object's type row, as `types` names it (arrays of any length together), or the root's name. */
   from: string;
   /** The field of the referrer ("Next", "[].Name": array indices folded), or the root slot. */
@@ -34,11 +41,14 @@ export function referencingTypes(s: HeapSession, type: string, sample = SAMPLE):
       const kind = ref.kind === 'object' ? 'object' : ref.rootKind;
       const from = ref.kind === 'object' ? s.typeRowName(ref.object) : ref.kind === 'root' && ref.rootKind === 'goroutine' ? (ref.function ?? ref.name) : ref.name;
       const field = ref.kind === 'object' ? ref.field.replace(/\[[0-9]+\]/g, '[]') : ref.kind === 'root' && ref.variable ? ref.variable.replace(/\[[0-9]+\]/g, '[]') : ref.slot;
-      const key = `${kind}\u0000${from}\u0000${field}`;
+      const reachable = ref.kind !== 'object' || s.isReachable(ref.object);
+      const key = `${kind}\u0000${from}\u0000${field}\u0000${reachable}`;
       const row = counts.get(key);
       if (row) row.count++;
-      else counts.set(key, { kind, from, field, count: 1 });
+      else counts.set(key, { kind, reachable, from, field, count: 1 });
     }
   }
-  return { sampled, rows: [...counts.values()].sort((a, b) => b.count - a.count || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0)) };
+  // Reachable referrers first (what holds the instances alive), then garbage that still points at them.
+  const rows = [...counts.values()].sort((a, b) => Number(b.reachable) - Number(a.reachable) || b.count - a.count || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  return { sampled, rows };
 }

@@ -67,13 +67,15 @@ export function register(r: Router): void {
       const rb = d.referencedBy;
       const refs = rb.rows.length === 0 ? html`<p class="muted">No object or root points to these instances.</p>`
         : table([{ label: 'references', num: true }, { label: 'from' }, { label: 'field or slot' }],
-          rb.rows.map((x) => [html`${count(x.count)}`, x.kind === 'object' ? typeLink(x.from) : html`<span class="kind">${x.kind}</span> ${x.from}`, html`<span class="field">${x.field}</span>`]));
+          rb.rows.map((x) => [html`${count(x.count)}`,
+            x.kind !== 'object' ? html`<span class="kind">${x.kind}</span> ${x.from}` : x.reachable ? typeLink(x.from) : html`<span class="kind">unreachable</span> ${typeLink(x.from)}`,
+            html`<span class="field">${x.field}</span>`]));
       return {
         title: `Type ${d.type}`,
         body: html`<p>${count(d.count)} instances, ${size(d.bytes)}; together they retain ${size(d.retained)}.</p>
 <section><h2>Instances</h2>${inst}${pager(d.count, d.offset, d.limit, (o) => link({ offset: o, limit: d.limit === 50 ? undefined : d.limit }))}</section>
 <section class="cols"><div><h2>Fields</h2>${fields}</div>
-<div><h2>Referenced by</h2><p class="muted">${rb.sampled < d.count ? `Counted over the first ${count(rb.sampled)} of ${count(d.count)} instances.` : `Counted over all ${count(d.count)} instances.`}</p>${refs}</div></section>`,
+<div><h2>Referenced by</h2><p class="muted">${rb.sampled < d.count ? `Counted over the first ${count(rb.sampled)} of ${count(d.count)} instances.` : `Counted over all ${count(d.count)} instances.`}${rb.rows.some((x) => !x.reachable) ? ' Unreachable referrers (garbage not yet freed: they keep nothing alive) come last.' : ''}</p>${refs}</div></section>`,
       };
     },
   });
