@@ -75,7 +75,7 @@ export async function run(args: ObjectArgs): Promise<void> {
     ['size', bytes(d.size)],
     ['reachable', d.reachable ? (distance > 0 ? `yes, ${distance} pointer${distance === 1 ? '' : 's'} from a root` : 'yes') : 'no (garbage)'],
     // Heap objects only: a root that points at it (a global, a goroutine's variable) is the path's first hop.
-    ['referrers', `${d.referrers} object${d.referrers === 1 ? '' : 's'}`],
+    ['referrers', `${d.referrers} object${d.referrers === 1 ? '' : 's'}${d.unreachableReferrers > 0 ? ` (${d.unreachableReferrers} of them unreachable: garbage not yet freed)` : ''}`],
     ['retained', bytes(d.retained)],
     ['dominator', d.dominator ?? 'none (unreachable)'],
   ]);

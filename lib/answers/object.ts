@@ -9,6 +9,11 @@ import { allocationOf, type AllocFrameJson } from './allocs.js';
 import { hex } from './common.js';
 
 export type ObjectAnswer = ObjectDescription & {
+  /**
+   * How many of `referrers` (pointers of objects to it) are held by unreachable objects: garbage not yet freed (a
+   * map's old buckets, a slice's old backing array), which keeps nothing alive.
+   */
+  unreachableReferrers: number;
   retained: number;
   /** "0x... type" of the dominating object, a root node's name, "several roots", or null when unreachable. */
   dominator: string | null;
@@ -31,7 +36,18 @@ export function objectAnswer(s: HeapSession, i: number): ObjectAnswer {
   const dominator = dom.kind === 'none' ? null
     : dom.kind === 'object' ? `${hex(s.address(dom.object))} ${s.typeName(dom.object)}`
       : dom.kind === 'roots' ? 'several roots' : s.rootNodes.name[dom.rootNode];
-  return { ...d, retained: s.retained(i), dominator, allocation: allocationOf(s, i) };
+  return { ...d, unreachableReferrers: unreachableReferrers(s, i), retained: s.retained(i), dominator, allocation: allocationOf(s, i) };
+}
+
+/** How many pointers of unreachable objects point at object i (or, for a tiny block's sub-object, land in it). */
+export function unreachableReferrers(s: HeapSession, i: number): number {
+  let n = 0;
+  if (i >= s.objectCount) {
+    for (const r of s.referrers(i)) if (r.kind === 'object' && !s.isReachable(r.object)) n++;
+    return n;
+  }
+  for (const o of s.referringObjects(i)) if (!s.isReachable(o)) n++;
+  return n;
 }
 
 /**
@@ -54,7 +70,7 @@ export function globalAnswer(s: HeapSession, g: GoGlobal): ObjectAnswer {
   }
   return {
     address: d.address, index: -1, size: d.size, type: d.type, typed: d.type !== 'unknown', inferred: false, reachable: true,
-    referrers: 0, fields: d.fields, truncated: d.truncated,
+    referrers: 0, unreachableReferrers: 0, fields: d.fields, truncated: d.truncated,
     retained: node < 0 ? 0 : s.rootRetained(node), dominator: null, allocation: null,
     global: g.name, reachableBytes: node < 0 ? 0 : topReachable(s, node), ...(pointsAt ? { pointsAt } : {}),
   };

@@ -65,6 +65,34 @@ describe('cli: goheap object', function () {
     });
   }
 
+  for (const version of ['1.22', '1.26']) {
+    it(`go${version}: referrers held by garbage are counted apart (the sessions' map's old buckets)`, async function () {
+      const f = zooFacts(version);
+      const s = await HeapSession.open(zooDump(version, 'heap2'), { binary: zooBinary(version), cacheDir: SHARED_INDEX });
+      let heldByGarbage = '';
+      try {
+        const sessions = s.instances('main.Session', { limit: 0, all: true })!.items;
+        expect(sessions).to.have.length(f.counts.Session2);
+        let live = 0;
+        let garbage = 0;
+        for (const i of sessions) {
+          const a = objectAnswer(s, i);
+          live += a.referrers - a.unreachableReferrers;
+          garbage += a.unreachableReferrers;
+          if (a.unreachableReferrers > 0) heldByGarbage ||= a.address;
+        }
+        // Live: each session's slot in LeakyCache, and the Peer of the next of the first Session1 sessions.
+        expect(live).to.equal(f.counts.Session2 + f.counts.Session1 - 1);
+        // The map grew with the collector off: its old buckets still point at sessions.
+        expect(garbage).to.be.greaterThan(0);
+      } finally {
+        s.close();
+      }
+      const one = spawnSync(process.execPath, [CLI, 'object', zooDump(version, 'heap2'), zooBinary(version), heldByGarbage], { encoding: 'utf8' });
+      expect(one.stdout).to.match(/^referrers +\d+ objects? \(\d+ of them unreachable: garbage not yet freed\)$/m);
+    });
+  }
+
   it('the marker string data, shortened and quoted', function () {
     const f = zooFacts('1.26');
     const o = object('1.26', f.addresses.MarkerData);

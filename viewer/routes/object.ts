@@ -6,7 +6,7 @@
 // and an SVG of its neighbourhood. An address inside a tiny allocator block names the sub-object there (a boxed
 // value: its type, its bytes, its block linked); `?block=1` names the block itself, whose page lists its sub-objects. The twin /api/object/:address is the CLI's `object --json` document (fields,
 // retained, dominator) with the page's other parts beside it; `path` is the CLI's `path --json` document.
-import { allocationOf, globalAnswer, objectAnswer, type ObjectAnswer, pathAnswer } from '../../lib/answers/index.js';
+import { allocationOf, globalAnswer, objectAnswer, type ObjectAnswer, pathAnswer, unreachableReferrers } from '../../lib/answers/index.js';
 import type { FastifyRequest } from 'fastify';
 import { type Html, html, trusted, url } from '../html.js';
 import { blockHref, count, hex, objectLink, pager, rootHref, rootLink, size, table, typeLink } from '../layout.js';
@@ -25,7 +25,7 @@ function describe(c: Ctx, i: number): ObjectAnswer {
   const dominator = dom.kind === 'none' ? null : dom.kind === 'object' ? `${hex(s.address(dom.object))} ${s.typeName(dom.object)}`
     : dom.kind === 'roots' ? 'several roots' : s.rootNodes.name[dom.rootNode];
   return { address: hex(s.address(i)), index: i, size: s.size(i), type: s.typeName(i), typed: false, inferred: false, reachable: s.isReachable(i),
-    referrers: s.objectReferrerCount(i), fields: [], truncated: false, retained: s.retained(i), dominator };
+    referrers: s.objectReferrerCount(i), unreachableReferrers: unreachableReferrers(s, i), fields: [], truncated: false, retained: s.retained(i), dominator };
 }
 
 
@@ -124,7 +124,7 @@ ${pager(d.dominates.total, d.dominates.offset, d.dominates.limit, (o) => url(`/o
 <tr><th>reachable</th><td>${d.reachable ? `yes, ${d.distance} pointer${d.distance === 1 ? '' : 's'} from a root` : 'no (garbage since the last GC)'}</td></tr>
 ${d.block ? html`<tr><th>in tiny block</th><td><a class="addr" href="${blockHref(d.block.address)}">${d.block.address}</a> at offset ${d.block.offset}</td></tr>` : html``}
 <tr><th>dominator</th><td>${d.block ? html`<a class="addr" href="${blockHref(d.block.address)}">${d.block.address}</a> its tiny block` : dominatorCell(d.dominator)}</td></tr>
-<tr><th>referrers</th><td>${count(d.referrers)} object${d.referrers === 1 ? '' : 's'}</td></tr>
+<tr><th>referrers</th><td>${count(d.referrers)} object${d.referrers === 1 ? '' : 's'}${d.unreachableReferrers > 0 ? html` <span class="muted">(${count(d.unreachableReferrers)} of them unreachable: garbage not yet freed)</span>` : html``}</td></tr>
 </table>
 ${d.subObjects && d.subObjects.length > 0 ? html`<section><h2>Sub-objects (${count(d.subObjects.length)})</h2>${subObjectTable(d.address, d.subObjects)}</section>` : html``}
 <section><h2>Fields</h2>${fields}</section>
