@@ -7,6 +7,9 @@
 // instances too: index objectCount + k names sub-object k of types.tinyObjects (sub-objects.ts), and every query by
 // index (address, size, type, describe, referrers, paths, dominators, instances) answers for it as for an object:
 // its referrers are those whose pointer lands inside it, its path and dominators go through its block.
+// The session's parts each have a file: instances by type row (type-instances.ts, over instances.ts), referrers and
+// reverse edges (object-referrers.ts), the dominator tree by object and node (dominator-queries.ts), kept answers
+// (kept-answers.ts), tiny blocks' sub-objects (sub-objects.ts); how it is loaded or computed is load-state.ts.
 import * as fs from 'node:fs';
 import type { HeapGraph } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';

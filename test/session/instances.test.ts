@@ -3,12 +3,29 @@
 // answers, counted as `goheap types` counts; the index by length dealt out from the joined one (refine) equals one
 // built from scratch; one row built alone equals its row in the whole index; and the radix order (key-order.ts) equals a comparator sort on keys of every width.
 import { expect } from 'chai';
+import type { HeapGraph } from '../../lib/graph/index.js';
 import { HeapSession } from '../../lib/session/index.js';
 import { InstanceIndex, type MemberFacts, rowGrouping, rowMembers } from '../../lib/session/instances.js';
 import { typedRowMembers, typingsOfRow } from '../../lib/session/typed-row.js';
 import { orderByKey } from '../../lib/session/key-order.js';
 import { histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME, typeHistogram } from '../../lib/typing/index.js';
 import { scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+
+describe('session/typed-row: a row from the typing ids alone', () => {
+  it('lists the objects of the wanted typings by address, when object numbers are not in address order, a chunk at a time', () => {
+    // Five objects whose numbers are not in address order (runs interleaved); typings 1 and 2 are the row.
+    const address = [0x500, 0x100, 0x400, 0x200, 0x300];
+    const graph = { objectCount: 5, addressOf: (i: number) => address[i], sizeOf: (i: number) => 16 * (i + 1) } as unknown as HeapGraph;
+    const ids = Uint32Array.of(1, 3, 2, 1, 0);
+    const typeIds = { length: 5, at: (i: number) => ids[i], range: (from: number, to: number) => ids.slice(from, to) };
+    const wanted = Uint8Array.of(0, 1, 1, 0);
+    for (const chunk of [1, 2, 5]) {
+      const row = typedRowMembers(graph, typeIds, wanted, chunk);
+      expect(Array.from(row.member), `chunks of ${chunk}`).to.deep.equal([3, 2, 0]);
+      expect(Array.from(row.bytes)).to.deep.equal([64, 48, 16]);
+    }
+  });
+});
 
 describe('session/key-order: radix order by key', () => {
   for (const bits of [6, 20, 40, 53]) {
