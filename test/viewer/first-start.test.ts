@@ -279,6 +279,7 @@ describe('viewer: pages asked while a first start is still building the derived 
         const r = await get(u);
         expect(r.statusCode, u).to.equal(503);
         expect(r.body, u).to.contain('Building the instance lists of every type, which this page reads');
+        expect(r.body, u).to.contain('and the pages of types with fewer instances (whole objects of one Go type).');
       }
       await state.structuresReady;
       for (const [u, body] of during) {
