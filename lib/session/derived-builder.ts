@@ -24,9 +24,16 @@ export function startDerivedBuilder(request: DerivedWorkerRequest, folder: strin
     env: coldOpenEnvironment(process.env, fileBytes(request.dumpPath)),
   });
   let stderrTail = '';
+  // Its traces (GOHEAP_TRACE_MEMORY=1 and the like), line by line on this process's stderr, named as the builder's.
+  const trace = Object.entries(process.env).some(([k, v]) => k.startsWith('GOHEAP_TRACE_') && v === '1');
+  let partial = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (d: string) => {
     stderrTail = (stderrTail + d).slice(-2048);
+    if (!trace) return;
+    const lines = (partial + d).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) process.stderr.write(`goheap: derived-index builder: ${l}\n`);
   });
   const stop = (): void => {
     child.kill();

@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { ROOT, zooBinary, zooDump } from '../support/fixtures.js';
+import { ROOT, scratchDir, zooBinary, zooDump } from '../support/fixtures.js';
 import { CACHE } from './viewer-support.js';
 
 const CLI = path.join(ROOT, 'dist/cli/goheap.js');
@@ -56,6 +56,24 @@ describe('goheap serve on the command line', function () {
       expect(await exited).to.equal(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('with GOHEAP_TRACE_MEMORY=1 on an index the CLI wrote, the derived-index builder\'s traces come out on its stderr, named as its', async () => {
+    const cache = scratchDir('serve-builder-trace');
+    const cold = spawnSync(process.execPath, [CLI, 'info', zooDump('1.26'), zooBinary('1.26')], { env: { ...env, GOHEAP_CACHE_DIR: cache }, encoding: 'utf8', timeout: 120000 });
+    expect(cold.status, cold.stderr).to.equal(0);
+    const port = await freePort();
+    const child = spawn(process.execPath, [CLI, 'serve', zooDump('1.26'), zooBinary('1.26'), '--port', String(port)],
+      { env: { ...env, GOHEAP_CACHE_DIR: cache, GOHEAP_TRACE_MEMORY: '1' } });
+    try {
+      // Each structure it writes, as it writes it, the last one (the instance lists by length) included.
+      const said = await waitFor(child, /goheap: derived-index builder: memory: [0-9.]+ s derived instances-by-length kept: rss/);
+      for (const name of ['instances', 'instances-by-length']) {
+        expect(said).to.match(new RegExp(`^goheap: derived-index builder: memory: [0-9.]+ s derived ${name} kept: rss \\d+ MB`, 'm'));
+      }
+    } finally {
+      child.kill('SIGKILL');
     }
   });
 
