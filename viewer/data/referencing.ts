@@ -17,12 +17,17 @@ export interface ReferencingRow {
   reachable: boolean;
   /** The referring object's type row, as `types` names it (arrays of any length together), or the root's name. */
   from: string;
-  /** The field of the referrer ("Next", "[].Name": array indices folded), or the root slot. */
+  /**
+   * The field of the referrer ("Next", "[].Name": array indices folded; UNTYPED_WORDS for an untyped object), or the
+   * root slot.
+   */
   field: string;
   count: number;
 }
 
 export const SAMPLE = 1000;
+/** The field of a row of an untyped object's pointers (at whatever offsets). */
+export const UNTYPED_WORDS = 'any word (no type known)';
 /** References counted at most (past it, no further instance is asked). */
 export const REFERENCES = 20000;
 
@@ -40,7 +45,10 @@ export function referencingTypes(s: HeapSession, type: string, sample = SAMPLE):
       counted++;
       const kind = ref.kind === 'object' ? 'object' : ref.rootKind;
       const from = ref.kind === 'object' ? s.typeRowName(ref.object) : ref.kind === 'root' && ref.rootKind === 'goroutine' ? (ref.function ?? ref.name) : ref.name;
-      const field = ref.kind === 'object' ? ref.field.replace(/\[[0-9]+\]/g, '[]') : ref.kind === 'root' && ref.variable ? ref.variable.replace(/\[[0-9]+\]/g, '[]') : ref.slot;
+      // An untyped object's slots are offsets, no field: its pointers count in one row, whatever their offsets.
+      const untyped = ref.kind === 'object' && s.types.typeIdAt(ref.object) === 0;
+      const field = untyped ? UNTYPED_WORDS : ref.kind === 'object' ? ref.field.replace(/\[[0-9]+\]/g, '[]')
+        : ref.kind === 'root' && ref.variable ? ref.variable.replace(/\[[0-9]+\]/g, '[]') : ref.slot;
       const reachable = ref.kind !== 'object' || s.isReachable(ref.object);
       const key = `${kind}\u0000${from}\u0000${field}\u0000${reachable}`;
       const row = counts.get(key);
