@@ -8,11 +8,9 @@
 // Why a process and not a worker thread: see cli/cold-open-process.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fork } from 'node:child_process';
 import { GoheapError } from '../lib/errors.js';
 import { outputInProgress } from '../lib/export/output.js';
-import { compiledFile } from '../lib/package-files.js';
-import { COLD_OPEN_NODE_OPTIONS, coldOpenEnvironment, fileBytes, removeOwnTemps } from '../lib/session/array-process.js';
+import { forkArrayProcess, removeOwnTemps } from '../lib/session/array-process.js';
 import { defaultCacheDir, indexPaths, sourceIdentity } from '../lib/store/index.js';
 import { makeDirectories } from '../lib/store/index-file.js';
 import type { ColdOpenFailure, ColdOpenMessage, ColdOpenRequest } from './cold-open-process.js';
@@ -103,15 +101,7 @@ export function coldOpenInProcess(
 ): Promise<ColdOpenOutcome> {
   return new Promise<ColdOpenOutcome>((resolve, reject) => {
     // Its stderr is kept, not shown: a death without an answer (out of memory) is said in one line from here.
-    const child = fork(compiledFile('cli/cold-open-process.js'), [], {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...COLD_OPEN_NODE_OPTIONS],
-      env: coldOpenEnvironment(process.env, fileBytes(dumpPath)),
-    });
-    let stderrTail = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (d: string) => {
-      stderrTail = (stderrTail + d).slice(-4096);
-    });
+    const { child, stderrTail } = forkArrayProcess('cli/cold-open-process.js', [], dumpPath);
     const childTemps = (): void => {
       if (child.pid !== undefined) removeOwnTemps(indexFolder, child.pid);
     };
@@ -177,7 +167,7 @@ export function coldOpenInProcess(
       for (const s of SIGNALS) process.removeListener(s, onSignal);
       if (outcome) return outcome();
       childTemps();
-      reject(diedWithoutAnswer(dumpPath, code, signal, stderrTail));
+      reject(diedWithoutAnswer(dumpPath, code, signal, stderrTail()));
     });
     child.send({ dumpPath, binary } satisfies ColdOpenRequest);
   });

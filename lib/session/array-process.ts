@@ -1,8 +1,10 @@
 // The processes whose work is building whole-heap typed arrays (a command's cold open, cli/cold-open.ts; the viewer's
 // derived indexes, HeapSession.keepDerivedInWorker): their node options and C library settings, and the unfinished
 // index files such a process leaves when it is killed.
+import { type ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compiledFile } from '../package-files.js';
 
 /**
  * Node options for a process whose work is a cold open or the derived indexes (the CLI's cold open process, the
@@ -42,6 +44,35 @@ export function coldOpenEnvironment(env: NodeJS.ProcessEnv = process.env, dumpBy
 const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
 /** The dump size from which a cold open asks for huge pages (coldOpenEnvironment): 2 GiB, about 35 M objects. */
 export const HUGE_PAGES_FROM_BYTES = 2 * 2 ** 30;
+
+/** A process forked by forkArrayProcess, and the last bytes of its stderr (kept, not shown). */
+export interface ArrayProcess {
+  child: ChildProcess;
+  /** The last STDERR_KEPT characters it wrote on its stderr (what it said before dying, such as V8's out of memory). */
+  stderrTail(): string;
+}
+
+/** How much of an array process's stderr is kept. */
+const STDERR_KEPT = 4096;
+
+/**
+ * Forks the compiled module `module` ('cli/cold-open-process.js') with `args`, as a process whose work is whole-heap
+ * arrays for the dump at `dumpPath`: COLD_OPEN_NODE_OPTIONS, coldOpenEnvironment, an IPC channel with advanced
+ * serialization, stdout ignored and stderr kept (stderrTail). `onStderr` also gets what it writes on stderr.
+ */
+export function forkArrayProcess(module: string, args: string[], dumpPath: string, onStderr?: (text: string) => void): ArrayProcess {
+  const child = fork(compiledFile(module), args, {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...COLD_OPEN_NODE_OPTIONS],
+    env: coldOpenEnvironment(process.env, fileBytes(dumpPath)),
+  });
+  let tail = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (d: string) => {
+    tail = (tail + d).slice(-STDERR_KEPT);
+    onStderr?.(d);
+  });
+  return { child, stderrTail: () => tail };
+}
 
 /** The size of `file`, or 0 when it cannot be read (the cold open's process says why). */
 export function fileBytes(file: string): number {

@@ -1,9 +1,7 @@
 // Starting and stopping the process that builds a session's large derived indexes (lib/session/derived-worker.ts):
 // forked with the settings of a process whose work is whole-heap arrays (array-process.ts), its messages turned into
 // calls, and stopped (its unfinished index file removed) when its session is closed or this process ends.
-import { fork } from 'node:child_process';
-import { compiledFile } from '../package-files.js';
-import { COLD_OPEN_NODE_OPTIONS, coldOpenEnvironment, fileBytes, removeOwnTemps } from './array-process.js';
+import { forkArrayProcess, removeOwnTemps } from './array-process.js';
 import type { DerivedStructure } from './derived.js';
 import type { DerivedWorkerMessage, DerivedWorkerRequest } from './derived-worker.js';
 
@@ -19,22 +17,14 @@ export interface DerivedBuilder {
  * derived index is written.
  */
 export function startDerivedBuilder(request: DerivedWorkerRequest, folder: string | null, onBuilt: (name: DerivedStructure) => void): DerivedBuilder {
-  const child = fork(compiledFile('lib/session/derived-worker.js'), [JSON.stringify(request)], {
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', execArgv: [...process.execArgv, ...COLD_OPEN_NODE_OPTIONS],
-    env: coldOpenEnvironment(process.env, fileBytes(request.dumpPath)),
-  });
-  let stderrTail = '';
   // Its traces (GOHEAP_TRACE_MEMORY=1 and the like), line by line on this process's stderr, named as the builder's.
   const trace = Object.entries(process.env).some(([k, v]) => k.startsWith('GOHEAP_TRACE_') && v === '1');
   let partial = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (d: string) => {
-    stderrTail = (stderrTail + d).slice(-2048);
-    if (!trace) return;
+  const { child, stderrTail } = forkArrayProcess('lib/session/derived-worker.js', [JSON.stringify(request)], request.dumpPath, trace ? (d) => {
     const lines = (partial + d).split('\n');
     partial = lines.pop() ?? '';
     for (const l of lines) process.stderr.write(`goheap: derived-index builder: ${l}\n`);
-  });
+  } : undefined);
   const stop = (): void => {
     child.kill();
     // Its unfinished file goes now: this process may be ending (a write the kill cuts short finds it gone).
@@ -59,7 +49,7 @@ export function startDerivedBuilder(request: DerivedWorkerRequest, folder: strin
     child.on('close', (code, signal) => {
       process.removeListener('exit', stop);
       if (child.pid !== undefined && folder !== null) removeOwnTemps(folder, child.pid);
-      const last = stderrTail.trim().split('\n').pop() ?? '';
+      const last = stderrTail().trim().split('\n').pop() ?? '';
       settle(new Error(`the derived-index builder stopped (${signal ?? `exit ${code}`})${last ? `: ${last}` : ''}`));
     });
   });
