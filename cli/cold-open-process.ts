@@ -57,11 +57,14 @@ async function coldOpen(request: ColdOpenRequest): Promise<void> {
       send({ type: 'progress', phase, done, total });
     }
   };
-  const session = await HeapSession.open(request.dumpPath, { binary: request.binary, onProgress: progress });
-  if (session.summariesKept) {
-    progress('suspects', 0, 1);
-    keepColdOpenAnswers(session);
-  }
+  // The kept answers are computed while the analysis index is written.
+  const session = await HeapSession.open(request.dumpPath, {
+    binary: request.binary, onProgress: progress,
+    whileWriting: (s) => {
+      progress('suspects', 0, 1);
+      keepColdOpenAnswers(s);
+    },
+  });
   const notes = [...session.indexNotes];
   session.close();
   send({ type: 'done', notes, peakRssMB: peakRssMB() });

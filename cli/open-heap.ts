@@ -52,12 +52,15 @@ export async function openForCommand(dump: string, binary: string | undefined, a
   }
   // After the cold open, the index it wrote. Else --no-cache, a current index, or an index folder this process cannot
   // write (the open notes why).
-  const session = await HeapSession.open(dump, { binary, noCache: noCache || unwritten, onProgress: report });
-  // A cold open keeps the answers a later run would otherwise compute first (the leak suspects).
-  if (session.summariesKept) {
-    report?.('suspects', 0, 1);
-    keepColdOpenAnswers(session);
-  }
+  // A cold open keeps the answers a later run would otherwise compute first (the leak suspects), while it writes the
+  // analysis index.
+  const session = await HeapSession.open(dump, {
+    binary, noCache: noCache || unwritten, onProgress: report,
+    whileWriting: (s) => {
+      report?.('suspects', 0, 1);
+      keepColdOpenAnswers(s);
+    },
+  });
   clearProgress(args);
   // Notes about the persisted index (unwritable folder, rebuilt file) go to stderr unless --quiet or --json.
   if (!args.quiet && !args.json) for (const n of [...notes, ...session.indexNotes]) process.stderr.write(`goheap: note: ${n}\n`);

@@ -41,6 +41,12 @@ import { startDerivedBuilder } from './derived-builder.js';
 export interface SessionOpenOptions extends OpenOptions {
   /** Load in a worker thread, so that this thread stays responsive (progress still arrives through onProgress). */
   worker?: boolean;
+  /**
+   * On a cold open that keeps its summaries (summariesKept), called with the session before the open waits for its
+   * analysis index, which a worker thread writes meanwhile: the answers the caller keeps then (lib/answers
+   * keepColdOpenAnswers) are computed while the index is written rather than after it (72 M objects: 2 s sooner).
+   */
+  whileWriting?: (s: HeapSession) => void;
 }
 
 export interface Page<T> {
@@ -134,8 +140,8 @@ export class HeapSession {
   /** Opens `dumpPath` (with its executable in options.binary for types); see SessionOpenOptions. */
   static async open(dumpPath: string, options: SessionOpenOptions = {}): Promise<HeapSession> {
     const state = options.worker ? await loadStateInWorker(dumpPath, options) : loadSessionState(dumpPath, options);
-    const h = HeapSession.fromState(state);
-    const { onProgress: _p, worker: _w, ...reopen } = options;
+    const h = HeapSession.fromState(state, options.whileWriting);
+    const { onProgress: _p, worker: _w, whileWriting: _k, ...reopen } = options;
     h.openOptions = reopen;
     return h;
   }
@@ -240,8 +246,9 @@ export class HeapSession {
    * Builds the session over a loaded state. A state computed in this thread brings its program and types; otherwise
    * they are restored from the index on first use, except that an analysis computed elsewhere (a worker) is checked
    * against the binary now. An analysis read from the index was checked when it was computed, for this very binary.
+   * `whileWriting`: see SessionOpenOptions.
    */
-  static fromState(state: SessionState): HeapSession {
+  static fromState(state: SessionState, whileWriting?: (s: HeapSession) => void): HeapSession {
     const h = new HeapSession(state);
     if (state.binary && !state.program && !state.fromIndex.analysis) void h.program;
     // A cold open with the binary has its dominators and types in memory: write the summaries a warm command
@@ -252,6 +259,7 @@ export class HeapSession {
     if (state.binary && !state.fromIndex.analysis && state.analysisFile !== null && (state.finishWriting !== undefined || fs.existsSync(state.analysisFile))) {
       h.keepSummaries();
       h.summariesKept_ = true;
+      whileWriting?.(h);
     }
     state.finishWriting?.();
     return h;
