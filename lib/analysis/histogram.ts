@@ -105,7 +105,6 @@ export function rowNamer(names: string[]): (name: string) => number {
  * of their types (each retains its own bytes: it has no pointers); a block's other bytes are TINY_REST_NAME's.
  */
 export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDominators, splitArrays = false, tree?: DominatorTree): TypeRow[] {
-  const n = graph.objectCount;
   const { rowOf, names } = typeGroups(graph, types, splitArrays);
   const tiny = types.tinyObjects;
   const tinyRows = tiny !== undefined && tiny.object.length > 0;

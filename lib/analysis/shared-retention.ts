@@ -13,7 +13,6 @@
 // Reachable sizes are computed per asked node (a breadth-first walk of the condensed graph, cached), not for all:
 // a heap with many roots and many shared objects would make all of them quadratic in the condensed graph's size.
 import type { HeapGraph } from '../graph/index.js';
-import { NONE } from './flat-graph.js';
 import type { HeapDominators } from './heap-dominators.js';
 
 /**

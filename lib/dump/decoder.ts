@@ -135,7 +135,6 @@ class Decoder {
   private littleEndian = true;
   private heapStart = 0;
   private heapEnd = Number.MAX_SAFE_INTEGER;
-  private lastGoroutine = 0;
   private readonly keepSlots: boolean;
   private kept: HeapSlots | null = null;
 
@@ -340,7 +339,6 @@ class Decoder {
       panicHead: c.uvarint('goroutine panic'),
       offset,
     };
-    this.lastGoroutine = g.address;
     this.v.goroutine(g);
   }
 

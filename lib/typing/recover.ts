@@ -21,7 +21,7 @@
 // sp+16 and holds pad[n%4] = n in each frame; `ready` lives in a register (location list), so it is not seeded.
 import type { HeapGraph } from '../graph/index.js';
 import { RootKind } from '../graph/index.js';
-import type { GoProgram, GoType } from '../gotypes/index.js';
+import type { GoProgram } from '../gotypes/index.js';
 import { frameVariables, variableAddress, variableOffset, type FrameVariable } from './frame-variables.js';
 import { HeapTypes, RecoveredTypes } from './heap-types.js';
 import { lastAtOrBelow } from './layout-math.js';

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import { programMismatch, programPrint } from '../../lib/answers/index.js';
 import { HeapSession } from '../../lib/session/index.js';
-import { GO_VERSIONS, ROOT, SHARED_INDEX, scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
+import { GO_VERSIONS, ROOT, SHARED_INDEX, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
 import { json, run } from './analysis-cli.js';
 
 const leakDir = (version: string): string => path.join(ROOT, '.cache/fixtures/leak', `go${version}`);

@@ -2,7 +2,7 @@
 // share, the types and roots that retain most, and the leak suspects. Its twin /api/ is the CLI's `info --json`
 // document plus topTypes, topRoots and suspects (the first two as `types`/`roots --json` rows).
 import { html } from '../html.js';
-import { bytes, count, pct, size, table, typeLink, rootLink, objectLink } from '../layout.js';
+import { bytes, count, pct, size, table, typeLink, objectLink } from '../layout.js';
 import type { Router } from '../router.js';
 import * as answers from '../answers.js';
 import { pathView, rootRowLink, suspectSubject } from '../parts.js';

@@ -4,7 +4,7 @@
 // keeps directly, by type. The
 // twin /api/suspects is the CLI's `suspects --json` document.
 import { html, url } from '../html.js';
-import { count, objectLink, pct, rootLink, size, table, typeLink } from '../layout.js';
+import { count, objectLink, pct, size, table, typeLink } from '../layout.js';
 import type { Router } from '../router.js';
 import * as answers from '../answers.js';
 import { queryOf, text } from '../params.js';
