@@ -2,7 +2,7 @@
 // up to the roots, the nodes a node immediately dominates (the tree sorted by retained size: a derived index, read by
 // position), how many objects a node keeps alive, and the analysis' per-node arrays by position. The dominator graph's
 // numbering (super-root 0, root nodes 1..R, objects after) stays here; callers name nodes as TreeNode.
-import { type Column, columnOf } from '../graph/index.js';
+import { type Column, type ColumnArray, columnOf } from '../graph/index.js';
 import { computeRetainedSizes, type DominatorTree, type HeapDominators, NONE, sortedDominatorTree } from '../analysis/index.js';
 import type { StoredAnalysis } from '../store/index.js';
 import { type DerivedIndexes, treeCodec } from './derived.js';
@@ -46,6 +46,11 @@ export class DominatorQueries {
     let c = this.nodeColumns.get(name);
     if (c === undefined) this.nodeColumns.set(name, (c = columnOf(a[name])));
     return c;
+  }
+
+  /** The retained sizes of objects [lo, hi), by position (into `scratch` when it is long enough). */
+  retainedOfObjects(lo: number, hi: number, scratch?: ArrayBuffer): ColumnArray {
+    return this.nodeColumn('retained').range(this.objectNode(lo), this.objectNode(hi), scratch);
   }
 
   /** Object i's node. */

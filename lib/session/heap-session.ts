@@ -11,7 +11,7 @@
 // reverse edges (object-referrers.ts), the dominator tree by object and node (dominator-queries.ts), kept answers
 // (kept-answers.ts), tiny blocks' sub-objects (sub-objects.ts); how it is loaded or computed is load-state.ts.
 import * as fs from 'node:fs';
-import type { HeapGraph } from '../graph/index.js';
+import type { ColumnArray, HeapGraph } from '../graph/index.js';
 import { loadGoProgram, type GoProgram, type GoGlobal } from '../gotypes/index.js';
 import {
   checkBinaryMatchesDump, describeObject, type HeapTypes, histogramRowNames, type ObjectDescription, RecoveredTypes, restoreTypes,
@@ -26,7 +26,7 @@ import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index
 import { collectGarbage, indexCurrent, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { loadStateInWorker } from './worker-client.js';
 import { type InstanceSort, rowMembership } from './instances.js';
-import { INSTANCES_INDEX, SPLIT_INSTANCES_INDEX, TypeInstances } from './type-instances.js';
+import { type InstanceAsk, INSTANCES_INDEX, SPLIT_INSTANCES_INDEX, TypeInstances } from './type-instances.js';
 import { DerivedIndexes, type DerivedStructure, typeRowsCodec } from './derived.js';
 import { sessionShared, sessionSharedGroups } from './leak-queries.js';
 import { rootReferrer, type Referrer } from './referrers.js';
@@ -403,6 +403,11 @@ export class HeapSession {
 
   // ---- dominators and retained sizes ----
 
+  /** The retained sizes of whole objects [lo, hi) (a chunk of a pass over them), into `scratch` when it is long enough. */
+  retainedOfObjects(lo: number, hi: number, scratch?: ArrayBuffer): ColumnArray {
+    return this.dominatorQueries.retainedOfObjects(lo, hi, scratch);
+  }
+
   /** Bytes object i keeps alive (0 when unreachable). */
   retained(i: number): number {
     // A sub-object holds no pointers: it keeps only itself alive (while its block is reachable).
@@ -616,7 +621,7 @@ export class HeapSession {
    * session: an object, or objectCount + k for a tiny block's sub-object k (address, size, retained, blockOf answer
    * for both).
    */
-  instances(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean } = {}): Page<number> & { count: number; bytes: number } | undefined {
+  instances(type: string, options: InstanceAsk = {}): Page<number> & { count: number; bytes: number } | undefined {
     return this.instanceLists.page(type, options);
   }
 
@@ -698,12 +703,13 @@ export class HeapSession {
   }
 
   /**
-   * The derived indexes a query of instances(type) or hasInstances(type) waits for while a worker builds them: none
-   * when it is not building them, or when this session answers meanwhile from one pass over the objects or over
-   * their typing ids (lib/session/type-instances.ts); else those instanceStructures names.
+   * The derived indexes a query of instances(type, ask) (or of hasInstances(type), without `ask`) waits for while a
+   * worker builds them: none when it is not building them, or when this session answers meanwhile from one pass over
+   * the objects or over their typing ids, or from a crowded row's head (lib/session/type-instances.ts); else those
+   * instanceStructures names.
    */
-  instanceStructuresToWaitFor(type: string): DerivedStructure[] {
-    return this.instanceLists.toWaitFor(type);
+  instanceStructuresToWaitFor(type: string, ask?: InstanceAsk): DerivedStructure[] {
+    return this.instanceLists.toWaitFor(type, ask);
   }
 
   /** Type names (as typeRows names them) that contain `text`, case-insensitively, biggest first. */

@@ -2,14 +2,15 @@
 // index, in both groupings (as `types` groups them, and as `types --by-length`: "[37]*main.Node"), and, while a
 // builder process writes it (a viewer's first start on an index the CLI wrote), one row's index made here so that a
 // page answers without waiting: from one pass over the objects on a heap of up to ROW_SCAN_MAX_OBJECTS, else from one
-// pass over their typing ids for a row of few objects named by their Go type (typed-row.ts). instances.ts holds the
-// index itself.
-import { type Column, columnOf, type HeapGraph } from '../graph/index.js';
+// pass over their typing ids for a row of few objects named by their Go type, and for a crowded one its head: its
+// first HEAD_MEMBERS reachable members in each order, which a page within them reads (typed-row.ts). instances.ts
+// holds the index itself.
+import { type Column, type ColumnArray, columnOf, type HeapGraph } from '../graph/index.js';
 import type { HeapTypes } from '../typing/index.js';
 import type { HeapDominators, TypeRow } from '../analysis/index.js';
 import type { StoredAnalysis } from '../store/index.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowGrouping, rowMembers } from './instances.js';
-import { typedRowMembers, typingsOfRow } from './typed-row.js';
+import { type RowHead, typedRowHead, typedRowMembers, typingsOfRow } from './typed-row.js';
 import type { DerivedIndexes, DerivedStructure } from './derived.js';
 import type { BuildingElsewhere } from './building-elsewhere.js';
 import type { SubObjects } from './sub-objects.js';
@@ -53,6 +54,22 @@ function scannedRowMaxMembers(): number {
   return process.env.GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS !== undefined && Number.isFinite(v) ? v : SCANNED_ROW_MAX_MEMBERS;
 }
 
+/**
+ * The reachable members a crowded row's head holds in each order, on a heap larger than ROW_SCAN_MAX_OBJECTS while
+ * the builder writes the instance lists: a page within them answers (the viewer's pages list at most 1,000, and a
+ * type's "Referenced by" samples its first 1,000 by address); a deeper one waits.
+ */
+export const HEAD_MEMBERS = 1000;
+
+/** What a query asks of a type's instances (TypeInstances.page's options). */
+export interface InstanceAsk {
+  sort?: InstanceSort;
+  offset?: number;
+  /** 0: every instance. */
+  limit?: number;
+  all?: boolean;
+}
+
 /** What the instance lists read of their session (HeapSession has it all). */
 export interface InstanceSource {
   readonly graph: HeapGraph;
@@ -65,6 +82,8 @@ export interface InstanceSource {
   retained(i: number): number;
   size(i: number): number;
   address(i: number): number;
+  /** The retained sizes of objects [lo, hi), into `scratch` when it is long enough (a chunk of a pass). */
+  retainedOfObjects(lo: number, hi: number, scratch: ArrayBuffer): ColumnArray;
 }
 
 export class TypeInstances {
@@ -72,6 +91,8 @@ export class TypeInstances {
   private split: InstanceIndex | undefined;
   /** The names of typeRows (for structures). */
   private typeNames: Set<string> | undefined;
+  /** Crowded rows' heads found while the builder writes the instance lists. */
+  private readonly heads = new Map<string, RowHead>();
 
   constructor(
     private readonly s: InstanceSource,
@@ -81,7 +102,14 @@ export class TypeInstances {
   ) {}
 
   /** See HeapSession.instances. */
-  page(type: string, options: { sort?: InstanceSort; offset?: number; limit?: number; all?: boolean }): ReturnType<InstanceIndex['page']> {
+  page(type: string, options: InstanceAsk): ReturnType<InstanceIndex['page']> {
+    const head = this.headFor(type, options);
+    if (head !== undefined) {
+      const items = options.sort === 'address' ? head.byAddress : options.sort === 'size' ? head.bySize : head.byRetained;
+      const offset = options.offset ?? 0;
+      const limit = options.limit ?? 50;
+      return { total: head.count, offset, count: head.count, bytes: head.bytes, items: Array.from(items.subarray(offset, offset + limit)) };
+    }
     const index = this.indexNow(type);
     if (index === undefined) return undefined;
     // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
@@ -90,6 +118,8 @@ export class TypeInstances {
 
   /** True when `type` names a type row (see HeapSession.hasInstances). */
   has(type: string): boolean {
+    // A crowded row while the builder writes the lists: a row of `types` named by a Go type (no pass needed).
+    if (this.elsewhere.has(...this.structures(type)) && !this.answersMeanwhile(type) && this.headable(type)) return true;
     return this.indexNow(type) !== undefined;
   }
 
@@ -104,14 +134,44 @@ export class TypeInstances {
   }
 
   /**
-   * The derived indexes a query of page(type) or has(type) waits for while a worker builds them: none when it is not
-   * building them, or when this session answers meanwhile from one pass over the objects (a heap of up to
-   * ROW_SCAN_MAX_OBJECTS) or over their typing ids (listedByTypings); else those structures() names.
+   * The derived indexes a query of page(type, ask) (or of has(type), without `ask`) waits for while a worker builds
+   * them: none when it is not building them, or when this session answers meanwhile (answersMeanwhile), or from a
+   * crowded row's head (headFor: has(type) needs no head); else those structures() names.
    */
-  toWaitFor(type: string): DerivedStructure[] {
+  toWaitFor(type: string, ask?: InstanceAsk): DerivedStructure[] {
     const needs = this.structures(type).filter((n) => this.elsewhere.has(n));
-    if (needs.length === 0 || this.s.objectCount <= rowScanMaxObjects() || this.listedByTypings(type)) return [];
+    if (needs.length === 0 || this.answersMeanwhile(type)) return [];
+    if (ask === undefined ? this.headable(type) : this.headFor(type, ask) !== undefined) return [];
     return needs;
+  }
+
+  /**
+   * Whether row `type` is answered whole while a worker builds the instance lists: from one pass over the objects (a
+   * heap of up to ROW_SCAN_MAX_OBJECTS) or over their typing ids (listedByTypings).
+   */
+  private answersMeanwhile(type: string): boolean {
+    return this.s.objectCount <= rowScanMaxObjects() || this.listedByTypings(type);
+  }
+
+  /**
+   * The head of crowded row `type` when `ask` reads within it (reachable members, at most HEAD_MEMBERS from the first)
+   * while a worker builds the instance lists on a heap too large for answersMeanwhile; found by one pass the first
+   * time (typedRowHead). Undefined otherwise.
+   */
+  private headFor(type: string, ask: InstanceAsk): RowHead | undefined {
+    const offset = ask.offset ?? 0;
+    const limit = ask.limit ?? 50;
+    if (ask.all || limit <= 0 || offset + limit > HEAD_MEMBERS) return undefined;
+    if (!this.elsewhere.has(...this.structures(type)) || this.answersMeanwhile(type) || !this.headable(type)) return undefined;
+    let head = this.heads.get(type);
+    if (head === undefined) {
+      const s = this.s;
+      const typeIds = this.typeIdColumn();
+      head = typedRowHead({ graph: s.graph, typeIds, reachable: s.graph.column('reachable'), retained: (lo, hi, scratch) => s.retainedOfObjects(lo, hi, scratch) },
+        typingsOfRow(s.types, typeIds, type, false)!, HEAD_MEMBERS);
+      this.heads.set(type, head);
+    }
+    return head;
   }
 
   /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */
@@ -144,7 +204,7 @@ export class TypeInstances {
    * or build the whole index a second time here.
    */
   private indexNow(type: string): InstanceIndex | undefined {
-    if (this.toWaitFor(type).length > 0 || !this.elsewhere.has(...this.structures(type))) return this.indexOf(type);
+    if (!this.elsewhere.has(...this.structures(type)) || !this.answersMeanwhile(type)) return this.indexOf(type);
     const e = this.elsewhere;
     const { graph, types } = this.s;
     return e.row(type, () => {
@@ -165,14 +225,20 @@ export class TypeInstances {
   }
 
   /**
-   * Whether row `type` of `types` is found from the objects' typing ids alone (typed-row.ts): a row of at most
-   * SCANNED_ROW_MAX_MEMBERS objects (a page sorts them), named by their Go type (not a tiny block's row, nor one with
-   * tiny blocks' sub-objects).
+   * Whether row `type` of `types` is listed whole from the objects' typing ids (typed-row.ts): a headable row of at
+   * most SCANNED_ROW_MAX_MEMBERS objects (a page sorts them).
    */
   private listedByTypings(type: string): boolean {
+    return this.headable(type) && this.s.typeRows().find((r) => r.type === type)!.count <= scannedRowMaxMembers();
+  }
+
+  /**
+   * Whether row `type` of `types` can be found from the objects' typing ids alone (typed-row.ts): a row named by its
+   * Go type (not a tiny block's row, nor one with tiny blocks' sub-objects, nor an array's by length).
+   */
+  private headable(type: string): boolean {
     if (this.structures(type).includes('instances-by-length')) return false;
-    const row = this.s.typeRows().find((r) => r.type === type);
-    if (row === undefined || row.count > scannedRowMaxMembers()) return false;
+    if (!this.s.typeRows().some((r) => r.type === type)) return false;
     return typingsOfRow(this.s.types, this.typeIdColumn(), type, false) !== undefined;
   }
 

@@ -2,8 +2,10 @@
 // instances on a heap too big for a pass over its grouping (rowMembers) while the whole instance index is being built
 // elsewhere. It holds no per-object array: a 72 M-object heap's typing ids are 288 MB, read through a 4 MiB buffer.
 // Only for a row of whole objects named by a Go type: not a tiny block's row, nor one with tiny blocks' sub-objects
-// among its members, nor an untyped size class (those need the grouping).
-import type { Column, HeapGraph } from '../graph/index.js';
+// among its members, nor an untyped size class (those need the grouping). A row too crowded to list so (tens of
+// millions of members) is answered by its head instead: its first reachable members in each order a page lists them,
+// from one pass that keeps no more than those (typedRowHead).
+import type { Column, ColumnArray, HeapGraph } from '../graph/index.js';
 import { type HeapTypes, histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME } from '../typing/index.js';
 import type { RowMembers } from './instances.js';
 import { orderByKey } from './key-order.js';
@@ -76,4 +78,152 @@ export function typedRowMembers(graph: HeapGraph, typeIds: Column, wanted: Uint8
   const bytes = new Uint32Array(m);
   for (let x = 0; x < m; x++) bytes[x] = graph.sizeOf(member[x]);
   return { member, bytes };
+}
+
+/** The first reachable members of a row in each order a page lists them (typedRowHead), and its reachable totals. */
+export interface RowHead {
+  /** The row's reachable members and their bytes (all of them, not only those held). */
+  count: number;
+  bytes: number;
+  /** At most `k` reachable members each: by address; by retained size and by size, largest first (ties: lower address first). */
+  byAddress: Uint32Array;
+  byRetained: Uint32Array;
+  bySize: Uint32Array;
+}
+
+/** What typedRowHead reads of a session: each a chunk of objects at a time. */
+export interface HeadSource {
+  graph: HeapGraph;
+  /** Object i's typing id. */
+  typeIds: Column;
+  /** Object i's reachability (non-zero: reachable). */
+  reachable: Column;
+  /** The retained sizes of objects [lo, hi), into `scratch` when it is long enough. */
+  retained(lo: number, hi: number, scratch: ArrayBuffer): ColumnArray;
+}
+
+/**
+ * The head of the row whose typings `wanted` flags (typingsOfRow): its first `k` reachable members by address, by
+ * retained size and by size, as the row's instance index orders them, with the row's reachable count and bytes. One
+ * pass over the typing ids, reachability and retained sizes a chunk at a time, each order kept in a heap of `k`
+ * members: nothing per member of the row. Objects are numbered run by run (a run's objects laid end to end), so each
+ * member's size and address come from its run.
+ */
+export function typedRowHead(src: HeadSource, wanted: Uint8Array, k: number, chunkObjects = SCAN_OBJECTS): RowHead {
+  const { graph, typeIds, reachable } = src;
+  const n = graph.objectCount;
+  const runs = graph.addressIndex;
+  const idScratch = new ArrayBuffer(4 * chunkObjects + SCAN_SLACK);
+  const reachScratch = new ArrayBuffer(chunkObjects + SCAN_SLACK);
+  const retainedScratch = new ArrayBuffer(8 * chunkObjects + SCAN_SLACK);
+  // By address: the largest key is the lowest address.
+  const byAddress = new BoundedHeap(k);
+  const byRetained = new BoundedHeap(k);
+  const bySize = new BoundedHeap(k);
+  let count = 0;
+  let bytes = 0;
+  const { runFirst, runCount, runObjectSize, runStart } = runs;
+  // The run of the member last seen: objects [runBegin, runEnd) of `size` bytes from address `base`.
+  let run = -1;
+  let runBegin = 0;
+  let runEnd = 0;
+  let size = 0;
+  let base = 0;
+  for (let lo = 0; lo < n; lo += chunkObjects) {
+    const hi = Math.min(n, lo + chunkObjects);
+    const ids = typeIds.range(lo, hi, idScratch);
+    // Read when the chunk first has a member.
+    let reach: ColumnArray | undefined;
+    let kept: ColumnArray | undefined;
+    for (let j = 0; j < hi - lo; j++) {
+      const t = ids[j];
+      if (t >= wanted.length || wanted[t] === 0) continue;
+      reach ??= reachable.range(lo, hi, reachScratch);
+      if (reach[j] === 0) continue;
+      const i = lo + j;
+      if (i >= runEnd) {
+        do run++; while (runFirst[run] + runCount[run] <= i);
+        runBegin = runFirst[run];
+        runEnd = runBegin + runCount[run];
+        size = runObjectSize[run];
+        base = runStart[run];
+      }
+      const address = base + (i - runBegin) * size;
+      count++;
+      bytes += size;
+      kept ??= src.retained(lo, hi, retainedScratch);
+      byAddress.offer(i, -address, address);
+      byRetained.offer(i, kept[j], address);
+      bySize.offer(i, size, address);
+    }
+  }
+  return { count, bytes, byAddress: byAddress.sorted(), byRetained: byRetained.sorted(), bySize: bySize.sorted() };
+}
+
+/** The `k` members with the largest keys (ties: the lower address): a heap whose root is the worst member held. */
+class BoundedHeap {
+  private readonly member: Uint32Array;
+  private readonly key: Float64Array;
+  private readonly address: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.member = new Uint32Array(k);
+    this.key = new Float64Array(k);
+    this.address = new Float64Array(k);
+  }
+
+  /** Holds the member if it ranks among the k best so far (a full heap turns most members away here, at once). */
+  offer(member: number, key: number, address: number): void {
+    if (this.size === this.k && !(this.key[0] < key || (this.key[0] === key && this.address[0] > address))) return;
+    this.take(member, key, address);
+  }
+
+  private take(member: number, key: number, address: number): void {
+    if (this.k === 0) return;
+    let j: number;
+    if (this.size < this.k) {
+      // Sift up from the new leaf.
+      j = this.size++;
+      while (j > 0) {
+        const p = (j - 1) >> 1;
+        if (!this.worse(key, address, this.key[p], this.address[p])) break;
+        this.move(p, j);
+        j = p;
+      }
+    } else {
+      // In the root's place (it ranks above the root: offer), sifted down.
+      j = 0;
+      for (;;) {
+        const l = 2 * j + 1;
+        if (l >= this.size) break;
+        const r = l + 1;
+        const c = r < this.size && this.worse(this.key[r], this.address[r], this.key[l], this.address[l]) ? r : l;
+        if (!this.worse(this.key[c], this.address[c], key, address)) break;
+        this.move(c, j);
+        j = c;
+      }
+    }
+    this.member[j] = member;
+    this.key[j] = key;
+    this.address[j] = address;
+  }
+
+  /** The members held, best first: largest key, ties by the lower address. */
+  sorted(): Uint32Array {
+    const order = Array.from({ length: this.size }, (_, x) => x);
+    order.sort((a, b) => this.key[b] - this.key[a] || this.address[a] - this.address[b]);
+    return Uint32Array.from(order, (x) => this.member[x]);
+  }
+
+  /** Whether (key ka, address aa) ranks below (kb, ab): a smaller key, or the same key at a higher address. */
+  private worse(ka: number, aa: number, kb: number, ab: number): boolean {
+    return ka < kb || (ka === kb && aa > ab);
+  }
+
+  private move(from: number, to: number): void {
+    this.member[to] = this.member[from];
+    this.key[to] = this.key[from];
+    this.address[to] = this.address[from];
+  }
 }

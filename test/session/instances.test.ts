@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { HeapGraph } from '../../lib/graph/index.js';
 import { HeapSession } from '../../lib/session/index.js';
 import { InstanceIndex, type MemberFacts, rowGrouping, rowMembers } from '../../lib/session/instances.js';
-import { typedRowMembers, typingsOfRow } from '../../lib/session/typed-row.js';
+import { typedRowHead, typedRowMembers, typingsOfRow } from '../../lib/session/typed-row.js';
 import { orderByKey } from '../../lib/session/key-order.js';
 import { histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME, typeHistogram } from '../../lib/typing/index.js';
 import { scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
@@ -23,6 +23,39 @@ describe('session/typed-row: a row from the typing ids alone', () => {
       const row = typedRowMembers(graph, typeIds, wanted, chunk);
       expect(Array.from(row.member), `chunks of ${chunk}`).to.deep.equal([3, 2, 0]);
       expect(Array.from(row.bytes)).to.deep.equal([64, 48, 16]);
+    }
+  });
+});
+
+describe('session/typed-row: a crowded row\'s head', () => {
+  // Four objects of 16 bytes in two runs of two; typing 1 is the row; all reachable, retaining 5, 9, 9 and 7 bytes.
+  const fake = (runStart: number[]) => ({
+    objectCount: 4,
+    addressIndex: { runFirst: Uint32Array.of(0, 2), runCount: Uint32Array.of(2, 2), runObjectSize: Uint32Array.of(16, 16), runStart: Float64Array.from(runStart) },
+  }) as unknown as HeapGraph;
+  const ids = Uint32Array.of(1, 1, 1, 1);
+  const column = (a: Uint32Array | Uint8Array) => ({ length: a.length, at: (i: number) => a[i], range: (from: number, to: number) => a.slice(from, to) });
+  const retained = Float64Array.of(5, 9, 9, 7);
+  const source = (graph: HeapGraph) => ({ graph, typeIds: column(ids), reachable: column(Uint8Array.of(1, 1, 1, 1)), retained: (lo: number, hi: number) => retained.slice(lo, hi) });
+
+  it('keeps the first k by address, and the k largest by retained size and size with ties to the lower address, a chunk at a time', () => {
+    for (const chunk of [1, 3, 4]) {
+      const head = typedRowHead(source(fake([0x100, 0x200])), Uint8Array.of(0, 1), 2, chunk);
+      expect(head.count, `chunks of ${chunk}`).to.equal(4);
+      expect(head.bytes).to.equal(64);
+      expect(Array.from(head.byAddress)).to.deep.equal([0, 1]);
+      expect(Array.from(head.byRetained)).to.deep.equal([1, 2]);
+      expect(Array.from(head.bySize)).to.deep.equal([0, 1]);
+    }
+  });
+
+  it('orders by address, not by object number, when runs are not in address order', () => {
+    // Objects 2 and 3 (the second run) come first in memory.
+    for (const chunk of [1, 3, 4]) {
+      const head = typedRowHead(source(fake([0x300, 0x100])), Uint8Array.of(0, 1), 3, chunk);
+      expect(Array.from(head.byAddress), `chunks of ${chunk}`).to.deep.equal([2, 3, 0]);
+      expect(Array.from(head.byRetained)).to.deep.equal([2, 1, 3]);
+      expect(Array.from(head.bySize)).to.deep.equal([2, 3, 0]);
     }
   });
 });
@@ -168,6 +201,34 @@ for (const version of ['1.19', '1.26']) {
       }
       expect(notListed).to.include(TINY_REST_NAME);
       expect(typingsOfRow(s.types, typeIds, 'main.NoSuchType', false)).to.equal(undefined);
+    });
+
+    it('a row\'s head from the typing ids (typedRowHead, a large heap\'s first start on a crowded row) is the first k of its row in the whole index, in every sort, with its reachable count and bytes', () => {
+      const whole = InstanceIndex.build(s.graph, s.types, facts, false);
+      const ids = s.types.objectType;
+      const typeIds = { length: ids.length, at: (i: number) => ids[i], range: (from: number, to: number) => ids.slice(from, to) };
+      const src = { graph: s.graph, typeIds, reachable: s.graph.column('reachable'), retained: (lo: number, hi: number) => s.retainedOfObjects(lo, hi) };
+      let rows = 0;
+      let cut = 0;
+      for (const r of typeHistogram(s.graph, s.types, false, false)) {
+        const wanted = typingsOfRow(s.types, typeIds, r.name, false);
+        if (wanted === undefined) continue;
+        rows++;
+        for (const k of [1, 7, 1000]) {
+          for (const chunk of [1000, 4096]) {
+            const head = typedRowHead(src, wanted, k, chunk);
+            const all = whole.page(r.name, 'address', 0, 0, true, facts)!;
+            expect([head.count, head.bytes], `${r.name} (k ${k}, chunks of ${chunk})`).to.deep.equal([all.total, all.bytes]);
+            if (all.total > k) cut++;
+            for (const [sort, got] of [['address', head.byAddress], ['retained', head.byRetained], ['size', head.bySize]] as const) {
+              expect(Array.from(got), `${r.name} by ${sort} (k ${k})`).to.deep.equal(whole.page(r.name, sort, 0, k, true, facts)!.items);
+            }
+          }
+        }
+      }
+      expect(rows).to.be.above(20);
+      // Rows longer than the head: the heaps let members go.
+      expect(cut).to.be.above(20);
     });
   });
 }

@@ -254,41 +254,45 @@ describe('viewer: pages asked while a first start is still building the derived 
     }
   });
 
-  it('on a heap too big for one pass over its grouping per type page: a row of few objects is found from their typing ids meanwhile, a crowded row or one with tiny blocks waits for the instance lists', async () => {
+  it('on a heap too big for one pass over its grouping per type page: a row of few objects is found from their typing ids meanwhile, a crowded row answers its first 1,000 instances in each order, deeper pages and rows with tiny blocks wait for the instance lists', async () => {
     // Every heap is "too big" for a pass over its grouping per page; a row of over 600 objects is "crowded".
     const { state, get, close } = await heldFirstStart('viewer-building-big', { GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS: '0', GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS: '600' });
     const facts = zooFacts('1.26');
     try {
       expect(state.stillBuilding()).to.deep.equal(['tree', 'reverse', 'instances', 'instances-by-length']);
-      // main.Session (500 objects): its pages, in every sort, HTML and /api, and a search for it, answer now.
+      // main.Session (500 objects) and main.Node (1,000: crowded, from its head): their pages, in every sort, HTML and
+      // /api, within the first 1,000, and a search for each, answer now.
       const during = new Map<string, string>();
-      for (const u of ['/type/main.Session', '/type/main.Session?sort=size&offset=3&limit=4', '/type/main.Session?sort=address&limit=20']) {
-        for (const v of [u, `/api${u}`]) {
-          const r = await get(v);
-          expect(r.statusCode, v).to.equal(200);
-          during.set(v, r.body);
+      for (const t of ['main.Session', 'main.Node']) {
+        for (const u of [`/type/${t}`, `/type/${t}?sort=size&offset=3&limit=4`, `/type/${t}?sort=address&limit=20`, `/type/${t}?sort=retained&offset=950`, `/type/${t}?sort=address&limit=1000`]) {
+          for (const v of [u, `/api${u}`]) {
+            const r = await get(v);
+            expect(r.statusCode, v).to.equal(200);
+            during.set(v, r.body);
+          }
         }
+        const search = await get(`/search?q=${t}`);
+        expect(search.statusCode).to.be.oneOf([200, 302]);
+        during.set(`/search?q=${t}`, search.body + (search.headers.location ?? ''));
+        expect(during.get(`/search?q=${t}`)).to.contain(`/type/${t}`);
       }
       expect(JSON.parse(during.get('/api/type/main.Session?sort=address&limit=20')!).count).to.be.within(1, 600);
-      const search = await get('/search?q=main.Session');
-      expect(search.statusCode).to.be.oneOf([200, 302]);
-      during.set('/search?q=main.Session', search.body + (search.headers.location ?? ''));
-      expect(during.get('/search?q=main.Session')).to.contain('/type/main.Session');
-      // main.Node (1,000 objects), the tiny blocks' rows, and a row tiny blocks' sub-objects count in wait.
-      for (const u of ['/type/main.Node', '/search?q=main.Node', '/type/tiny%20block%20(rest)', '/type/string%20data']) {
+      expect(JSON.parse(during.get('/api/type/main.Node?sort=address&limit=1000')!).count).to.equal(facts.counts.Node);
+      expect(during.get('/type/main.Node')).to.contain(`${facts.counts.Node.toLocaleString('en-US')} instances`).and.contain('Referenced by');
+      // A crowded row's page past its first 1,000, the tiny blocks' rows, and a row tiny blocks' sub-objects count in wait.
+      for (const u of ['/type/main.Node?offset=990', '/type/main.Node?sort=size&offset=1000', '/type/tiny%20block%20(rest)', '/type/string%20data']) {
         const r = await get(u);
         expect(r.statusCode, u).to.equal(503);
         expect(r.body, u).to.contain('Building the instance lists of every type, which this page reads');
-        expect(r.body, u).to.contain('and the pages of types with fewer instances (whole objects of one Go type).');
+        expect(r.body, u).to.contain('and the pages of types of whole objects of one Go type, up to their first 1,000 instances.');
       }
       await state.structuresReady;
       for (const [u, body] of during) {
         const r = await get(u);
         expect(r.body + (u.startsWith('/search') ? r.headers.location ?? '' : ''), u).to.equal(body);
       }
-      const page = await get('/type/main.Node');
+      const page = await get('/type/main.Node?offset=990');
       expect(page.statusCode).to.equal(200);
-      expect(page.body).to.contain(`${facts.counts.Node.toLocaleString('en-US')} instances`);
     } finally {
       await close();
     }

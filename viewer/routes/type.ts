@@ -30,9 +30,12 @@ export function register(r: Router): void {
   r.page({
     path: '/type/:name',
     // Its instances, and who refers to them: while a first start's worker builds their indexes, the session answers
-    // from one pass over the edges (the sampled instances' referrers) and, unless the heap is too big for it, one over
-    // the objects (the type's row alone).
-    needsStructures: (req, c) => c.s.instanceStructuresToWaitFor((req.params as { name: string }).name),
+    // from one pass over the edges (the sampled instances' referrers) and one over the objects (the type's row alone,
+    // or on a heap too big for that, the row's first 1,000 in each order: a deeper page waits).
+    needsStructures: (req, c) => {
+      const q = queryOf(req);
+      return c.s.instanceStructuresToWaitFor((req.params as { name: string }).name, { sort: choice(q, 'sort', SORTS), ...paging(q, 50, 1000) });
+    },
     data(c, req) {
       const name = (req.params as { name: string }).name;
       const q = queryOf(req);
