@@ -26,11 +26,13 @@ export interface StackSlotType {
   offset: number;
 }
 
-/** Reverse edges: the referrers of object i are source[start[i] .. start[i+1]), edge index in `edge`. */
+/**
+ * Reverse edges: the referrers of object i are source[start[i] .. start[i+1]), by source object, each as often as it
+ * points at i: the k-th time a source is listed is its k-th edge into i, in edge order (edgesBetween).
+ */
 export interface ReverseEdges {
   start: Uint32Array;
   source: Uint32Array;
-  edge: Uint32Array;
 }
 
 export interface HeapGraphParts {
@@ -327,6 +329,15 @@ export class HeapGraph {
     return columnOf(name === 'contentLow' ? this.contentOffsets.low : this[name]);
   }
 
+  /** The edges of object `source` that point at object `target`, in edge order: read by position (see column()). */
+  edgesBetween(source: number, target: number): number[] {
+    const { first, end } = this.edgesOf(source);
+    const targets = this.column('edgeTarget').range(first, end);
+    const out: number[] = [];
+    for (let k = 0; k < targets.length; k++) if (targets[k] === target) out.push(first + k);
+    return out;
+  }
+
   /** Object i's outgoing edges are [first, end): read by position (see column()). */
   edgesOf(i: number): { first: number; end: number } {
     const c = this.column('edgeStart');
@@ -426,7 +437,7 @@ export class HeapGraph {
 
   /** Uses reverse edges built earlier (read back from a persisted index) instead of building them. */
   adoptReverseEdges(r: ReverseEdges): void {
-    if (r.start.length !== this.objectCount + 1 || r.source.length !== this.edgeTarget.length || r.edge.length !== this.edgeTarget.length) {
+    if (r.start.length !== this.objectCount + 1 || r.source.length !== this.edgeTarget.length) {
       throw new RangeError('reverse edges of another graph');
     }
     this.reverse = r;
@@ -448,17 +459,14 @@ export class HeapGraph {
     for (let e = 0; e < m; e++) start[edgeTarget[e] + 1]++;
     for (let i = 0; i < n; i++) start[i + 1] += start[i];
     const fill = start.slice(0, n);
+    // The sources only: which of a source's edges each is, is found from its own edges (edgesBetween), and a column of
+    // edge indices would be as large again (504 MB on a 72 M-object heap, and a random write per edge to build).
     const source = new Uint32Array(m);
-    const edge = new Uint32Array(m);
     for (let o = 0; o < n; o++) {
       const end = edgeStart[o + 1];
-      for (let e = edgeStart[o]; e < end; e++) {
-        const k = fill[edgeTarget[e]]++;
-        source[k] = o;
-        edge[k] = e;
-      }
+      for (let e = edgeStart[o]; e < end; e++) source[fill[edgeTarget[e]]++] = o;
     }
-    this.reverse = { start, source, edge };
+    this.reverse = { start, source };
     return this.reverse;
   }
 

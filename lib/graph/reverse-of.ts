@@ -11,10 +11,9 @@ const SCAN_OBJECTS = 1 << 18;
 const SCAN_SLACK = 64 << 10;
 
 export interface ReverseEdgeColumns {
-  /** By object: its referring edges are [start.at(i), start.at(i + 1)) of source and edge. */
+  /** By object: its referrers are [start.at(i), start.at(i + 1)) of source (as in HeapGraph's ReverseEdges). */
   start: Column;
   source: Column;
-  edge: Column;
 }
 
 /** The reverse edges of `objects` (any order, repeats allowed) over `graph`'s edges. */
@@ -24,8 +23,8 @@ export function reverseEdgesOf(graph: HeapGraph, objects: ArrayLike<number>, chu
   const t = targets.length;
   const asked = new Uint32Array((n + 31) >>> 5);
   for (let j = 0; j < t; j++) asked[targets[j] >>> 5] |= 1 << (targets[j] & 31);
-  // The referring edges met, in the scan's order (source, then edge): target, source, edge.
-  let found = new Uint32Array(3 * 1024);
+  // The referring edges met, in the scan's order (source, then edge): target, source.
+  let found = new Uint32Array(2 * 1024);
   let k = 0;
   const edgeStart = graph.column('edgeStart');
   const edgeTarget = graph.column('edgeTarget');
@@ -43,19 +42,18 @@ export function reverseEdgesOf(graph: HeapGraph, objects: ArrayLike<number>, chu
       for (let e = starts[u - lo] - base; e < end; e++) {
         const x = target[e];
         if ((asked[x >>> 5] & (1 << (x & 31))) === 0) continue;
-        if (k + 3 > found.length) {
+        if (k + 2 > found.length) {
           const more = new Uint32Array(2 * found.length);
           more.set(found);
           found = more;
         }
         found[k++] = x;
         found[k++] = u;
-        found[k++] = base + e;
       }
     }
   }
   // By target (stably: each target's edges stay in scan order), as a CSR over the targets.
-  const count = k / 3;
+  const count = k / 2;
   const first = new Uint32Array(t + 1);
   const slot = (x: number): number => {
     let a = 0;
@@ -67,16 +65,11 @@ export function reverseEdgesOf(graph: HeapGraph, objects: ArrayLike<number>, chu
     }
     return a;
   };
-  for (let r = 0; r < count; r++) first[slot(found[3 * r]) + 1]++;
+  for (let r = 0; r < count; r++) first[slot(found[2 * r]) + 1]++;
   for (let j = 0; j < t; j++) first[j + 1] += first[j];
   const fill = first.slice(0, t);
   const source = new Uint32Array(count);
-  const edge = new Uint32Array(count);
-  for (let r = 0; r < count; r++) {
-    const at = fill[slot(found[3 * r])]++;
-    source[at] = found[3 * r + 1];
-    edge[at] = found[3 * r + 2];
-  }
+  for (let r = 0; r < count; r++) source[fill[slot(found[2 * r])]++] = found[2 * r + 1];
   // start.at(i): the referring edges of the asked objects below i, as the whole index's start[i] would be if only
   // these objects had referrers.
   const start: Column = {
@@ -88,5 +81,5 @@ export function reverseEdgesOf(graph: HeapGraph, objects: ArrayLike<number>, chu
       return out;
     },
   };
-  return { start, source: columnOf(source), edge: columnOf(edge) };
+  return { start, source: columnOf(source) };
 }

@@ -94,10 +94,10 @@ export const treeCodec = {
 };
 
 export const reverseCodec = {
-  encode: (r: ReverseEdges): EncodedPart => ({ meta: {}, arrays: { start: r.start, source: r.source, edge: r.edge } }),
+  encode: (r: ReverseEdges): EncodedPart => ({ meta: {}, arrays: { start: r.start, source: r.source } }),
   decode: (p: EncodedPart, graph: HeapGraph): ReverseEdges | undefined => {
-    const r = { start: p.arrays.start as Uint32Array, source: p.arrays.source as Uint32Array, edge: p.arrays.edge as Uint32Array };
-    if (!r.start || !r.source || !r.edge || r.start.length !== graph.objectCount + 1 || r.source.length !== graph.edgeCount) return undefined;
+    const r = { start: p.arrays.start as Uint32Array, source: p.arrays.source as Uint32Array };
+    if (!r.start || !r.source || r.start.length !== graph.objectCount + 1 || r.source.length !== graph.edgeCount) return undefined;
     return r;
   },
 };

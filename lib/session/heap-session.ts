@@ -30,7 +30,7 @@ import { type InstanceAsk, INSTANCES_INDEX, SPLIT_INSTANCES_INDEX, TypeInstances
 import { DerivedIndexes, type DerivedStructure, typeRowsCodec } from './derived.js';
 import { sessionShared, sessionSharedGroups } from './leak-queries.js';
 import { rootReferrer, type Referrer } from './referrers.js';
-import { ObjectReferrers } from './object-referrers.js';
+import { ObjectReferrers, REVERSE_INDEX } from './object-referrers.js';
 import { SubObjects } from './sub-objects.js';
 import { KeptAnswers } from './kept-answers.js';
 import { type Dominator, DominatorQueries, type TreeNode } from './dominator-queries.js';
@@ -167,7 +167,7 @@ export class HeapSession {
    */
   private static readonly LARGE_DERIVED: readonly (readonly [DerivedStructure, string, (s: HeapSession) => void])[] = [
     ['tree', 'tree', (s) => s.dominatorTree()],
-    ['reverse', 'reverse', (s) => s.referrers_.build()],
+    ['reverse', REVERSE_INDEX, (s) => s.referrers_.build()],
     ['instances', INSTANCES_INDEX, (s) => s.instanceLists.indexOf('')],
     ['instances-by-length', SPLIT_INSTANCES_INDEX, (s) => s.instanceLists.indexOf('[0]')],
   ];

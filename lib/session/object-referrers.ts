@@ -11,6 +11,9 @@ import { type DerivedIndexes, reverseCodec } from './derived.js';
 import type { BuildingElsewhere } from './building-elsewhere.js';
 import type { SubObjects } from './sub-objects.js';
 
+/** The derived index of the reverse edges (v2: the sources alone, no column of edge indices). */
+export const REVERSE_INDEX = 'reverse-v2';
+
 /** What the referrers read of their session (HeapSession has it all). */
 export interface ReferrerSource {
   readonly graph: HeapGraph;
@@ -73,14 +76,14 @@ export class ObjectReferrers {
   columns(): ReverseColumns {
     if (this.columns_ !== undefined) return this.columns_;
     const g = this.s.graph;
-    const kept = this.ready_ ? undefined : this.derived.sections('reverse');
-    if (kept !== undefined && kept.length('start') === g.objectCount + 1 && kept.length('source') === g.edgeCount && kept.length('edge') === g.edgeCount &&
+    const kept = this.ready_ ? undefined : this.derived.sections(REVERSE_INDEX);
+    if (kept !== undefined && kept.length('start') === g.objectCount + 1 && kept.length('source') === g.edgeCount &&
       kept.column('start').at(g.objectCount) === g.edgeCount) {
-      this.columns_ = { start: kept.column('start'), source: kept.column('source'), edge: kept.column('edge') };
+      this.columns_ = { start: kept.column('start'), source: kept.column('source') };
     } else {
       this.build();
       const r = g.reverseEdges();
-      this.columns_ = { start: columnOf(r.start), source: columnOf(r.source), edge: columnOf(r.edge) };
+      this.columns_ = { start: columnOf(r.start), source: columnOf(r.source) };
     }
     return this.columns_;
   }
@@ -89,7 +92,7 @@ export class ObjectReferrers {
   build(): void {
     if (this.ready_) return;
     const g = this.s.graph;
-    g.adoptReverseEdges(this.derived.get('reverse', () => g.reverseEdges(), reverseCodec.encode, (p) => reverseCodec.decode(p, g)));
+    g.adoptReverseEdges(this.derived.get(REVERSE_INDEX, () => g.reverseEdges(), reverseCodec.encode, (p) => reverseCodec.decode(p, g)));
     this.ready_ = true;
   }
 

@@ -28,11 +28,10 @@ export type Referrer =
     variable?: string;
   };
 
-/** The reverse edges by position: the referrers of object i are source[start[i] .. start[i+1]), edge index in `edge`. */
+/** The reverse edges by position: the referrers of object i are source[start[i] .. start[i+1]) (lib/graph ReverseEdges). */
 export interface ReverseColumns {
   start: Column;
   source: Column;
-  edge: Column;
 }
 
 /** Root table rows sorted by target object, for looking up the roots of one object (built once per session). */
@@ -48,10 +47,16 @@ export function referrersOf(graph: HeapGraph, types: HeapTypes, rootNodes: RootN
   const first = rev.start.at(i);
   const end = Math.min(rev.start.at(i + 1), first + limit);
   const sources = rev.source.range(first, end);
-  const edges = rev.edge.range(first, end);
+  // A source listed j times points at i with its first j edges into i (lib/graph ReverseEdges).
+  let edges: number[] = [];
+  let j = 0;
   for (let k = 0; k < sources.length; k++) {
     const src = sources[k];
-    const offset = graph.edgeOffsetAt(edges[k]);
+    if (k === 0 || src !== sources[k - 1]) {
+      edges = graph.edgesBetween(src, i);
+      j = 0;
+    }
+    const offset = graph.edgeOffsetAt(edges[j++]);
     out.push({ kind: 'object', object: src, offset, field: types.fieldName(src, offset) ?? `+0x${offset.toString(16)}` });
   }
   const target = graph.roots.target;

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { HeapSession } from '../../lib/session/index.js';
+import { REVERSE_INDEX } from '../../lib/session/object-referrers.js';
 import { typeHistogram } from '../../lib/typing/index.js';
 import { buildViewer } from '../../viewer/app.js';
 import { ViewerState } from '../../viewer/state.js';
@@ -170,7 +171,7 @@ async function heldFirstStart(name: string, env: Record<string, string> = {}) {
   const bin = zooBinary('1.26');
   const cache = path.join(dir, 'index');
   cliJson(cache, 'info', dump, bin);
-  for (const f of fs.readdirSync(cache)) if (/\.(tree|reverse)\.idx$/.test(f)) fs.rmSync(path.join(cache, f));
+  for (const f of fs.readdirSync(cache)) if (f.endsWith('.tree.idx') || f.endsWith(`.${REVERSE_INDEX}.idx`)) fs.rmSync(path.join(cache, f));
   const state = new ViewerState();
   const app = await buildViewer({ state, buildingWaitMs: 0 });
   state.preparers.length = 0;
