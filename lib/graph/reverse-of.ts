@@ -1,5 +1,5 @@
 // The reverse edges of a few objects, from one pass over the forward edges read a chunk at a time: what the referrers
-// of the objects a page asks about need while the whole reverse index (HeapGraph.reverseEdges, 1.3 GB on a
+// of the objects a page asks about need while the whole reverse index (HeapGraph.reverseEdges, 0.8 GB on a
 // 70 M-object heap) is still being built elsewhere. The same columns and the same order as the whole index: an
 // object's referring edges by source object, then by edge; the objects not asked about have none.
 import type { HeapGraph } from './heap-graph.js';

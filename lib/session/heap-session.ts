@@ -202,7 +202,7 @@ export class HeapSession {
   /**
    * Lets go of derived structure `name` once written (read back by position when next used), and of the whole
    * arrays its build read: for a session that only builds them (lib/session/derived-worker.ts), so that they do not
-   * add up (a 70 M-object heap's reverse edges alone are 1.3 GB). The index by length is made from the one as `types`
+   * add up (a 70 M-object heap's reverse edges alone are 0.8 GB). The index by length is made from the one as `types`
    * groups it, read back from its file then.
    */
   private letGoOf(name: DerivedStructure): void {

@@ -71,7 +71,7 @@ export class ObjectReferrers {
 
   /**
    * The reverse edges by position: from memory once built or read whole, else a block at a time from their derived
-   * index (a page's referrers read a few blocks, not the 1.3 GB of a 70 M-object heap's).
+   * index (a page's referrers read a few blocks, not the 0.8 GB of a 70 M-object heap's).
    */
   columns(): ReverseColumns {
     if (this.columns_ !== undefined) return this.columns_;
