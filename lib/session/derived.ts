@@ -2,7 +2,7 @@
 // file beside the analysis index (so a query pays only for the structures it reads): the dominator tree with
 // children sorted largest first, reverse edges, per-type instance lists, the type histogram.
 import * as path from 'node:path';
-import { existsSync } from 'node:fs';
+import * as fs from 'node:fs';
 import type { HeapGraph, ReverseEdges } from '../graph/index.js';
 import { type DominatorTree, type TypeRow } from '../analysis/index.js';
 import { type EncodedPart, IndexFileError, type IndexSections, loadDerived, saveDerived, type SourceIdentity } from '../store/index.js';
@@ -24,7 +24,7 @@ export class DerivedIndexes {
 
   /** Whether a file of the derived index `name` exists (current or not: get() tells). */
   has(name: string): boolean {
-    return this.analysisFile !== null && existsSync(this.fileOf(name));
+    return this.analysisFile !== null && fs.existsSync(this.fileOf(name));
   }
 
   /** The folder the derived indexes are written in, or null when nothing is written. */
@@ -70,6 +70,8 @@ export class DerivedIndexes {
     if (file !== null) {
       try {
         saveDerived(file, name, encode(t), this.dump, this.binary);
+        // What an earlier version of goheap kept in its place is read by none (a 72 M-object heap's old reverse edges: 1.3 GB).
+        for (const old of SUPERSEDED[name] ?? []) fs.rmSync(this.fileOf(old), { force: true });
       } catch (e) {
         this.notes.push(`could not write ${file}: ${(e as Error).message}`);
       }
@@ -77,6 +79,14 @@ export class DerivedIndexes {
     return t;
   }
 }
+
+/** Derived indexes an earlier version of goheap wrote, by the name that replaced them: removed when it is written. */
+const SUPERSEDED: Readonly<Record<string, readonly string[]>> = {
+  'reverse-v2': ['reverse'],
+  'instances-v5': ['instances-v4'],
+  'instances-split-v5': ['instances-split-v4'],
+  'types-v3': ['types-v1', 'types-v2'],
+};
 
 /** The file of derived index `name` beside the analysis index `analysisFile`. */
 export function derivedFile(analysisFile: string, name: string): string {

@@ -259,7 +259,12 @@ export class HeapSession {
     if (state.binary && !state.fromIndex.analysis && state.analysisFile !== null && (state.finishWriting !== undefined || fs.existsSync(state.analysisFile))) {
       h.keepSummaries();
       h.summariesKept_ = true;
-      whileWriting?.(h);
+      try {
+        whileWriting?.(h);
+      } finally {
+        // Should it throw, the index is written all the same (no unfinished file is left behind).
+        state.finishWriting?.();
+      }
     }
     state.finishWriting?.();
     return h;

@@ -70,8 +70,14 @@ for (const version of GO_VERSIONS) {
       const builder = await open();
       try {
         expect(builder.missingStructures()).to.deep.equal(['reverse', 'instances', 'instances-by-length']);
+        // What an earlier version kept in their place (the reverse edges with their edge indices, the instance lists
+        // of v4) is removed as each is written.
+        const tree = fs.readdirSync(dir).find((f) => f.endsWith('.tree.idx'))!;
+        const superseded = ['reverse', 'instances-v4', 'instances-split-v4'].map((n) => `${dir}/${tree.replace(/tree\.idx$/, `${n}.idx`)}`);
+        for (const f of superseded) fs.writeFileSync(f, 'an index of an earlier version');
         builder.keepDerived(undefined, true);
         expect(builder.missingStructures()).to.deep.equal([]);
+        for (const f of superseded) expect(fs.existsSync(f), f).to.equal(false);
         // The builder itself still answers (what it let go is read back when asked).
         for (const i of sample(cold.objectCount, 40)) expect(answersFor(builder, i), `object ${i}`).to.equal(answersFor(cold, i));
       } finally {
@@ -290,3 +296,25 @@ for (const version of GO_VERSIONS) {
     });
   });
 }
+
+describe('session: the answers a cold open keeps while its analysis index is written (whileWriting)', function () {
+  this.timeout(300000);
+  it('runs before the open waits for the index; when it throws, the open fails with its error and the index is written whole, no unfinished file left', async function () {
+    const dir = scratchDir('session-while-writing');
+    const options = { binary: zooBinary('1.26'), cacheDir: dir };
+    let kept = false;
+    const s = await HeapSession.open(zooDump('1.26', 'heap2'), { ...options, whileWriting: (h) => { kept = h.summariesKept; } });
+    s.close();
+    expect(kept).to.equal(true);
+    const failing = scratchDir('session-while-writing-throws');
+    let error: unknown;
+    try {
+      (await HeapSession.open(zooDump('1.26', 'heap2'), { ...options, cacheDir: failing, whileWriting: () => { throw new Error('kept answers failed'); } })).close();
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error)?.message).to.equal('kept answers failed');
+    expect(fs.readdirSync(failing).filter((f) => f.endsWith('.tmp'))).to.deep.equal([]);
+    expect(HeapSession.coldOpenNeeded(zooDump('1.26', 'heap2'), { ...options, cacheDir: failing })).to.equal(false);
+  });
+});
