@@ -15,6 +15,7 @@ import { type HeapTypes, histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME } fr
 import { type RowMembership, rowNamer, typeGroups, SubObjectRanges } from '../analysis/index.js';
 import type { EncodedPart } from '../store/index.js';
 import { orderByKey } from './key-order.js';
+import { collectGarbage } from './load-state.js';
 import { type Column, columnOf } from '../graph/index.js';
 
 export type InstanceSort = 'retained' | 'size' | 'address';
@@ -88,10 +89,15 @@ export class InstanceIndex {
 
   /** Builds the index of `graph`'s objects grouped as typeGroups groups them (arrays split by length or not). */
   static build(graph: HeapGraph, types: HeapTypes, facts: MemberFacts, splitArrays = false): InstanceIndex {
-    // Members in address order (objects are numbered in span order; a sub-object follows its block).
-    const { names, seqMember, seqRow, seqBytes } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
-    const index = InstanceIndex.fromSequence(graph, types, facts, names, seqMember, seqRow, seqBytes);
-    // Both orders now, while the member sequence's arrays can go (a worker writes the index next).
+    // Members in address order (objects are numbered in span order; a sub-object follows its block). In a function
+    // of its own: this frame would keep the member sequence's arrays (and the address order) alive through the sorts
+    // below, the interpreter holding a call's values in its registers (16 bytes per object).
+    const index = (() => {
+      const { names, seqMember, seqRow, seqBytes } = memberRows(graph, types, splitArrays, graph.objectsByAddress());
+      return InstanceIndex.fromSequence(graph, types, facts, names, seqMember, seqRow, seqBytes);
+    })();
+    // Both orders now, once the member sequence's arrays are gone (a worker writes the index next).
+    collectGarbage();
     void index.a;
     return index;
   }
