@@ -458,14 +458,17 @@ export class HeapGraph {
     const start = new Uint32Array(n + 1);
     for (let e = 0; e < m; e++) start[edgeTarget[e] + 1]++;
     for (let i = 0; i < n; i++) start[i + 1] += start[i];
-    const fill = start.slice(0, n);
     // The sources only: which of a source's edges each is, is found from its own edges (edgesBetween), and a column of
     // edge indices would be as large again (504 MB on a 72 M-object heap, and a random write per edge to build).
+    // start[t] is t's fill position meanwhile (no copy of it: 288 MB there), and ends at t's end, start[t + 1]; then
+    // every entry moves up one place.
     const source = new Uint32Array(m);
     for (let o = 0; o < n; o++) {
       const end = edgeStart[o + 1];
-      for (let e = edgeStart[o]; e < end; e++) source[fill[edgeTarget[e]]++] = o;
+      for (let e = edgeStart[o]; e < end; e++) source[start[edgeTarget[e]]++] = o;
     }
+    start.copyWithin(1, 0, n);
+    start[0] = 0;
     this.reverse = { start, source };
     return this.reverse;
   }
