@@ -175,7 +175,7 @@ function buildingBody(st: ViewerState, building: readonly DerivedStructure[]): H
 start has them at once. This page reloads by itself until they are there.</p>
 ${done.length > 0 ? html`<p>Built already: ${done.map((n) => `${STRUCTURES[n]} (at ${st.structureSeconds[n]!.toFixed(0)} s)`).join(', ')}.</p>` : html``}
 <p>These pages answer now: <a href="/">Overview</a>, <a href="/types">Types</a>, <a href="/roots">Roots</a>,
-<a href="/goroutines">Goroutines</a>, <a href="/suspects">Suspects</a>${building.includes('instances') ? ', and the pages of types of whole objects of one Go type, up to their first 1,000 instances' : ''}.</p>`;
+<a href="/goroutines">Goroutines</a>, <a href="/suspects">Suspects</a>${building.includes('instances') ? ', and the pages of types of whole objects of one Go type (their reachable instances)' : ''}.</p>`;
 }
 
 /** The /api twin of a page URL ('/' -> '/api/', '/types?q=x' -> '/api/types?q=x'). */

@@ -3,14 +3,16 @@
 // builder process writes it (a viewer's first start on an index the CLI wrote), one row's index made here so that a
 // page answers without waiting: from one pass over the objects on a heap of up to ROW_SCAN_MAX_OBJECTS, else from one
 // pass over their typing ids for a row of few objects named by their Go type, and for a crowded one its head: its
-// first HEAD_MEMBERS reachable members in each order, which a page within them reads (typed-row.ts). instances.ts
-// holds the index itself.
+// first HEAD_MEMBERS reachable members in each order, which a page within them reads (typed-row.ts), and its members'
+// bitmap and retained-size histogram, from which a deeper page is found (crowded-row.ts). instances.ts holds the
+// index itself.
 import { type Column, type ColumnArray, columnOf, type HeapGraph } from '../graph/index.js';
 import type { HeapTypes } from '../typing/index.js';
 import type { HeapDominators, TypeRow } from '../analysis/index.js';
 import type { StoredAnalysis } from '../store/index.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowGrouping, rowMembers } from './instances.js';
-import { type RowHead, typedRowHead, typedRowMembers, typingsOfRow } from './typed-row.js';
+import { type HeadSource, type RowHead, SCAN_OBJECTS, typedRowHead, typedRowMembers, typingsOfRow } from './typed-row.js';
+import { membersInRunOrder, planRetainedPage, retainedPage, runsInOrder } from './crowded-row.js';
 import type { DerivedIndexes, DerivedStructure } from './derived.js';
 import type { BuildingElsewhere } from './building-elsewhere.js';
 import type { SubObjects } from './sub-objects.js';
@@ -56,10 +58,19 @@ function scannedRowMaxMembers(): number {
 
 /**
  * The reachable members a crowded row's head holds in each order, on a heap larger than ROW_SCAN_MAX_OBJECTS while
- * the builder writes the instance lists: a page within them answers (the viewer's pages list at most 1,000, and a
- * type's "Referenced by" samples its first 1,000 by address); a deeper one waits.
+ * the builder writes the instance lists: a page within them answers from them (the viewer's pages list at most 1,000,
+ * and a type's "Referenced by" samples its first 1,000 by address); a deeper one from the row's bitmap (crowded-row.ts).
  */
-export const HEAD_MEMBERS = 1000;
+const HEAD_MEMBERS = 1000;
+
+/** HEAD_MEMBERS, or GOHEAP_TEST_HEAD_MEMBERS (tests try a crowded row's deeper pages on a small heap). */
+function headMembers(): number {
+  const v = Number(process.env.GOHEAP_TEST_HEAD_MEMBERS);
+  return process.env.GOHEAP_TEST_HEAD_MEMBERS !== undefined && Number.isFinite(v) ? v : HEAD_MEMBERS;
+}
+
+/** Crowded rows whose heads are kept (each a bit per object of the heap beside its head). */
+const HEADS_KEPT = 4;
 
 /** What a query asks of a type's instances (TypeInstances.page's options). */
 export interface InstanceAsk {
@@ -91,8 +102,12 @@ export class TypeInstances {
   private split: InstanceIndex | undefined;
   /** The names of typeRows (for structures). */
   private typeNames: Set<string> | undefined;
-  /** Crowded rows' heads found while the builder writes the instance lists. */
+  /** Crowded rows' heads found while the builder writes the instance lists, the last asked last. */
   private readonly heads = new Map<string, RowHead>();
+  /** The heap's runs in the orders crowded rows' deeper pages walk them. */
+  private readonly runOrders = new Map<'address' | 'size', Uint32Array>();
+  /** The last crowded page by retained size (the viewer asks whether it waits, then for the page). */
+  private lastRetainedPage: { key: string; members: Uint32Array } | undefined;
 
   constructor(
     private readonly s: InstanceSource,
@@ -103,13 +118,8 @@ export class TypeInstances {
 
   /** See HeapSession.instances. */
   page(type: string, options: InstanceAsk): ReturnType<InstanceIndex['page']> {
-    const head = this.headFor(type, options);
-    if (head !== undefined) {
-      const items = options.sort === 'address' ? head.byAddress : options.sort === 'size' ? head.bySize : head.byRetained;
-      const offset = options.offset ?? 0;
-      const limit = options.limit ?? 50;
-      return { total: head.count, offset, count: head.count, bytes: head.bytes, items: Array.from(items.subarray(offset, offset + limit)) };
-    }
+    const crowded = this.crowdedPage(type, options);
+    if (crowded !== undefined) return crowded;
     const index = this.indexNow(type);
     if (index === undefined) return undefined;
     // Reachable instances unless `all` (as the type histogram counts); a sub-object is reachable with its block.
@@ -141,7 +151,7 @@ export class TypeInstances {
   toWaitFor(type: string, ask?: InstanceAsk): DerivedStructure[] {
     const needs = this.structures(type).filter((n) => this.elsewhere.has(n));
     if (needs.length === 0 || this.answersMeanwhile(type)) return [];
-    if (ask === undefined ? this.headable(type) : this.headFor(type, ask) !== undefined) return [];
+    if (ask === undefined ? this.headable(type) : this.answersCrowded(type, ask)) return [];
     return needs;
   }
 
@@ -154,24 +164,83 @@ export class TypeInstances {
   }
 
   /**
-   * The head of crowded row `type` when `ask` reads within it (reachable members, at most HEAD_MEMBERS from the first)
-   * while a worker builds the instance lists on a heap too large for answersMeanwhile; found by one pass the first
-   * time (typedRowHead). Undefined otherwise.
+   * A page of crowded row `type` while a worker builds the instance lists on a heap too large for answersMeanwhile
+   * (headOf): within its first HEAD_MEMBERS from its head; deeper by address or size from its members' bitmap, and by
+   * retained size from its histogram and one pass over the members' retained sizes (crowded-row.ts). Undefined when
+   * `ask` is not such a page, or is one by retained size whose ranks fall in a bucket too crowded (answersCrowded).
    */
-  private headFor(type: string, ask: InstanceAsk): RowHead | undefined {
+  private crowdedPage(type: string, ask: InstanceAsk): ReturnType<InstanceIndex['page']> {
+    const head = this.headOf(type, ask);
+    if (head === undefined) return undefined;
     const offset = ask.offset ?? 0;
-    const limit = ask.limit ?? 50;
-    if (ask.all || limit <= 0 || offset + limit > HEAD_MEMBERS) return undefined;
+    const [from, to] = this.ranksOf(head, ask);
+    const sort = ask.sort ?? 'retained';
+    let items: Uint32Array;
+    if (to <= headMembers()) {
+      items = (sort === 'address' ? head.byAddress : sort === 'size' ? head.bySize : head.byRetained).subarray(from, to);
+    } else if (sort !== 'retained') {
+      items = membersInRunOrder(head.members, this.s.graph.addressIndex, this.runOrder(sort), from, to);
+    } else {
+      const plan = planRetainedPage(head.retainedBuckets, from, to);
+      if (plan === undefined) return undefined;
+      const key = `${type}\0${from}\0${to}`;
+      if (this.lastRetainedPage?.key !== key) {
+        const members = retainedPage(this.headSource(), head.members, plan, this.runOrder('address'), from, to, SCAN_OBJECTS);
+        this.lastRetainedPage = { key, members };
+      }
+      items = this.lastRetainedPage.members;
+    }
+    return { total: head.count, offset, count: head.count, bytes: head.bytes, items: Array.from(items) };
+  }
+
+  /** Whether crowdedPage answers `ask` (without its pass over the retained sizes). */
+  private answersCrowded(type: string, ask: InstanceAsk): boolean {
+    const head = this.headOf(type, ask);
+    if (head === undefined) return false;
+    const [from, to] = this.ranksOf(head, ask);
+    return to <= headMembers() || (ask.sort ?? 'retained') !== 'retained' || planRetainedPage(head.retainedBuckets, from, to) !== undefined;
+  }
+
+  /** The ranks [from, to) of a crowded row's reachable members `ask` reads. */
+  private ranksOf(head: RowHead, ask: InstanceAsk): [number, number] {
+    const from = Math.min(ask.offset ?? 0, head.count);
+    return [from, Math.min(head.count, from + (ask.limit ?? 50))];
+  }
+
+  /**
+   * The head of crowded row `type` (its first HEAD_MEMBERS reachable members in each order, with their bitmap and
+   * retained-size histogram) when `ask` lists reachable members a page at a time while a worker builds the instance
+   * lists on a heap too large for answersMeanwhile; found by one pass the first time (typedRowHead), and kept for the
+   * last few such rows. Undefined otherwise.
+   */
+  private headOf(type: string, ask: InstanceAsk): RowHead | undefined {
+    if (ask.all || (ask.limit ?? 50) <= 0) return undefined;
     if (!this.elsewhere.has(...this.structures(type)) || this.answersMeanwhile(type) || !this.headable(type)) return undefined;
     let head = this.heads.get(type);
     if (head === undefined) {
-      const s = this.s;
       const typeIds = this.typeIdColumn();
-      head = typedRowHead({ graph: s.graph, typeIds, reachable: s.graph.column('reachable'), retained: (lo, hi, scratch) => s.retainedOfObjects(lo, hi, scratch) },
-        typingsOfRow(s.types, typeIds, type, false)!, HEAD_MEMBERS);
-      this.heads.set(type, head);
+      head = typedRowHead({ ...this.headSource(), typeIds }, typingsOfRow(this.s.types, typeIds, type, false)!, headMembers(), SCAN_OBJECTS);
+      // A bit per object of the heap each (9 MB at 72 M objects): the last few rows asked.
+      if (this.heads.size >= HEADS_KEPT) this.heads.delete(this.heads.keys().next().value!);
     }
+    this.heads.delete(type);
+    this.heads.set(type, head);
     return head;
+  }
+
+  /** What a crowded row's passes read of the session (typedRowHead, retainedPage), a chunk of objects at a time. */
+  private headSource(): HeadSource {
+    const s = this.s;
+    return { graph: s.graph, typeIds: this.typeIdColumn(), reachable: s.graph.column('reachable'), retained: (lo, hi, scratch) => s.retainedOfObjects(lo, hi, scratch) };
+  }
+
+  /** The heap's runs by address or by size (crowded-row.ts's pages walk them), made on first use. */
+  private runOrder(by: 'address' | 'size'): Uint32Array {
+    const kept = this.runOrders.get(by);
+    if (kept !== undefined) return kept;
+    const order = runsInOrder(this.s.graph.addressIndex, by);
+    this.runOrders.set(by, order);
+    return order;
   }
 
   /** The instance index (grouped as `types` groups, else as `types --by-length`) that has row `type`. */

@@ -4,14 +4,16 @@
 // Only for a row of whole objects named by a Go type: not a tiny block's row, nor one with tiny blocks' sub-objects
 // among its members, nor an untyped size class (those need the grouping). A row too crowded to list so (tens of
 // millions of members) is answered by its head instead: its first reachable members in each order a page lists them,
-// from one pass that keeps no more than those (typedRowHead).
+// from one pass that keeps no more than those (typedRowHead), and the members' bitmap and retained-size histogram from
+// which crowded-row.ts finds a deeper page.
 import type { Column, ColumnArray, HeapGraph } from '../graph/index.js';
 import { type HeapTypes, histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME } from '../typing/index.js';
 import type { RowMembers } from './instances.js';
 import { orderByKey } from './key-order.js';
+import { RETAINED_BUCKETS, retainedBucket } from './crowded-row.js';
 
-/** Objects whose typing ids typedRowMembers reads at a time (4 MiB of them). */
-const SCAN_OBJECTS = 1 << 20;
+/** Objects whose typing ids typedRowMembers reads at a time (4 MiB of them); crowded rows' passes too. */
+export const SCAN_OBJECTS = 1 << 20;
 /** Room in the scan's buffer for the whole blocks a chunk lies in (lib/store's blocks are 16 KiB). */
 const SCAN_SLACK = 64 << 10;
 
@@ -80,7 +82,10 @@ export function typedRowMembers(graph: HeapGraph, typeIds: Column, wanted: Uint8
   return { member, bytes };
 }
 
-/** The first reachable members of a row in each order a page lists them (typedRowHead), and its reachable totals. */
+/**
+ * The first reachable members of a row in each order a page lists them (typedRowHead), its reachable totals, and what
+ * a deeper page reads (crowded-row.ts).
+ */
 export interface RowHead {
   /** The row's reachable members and their bytes (all of them, not only those held). */
   count: number;
@@ -89,6 +94,10 @@ export interface RowHead {
   byAddress: Uint32Array;
   byRetained: Uint32Array;
   bySize: Uint32Array;
+  /** The row's reachable members: bit i (word i >> 5, bit i & 31) for object i (crowded-row.ts reads it for deeper pages). */
+  members: Uint32Array;
+  /** Their count by retained size: retainedBucket's buckets, RETAINED_BUCKETS of them. */
+  retainedBuckets: Uint32Array;
 }
 
 /** What typedRowHead reads of a session: each a chunk of objects at a time. */
@@ -120,6 +129,8 @@ export function typedRowHead(src: HeadSource, wanted: Uint8Array, k: number, chu
   const byAddress = new BoundedHeap(k);
   const byRetained = new BoundedHeap(k);
   const bySize = new BoundedHeap(k);
+  const members = new Uint32Array((n + 31) >>> 5);
+  const retainedBuckets = new Uint32Array(RETAINED_BUCKETS);
   let count = 0;
   let bytes = 0;
   const { runFirst, runCount, runObjectSize, runStart } = runs;
@@ -152,12 +163,14 @@ export function typedRowHead(src: HeadSource, wanted: Uint8Array, k: number, chu
       count++;
       bytes += size;
       kept ??= src.retained(lo, hi, retainedScratch);
+      members[i >>> 5] |= 1 << (i & 31);
+      retainedBuckets[retainedBucket(kept[j])]++;
       byAddress.offer(i, -address, address);
       byRetained.offer(i, kept[j], address);
       bySize.offer(i, size, address);
     }
   }
-  return { count, bytes, byAddress: byAddress.sorted(), byRetained: byRetained.sorted(), bySize: bySize.sorted() };
+  return { count, bytes, byAddress: byAddress.sorted(), byRetained: byRetained.sorted(), bySize: bySize.sorted(), members, retainedBuckets };
 }
 
 /** The `k` members with the largest keys (ties: the lower address): a heap whose root is the worst member held. */

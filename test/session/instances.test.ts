@@ -7,6 +7,7 @@ import type { HeapGraph } from '../../lib/graph/index.js';
 import { HeapSession } from '../../lib/session/index.js';
 import { InstanceIndex, type MemberFacts, rowGrouping, rowMembers } from '../../lib/session/instances.js';
 import { typedRowHead, typedRowMembers, typingsOfRow } from '../../lib/session/typed-row.js';
+import { membersInRunOrder, planRetainedPage, RETAINED_BUCKETS, retainedBucket, retainedPage, runsInOrder } from '../../lib/session/crowded-row.js';
 import { orderByKey } from '../../lib/session/key-order.js';
 import { histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME, typeHistogram } from '../../lib/typing/index.js';
 import { scratchDir, zooBinary, zooDump, zooFacts } from '../support/fixtures.js';
@@ -57,6 +58,24 @@ describe('session/typed-row: a crowded row\'s head', () => {
       expect(Array.from(head.byRetained)).to.deep.equal([2, 1, 3]);
       expect(Array.from(head.bySize)).to.deep.equal([2, 3, 0]);
     }
+  });
+});
+
+describe('session/crowded-row: the retained-size histogram\'s buckets', () => {
+  it('one per size below 8 KiB; above, never fewer bytes in a higher bucket, up to 2^53 bytes', () => {
+    for (let v = 0; v < 8192; v++) expect(retainedBucket(v)).to.equal(v);
+    let seed = 99;
+    const values = [8191, 8192, 8193, 12287, 12288, 16383, 16384, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 53 - 1];
+    for (let x = 0; x < 20000; x++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      values.push(Math.floor((seed / 2147483648) * 2 ** (13 + (x % 40))));
+    }
+    values.sort((a, b) => a - b);
+    for (let x = 1; x < values.length; x++) expect(retainedBucket(values[x]), `${values[x - 1]} then ${values[x]}`).to.be.at.least(retainedBucket(values[x - 1]));
+    expect(retainedBucket(2 ** 53 - 1)).to.equal(RETAINED_BUCKETS - 1);
+    // 2^12 buckets per power of two: 8192..8193 share one, 8192 + 2 is the next.
+    expect(retainedBucket(8193)).to.equal(8192);
+    expect(retainedBucket(8194)).to.equal(8193);
   });
 });
 
@@ -229,6 +248,55 @@ for (const version of ['1.19', '1.26']) {
       expect(rows).to.be.above(20);
       // Rows longer than the head: the heaps let members go.
       expect(cut).to.be.above(20);
+    });
+
+    it('a crowded row\'s page at any offset (crowded-row.ts: by address and size from its members\' bitmap, by retained size from its histogram) is that page of the whole index, whether a retained-size bucket is collected or kept as a bitmap', () => {
+      const whole = InstanceIndex.build(s.graph, s.types, facts, false);
+      const ids = s.types.objectType;
+      const typeIds = { length: ids.length, at: (i: number) => ids[i], range: (from: number, to: number) => ids.slice(from, to) };
+      const src = { graph: s.graph, typeIds, reachable: s.graph.column('reachable'), retained: (lo: number, hi: number) => s.retainedOfObjects(lo, hi) };
+      const runs = s.graph.addressIndex;
+      const order = { address: runsInOrder(runs, 'address'), size: runsInOrder(runs, 'size') };
+      let pages = 0;
+      let bitmapPages = 0;
+      let declined = 0;
+      let deep = 0;
+      for (const r of typeHistogram(s.graph, s.types, false, false)) {
+        const wanted = typingsOfRow(s.types, typeIds, r.name, false);
+        if (wanted === undefined) continue;
+        for (const chunk of [1000, 4096]) {
+          const head = typedRowHead(src, wanted, 3, chunk);
+          const t = head.count;
+          const starts = [...new Set([0, 1, 7, Math.floor(t / 3), Math.floor(t / 2), t - 3, t - 1, t, t + 5].filter((x) => x >= 0))];
+          for (const from of starts) {
+            for (const limit of [1, 5, 50, t + 10]) {
+              const to = Math.min(t, from + limit);
+              if (from > 3) deep++;
+              const want = (sort: 'address' | 'size' | 'retained') => whole.page(r.name, sort, from, limit, true, facts)!.items;
+              for (const sort of ['address', 'size'] as const) {
+                expect(Array.from(membersInRunOrder(head.members, runs, order[sort], Math.min(from, t), to)), `${r.name} by ${sort} [${from}, +${limit})`).to.deep.equal(want(sort));
+              }
+              // Collected as the viewer does, every one-size bucket as a bitmap, and nothing collected (a declined page: undefined).
+              for (const [collectMax, bitmapMin] of [[undefined, undefined], [Infinity, 0], [0, 0]]) {
+                const plan = planRetainedPage(head.retainedBuckets, Math.min(from, t), to, collectMax, bitmapMin);
+                if (plan === undefined) {
+                  expect(collectMax, `${r.name}: only a plan that may collect nothing declines`).to.equal(0);
+                  declined++;
+                  continue;
+                }
+                if (plan.asBitmap.some((x) => x === 1)) bitmapPages++;
+                const got = retainedPage(src, head.members, plan, order.address, Math.min(from, t), to, chunk);
+                expect(Array.from(got), `${r.name} by retained [${from}, +${limit}) (${collectMax}, ${bitmapMin})`).to.deep.equal(want('retained'));
+                pages++;
+              }
+            }
+          }
+        }
+      }
+      expect(pages).to.be.above(1000);
+      expect(bitmapPages).to.be.above(200);
+      expect(declined).to.be.above(20);
+      expect(deep).to.be.above(500);
     });
   });
 }

@@ -255,17 +255,20 @@ describe('viewer: pages asked while a first start is still building the derived 
     }
   });
 
-  it('on a heap too big for one pass over its grouping per type page: a row of few objects is found from their typing ids meanwhile, a crowded row answers its first 1,000 instances in each order, deeper pages and rows with tiny blocks wait for the instance lists', async () => {
-    // Every heap is "too big" for a pass over its grouping per page; a row of over 600 objects is "crowded".
-    const { state, get, close } = await heldFirstStart('viewer-building-big', { GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS: '0', GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS: '600' });
+  it('on a heap too big for one pass over its grouping per type page: a row of few objects is found from their typing ids meanwhile, a crowded row answers its reachable instances at any offset in each order (its head, then its bitmap), rows with tiny blocks wait for the instance lists', async () => {
+    // Every heap is "too big" for a pass over its grouping per page; a row of over 600 objects is "crowded", and its
+    // head holds its first 100 in each order.
+    const { state, get, close } = await heldFirstStart('viewer-building-big', { GOHEAP_TEST_ROW_SCAN_MAX_OBJECTS: '0', GOHEAP_TEST_SCANNED_ROW_MAX_MEMBERS: '600', GOHEAP_TEST_HEAD_MEMBERS: '100' });
     const facts = zooFacts('1.26');
     try {
       expect(state.stillBuilding()).to.deep.equal(['tree', 'reverse', 'instances', 'instances-by-length']);
-      // main.Session (500 objects) and main.Node (1,000: crowded, from its head): their pages, in every sort, HTML and
-      // /api, within the first 1,000, and a search for each, answer now.
+      // main.Session (500 objects) and main.Node (1,000: crowded): their pages, in every sort, HTML and /api, within
+      // main.Node's head and past it, to its last page and beyond, and a search for each, answer now.
       const during = new Map<string, string>();
       for (const t of ['main.Session', 'main.Node']) {
-        for (const u of [`/type/${t}`, `/type/${t}?sort=size&offset=3&limit=4`, `/type/${t}?sort=address&limit=20`, `/type/${t}?sort=retained&offset=950`, `/type/${t}?sort=address&limit=1000`]) {
+        for (const u of [`/type/${t}`, `/type/${t}?sort=size&offset=3&limit=4`, `/type/${t}?sort=address&limit=20`, `/type/${t}?sort=retained&offset=950`,
+          `/type/${t}?sort=address&limit=1000`, `/type/${t}?offset=90&limit=20`, `/type/${t}?sort=size&offset=499&limit=300`,
+          `/type/${t}?sort=address&offset=777`, `/type/${t}?offset=990`, `/type/${t}?sort=retained&limit=1000`, `/type/${t}?sort=size&offset=1000`]) {
           for (const v of [u, `/api${u}`]) {
             const r = await get(v);
             expect(r.statusCode, v).to.equal(200);
@@ -279,20 +282,21 @@ describe('viewer: pages asked while a first start is still building the derived 
       }
       expect(JSON.parse(during.get('/api/type/main.Session?sort=address&limit=20')!).count).to.be.within(1, 600);
       expect(JSON.parse(during.get('/api/type/main.Node?sort=address&limit=1000')!).count).to.equal(facts.counts.Node);
+      expect(JSON.parse(during.get('/api/type/main.Node?sort=size&offset=499&limit=300')!).instances).to.have.length(300);
       expect(during.get('/type/main.Node')).to.contain(`${facts.counts.Node.toLocaleString('en-US')} instances`).and.contain('Referenced by');
-      // A crowded row's page past its first 1,000, the tiny blocks' rows, and a row tiny blocks' sub-objects count in wait.
-      for (const u of ['/type/main.Node?offset=990', '/type/main.Node?sort=size&offset=1000', '/type/tiny%20block%20(rest)', '/type/string%20data']) {
+      // The tiny blocks' rows, and a row tiny blocks' sub-objects count in, wait.
+      for (const u of ['/type/tiny%20block%20(rest)', '/type/string%20data']) {
         const r = await get(u);
         expect(r.statusCode, u).to.equal(503);
         expect(r.body, u).to.contain('Building the instance lists of every type, which this page reads');
-        expect(r.body, u).to.contain('and the pages of types of whole objects of one Go type, up to their first 1,000 instances.');
+        expect(r.body, u).to.contain('and the pages of types of whole objects of one Go type (their reachable instances).');
       }
       await state.structuresReady;
       for (const [u, body] of during) {
         const r = await get(u);
         expect(r.body + (u.startsWith('/search') ? r.headers.location ?? '' : ''), u).to.equal(body);
       }
-      const page = await get('/type/main.Node?offset=990');
+      const page = await get('/type/string%20data');
       expect(page.statusCode).to.equal(200);
     } finally {
       await close();

@@ -31,7 +31,7 @@ export function register(r: Router): void {
     path: '/type/:name',
     // Its instances, and who refers to them: while a first start's worker builds their indexes, the session answers
     // from one pass over the edges (the sampled instances' referrers) and one over the objects (the type's row alone,
-    // or on a heap too big for that, the row's first 1,000 in each order: a deeper page waits).
+    // or on a heap too big for that, from the row's typing ids: a crowded row's head and bitmap, lib/session/crowded-row.ts).
     needsStructures: (req, c) => {
       const q = queryOf(req);
       return c.s.instanceStructuresToWaitFor((req.params as { name: string }).name, { sort: choice(q, 'sort', SORTS), ...paging(q, 50, 1000) });
