@@ -7,7 +7,7 @@
 // bitmap and retained-size histogram, from which a deeper page is found (crowded-row.ts). instances.ts holds the
 // index itself.
 import { type Column, type ColumnArray, columnOf, type HeapGraph } from '../graph/index.js';
-import type { HeapTypes } from '../typing/index.js';
+import { type HeapTypes, TINY_BLOCK_NAME } from '../typing/index.js';
 import type { HeapDominators, TypeRow } from '../analysis/index.js';
 import type { StoredAnalysis } from '../store/index.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowGrouping, rowMembers } from './instances.js';
@@ -118,6 +118,7 @@ export class TypeInstances {
 
   /** See HeapSession.instances. */
   page(type: string, options: InstanceAsk): ReturnType<InstanceIndex['page']> {
+    if (!this.mayBeRow(type)) return undefined;
     const crowded = this.crowdedPage(type, options);
     if (crowded !== undefined) return crowded;
     const index = this.indexNow(type);
@@ -128,6 +129,7 @@ export class TypeInstances {
 
   /** True when `type` names a type row (see HeapSession.hasInstances). */
   has(type: string): boolean {
+    if (!this.mayBeRow(type)) return false;
     // A crowded row while the builder writes the lists: a row of `types` named by a Go type (no pass needed).
     if (this.elsewhere.has(...this.structures(type)) && !this.answersMeanwhile(type) && this.headable(type)) return true;
     return this.indexNow(type) !== undefined;
@@ -139,8 +141,23 @@ export class TypeInstances {
    */
   structures(type: string): DerivedStructure[] {
     if (!ARRAY_BY_LENGTH.test(type)) return ['instances'];
+    return this.rowNames().has(type) ? ['instances'] : ['instances', 'instances-by-length'];
+  }
+
+  /**
+   * Whether `type` can name a row of the instance lists: a row of `types` (which counts every object, grouped as the
+   * joined lists group them), the tiny blocks' own row (`types` counts their bytes as TINY_REST_NAME's), or an array's
+   * name with its length, a row of the lists by length. Any other name is none, known without the lists (a search
+   * for an address or a word waits for nothing).
+   */
+  private mayBeRow(type: string): boolean {
+    return ARRAY_BY_LENGTH.test(type) || type === TINY_BLOCK_NAME || this.rowNames().has(type);
+  }
+
+  /** The names of typeRows. */
+  private rowNames(): Set<string> {
     this.typeNames ??= new Set(this.s.typeRows().map((r) => r.type));
-    return this.typeNames.has(type) ? ['instances'] : ['instances', 'instances-by-length'];
+    return this.typeNames;
   }
 
   /**
@@ -149,6 +166,7 @@ export class TypeInstances {
    * crowded row's head (headFor: has(type) needs no head); else those structures() names.
    */
   toWaitFor(type: string, ask?: InstanceAsk): DerivedStructure[] {
+    if (!this.mayBeRow(type)) return [];
     const needs = this.structures(type).filter((n) => this.elsewhere.has(n));
     if (needs.length === 0 || this.answersMeanwhile(type)) return [];
     if (ask === undefined ? this.headable(type) : this.answersCrowded(type, ask)) return [];

@@ -125,6 +125,17 @@ for (const version of ['1.19', '1.26']) {
     });
     after(() => s?.close());
 
+    it('the joined index\'s rows are the type histogram\'s, unreachable-only rows included (a name of neither is no row, known without the index)', () => {
+      const joined = InstanceIndex.build(s.graph, s.types, facts);
+      const names = (joined.encode().meta as { names: string[] }).names;
+      const rows = s.typeRows();
+      // And the tiny blocks' own row, whose bytes the histogram counts as the rest of the blocks'.
+      expect([...names].sort()).to.deep.equal([...rows.map((r) => r.type), TINY_BLOCK_NAME].sort());
+      expect(rows.some((r) => r.reachableCount === 0)).to.equal(true);
+      expect(s.hasInstances('main.NoSuchType')).to.equal(false);
+      expect(s.instances('0x1234')).to.equal(undefined);
+    });
+
     it('the index by length dealt out from the joined one equals one built from scratch', () => {
       const joined = InstanceIndex.build(s.graph, s.types, facts);
       const built = InstanceIndex.build(s.graph, s.types, facts, true).encode();
