@@ -238,7 +238,7 @@ export class TypeInstances {
     let head = this.heads.get(type);
     if (head === undefined) {
       const typeIds = this.typeIdColumn();
-      head = typedRowHead({ ...this.headSource(), typeIds }, typingsOfRow(this.s.types, typeIds, type, false)!, headMembers(), SCAN_OBJECTS);
+      head = typedRowHead({ ...this.headSource(), typeIds }, typingsOfRow(this.s.types, typeIds, type, false)!, headMembers(), SCAN_OBJECTS, (by) => this.runOrder(by));
       // A bit per object of the heap each (9 MB at 72 M objects): the last few rows asked.
       if (this.heads.size >= HEADS_KEPT) this.heads.delete(this.heads.keys().next().value!);
     }

@@ -10,7 +10,7 @@ import type { Column, ColumnArray, HeapGraph } from '../graph/index.js';
 import { type HeapTypes, histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME } from '../typing/index.js';
 import type { RowMembers } from './instances.js';
 import { orderByKey } from './key-order.js';
-import { RETAINED_BUCKETS, retainedBucket } from './crowded-row.js';
+import { membersInRunOrder, RETAINED_BUCKETS, retainedBucket, runsInOrder } from './crowded-row.js';
 
 /** Objects whose typing ids typedRowMembers reads at a time (4 MiB of them); crowded rows' passes too. */
 export const SCAN_OBJECTS = 1 << 20;
@@ -113,22 +113,22 @@ export interface HeadSource {
 
 /**
  * The head of the row whose typings `wanted` flags (typingsOfRow): its first `k` reachable members by address, by
- * retained size and by size, as the row's instance index orders them, with the row's reachable count and bytes. One
- * pass over the typing ids, reachability and retained sizes a chunk at a time, each order kept in a heap of `k`
- * members: nothing per member of the row. Objects are numbered run by run (a run's objects laid end to end), so each
- * member's size and address come from its run.
+ * retained size and by size, as the row's instance index orders them, with the row's reachable count and bytes, its
+ * members' bitmap and their retained sizes' histogram. One pass over the typing ids, reachability and retained sizes
+ * a chunk at a time, the largest retained sizes kept in a heap of `k` members: nothing per member of the row but its
+ * bit. The heads by address and by size are then read from the bitmap, walking the heap's runs in that order
+ * (`runOrder`: runsInOrder's, made here when not given). Objects are numbered run by run (a run's objects laid end
+ * to end), so each member's size and address come from its run.
  */
-export function typedRowHead(src: HeadSource, wanted: Uint8Array, k: number, chunkObjects = SCAN_OBJECTS): RowHead {
+export function typedRowHead(src: HeadSource, wanted: Uint8Array, k: number, chunkObjects = SCAN_OBJECTS,
+  runOrder?: (by: 'address' | 'size') => Uint32Array): RowHead {
   const { graph, typeIds, reachable } = src;
   const n = graph.objectCount;
   const runs = graph.addressIndex;
   const idScratch = new ArrayBuffer(4 * chunkObjects + SCAN_SLACK);
   const reachScratch = new ArrayBuffer(chunkObjects + SCAN_SLACK);
   const retainedScratch = new ArrayBuffer(8 * chunkObjects + SCAN_SLACK);
-  // By address: the largest key is the lowest address.
-  const byAddress = new BoundedHeap(k);
   const byRetained = new BoundedHeap(k);
-  const bySize = new BoundedHeap(k);
   const members = new Uint32Array((n + 31) >>> 5);
   const retainedBuckets = new Uint32Array(RETAINED_BUCKETS);
   let count = 0;
@@ -159,18 +159,22 @@ export function typedRowHead(src: HeadSource, wanted: Uint8Array, k: number, chu
         size = runObjectSize[run];
         base = runStart[run];
       }
-      const address = base + (i - runBegin) * size;
       count++;
       bytes += size;
-      kept ??= src.retained(lo, hi, retainedScratch);
       members[i >>> 5] |= 1 << (i & 31);
-      retainedBuckets[retainedBucket(kept[j])]++;
-      byAddress.offer(i, -address, address);
-      byRetained.offer(i, kept[j], address);
-      bySize.offer(i, size, address);
+      kept ??= src.retained(lo, hi, retainedScratch);
+      const v = kept[j];
+      retainedBuckets[retainedBucket(v)]++;
+      if (byRetained.admits(v)) byRetained.offer(i, v, base + (i - runBegin) * size);
     }
   }
-  return { count, bytes, byAddress: byAddress.sorted(), byRetained: byRetained.sorted(), bySize: bySize.sorted(), members, retainedBuckets };
+  const order = runOrder ?? ((by: 'address' | 'size') => runsInOrder(runs, by));
+  const head = Math.min(k, count);
+  return {
+    count, bytes, byRetained: byRetained.sorted(), members, retainedBuckets,
+    byAddress: membersInRunOrder(members, runs, order('address'), 0, head),
+    bySize: membersInRunOrder(members, runs, order('size'), 0, head),
+  };
 }
 
 /** The `k` members with the largest keys (ties: the lower address): a heap whose root is the worst member held. */
@@ -184,6 +188,11 @@ class BoundedHeap {
     this.member = new Uint32Array(k);
     this.key = new Float64Array(k);
     this.address = new Float64Array(k);
+  }
+
+  /** False when a member of this key cannot rank among the k best so far (most members of a long row, at once). */
+  admits(key: number): boolean {
+    return this.size < this.k || key >= this.key[0];
   }
 
   /** Holds the member if it ranks among the k best so far (a full heap turns most members away here, at once). */
