@@ -234,6 +234,12 @@ export class TypeInstances {
    */
   private headOf(type: string, ask: InstanceAsk): RowHead | undefined {
     if (ask.all || (ask.limit ?? 50) <= 0) return undefined;
+    if (!this.elsewhere.has('instances') && this.heads.size > 0) {
+      // The lists are written: what stood in for them goes.
+      this.heads.clear();
+      this.runOrders.clear();
+      this.lastRetainedPage = undefined;
+    }
     if (!this.elsewhere.has(...this.structures(type)) || this.answersMeanwhile(type) || !this.headable(type)) return undefined;
     let head = this.heads.get(type);
     if (head === undefined) {
