@@ -37,3 +37,4 @@ export {
 export { type RowMembership, type TypeSpread, instanceNodes, typeSpread } from './type-spread.js';
 export { type TypeDiffRow, type RootDiffRow, type RootSideRow, diffTypes, diffRootNodes } from './diff.js';
 export { SubObjectRanges } from './sub-object-ranges.js';
+export { bitCount } from './bit-count.js';

@@ -9,6 +9,7 @@
 //   retained sizes is not answered here (it waits for the instance lists).
 // Pages come out as the instance index lists them (instances.ts): largest first, ties by the lower address.
 import type { AddressIndex } from '../graph/index.js';
+import { bitCount } from '../analysis/index.js';
 import { orderByKey } from './key-order.js';
 import type { HeadSource } from './typed-row.js';
 
@@ -37,12 +38,6 @@ export function retainedBucket(v: number): number {
   return EXACT_BUCKETS + ((exponent - 13) << MANTISSA_BITS) + ((hi >>> (20 - MANTISSA_BITS)) & ((1 << MANTISSA_BITS) - 1));
 }
 
-function popcount(w: number): number {
-  w -= (w >>> 1) & 0x55555555;
-  w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
-  return Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-}
-
 /**
  * The members a bitmap marks at ranks [from, to) of a listing, fed positions in listing order a range at a time
  * (take): it counts them a word at a time until the window, then keeps them.
@@ -69,7 +64,7 @@ class RankWindow {
       let word = bits[w] & (-1 << (i & 31));
       if ((wordEnd & 31) !== 0) word &= (1 << (wordEnd & 31)) - 1;
       i = wordEnd;
-      const c = popcount(word);
+      const c = bitCount(word);
       if (this.rank + c <= this.from) {
         this.rank += c;
         continue;
