@@ -24,19 +24,18 @@ export function text(q: Query, name: string): string | undefined {
   return v;
 }
 
-/** A whole number >= 0 and <= max, `def` when absent. */
-export function wholeNumber(q: Query, name: string, def: number, max = Number.MAX_SAFE_INTEGER): number {
+/** A whole number from `min` (0 unless given) to `max`, `def` when absent. */
+export function wholeNumber(q: Query, name: string, def: number, max = Number.MAX_SAFE_INTEGER, min = 0): number {
   const v = single(q, name);
   if (v === undefined || v === '') return def;
-  if (!/^[0-9]{1,15}$/.test(v) || Number(v) > max) throw badRequest(`${name}: expected a whole number from 0 to ${max}, got ${JSON.stringify(v.slice(0, 40))}`);
+  if (!/^[0-9]{1,15}$/.test(v) || Number(v) > max || Number(v) < min) throw badRequest(`${name}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(v.slice(0, 40))}`);
   return Number(v);
 }
 
 /** offset and limit of a paged list (limit 1..maxLimit). */
 export function paging(q: Query, defLimit = 50, maxLimit = 1000): { offset: number; limit: number } {
   const offset = wholeNumber(q, 'offset', 0);
-  const limit = wholeNumber(q, 'limit', defLimit, maxLimit);
-  if (limit === 0) throw badRequest(`limit: expected a whole number from 1 to ${maxLimit}`);
+  const limit = wholeNumber(q, 'limit', defLimit, maxLimit, 1);
   return { offset, limit };
 }
 

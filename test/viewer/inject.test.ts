@@ -229,7 +229,7 @@ describe('viewer: bad requests, Host check, CSP, assets, loading state', functio
       ['/types?limit=abc', 400], ['/types?limit=-3', 400], ['/types?sort=evil', 400], ['/types?offset=1e9', 400],
       ['/search?q=', 400], ['/search', 400], ['/roots?name=nope', 404], ['/goroutines?goid=999999', 404], ['/goroutines?goid=x', 400],
       ['/dominators?node=root:999999', 404], ['/dominators?node=garbage', 400], ['/suspects?threshold=2', 400], ['/diff', 404],
-      ['/no/such/page', 404], ['/types?limit=1&limit=2', 400],
+      ['/no/such/page', 404], ['/types?limit=1&limit=2', 400], ['/type/main.Node?limit=0', 400], ['/type/main.Node?limit=1001', 400],
     ];
     for (const [u, status] of cases) {
       const page = await v.app.inject(u);
@@ -238,6 +238,10 @@ describe('viewer: bad requests, Host check, CSP, assets, loading state', functio
       const api = await v.app.inject(`/api${u}`);
       expect(api.statusCode, `/api${u}`).to.equal(status);
       expect(JSON.parse(api.body).error, `/api${u}`).to.be.a('string');
+    }
+    // Both ends of a range are named the same way.
+    for (const [u, error] of [['limit=0', 'limit: expected a whole number from 1 to 1000, got "0"'], ['limit=1001', 'limit: expected a whole number from 1 to 1000, got "1001"']]) {
+      expect(JSON.parse((await v.app.inject(`/api/type/main.Node?${u}`)).body).error, u).to.equal(error);
     }
     expect((await v.app.inject('/')).statusCode).to.equal(200);
     expect((await v.app.inject(`/object/${facts.addresses.ListHead}`)).statusCode).to.equal(200);
