@@ -44,11 +44,16 @@ export function retainedBucket(v: number): number {
  */
 class RankWindow {
   rank = 0;
-  private kept = 0;
-  readonly members: Uint32Array;
+  private count = 0;
+  private readonly members: Uint32Array;
 
   constructor(private readonly from: number, private readonly to: number) {
     this.members = new Uint32Array(Math.max(0, to - from));
+  }
+
+  /** The members kept (fewer than to - from when the listing ends before `to`). */
+  get kept(): Uint32Array {
+    return this.members.subarray(0, this.count);
   }
 
   get done(): boolean {
@@ -71,7 +76,7 @@ class RankWindow {
       }
       while (word !== 0 && this.rank < this.to) {
         const low = word & -word;
-        if (this.rank >= this.from) this.members[this.kept++] = (w << 5) + 31 - Math.clz32(low);
+        if (this.rank >= this.from) this.members[this.count++] = (w << 5) + 31 - Math.clz32(low);
         this.rank++;
         word ^= low;
       }
@@ -98,7 +103,7 @@ export function membersInRunOrder(bits: Uint32Array, runs: AddressIndex, runOrde
     const r = runOrder[x];
     window.take(bits, runFirst[r], runFirst[r] + runCount[r]);
   }
-  return window.members;
+  return window.kept;
 }
 
 /** How a page by retained size takes each histogram bucket its ranks fall in (planRetainedPage). */
