@@ -11,6 +11,7 @@
 import type { AddressIndex } from '../graph/index.js';
 import { bitCount } from '../analysis/index.js';
 import { orderByKey } from './key-order.js';
+import { SCAN_SLACK } from './scan-chunk.js';
 import type { HeadSource } from './typed-row.js';
 
 /** Retained sizes below this many bytes have a histogram bucket each. */
@@ -170,7 +171,7 @@ export function retainedPage(src: HeadSource, members: Uint32Array, plan: Retain
   const member = new Uint32Array(plan.collected);
   const key = new Float64Array(plan.collected);
   let m = 0;
-  const scratch = new ArrayBuffer(8 * chunkObjects + (64 << 10));
+  const scratch = new ArrayBuffer(8 * chunkObjects + SCAN_SLACK);
   for (let lo = 0; lo < n && planned > 0; lo += chunkObjects) {
     const hi = Math.min(n, lo + chunkObjects);
     let kept: ReturnType<HeadSource['retained']> | undefined;

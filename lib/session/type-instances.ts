@@ -3,16 +3,17 @@
 // builder process writes it (a viewer's first start on an index the CLI wrote), one row's index made here so that a
 // page answers without waiting: from one pass over the objects on a heap of up to ROW_SCAN_MAX_OBJECTS, else from one
 // pass over their typing ids for a row of few objects named by their Go type, and for a crowded one its head: its
-// first HEAD_MEMBERS reachable members in each order, which a page within them reads (typed-row.ts), and its members'
-// bitmap and retained-size histogram, from which a deeper page is found (crowded-row.ts). instances.ts holds the
+// members' bitmap, their retained-size histogram and its first HEAD_MEMBERS reachable members by retained size
+// (typed-row.ts), from which any page of its reachable members is found (crowded-row.ts). instances.ts holds the
 // index itself.
 import { type Column, type ColumnArray, columnOf, type HeapGraph } from '../graph/index.js';
 import { type HeapTypes, TINY_BLOCK_NAME } from '../typing/index.js';
 import type { HeapDominators, TypeRow } from '../analysis/index.js';
 import type { StoredAnalysis } from '../store/index.js';
 import { InstanceIndex, type InstanceSort, type MemberFacts, rowGrouping, rowMembers } from './instances.js';
-import { type HeadSource, type RowHead, SCAN_OBJECTS, typedRowHead, typedRowMembers, typingsOfRow } from './typed-row.js';
-import { membersInRunOrder, planRetainedPage, retainedPage, runsInOrder } from './crowded-row.js';
+import { type HeadSource, type RowHead, typedRowHead, typedRowMembers, typingsOfRow } from './typed-row.js';
+import { membersInRunOrder, planRetainedPage, type RetainedPlan, retainedPage, runsInOrder } from './crowded-row.js';
+import { SCAN_OBJECTS } from './scan-chunk.js';
 import type { DerivedIndexes, DerivedStructure } from './derived.js';
 import type { BuildingElsewhere } from './building-elsewhere.js';
 import type { SubObjects } from './sub-objects.js';
@@ -58,9 +59,9 @@ function scannedRowMaxMembers(): number {
 }
 
 /**
- * The reachable members a crowded row's head holds in each order, on a heap larger than ROW_SCAN_MAX_OBJECTS while
- * the builder writes the instance lists: a page within them answers from them (the viewer's pages list at most 1,000,
- * and a type's "Referenced by" samples its first 1,000 by address); a deeper one from the row's bitmap (crowded-row.ts).
+ * The reachable members by retained size a crowded row's head holds, on a heap larger than ROW_SCAN_MAX_OBJECTS while
+ * the builder writes the instance lists: a page by retained size within them answers from them (the viewer's pages
+ * list at most 1,000); a deeper one from the row's histogram and a pass over its retained sizes (crowded-row.ts).
  */
 const HEAD_MEMBERS = 1000;
 
@@ -164,13 +165,13 @@ export class TypeInstances {
   /**
    * The derived indexes a query of page(type, ask) (or of has(type), without `ask`) waits for while a worker builds
    * them: none when it is not building them, or when this session answers meanwhile (answersMeanwhile), or from a
-   * crowded row's head (headFor: has(type) needs no head); else those structures() names.
+   * crowded row's head (crowdedWay: has(type) needs no head); else those structures() names.
    */
   toWaitFor(type: string, ask?: InstanceAsk): DerivedStructure[] {
     if (!this.mayBeRow(type)) return [];
     const needs = this.structures(type).filter((n) => this.elsewhere.has(n));
     if (needs.length === 0 || this.answersMeanwhile(type)) return [];
-    if (ask === undefined ? this.headable(type) : this.answersCrowded(type, ask)) return [];
+    if (ask === undefined ? this.headable(type) : this.crowdedWay(type, ask) !== undefined) return [];
     return needs;
   }
 
@@ -184,24 +185,21 @@ export class TypeInstances {
 
   /**
    * A page of crowded row `type` while a worker builds the instance lists on a heap too large for answersMeanwhile
-   * (headOf): within its first HEAD_MEMBERS from its head; deeper by address or size from its members' bitmap, and by
-   * retained size from its histogram and one pass over the members' retained sizes (crowded-row.ts). Undefined when
-   * `ask` is not such a page, or is one by retained size whose ranks fall in a bucket too crowded (answersCrowded).
+   * (crowdedWay): by address or size from its members' bitmap; by retained size within its first HEAD_MEMBERS from its
+   * head, deeper from its histogram and one pass over the members' retained sizes (crowded-row.ts). Undefined when
+   * crowdedWay has no way to it.
    */
   private crowdedPage(type: string, ask: InstanceAsk): ReturnType<InstanceIndex['page']> {
-    const head = this.headOf(type, ask);
-    if (head === undefined) return undefined;
-    const offset = ask.offset ?? 0;
-    const [from, to] = this.ranksOf(head, ask);
+    const way = this.crowdedWay(type, ask);
+    if (way === undefined) return undefined;
+    const { head, from, to, plan } = way;
     const sort = ask.sort ?? 'retained';
     let items: Uint32Array;
-    if (to <= headMembers()) {
-      items = (sort === 'address' ? head.byAddress : sort === 'size' ? head.bySize : head.byRetained).subarray(from, to);
-    } else if (sort !== 'retained') {
+    if (sort !== 'retained') {
       items = membersInRunOrder(head.members, this.s.graph.addressIndex, this.runOrder(sort), from, to);
+    } else if (plan === undefined) {
+      items = head.byRetained.subarray(from, to);
     } else {
-      const plan = planRetainedPage(head.retainedBuckets, from, to);
-      if (plan === undefined) return undefined;
       const key = `${type}\0${from}\0${to}`;
       if (this.lastRetainedPage?.key !== key) {
         const members = retainedPage(this.headSource(), head.members, plan, this.runOrder('address'), from, to, SCAN_OBJECTS);
@@ -209,26 +207,27 @@ export class TypeInstances {
       }
       items = this.lastRetainedPage.members;
     }
-    return { total: head.count, offset, count: head.count, bytes: head.bytes, items: Array.from(items) };
-  }
-
-  /** Whether crowdedPage answers `ask` (without its pass over the retained sizes). */
-  private answersCrowded(type: string, ask: InstanceAsk): boolean {
-    const head = this.headOf(type, ask);
-    if (head === undefined) return false;
-    const [from, to] = this.ranksOf(head, ask);
-    return to <= headMembers() || (ask.sort ?? 'retained') !== 'retained' || planRetainedPage(head.retainedBuckets, from, to) !== undefined;
-  }
-
-  /** The ranks [from, to) of a crowded row's reachable members `ask` reads. */
-  private ranksOf(head: RowHead, ask: InstanceAsk): [number, number] {
-    const from = Math.min(ask.offset ?? 0, head.count);
-    return [from, Math.min(head.count, from + (ask.limit ?? 50))];
+    return { total: head.count, offset: ask.offset ?? 0, count: head.count, bytes: head.bytes, items: Array.from(items) };
   }
 
   /**
-   * The head of crowded row `type` (its first HEAD_MEMBERS reachable members in each order, with their bitmap and
-   * retained-size histogram) when `ask` lists reachable members a page at a time while a worker builds the instance
+   * How crowdedPage finds the page `ask` reads of crowded row `type` (headOf), from its head alone, in ranks [from,
+   * to) of its reachable members, or by retained size past the head, with `plan` (planRetainedPage: no pass yet).
+   * Undefined when it is no such row's page, or one by retained size whose ranks fall in a bucket too crowded.
+   */
+  private crowdedWay(type: string, ask: InstanceAsk): { head: RowHead; from: number; to: number; plan?: RetainedPlan } | undefined {
+    const head = this.headOf(type, ask);
+    if (head === undefined) return undefined;
+    const from = Math.min(ask.offset ?? 0, head.count);
+    const to = Math.min(head.count, from + (ask.limit ?? 50));
+    if ((ask.sort ?? 'retained') !== 'retained' || to <= head.byRetained.length) return { head, from, to };
+    const plan = planRetainedPage(head.retainedBuckets, from, to);
+    return plan === undefined ? undefined : { head, from, to, plan };
+  }
+
+  /**
+   * The head of crowded row `type` (its members' bitmap, their retained-size histogram and its first HEAD_MEMBERS
+   * reachable members by retained size) when `ask` lists reachable members a page at a time while a worker builds the instance
    * lists on a heap too large for answersMeanwhile; found by one pass the first time (typedRowHead), and kept for the
    * last few such rows. Undefined otherwise.
    */
@@ -244,7 +243,7 @@ export class TypeInstances {
     let head = this.heads.get(type);
     if (head === undefined) {
       const typeIds = this.typeIdColumn();
-      head = typedRowHead({ ...this.headSource(), typeIds }, typingsOfRow(this.s.types, typeIds, type, false)!, headMembers(), SCAN_OBJECTS, (by) => this.runOrder(by));
+      head = typedRowHead({ ...this.headSource(), typeIds }, typingsOfRow(this.s.types, typeIds, type, false)!, headMembers(), SCAN_OBJECTS);
       // A bit per object of the heap each (9 MB at 72 M objects): the last few rows asked.
       if (this.heads.size >= HEADS_KEPT) this.heads.delete(this.heads.keys().next().value!);
     }

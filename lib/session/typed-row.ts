@@ -3,19 +3,14 @@
 // elsewhere. It holds no per-object array: a 72 M-object heap's typing ids are 288 MB, read through a 4 MiB buffer.
 // Only for a row of whole objects named by a Go type: not a tiny block's row, nor one with tiny blocks' sub-objects
 // among its members, nor an untyped size class (those need the grouping). A row too crowded to list so (tens of
-// millions of members) is answered by its head instead: its first reachable members in each order a page lists them,
-// from one pass that keeps no more than those (typedRowHead), and the members' bitmap and retained-size histogram from
-// which crowded-row.ts finds a deeper page.
+// millions of members) is answered from one pass that keeps its members' bitmap, their retained-size histogram and
+// its first reachable members by retained size (typedRowHead): crowded-row.ts finds any page from those.
 import type { Column, ColumnArray, HeapGraph } from '../graph/index.js';
 import { type HeapTypes, histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME } from '../typing/index.js';
 import type { RowMembers } from './instances.js';
 import { orderByKey } from './key-order.js';
-import { membersInRunOrder, RETAINED_BUCKETS, retainedBucket, runsInOrder } from './crowded-row.js';
-
-/** Objects whose typing ids typedRowMembers reads at a time (4 MiB of them); crowded rows' passes too. */
-export const SCAN_OBJECTS = 1 << 20;
-/** Room in the scan's buffer for the whole blocks a chunk lies in (lib/store's blocks are 16 KiB). */
-const SCAN_SLACK = 64 << 10;
+import { RETAINED_BUCKETS, retainedBucket } from './crowded-row.js';
+import { SCAN_OBJECTS, SCAN_SLACK } from './scan-chunk.js';
 
 /**
  * The typing ids whose objects are a row `type` of the grouping (arrays split by length or not) as typeGroups names
@@ -83,17 +78,15 @@ export function typedRowMembers(graph: HeapGraph, typeIds: Column, wanted: Uint8
 }
 
 /**
- * The first reachable members of a row in each order a page lists them (typedRowHead), its reachable totals, and what
- * a deeper page reads (crowded-row.ts).
+ * A row's reachable totals, its reachable members and their retained sizes' histogram, and its first reachable members
+ * by retained size (typedRowHead): what crowded-row.ts finds its pages from.
  */
 export interface RowHead {
   /** The row's reachable members and their bytes (all of them, not only those held). */
   count: number;
   bytes: number;
-  /** At most `k` reachable members each: by address; by retained size and by size, largest first (ties: lower address first). */
-  byAddress: Uint32Array;
+  /** At most `k` reachable members by retained size, largest first (ties: lower address first). */
   byRetained: Uint32Array;
-  bySize: Uint32Array;
   /** The row's reachable members: bit i (word i >> 5, bit i & 31) for object i (crowded-row.ts reads it for deeper pages). */
   members: Uint32Array;
   /** Their count by retained size: retainedBucket's buckets, RETAINED_BUCKETS of them. */
@@ -112,16 +105,14 @@ export interface HeadSource {
 }
 
 /**
- * The head of the row whose typings `wanted` flags (typingsOfRow): its first `k` reachable members by address, by
- * retained size and by size, as the row's instance index orders them, with the row's reachable count and bytes, its
- * members' bitmap and their retained sizes' histogram. One pass over the typing ids, reachability and retained sizes
- * a chunk at a time, the largest retained sizes kept in a heap of `k` members: nothing per member of the row but its
- * bit. The heads by address and by size are then read from the bitmap, walking the heap's runs in that order
- * (`runOrder`: runsInOrder's, made here when not given). Objects are numbered run by run (a run's objects laid end
- * to end), so each member's size and address come from its run.
+ * The head of the row whose typings `wanted` flags (typingsOfRow): the row's reachable count and bytes, its members'
+ * bitmap and their retained sizes' histogram, and its first `k` reachable members by retained size as the row's
+ * instance index orders them. One pass over the typing ids, reachability and retained sizes a chunk at a time, the
+ * largest retained sizes kept in a heap of `k` members: nothing per member of the row but its bit. (By address and
+ * by size, a page walks the bitmap: crowded-row.ts.) Objects are numbered run by run (a run's objects laid end to
+ * end), so each member's size and address come from its run.
  */
-export function typedRowHead(src: HeadSource, wanted: Uint8Array, k: number, chunkObjects = SCAN_OBJECTS,
-  runOrder?: (by: 'address' | 'size') => Uint32Array): RowHead {
+export function typedRowHead(src: HeadSource, wanted: Uint8Array, k: number, chunkObjects = SCAN_OBJECTS): RowHead {
   const { graph, typeIds, reachable } = src;
   const n = graph.objectCount;
   const runs = graph.addressIndex;
@@ -168,13 +159,7 @@ export function typedRowHead(src: HeadSource, wanted: Uint8Array, k: number, chu
       if (byRetained.admits(v)) byRetained.offer(i, v, base + (i - runBegin) * size);
     }
   }
-  const order = runOrder ?? ((by: 'address' | 'size') => runsInOrder(runs, by));
-  const head = Math.min(k, count);
-  return {
-    count, bytes, byRetained: byRetained.sorted(), members, retainedBuckets,
-    byAddress: membersInRunOrder(members, runs, order('address'), 0, head),
-    bySize: membersInRunOrder(members, runs, order('size'), 0, head),
-  };
+  return { count, bytes, byRetained: byRetained.sorted(), members, retainedBuckets };
 }
 
 /** The `k` members with the largest keys (ties: the lower address): a heap whose root is the worst member held. */
