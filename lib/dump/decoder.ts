@@ -72,7 +72,37 @@ export interface DecodeOptions {
   windowBytes?: number;
   /** Keep every object's heap pointer slots (returned as `slots`). */
   keepSlots?: boolean;
+  /** Another thread that decodes a stretch of the object records meanwhile (see DecodeSplit). */
+  split?: DecodeSplit;
 }
+
+/**
+ * Another thread decoding a stretch of the object records while this decoder reads those before it
+ * (lib/graph/load-split.ts). The stretch starts at a record boundary the other thread finds at or after an offset
+ * proposed here (findObjectRecord); its records count as this decoder's only when this decoder, reading on, lands
+ * exactly on that boundary. Decoding from a record boundary gives the same records, and the same errors at the same
+ * offsets, whichever thread does it, so a split changes nothing but the time taken; a wrong guess costs only time.
+ */
+export interface DecodeSplit {
+  /**
+   * The Params record is read and the next record starts at `at`: returns the offset at which to call `reach` first
+   * (the proposed start of the other thread's stretch), or Infinity for no split.
+   */
+  begin(params: DumpParams, formatVersion: string, at: number, fileSize: number): number;
+  /**
+   * This decoder's next record starts at `at`, at or past the offset the last call returned. `goOnAt` is where to
+   * go on: `at`, or the end of the other thread's stretch when it starts at `at` (its `objects` object records were
+   * then taken over, with their kept heap slots `slots`); `nextStop` is when to call again (Infinity: never). Throws
+   * the other thread's decoding error when its stretch starts at `at` and it failed.
+   */
+  reach(at: number): { goOnAt: number; nextStop: number; objects: number; slots: KeptSlots | null };
+}
+
+/** A visitor that keeps nothing (for checking records without decoding them into anything). */
+const IGNORING_VISITOR: DumpVisitor = {
+  params() {}, object() {}, goroutine() {}, stackFrame() {}, segment() {}, finalizer() {}, type() {}, itab() {},
+  thread() {}, defer() {}, panic() {}, otherRoot() {}, memStats() {}, memProf() {}, allocSample() {},
+};
 
 /**
  * Decodes the dump at `path`, calling `visitor` for every record. Throws HeapDumpError (with the byte offset)
@@ -81,7 +111,43 @@ export interface DecodeOptions {
 export function decodeHeapDump(path: string, visitor: DumpVisitor, options: DecodeOptions = {}): DecodeResult {
   const window = new FileWindow(path, options.windowBytes);
   try {
-    return new Decoder(window, visitor, options.keepSlots === true).run();
+    return new Decoder(window, visitor, options.keepSlots === true, options.split).run();
+  } finally {
+    window.close();
+  }
+}
+
+/**
+ * Decodes the object records of the dump at `path` from `offset`, a record boundary past its Params record (`params`,
+ * read by another decoder), up to the first record that is no object or the end of the file: its offset is
+ * `endOffset`. The other thread of a DecodeSplit. Throws HeapDumpError as decodeHeapDump does at the same offset.
+ */
+export function decodeObjectRecords(path: string, params: DumpParams, formatVersion: string, offset: number,
+  visitor: DumpVisitor, options: DecodeOptions = {}): DecodeResult {
+  const window = new FileWindow(path, options.windowBytes);
+  try {
+    return new Decoder(window, visitor, options.keepSlots === true).objectRecords(params, formatVersion, offset);
+  } finally {
+    window.close();
+  }
+}
+
+/** Object records that must follow one another from a candidate offset for it to count as a record boundary. */
+const SYNC_RECORDS = 16;
+/** Fewer do when a record of another kind follows them (the objects end soon after the candidate). */
+const SYNC_RECORDS_BEFORE_OTHER = 4;
+/** A candidate's objects larger than this are not checked (it is passed over: its contents are not read). */
+const SYNC_MAX_OBJECT = 1 << 20;
+
+/**
+ * The first offset at or after `from` where SYNC_RECORDS well-formed object records follow one another (or at least
+ * SYNC_RECORDS_BEFORE_OTHER, then a record of another kind): most likely a record boundary, which DecodeSplit
+ * confirms. -1 when there is none before `until`.
+ */
+export function findObjectRecord(path: string, params: DumpParams, formatVersion: string, from: number, until: number): number {
+  const window = new FileWindow(path);
+  try {
+    return new Decoder(window, IGNORING_VISITOR, false).firstObjectChain(params, formatVersion, from, until);
   } finally {
     window.close();
   }
@@ -138,10 +204,88 @@ class Decoder {
   private readonly keepSlots: boolean;
   private kept: HeapSlots | null = null;
 
-  constructor(window: FileWindow, visitor: DumpVisitor, keepSlots: boolean) {
+  private readonly split: DecodeSplit | undefined;
+
+  constructor(window: FileWindow, visitor: DumpVisitor, keepSlots: boolean, split?: DecodeSplit) {
     this.c = new ByteCursor(window);
     this.v = visitor;
     this.keepSlots = keepSlots;
+    this.split = split;
+  }
+
+  /** The object records from `offset` on (decodeObjectRecords). */
+  objectRecords(params: DumpParams, formatVersion: string, offset: number): DecodeResult {
+    const c = this.c;
+    this.formatVersion = formatVersion;
+    c.seek(offset, 16);
+    this.useParams(params);
+    const total = c.w.fileSize;
+    let nextProgress = offset + (64 << 20);
+    const v = this.v;
+    for (;;) {
+      c.keep = c.pos;
+      const at = c.offset;
+      if (at >= nextProgress && v.progress) {
+        v.progress(at, total);
+        nextProgress = at + (64 << 20);
+      }
+      // The end of the file and any other record are left to the decoder that goes on from here.
+      if (c.remaining === 0) return this.result(at);
+      const tag = c.uvarint('a record tag');
+      if (tag !== Tag.Object) return this.result(at);
+      this.counts[tag]++;
+      this.object();
+    }
+  }
+
+  private result(endOffset: number): DecodeResult {
+    return { recordCounts: this.counts, endOffset, params: this.params!, slots: this.kept?.take() ?? null };
+  }
+
+  /** See findObjectRecord. */
+  firstObjectChain(params: DumpParams, formatVersion: string, from: number, until: number): number {
+    const c = this.c;
+    this.formatVersion = formatVersion;
+    c.seek(from, 16);
+    this.useParams(params);
+    const end = Math.min(until, c.w.fileSize);
+    for (let p = from; p < end;) {
+      // The next byte that may be an object record's tag, in the window; a window without one is passed over whole.
+      c.seek(p, 16);
+      const buf = c.w.buf;
+      const base = c.w.base;
+      const stop = Math.min(c.w.end, end - base);
+      let i = p - base;
+      while (i < stop && buf[i] !== Tag.Object) i++;
+      if (i < stop && this.objectChainAt(base + i)) return base + i;
+      p = base + Math.min(i + 1, stop);
+    }
+    return -1;
+  }
+
+  /** Whether well-formed object records follow one another from `p` (see findObjectRecord). */
+  private objectChainAt(p: number): boolean {
+    const c = this.c;
+    c.seek(p, 16);
+    try {
+      for (let k = 0; ; k++) {
+        if (k === SYNC_RECORDS) return true;
+        c.keep = c.pos;
+        if (c.remaining === 0) return k >= SYNC_RECORDS_BEFORE_OTHER;
+        const tag = c.uvarint('a record tag');
+        if (tag !== Tag.Object) return k >= SYNC_RECORDS_BEFORE_OTHER && tag < TAG_COUNT && tag !== Tag.Params;
+        // Most candidates fail here, without the cost of an error.
+        const bodyAt = c.pos;
+        const address = c.uvarint('object address');
+        const size = c.uvarint('object contents length');
+        if (address < this.heapStart || address + size > this.heapEnd || size > SYNC_MAX_OBJECT || size > c.remaining) return false;
+        c.pos = bodyAt;
+        this.object();
+      }
+    } catch (e) {
+      if (e instanceof HeapDumpError) return false;
+      throw e;
+    }
   }
 
   run(): DecodeResult {
@@ -151,9 +295,21 @@ class Decoder {
     const total = c.w.fileSize;
     let nextProgress = 64 << 20;
     const v = this.v;
+    const split = this.split;
+    let nextStop = Infinity;
     for (;;) {
       c.keep = c.pos;
       const at = c.offset;
+      if (at >= nextStop) {
+        const r = split!.reach(at);
+        nextStop = r.nextStop;
+        if (r.goOnAt !== at) {
+          this.counts[Tag.Object] += r.objects;
+          if (r.slots && this.kept) this.kept.append(r.slots);
+          c.seek(r.goOnAt, 16);
+          continue;
+        }
+      }
       if (at >= nextProgress && v.progress) {
         v.progress(at, total);
         nextProgress = at + (64 << 20);
@@ -177,7 +333,10 @@ class Decoder {
         case Tag.Type: this.typeRecord(); break;
         case Tag.Goroutine: this.goroutine(at); break;
         case Tag.StackFrame: this.stackFrame(); break;
-        case Tag.Params: this.paramsRecord(at); break;
+        case Tag.Params:
+          this.paramsRecord(at);
+          if (split) nextStop = split.begin(this.params!, this.formatVersion, c.offset, total);
+          break;
         case Tag.Finalizer: this.finalizer(false); break;
         case Tag.Itab: v.itab({ address: c.uvarint('itab address'), typeAddress: c.uvarint('itab type address') }); break;
         case Tag.OSThread: v.thread({ address: c.uvarint('thread m address'), id: c.uvarint('thread id'), procId: c.uvarint('thread procid') }); break;
@@ -220,15 +379,20 @@ class Decoder {
       goExperiment: isVersion ? null : versionOrExperiment,
       ncpu,
     };
+    this.useParams(p);
+    this.v.params(p);
+  }
+
+  /** Decodes what follows with the dump's Params. */
+  private useParams(p: DumpParams): void {
     this.params = p;
-    this.ptrSize = ptrSize;
-    this.littleEndian = !bigEndian;
+    this.ptrSize = p.ptrSize;
+    this.littleEndian = !p.bigEndian;
     const range = heapPointerRange(p);
     this.heapStart = range.lo;
     this.heapEnd = range.hi;
     // A well-formed dump has at most one slot per pointer-sized word of object contents.
-    if (this.keepSlots) this.kept = new HeapSlots(range.lo, range.hi, Math.ceil(this.c.remaining / ptrSize));
-    this.v.params(p);
+    if (this.keepSlots) this.kept = new HeapSlots(range.lo, range.hi, Math.ceil(this.c.remaining / p.ptrSize));
   }
 
   /** Tag 1: address, contents, fieldlist. The hot path: no allocation. */

@@ -53,6 +53,17 @@ export class HeapSlots {
     this.count = k + 1;
   }
 
+  /** Keeps the slots another HeapSlots of the same range took (take()), after these. */
+  append(more: KeptSlots): void {
+    if (more.lo !== this.lo || (more.high !== null) !== this.wide) throw new Error('heap slots of another heap range');
+    const k = this.count;
+    while (k + more.count > this.field.length) this.grow();
+    this.field.set(more.field, k);
+    this.low.set(more.low, k);
+    if (this.wide && more.high) this.high.set(more.high, k);
+    this.count = k + more.count;
+  }
+
   private grow(): void {
     const n = 2 * this.field.length;
     this.field = copyInto(sharedUint32(n), this.field);

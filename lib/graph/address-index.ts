@@ -47,9 +47,52 @@ export class RunBuilder {
     this.nextAddress = address + size;
   }
 
-  build(): AddressIndex {
-    return new AddressIndex(this.start.toArray(), this.size.toArray(), this.count.toArray(), this.first.toArray());
+  /**
+   * Adds the runs another builder collected from object number 0 on (`runs`, from its `build`), as objects numbered
+   * from `base`: the first joins the last run here when it goes on from it, as its objects added one by one would.
+   */
+  append(runs: RunArrays, base: number): void {
+    const n = runs.runStart.length;
+    for (let r = 0; r < n; r++) {
+      const start = runs.runStart[r];
+      const size = runs.runObjectSize[r];
+      const count = runs.runCount[r];
+      if (r === 0 && start === this.nextAddress && size === this.lastSize) {
+        this.count.addToLast(count);
+      } else {
+        this.start.push(start);
+        this.size.push(size);
+        this.count.push(count);
+        this.first.push(base + runs.runFirst[r]);
+        this.lastSize = size;
+      }
+      this.nextAddress = start + size * count;
+    }
   }
+
+  /** The runs, over SharedArrayBuffers (another thread can make the same index from them); the builder is empty after. */
+  arrays(): RunArrays {
+    const out = {
+      runStart: this.start.toArray(0, true), runObjectSize: this.size.toArray(0, 0, true),
+      runCount: this.count.toArray(0, 0, true), runFirst: this.first.toArray(0, 0, true),
+    };
+    this.nextAddress = -1;
+    this.lastSize = -1;
+    return out;
+  }
+
+  /** The address index of the runs (see arrays()). */
+  build(): AddressIndex {
+    return AddressIndex.of(this.arrays());
+  }
+}
+
+/** The runs of an address index (see the top of the file), from which another thread can make the same index. */
+export interface RunArrays {
+  runStart: Float64Array;
+  runObjectSize: Uint32Array;
+  runCount: Uint32Array;
+  runFirst: Uint32Array;
 }
 
 export class AddressIndex {
@@ -139,6 +182,11 @@ export class AddressIndex {
     }
     this.pageRun = pageRun;
     this.conflict = conflict;
+  }
+
+  /** The index of `runs`. */
+  static of(runs: RunArrays): AddressIndex {
+    return new AddressIndex(runs.runStart, runs.runObjectSize, runs.runCount, runs.runFirst);
   }
 
   /** The address of the object the last successful find() returned (so that its caller need not look it up). */

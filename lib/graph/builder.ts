@@ -5,14 +5,25 @@ import {
   MemStatsRecord, OtherRootRecord, PanicRecord, PointerSlots, SegmentRecord, StackFrameRecord, ThreadRecord, TypeRecord,
 } from '../dump/index.js';
 import { GrowableFloat64Array, ReservedUint32Array } from './growable.js';
-import { RunBuilder } from './address-index.js';
-import { ContentOffsetsBuilder } from './content-offsets.js';
+import { RunBuilder, type RunArrays } from './address-index.js';
+import { type ContentOffsets, ContentOffsetsBuilder } from './content-offsets.js';
 import { FrameTableBuilder } from './frames.js';
 import { RootCollector, RootKind } from './roots.js';
 
 /** Data or BSS segment with the number of its pointer slots. */
 export interface Segment extends SegmentRecord {
   pointerSlots: number;
+}
+
+/** Object records another thread decoded (load-split.ts): their columns, numbered from 0, over SharedArrayBuffers. */
+export interface ObjectColumns {
+  objects: number;
+  objectBytes: number;
+  pointerSlots: number;
+  contentOffsets: ContentOffsets;
+  /** Per object, its heap slots. */
+  heapSlots: Uint32Array;
+  runs: RunArrays;
 }
 
 export class GraphBuilder implements DumpVisitor {
@@ -53,6 +64,24 @@ export class GraphBuilder implements DumpVisitor {
 
   params(p: DumpParams): void {
     this.params_ = p;
+  }
+
+  /** The objects as another builder takes them over (appendObjects); this builder then has none. */
+  takeObjects(): ObjectColumns {
+    return {
+      objects: this.objectCount, objectBytes: this.objectBytes, pointerSlots: this.pointerSlots,
+      contentOffsets: this.contentOffset.build(), heapSlots: this.heapSlots.toArray().subarray(1), runs: this.runs.arrays(),
+    };
+  }
+
+  /** Adds objects another builder decoded (takeObjects), the records that follow this builder's last object. */
+  appendObjects(part: ObjectColumns): void {
+    this.contentOffset.append(part.contentOffsets);
+    this.heapSlots.pushAll(part.heapSlots);
+    this.runs.append(part.runs, this.objectCount);
+    this.objectCount += part.objects;
+    this.objectBytes += part.objectBytes;
+    this.pointerSlots += part.pointerSlots;
   }
 
   object(address: number, size: number, contentOffset: number, heapSlots: number, entries: number): void {

@@ -62,6 +62,20 @@ export class ContentOffsetsBuilder {
     this.low.push(offset - h * HIGH);
   }
 
+  /** Pushes the offsets another builder collected (`built`), after these. */
+  append(built: ContentOffsets): void {
+    const { low, highStart } = built;
+    if (highStart.length === 0 && this.high === 0) {
+      this.low.pushAll(low);
+      return;
+    }
+    let h = 0;
+    for (let j = 0; j < low.length; j++) {
+      while (h < highStart.length && highStart[h] <= j) h++;
+      this.push(low[j] + h * HIGH);
+    }
+  }
+
   /** The offsets, over a SharedArrayBuffer (see growable.ts). */
   build(): ContentOffsets {
     const low = this.low.toArray();

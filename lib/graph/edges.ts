@@ -36,23 +36,38 @@ export interface ResolveInput {
  */
 export function resolveEdges(input: ResolveInput): EdgeColumns {
   const { objectCount, index } = input;
-  const { count: total, lo, field, low, high } = input.slots;
-  const edgeStart = input.slotCounts;
+  const slots = input.slots;
+  const progress = input.onProgress;
+  const r = resolveObjectEdges(input.slotCounts, slots, index, 0, objectCount, 0, progress ? (k) => progress(k, slots.count) : undefined);
+  if (r.slotEnd !== slots.count) throw new Error(`kept ${slots.count} heap slots, objects count ${r.slotEnd}`);
+  progress?.(slots.count, slots.count);
+  return edgeColumns(input.slotCounts, slots, r.edgeEnd);
+}
+
+/**
+ * Resolves the slots of objects [from, to) into edges, in place (see resolveEdges): their slots start at slot
+ * `firstSlot`, and so do their edges. On entry edgeStart[i + 1] is object i's slot count; on return edgeStart[i] is
+ * its first edge for from < i <= to (edgeStart[from] is the caller's to write: it is the slot count of the object
+ * before, another caller's). Returns the end of the slots read and of the edges written. Two threads may resolve two
+ * ranges at once.
+ */
+export function resolveObjectEdges(edgeStart: Uint32Array, slots: KeptSlots, index: AddressIndex, from: number, to: number,
+  firstSlot: number, onProgress?: (slotsDone: number) => void): { slotEnd: number; edgeEnd: number } {
+  const { lo, field, low, high } = slots;
   const edgeTarget = low;
   const edgeField = field;
-  const progress = input.onProgress;
   let nextProgress = 0;
-  let k = 0;
-  let e = 0;
-  for (let i = 0; i < objectCount; i++) {
-    const slots = edgeStart[i + 1];
-    edgeStart[i] = e;
-    if (slots === 0) continue;
-    if (progress && k >= nextProgress) {
-      progress(k, total);
+  let k = firstSlot;
+  let e = firstSlot;
+  for (let i = from; i < to; i++) {
+    const count = edgeStart[i + 1];
+    if (i > from) edgeStart[i] = e;
+    if (count === 0) continue;
+    if (onProgress && k >= nextProgress) {
+      onProgress(k - firstSlot);
       nextProgress = k + (1 << 22);
     }
-    const end = k + slots;
+    const end = k + count;
     for (; k < end; k++) {
       const word = high === null ? lo + low[k] : lo + low[k] + high[k] * TWO_POW_32;
       const t = index.find(word);
@@ -64,17 +79,22 @@ export function resolveEdges(input: ResolveInput): EdgeColumns {
       e++;
     }
   }
-  edgeStart[objectCount] = e;
-  if (k !== total) throw new Error(`kept ${total} heap slots, objects count ${k}`);
-  progress?.(total, total);
-  // Keep the arrays when the slack is small; otherwise copy to exact length.
-  const slack = total - e;
-  const exact = slack > 1024 && slack > e / 16;
+  if (to > from) edgeStart[to] = e;
+  return { slotEnd: k, edgeEnd: e };
+}
+
+/**
+ * The edge columns once every slot is resolved (`edges` edges over the slot columns): the arrays are kept when the
+ * slack is small, else copied to exact length.
+ */
+export function edgeColumns(edgeStart: Uint32Array, slots: KeptSlots, edges: number): EdgeColumns {
+  const slack = slots.count - edges;
+  const exact = slack > 1024 && slack > edges / 16;
   return {
     edgeStart,
-    edgeTarget: exact ? sharedCopy(edgeTarget, e) : edgeTarget.subarray(0, e),
-    edgeField: exact ? sharedCopy(edgeField, e) : edgeField.subarray(0, e),
-    edgeCount: e,
+    edgeTarget: exact ? sharedCopy(slots.low, edges) : slots.low.subarray(0, edges),
+    edgeField: exact ? sharedCopy(slots.field, edges) : slots.field.subarray(0, edges),
+    edgeCount: edges,
   };
 }
 

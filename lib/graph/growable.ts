@@ -101,6 +101,14 @@ export class ReservedUint32Array {
     this.length = n + 1;
   }
 
+  /** Pushes every value of `more`, in order. */
+  pushAll(more: Uint32Array): void {
+    const n = this.length;
+    if (n + more.length > this.capacity) throw new Error(`more than the ${this.capacity} values reserved`);
+    this.values.set(more, this.offset + n);
+    this.length = n + more.length;
+  }
+
   /** The `offset` zeroed elements and the values, as a view of the reserved array. */
   toArray(): Uint32Array {
     return this.values.subarray(0, this.offset + this.length);

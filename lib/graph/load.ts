@@ -1,12 +1,13 @@
 // Loading a dump into a HeapGraph: pass 1 decodes every record (builder.ts), the address index is built from the
 // span runs (refusing runs that contradict each other: consistency.ts), pass 2 resolves the object pointers pass 1
-// kept into CSR edges (edges.ts), roots are resolved, reachability marked.
+// kept into CSR edges (edges.ts), roots are resolved, reachability marked. On a large dump, a worker thread decodes
+// the second half of the object records and resolves half of the edges meanwhile (load-split.ts).
 import * as fs from 'node:fs';
 import { decodeHeapDump } from '../dump/index.js';
 import { GraphBuilder } from './builder.js';
 import { checkRunsAgree } from './consistency.js';
-import { resolveEdges } from './edges.js';
 import { HeapGraph } from './heap-graph.js';
+import { LoadSplit, SPLIT_MIN_BYTES } from './load-split.js';
 import { markReachable } from './reachability.js';
 
 export type LoadPhase = 'decode' | 'edges' | 'roots';
@@ -16,6 +17,11 @@ export interface LoadOptions {
   onProgress?: (phase: LoadPhase, done: number, total: number) => void;
   /** Size of the read window in bytes (tests use small windows to exercise records split across reads). */
   windowBytes?: number;
+  /**
+   * Records after the Params record from which a worker thread decodes half of the objects (default SPLIT_MIN_BYTES;
+   * Infinity: one thread). Tests split small dumps with a small value.
+   */
+  splitMinBytes?: number;
 }
 
 /** Reads the heap dump at `path` into a HeapGraph. Throws HeapDumpError or DumpFileError on bad input. */
@@ -23,8 +29,19 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
   const progress = options.onProgress;
   // The builder reserves its columns for the most objects a file of this size can hold (a file that cannot be
   // read is reported by decodeHeapDump).
-  const b = new GraphBuilder(fileSizeOrZero(path), progress ? (d, t) => progress('decode', d, t) : undefined);
-  const decoded = decodeHeapDump(path, b, { windowBytes: options.windowBytes, keepSlots: true });
+  let split: LoadSplit | undefined;
+  const b = new GraphBuilder(fileSizeOrZero(path), progress ? (d, t) => progress('decode', d + (split?.otherBytesDecoded() ?? 0), t) : undefined);
+  split = new LoadSplit(path, b, options.splitMinBytes ?? SPLIT_MIN_BYTES);
+  try {
+    return loadWith(path, b, split, options);
+  } finally {
+    split.close();
+  }
+}
+
+function loadWith(path: string, b: GraphBuilder, split: LoadSplit, options: LoadOptions): HeapGraph {
+  const progress = options.onProgress;
+  const decoded = decodeHeapDump(path, b, { windowBytes: options.windowBytes, keepSlots: true, split });
   const params = decoded.params;
   const st = fs.statSync(path);
   const n = b.objectCount;
@@ -35,10 +52,7 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
   const slotCounts = b.heapSlots.toArray();
   const addressIndex = b.runs.build();
   checkRunsAgree(path, addressIndex, n, contentOffsets);
-  const edges = resolveEdges({
-    objectCount: n, slotCounts, slots: decoded.slots!, index: addressIndex,
-    onProgress: progress ? (d, t) => progress('edges', d, t) : undefined,
-  });
+  const edges = split.resolveEdges(n, slotCounts, decoded.slots!, addressIndex, progress ? (d, t) => progress('edges', d, t) : undefined);
   progress?.('roots', 0, 1);
   const roots = b.roots.resolve((a) => addressIndex.find(a));
   const reachable = markReachable(n, edges.edgeStart, edges.edgeTarget, roots.target);

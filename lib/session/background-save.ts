@@ -13,7 +13,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } f
 import type { DominatorTree, FlatGraph } from '../analysis/index.js';
 import type { EncodedPart, SourceIdentity, StoredArray } from '../store/index.js';
 import { compiledFile } from '../package-files.js';
-import { startWorker } from './worker-thread.js';
+import { startWorker } from '../worker-thread.js';
 
 export interface BackgroundSaveRequest {
   file: string;

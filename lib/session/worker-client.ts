@@ -5,7 +5,7 @@ import { compiledFile } from '../package-files.js';
 import { decodeAnalysis, decodeGraph, type SourceIdentity } from '../store/index.js';
 import { loadIndexedState, type OpenOptions, type OpenPhase, type SessionState } from './load-state.js';
 import type { WorkerMessage, WorkerRequest } from './open-worker.js';
-import { startWorker } from './worker-thread.js';
+import { startWorker } from '../worker-thread.js';
 
 /** An error raised in the loading worker, with the original's name, message and fields. */
 export class WorkerLoadError extends Error {

@@ -1,5 +1,5 @@
-// The one way goheap starts a worker thread (the viewer's open and derived indexes, the index writers): with V8's
-// optimizing compiler running on the worker's own thread, not in the background.
+// The one way goheap starts a worker thread (the loader's second decoder, the viewer's open and derived indexes, the
+// index writers): with V8's optimizing compiler running on the worker's own thread, not in the background.
 // Why: a worker thread that ends while a background TurboFan job of its isolate waits for a garbage collection hangs
 // for good in Node 20's teardown (NodePlatform::DrainTasks waits for the job, the job for a collection only the
 // ending thread could run: nodejs/node#54918). The process then hangs too at exit, joining it. Seen in 3 of 8 failed

@@ -1,0 +1,90 @@
+// The worker of a two-thread load (load-split.ts): finds a record boundary near the middle of the dump, decodes the
+// object records from there into columns of its own and sends them; then, asked to, resolves the edges of the last
+// objects over the other thread's shared slot columns. It says how it goes in the shared status words.
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { workerData } from 'node:worker_threads';
+import { decodeObjectRecords, findObjectRecord, HeapDumpError } from '../dump/index.js';
+import { AddressIndex } from './address-index.js';
+import { GraphBuilder } from './builder.js';
+import { resolveObjectEdges } from './edges.js';
+import { type LoadWorkerData, type LoadWorkerMessage, type ResolveRequest, SplitNumber, SplitWord } from './load-split.js';
+
+const data = workerData as LoadWorkerData;
+const { status, numbers, port } = data;
+
+/** Posts `m`, then sets status[word] to `value` (the other thread reads the port once it sees the word). */
+function say(word: SplitWord, value: number, m?: LoadWorkerMessage): void {
+  if (m) port.postMessage(m);
+  Atomics.store(status, word, value);
+  Atomics.notify(status, word);
+}
+
+function failure(e: unknown): LoadWorkerMessage {
+  const err = e as Error;
+  if (e instanceof HeapDumpError) {
+    return { type: 'error', heapDump: true, file: e.file, offset: e.offset ?? 0, expected: e.expected, message: e.message };
+  }
+  return { type: 'error', heapDump: false, file: '', offset: 0, expected: '', message: err?.message ?? String(e) };
+}
+
+function decode(): boolean {
+  let boundary: number;
+  try {
+    boundary = findObjectRecord(data.path, data.params, data.formatVersion, data.from, data.until);
+  } catch {
+    boundary = -1;
+  }
+  if (boundary < 0) {
+    say(SplitWord.Boundary, 2);
+    return false;
+  }
+  numbers[SplitNumber.Boundary] = boundary;
+  numbers[SplitNumber.Decoded] = boundary;
+  say(SplitWord.Boundary, 1);
+  try {
+    const b = new GraphBuilder(data.fileSize - boundary, (done) => {
+      numbers[SplitNumber.Decoded] = done;
+    });
+    const r = decodeObjectRecords(data.path, data.params, data.formatVersion, boundary, b, { keepSlots: true });
+    numbers[SplitNumber.Decoded] = r.endOffset;
+    say(SplitWord.Objects, 1, { type: 'objects', endOffset: r.endOffset, columns: b.takeObjects(), slots: r.slots });
+    return true;
+  } catch (e) {
+    say(SplitWord.Objects, 2, failure(e));
+    return false;
+  }
+}
+
+function resolve(r: ResolveRequest): void {
+  try {
+    // The columns sent are the other thread's now: freed once neither thread holds them.
+    collectGarbage();
+    const index = AddressIndex.of(r.runs);
+    const done = resolveObjectEdges(r.edgeStart, r.slots, index, r.from, r.to, r.firstSlot);
+    say(SplitWord.Edges, 1, { type: 'edges', slotEnd: done.slotEnd, edgeEnd: done.edgeEnd });
+  } catch (e) {
+    say(SplitWord.Edges, 2, failure(e));
+  }
+}
+
+/** V8's gc(), twice (the second frees the typed arrays' memory; see lib/session/load-state.ts collectGarbage). */
+function collectGarbage(): void {
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    gc();
+    gc();
+  } catch {
+    // no gc(): V8 frees them in its own time
+  }
+}
+
+if (decode()) {
+  port.once('message', (m: ResolveRequest) => {
+    resolve(m);
+    port.close();
+  });
+} else {
+  port.close();
+}
