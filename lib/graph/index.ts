@@ -1,6 +1,7 @@
 // The graph stage: a heap dump as a compact object graph in typed arrays, with roots, goroutines and reachability.
 export { loadHeapGraph } from './load.js';
 export type { LoadOptions, LoadPhase } from './load.js';
+export type { SplitReport } from './load-split.js';
 export { HeapGraph, memStatsToJson } from './heap-graph.js';
 export type { HeapGraphStats, ReverseEdges, GraphColumn } from './heap-graph.js';
 export { type Column, type ColumnArray, columnOf } from './column.js';

@@ -80,6 +80,17 @@ const MAX_WAIT_MS = 30 * 60 * 1000;
 
 const workerFile = compiledFile('lib/graph/load-worker.js');
 
+/** How a load was split (LoadOptions.onSplit). */
+export interface SplitReport {
+  /** Where the worker found a record boundary; -1 when it found none, or none was looked for (one thread). */
+  boundary: number;
+  /** Whether its objects were taken (this thread landed on the boundary), and how many. */
+  taken: boolean;
+  objects: number;
+  /** Objects whose edges it resolved. */
+  resolved: number;
+}
+
 /** A DecodeSplit over a GraphBuilder (see the top of the file); close() stops the worker whatever happened. */
 export class LoadSplit implements DecodeSplit {
   private worker: Worker | undefined;
@@ -88,6 +99,7 @@ export class LoadSplit implements DecodeSplit {
   private readonly numbers = new Float64Array(new SharedArrayBuffer(16));
   /** Whether the worker's objects were taken (it then resolves edges too). */
   private joined = false;
+  private readonly summary: SplitReport = { boundary: -1, taken: false, objects: 0, resolved: 0 };
 
   constructor(private readonly path: string, private readonly builder: GraphBuilder, private readonly minBytes = SPLIT_MIN_BYTES) {}
 
@@ -115,6 +127,7 @@ export class LoadSplit implements DecodeSplit {
     if (!this.worker) return alone;
     this.waitFor(SplitWord.Boundary);
     const boundary = Atomics.load(this.status, SplitWord.Boundary) === 1 ? this.numbers[SplitNumber.Boundary] : -1;
+    this.summary.boundary = boundary;
     if (boundary < 0 || at > boundary) {
       // No boundary, or this thread's records pass over it: the worker's guess was inside a record.
       this.close();
@@ -130,6 +143,8 @@ export class LoadSplit implements DecodeSplit {
     }
     this.builder.appendObjects(m.columns);
     this.joined = true;
+    this.summary.taken = true;
+    this.summary.objects = m.columns.objects;
     return { goOnAt: m.endOffset, nextStop: Infinity, objects: m.columns.objects, slots: m.slots };
   }
 
@@ -178,8 +193,14 @@ export class LoadSplit implements DecodeSplit {
       slots.field.copyWithin(mine.edgeEnd, firstSlot, theirs.edgeEnd);
       for (let i = m + 1; i <= objectCount; i++) slotCounts[i] -= gap;
     }
+    this.summary.resolved = objectCount - m;
     onProgress?.(total, total);
     return edgeColumns(slotCounts, slots, theirs.edgeEnd - gap);
+  }
+
+  /** How the load was split, so far. */
+  report(): SplitReport {
+    return { ...this.summary };
   }
 
   /** Stops the worker, if it runs. */

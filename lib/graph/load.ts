@@ -7,7 +7,7 @@ import { decodeHeapDump } from '../dump/index.js';
 import { GraphBuilder } from './builder.js';
 import { checkRunsAgree } from './consistency.js';
 import { HeapGraph } from './heap-graph.js';
-import { LoadSplit, SPLIT_MIN_BYTES } from './load-split.js';
+import { LoadSplit, SPLIT_MIN_BYTES, type SplitReport } from './load-split.js';
 import { markReachable } from './reachability.js';
 
 export type LoadPhase = 'decode' | 'edges' | 'roots';
@@ -22,6 +22,8 @@ export interface LoadOptions {
    * Infinity: one thread). Tests split small dumps with a small value.
    */
   splitMinBytes?: number;
+  /** Told how the load was split, once it is over (or has failed). */
+  onSplit?: (report: SplitReport) => void;
 }
 
 /** Reads the heap dump at `path` into a HeapGraph. Throws HeapDumpError or DumpFileError on bad input. */
@@ -36,6 +38,7 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
     return loadWith(path, b, split, options);
   } finally {
     split.close();
+    options.onSplit?.(split.report());
   }
 }
 
