@@ -3,6 +3,7 @@
 // index, and need not be in memory while that pass runs (load-state.ts). The file is named `NAME.PID.tmp`, so
 // that a run killed meanwhile leaves nothing the next index write in that folder does not remove (lib/temp-files.ts).
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ArraySource, StoredArray } from '../store/index.js';
 
 export interface Parked {
@@ -30,6 +31,8 @@ export function parkArrays<T extends object>(file: string, holder: T, keys: read
   const entries: { key: string; type: ArrayClass; length: number; offset: number }[] = [];
   let fd: number;
   try {
+    // The index's folder may not be made yet: the open parks arrays before it writes its first index.
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW, 0o600);
   } catch {
     return undefined;

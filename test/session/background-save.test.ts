@@ -10,6 +10,7 @@ import { loadHeapGraph } from '../../lib/graph/index.js';
 import { analysisWriterInBackground } from '../../lib/session/background-save.js';
 import { loadDerived, readIndexFile, sourceIdentity } from '../../lib/store/index.js';
 import { treeCodec } from '../../lib/session/derived.js';
+import { parkArrays } from '../../lib/session/parked-arrays.js';
 import { scratchDir, zooDump } from '../support/fixtures.js';
 
 describe('session: the analysis writer computes the shortest-path tree on its own thread', function () {
@@ -104,5 +105,19 @@ describe('session: the analysis writer computes the shortest-path tree on its ow
     const tail = analysis.tail!;
     const copied = { ...analysis, tail: { node: tail.node, firstEdge: Uint32Array.from(tail.firstEdge), edgeTarget: Uint32Array.from(tail.edgeTarget) } };
     expect(analysisWriterInBackground(path.join(scratchDir('writer-unshared'), 'a.idx'), copied)).to.equal(undefined);
+  });
+});
+
+describe('session: arrays parked in a file', function () {
+  it('are parked in a folder not made yet (an open parks them before its first index is written), and read back whole', function () {
+    const file = path.join(scratchDir('parked-arrays'), 'not-made-yet', 'a.idx-paths.1.tmp');
+    const holder = { parent: Uint32Array.from([5, 4, 3, 2, 1]), parentEdge: Float64Array.from([0.5, 1e12, -3]) };
+    const parked = parkArrays(file, holder, ['parent', 'parentEdge']);
+    expect(parked, 'parked').to.not.equal(undefined);
+    expect(fs.statSync(file).size).to.equal(5 * 4 + 3 * 8);
+    expect([...holder.parent]).to.deep.equal([5, 4, 3, 2, 1]);
+    expect([...holder.parentEdge]).to.deep.equal([0.5, 1e12, -3]);
+    parked!.restore();
+    expect(fs.existsSync(file)).to.equal(false);
   });
 });
