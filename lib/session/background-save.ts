@@ -4,10 +4,8 @@
 // graph's per-object and per-edge arrays are: lib/graph/load.ts; a cold open's dominators, retained sizes and types:
 // load-state.ts); arrays this thread no longer needs are moved to it (`transfer`); the others are copied into its
 // message. The analysis index is written the same way while the session computes its summaries, by a worker started
-// before the dominator pass, or on a large heap before the types (analysisWriterInBackground): it computes the
-// shortest-path tree meanwhile, on the second core, over the graph's shared edges, and writes it with the analysis;
-// the open never holds the tree. A save can be held back until another thread opens a gate (the graph's index waits
-// for the tree computed before it: the two would share the second core). Given the
+// before the dominator pass (analysisWriterInBackground): it computes the shortest-path tree meanwhile, on the second
+// core, over the graph's shared edges, and writes it with the analysis; the open never holds the tree. Given the
 // dominators with the analysis, it first builds the sorted dominator tree the session's summaries walk, while the
 // session loads the binary's program again.
 import { existsSync } from 'node:fs';
@@ -32,10 +30,6 @@ export interface BackgroundSaveRequest {
    */
   paths?: FlatGraph;
   port?: MessagePort;
-  /** The work (the write) starts once word 0 of these is nonzero: another thread opens this gate. */
-  after?: Int32Array;
-  /** With `paths`: a gate (word 0) this worker opens once the tree is out of memory (parked, or failed). */
-  opens?: Int32Array;
 }
 
 /**
@@ -72,15 +66,13 @@ const workerFile = compiledFile('lib/session/save-worker.js');
 
 /**
  * Starts writing `part` to `file` on a worker thread; undefined when no worker can be started (write it here). The
- * buffers in `transfer` are moved to the worker (their arrays are unusable here afterwards). With `after`, the
- * writing starts once its word 0 is nonzero (see openGate): the caller must open it before waiting for the save.
+ * buffers in `transfer` are moved to the worker (their arrays are unusable here afterwards).
  */
-export function saveInBackground(file: string, part: EncodedPart, transfer: ArrayBuffer[] = [], after?: Int32Array): PendingSave | undefined {
+export function saveInBackground(file: string, part: EncodedPart, transfer: ArrayBuffer[] = []): PendingSave | undefined {
   if (!existsSync(workerFile)) return undefined;
   const req: BackgroundSaveRequest = {
     file, meta: part.meta, arrays: part.arrays,
     status: new Int32Array(new SharedArrayBuffer(8)), message: new Uint8Array(new SharedArrayBuffer(1024)),
-    ...(after ? { after } : {}),
   };
   let worker: Worker;
   try {
@@ -92,17 +84,6 @@ export function saveInBackground(file: string, part: EncodedPart, transfer: Arra
   worker.on('error', () => undefined); // reported through the status words, or by the wait running out
   // Nothing here keeps the arrays: once written, they are freed with the graph.
   return pendingWrite(req.status, req.message);
-}
-
-/** A closed gate (BackgroundSaveRequest.after): word 0 is 0 until openGate. */
-export function closedGate(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(4));
-}
-
-/** Opens `gate`: a worker waiting on it goes on. */
-export function openGate(gate: Int32Array): void {
-  Atomics.store(gate, 0, 1);
-  Atomics.notify(gate, 0);
 }
 
 /** The save a worker reports in `status` (BackgroundSaveRequest), its failure message in `message`. */
@@ -152,19 +133,17 @@ export interface AnalysisWriter {
 }
 
 /**
- * Starts a worker that computes the shortest-path tree of `paths` from node 0 now (opening the gate `opens`, when
- * given, once the tree is out of its memory) and, once told to (write), writes it to `file` with the rest of an
- * analysis; undefined when no worker can be started, or when the graph's edges are not over SharedArrayBuffers (they
- * would be copied).
+ * Starts a worker that computes the shortest-path tree of `paths` from node 0 now and, once told to (write), writes
+ * it to `file` with the rest of an analysis; undefined when no worker can be started, or when the graph's edges are
+ * not over SharedArrayBuffers (they would be copied).
  */
-export function analysisWriterInBackground(file: string, paths: FlatGraph, opens?: Int32Array): AnalysisWriter | undefined {
+export function analysisWriterInBackground(file: string, paths: FlatGraph): AnalysisWriter | undefined {
   const tail = paths.tail;
   if (!existsSync(workerFile) || (tail && !(tail.firstEdge.buffer instanceof SharedArrayBuffer && tail.edgeTarget.buffer instanceof SharedArrayBuffer))) return undefined;
   const channel = new MessageChannel();
   const req: BackgroundSaveRequest = {
     file, meta: null, arrays: {}, status: new Int32Array(new SharedArrayBuffer(24)), message: new Uint8Array(new SharedArrayBuffer(1024)),
     paths: { nodeCount: paths.nodeCount, firstEdge: paths.firstEdge, edgeTarget: paths.edgeTarget, ...(tail ? { tail } : {}) }, port: channel.port2,
-    ...(opens ? { opens } : {}),
   };
   let worker: Worker;
   try {

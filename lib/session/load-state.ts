@@ -13,7 +13,7 @@ import {
   defaultCacheDir, encodeAnalysis, encodeGraph, indexPaths, IndexFileError, loadAnalysis, withAnalysisRoots, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
   type SourceIdentity, type StoredAnalysis,
 } from '../store/index.js';
-import { analysisWriterInBackground, type AnalysisWriter, closedGate, openGate, type PendingSave, saveInBackground } from './background-save.js';
+import { analysisWriterInBackground, type AnalysisWriter, type PendingSave, saveInBackground } from './background-save.js';
 import { parkArrays } from './parked-arrays.js';
 import { derivedFile } from './derived.js';
 
@@ -84,17 +84,14 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     graphIndexed = fromIndex.graph;
   }
   // With a binary, the graph's index is written on a worker thread while the types are recovered; graphSaved()
-  // waits for it where the graph is read back from the index (and before returning). It starts writing once
-  // `graphGate` opens: after the shortest-path tree computed meanwhile (earlyWriter below), so that the two never
-  // share the second core.
+  // waits for it where the graph is read back from the index (and before returning).
   let pendingGraphSave: PendingSave | undefined;
-  const graphGate = closedGate();
   if (!graph) {
     graph = loadHeapGraph(dump.path, { onProgress: progress });
     if (useIndex) {
       progress?.('save', 0, 1);
       const loaded = graph;
-      if (binary) pendingGraphSave = saveInBackground(files.graph, encodeGraph(loaded, dump), [], graphGate);
+      if (binary) pendingGraphSave = saveInBackground(files.graph, encodeGraph(loaded, dump));
       if (!pendingGraphSave) graphIndexed = trySave(() => saveGraph(files.graph, loaded, dump), files.graph, notes);
     }
   }
@@ -102,7 +99,6 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     const pending = pendingGraphSave;
     if (!pending) return graphIndexed;
     pendingGraphSave = undefined;
-    openGate(graphGate);
     progress?.('save', 0, 1);
     const failure = pending.wait();
     traceMemoryPoint('graph saved');
@@ -116,32 +112,26 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
   let recovered: RecoveredTypes | undefined;
   let extraRoots: RootTable | undefined;
   let slotTypes: ReadonlyMap<number, StackSlotType> | undefined;
-  if (analysis || !binary) openGate(graphGate); // no tree computed before it
   if (analysis) {
     // The stack objects' roots the analysis was made with (the graph index holds the dump's own roots only).
     graph = withAnalysisRoots(graph, analysis);
   } else if (binary) {
-    try {
-      program = loadGoProgram(binary.path);
-      checkBinaryMatchesDump(graph, program, binary.path); // BinaryMismatchError for another program's executable
-      // The roots the goroutines' live stack objects hold (lib/graph/stack-objects.ts): they need the binary, so the
-      // graph index never holds them; the analysis index keeps them, with the reachability they make.
-      // In a function of its own: the stack objects' source reads the program (its DWARF, tens of MB of objects), and
-      // held in this frame it would keep it alive through the open, each full collection then costing tens of ms.
-      const so = ((p: GoProgram, g: HeapGraph) => {
-        const src = stackObjectSource(p);
-        return src ? stackObjectRoots(g, src) : undefined;
-      })(program, graph);
-      if (so) {
-        graph = graph.withExtraRoots(so.roots, so.slotTypes);
-        if (so.roots.count > 0) {
-          extraRoots = so.roots;
-          slotTypes = so.slotTypes;
-        }
+    program = loadGoProgram(binary.path);
+    checkBinaryMatchesDump(graph, program, binary.path); // BinaryMismatchError for another program's executable
+    // The roots the goroutines' live stack objects hold (lib/graph/stack-objects.ts): they need the binary, so the
+    // graph index never holds them; the analysis index keeps them, with the reachability they make.
+    // In a function of its own: the stack objects' source reads the program (its DWARF, tens of MB of objects), and
+    // held in this frame it would keep it alive through the open, each full collection then costing tens of ms.
+    const so = ((p: GoProgram, g: HeapGraph) => {
+      const src = stackObjectSource(p);
+      return src ? stackObjectRoots(g, src) : undefined;
+    })(program, graph);
+    if (so) {
+      graph = graph.withExtraRoots(so.roots, so.slotTypes);
+      if (so.roots.count > 0) {
+        extraRoots = so.roots;
+        slotTypes = so.slotTypes;
       }
-    } catch (e) {
-      openGate(graphGate); // the graph's index is written all the same
-      throw e;
     }
   }
   let g = graph;
@@ -150,24 +140,17 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
   // The dominator tree the analysis writer builds, if it does (see SessionState.dominatorTree).
   let dominatorTree: (() => DominatorTree | undefined) | undefined;
   if (!analysis) {
-    // Below, a step that passes a graph or the recovered types to a call runs in an arrow function of its own: the
-    // interpreter keeps a call's arguments in registers of the calling frame, which would keep a replaced graph's
-    // arrays (or the types' working arrays) alive through the dominator pass (seen in a heap snapshot: 215 MB on a
-    // 14 M-object dump).
-    const rootNodes = ((p: GoProgram | undefined) => buildRootNodes(g, p?.globals, p ? (f) => logicalFrames(p, g, f).map((x) => x.function) : undefined))(program);
-    // With a binary, on a large heap, the worker that writes the analysis index starts now: it computes the
-    // shortest-path tree on the second core while the types are recovered, parks it in a file, then opens graphGate
-    // for the graph's index to be written (see EARLY_PATHS_MIN_OBJECTS).
-    let earlyWriter = program && useIndex && g.objectCount >= earlyPathsMinObjects()
-      ? (() => analysisWriterInBackground(files.analysis, buildAnalysisGraph(g, rootNodes), graphGate))()
-      : undefined;
-    if (!earlyWriter) openGate(graphGate);
     if (program) {
       progress?.('types', 0, 1);
       // The loader's garbage (its growing columns' blocks, the decoder's buffers) first: V8 frees it lazily.
       collectGarbage();
       recovered = recoverTypes(g, program, { afterSweeps: collectGarbage }) as RecoveredTypes;
     }
+    // Below, a step that passes a graph or the recovered types to a call runs in an arrow function of its own: the
+    // interpreter keeps a call's arguments in registers of the calling frame, which would keep a replaced graph's
+    // arrays (or the types' working arrays) alive through the dominator pass (seen in a heap snapshot: 215 MB on a
+    // 14 M-object dump).
+    const rootNodes = ((p: GoProgram | undefined) => buildRootNodes(g, p?.globals, p ? (f) => logicalFrames(p, g, f).map((x) => x.function) : undefined))(program);
     const a = ((): StoredAnalysis => ({
       rootNodes, types: recovered ? storeTypes(recovered) : null, coverage: recovered ? typeCoverage(g, recovered) : undefined,
       extraRoots, reachable: extraRoots ? g.reachable : undefined, graphStats: extraRoots ? g.stats() : undefined,
@@ -219,8 +202,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       const shared = useIndex && eager;
       // Then the worker that writes them computes the shortest-path tree meanwhile, over the same edges, on the
       // second core (lib/session/background-save.ts): the tree is written with them, never held here.
-      const writer = shared ? (earlyWriter ?? (() => analysisWriterInBackground(files.analysis, buildAnalysisGraph(g, rootNodes)))()) : undefined;
-      earlyWriter = undefined;
+      const writer = shared ? (() => analysisWriterInBackground(files.analysis, buildAnalysisGraph(g, rootNodes)))() : undefined;
       // The pass waits for the tree before it allocates most of its memory, so that the two never add up. Meanwhile
       // this thread loads the binary's program again, which the session needs next (a few tens of MB, below the
       // open's peak even with the pass's).
@@ -452,21 +434,6 @@ function trySave(write: () => void, file: string, notes: string[]): boolean {
     notes.push(`could not write ${file}: ${(e as Error).message}`);
     return false;
   }
-}
-
-/**
- * From this many objects on, a cold open with a binary computes the shortest-path tree while the types are recovered
- * rather than beside the dominator pass. On a 72 M-object dump the tree took 10-17 s, of which the dominator pass
- * waited 8.6 s: the open took 69 s instead of 77 s, its peak 3,436 MB (47.8 bytes per object) instead of 2,855 MB. On a
- * 14 M-object dump the pass waited 0.7 s, and the tree computed during the types slowed them as much (the threads
- * share the memory bandwidth), and raised the peak from 655 to 681 MB.
- */
-const EARLY_PATHS_MIN_OBJECTS = 32_000_000;
-
-/** EARLY_PATHS_MIN_OBJECTS, or GOHEAP_TEST_EARLY_PATHS_OBJECTS (tests take the early way on small dumps). */
-function earlyPathsMinObjects(): number {
-  const v = process.env.GOHEAP_TEST_EARLY_PATHS_OBJECTS;
-  return v !== undefined && /^\d+$/.test(v) ? Number(v) : EARLY_PATHS_MIN_OBJECTS;
 }
 
 /** GOHEAP_TRACE_MEMORY=1: each phase's start is printed on stderr with the time, RSS and array buffers' MB. */

@@ -15,7 +15,6 @@ import { sortedDominatorTree } from '../analysis/retained.js';
 import { parkArrays } from './parked-arrays.js';
 
 const req = workerData as BackgroundSaveRequest;
-if (req.after) waitForWord(req.after, 0);
 if (req.paths && req.port) await writeWithPaths(req, req.port);
 else await write(req.meta, req.arrays);
 finish();
@@ -51,10 +50,6 @@ async function writeWithPaths(r: BackgroundSaveRequest, port: MessagePort): Prom
   collectGarbage();
   Atomics.store(r.status, 3, 1);
   Atomics.notify(r.status, 3);
-  if (r.opens) {
-    Atomics.store(r.opens, 0, 1);
-    Atomics.notify(r.opens, 0);
-  }
   const m = await new Promise<WriterMessage>((resolve) => port.once('message', resolve));
   if (m.type === 'write') {
     // The dominator tree first; the shortest-path tree is written from the file it is parked in, a chunk at a time.
