@@ -7,7 +7,7 @@
 // The flag is read when an isolate is made: set before the first worker, it holds for every worker made afterwards
 // and leaves the isolate already running (this thread's) as it was.
 import * as v8 from 'node:v8';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { type MessagePort, receiveMessageOnPort, Worker, type WorkerOptions } from 'node:worker_threads';
 
 let flagSet = false;
 
@@ -22,4 +22,26 @@ export function startWorker(file: string | URL, options?: WorkerOptions): Worker
     }
   }
   return new Worker(file, options);
+}
+
+/** How long a thread blocks for a worker's word before giving up (it cannot see the worker die meanwhile). */
+const MAX_WAIT_MS = 30 * 60 * 1000;
+
+/**
+ * Blocks until status[word] is nonzero (a worker sets it and notifies it when its answer is on its port); throws,
+ * naming `what`, after MAX_WAIT_MS.
+ */
+export function awaitWord(status: Int32Array, word: number, what: string): void {
+  const start = Date.now();
+  while (Atomics.load(status, word) === 0) {
+    if (Date.now() - start > MAX_WAIT_MS) throw new Error(`${what} did not answer`);
+    Atomics.wait(status, word, 0, 1000);
+  }
+}
+
+/** The message a worker posted on `port` before setting its status word (see awaitWord). */
+export function takeMessage<T>(port: MessagePort | undefined, what: string): T {
+  const got = port ? receiveMessageOnPort(port) : undefined;
+  if (!got) throw new Error(`${what} sent nothing`);
+  return got.message as T;
 }

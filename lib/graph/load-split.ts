@@ -13,11 +13,11 @@
 // columns by both threads at once, each over its own objects (lib/graph/edges.ts resolveObjectEdges), and the
 // worker's edges moved down behind this thread's.
 import { existsSync } from 'node:fs';
-import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { DecodeSplit, DumpParams, KeptSlots } from '../dump/index.js';
 import { HeapDumpError } from '../dump/index.js';
 import { compiledFile } from '../package-files.js';
-import { startWorker } from '../worker-thread.js';
+import { awaitWord, startWorker, takeMessage } from '../worker-thread.js';
 import type { AddressIndex } from './address-index.js';
 import type { GraphBuilder, ObjectColumns } from './builder.js';
 import { edgeColumns, type EdgeColumns, resolveObjectEdges } from './edges.js';
@@ -74,9 +74,6 @@ export interface ResolveRequest {
   to: number;
   firstSlot: number;
 }
-
-/** Give up waiting for the worker after this long (it cannot be seen dying while this thread blocks). */
-const MAX_WAIT_MS = 30 * 60 * 1000;
 
 const workerFile = compiledFile('lib/graph/load-worker.js');
 
@@ -213,19 +210,15 @@ export class LoadSplit implements DecodeSplit {
   }
 
   private waitFor(word: SplitWord): void {
-    const start = Date.now();
-    while (Atomics.load(this.status, word) === 0) {
-      if (Date.now() - start > MAX_WAIT_MS) {
-        this.close();
-        throw new Error('the second decoding thread did not answer');
-      }
-      Atomics.wait(this.status, word, 0, 1000);
+    try {
+      awaitWord(this.status, word, 'the second decoding thread');
+    } catch (e) {
+      this.close();
+      throw e;
     }
   }
 
   private message(): LoadWorkerMessage {
-    const got = this.port ? receiveMessageOnPort(this.port) : undefined;
-    if (!got) throw new Error('the second decoding thread sent nothing');
-    return got.message as LoadWorkerMessage;
+    return takeMessage<LoadWorkerMessage>(this.port, 'the second decoding thread');
   }
 }

@@ -2,6 +2,15 @@
 // for lookups made once per edge (a JS Map of number keys costs a hash of a heap number per call). Absent keys
 // give 0, so 0 cannot be stored. A range check on [min, max] answers most misses without hashing.
 
+/** A table's arrays and bounds, from which another thread makes the same table (AddressTable.fromParts). */
+export interface AddressTableParts {
+  keys: Float64Array;
+  codes: Int32Array;
+  count: number;
+  min: number;
+  max: number;
+}
+
 /** Address -> nonzero int32 code; 0 for absent addresses. */
 export class AddressTable {
   private readonly keys: Float64Array;
@@ -12,13 +21,32 @@ export class AddressTable {
   private min = Infinity;
   private max = -Infinity;
 
-  /** A table for at most `capacity` distinct addresses (kept at most half full). */
-  constructor(capacity: number) {
+  /** A table for at most `capacity` distinct addresses (kept at most half full), or the one `parts` describe. */
+  constructor(capacity: number, parts?: AddressTableParts) {
+    if (parts) {
+      this.keys = parts.keys;
+      this.codes = parts.codes;
+      this.mask = parts.keys.length - 1;
+      this.count = parts.count;
+      this.min = parts.min;
+      this.max = parts.max;
+      return;
+    }
     let size = 16;
     while (size < capacity * 2) size *= 2;
     this.keys = new Float64Array(size).fill(-1);
     this.codes = new Int32Array(size);
     this.mask = size - 1;
+  }
+
+  /** The table's parts (its arrays, not copies). */
+  parts(): AddressTableParts {
+    return { keys: this.keys, codes: this.codes, count: this.count, min: this.min, max: this.max };
+  }
+
+  /** The table `parts` describe (another thread's: see parts()). */
+  static fromParts(parts: AddressTableParts): AddressTable {
+    return new AddressTable(0, parts);
   }
 
   private slot(address: number): number {

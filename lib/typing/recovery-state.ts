@@ -14,6 +14,7 @@ import { TinyObjects, emptyTinyObjects } from './heap-types.js';
 import { headeredSizeClass, MALLOC_HEADER_MAX } from './malloc-header.js';
 import { TINY_BLOCK, SubObjectRecords, sortSubObjects } from './tiny-blocks.js';
 import { contains, viewWord } from './layout-math.js';
+import { type EdgeWordSource, MASK, readAllEdgeWords, SLOW } from './edge-words.js';
 import { runtimeSpellings, SpellingKind, type RuntimeSpellings } from './runtime-wrappers.js';
 
 export interface RecoverOptions {
@@ -24,26 +25,17 @@ export interface RecoverOptions {
    * caller that can collect garbage keeps them from adding to the peak (as computeHeapDominators' afterDominators).
    */
   afterSweeps?: () => void;
+  /** From this many objects on, the edge words are read on two threads (default EDGE_WORDS_SPLIT_MIN_OBJECTS). */
+  edgeWordsSplitMinObjects?: number;
 }
 
 export const VERIFIED = 1;
 export const APPROX = 2;
 const CHECKED_BAD = 4;
 
-export const MASK = 0x7fffffff;
-/** edgeRef value: read the words from the dump (the edge needs both a type reference and an interior offset). */
-export const SLOW = -0x80000000;
+export { MASK, SLOW, REF_SLOW, CAP_SLOW, TINY_SLOW } from './edge-words.js';
 /** Slice capacities at or above this are taken as this (a size class is below 2^32, so the result is the same). */
 export const CAP_MAX = 0xffffffff;
-/**
- * The per-edge words are kept in 16 bits (4 bytes an edge less than 32-bit arrays: 100 MB on a 14 M-object heap).
- * A value that does not fit is kept as an escape, and the word is read from the dump when used (rare: a type id
- * above 32766, an interior offset above 32 KiB, a capacity of 65535 or more; in a tiny block, a length or capacity
- * of 255 or more).
- */
-export const REF_SLOW = -0x8000;
-export const CAP_SLOW = 0xffff;
-export const TINY_SLOW = 0xff;
 
 /** Go minor version of a dump or binary ("go1.22.3" -> 22), or 0. */
 export function goMinor(v: string | null | undefined): number {
@@ -221,61 +213,17 @@ export abstract class RecoveryState {
 
   /**
    * One pass over the objects in file order: keeps, per edge, the words next to its slot that the sweeps would
-   * otherwise read from the dump (see the file comment and edgeRef/edgeCap), and the malloc header types.
+   * otherwise read from the dump (see the file comment and edgeRef/edgeCap), and the malloc header types
+   * (edge-words.ts: on a large heap, half of the objects are read on a worker thread).
    */
   protected readEdgeWords(): void {
     const g = this.graph;
-    const m = g.edgeTarget.length;
-    const ref = new Int16Array(m);
-    const cap = new Uint16Array(m);
-    const edgeStart = g.edgeStart;
-    const edgeField = g.edgeField;
-    const edgeTarget = g.edgeTarget;
-    const content = this.content;
-    const addressIndex = this.addressIndex;
-    const bytes = this.bytes;
-    const typeRef = this.typeRef;
-    const p = this.p;
-    const le = !g.params.bigEndian;
-    const n = g.objectCount;
-    const headered = this.headered;
-    const tiny = this.tinyBlock;
-    for (let i = 0; i < n; i++) {
-      const end = edgeStart[i + 1];
-      let e = edgeStart[i];
-      if (e === end) {
-        if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) this.noteHeader(i, bytes.word(content.at(i)));
-        continue;
-      }
-      // The object's words from one before its contents to two after (the fieldlist's bytes, not read as such);
-      // further if a slot lies past the contents (a damaged fieldlist: the words read are those the sweeps would read).
-      let span = this.sizeOf(i);
-      for (let k = e; k < end; k++) if ((edgeField[k] & MASK) + p > span) span = (edgeField[k] & MASK) + p;
-      const start = content.at(i) - p;
-      const length = span + 3 * p;
-      const base = start >= bytes.winStart && start + length <= bytes.winEnd ? start - bytes.winStart : bytes.window(start, length);
-      const v = bytes.win;
-      if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) this.noteHeader(i, viewWord(v, base + p, p, le));
-      for (; e < end; e++) {
-        const field = edgeField[e];
-        const at = base + (field & MASK); // the word before the slot
-        const code = typeRef.get(viewWord(v, at, p, le));
-        let r = code;
-        if (field > MASK) {
-          const o = viewWord(v, at + p, p, le) - addressIndex.addressOf(edgeTarget[e]);
-          r = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
-        }
-        ref[e] = r > -0x8000 && r < 0x8000 ? r : REF_SLOW;
-        const c = viewWord(v, at + 3 * p, p, le);
-        const t = edgeTarget[e];
-        if ((tiny[t >>> 5] & (1 << (t & 31))) !== 0) {
-          // Into a tiny block: the two words after the slot (a string's length, a slice's length and capacity), each
-          // below 16 when the slot is one (the block is 16 bytes): a byte each.
-          const l = viewWord(v, at + 2 * p, p, le);
-          cap[e] = (l < TINY_SLOW ? l : TINY_SLOW) | ((c < TINY_SLOW ? c : TINY_SLOW) << 8);
-        } else cap[e] = c < CAP_SLOW ? c : CAP_SLOW;
-      }
-    }
+    const src: EdgeWordSource = {
+      edgeStart: g.edgeStart, edgeField: g.edgeField, edgeTarget: g.edgeTarget, content: this.content, addressIndex: this.addressIndex,
+      typeRef: this.typeRef, headered: this.headered, tiny: this.tinyBlock, ptrSize: this.p, littleEndian: !g.params.bigEndian,
+    };
+    const { ref, cap } = readAllEdgeWords(src, this.bytes, g.objectCount, (i, word) => this.noteHeader(i, word),
+      this.options.edgeWordsSplitMinObjects, this.options.pageBudgetBytes);
     this.edgeRef = ref;
     this.edgeCap = cap;
   }

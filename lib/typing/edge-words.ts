@@ -1,0 +1,192 @@
+// The words next to each edge's slot that type recovery reads (recovery-state.ts edgeRef and edgeCap), read from the
+// dump in one pass over the objects in file order, and the malloc header word of each object that may have one. On a
+// large heap a worker thread (edge-words-worker.ts) reads the second half of the objects meanwhile: each thread writes
+// its own edges' entries of the shared per-edge arrays, and the headers the worker found are handed back in object
+// order, as one pass would have noted them.
+import { existsSync } from 'node:fs';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { AddressIndex, type RunArrays } from '../graph/address-index.js';
+import { ContentOffsets } from '../graph/content-offsets.js';
+import { compiledFile } from '../package-files.js';
+import { awaitWord, startWorker, takeMessage } from '../worker-thread.js';
+import { AddressTable, type AddressTableParts } from './address-table.js';
+import { DumpBytes } from './dump-bytes.js';
+import { viewWord } from './layout-math.js';
+
+export const MASK = 0x7fffffff;
+/** edgeRef value: read the words from the dump (the edge needs both a type reference and an interior offset). */
+export const SLOW = -0x80000000;
+/**
+ * The per-edge words are kept in 16 bits (4 bytes an edge less than 32-bit arrays: 100 MB on a 14 M-object heap).
+ * A value that does not fit is kept as an escape, and the word is read from the dump when used (rare: a type id
+ * above 32766, an interior offset above 32 KiB, a capacity of 65535 or more; in a tiny block, a length or capacity
+ * of 255 or more).
+ */
+export const REF_SLOW = -0x8000;
+export const CAP_SLOW = 0xffff;
+export const TINY_SLOW = 0xff;
+
+/** Below this many objects the words are read on one thread. */
+export const EDGE_WORDS_SPLIT_MIN_OBJECTS = 4_000_000;
+
+/** What the pass reads besides the dump: the graph's columns and the type references (see recovery-state.ts). */
+export interface EdgeWordSource {
+  edgeStart: Uint32Array;
+  edgeField: Uint32Array;
+  edgeTarget: Uint32Array;
+  content: ContentOffsets;
+  addressIndex: AddressIndex;
+  /** Address -> type reference code of the word before a slot (recovery-state.ts typeRef). */
+  typeRef: AddressTable;
+  /** Objects that may start with a malloc header, and objects that may be tiny blocks: a bit each. */
+  headered: Uint32Array;
+  tiny: Uint32Array;
+  ptrSize: number;
+  littleEndian: boolean;
+}
+
+/**
+ * Reads the words of objects [from, to) (see the top of the file) into `ref` and `cap`, and calls `noteHeader` with
+ * the first word of each headered object, in object order.
+ */
+export function readEdgeWords(src: EdgeWordSource, bytes: DumpBytes, from: number, to: number, ref: Int16Array,
+  cap: Uint16Array, noteHeader: (object: number, word: number) => void): void {
+  const { edgeStart, edgeField, edgeTarget, content, addressIndex, typeRef, headered, tiny } = src;
+  const p = src.ptrSize;
+  const le = src.littleEndian;
+  for (let i = from; i < to; i++) {
+    const end = edgeStart[i + 1];
+    let e = edgeStart[i];
+    if (e === end) {
+      if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) noteHeader(i, bytes.word(content.at(i)));
+      continue;
+    }
+    // The object's words from one before its contents to two after (the fieldlist's bytes, not read as such);
+    // further if a slot lies past the contents (a damaged fieldlist: the words read are those the sweeps would read).
+    let span = addressIndex.sizeOf(i);
+    for (let k = e; k < end; k++) if ((edgeField[k] & MASK) + p > span) span = (edgeField[k] & MASK) + p;
+    const start = content.at(i) - p;
+    const length = span + 3 * p;
+    const base = start >= bytes.winStart && start + length <= bytes.winEnd ? start - bytes.winStart : bytes.window(start, length);
+    const v = bytes.win;
+    if ((headered[i >>> 5] & (1 << (i & 31))) !== 0) noteHeader(i, viewWord(v, base + p, p, le));
+    for (; e < end; e++) {
+      const field = edgeField[e];
+      const at = base + (field & MASK); // the word before the slot
+      const code = typeRef.get(viewWord(v, at, p, le));
+      let r = code;
+      if (field > MASK) {
+        const o = viewWord(v, at + p, p, le) - addressIndex.addressOf(edgeTarget[e]);
+        r = code !== 0 || !(o >= 0 && o <= MASK) ? SLOW : o;
+      }
+      ref[e] = r > -0x8000 && r < 0x8000 ? r : REF_SLOW;
+      const c = viewWord(v, at + 3 * p, p, le);
+      const t = edgeTarget[e];
+      if ((tiny[t >>> 5] & (1 << (t & 31))) !== 0) {
+        // Into a tiny block: the two words after the slot (a string's length, a slice's length and capacity), each
+        // below 16 when the slot is one (the block is 16 bytes): a byte each.
+        const l = viewWord(v, at + 2 * p, p, le);
+        cap[e] = (l < TINY_SLOW ? l : TINY_SLOW) | ((c < TINY_SLOW ? c : TINY_SLOW) << 8);
+      } else cap[e] = c < CAP_SLOW ? c : CAP_SLOW;
+    }
+  }
+}
+
+/** What the worker reads its half with: the source's arrays (shared, or copied into its message) and the dump's path. */
+export interface EdgeWordsRequest {
+  path: string;
+  edgeStart: Uint32Array;
+  edgeField: Uint32Array;
+  edgeTarget: Uint32Array;
+  contentLow: Uint32Array;
+  contentHighStart: Uint32Array;
+  runs: RunArrays;
+  typeRef: AddressTableParts;
+  headered: Uint32Array;
+  tiny: Uint32Array;
+  ptrSize: number;
+  littleEndian: boolean;
+  pageBudgetBytes?: number;
+  from: number;
+  to: number;
+  ref: Int16Array;
+  cap: Uint16Array;
+  /** Word 0: 1 once the result is on the port. */
+  status: Int32Array;
+  port: MessagePort;
+}
+
+/** The worker's answer: the headers it found (object and first word, in object order), or why it failed. */
+export type EdgeWordsResult = { headers: Float64Array } | { error: string };
+
+/** The source as the worker makes it again. */
+export function sourceOf(r: EdgeWordsRequest): EdgeWordSource {
+  return {
+    edgeStart: r.edgeStart, edgeField: r.edgeField, edgeTarget: r.edgeTarget, content: new ContentOffsets(r.contentLow, r.contentHighStart),
+    addressIndex: AddressIndex.of(r.runs), typeRef: AddressTable.fromParts(r.typeRef), headered: r.headered, tiny: r.tiny,
+    ptrSize: r.ptrSize, littleEndian: r.littleEndian,
+  };
+}
+
+const workerFile = compiledFile('lib/typing/edge-words-worker.js');
+
+/**
+ * Reads the words of every object into new per-edge arrays (see the top of the file), the second half of the objects
+ * on a worker thread when there are at least `splitMinObjects` and the graph's columns are shared.
+ */
+export function readAllEdgeWords(src: EdgeWordSource, bytes: DumpBytes, objectCount: number,
+  noteHeader: (object: number, word: number) => void, splitMinObjects = EDGE_WORDS_SPLIT_MIN_OBJECTS,
+  pageBudgetBytes?: number): { ref: Int16Array; cap: Uint16Array } {
+  const m = src.edgeTarget.length;
+  const shared = [src.edgeStart, src.edgeField, src.edgeTarget, src.content.low, src.addressIndex.runStart].every((a) => a.buffer instanceof SharedArrayBuffer);
+  if (objectCount < Math.max(2, splitMinObjects) || !shared || !existsSync(workerFile)) {
+    const ref = new Int16Array(m);
+    const cap = new Uint16Array(m);
+    readEdgeWords(src, bytes, 0, objectCount, ref, cap, noteHeader);
+    return { ref, cap };
+  }
+  const ref = new Int16Array(new SharedArrayBuffer(2 * m));
+  const cap = new Uint16Array(new SharedArrayBuffer(2 * m));
+  // The worker's objects: the second half of the edges.
+  const half = src.edgeStart[objectCount] / 2;
+  let mid = 0;
+  for (let lo = 0, hi = objectCount; lo < hi;) {
+    const k = (lo + hi) >>> 1;
+    if (src.edgeStart[k] < half) lo = k + 1;
+    else hi = k;
+    mid = lo;
+  }
+  const { port1, port2 } = new MessageChannel();
+  const status = new Int32Array(new SharedArrayBuffer(4));
+  const ai = src.addressIndex;
+  const request: EdgeWordsRequest = {
+    path: bytes.path, edgeStart: src.edgeStart, edgeField: src.edgeField, edgeTarget: src.edgeTarget,
+    contentLow: src.content.low, contentHighStart: src.content.highStart,
+    runs: { runStart: ai.runStart, runObjectSize: ai.runObjectSize, runCount: ai.runCount, runFirst: ai.runFirst },
+    typeRef: src.typeRef.parts(), headered: src.headered, tiny: src.tiny, ptrSize: src.ptrSize, littleEndian: src.littleEndian,
+    ...(pageBudgetBytes !== undefined ? { pageBudgetBytes } : {}),
+    from: mid, to: objectCount, ref, cap, status, port: port2,
+  };
+  let worker;
+  try {
+    worker = startWorker(workerFile, { workerData: request, transferList: [port2] });
+  } catch {
+    port1.close();
+    readEdgeWords(src, bytes, 0, objectCount, ref, cap, noteHeader);
+    return { ref, cap };
+  }
+  worker.unref();
+  worker.on('error', () => undefined); // seen through the status word
+  try {
+    readEdgeWords(src, bytes, 0, mid, ref, cap, noteHeader);
+    awaitWord(status, 0, 'the thread reading edge words');
+    const result = takeMessage<EdgeWordsResult>(port1, 'the thread reading edge words');
+    if ('error' in result) throw new Error(`the thread reading edge words failed: ${result.error}`);
+    const h = result.headers;
+    for (let k = 0; k < h.length; k += 2) noteHeader(h[k], h[k + 1]);
+  } finally {
+    port1.close();
+    void worker.terminate();
+  }
+  return { ref, cap };
+}
