@@ -1,7 +1,8 @@
 // What the viewer serves from: the session while it loads (its phase and progress, for the loading page and the
 // 503 of /api), then the opened session, and the answers that need the whole heap, computed once per session and
 // kept (memo). Loading runs in a worker (HeapSession.open with worker: true), so the server answers meanwhile.
-import { collectGarbage, type DerivedStructure, type HeapSession } from '../lib/session/index.js';
+import { type DerivedStructure, type HeapSession } from '../lib/session/index.js';
+import { collectGarbage } from '../lib/collect-garbage.js';
 import { sourceChange } from '../lib/store/index.js';
 import { type DiffSide, diffSide, programMismatch, programPrint } from '../lib/answers/index.js';
 

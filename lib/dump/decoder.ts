@@ -2,6 +2,7 @@
 // and hands each to a visitor. Object contents are not kept: the visitor gets each object's file offset, and the
 // number of its pointer slots whose value falls inside the heap's address range (for sizing the edge arrays), and
 // on request those slots themselves are kept (heap-slots.ts) for resolving edges without a second pass.
+import * as fs from 'node:fs';
 import { ByteCursor } from './cursor.js';
 import { DumpFileError, HeapDumpError } from './errors.js';
 import { FileWindow } from './file-reader.js';
@@ -86,9 +87,10 @@ export interface DecodeOptions {
 export interface DecodeSplit {
   /**
    * The Params record is read and the next record starts at `at`: returns the offset at which to call `reach` first
-   * (the proposed start of the other thread's stretch), or Infinity for no split.
+   * (the proposed start of the other thread's stretch), or Infinity for no split. `file` is the file as this decoder
+   * has it open (the other thread opens it by its path, and must find the same file).
    */
-  begin(params: DumpParams, formatVersion: string, at: number, fileSize: number): number;
+  begin(params: DumpParams, formatVersion: string, at: number, fileSize: number, file: DumpFileIdentity): number;
   /**
    * This decoder's next record starts at `at`, at or past the offset the last call returned. `goOnAt` is where to
    * go on: `at`, or the end of the other thread's stretch when it starts at `at` (its `objects` object records were
@@ -96,6 +98,14 @@ export interface DecodeSplit {
    * the other thread's decoding error when its stretch starts at `at` and it failed.
    */
   reach(at: number): { goOnAt: number; nextStop: number; objects: number; slots: KeptSlots | null };
+}
+
+/** Which file a decoder has open: another file at the same path (replaced meanwhile) differs in one of these. */
+export interface DumpFileIdentity {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
 }
 
 /** A visitor that keeps nothing (for checking records without decoding them into anything). */
@@ -335,7 +345,10 @@ class Decoder {
         case Tag.StackFrame: this.stackFrame(); break;
         case Tag.Params:
           this.paramsRecord(at);
-          if (split) nextStop = split.begin(this.params!, this.formatVersion, c.offset, total);
+          if (split) {
+            const st = fs.fstatSync(c.w.fd);
+            nextStop = split.begin(this.params!, this.formatVersion, c.offset, total, { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
+          }
           break;
         case Tag.Finalizer: this.finalizer(false); break;
         case Tag.Itab: v.itab({ address: c.uvarint('itab address'), typeAddress: c.uvarint('itab type address') }); break;

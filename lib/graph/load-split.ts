@@ -8,13 +8,16 @@
 // worker is stopped and this thread decodes on alone. Its errors are thrown only then too: an error past the boundary
 // is the one a single decoder would have met there.
 //
+// The worker opens the dump by its path: it checks, before it looks for a boundary and once it has decoded, that the
+// file there is the one this thread has open (a dump replaced meanwhile is decoded by this thread alone).
+//
 // The worker writes nothing of this thread's: its columns are its own (over SharedArrayBuffers, so nothing is
 // copied to send them), appended here at the boundary. The edges are then resolved in place over this thread's slot
 // columns by both threads at once, each over its own objects (lib/graph/edges.ts resolveObjectEdges), and the
 // worker's edges moved down behind this thread's.
 import { existsSync } from 'node:fs';
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import type { DecodeSplit, DumpParams, KeptSlots } from '../dump/index.js';
+import type { DecodeSplit, DumpFileIdentity, DumpParams, KeptSlots } from '../dump/index.js';
 import { HeapDumpError } from '../dump/index.js';
 import { compiledFile } from '../package-files.js';
 import { awaitWord, startWorker, takeMessage } from '../worker-thread.js';
@@ -32,7 +35,7 @@ const SEARCH_BYTES = 64 << 20;
 export const enum SplitWord {
   /** 1: a boundary was found (numbers[BOUNDARY]); 2: none (the worker is done). */
   Boundary = 0,
-  /** 1: the objects' message is on the port; 2: the decoding error's message is. */
+  /** 1: the objects' message is on the port; 2: the decoding error's message is (or that the file changed). */
   Objects = 1,
   /** 1: the edges' message is on the port; 2: the resolving error's message is. */
   Edges = 2,
@@ -47,6 +50,8 @@ export const enum SplitNumber {
 /** What the worker is started with. */
 export interface LoadWorkerData {
   path: string;
+  /** The file as this thread has it open: the worker decodes nothing of another file at the same path. */
+  identity: DumpFileIdentity;
   params: DumpParams;
   formatVersion: string;
   fileSize: number;
@@ -62,7 +67,9 @@ export interface LoadWorkerData {
 export type LoadWorkerMessage =
   | { type: 'objects'; endOffset: number; columns: ObjectColumns; slots: KeptSlots | null }
   | { type: 'edges'; slotEnd: number; edgeEnd: number }
-  | { type: 'error'; heapDump: boolean; file: string; offset: number; expected: string; message: string };
+  | { type: 'error'; heapDump: boolean; file: string; offset: number; expected: string; message: string }
+  /** The file at the path is not the one this thread decodes (replaced meanwhile): its records are not taken. */
+  | { type: 'changed' };
 
 /** What the worker is asked, once its objects are taken: resolve the edges of objects [from, to), slots from firstSlot. */
 export interface ResolveRequest {
@@ -100,12 +107,12 @@ export class LoadSplit implements DecodeSplit {
 
   constructor(private readonly path: string, private readonly builder: GraphBuilder, private readonly minBytes = SPLIT_MIN_BYTES) {}
 
-  begin(params: DumpParams, formatVersion: string, at: number, fileSize: number): number {
+  begin(params: DumpParams, formatVersion: string, at: number, fileSize: number, identity: DumpFileIdentity): number {
     if (fileSize - at < this.minBytes || !existsSync(workerFile)) return Infinity;
     const from = Math.floor((at + fileSize) / 2);
     const { port1, port2 } = new MessageChannel();
     const data: LoadWorkerData = {
-      path: this.path, params, formatVersion, fileSize, from, until: Math.min(fileSize, from + SEARCH_BYTES),
+      path: this.path, identity, params, formatVersion, fileSize, from, until: Math.min(fileSize, from + SEARCH_BYTES),
       status: this.status, numbers: this.numbers, port: port2,
     };
     try {
@@ -133,6 +140,10 @@ export class LoadSplit implements DecodeSplit {
     if (at < boundary) return { goOnAt: at, nextStop: boundary, objects: 0, slots: null };
     this.waitFor(SplitWord.Objects);
     const m = this.message();
+    if (m.type === 'changed') {
+      this.close();
+      return alone;
+    }
     if (m.type !== 'objects') {
       this.close();
       throw m.type === 'error' && m.heapDump ? new HeapDumpError(m.file, m.offset, m.expected)

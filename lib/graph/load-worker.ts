@@ -1,14 +1,14 @@
 // The worker of a two-thread load (load-split.ts): finds a record boundary near the middle of the dump, decodes the
 // object records from there into columns of its own and sends them; then, asked to, resolves the edges of the last
 // objects over the other thread's shared slot columns. It says how it goes in the shared status words.
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
+import * as fs from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { decodeObjectRecords, findObjectRecord, HeapDumpError } from '../dump/index.js';
 import { AddressIndex } from './address-index.js';
 import { GraphBuilder } from './builder.js';
 import { resolveObjectEdges } from './edges.js';
 import { type LoadWorkerData, type LoadWorkerMessage, type ResolveRequest, SplitNumber, SplitWord } from './load-split.js';
+import { collectGarbage } from '../collect-garbage.js';
 
 const data = workerData as LoadWorkerData;
 const { status, numbers, port } = data;
@@ -28,10 +28,21 @@ function failure(e: unknown): LoadWorkerMessage {
   return { type: 'error', heapDump: false, file: '', offset: 0, expected: '', message: err?.message ?? String(e) };
 }
 
+/** Whether the file at the path is still the one the other thread decodes. */
+function sameFile(): boolean {
+  try {
+    const st = fs.statSync(data.path);
+    const id = data.identity;
+    return st.dev === id.dev && st.ino === id.ino && st.size === id.size && st.mtimeMs === id.mtimeMs;
+  } catch {
+    return false;
+  }
+}
+
 function decode(): boolean {
   let boundary: number;
   try {
-    boundary = findObjectRecord(data.path, data.params, data.formatVersion, data.from, data.until);
+    boundary = sameFile() ? findObjectRecord(data.path, data.params, data.formatVersion, data.from, data.until) : -1;
   } catch {
     boundary = -1;
   }
@@ -48,10 +59,15 @@ function decode(): boolean {
     });
     const r = decodeObjectRecords(data.path, data.params, data.formatVersion, boundary, b, { keepSlots: true });
     numbers[SplitNumber.Decoded] = r.endOffset;
+    // Replaced while it was read (a new file, or the same one written again), it is not the other thread's.
+    if (!sameFile()) {
+      say(SplitWord.Objects, 2, { type: 'changed' });
+      return false;
+    }
     say(SplitWord.Objects, 1, { type: 'objects', endOffset: r.endOffset, columns: b.takeObjects(), slots: r.slots });
     return true;
   } catch (e) {
-    say(SplitWord.Objects, 2, failure(e));
+    say(SplitWord.Objects, 2, sameFile() ? failure(e) : { type: 'changed' });
     return false;
   }
 }
@@ -68,17 +84,6 @@ function resolve(r: ResolveRequest): void {
   }
 }
 
-/** V8's gc(), twice (the second frees the typed arrays' memory; see lib/session/load-state.ts collectGarbage). */
-function collectGarbage(): void {
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    gc();
-    gc();
-  } catch {
-    // no gc(): V8 frees them in its own time
-  }
-}
 
 if (decode()) {
   port.once('message', (m: ResolveRequest) => {

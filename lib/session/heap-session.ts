@@ -23,7 +23,8 @@ import {
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching, rootsReachingWithin } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
-import { collectGarbage, indexCurrent, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
+import { indexCurrent, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
+import { collectGarbage } from '../collect-garbage.js';
 import { loadStateInWorker } from './worker-client.js';
 import { type InstanceSort, rowMembership } from './instances.js';
 import { type InstanceAsk, INSTANCES_INDEX, SPLIT_INSTANCES_INDEX, TypeInstances } from './type-instances.js';

@@ -15,7 +15,7 @@ import { type HeapTypes, histogramRowNames, TINY_BLOCK_NAME, TINY_REST_NAME } fr
 import { type RowMembership, rowNamer, typeGroups, SubObjectRanges } from '../analysis/index.js';
 import type { EncodedPart } from '../store/index.js';
 import { orderByKey } from './key-order.js';
-import { collectGarbage } from './load-state.js';
+import { collectGarbage } from '../collect-garbage.js';
 import { type Column, columnOf } from '../graph/index.js';
 
 export type InstanceSort = 'retained' | 'size' | 'address';

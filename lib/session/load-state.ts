@@ -2,8 +2,6 @@
 // dominators, retained sizes, the shortest-path tree), read from the persisted index when it is current, else
 // computed and written to it. The result is the same either way: a session is built from this state alone.
 import * as fs from 'node:fs';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { columnOf, loadHeapGraph, stackObjectRoots, type Column, type HeapGraph, type LoadPhase, type RootTable } from '../graph/index.js';
 import type { StackSlotType } from '../graph/heap-graph.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
@@ -16,6 +14,7 @@ import {
 import { analysisWriterInBackground, type AnalysisWriter, type PendingSave, saveInBackground } from './background-save.js';
 import { parkArrays } from './parked-arrays.js';
 import { derivedFile } from './derived.js';
+import { collectGarbage } from '../collect-garbage.js';
 
 export type OpenPhase = LoadPhase | 'index' | 'types' | 'dominators' | 'paths' | 'save';
 
@@ -474,22 +473,3 @@ function peakSoFar(): string {
   }
 }
 
-let gcFunction: (() => void) | null | undefined;
-
-/**
- * Runs a full garbage collection (V8's gc(), made reachable once through --expose-gc in a fresh context), twice: the
- * first frees the dead objects, but the memory of their typed arrays only goes back at the next one (measured on a
- * 14 M-object dump: 715 MB of array buffers after one, 61 MB after two).
- */
-export function collectGarbage(): void {
-  if (gcFunction === undefined) {
-    try {
-      v8.setFlagsFromString('--expose-gc');
-      gcFunction = vm.runInNewContext('gc') as () => void;
-    } catch {
-      gcFunction = null;
-    }
-  }
-  gcFunction?.();
-  gcFunction?.();
-}

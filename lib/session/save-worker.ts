@@ -5,14 +5,13 @@
 // edges, parks it in a file (status[3]), then waits on its port to write it with the analysis, or to send it back.
 // Told to write, it may also be given the dominators and retained sizes (shared): it then builds the sorted dominator
 // tree once the other thread says so (status[5]), sends it back over SharedArrayBuffers (status[4]), then writes.
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { type BackgroundSaveRequest, type PathsMessage, type TreeInputs, type TreeMessage, waitForWord, type WriterMessage } from './background-save.js';
 import type { ArraySource, StoredArray } from '../store/index.js';
 import { shortestPathParents } from '../analysis/paths.js';
 import { sortedDominatorTree } from '../analysis/retained.js';
 import { parkArrays } from './parked-arrays.js';
+import { collectGarbage } from '../collect-garbage.js';
 
 const req = workerData as BackgroundSaveRequest;
 if (req.paths && req.port) await writeWithPaths(req, req.port);
@@ -132,13 +131,3 @@ function finish(): void {
   Atomics.notify(status, 0);
 }
 
-function collectGarbage(): void {
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
-    gc();
-    gc();
-  } catch {
-    // no gc: the arrays go when this thread ends
-  }
-}

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { decodeHeapDump, type DecodeSplit, HeapDumpError } from '../../lib/dump/index.js';
 import { type HeapGraph, loadHeapGraph, type SplitReport } from '../../lib/graph/index.js';
+import { GraphBuilder } from '../../lib/graph/builder.js';
+import { LoadSplit } from '../../lib/graph/load-split.js';
 import { ROOT, scratchDir, zooDump } from '../support/fixtures.js';
 
 const fixture = (name: string, version: string): string => path.join(ROOT, '.cache/fixtures', name, `go${version}`, 'heap1.dump');
@@ -115,6 +117,25 @@ describe('graph: loading on two threads', function () {
     expect(report.taken).to.equal(false);
     expect(differences(graph, alone)).to.deep.equal([]);
     expect(graph.objectCount).to.equal(loadAlone(source).objectCount);
+  });
+
+  it('decodes alone when the file at the dump\'s path is not the one this thread has open (replaced meanwhile)', function () {
+    const dump = fixture('realtypes', '1.26');
+    const builder = new GraphBuilder(fs.statSync(dump).size);
+    const split = new LoadSplit(dump, builder, 1);
+    // As if the file had been written again after this thread opened it: the worker finds another modification time.
+    const told: DecodeSplit = {
+      begin: (p, v, at, size, file) => split.begin(p, v, at, size, { ...file, mtimeMs: file.mtimeMs + 1 }),
+      reach: (at) => split.reach(at),
+    };
+    try {
+      decodeHeapDump(dump, builder, { split: told, keepSlots: true });
+    } finally {
+      split.close();
+    }
+    expect(split.report().boundary, 'no boundary looked for').to.equal(-1);
+    expect(split.report().taken).to.equal(false);
+    expect(builder.objectCount).to.equal(loadAlone(dump).objectCount);
   });
 
   it('reports a dump cut short past the boundary as one thread does', function () {
