@@ -104,7 +104,8 @@ export function rowNamer(names: string[]): (name: string) => number {
  * Count, bytes and retained bytes per type, largest retained first. Tiny blocks' sub-objects count as instances
  * of their types (each retains its own bytes: it has no pointers); a block's other bytes are TINY_REST_NAME's.
  */
-export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDominators, splitArrays = false, tree?: DominatorTree): TypeRow[] {
+export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDominators, splitArrays = false,
+  tree?: DominatorTree | (() => DominatorTree)): TypeRow[] {
   const { rowOf, names } = typeGroups(graph, types, splitArrays);
   const tiny = types.tinyObjects;
   const tinyRows = tiny !== undefined && tiny.object.length > 0;
@@ -145,8 +146,9 @@ export function typeHistogram(graph: HeapGraph, types: HeapTypes, dom: HeapDomin
     }
   }
   // Depth-first walk of the dominator tree (the caller's, in any child order, else built here); active[r] =
-  // instances of row r on the current tree path.
-  const { firstChild, child } = tree ?? dominatorTreeChildren(idom);
+  // instances of row r on the current tree path. A caller that gives a function has it called only now: the rows
+  // above need no tree (a cold open's tree is built meanwhile on another thread).
+  const { firstChild, child } = (typeof tree === 'function' ? tree() : tree) ?? dominatorTreeChildren(idom);
   const retained = dom.retained;
   const active = new Uint32Array(rows);
   // The walk's stack, a node and its next child per level, grown as the tree proves deep (most are shallow: two

@@ -574,7 +574,7 @@ export class HeapSession {
 
   /** Count, bytes and retained bytes per type, largest retained first (computed once). */
   typeRows(): TypeRow[] {
-    this.typeRows_ ??= this.derived.get('types-v3', () => typeHistogram(this.graph, this.types, this.dominators, false, this.dominatorTree()), typeRowsCodec.encode, typeRowsCodec.decode);
+    this.typeRows_ ??= this.derived.get('types-v3', () => typeHistogram(this.graph, this.types, this.dominators, false, () => this.dominatorTree()), typeRowsCodec.encode, typeRowsCodec.decode);
     return this.typeRows_;
   }
 
