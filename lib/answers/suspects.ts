@@ -80,18 +80,24 @@ export function suspectsAnswer(s: HeapSession, threshold: number): SuspectsAnswe
 }
 
 function computeSuspects(s: HeapSession, threshold: number): SuspectsAnswer {
-  const { out, aggregates } = nodeSuspects(s, threshold);
+  // Every path is found last: paths read the shortest-path tree, which on a cold open comes from the analysis index
+  // a worker thread may still be writing (14 M objects: found first, the node suspects' paths waited 0.56 s for it).
+  const paths: (() => void)[] = [];
+  const { out, aggregates } = nodeSuspects(s, threshold, paths);
   // The type suspects' pass needs neither the edges nor the paths the others read: let them go (read again when
   // next used) rather than hold them through its own per-node arrays.
   s.releaseArrays();
   traceMemoryPoint('suspects: nodes');
-  out.push(...typeSuspects(s, threshold, out, aggregates));
+  out.push(...typeSuspects(s, threshold, out, aggregates, paths));
   out.sort((a, b) => Number(a.runtime) - Number(b.runtime) || b.retained - a.retained);
   return { reachableBytes: s.reachableBytes, threshold, suspects: out };
 }
 
-/** The aggregates and the dominator-tree nodes among the suspects (unsorted). */
-function nodeSuspects(s: HeapSession, threshold: number): { out: SuspectJson[]; aggregates: AggregateSuspect[] } {
+/**
+ * The aggregates and the dominator-tree nodes among the suspects (unsorted), without their paths: a function that
+ * finds each suspect's path is added to `paths`.
+ */
+function nodeSuspects(s: HeapSession, threshold: number, paths: (() => void)[]): { out: SuspectJson[]; aggregates: AggregateSuspect[] } {
   traceMemoryPoint('suspects: start');
   const sh = sessionShared(s);
   traceMemoryPoint('suspects: shared');
@@ -105,12 +111,16 @@ function nodeSuspects(s: HeapSession, threshold: number): { out: SuspectJson[]; 
   const out: SuspectJson[] = [];
   // Aggregates first (a single shared object of one is listed among them, not again on its own).
   const aggregates = findAggregateSuspects(s.graph, s.types, s.dominators, sh, groups, {
-    threshold, tree, pathTo: (i) => s.pathToRoot(i), referrers: (i) => s.referringObjects(i),
+    threshold, tree, pathTo: () => [], referrers: (i) => s.referringObjects(i),
   }).filter((a) => !a.rootNodes.every((k) => isRuntimeRoot(s, k)));
   const inAggregate = new Set(aggregates.map((a) => a.group));
-  for (const a of aggregates) out.push(aggregateJson(s, a));
-  // Dominator-tree nodes.
-  const singles = findSuspects(s.graph, s.types, s.dominators, { threshold, pathTo: (i) => s.pathToRoot(i), tree });
+  for (const a of aggregates) {
+    const j = aggregateJson(s, a);
+    paths.push(() => (j.path = pathJson(s.pathToRoot(a.example))));
+    out.push(j);
+  }
+  // Dominator-tree nodes (a path to where one accumulates).
+  const singles = findSuspects(s.graph, s.types, s.dominators, { threshold, pathTo: () => [], tree });
   for (const x of singles) {
     let runtime = false;
     let names: { roots: string[]; rootCount: number } | undefined;
@@ -144,6 +154,8 @@ function nodeSuspects(s: HeapSession, threshold: number): { out: SuspectJson[]; 
       : j.childGroups && j.childGroups.length > 0 ? `, keeps ${count(j.childGroups[0].count)} x ${j.childGroups[0].type}` : '';
     const from = names ? `, reached from ${names.roots.slice(0, 4).join(', ')}${names.rootCount > 4 ? ` and ${names.rootCount - 4} more roots` : ''}` : '';
     j.summary = `${who} retains ${bytes(x.retained)} (${pct(x.share)})${where}${from}`;
+    const acc = x.accumulation;
+    if (acc) paths.push(() => (j.path = pathJson(s.pathToRoot(acc.object))));
     out.push(j);
   }
   return { out, aggregates };
@@ -178,9 +190,11 @@ function aggregateJson(s: HeapSession, a: AggregateSuspect): SuspectJson {
  * types never count the same bytes: an instance below an instance of another type suspect (a request's body below
  * its request) is that suspect's, so the outer type keeps it (re-measured until the set of types is stable).
  */
-function typeSuspects(s: HeapSession, threshold: number, found: readonly SuspectJson[], aggregates: readonly AggregateSuspect[]): SuspectJson[] {
+function typeSuspects(s: HeapSession, threshold: number, found: readonly SuspectJson[], aggregates: readonly AggregateSuspect[],
+  paths: (() => void)[]): SuspectJson[] {
   const out = typeSuspectsWithoutPaths(s, threshold, found, aggregates);
-  // Paths once the pass's per-node arrays are garbage (they read the shortest-path tree).
+  // Paths once the pass's per-node arrays are garbage (they read the shortest-path tree): the other suspects' first.
+  for (const find of paths) find();
   for (const j of out) j.path = pathJson(s.pathToRoot(j.object!));
   traceMemoryPoint('suspects: type paths');
   return out;
