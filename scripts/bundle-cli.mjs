@@ -7,7 +7,8 @@
 //
 // yargs and its helpers are bundled (every command loads them). The other runtime dependencies stay as they are
 // installed: only the commands that use them load them, and some find their own files by path (fastify's logger,
-// Graphviz's WebAssembly). The workers a cold open starts run tsc's output (dist/lib/session/*-worker.js), so
+// Graphviz's WebAssembly). The workers a cold open starts run tsc's output (dist/lib/session/*-worker.js, the loader's
+// dist/lib/graph/load-worker.js, type recovery's dist/lib/typing/edge-words-worker.js), so
 // modules find goheap's files from the package root (lib/package-files.ts), never relative to themselves.
 // `make build` runs tsc, then this; dist/cli/*.js as tsc wrote them also run (slower to start).
 import { build } from 'esbuild';
