@@ -28,15 +28,21 @@ export function startWorker(file: string | URL, options?: WorkerOptions): Worker
 const MAX_WAIT_MS = 30 * 60 * 1000;
 
 /**
+ * Blocks until status[index] (or status[orIndex]) is no longer 0, or MAX_WAIT_MS have passed: a worker that dies
+ * cannot be seen while this thread blocks.
+ */
+export function waitForWord(status: Int32Array, index: number, orIndex = index): void {
+  const start = Date.now();
+  while (Atomics.load(status, index) === 0 && Atomics.load(status, orIndex) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, index, 0, 1000);
+}
+
+/**
  * Blocks until status[word] is nonzero (a worker sets it and notifies it when its answer is on its port); throws,
- * naming `what`, after MAX_WAIT_MS.
+ * naming `what`, when it is still 0 after MAX_WAIT_MS.
  */
 export function awaitWord(status: Int32Array, word: number, what: string): void {
-  const start = Date.now();
-  while (Atomics.load(status, word) === 0) {
-    if (Date.now() - start > MAX_WAIT_MS) throw new Error(`${what} did not answer`);
-    Atomics.wait(status, word, 0, 1000);
-  }
+  waitForWord(status, word);
+  if (Atomics.load(status, word) === 0) throw new Error(`${what} did not answer`);
 }
 
 /** The message a worker posted on `port` before setting its status word (see awaitWord). */

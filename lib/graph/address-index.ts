@@ -48,7 +48,7 @@ export class RunBuilder {
   }
 
   /**
-   * Adds the runs another builder collected from object number 0 on (`runs`, from its `build`), as objects numbered
+   * Adds the runs another builder collected from object number 0 on (`runs`, from its arrays()), as objects numbered
    * from `base`: the first joins the last run here when it goes on from it, as its objects added one by one would.
    */
   append(runs: RunArrays, base: number): void {
@@ -187,6 +187,11 @@ export class AddressIndex {
   /** The index of `runs`. */
   static of(runs: RunArrays): AddressIndex {
     return new AddressIndex(runs.runStart, runs.runObjectSize, runs.runCount, runs.runFirst);
+  }
+
+  /** The index's runs (its arrays, not copies): what another thread makes the same index from (AddressIndex.of). */
+  runs(): RunArrays {
+    return { runStart: this.runStart, runObjectSize: this.runObjectSize, runCount: this.runCount, runFirst: this.runFirst };
   }
 
   /** The address of the object the last successful find() returned (so that its caller need not look it up). */

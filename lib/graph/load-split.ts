@@ -21,9 +21,9 @@ import type { DecodeSplit, DumpFileIdentity, DumpParams, KeptSlots } from '../du
 import { HeapDumpError } from '../dump/index.js';
 import { compiledFile } from '../package-files.js';
 import { awaitWord, startWorker, takeMessage } from '../worker-thread.js';
-import type { AddressIndex } from './address-index.js';
+import type { AddressIndex, RunArrays } from './address-index.js';
 import type { GraphBuilder, ObjectColumns } from './builder.js';
-import { edgeColumns, type EdgeColumns, resolveObjectEdges } from './edges.js';
+import { edgeColumns, type EdgeColumns, resolveEdges, resolveObjectEdges } from './edges.js';
 
 /** Below this many bytes of records after the Params record, a dump is decoded on one thread. */
 export const SPLIT_MIN_BYTES = 64 << 20;
@@ -33,7 +33,7 @@ const SEARCH_BYTES = 64 << 20;
 
 /** The status words the worker sets (and notifies) as it goes. */
 export const enum SplitWord {
-  /** 1: a boundary was found (numbers[BOUNDARY]); 2: none (the worker is done). */
+  /** 1: a boundary was found (numbers[SplitNumber.Boundary]); 2: none (the worker is done). */
   Boundary = 0,
   /** 1: the objects' message is on the port; 2: the decoding error's message is (or that the file changed). */
   Objects = 1,
@@ -74,7 +74,7 @@ export type LoadWorkerMessage =
 /** What the worker is asked, once its objects are taken: resolve the edges of objects [from, to), slots from firstSlot. */
 export interface ResolveRequest {
   type: 'resolve';
-  runs: { runStart: Float64Array; runObjectSize: Uint32Array; runCount: Uint32Array; runFirst: Uint32Array };
+  runs: RunArrays;
   edgeStart: Uint32Array;
   slots: KeptSlots;
   from: number;
@@ -178,12 +178,10 @@ export class LoadSplit implements DecodeSplit {
     }
     if (m === 0 || m >= objectCount) {
       this.close();
-      const r = resolveObjectEdges(slotCounts, slots, index, 0, objectCount, 0, onProgress ? (k) => onProgress(k, total) : undefined);
-      if (r.slotEnd !== total) throw new Error(`kept ${total} heap slots, objects count ${r.slotEnd}`);
-      return edgeColumns(slotCounts, slots, r.edgeEnd);
+      return resolveEdges({ objectCount, slotCounts, slots, index, onProgress });
     }
     const request: ResolveRequest = {
-      type: 'resolve', runs: index, edgeStart: slotCounts, slots, from: m, to: objectCount, firstSlot,
+      type: 'resolve', runs: index.runs(), edgeStart: slotCounts, slots, from: m, to: objectCount, firstSlot,
     };
     this.port!.postMessage(request);
     // This thread's half; its progress counts for both.

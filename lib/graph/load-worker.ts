@@ -84,7 +84,6 @@ function resolve(r: ResolveRequest): void {
   }
 }
 
-
 if (decode()) {
   port.once('message', (m: ResolveRequest) => {
     resolve(m);

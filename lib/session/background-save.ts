@@ -13,7 +13,7 @@ import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } f
 import type { DominatorTree, FlatGraph } from '../analysis/index.js';
 import type { EncodedPart, SourceIdentity, StoredArray } from '../store/index.js';
 import { compiledFile } from '../package-files.js';
-import { startWorker } from '../worker-thread.js';
+import { startWorker, waitForWord } from '../worker-thread.js';
 
 export interface BackgroundSaveRequest {
   file: string;
@@ -59,9 +59,6 @@ export interface PendingSave {
   wait(): string | null;
 }
 
-/** Give up waiting for a worker after this long (it cannot be seen dying while this thread blocks). */
-const MAX_WAIT_MS = 30 * 60 * 1000;
-
 const workerFile = compiledFile('lib/session/save-worker.js');
 
 /**
@@ -98,15 +95,6 @@ function pendingWrite(status: Int32Array, message: Uint8Array): PendingSave {
       return result;
     },
   };
-}
-
-/**
- * Blocks until status[index] (or status[orIndex]) is no longer 0, or MAX_WAIT_MS have passed: a worker that dies
- * cannot be seen while this thread blocks.
- */
-export function waitForWord(status: Int32Array, index: number, orIndex = index): void {
-  const start = Date.now();
-  while (Atomics.load(status, index) === 0 && Atomics.load(status, orIndex) === 0 && Date.now() - start < MAX_WAIT_MS) Atomics.wait(status, index, 0, 1000);
 }
 
 /** A worker computing a shortest-path tree, that writes it with an analysis index (analysisWriterInBackground). */

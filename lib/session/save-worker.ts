@@ -6,7 +6,8 @@
 // Told to write, it may also be given the dominators and retained sizes (shared): it then builds the sorted dominator
 // tree once the other thread says so (status[5]), sends it back over SharedArrayBuffers (status[4]), then writes.
 import { type MessagePort, workerData } from 'node:worker_threads';
-import { type BackgroundSaveRequest, type PathsMessage, type TreeInputs, type TreeMessage, waitForWord, type WriterMessage } from './background-save.js';
+import { type BackgroundSaveRequest, type PathsMessage, type TreeInputs, type TreeMessage, type WriterMessage } from './background-save.js';
+import { waitForWord } from '../worker-thread.js';
 import type { ArraySource, StoredArray } from '../store/index.js';
 import { shortestPathParents } from '../analysis/paths.js';
 import { sortedDominatorTree } from '../analysis/retained.js';

@@ -150,19 +150,16 @@ export function readAllEdgeWords(src: EdgeWordSource, bytes: DumpBytes, objectCo
   // The worker's objects: the second half of the edges.
   const half = src.edgeStart[objectCount] / 2;
   let mid = 0;
-  for (let lo = 0, hi = objectCount; lo < hi;) {
-    const k = (lo + hi) >>> 1;
-    if (src.edgeStart[k] < half) lo = k + 1;
+  for (let hi = objectCount; mid < hi;) {
+    const k = (mid + hi) >>> 1;
+    if (src.edgeStart[k] < half) mid = k + 1;
     else hi = k;
-    mid = lo;
   }
   const { port1, port2 } = new MessageChannel();
   const status = new Int32Array(new SharedArrayBuffer(4));
-  const ai = src.addressIndex;
   const request: EdgeWordsRequest = {
     path: bytes.path, edgeStart: src.edgeStart, edgeField: src.edgeField, edgeTarget: src.edgeTarget,
-    contentLow: src.content.low, contentHighStart: src.content.highStart,
-    runs: { runStart: ai.runStart, runObjectSize: ai.runObjectSize, runCount: ai.runCount, runFirst: ai.runFirst },
+    contentLow: src.content.low, contentHighStart: src.content.highStart, runs: src.addressIndex.runs(),
     typeRef: src.typeRef.parts(), headered: src.headered, tiny: src.tiny, ptrSize: src.ptrSize, littleEndian: src.littleEndian,
     ...(pageBudgetBytes !== undefined ? { pageBudgetBytes } : {}),
     from: mid, to: objectCount, ref, cap, status, port: port2,

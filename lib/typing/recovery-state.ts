@@ -13,8 +13,8 @@ import { TypingKind, TypingTable } from './typings.js';
 import { TinyObjects, emptyTinyObjects } from './heap-types.js';
 import { headeredSizeClass, MALLOC_HEADER_MAX } from './malloc-header.js';
 import { TINY_BLOCK, SubObjectRecords, sortSubObjects } from './tiny-blocks.js';
-import { contains, viewWord } from './layout-math.js';
-import { type EdgeWordSource, MASK, readAllEdgeWords, SLOW } from './edge-words.js';
+import { contains } from './layout-math.js';
+import { type EdgeWordSource, readAllEdgeWords, SLOW } from './edge-words.js';
 import { runtimeSpellings, SpellingKind, type RuntimeSpellings } from './runtime-wrappers.js';
 
 export interface RecoverOptions {
