@@ -65,12 +65,12 @@ export function dominatorTreeChildren(idom: Uint32Array, newArray: (length: numb
 export function sortedDominatorTree(idom: Uint32Array, retained: Float64Array, newArray?: (length: number) => Uint32Array): DominatorTree {
   const t = dominatorTreeChildren(idom, newArray);
   const { firstChild, child } = t;
-  const byRetained = (a: number, b: number): number => retained[b] - retained[a] || a - b;
+  const sortMany = manyChildrenSort(retained);
   for (let v = 0; v + 1 < firstChild.length; v++) {
     const s = firstChild[v];
     const e = firstChild[v + 1];
     if (e - s > 16) {
-      child.subarray(s, e).sort(byRetained);
+      sortMany(child, s, e);
       continue;
     }
     // Most nodes have a few children: sorted by insertion, without a comparator call per step.
@@ -88,6 +88,47 @@ export function sortedDominatorTree(idom: Uint32Array, retained: Float64Array, n
     }
   }
   return t;
+}
+
+/**
+ * Sorts child[s .. e), node ids in ascending order, by retained size, largest first (ties: node id, as they are).
+ * Sorting numbers with a comparator calls it some k log k times, each reading two retained sizes at random: on a
+ * 14 M-object heap with 3.3 M children under 21,000 nodes of more than 16, that was half of the tree's time (0.5 of
+ * 1 s). Instead each child gets one number, (top - its retained size) * K + its place, where top is the range's
+ * largest size and K the power of two above its length: these numbers sort as the children should (ties by place,
+ * which is by id), and a Float64Array sorts numbers natively. Exact while top * K stays below 2^53 (a range of a
+ * million children under 8 TB); otherwise, the comparator.
+ */
+function manyChildrenSort(retained: Float64Array): (child: Uint32Array, s: number, e: number) => void {
+  let keys = new Float64Array(0);
+  let ids = new Uint32Array(0);
+  const byRetained = (a: number, b: number): number => retained[b] - retained[a] || a - b;
+  return (child, s, e) => {
+    const k = e - s;
+    let top = 0;
+    for (let j = s; j < e; j++) top = Math.max(top, retained[child[j]]);
+    const K = 2 ** Math.ceil(Math.log2(k));
+    if ((top + 1) * K > Number.MAX_SAFE_INTEGER) {
+      child.subarray(s, e).sort(byRetained);
+      return;
+    }
+    if (keys.length < k) {
+      keys = new Float64Array(k);
+      ids = new Uint32Array(k);
+    }
+    for (let j = 0; j < k; j++) {
+      const c = child[s + j];
+      ids[j] = c;
+      keys[j] = (top - retained[c]) * K + j;
+    }
+    const sorted = keys.subarray(0, k).sort();
+    // The place is the number's remainder by K, taken as x - floor(x / K) * K: exact (K is a power of two), and
+    // cheaper than %, which is a library call on numbers that are not small integers.
+    for (let j = 0; j < k; j++) {
+      const x = sorted[j];
+      child[s + j] = ids[x - Math.floor(x / K) * K];
+    }
+  };
 }
 
 /**

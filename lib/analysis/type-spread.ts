@@ -46,12 +46,13 @@ export interface ObjectPlaces {
 
 /**
  * The spread of each row of `m` (see the file's header). `found` marks analysis nodes that are suspects already
- * (1), everything they dominate is inside them; `tree` is the dominator tree of `dom` (children in any order);
+ * (1), everything they dominate is inside them; `tree` is the dominator tree of `dom` (dominatorTreeChildren's: its
+ * reachable nodes, children in any order);
  * `outerRow`, when given, is per analysis node the row of the type suspect it is an instance of, or -1 (instanceNodes).
  */
 export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: Uint8Array, objects: ObjectPlaces,
   m: RowMembership, found: Uint8Array, outerRow?: Int32Array): TypeSpread {
-  const { idom, retained } = dom;
+  const { retained } = dom;
   const first = dom.firstObjectNode;
   const n = dom.nodeCount - first;
   const rows = m.rows;
@@ -152,8 +153,9 @@ export function typeSpread(dom: HeapDominators, tree: DominatorTree, reachable: 
     const c = cursor[sp - 1];
     if (c < firstChild[v + 1]) {
       cursor[sp - 1] = c + 1;
+      // The tree holds the reachable nodes only (dominatorTreeChildren): w's idom is not NONE. Reading it here to make
+      // sure was the walk's most costly line, a cache miss per node.
       const w = child[c];
-      if (idom[w] === NONE) continue;
       if (sp === depth) {
         depth = Math.min(dom.nodeCount, 2 * depth);
         stack = grown(stack, depth);

@@ -447,9 +447,7 @@ function traceMemory(progress: OpenOptions['onProgress']): OpenOptions['onProgre
   return (phase, done, total) => {
     if (phase !== last) {
       last = phase;
-      const m = process.memoryUsage();
-      const mb = (x: number): string => (x / 2 ** 20).toFixed(0);
-      process.stderr.write(`memory: ${((Date.now() - traceStart) / 1000).toFixed(2)} s ${phase}: rss ${mb(m.rss)} MB${peakSoFar()}, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
+      traceLine(phase);
     }
     progress?.(phase, done, total);
   };
@@ -457,10 +455,18 @@ function traceMemory(progress: OpenOptions['onProgress']): OpenOptions['onProgre
 
 /** With GOHEAP_TRACE_MEMORY=1, prints RSS and array buffers' MB at a named point on stderr. */
 export function traceMemoryPoint(label: string): void {
-  if (!TRACE_MEMORY) return;
+  if (TRACE_MEMORY) traceLine(label);
+}
+
+/**
+ * One trace line: the time, RSS and its peak, array buffers' and V8's heap MB, and the process's page faults so far
+ * (every thread's: each first write to a fresh page of a new array is one, and on a virtual machine they cost seconds).
+ */
+function traceLine(label: string): void {
   const m = process.memoryUsage();
   const mb = (x: number): string => (x / 2 ** 20).toFixed(0);
-  process.stderr.write(`memory: ${((Date.now() - traceStart) / 1000).toFixed(2)} s ${label}: rss ${mb(m.rss)} MB${peakSoFar()}, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB\n`);
+  const faults = process.resourceUsage().minorPageFault;
+  process.stderr.write(`memory: ${((Date.now() - traceStart) / 1000).toFixed(2)} s ${label}: rss ${mb(m.rss)} MB${peakSoFar()}, arrays ${mb(m.arrayBuffers)} MB, js heap ${mb(m.heapUsed)} MB, faults ${faults}\n`);
 }
 
 /** ", peak N MB": the process's RSS high-water mark so far (Linux's VmHWM), or "" where it cannot be read. */

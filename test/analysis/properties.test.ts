@@ -12,6 +12,7 @@ import {
   pathTo,
   reverseEdges,
   shortestPathParents,
+  sortedDominatorTree,
 } from '../../lib/analysis/index.js';
 import { BASE_SEED, Rng, SHAPES, bruteDominators, naiveDistances, randomCase } from './random-graphs.js';
 
@@ -115,6 +116,44 @@ describe('analysis properties on random graphs', function () {
         }
       }
     });
+  });
+
+  it('sortedDominatorTree orders every node\'s children by retained size, largest first, ties by id: short and long lists, sizes up to 2^53', function () {
+    // Trees of 2..3 levels whose nodes have 0 to 5,000 children, the sizes drawn from a few values (many ties) or
+    // from a wide range, near 2^53 in some (the long lists' exact keys no longer fit: the comparator's way).
+    for (let k = 0; k < 60; k++) {
+      const seed = (BASE_SEED + k * 104_729) >>> 0;
+      const rng = new Rng(seed);
+      const n = rng.int(2, 12_000);
+      const idom = new Uint32Array(n);
+      idom[0] = 0;
+      const hubs = rng.int(1, 6);
+      for (let v = 1; v < n; v++) {
+        // Most nodes under a few hubs (long lists), the others under any earlier node (short ones); some unreachable.
+        if (rng.int(0, 20) === 0) idom[v] = NONE;
+        else idom[v] = rng.int(0, 3) === 0 ? rng.int(0, v - 1) : Math.min(v - 1, rng.int(0, hubs - 1));
+      }
+      const kind = k % 3;
+      const retained = new Float64Array(n);
+      for (let v = 0; v < n; v++) {
+        retained[v] = kind === 0 ? rng.int(0, 4) * 1000 : kind === 1 ? rng.int(0, 1_000_000_000) : 2 ** 52 + rng.int(0, 8) * 2 ** 40;
+      }
+      const where = `base seed ${BASE_SEED}, tree ${k}, ${n} nodes`;
+      const plain = dominatorTreeChildren(idom);
+      const got = sortedDominatorTree(idom, retained);
+      expect(got.root, where).to.equal(plain.root);
+      expect(Array.from(got.firstChild), where).to.deep.equal(Array.from(plain.firstChild));
+      for (let d = 0; d < n; d++) {
+        const want = Array.from(plain.child.subarray(plain.firstChild[d], plain.firstChild[d + 1]))
+          .map((v) => ({ v, r: retained[v] }))
+          .sort((a, b) => (a.r !== b.r ? (a.r > b.r ? -1 : 1) : a.v - b.v))
+          .map((x) => x.v);
+        const kids = Array.from(got.child.subarray(got.firstChild[d], got.firstChild[d + 1]));
+        if (kids.length !== want.length || kids.some((x, i) => x !== want[i])) {
+          expect.fail(`children of ${d} (${want.length}) out of order, ${where}`);
+        }
+      }
+    }
   });
 
   it('reverseEdges lists every edge once, under its target, in original edge order', function () {
