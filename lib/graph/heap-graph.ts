@@ -477,15 +477,19 @@ export class HeapGraph {
   stats(): HeapGraphStats {
     if (this.p.stats !== undefined) return structuredClone(this.p.stats);
     const n = this.objectCount;
-    const size = this.objectSize;
     const reachable = this.reachable;
     let reachableObjects = 0;
     let reachableBytes = 0;
-    for (let i = 0; i < n; i++) {
-      if (reachable[i] !== 0) {
-        reachableObjects++;
-        reachableBytes += size[i];
-      }
+    // Run by run, an object's size being its run's: laying out a size per object here (a cold open asks for the
+    // stats as it starts writing the graph's index) cost 57 MB and 0.2 s at 14 M objects, and kept the array through
+    // the type recovery.
+    const runs = this.addressIndex;
+    for (let r = 0; r < runs.runTotal; r++) {
+      const end = runs.runFirst[r] + runs.runCount[r];
+      let live = 0;
+      for (let i = runs.runFirst[r]; i < end; i++) if (reachable[i] !== 0) live++;
+      reachableObjects += live;
+      reachableBytes += live * runs.runObjectSize[r];
     }
     let interiorEdges = 0;
     const field = this.edgeField;
