@@ -163,14 +163,22 @@ export abstract class RecoveryState {
     this.typeTable = new Array<Int32Array | null | undefined>(nt).fill(undefined);
     this.valueTyping = new Int32Array(nt);
     this.typeTiny = new Uint8Array(nt);
+    // Both bitsets run by run, whose objects share a size: a size per object read for each was 0.2 s at 14 M objects.
     this.tinyBlock = new Uint32Array((n >>> 5) + 1);
+    this.headered = new Uint32Array((n >>> 5) + 1);
     {
       const es = graph.edgeStart;
-      for (let i = 0; i < n; i++) if (this.sizeOf(i) === TINY_BLOCK && es[i] === es[i + 1]) this.tinyBlock[i >>> 5] |= 1 << (i & 31);
-    }
-    this.headered = new Uint32Array((n >>> 5) + 1);
-    if (this.headers) {
-      for (let i = 0; i < n; i++) if (headeredSizeClass(this.sizeOf(i), this.p)) this.headered[i >>> 5] |= 1 << (i & 31);
+      const runs = graph.addressIndex;
+      for (let r = 0; r < runs.runTotal; r++) {
+        const size = runs.runObjectSize[r];
+        const tiny = size === TINY_BLOCK;
+        const headered = this.headers && headeredSizeClass(size, this.p);
+        if (!tiny && !headered) continue;
+        for (let i = runs.runFirst[r], end = i + runs.runCount[r]; i < end; i++) {
+          if (tiny && es[i] === es[i + 1]) this.tinyBlock[i >>> 5] |= 1 << (i & 31);
+          if (headered) this.headered[i >>> 5] |= 1 << (i & 31);
+        }
+      }
     }
     for (const t of program.types) {
       const a = t.runtimeTypeAddress;
