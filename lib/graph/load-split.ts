@@ -24,6 +24,7 @@ import { awaitWord, startWorker, takeMessage } from '../worker-thread.js';
 import type { AddressIndex, RunArrays } from './address-index.js';
 import type { GraphBuilder, ObjectColumns } from './builder.js';
 import { edgeColumns, type EdgeColumns, resolveEdges, resolveObjectEdges } from './edges.js';
+import { markReachable } from './reachability.js';
 
 /** Below this many bytes of records after the Params record, a dump is decoded on one thread. */
 export const SPLIT_MIN_BYTES = 64 << 20;
@@ -39,6 +40,8 @@ export const enum SplitWord {
   Objects = 1,
   /** 1: the edges' message is on the port; 2: the resolving error's message is. */
   Edges = 2,
+  /** 1: the reachability is marked (in the request's shared array); 2: the error's message is on the port. */
+  Reach = 3,
 }
 
 /** The numbers the worker shares: where its records start, and how far it has decoded (for progress). */
@@ -67,6 +70,7 @@ export interface LoadWorkerData {
 export type LoadWorkerMessage =
   | { type: 'objects'; endOffset: number; columns: ObjectColumns; slots: KeptSlots | null }
   | { type: 'edges'; slotEnd: number; edgeEnd: number }
+  | { type: 'reached' }
   | { type: 'error'; heapDump: boolean; file: string; offset: number; expected: string; message: string }
   /** The file at the path is not the one this thread decodes (replaced meanwhile): its records are not taken. */
   | { type: 'changed' };
@@ -80,6 +84,17 @@ export interface ResolveRequest {
   from: number;
   to: number;
   firstSlot: number;
+}
+
+/** What the worker is asked once the edges are resolved: mark the objects reachable from the roots (reachability.ts). */
+export interface ReachRequest {
+  type: 'reach';
+  objectCount: number;
+  edgeStart: Uint32Array;
+  edgeTarget: Uint32Array;
+  rootTargets: Uint32Array;
+  /** Where the marks go: a byte per object, shared. */
+  reachable: Uint8Array;
 }
 
 const workerFile = compiledFile('lib/graph/load-worker.js');
@@ -99,7 +114,7 @@ export interface SplitReport {
 export class LoadSplit implements DecodeSplit {
   private worker: Worker | undefined;
   private port: MessagePort | undefined;
-  private readonly status = new Int32Array(new SharedArrayBuffer(12));
+  private readonly status = new Int32Array(new SharedArrayBuffer(16));
   private readonly numbers = new Float64Array(new SharedArrayBuffer(16));
   /** Whether the worker's objects were taken (it then resolves edges too). */
   private joined = false;
@@ -188,7 +203,7 @@ export class LoadSplit implements DecodeSplit {
     const mine = resolveObjectEdges(slotCounts, slots, index, 0, m, 0, onProgress ? (k) => onProgress(2 * k, total) : undefined);
     this.waitFor(SplitWord.Edges);
     const theirs = this.message();
-    this.close();
+    if (theirs.type !== 'edges') this.close();
     if (theirs.type !== 'edges') throw new Error(`the second thread failed to resolve edges: ${theirs.type === 'error' ? theirs.message : theirs.type}`);
     if (mine.slotEnd !== firstSlot || theirs.slotEnd !== total) throw new Error(`kept ${total} heap slots, objects count ${theirs.slotEnd}`);
     // The worker's edges, written from slot firstSlot on, move down behind this thread's.
@@ -205,6 +220,33 @@ export class LoadSplit implements DecodeSplit {
   }
 
   /** How the load was split, so far. */
+  /**
+   * The objects reachable from `rootTargets` (reachability.ts markReachable), marked on the worker when it resolved
+   * edges, while this thread goes on (a cold open loads the binary's program meanwhile): the function returned waits
+   * for them (and then stops the worker). Marked here at once otherwise.
+   */
+  markReachable(objectCount: number, edgeStart: Uint32Array, edgeTarget: Uint32Array, rootTargets: Uint32Array): () => Uint8Array {
+    const sharedEdges = edgeStart.buffer instanceof SharedArrayBuffer && edgeTarget.buffer instanceof SharedArrayBuffer;
+    if (!this.worker || !this.port || this.summary.resolved === 0 || !sharedEdges) {
+      this.close();
+      const marks = markReachable(objectCount, edgeStart, edgeTarget, rootTargets);
+      return () => marks;
+    }
+    const reachable = new Uint8Array(new SharedArrayBuffer(Math.max(1, objectCount)), 0, objectCount);
+    const request: ReachRequest = { type: 'reach', objectCount, edgeStart, edgeTarget, rootTargets, reachable };
+    this.port.postMessage(request);
+    let done = false;
+    return () => {
+      if (done) return reachable;
+      this.waitFor(SplitWord.Reach);
+      const m = Atomics.load(this.status, SplitWord.Reach) === 1 ? undefined : this.message();
+      this.close();
+      if (m !== undefined) throw new Error(`the second thread failed to mark reachable objects: ${m.type === 'error' ? m.message : m.type}`);
+      done = true;
+      return reachable;
+    };
+  }
+
   report(): SplitReport {
     return { ...this.summary };
   }

@@ -1,13 +1,15 @@
 // The worker of a two-thread load (load-split.ts): finds a record boundary near the middle of the dump, decodes the
 // object records from there into columns of its own and sends them; then, asked to, resolves the edges of the last
-// objects over the other thread's shared slot columns. It says how it goes in the shared status words.
+// objects over the other thread's shared slot columns, and marks the objects reachable from the roots. It says how
+// it goes in the shared status words.
 import * as fs from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { decodeObjectRecords, findObjectRecord, HeapDumpError } from '../dump/index.js';
 import { AddressIndex } from './address-index.js';
 import { GraphBuilder } from './builder.js';
 import { resolveObjectEdges } from './edges.js';
-import { type LoadWorkerData, type LoadWorkerMessage, type ResolveRequest, SplitNumber, SplitWord } from './load-split.js';
+import { type LoadWorkerData, type LoadWorkerMessage, type ReachRequest, type ResolveRequest, SplitNumber, SplitWord } from './load-split.js';
+import { markReachable } from './reachability.js';
 import { collectGarbage } from '../collect-garbage.js';
 
 const data = workerData as LoadWorkerData;
@@ -84,10 +86,21 @@ function resolve(r: ResolveRequest): void {
   }
 }
 
+/** Marks the objects reachable from the request's roots into its shared array. */
+function reach(r: ReachRequest): void {
+  try {
+    r.reachable.set(markReachable(r.objectCount, r.edgeStart, r.edgeTarget, r.rootTargets));
+    say(SplitWord.Reach, 1);
+  } catch (e) {
+    say(SplitWord.Reach, 2, failure(e));
+  }
+}
+
 if (decode()) {
-  port.once('message', (m: ResolveRequest) => {
-    resolve(m);
-    port.close();
+  // Asked to resolve edges, then to mark reachability; the other thread stops this one when it has the marks.
+  port.on('message', (m: ResolveRequest | ReachRequest) => {
+    if (m.type === 'resolve') resolve(m);
+    else reach(m);
   });
 } else {
   port.close();

@@ -1,14 +1,14 @@
 // Loading a dump into a HeapGraph: pass 1 decodes every record (builder.ts), the address index is built from the
 // span runs (refusing runs that contradict each other: consistency.ts), pass 2 resolves the object pointers pass 1
 // kept into CSR edges (edges.ts), roots are resolved, reachability marked. On a large dump, a worker thread decodes
-// the second half of the object records and resolves half of the edges meanwhile (load-split.ts).
+// the second half of the object records and resolves half of the edges meanwhile, then marks the reachability while
+// the graph's caller goes on, until it first reads it (load-split.ts).
 import * as fs from 'node:fs';
 import { decodeHeapDump } from '../dump/index.js';
 import { GraphBuilder } from './builder.js';
 import { checkRunsAgree } from './consistency.js';
-import { HeapGraph } from './heap-graph.js';
+import { HeapGraph, type HeapGraphParts } from './heap-graph.js';
 import { LoadSplit, SPLIT_MIN_BYTES, type SplitReport } from './load-split.js';
-import { markReachable } from './reachability.js';
 
 export type LoadPhase = 'decode' | 'edges' | 'roots';
 
@@ -35,9 +35,12 @@ export function loadHeapGraph(path: string, options: LoadOptions = {}): HeapGrap
   const b = new GraphBuilder(fileSizeOrZero(path), progress ? (d, t) => progress('decode', d + (split?.otherBytesDecoded() ?? 0), t) : undefined);
   split = new LoadSplit(path, b, options.splitMinBytes ?? SPLIT_MIN_BYTES);
   try {
+    // A loaded graph's reachability may still be marked on the worker, which its first reader waits for and stops.
     return loadWith(path, b, split, options);
-  } finally {
+  } catch (e) {
     split.close();
+    throw e;
+  } finally {
     options.onSplit?.(split.report());
   }
 }
@@ -58,20 +61,24 @@ function loadWith(path: string, b: GraphBuilder, split: LoadSplit, options: Load
   const edges = split.resolveEdges(n, slotCounts, decoded.slots!, addressIndex, progress ? (d, t) => progress('edges', d, t) : undefined);
   progress?.('roots', 0, 1);
   const roots = b.roots.resolve((a) => addressIndex.find(a));
-  const reachable = markReachable(n, edges.edgeStart, edges.edgeTarget, roots.target);
+  // On the worker, when it resolved edges: the graph's first reader of `reachable` waits for it.
+  const marked = split.markReachable(n, edges.edgeStart, edges.edgeTarget, roots.target);
   const frames = b.frames.build(b.goroutines.length);
   progress?.('roots', 1, 1);
-  return new HeapGraph({
+  let reachable: Uint8Array | undefined;
+  const parts: HeapGraphParts = {
     path, fileSize: st.size, fileMtimeMs: st.mtimeMs, params, recordCounts: decoded.recordCounts,
     objectCount: n, objectBytes: b.objectBytes, pointerSlots: b.pointerSlots,
     contentOffsets,
     edgeStart: edges.edgeStart, edgeTarget: edges.edgeTarget, edgeField: edges.edgeField,
-    addressIndex, roots, reachable,
+    addressIndex, roots, reachable: new Uint8Array(0),
     goroutines: b.goroutines, frames, segments: b.segments, finalizers: b.finalizers, types: b.types, itabs: b.itabs,
     threads: b.threads, defers: b.defers, panics: b.panics, otherRoots: b.otherRoots, memStats: b.memStatsRecord,
     memProfBuckets: b.memProfBuckets,
     allocSampleAddress: b.allocSampleAddress.toArray(), allocSampleBucket: b.allocSampleBucket.toArray(),
-  });
+  };
+  Object.defineProperty(parts, 'reachable', { enumerable: true, get: () => (reachable ??= marked()) });
+  return new HeapGraph(parts);
 }
 
 function fileSizeOrZero(path: string): number {
