@@ -95,9 +95,11 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     const l = loaded;
     loaded = undefined;
     if (!l || !useIndex) return;
-    progress?.('save', 0, 1);
+    // In the background with a binary (during the types, which keep their phase), else now.
     if (binary) pendingGraphSave = saveInBackground(files.graph, encodeGraph(l, dump));
-    if (!pendingGraphSave) graphIndexed = trySave(() => saveGraph(files.graph, l, dump), files.graph, notes);
+    if (pendingGraphSave) return;
+    progress?.('save', 0, 1);
+    graphIndexed = trySave(() => saveGraph(files.graph, l, dump), files.graph, notes);
   };
   // Without a binary to load first, the graph's index is started at once.
   if (!binary) saveLoaded();
@@ -124,14 +126,17 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     graph = withAnalysisRoots(graph, analysis);
   } else if (binary) {
     // The program is loaded before the graph's index is started, which holds the reachability: a large dump's load
-    // marks it on its worker meanwhile (lib/graph load-split.ts; 0.4-0.5 s each at 14 M objects).
+    // marks it on its worker meanwhile (lib/graph load-split.ts; 0.4-0.5 s each at 14 M objects). The index is
+    // written while the types are recovered, once the edge words are read (on two threads: the writer would be a
+    // third).
     if (loaded) progress?.('types', 0, 1);
     try {
       program = loadGoProgram(binary.path);
-    } finally {
-      saveLoaded(); // also when the binary cannot be read: the graph's index is the dump's alone
+      checkBinaryMatchesDump(graph, program, binary.path); // BinaryMismatchError for another program's executable
+    } catch (e) {
+      saveLoaded(); // the graph's index is the dump's alone: written for the next open, with another binary or none
+      throw e;
     }
-    checkBinaryMatchesDump(graph, program, binary.path); // BinaryMismatchError for another program's executable
     // The roots the goroutines' live stack objects hold (lib/graph/stack-objects.ts): they need the binary, so the
     // graph index never holds them; the analysis index keeps them, with the reachability they make.
     // In a function of its own: the stack objects' source reads the program (its DWARF, tens of MB of objects), and
@@ -158,8 +163,9 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       progress?.('types', 0, 1);
       // The loader's garbage (its growing columns' blocks, the decoder's buffers) first: V8 frees it lazily.
       collectGarbage();
-      recovered = recoverTypes(g, program, { afterSweeps: collectGarbage }) as RecoveredTypes;
+      recovered = recoverTypes(g, program, { afterSweeps: collectGarbage, afterEdgeWords: saveLoaded }) as RecoveredTypes;
     }
+    saveLoaded();
     // Below, a step that passes a graph or the recovered types to a call runs in an arrow function of its own: the
     // interpreter keeps a call's arguments in registers of the calling frame, which would keep a replaced graph's
     // arrays (or the types' working arrays) alive through the dominator pass (seen in a heap snapshot: 215 MB on a

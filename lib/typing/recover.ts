@@ -45,6 +45,7 @@ export function recoverTypes(graph: HeapGraph, program: GoProgram, options: Reco
 class Recovery extends SlotApplication {
   run(): void {
     this.readEdgeWords();
+    this.options.afterEdgeWords?.();
     this.seedHeaders();
     this.seedFinalizers();
     this.seedRoots();

@@ -27,6 +27,11 @@ export interface RecoverOptions {
   afterSweeps?: () => void;
   /** From this many objects on, the edge words are read on two threads (default EDGE_WORDS_SPLIT_MIN_OBJECTS). */
   edgeWordsSplitMinObjects?: number;
+  /**
+   * Called once the edge words are read: what follows runs on this thread alone, so a caller with work for another
+   * thread (a cold open's graph index to write) starts it here, where it competes with nothing.
+   */
+  afterEdgeWords?: () => void;
 }
 
 export const VERIFIED = 1;
