@@ -70,7 +70,6 @@ export interface LoadWorkerData {
 export type LoadWorkerMessage =
   | { type: 'objects'; endOffset: number; columns: ObjectColumns; slots: KeptSlots | null }
   | { type: 'edges'; slotEnd: number; edgeEnd: number }
-  | { type: 'reached' }
   | { type: 'error'; heapDump: boolean; file: string; offset: number; expected: string; message: string }
   /** The file at the path is not the one this thread decodes (replaced meanwhile): its records are not taken. */
   | { type: 'changed' };
@@ -203,8 +202,10 @@ export class LoadSplit implements DecodeSplit {
     const mine = resolveObjectEdges(slotCounts, slots, index, 0, m, 0, onProgress ? (k) => onProgress(2 * k, total) : undefined);
     this.waitFor(SplitWord.Edges);
     const theirs = this.message();
-    if (theirs.type !== 'edges') this.close();
-    if (theirs.type !== 'edges') throw new Error(`the second thread failed to resolve edges: ${theirs.type === 'error' ? theirs.message : theirs.type}`);
+    if (theirs.type !== 'edges') {
+      this.close();
+      throw new Error(`the second thread failed to resolve edges: ${theirs.type === 'error' ? theirs.message : theirs.type}`);
+    }
     if (mine.slotEnd !== firstSlot || theirs.slotEnd !== total) throw new Error(`kept ${total} heap slots, objects count ${theirs.slotEnd}`);
     // The worker's edges, written from slot firstSlot on, move down behind this thread's.
     const gap = firstSlot - mine.edgeEnd;
@@ -219,7 +220,6 @@ export class LoadSplit implements DecodeSplit {
     return edgeColumns(slotCounts, slots, theirs.edgeEnd - gap);
   }
 
-  /** How the load was split, so far. */
   /**
    * The objects reachable from `rootTargets` (reachability.ts markReachable), marked on the worker when it resolved
    * edges, while this thread goes on (a cold open loads the binary's program meanwhile): the function returned waits
@@ -247,6 +247,7 @@ export class LoadSplit implements DecodeSplit {
     };
   }
 
+  /** How the load was split, so far. */
   report(): SplitReport {
     return { ...this.summary };
   }
