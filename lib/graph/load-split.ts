@@ -107,6 +107,8 @@ export interface SplitReport {
   objects: number;
   /** Objects whose edges it resolved. */
   resolved: number;
+  /** Whether it was asked to mark the reachable objects (the graph's first reader of `reachable` waits for them). */
+  marksReachable: boolean;
 }
 
 /** A DecodeSplit over a GraphBuilder (see the top of the file); close() stops the worker whatever happened. */
@@ -117,7 +119,7 @@ export class LoadSplit implements DecodeSplit {
   private readonly numbers = new Float64Array(new SharedArrayBuffer(16));
   /** Whether the worker's objects were taken (it then resolves edges too). */
   private joined = false;
-  private readonly summary: SplitReport = { boundary: -1, taken: false, objects: 0, resolved: 0 };
+  private readonly summary: SplitReport = { boundary: -1, taken: false, objects: 0, resolved: 0, marksReachable: false };
 
   constructor(private readonly path: string, private readonly builder: GraphBuilder, private readonly minBytes = SPLIT_MIN_BYTES) {}
 
@@ -235,6 +237,7 @@ export class LoadSplit implements DecodeSplit {
     const reachable = new Uint8Array(new SharedArrayBuffer(Math.max(1, objectCount)), 0, objectCount);
     const request: ReachRequest = { type: 'reach', objectCount, edgeStart, edgeTarget, rootTargets, reachable };
     this.port.postMessage(request);
+    this.summary.marksReachable = true;
     let done = false;
     return () => {
       if (done) return reachable;

@@ -89,6 +89,7 @@ describe('graph: loading on two threads', function () {
       expect(report.taken, 'the worker\'s objects were taken').to.equal(true);
       expect(report.objects).to.be.above(0);
       expect(report.resolved).to.be.above(0);
+      expect(report.marksReachable, 'the worker marked the reachable objects').to.equal(true);
       const { starts } = recordStarts(dump);
       expect(starts, 'the boundary is a record start').to.include(report.boundary);
       expect(differences(graph, alone)).to.deep.equal([]);
