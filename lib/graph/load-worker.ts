@@ -89,7 +89,7 @@ function resolve(r: ResolveRequest): void {
 /** Marks the objects reachable from the request's roots into its shared array. */
 function reach(r: ReachRequest): void {
   try {
-    r.reachable.set(markReachable(r.objectCount, r.edgeStart, r.edgeTarget, r.rootTargets));
+    markReachable(r.objectCount, r.edgeStart, r.edgeTarget, r.rootTargets, undefined, r.reachable);
     say(SplitWord.Reach, 1);
   } catch (e) {
     say(SplitWord.Reach, 2, failure(e));

@@ -4,10 +4,11 @@
 
 /**
  * Marks every object reachable from `rootTargets`; returns 1 for reachable objects, 0 for garbage. With `known`
- * (the marks of a subset of these roots), only what those marks miss is searched: the result is the same.
+ * (the marks of a subset of these roots), only what those marks miss is searched: the result is the same. With `into`
+ * (objectCount bytes, say shared with another thread), the marks are written there and it is returned.
  */
 export function markReachable(objectCount: number, edgeStart: Uint32Array, edgeTarget: Uint32Array,
-  rootTargets: Uint32Array, known?: Uint8Array): Uint8Array {
+  rootTargets: Uint32Array, known?: Uint8Array, into?: Uint8Array): Uint8Array {
   // The search tests a bitset (2 MB at 15 M objects: it stays in cache, a byte per object would not).
   const seen = new Uint32Array((objectCount + 31) >>> 5);
   if (known) {
@@ -34,7 +35,7 @@ export function markReachable(objectCount: number, edgeStart: Uint32Array, edgeT
       }
     }
   }
-  const mark = new Uint8Array(objectCount);
+  const mark = into ?? new Uint8Array(objectCount);
   for (let i = 0; i < objectCount; i++) mark[i] = (seen[i >>> 5] >>> (i & 31)) & 1;
   return mark;
 }

@@ -119,7 +119,8 @@ describe('analysis properties on random graphs', function () {
   });
 
   it('sortedDominatorTree orders every node\'s children by retained size, largest first, ties by id: short and long lists, sizes up to 2^53', function () {
-    // Trees of 2..3 levels whose nodes have 0 to 5,000 children, the sizes drawn from a few values (many ties) or
+    // Trees of up to 12,000 nodes, most under a few hubs (thousands of children each), the others under any earlier
+    // node (a few children each); the sizes drawn from a few values (many ties) or
     // from a wide range, near 2^53 in some (the long lists' exact keys no longer fit: the comparator's way).
     for (let k = 0; k < 60; k++) {
       const seed = (BASE_SEED + k * 104_729) >>> 0;
