@@ -18,7 +18,7 @@
 //
 // Memory for n nodes, N reachable, E' edges leaving reachable nodes: dfnum (n, then semi, then the result),
 // vertex and parent (becomes idom) (n + 1 each), a visited bitset (n / 32), the DFS stack (a node's number and next
-// edge per level, grown as deep as the search goes, 2(n + 1) at most), then one array of 2(n + 1) that is in turn
+// edge per level, grown as deep as the search goes, 2(n + 1) at most), then one array of 2(N + 1) that is in turn
 // the in-degree counts and the EVAL/LINK forest, the compression stack (grown to the longest path compressed), and the predecessors,
 // built once in three passes (count, prefix sum, fill) in DFS-number space so that the semidominator loop
 // reads them in order: offsets (n + 2) and sources (only the edges from a higher DFS number to a lower one, other
@@ -118,14 +118,14 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number, afterSearch?: 
   // 2. Predecessors in DFS-number space. A predecessor numbered below w (w's DFS-tree parent among them) is its own
   // EVAL and only lowers semi(w) to its number: the count pass keeps the smallest such per node (minLow, by node id),
   // and only the edges from higher numbers, which need the forest, are listed: those of number w are
-  // pred[predFirst[w] .. predFirst[w + 1]), as numbers. Counts (by target node id, in the DFS stack, which is free:
-  // count at 2w, minLow at 2w + 1) move to DFS numbers and become inclusive prefix sums (predFirst[t] = end of t's
-  // range); the fill goes backwards so that each predFirst[t] walks down to the start of its range. Self-loops and
+  // pred[predFirst[w] .. predFirst[w + 1]), as numbers. Counts are kept by the target's DFS number, which the pass
+  // reads anyway (count at 2j, minLow at 2j + 1), so that moving them out is sequential; they become inclusive prefix
+  // sums (predFirst[t] = end of t's range); the fill goes backwards so that each predFirst[t] walks down to the start of its range. Self-loops and
   // edges into the root (number 1) never change a semidominator and are left out. Each pass reads the head's nodes
   // and the tail's (in node order: the fill from the last node down).
   afterSearch?.();
   work = new Uint32Array(0);
-  const counts = new Uint32Array(2 * (n + 1));
+  const counts = new Uint32Array(2 * (N + 1));
   for (let part = 0; part < 2; part++) {
     const first = part === 0 ? headFirst : tailFirst;
     const target = part === 0 ? headTarget : tailTarget;
@@ -136,17 +136,16 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number, afterSearch?: 
       if (i === 0) continue;
       const end = first[v - shift + 1];
       for (let e = first[v - shift]; e < end; e++) {
-        const w = target[e] + shift;
-        const j = dfnum[w];
+        const j = dfnum[target[e] + shift];
         if (j > i) {
-          const m = counts[2 * w + 1];
-          if (m === 0 || i < m) counts[2 * w + 1] = i;
-        } else if (j < i && j !== 1) counts[2 * w]++;
+          const m = counts[2 * j + 1];
+          if (m === 0 || i < m) counts[2 * j + 1] = i;
+        } else if (j < i && j !== 1) counts[2 * j]++;
       }
     }
   }
   const predFirst = new Uint32Array(N + 2);
-  for (let i = 1; i <= N; i++) predFirst[i] = counts[2 * vertex[i]];
+  for (let i = 1; i <= N; i++) predFirst[i] = counts[2 * i];
   for (let i = 1; i <= N + 1; i++) predFirst[i] += predFirst[i - 1];
   const pred = new Uint32Array(predFirst[N + 1]);
   for (let part = 1; part >= 0; part--) {
@@ -173,7 +172,7 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number, afterSearch?: 
   // Each number's smallest lower predecessor (minLow) moves there first: semi of w starts from it (it is at most
   // parent[w] < w, so the root, with none, is never read).
   const semi = dfnum;
-  for (let i = 1; i <= N; i++) semi[i - 1] = counts[2 * vertex[i] + 1];
+  for (let i = 1; i <= N; i++) semi[i - 1] = counts[2 * i + 1];
   const forest = counts; // the counts are read: ancestor = forest[2v], label's semi = forest[2v + 1]
   forest.fill(0, 0, 2 * (N + 1));
   // The path-compression stack, grown when a path proves longer (at most N words; most paths are short).
