@@ -8,7 +8,7 @@ import { globalAt, type GoProgram } from '../gotypes/index.js';
 import { fieldPath, histogramRowNames, logicalFrames, RecoveredTypes, TypingKind, untypedName } from '../typing/index.js';
 import type { HeapSession } from '../session/index.js';
 import { type ClassLayout, type FieldSpec, HprofType, instanceLayout, LayoutBuilder, LayoutKind, noFields } from './hprof-layout.js';
-import { hprofClassName, splitQualified } from './hprof-names.js';
+import { globalStaticName, hprofClassName, splitQualified } from './hprof-names.js';
 import { layoutHash } from './hprof-support.js';
 
 export interface PackageClass {
@@ -268,7 +268,7 @@ export class HprofClasses {
       let pkg: string;
       let field: string;
       if (glob) {
-        const [p, name] = splitQualified(glob.name);
+        const [p, name] = globalStaticName(glob.name);
         pkg = p === '' ? '<globals>' : p;
         const inner = glob.type ? fieldPath(glob.type, slot - glob.address) : '';
         field = inner === '' ? name : `${name}${inner.startsWith('[') ? '' : '.'}${inner}`;

@@ -5,7 +5,8 @@
 //   interface), every GC pointer word an object field, scalars as the HPROF basic type of their size, gaps and the
 //   size class's slack as "<pad +0x..>" fields, a malloc header as "<malloc header>": the fields' sizes add up to
 //   the Go size class, which is also the class's instance size (VisualVM shows the instance size, Eclipse MAT adds
-//   up field sizes: both show the Go size).
+//   up field sizes: both show the Go size). Bytes held in a synthetic array (below) are the array's: the instance
+//   size leaves them out (ClassLayout.ownSize), so that readers count every byte of the heap once.
 // - ObjectArray: arrays of GC pointers ([N]*T, [N]map[K]V, ...), element k at byte base + k * ptrSize.
 // - PrimitiveArray: arrays of scalars ([N]uint8 as byte[], [N]int64 as long[], ...), string bytes as byte[].
 // A class has at most MAX_FIELDS fields (VisualVM reads the field count as a signed 16-bit number, and a field view
@@ -54,8 +55,14 @@ export interface ClassLayout {
   /** The HPROF class name (mangled, see hprof-names.ts). */
   name: string;
   kind: LayoutKind;
-  /** Instance: the instance size (the Go size class); arrays: 0. */
+  /** Instance: the Go size class; arrays: 0. */
   size: number;
+  /**
+   * Instance: the instance size the CLASS DUMP declares, which readers count as each instance's shallow size: `size`
+   * less the bytes its synthetic arrays hold, since readers count those with the arrays (a Go object with a 32 KiB
+   * inline array is a small instance and a 32 KiB byte[], as in Java; no byte is counted twice).
+   */
+  ownSize: number;
   /** Instance fields, in record order: name, HPROF type, byte offset in the Go object and size in bytes. */
   fieldNames: string[];
   fieldTypes: Uint8Array;
@@ -332,7 +339,7 @@ const PAD_ARRAY = 64;
 /** A class with no fields (arrays, or an instance class to fill in). */
 export function noFields(): ClassLayout {
   return {
-    name: '', kind: LayoutKind.Instance, size: 0, fieldNames: [], fieldTypes: new Uint8Array(0), fieldOffsets: new Int32Array(0),
+    name: '', kind: LayoutKind.Instance, size: 0, ownSize: 0, fieldNames: [], fieldTypes: new Uint8Array(0), fieldOffsets: new Int32Array(0),
     fieldSizes: new Uint8Array(0), fieldArray: new Int16Array(0), arrays: [], recordSize: 0, base: 0, count: 0,
     elemType: HprofType.Object, elemSize: 0, id: 0, serial: 0,
   };
@@ -347,6 +354,7 @@ export function instanceLayout(name: string, size: number, fields: readonly Fiel
   const fieldArray = new Int16Array(n).fill(-1);
   const arrays: ClassLayout[] = [];
   let recordSize = 0;
+  let inArrays = 0;
   for (let k = 0; k < n; k++) {
     fieldTypes[k] = fields[k].type;
     fieldOffsets[k] = fields[k].offset;
@@ -356,9 +364,10 @@ export function instanceLayout(name: string, size: number, fields: readonly Fiel
     if (a !== undefined) {
       fieldArray[k] = arrays.length;
       arrays.push(a);
+      inArrays += fields[k].span ?? 0;
     }
   }
   return {
-    ...noFields(), name, size, fieldNames: fields.map((f) => f.name), fieldTypes, fieldOffsets, fieldSizes, fieldArray, arrays, recordSize,
+    ...noFields(), name, size, ownSize: Math.max(0, size - inArrays), fieldNames: fields.map((f) => f.name), fieldTypes, fieldOffsets, fieldSizes, fieldArray, arrays, recordSize,
   };
 }

@@ -36,6 +36,16 @@ export function splitQualified(name: string): [string, string] {
   return [name.slice(0, dot), name.slice(dot + 1)];
 }
 
+/**
+ * The package class and static field name of a global: splitQualified, except that a value the linker allocated for
+ * a pointer global ("*main.Cache", lib/gotypes/static-data.ts) is a field of its package's class too: ["main", "*Cache"].
+ */
+export function globalStaticName(name: string): [string, string] {
+  if (!name.startsWith('*')) return splitQualified(name);
+  const [pkg, member] = splitQualified(name.slice(1));
+  return [pkg, `*${member}`];
+}
+
 /** Index of the first '(' or '[' in `s` (where a method receiver or type arguments start), or its length. */
 function firstParenOrBracket(s: string): number {
   let k = s.length;

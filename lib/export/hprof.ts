@@ -195,7 +195,7 @@ class HprofExport {
     this.w.putU4(0);
     this.w.putId(superOf);
     for (let k = 0; k < 5; k++) this.w.putId(0);
-    this.w.putU4(c.kind === LayoutKind.Instance ? c.size : 0);
+    this.w.putU4(c.kind === LayoutKind.Instance ? c.ownSize : 0);
     this.w.putU2(0);
     this.w.putU2(statics.length);
     for (let k = 0; k < statics.length; k++) {

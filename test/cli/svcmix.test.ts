@@ -206,7 +206,11 @@ describe('cli: a service-shaped program (fixtures/svcmix)', function () {
       const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli/dumptohprof.js'), svcmixDump(version, 'heap2'), svcmixBinary(version), hprof, '--quiet'],
         { encoding: 'utf8', env: { ...process.env, GOHEAP_CACHE_DIR: cache } });
       expect(r.status, r.stderr).to.equal(0);
-      const v = hprofCheck<{ classes: { name: string; count: number; bytes: number }[]; threads: { name: string }[] }>(hprof, ['40']);
+      const v = hprofCheck<{ classes: { name: string; count: number; bytes: number; statics: { name: string }[] }[]; threads: { name: string }[] }>(hprof, ['40']);
+      // The values the linker allocated for pointer globals are static fields of package main, named with their star.
+      const statics = v.classes.find((x) => x.name === 'main')?.statics.map((x) => x.name) ?? [];
+      for (const g of ['*Broker', '*Sessions']) expect(statics.filter((x) => x === g || x.startsWith(`${g}.`)), g).to.not.deep.equal([]);
+      expect(v.classes.filter((x) => x.statics.length > 0 && x.name.startsWith('*')).map((x) => x.name)).to.deep.equal([]);
       for (const [name, s] of Object.entries(f.types)) {
         const c = v.classes.find((x) => x.name === name);
         expect({ name, count: c?.count, bytes: c?.bytes }).to.deep.equal({ name, count: s.count, bytes: s.bytes });

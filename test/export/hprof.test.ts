@@ -16,7 +16,7 @@ import { hprofClassName, splitQualified } from '../../lib/export/hprof-names.js'
 import { MAX_FIELDS } from '../../lib/export/hprof-layout.js';
 import { threadName } from '../../lib/export/hprof-threads.js';
 import { GO_VERSIONS, ROOT, addr, scratchDir, zooBinary, zooDump, zooFacts, SHARED_INDEX } from '../support/fixtures.js';
-import { instanceFields, readHprof } from './hprof-reader.js';
+import { type HprofFile, instanceFields, readHprof } from './hprof-reader.js';
 import { hprofCheck } from '../support/visualvm.js';
 
 /** What HprofCheck.java prints. */
@@ -47,6 +47,15 @@ async function exportTo(s: HeapSession, file: string, live = false, segmentSize 
   }
 }
 
+/** The bytes of the elements of array `id` in `f` (an object array's IDs, a primitive array's values). */
+function arrayElementBytes(f: HprofFile, id: number): number {
+  const o = f.objectArrays.get(id);
+  if (o !== undefined) return o.elements.length * f.idSize;
+  const p = f.primitiveArrays.get(id);
+  if (p === undefined) throw new Error(`0x${id.toString(16)} is no array of the file`);
+  return p.data.length;
+}
+
 const FACT_TYPES: [string, string][] = [
   ['Node', 'main.Node'], ['Big', 'main.Big'], ['Medium', 'main.Medium'], ['Rect', 'main.Rect'], ['Circle', 'main.Circle'],
   ['Finalized', 'main.Finalized'],
@@ -61,6 +70,8 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
     describe(`zoo go${version}`, () => {
       let s: HeapSession;
       let vv: VisualVmView;
+      /** The default file as this file's own reader reads it. */
+      let fileRead: HprofFile;
       let stats: HprofStats;
       /** The export of every object (the default), and of the reachable ones (--live). */
       const file = path.join(scratch, `zoo-go${version}.hprof`);
@@ -73,6 +84,7 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
         s = await HeapSession.open(zooDump(version), { binary: zooBinary(version), cacheDir: path.join(scratch, 'index') });
         stats = await exportTo(s, file);
         vv = visualVm(file);
+        fileRead = readHprof(file);
         for (const c of vv.classes) {
           const list = byName.get(c.name) ?? [];
           list.push(c);
@@ -88,23 +100,42 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
         const facts = zooFacts(version);
         // goheap types --by-length: arrays split by length, as the HPROF has them (a class per length).
         const rows = typeHistogram(s.graph, s.types, false, true);
+        // The bytes of a Go object that VisualVM counts with the synthetic arrays inside it (IDs inside the object, not
+        // its address), by the object's class: each array's elements (as the file has them), its shallow size in
+        // VisualVM being those and a Java array header.
+        const inArrays = new Map<string, number>();
+        let synthetic = 0;
+        for (const [id, , shallow] of vv.instances) {
+          const o = s.findObject(id);
+          if (o < 0 || s.address(o) === id || s.typeName(o) === 'tiny block') continue;
+          const elements = arrayElementBytes(fileRead, id);
+          expect(shallow - elements, `synthetic array 0x${id.toString(16)}: VisualVM's header`).to.be.within(1, 32);
+          expect(elements, `synthetic array 0x${id.toString(16)}`).to.be.within(0, s.size(o));
+          inArrays.set(s.typeName(o), (inArrays.get(s.typeName(o)) ?? 0) + elements);
+          synthetic++;
+        }
+        expect(synthetic).to.be.greaterThan(0);
         let compared = 0;
+        let withArrays = 0;
         for (const r of rows) {
           if (r.name.startsWith('untyped') || r.name.startsWith('tiny block')) continue;
           const classes = byName.get(hprofClassName(r.name));
           if (r.name.includes('main.')) expect(classes, `class for ${r.name}`).to.not.equal(undefined);
           if (!classes || classes.some((c) => c.array)) continue;
           const count = classes.reduce((a, c) => a + c.count, 0);
-          const bytes = classes.reduce((a, c) => a + c.bytes, 0);
+          const bytes = classes.reduce((a, c) => a + c.bytes, 0) + (inArrays.get(r.name) ?? 0);
           expect([r.name, count, bytes]).to.deep.equal([r.name, r.count, r.bytes]);
           compared++;
+          if (inArrays.has(r.name)) withArrays++;
         }
         expect(compared).to.be.greaterThan(30);
+        expect(withArrays).to.be.greaterThan(0);
         // Untyped objects: one class per size class and pointer layout, together goheap's row.
         for (const r of rows.filter((x) => x.name.startsWith('untyped (size class '))) {
           const prefix = r.name.slice(0, -1);
           const classes = vv.classes.filter((c) => !c.array && (c.name === r.name || c.name.startsWith(`${prefix},`)));
-          expect([r.name, classes.reduce((a, c) => a + c.count, 0), classes.reduce((a, c) => a + c.bytes, 0)]).to.deep.equal([r.name, r.count, r.bytes]);
+          const bytes = classes.reduce((a, c) => a + c.bytes, 0) + (inArrays.get(r.name) ?? 0);
+          expect([r.name, classes.reduce((a, c) => a + c.count, 0), bytes]).to.deep.equal([r.name, r.count, r.bytes]);
         }
         // The Go program's own counts.
         for (const [fact, type] of FACT_TYPES) {
@@ -112,7 +143,11 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
         }
         expect(byName.get('main.Session')?.[0]?.count).to.equal(facts.counts.Session1);
         expect(byName.get('main.Node')?.[0]?.instanceSize).to.equal(facts.sizes.Node);
-        expect(byName.get('main.Big')?.[0]?.instanceSize).to.equal(s.size(s.findObject(addr(facts.addresses.BigObj))));
+        // main.Big's inline arrays are synthetic arrays: the instance counts the rest of its Go size.
+        const big = s.findObject(addr(facts.addresses.BigObj));
+        const bigArrays = vv.instances.filter(([id]) => id !== s.address(big) && s.findObject(id) === big).reduce((a, [id]) => a + arrayElementBytes(fileRead, id), 0);
+        expect(bigArrays).to.be.greaterThan(0);
+        expect(byName.get('main.Big')![0].instanceSize + bigArrays).to.equal(s.size(big));
       });
 
       it('retained sizes (--live): VisualVM\'s are goheap\'s dominator tree summed with VisualVM\'s shallow sizes', () => {
@@ -214,13 +249,17 @@ describe('export/hprof: VisualVM reads the HPROF of every zoo fixture', function
         let globals = 0;
         for (const r of s.rootRows()) {
           if (r.kind !== 'global' || /^(data|bss)\+/.test(r.name)) continue;
-          const [pkg, name] = splitQualified(r.name);
+          // A value the linker allocated for a pointer global ("*main.X") is the static field "*X" of class main.
+          const pointee = r.name.startsWith('*');
+          const [pkg, member] = splitQualified(pointee ? r.name.slice(1) : r.name);
+          const name = pointee ? `*${member}` : member;
           const c = byName.get(hprofClassName(pkg))?.[0];
           expect(c, `class ${pkg}`).to.not.equal(undefined);
           expect(c!.statics.some((x) => x.name === name || x.name.startsWith(`${name}.`) || x.name.startsWith(`${name}[`)), r.name).to.equal(true);
           globals++;
         }
         expect(globals).to.be.greaterThan(10);
+        expect(vv.classes.filter((c) => c.statics.length > 0 && c.name.startsWith('*')).map((c) => c.name), 'package classes named with a star').to.deep.equal([]);
         // Every goroutine is a java.lang.Thread, read through VisualVM's thread API (ThreadObjectGCRoot): its name,
         // daemon flag and id as the Threads view shows them, its stack frame by frame; the parked recursion shows its
         // frames with file:line from the binary.
@@ -351,7 +390,14 @@ describe('export/hprof: a 32-bit dump (4-byte IDs), from the zoo cross-built for
       for (const name of ['main.Node', 'main.Big', 'main.Finalized']) {
         const r = rows.find((x) => x.name === name)!;
         const c = vv.classes.find((x) => x.name === name)!;
-        expect([name, c.count, c.bytes]).to.deep.equal([name, r.count, r.bytes]);
+        // main.Big's inline arrays are synthetic arrays, which count their bytes (IDs inside the object).
+        let inArrays = 0;
+        for (const [id] of vv.instances) {
+          const o = s.findObject(id);
+          if (o >= 0 && s.address(o) !== id && s.typeName(o) === name) inArrays += arrayElementBytes(f, id);
+        }
+        if (name === 'main.Big') expect(inArrays).to.be.greaterThan(0);
+        expect([name, c.count, c.bytes + inArrays]).to.deep.equal([name, r.count, r.bytes]);
       }
       expect(vv.classes.find((c) => c.name === 'main')!.statics.find((x) => x.name === 'ListHead')!.id).to.equal(addr(facts.addresses.ListHead));
       expect(vv.threads.length).to.equal(s.graph.goroutines.length);
