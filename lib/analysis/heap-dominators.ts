@@ -36,17 +36,12 @@ export function buildAnalysisGraph(graph: HeapGraph, rootNodes: RootNodes): Anal
   const first = R + 1;
   const nodeCount = first + n;
   const objectEdgeBase = R + rc;
-  const firstEdge = new Uint32Array(first + 1);
+  const firstEdge = rootNodeEdgeStarts(rootNodes);
   const edgeTarget = new Uint32Array(objectEdgeBase);
   const rootEdgeRoot = new Uint32Array(rc);
   // Super-root -> every root node.
   for (let k = 0; k < R; k++) edgeTarget[k] = k + 1;
-  // Root nodes -> their roots' targets: count, prefix sum, fill (in RootTable order within each node).
-  const counts = new Uint32Array(R + 1);
-  for (let r = 0; r < rc; r++) counts[rootNodes.rootNode[r] + 1]++;
-  firstEdge[0] = 0;
-  firstEdge[1] = R;
-  for (let k = 0; k < R; k++) firstEdge[k + 2] = firstEdge[k + 1] + counts[k + 1];
+  // Root nodes -> their roots' targets, in RootTable order within each node.
   const fill = firstEdge.slice(1, R + 1);
   for (let r = 0; r < rc; r++) {
     const e = fill[rootNodes.rootNode[r]]++;
@@ -56,6 +51,19 @@ export function buildAnalysisGraph(graph: HeapGraph, rootNodes: RootNodes): Anal
   // Objects -> objects: the graph's own CSR as the tail, node first + i being object i.
   const tail = { node: first, firstEdge: graph.edgeStart, edgeTarget: graph.edgeTarget };
   return { nodeCount, firstEdge, edgeTarget, tail, rootNodeCount: R, firstObjectNode: first, objectEdgeBase, rootEdgeRoot };
+}
+
+/**
+ * The first-edge offsets of the analysis graph's super-root and root nodes (R + 2 of them: the super-root's R edges,
+ * then each root node's, as many as it has roots), from the root nodes alone: a node's edges are [at[v], at[v + 1]).
+ */
+export function rootNodeEdgeStarts(rootNodes: RootNodes): Uint32Array {
+  const R = rootNodes.count;
+  const at = new Uint32Array(R + 2);
+  for (let r = 0; r < rootNodes.rootNode.length; r++) at[rootNodes.rootNode[r] + 2]++;
+  at[1] = R;
+  for (let k = 2; k < R + 2; k++) at[k] += at[k - 1];
+  return at;
 }
 
 /** Dominators and retained sizes of every analysis node (see the file header for the numbering). */

@@ -14,6 +14,8 @@ export {
   type ShortestPaths,
   type ReversedGraph,
   shortestPathParents,
+  shortestPathEdges,
+  edgeSource,
   pathTo,
   markReachable,
   reverseEdges,
@@ -26,7 +28,7 @@ export {
   type SharedRetention, type RootSets, sharedRetention, reachableBytes, reachableBytesFrom, rootNodesReaching, sharedNode, rootSets,
 } from './shared-retention.js';
 export { type SharedGroups, groupSharedObjects } from './shared-groups.js';
-export { type AnalysisGraph, type HeapDominators, buildAnalysisGraph, computeHeapDominators, dominatorTree } from './heap-dominators.js';
+export { type AnalysisGraph, type HeapDominators, buildAnalysisGraph, computeHeapDominators, dominatorTree, rootNodeEdgeStarts } from './heap-dominators.js';
 export { type HeapTypes, untypedName, storedTypes, sizeClassTypes } from './heap-types.js';
 export { type TypeRow, type ObjectRow, type RootNodeRow, typeGroups, typeHistogram, topObjects, rootNodeRows, rowNamer } from './histogram.js';
 export { type PathHop, shortestRootPath, rootsKeepingAlive, describeRootSlot } from './heap-paths.js';

@@ -29,6 +29,53 @@ export interface ReversedGraph {
  * first read.
  */
 export function shortestPathParents(g: FlatGraph, sources: Uint32Array): ShortestPaths {
+  const { parentEdge, queue } = breadthFirst(g, sources);
+  const parent = parentsOf(g, parentEdge, queue, sources);
+  let distance: Uint32Array | undefined;
+  return {
+    parent,
+    parentEdge,
+    get distance(): Uint32Array {
+      distance ??= parentDistances(parent);
+      return distance;
+    },
+  };
+}
+
+/**
+ * The shortest-path tree's edges only (ShortestPaths.parentEdge): a node's parent is the source of its parent edge
+ * (edgeSource), so a caller that asks for a few paths need not keep, nor compute, the parents (a word per node and a
+ * pass over every edge).
+ */
+export function shortestPathEdges(g: FlatGraph, sources: Uint32Array): Uint32Array {
+  return breadthFirst(g, sources).parentEdge;
+}
+
+/**
+ * A function giving the node whose edge `e` is (edges numbered as ShortestPaths.parentEdge numbers them: a tail's
+ * after the head's `headEdges`), by binary search over the first-edge offsets, read through `firstEdge` and the
+ * tail's (a column read by position will do): the last node whose first edge is at most e.
+ */
+export function edgeSource(nodeCount: number, headEdges: number, firstEdge: (v: number) => number,
+  tail?: { node: number; firstEdge: (v: number) => number }): (e: number) => number {
+  return (e: number): number => {
+    const inTail = tail !== undefined && e >= headEdges;
+    const at = inTail ? tail.firstEdge : firstEdge;
+    const x = inTail ? e - headEdges : e;
+    let lo = 0;
+    let hi = (inTail ? nodeCount - tail.node : tail ? tail.node : nodeCount) - 1;
+    // The last v in [lo, hi] with at(v) <= x (nodes without edges share their successor's first edge).
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (at(mid) <= x) lo = mid;
+      else hi = mid - 1;
+    }
+    return inTail ? lo + tail.node : lo;
+  };
+}
+
+/** The BFS of shortestPathParents: each node's parent edge, and the queue (every reached node, in visit order). */
+function breadthFirst(g: FlatGraph, sources: Uint32Array): { parentEdge: Uint32Array; queue: Uint32Array } {
   checkGraph(g, true);
   const n = g.nodeCount;
   // Nodes from `split` on read the graph's tail (flat-graph.ts), whose edge e is edge tailEdge + e.
@@ -84,10 +131,23 @@ export function shortestPathParents(g: FlatGraph, sources: Uint32Array): Shortes
     }
   }
   if (ahead === -1) seen[0] |= 0; // keeps the look-ahead reads from being optimized away
-  // parent[w]: the node whose edge parentEdge[w] is (one pass over every edge, in node order); a source is its own
-  // parent; NONE where unreached.
-  const parent = queue;
-  for (let w = 0; w < n; w++) parent[w] = (seen[w >>> 5] & (1 << (w & 31))) !== 0 ? w : NONE;
+  return { parentEdge, queue };
+}
+
+/**
+ * parent[w]: the node whose edge parentEdge[w] is (one pass over every edge, in node order), into the BFS queue's
+ * memory; a source is its own parent; NONE where unreached.
+ */
+function parentsOf(g: FlatGraph, parentEdge: Uint32Array, queue: Uint32Array, sources: Uint32Array): Uint32Array {
+  const n = g.nodeCount;
+  const split = g.tail ? g.tail.node : n;
+  const headFirst = g.firstEdge;
+  const headTarget = g.edgeTarget;
+  const tailFirst = g.tail ? g.tail.firstEdge : headFirst;
+  const tailTarget = g.tail ? g.tail.edgeTarget : headTarget;
+  const tailEdge = headTarget.length;
+  const parent = queue.fill(NONE);
+  for (let k = 0; k < sources.length; k++) parent[sources[k]] = sources[k];
   for (let part = 0; part < 2; part++) {
     const first = part === 0 ? headFirst : tailFirst;
     const target = part === 0 ? headTarget : tailTarget;
@@ -102,15 +162,7 @@ export function shortestPathParents(g: FlatGraph, sources: Uint32Array): Shortes
       }
     }
   }
-  let distance: Uint32Array | undefined;
-  return {
-    parent,
-    parentEdge,
-    get distance(): Uint32Array {
-      distance ??= parentDistances(parent);
-      return distance;
-    },
-  };
+  return parent;
 }
 
 /** How far ahead in the BFS queue shortestPathParents reads firstEdge, and edgeTarget at it. */

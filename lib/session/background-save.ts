@@ -26,7 +26,7 @@ export interface BackgroundSaveRequest {
   message: Uint8Array;
   /**
    * With `paths`, the worker computes the shortest-path tree of that graph from node 0 (lib/analysis
-   * shortestPathParents) at once, then waits on `port` for what to write (WriterMessage): `arrays` are then empty.
+   * shortestPathEdges: each node's parent edge) at once, then waits on `port` for what to write (WriterMessage): `arrays` are then empty.
    */
   paths?: FlatGraph;
   port?: MessagePort;
@@ -52,7 +52,7 @@ export interface TreeInputs {
 export type TreeMessage = DominatorTree | { error: string };
 
 /** The tree a writer sends back (takePaths), or why it has none. */
-export type PathsMessage = { parent: Uint32Array; parentEdge: Uint32Array } | { error: string };
+export type PathsMessage = { parentEdge: Uint32Array } | { error: string };
 
 /** A save under way: wait() returns once it is over, with null when the file was written, else why not. */
 export interface PendingSave {
@@ -100,7 +100,7 @@ function pendingWrite(status: Int32Array, message: Uint8Array): PendingSave {
 /** A worker computing a shortest-path tree, that writes it with an analysis index (analysisWriterInBackground). */
 export interface AnalysisWriter {
   /**
-   * Writes `part` to the file, its pathParent and pathParentEdge replaced by the tree. With `tree` (shared arrays),
+   * Writes `part` to the file, its pathParentEdge replaced by the tree. With `tree` (shared arrays),
    * the worker first builds their sorted dominator tree, once startTree is called: dominatorTree() hands it over.
    */
   write(part: EncodedPart, tree?: TreeInputs): PendingSave;
@@ -117,7 +117,7 @@ export interface AnalysisWriter {
    */
   waitForTree(): void;
   /** The tree itself, for a caller that writes the index itself after all (the worker stops); undefined if it failed. */
-  takePaths(): { parent: Uint32Array; parentEdge: Uint32Array } | undefined;
+  takePaths(): { parentEdge: Uint32Array } | undefined;
 }
 
 /**
@@ -187,7 +187,7 @@ export function analysisWriterInBackground(file: string, paths: FlatGraph): Anal
       waitForWord(status, 2);
       const m = receiveMessageOnPort(channel.port1)?.message as PathsMessage | undefined;
       channel.port1.close();
-      return m !== undefined && 'parent' in m ? m : undefined;
+      return m !== undefined && 'parentEdge' in m ? m : undefined;
     },
   };
 }

@@ -3,7 +3,7 @@
 // position), how many objects a node keeps alive, and the analysis' per-node arrays by position. The dominator graph's
 // numbering (super-root 0, root nodes 1..R, objects after) stays here; callers name nodes as TreeNode.
 import { type Column, type ColumnArray, columnOf } from '../graph/index.js';
-import { computeRetainedSizes, type DominatorTree, type HeapDominators, NONE, sortedDominatorTree } from '../analysis/index.js';
+import { computeRetainedSizes, type DominatorTree, edgeSource, type HeapDominators, NONE, rootNodeEdgeStarts, sortedDominatorTree } from '../analysis/index.js';
 import type { StoredAnalysis } from '../store/index.js';
 import { type DerivedIndexes, treeCodec } from './derived.js';
 import { traceMemoryPoint } from './load-state.js';
@@ -19,7 +19,7 @@ export type Dominator =
 export type TreeNode = { kind: 'object'; object: number } | { kind: 'root'; rootNode: number } | { kind: 'roots' };
 
 /** The analysis' arrays with one element per node of the dominator graph. */
-export type NodeArray = 'idom' | 'retained' | 'pathParent' | 'pathParentEdge';
+export type NodeArray = 'idom' | 'retained' | 'pathParentEdge';
 
 export class DominatorQueries {
   private tree: DominatorTree | undefined;
@@ -27,14 +27,47 @@ export class DominatorQueries {
   private retainedCounts: Float64Array | undefined;
   /** The per-node arrays of an analysis computed in this process, as columns. */
   private readonly nodeColumns = new Map<string, Column>();
+  private pathParents: Column | undefined;
 
-  /** `builtBeside`: the sorted tree a cold open built on the thread that wrote its analysis, if it did. */
+  /**
+   * `builtBeside`: the sorted tree a cold open built on the thread that wrote its analysis, if it did; `edgeStart`:
+   * the graph's first-edge offsets by position (the objects' edges are the analysis graph's tail).
+   */
   constructor(
     private readonly dominators: HeapDominators,
     private readonly analysis: StoredAnalysis,
     private readonly derived: DerivedIndexes,
     private readonly builtBeside: () => DominatorTree | undefined,
+    private readonly edgeStart: () => Column,
   ) {}
+
+  /**
+   * The shortest-path tree's parents by position: a node's parent is the source of its parent edge (pathParentEdge),
+   * found by binary search over the root nodes' edge offsets or the graph's (a path of h hops reads h log n
+   * elements, mostly from the same blocks); the super-root is its own parent, NONE where unreached.
+   */
+  pathParentColumn(): Column {
+    if (this.pathParents !== undefined) return this.pathParents;
+    const parentEdge = this.nodeColumn('pathParentEdge');
+    const { rootNodes, nodeCount, firstObjectNode } = this.dominators;
+    const head = rootNodeEdgeStarts(rootNodes);
+    const edgeStart = this.edgeStart();
+    const source = edgeSource(nodeCount, head[head.length - 1], (v) => head[v], { node: firstObjectNode, firstEdge: (v) => edgeStart.at(v) });
+    const at = (v: number): number => {
+      const e = parentEdge.at(v);
+      return e !== NONE ? source(e) : v === 0 ? 0 : NONE;
+    };
+    this.pathParents = {
+      length: parentEdge.length,
+      at,
+      range: (from, to) => {
+        const out = new Uint32Array(to - from);
+        for (let v = from; v < to; v++) out[v - from] = at(v);
+        return out;
+      },
+    };
+    return this.pathParents;
+  }
 
   /**
    * One of the analysis' per-node arrays, by position: a block at a time when the analysis was read from the index
@@ -128,6 +161,7 @@ export class DominatorQueries {
   /** Lets go of the columns over arrays in memory (they would keep released arrays alive). */
   releaseColumns(): void {
     this.nodeColumns.clear();
+    this.pathParents = undefined;
     this.treeColumns_ = undefined;
   }
 

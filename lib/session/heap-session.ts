@@ -129,7 +129,7 @@ export class HeapSession {
     this.answers_ = new KeptAnswers(this.derived);
     this.instanceLists = new TypeInstances(this, state.analysis, this.derived, this.elsewhere);
     this.referrers_ = new ObjectReferrers(this, this.derived, this.elsewhere);
-    this.dominatorQueries = new DominatorQueries(this.dominators, state.analysis, this.derived, () => state.dominatorTree?.());
+    this.dominatorQueries = new DominatorQueries(this.dominators, state.analysis, this.derived, () => state.dominatorTree?.(), () => this.graph.column('edgeStart'));
   }
 
   /** The tiny blocks' sub-objects, as indices objectCount + k (made on first use: it needs the types). */
@@ -520,14 +520,14 @@ export class HeapSession {
       return [...this.pathToRoot(best.object), { ...self, field: best.field }];
       return hops;
     }
-    return rootPathHops(this.graph, this.types, this.rootNodes, this.dominatorQueries.nodeColumn('pathParent'), this.dominatorQueries.nodeColumn('pathParentEdge'), i,
+    return rootPathHops(this.graph, this.types, this.rootNodes, this.dominatorQueries.pathParentColumn(), this.dominatorQueries.nodeColumn('pathParentEdge'), i,
       (r) => (rootReferrer(this.graph, this.types, this.rootNodes, this.program, r) as { slot: string }).slot);
   }
 
   /** Pointers from the nearest root to object i (1 for an object a root points at), or -1 when unreachable. */
   distance(i: number): number {
     i = this.subObjects.blockOf(i);
-    const parent = this.dominatorQueries.nodeColumn('pathParent');
+    const parent = this.dominatorQueries.pathParentColumn();
     let v = this.dominatorQueries.objectNode(i);
     if (parent.at(v) === NONE) return -1;
     let d = 0;

@@ -6,7 +6,7 @@ import { columnOf, loadHeapGraph, stackObjectRoots, type Column, type HeapGraph,
 import type { StackSlotType } from '../graph/heap-graph.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
 import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes, typeCoverage } from '../typing/index.js';
-import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, type DominatorTree, shortestPathParents } from '../analysis/index.js';
+import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, type DominatorTree, shortestPathEdges } from '../analysis/index.js';
 import {
   defaultCacheDir, encodeAnalysis, encodeGraph, indexPaths, IndexFileError, loadAnalysis, withAnalysisRoots, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
   type SourceIdentity, type StoredAnalysis,
@@ -257,9 +257,9 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
         }
       }
       progress?.('paths', 0, 1);
-      const sp = writer?.takePaths() ?? (() => shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0)))();
+      const parentEdge = writer?.takePaths()?.parentEdge ?? (() => shortestPathEdges(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0)))();
       traceMemoryPoint('paths done');
-      for (const [k, v] of Object.entries({ pathParent: sp.parent, pathParentEdge: sp.parentEdge })) Object.defineProperty(a, k, { value: v, enumerable: true, writable: true });
+      Object.defineProperty(a, 'pathParentEdge', { value: parentEdge, enumerable: true, writable: true });
       if (useIndex) {
         progress?.('save', 0, 1);
         const saved = trySave(() => saveAnalysis(files.analysis, a, dump, binary), files.analysis, notes);
@@ -279,9 +279,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     const lighten = (): void => {
       const stored = tryIndex(() => loadAnalysis(files.analysis, g, dump, binary), []);
       if (stored) {
-        for (const k of ['pathParent', 'pathParentEdge'] as const) {
-          Object.defineProperty(a, k, { enumerable: true, configurable: true, get: () => stored[k] });
-        }
+        Object.defineProperty(a, 'pathParentEdge', { enumerable: true, configurable: true, get: () => stored.pathParentEdge });
         if (stored.types) {
           a.types = stored.types;
           typesFromIndex = true;
@@ -313,7 +311,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       // Empty arrays in the tree's place (the writer's own tree replaces them, in the same sections); `a`'s are
       // getters that would compute it here.
       const none = { value: new Uint32Array(0) };
-      const part = encodeAnalysis(Object.create(a, { pathParent: none, pathParentEdge: none }) as StoredAnalysis, dump, binary);
+      const part = encodeAnalysis(Object.create(a, { pathParentEdge: none }) as StoredAnalysis, dump, binary);
       const copied = Object.values(part.arrays).filter((x) => !(x.buffer instanceof SharedArrayBuffer));
       // What is copied into the worker's message (the reachability, the roots' arrays) is a byte per object at most.
       if (copied.some((x) => x.byteLength > g.objectCount + 65536)) return false;
@@ -326,18 +324,15 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     // is read back from the index when first used, or computed again if the index could not be written; the types
     // stay in memory (shared with the writing thread). The graph became the graph index's before (lightenGraph).
     const lightenWhileWriting = (): void => {
-      for (const k of ['pathParent', 'pathParentEdge'] as const) {
-        Object.defineProperty(a, k, {
-          enumerable: true, configurable: true,
-          get() {
-            if (analysisWritten()) return written![k];
-            const sp = shortestPathParents(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0));
-            Object.defineProperty(a, 'pathParent', { value: sp.parent, enumerable: true, writable: true, configurable: true });
-            Object.defineProperty(a, 'pathParentEdge', { value: sp.parentEdge, enumerable: true, writable: true, configurable: true });
-            return a[k];
-          },
-        });
-      }
+      Object.defineProperty(a, 'pathParentEdge', {
+        enumerable: true, configurable: true,
+        get() {
+          if (analysisWritten()) return written!.pathParentEdge;
+          const parentEdge = shortestPathEdges(buildAnalysisGraph(g, rootNodes), Uint32Array.of(0));
+          Object.defineProperty(a, 'pathParentEdge', { value: parentEdge, enumerable: true, writable: true, configurable: true });
+          return parentEdge;
+        },
+      });
       Object.defineProperty(a, 'release', { enumerable: false, value: () => written?.release?.() });
       // A query reads the tree by position (a few blocks of the index for a path), the other arrays from memory.
       const columns = new Map<string, Column>();
@@ -346,7 +341,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
         value: (name: Parameters<NonNullable<StoredAnalysis['column']>>[0]): Column => {
           let c = columns.get(name);
           if (c === undefined) {
-            const tree = name === 'pathParent' || name === 'pathParentEdge';
+            const tree = name === 'pathParentEdge';
             c = tree && analysisWritten() ? written!.column!(name) : columnOf(name === 'objectType' ? a.types!.objectType : name === 'reachable' ? g.reachable : a[name]);
             columns.set(name, c);
           }
@@ -365,7 +360,7 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       collectGarbage();
       traceMemoryPoint('graph lightened');
     };
-    for (const k of ['idom', 'retained', 'pathParent', 'pathParentEdge'] as const) {
+    for (const k of ['idom', 'retained', 'pathParentEdge'] as const) {
       Object.defineProperty(a, k, {
         enumerable: true, configurable: true,
         get() {

@@ -9,7 +9,7 @@ import { type MessagePort, workerData } from 'node:worker_threads';
 import { type BackgroundSaveRequest, type PathsMessage, type TreeInputs, type TreeMessage, type WriterMessage } from './background-save.js';
 import { waitForWord } from '../worker-thread.js';
 import type { ArraySource, StoredArray } from '../store/index.js';
-import { shortestPathParents } from '../analysis/paths.js';
+import { shortestPathEdges } from '../analysis/paths.js';
 import { sortedDominatorTree } from '../analysis/retained.js';
 import { parkArrays } from './parked-arrays.js';
 import { collectGarbage } from '../collect-garbage.js';
@@ -39,13 +39,13 @@ function fail(e: unknown): void {
 
 /**
  * The shortest-path tree of r.paths now, then what the port says: write it with the analysis sent (in place of
- * that analysis' own, empty, pathParent and pathParentEdge: the sections keep their order), or send it back.
+ * that analysis' own, empty, pathParentEdge: the sections keep their order), or send it back.
  */
 async function writeWithPaths(r: BackgroundSaveRequest, port: MessagePort): Promise<void> {
   const tree = treeOf(r);
   // Until it is written, the tree waits in a file (as the open's types do: parked-arrays.ts), so that it is not in
   // memory while the dominator pass the other thread runs meanwhile reaches its peak.
-  const parked = 'parent' in tree ? parkArrays(`${r.file}-paths.${process.pid}.tmp`, tree, ['parent', 'parentEdge']) : undefined;
+  const parked = 'parentEdge' in tree ? parkArrays(`${r.file}-paths.${process.pid}.tmp`, tree, ['parentEdge']) : undefined;
   // The edges are the other thread's to free once it lets them go: nothing here holds them any longer.
   collectGarbage();
   Atomics.store(r.status, 3, 1);
@@ -55,13 +55,12 @@ async function writeWithPaths(r: BackgroundSaveRequest, port: MessagePort): Prom
     // The dominator tree first; the shortest-path tree is written from the file it is parked in, a chunk at a time.
     if (m.tree) await treeFor(r, m.tree, port);
     port.close();
-    if (!('parent' in tree)) {
+    if (!('parentEdge' in tree)) {
       fail(new Error(tree.error));
       return;
     }
-    const parent = parked?.source('parent');
     const parentEdge = parked?.source('parentEdge');
-    const arrays: Record<string, StoredArray | ArraySource> = { ...m.arrays, pathParent: parent ?? tree.parent, pathParentEdge: parentEdge ?? tree.parentEdge };
+    const arrays: Record<string, StoredArray | ArraySource> = { ...m.arrays, pathParentEdge: parentEdge ?? tree.parentEdge };
     await write(m.meta, arrays);
     parked?.drop();
     return;
@@ -72,7 +71,7 @@ async function writeWithPaths(r: BackgroundSaveRequest, port: MessagePort): Prom
   } catch (e) {
     back = { error: e instanceof Error ? e.message : String(e) };
   }
-  port.postMessage(back, 'parent' in back ? [back.parent.buffer as ArrayBuffer, back.parentEdge.buffer as ArrayBuffer] : []);
+  port.postMessage(back, 'parentEdge' in back ? [back.parentEdge.buffer as ArrayBuffer] : []);
   port.close();
   Atomics.store(r.status, 2, 1);
   Atomics.notify(r.status, 2);
@@ -86,8 +85,7 @@ function treeOf(r: BackgroundSaveRequest): PathsMessage {
   const g = r.paths!;
   r.paths = undefined;
   try {
-    const sp = shortestPathParents(g, Uint32Array.of(0));
-    return { parent: sp.parent, parentEdge: sp.parentEdge };
+    return { parentEdge: shortestPathEdges(g, Uint32Array.of(0)) };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }

@@ -193,14 +193,13 @@ export function decodeGraph(part: EncodedPart, source: SourceIdentity, file: str
 
 /**
  * What the analyses computed for one dump with one binary (or none). Analysis node numbering is that of
- * lib/analysis/heap-dominators.ts; pathParent/pathParentEdge are the breadth-first shortest-path tree over the
- * analysis graph from the super-root (lib/analysis/paths.ts's layout).
+ * lib/analysis/heap-dominators.ts; pathParentEdge is the breadth-first shortest-path tree over the analysis graph from
+ * the super-root, as each node's parent edge (lib/analysis/paths.ts's layout; a node's parent is that edge's source).
  */
 export interface StoredAnalysis {
   rootNodes: RootNodes;
   idom: Uint32Array;
   retained: Float64Array;
-  pathParent: Uint32Array;
   pathParentEdge: Uint32Array;
   /** Types recovered from the binary, or null without one (objects are then named by size class). */
   types: StoredTypes | null;
@@ -222,7 +221,7 @@ export interface StoredAnalysis {
   /** Lets go of the shortest-path tree when it was read from an index (read again when next used). */
   release?: () => void;
   /** One of the per-node arrays by position, a block at a time, when read from an index (IndexSections.column). */
-  column?: (name: 'idom' | 'retained' | 'pathParent' | 'pathParentEdge' | 'objectType' | 'reachable') => Column;
+  column?: (name: 'idom' | 'retained' | 'pathParentEdge' | 'objectType' | 'reachable') => Column;
 }
 
 /**
@@ -256,7 +255,7 @@ export function encodeAnalysis(s: StoredAnalysis, source: SourceIdentity, binary
     extraRoots: s.extraRoots?.count ?? 0, graphStats: s.extraRoots && s.extraRoots.count > 0 ? s.graphStats ?? null : null,
   };
   const arrays: Record<string, StoredArray> = {
-    rootNode: s.rootNodes.rootNode, idom: s.idom, retained: s.retained, pathParent: s.pathParent, pathParentEdge: s.pathParentEdge,
+    rootNode: s.rootNodes.rootNode, idom: s.idom, retained: s.retained, pathParentEdge: s.pathParentEdge,
   };
   if (s.extraRoots && s.extraRoots.count > 0) {
     const x = s.extraRoots;
@@ -291,7 +290,7 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
   const extra = m.extraRoots ?? 0;
   const rootCount = sections.length('rootNode');
   if ((rootCount !== graph.roots.count && rootCount !== graph.roots.count + extra) ||
-    (extra > 0 && (sections.length('extraTarget') !== extra || sections.length('reachable') !== graph.objectCount)) || ['idom', 'retained', 'pathParent', 'pathParentEdge'].some((k) => sections.length(k) !== nodes) ||
+    (extra > 0 && (sections.length('extraTarget') !== extra || sections.length('reachable') !== graph.objectCount)) || ['idom', 'retained', 'pathParentEdge'].some((k) => sections.length(k) !== nodes) ||
     (m.typings !== null) !== (objectTypeLength !== undefined) || (objectTypeLength !== undefined && objectTypeLength !== graph.objectCount)) {
     throw new IndexFileError(file, 0, 'arrays matching the graph');
   }
@@ -299,12 +298,12 @@ export function decodeAnalysis(part: EncodedPart, graph: HeapGraph, source: Sour
   if (m.coverage) out.coverage = m.coverage;
   if (typeof m.reachableBytes === 'number') out.reachableBytes = m.reachableBytes;
   if (Array.isArray(m.rootRetained) && m.rootRetained.length === m.rootNodes.count) out.rootRetained = m.rootRetained;
-  for (const k of ['idom', 'retained', 'pathParent', 'pathParentEdge']) lazy(out, k, () => sections.get(k));
+  for (const k of ['idom', 'retained', 'pathParentEdge']) lazy(out, k, () => sections.get(k));
   // The shortest-path tree, once read, can be let go and read again when next used.
   Object.defineProperty(out, 'release', {
     enumerable: false,
     value: () => {
-      for (const k of ['pathParent', 'pathParentEdge']) {
+      for (const k of ['pathParentEdge']) {
         if (!sections.loaded(k)) continue;
         sections.release(k);
         lazy(out, k, () => sections.get(k));

@@ -26,7 +26,7 @@ import { type Column, columnOf } from '../graph/column.js';
 
 export { type Column, columnOf };
 
-export const FORMAT_VERSION = 12; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
+export const FORMAT_VERSION = 13; // 3: one root node per goroutine group; 4: tiny-block typings, static pointees as globals;
 // 5: stack-object roots in the analysis, frame function names as Go prints them ([...] for generic shapes);
 // 6: frame variables in DWARF pieces seed types, 32 KiB large objects without a malloc header (object types and
 // the typed share change); 7: the root nodes' retained sizes in the analysis' meta; 8: no per-object addresses
@@ -34,7 +34,8 @@ export const FORMAT_VERSION = 12; // 3: one root node per goroutine group; 4: ti
 // 10: channels reached through the runtime typed by their elemtype, timers through a channel or the P's timer heap;
 // 11: arrays longer than a block checked block by block (block tables), so that an element is read without its array;
 // 12: a slice local whose frame holds only its pointer (capacity word 0) types its array over the whole object;
-// goroutine groups (root nodes) named past the standard library's waits (sync's, time.Sleep)
+// goroutine groups (root nodes) named past the standard library's waits (sync's, time.Sleep); 13: the shortest-path
+// tree as each node's parent edge only (a node's parent is that edge's source: no pathParent section)
 const MAGIC = 'GOHEAPIX';
 const PREAMBLE = 24;
 

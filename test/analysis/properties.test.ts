@@ -12,6 +12,8 @@ import {
   pathTo,
   reverseEdges,
   shortestPathParents,
+  shortestPathEdges,
+  edgeSource,
   sortedDominatorTree,
 } from '../../lib/analysis/index.js';
 import { BASE_SEED, Rng, SHAPES, bruteDominators, naiveDistances, randomCase } from './random-graphs.js';
@@ -81,6 +83,8 @@ describe('analysis properties on random graphs', function () {
 
         const dist = naiveDistances(g, sources);
         const sp = shortestPathParents(g, sources);
+        expect(Array.from(shortestPathEdges(g, sources)), where).to.deep.equal(Array.from(sp.parentEdge));
+        const sourceOf = edgeSource(n, g.edgeTarget.length, (v) => g.firstEdge[v]);
         const reach = markReachable(g, sources);
         const isSource = new Set(Array.from(sources));
         const edgeSet = new Set(c.edges.map(([a, b]) => a * n + b));
@@ -102,6 +106,7 @@ describe('analysis properties on random graphs', function () {
             const p = sp.parent[v];
             const e = sp.parentEdge[v];
             expect(e, where).to.be.at.least(g.firstEdge[p]).and.lessThan(g.firstEdge[p + 1]);
+            expect(sourceOf(e), where).to.equal(p);
             expect(g.edgeTarget[e], where).to.equal(v);
             expect(dist[p] + 1, where).to.equal(dist[v]);
           }

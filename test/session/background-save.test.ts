@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, shortestPathParents, sortedDominatorTree } from '../../lib/analysis/index.js';
+import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, edgeSource, NONE, shortestPathParents, sortedDominatorTree } from '../../lib/analysis/index.js';
 import { loadHeapGraph } from '../../lib/graph/index.js';
 import { analysisWriterInBackground } from '../../lib/session/background-save.js';
 import { loadDerived, readIndexFile, sourceIdentity } from '../../lib/store/index.js';
@@ -25,10 +25,22 @@ describe('session: the analysis writer computes the shortest-path tree on its ow
     writer!.waitForTree();
     const tree = writer!.takePaths();
     expect(tree).to.not.equal(undefined);
-    expect(tree!.parent.length).to.equal(analysis.nodeCount);
-    expect(Buffer.from(tree!.parent.buffer).equals(Buffer.from(expected.parent.buffer))).to.equal(true);
+    expect(tree!.parentEdge.length).to.equal(analysis.nodeCount);
     expect(Buffer.from(tree!.parentEdge.buffer).equals(Buffer.from(expected.parentEdge.buffer))).to.equal(true);
     expect(fs.readdirSync(dir)).to.deep.equal([]);
+  });
+
+  it('the tree is the parent edges only: each node\'s parent is its edge\'s source, over the head and the tail', function () {
+    const tail = analysis.tail!;
+    const sourceOf = edgeSource(analysis.nodeCount, analysis.edgeTarget.length, (v) => analysis.firstEdge[v], { node: tail.node, firstEdge: (v) => tail.firstEdge[v] });
+    let objects = 0;
+    for (let v = 1; v < analysis.nodeCount; v++) {
+      const e = expected.parentEdge[v];
+      if (e === NONE) continue;
+      expect(sourceOf(e), `node ${v}`).to.equal(expected.parent[v]);
+      if (v >= tail.node && expected.parent[v] >= tail.node) objects++;
+    }
+    expect(objects).to.be.greaterThan(1000);
   });
 
   it('writes the tree in place of the analysis\' empty one, its sections in their order', function () {
@@ -36,12 +48,11 @@ describe('session: the analysis writer computes the shortest-path tree on its ow
     const file = path.join(dir, 'a.idx');
     const writer = analysisWriterInBackground(file, analysis);
     const empty = new Uint32Array(0);
-    const pending = writer!.write({ meta: { kind: 'test' }, arrays: { before: Uint8Array.of(7), pathParent: empty, pathParentEdge: empty, after: Float64Array.of(1.5) } });
+    const pending = writer!.write({ meta: { kind: 'test' }, arrays: { before: Uint8Array.of(7), pathParentEdge: empty, after: Float64Array.of(1.5) } });
     expect(pending.wait()).to.equal(null);
     const back = readIndexFile(file);
     expect(back.meta).to.deep.equal({ kind: 'test' });
-    expect(Object.keys(back.arrays)).to.deep.equal(['before', 'pathParent', 'pathParentEdge', 'after']);
-    expect(Array.from(back.arrays.pathParent)).to.deep.equal(Array.from(expected.parent));
+    expect(Object.keys(back.arrays)).to.deep.equal(['before', 'pathParentEdge', 'after']);
     expect(Array.from(back.arrays.pathParentEdge)).to.deep.equal(Array.from(expected.parentEdge));
     expect(Array.from(back.arrays.after)).to.deep.equal([1.5]);
     expect(fs.readdirSync(dir)).to.deep.equal(['a.idx']);
@@ -56,7 +67,7 @@ describe('session: the analysis writer computes the shortest-path tree on its ow
     const empty = new Uint32Array(0);
     const treeFile = path.join(dir, 'a.tree.idx');
     const dump = sourceIdentity(zooDump('1.26'));
-    const pending = writer!.write({ meta: {}, arrays: { pathParent: empty, pathParentEdge: empty } },
+    const pending = writer!.write({ meta: {}, arrays: { pathParentEdge: empty } },
       { idom: dom.idom, retained: dom.retained, save: { file: treeFile, dump, binary: null } });
     // Not told yet: the worker waits, and writes nothing before the tree.
     const start = Date.now();
@@ -71,7 +82,7 @@ describe('session: the analysis writer computes the shortest-path tree on its ow
     expect(Array.from(tree!.child)).to.deep.equal(Array.from(mine.child));
     expect(writer!.dominatorTree()).to.equal(undefined); // handed over once
     expect(pending.wait()).to.equal(null);
-    expect(Array.from(readIndexFile(file).arrays.pathParent)).to.deep.equal(Array.from(expected.parent));
+    expect(Array.from(readIndexFile(file).arrays.pathParentEdge)).to.deep.equal(Array.from(expected.parentEdge));
     // Kept as the session's derived index, written before the analysis index.
     const kept = treeCodec.decode(loadDerived(treeFile, 'tree', dump, null), analysis.nodeCount);
     expect(kept).to.not.equal(undefined);
@@ -85,7 +96,7 @@ describe('session: the analysis writer computes the shortest-path tree on its ow
     const dom = computeHeapDominators(graph, buildRootNodes(graph), { analysis, shared: true });
     const writer = analysisWriterInBackground(file, analysis);
     const empty = new Uint32Array(0);
-    expect(writer!.write({ meta: {}, arrays: { pathParent: empty, pathParentEdge: empty } }, { idom: dom.idom, retained: dom.retained }).wait()).to.equal(null);
+    expect(writer!.write({ meta: {}, arrays: { pathParentEdge: empty } }, { idom: dom.idom, retained: dom.retained }).wait()).to.equal(null);
     expect(writer!.dominatorTree()).to.equal(undefined);
     expect(fs.readdirSync(dir)).to.deep.equal(['a.idx']);
   });
@@ -96,7 +107,7 @@ describe('session: the analysis writer computes the shortest-path tree on its ow
     fs.mkdirSync(file); // a folder where the file should go
     const writer = analysisWriterInBackground(file, analysis);
     const empty = new Uint32Array(0);
-    const failure = writer!.write({ meta: {}, arrays: { pathParent: empty, pathParentEdge: empty } }).wait();
+    const failure = writer!.write({ meta: {}, arrays: { pathParentEdge: empty } }).wait();
     expect(failure).to.be.a('string').and.not.equal('the writing thread did not finish');
     expect(fs.readdirSync(dir)).to.deep.equal(['a.idx']);
   });
