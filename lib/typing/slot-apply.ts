@@ -30,15 +30,15 @@ export abstract class SlotApplication extends RecoveryState {
     if (table === null) return;
     const count = kind === TypingKind.Array ? tb.count[tid] : 1;
     const base = this.headerFor(i, id);
-    const g = this.graph;
-    const edgeField = g.edgeField;
-    const edgeTarget = g.edgeTarget;
+    const edgeField = this.edgeField;
+    const edgeTarget = this.edgeTarget;
+    const edgeStart = this.edgeStart;
     const edgeRef = this.edgeRef!;
-    const end = g.edgeStart[i + 1];
+    const end = edgeStart[i + 1];
     const pm1 = this.p - 1;
     const shift = this.p === 8 ? 3 : 2;
     const contentAt = this.content.at(i);
-    for (let e = g.edgeStart[i]; e < end; e++) {
+    for (let e = edgeStart[i]; e < end; e++) {
       const field = edgeField[e];
       const off = field & MASK;
       let inner = off - base;
@@ -176,7 +176,7 @@ export abstract class SlotApplication extends RecoveryState {
         const ref = e >= 0 ? this.edgeRef![e] : REF_SLOW;
         if (ref !== REF_SLOW) {
           // Interior edges keep their offset in edgeRef: their type word resolves to nothing.
-          if (this.graph.edgeField[e] > MASK) return;
+          if (this.edgeField[e] > MASK) return;
           if (kind === SlotKind.Eface) {
             if (ref <= 0) return;
             u = ref - 1;
@@ -307,16 +307,15 @@ export abstract class SlotApplication extends RecoveryState {
       this.closureTables.set(tid, table);
     }
     if (table === null) return;
-    const g = this.graph;
-    const end = g.edgeStart[i + 1];
+    const end = this.edgeStart[i + 1];
     const contentAt = this.content.at(i);
-    for (let e = g.edgeStart[i]; e < end; e++) {
-      const field = g.edgeField[e];
+    for (let e = this.edgeStart[i]; e < end; e++) {
+      const field = this.edgeField[e];
       const off = field & MASK;
       if (off % this.p !== 0 || off / this.p >= table.length) continue;
       const d = table[off / this.p];
       if (d === 0) continue;
-      const target = g.edgeTarget[e];
+      const target = this.edgeTarget[e];
       let toff = 0;
       if (field > MASK) {
         toff = this.edgeRef![e];
