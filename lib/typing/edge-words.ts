@@ -1,8 +1,9 @@
 // The words next to each edge's slot that type recovery reads (recovery-state.ts edgeRef and edgeCap), read from the
 // dump in one pass over the objects in file order, and the malloc header word of each object that may have one. On a
-// large heap a worker thread (edge-words-worker.ts) reads the second half of the objects meanwhile: each thread writes
-// its own edges' entries of the shared per-edge arrays, and the headers the worker found are handed back in object
-// order, as one pass would have noted them.
+// large heap a worker thread (edge-words-worker.ts) shares the pass: the objects are read in chunks that each thread
+// takes in turn from a shared counter (so that neither waits for the other when one is slowed, by a thread starting or
+// another one running), each writing its own edges' entries of the shared per-edge arrays; the headers both found are
+// then noted in object order, as one pass would have noted them.
 import { existsSync } from 'node:fs';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { AddressIndex, type RunArrays } from '../graph/address-index.js';
@@ -92,7 +93,50 @@ export function readEdgeWords(src: EdgeWordSource, bytes: DumpBytes, from: numbe
   }
 }
 
-/** What the worker reads its half with: the source's arrays (shared, or copied into its message) and the dump's path. */
+/** Objects per chunk of a shared pass (about 5 ms of reading each). */
+export const EDGE_WORDS_CHUNK = 1 << 16;
+
+/**
+ * Reads chunks of EDGE_WORDS_CHUNK objects, taken from `next[0]` (the next chunk, shared with the other thread), until
+ * every one of `objectCount` objects is taken; returns the headers found (object, first word, in object order).
+ */
+export function readEdgeWordChunks(src: EdgeWordSource, bytes: DumpBytes, objectCount: number, next: Int32Array,
+  ref: Int16Array, cap: Uint16Array, chunk = EDGE_WORDS_CHUNK): number[] {
+  const headers: number[] = [];
+  const chunks = Math.ceil(objectCount / chunk);
+  for (let c = Atomics.add(next, 0, 1); c < chunks; c = Atomics.add(next, 0, 1)) {
+    const from = c * chunk;
+    readEdgeWords(src, bytes, from, Math.min(objectCount, from + chunk), ref, cap, (object, word) => headers.push(object, word));
+    if (next[1] === 0) {
+      // The worker's first chunk is read (see EdgeWordsRequest.next): the other thread may start.
+      Atomics.store(next, 1, 1);
+      Atomics.notify(next, 1);
+    }
+  }
+  Atomics.store(next, 1, 1);
+  Atomics.notify(next, 1);
+  return headers;
+}
+
+/**
+ * Calls `note` with every (object, word) pair of `a` and `b` (each a flat list in object order, as readEdgeWordChunks
+ * returns them), in object order: as one pass over the objects would have.
+ */
+export function noteInOrder(a: ArrayLike<number>, b: ArrayLike<number>, note: (object: number, word: number) => void): void {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) {
+      note(a[i], a[i + 1]);
+      i += 2;
+    } else {
+      note(b[j], b[j + 1]);
+      j += 2;
+    }
+  }
+}
+
+/** What the worker reads its chunks with: the source's arrays (shared, or copied into its message) and the dump's path. */
 export interface EdgeWordsRequest {
   path: string;
   edgeStart: Uint32Array;
@@ -107,8 +151,13 @@ export interface EdgeWordsRequest {
   ptrSize: number;
   littleEndian: boolean;
   pageBudgetBytes?: number;
-  from: number;
-  to: number;
+  objectCount: number;
+  /**
+   * Word 0: the next chunk to read (readEdgeWordChunks); word 1: 1 once a thread has read a chunk (a caller that
+   * starts after the worker, as tests do to have it read some, waits for it). Then objects per chunk.
+   */
+  next: Int32Array;
+  chunk: number;
   ref: Int16Array;
   cap: Uint16Array;
   /** Word 0: 1 once the result is on the port. */
@@ -116,7 +165,7 @@ export interface EdgeWordsRequest {
   port: MessagePort;
 }
 
-/** The worker's answer: the headers it found (object and first word, in object order), or why it failed. */
+/** The worker's answer: the headers it found in its chunks (object and first word, in object order), or why it failed. */
 export type EdgeWordsResult = { headers: Float64Array } | { error: string };
 
 /** The source as the worker makes it again. */
@@ -131,12 +180,12 @@ export function sourceOf(r: EdgeWordsRequest): EdgeWordSource {
 const workerFile = compiledFile('lib/typing/edge-words-worker.js');
 
 /**
- * Reads the words of every object into new per-edge arrays (see the top of the file), the second half of the objects
- * on a worker thread when there are at least `splitMinObjects` and the graph's columns are shared.
+ * Reads the words of every object into new per-edge arrays (see the top of the file), shared with a worker thread
+ * when there are at least `splitMinObjects` and the graph's columns are shared.
  */
 export function readAllEdgeWords(src: EdgeWordSource, bytes: DumpBytes, objectCount: number,
   noteHeader: (object: number, word: number) => void, splitMinObjects = EDGE_WORDS_SPLIT_MIN_OBJECTS,
-  pageBudgetBytes?: number): { ref: Int16Array; cap: Uint16Array } {
+  pageBudgetBytes?: number, chunk = EDGE_WORDS_CHUNK, workerFirst = false): { ref: Int16Array; cap: Uint16Array } {
   const m = src.edgeTarget.length;
   const shared = [src.edgeStart, src.edgeField, src.edgeTarget, src.content.low, src.addressIndex.runStart].every((a) => a.buffer instanceof SharedArrayBuffer);
   if (objectCount < Math.max(2, splitMinObjects) || !shared || !existsSync(workerFile)) {
@@ -147,14 +196,7 @@ export function readAllEdgeWords(src: EdgeWordSource, bytes: DumpBytes, objectCo
   }
   const ref = new Int16Array(new SharedArrayBuffer(2 * m));
   const cap = new Uint16Array(new SharedArrayBuffer(2 * m));
-  // The worker's objects: the second half of the edges.
-  const half = src.edgeStart[objectCount] / 2;
-  let mid = 0;
-  for (let hi = objectCount; mid < hi;) {
-    const k = (mid + hi) >>> 1;
-    if (src.edgeStart[k] < half) mid = k + 1;
-    else hi = k;
-  }
+  const next = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const status = new Int32Array(new SharedArrayBuffer(4));
   const request: EdgeWordsRequest = {
@@ -162,7 +204,7 @@ export function readAllEdgeWords(src: EdgeWordSource, bytes: DumpBytes, objectCo
     contentLow: src.content.low, contentHighStart: src.content.highStart, runs: src.addressIndex.runs(),
     typeRef: src.typeRef.parts(), headered: src.headered, tiny: src.tiny, ptrSize: src.ptrSize, littleEndian: src.littleEndian,
     ...(pageBudgetBytes !== undefined ? { pageBudgetBytes } : {}),
-    from: mid, to: objectCount, ref, cap, status, port: port2,
+    objectCount, next, chunk, ref, cap, status, port: port2,
   };
   let worker;
   try {
@@ -175,12 +217,13 @@ export function readAllEdgeWords(src: EdgeWordSource, bytes: DumpBytes, objectCo
   worker.unref();
   worker.on('error', () => undefined); // seen through the status word
   try {
-    readEdgeWords(src, bytes, 0, mid, ref, cap, noteHeader);
+    // `workerFirst` (tests): this thread starts once the worker has read a chunk, so that both read some.
+    if (workerFirst) awaitWord(next, 1, 'the thread reading edge words');
+    const mine = readEdgeWordChunks(src, bytes, objectCount, next, ref, cap, chunk);
     awaitWord(status, 0, 'the thread reading edge words');
     const result = takeMessage<EdgeWordsResult>(port1, 'the thread reading edge words');
     if ('error' in result) throw new Error(`the thread reading edge words failed: ${result.error}`);
-    const h = result.headers;
-    for (let k = 0; k < h.length; k += 2) noteHeader(h[k], h[k + 1]);
+    noteInOrder(mine, result.headers, noteHeader);
   } finally {
     port1.close();
     void worker.terminate();

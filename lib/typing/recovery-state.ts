@@ -27,6 +27,10 @@ export interface RecoverOptions {
   afterSweeps?: () => void;
   /** From this many objects on, the edge words are read on two threads (default EDGE_WORDS_SPLIT_MIN_OBJECTS). */
   edgeWordsSplitMinObjects?: number;
+  /** Objects per chunk of the two threads' shared pass (default EDGE_WORDS_CHUNK; tests take small ones). */
+  edgeWordsChunkObjects?: number;
+  /** The worker reads the first chunk of that pass, this thread starting after it (tests: both threads read some). */
+  edgeWordsWorkerFirst?: boolean;
   /**
    * Called once the edge words are read: what follows runs on this thread alone, so a caller with work for another
    * thread (a cold open's graph index to write) starts it here, where it competes with nothing.
@@ -247,7 +251,7 @@ export abstract class RecoveryState {
       typeRef: this.typeRef, headered: this.headered, tiny: this.tinyBlock, ptrSize: this.p, littleEndian: !g.params.bigEndian,
     };
     const { ref, cap } = readAllEdgeWords(src, this.bytes, g.objectCount, (i, word) => this.noteHeader(i, word),
-      this.options.edgeWordsSplitMinObjects, this.options.pageBudgetBytes);
+      this.options.edgeWordsSplitMinObjects, this.options.pageBudgetBytes, this.options.edgeWordsChunkObjects, this.options.edgeWordsWorkerFirst);
     this.edgeRef = ref;
     this.edgeCap = cap;
   }

@@ -1,8 +1,8 @@
-// The edge words pass on two threads (lib/typing/edge-words.ts): a worker reads the words next to the slots of the
-// second half of the objects, and the malloc headers it finds are noted after this thread's. Types recovered with the
-// pass split at any dump's middle must be those of one thread: every object's type, the tiny blocks' sub-objects, the
-// objects typed by inference. Checked on Go 1.19 (no malloc headers), 1.22 and 1.26 (headers), and on three programs
-// of other shapes.
+// The edge words pass on two threads (lib/typing/edge-words.ts): this thread and a worker take chunks of objects in
+// turn and read the words next to their slots, and the malloc headers both find are noted in object order. Types
+// recovered so, in chunks of a few objects (however the two threads share them), must be those of one thread: every
+// object's type, the tiny blocks' sub-objects, the objects typed by inference. Checked on Go 1.19 (no malloc
+// headers), 1.22 and 1.26 (headers), and on three programs of other shapes.
 import { expect } from 'chai';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +10,7 @@ import { loadGoProgram } from '../../lib/gotypes/index.js';
 import { loadHeapGraph } from '../../lib/graph/index.js';
 import { compiledFile } from '../../lib/package-files.js';
 import { RecoveredTypes, recoverTypes } from '../../lib/typing/index.js';
+import { noteInOrder } from '../../lib/typing/edge-words.js';
 import { ROOT, zooBinary, zooDump } from '../support/fixtures.js';
 
 const fixture = (name: string): { dump: string; binary: string } => {
@@ -32,7 +33,7 @@ describe('typing: the edge words read on two threads', function () {
         // The split is taken only over shared columns, as a loaded graph's are.
         expect(graph.edgeTarget.buffer).to.be.instanceOf(SharedArrayBuffer);
         const one = recoverTypes(graph, program, { edgeWordsSplitMinObjects: Infinity }) as RecoveredTypes;
-        const two = recoverTypes(graph, program, { edgeWordsSplitMinObjects: 0 }) as RecoveredTypes;
+        const two = recoverTypes(graph, program, { edgeWordsSplitMinObjects: 0, edgeWordsChunkObjects: 37, edgeWordsWorkerFirst: true }) as RecoveredTypes;
         expect(two.typedObjects).to.equal(one.typedObjects);
         expect(two.typedBytes).to.equal(one.typedBytes);
         expect(one.typedObjects).to.be.above(graph.objectCount / 2);
@@ -49,4 +50,16 @@ describe('typing: the edge words read on two threads', function () {
       }
     });
   }
+
+  it('the headers both threads found are noted in object order, whichever thread read which chunk', function () {
+    // Chunks of 3 objects: this thread read 0-2 and 9-11, the worker 3-8 and 12-14 (object, first word) pairs.
+    const mine = [0, 100, 2, 102, 9, 109, 11, 111];
+    const theirs = [3, 103, 5, 105, 8, 108, 13, 113];
+    const noted: number[] = [];
+    noteInOrder(mine, theirs, (o, w) => noted.push(o, w));
+    expect(noted).to.deep.equal([0, 100, 2, 102, 3, 103, 5, 105, 8, 108, 9, 109, 11, 111, 13, 113]);
+    const only: number[] = [];
+    noteInOrder([], Float64Array.of(4, 104, 7, 107), (o, w) => only.push(o, w));
+    expect(only).to.deep.equal([4, 104, 7, 107]);
+  });
 });
