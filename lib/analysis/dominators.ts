@@ -29,7 +29,7 @@
 // waits for firstEdge[w], then edgeTarget[...]); the passes over all edges therefore run in node-id
 // order, which reads edgeTarget sequentially.
 
-import { type FlatGraph, NONE, GraphShapeError, checkGraph, checkNode } from './flat-graph.js';
+import { type FlatGraph, NONE, GraphShapeError, checkGraph, checkNode, graphParts } from './flat-graph.js';
 import { grown } from './grown.js';
 
 /**
@@ -51,14 +51,9 @@ export function computeDominators(g: FlatGraph, root: number): Uint32Array {
 export function dominatorsAndPreorder(g: FlatGraph, root: number, afterSearch?: () => void): { idom: Uint32Array; preorder: Uint32Array } {
   checkGraph(g, true);
   checkNode(g, root, 'root');
-  const n = g.nodeCount;
   // Nodes below `split` read the graph's own CSR, the others its tail's (flat-graph.ts): node v >= split is the
   // tail's node v - split, and its targets are shifted by split.
-  const split = g.tail ? g.tail.node : n;
-  const headFirst = g.firstEdge;
-  const headTarget = g.edgeTarget;
-  const tailFirst = g.tail ? g.tail.firstEdge : headFirst;
-  const tailTarget = g.tail ? g.tail.edgeTarget : headTarget;
+  const { n, split, headFirst, headTarget, tailFirst, tailTarget } = graphParts(g);
 
   // dfnum[node] = DFS preorder number (1-based), 0 = not reached. Rewritten into the result at the end.
   const dfnum = new Uint32Array(n);

@@ -29,6 +29,30 @@ export interface GraphTail {
   readonly edgeTarget: Uint32Array;
 }
 
+/**
+ * A graph's two CSRs as the passes that read tails take them: nodes below `split` are the head's, the others the
+ * tail's (node v is its node v - split, its targets shifted by split, its edge e numbered tailEdge + e). A graph
+ * without a tail is all head (its "tail" arrays are the head's, never read).
+ */
+export interface GraphParts {
+  n: number;
+  split: number;
+  headFirst: Uint32Array;
+  headTarget: Uint32Array;
+  tailFirst: Uint32Array;
+  tailTarget: Uint32Array;
+  tailEdge: number;
+}
+
+export function graphParts(g: FlatGraph): GraphParts {
+  const n = g.nodeCount;
+  const t = g.tail;
+  return {
+    n, split: t ? t.node : n, headFirst: g.firstEdge, headTarget: g.edgeTarget, tailFirst: t ? t.firstEdge : g.firstEdge,
+    tailTarget: t ? t.edgeTarget : g.edgeTarget, tailEdge: g.edgeTarget.length,
+  };
+}
+
 /** Marks "no node", "no edge" or "unreachable" in every Uint32Array result of this stage. */
 export const NONE = 0xffffffff;
 

@@ -6,7 +6,7 @@
 // g.edgeTarget of the edge parent[v] -> v (an edge of a graph's tail numbered after them: flat-graph.ts) (NONE for sources and unreached nodes). Ties go to the node
 // dequeued first and, within it, to the lowest edge index, so results are deterministic.
 
-import { type FlatGraph, NONE, GraphShapeError, checkGraph, checkNode } from './flat-graph.js';
+import { type FlatGraph, NONE, GraphShapeError, checkGraph, checkNode, graphParts } from './flat-graph.js';
 
 /** Shortest-path tree of a multi-source BFS; see the file header for the layout. */
 export interface ShortestPaths {
@@ -77,14 +77,8 @@ export function edgeSource(nodeCount: number, headEdges: number, firstEdge: (v: 
 /** The BFS of shortestPathParents: each node's parent edge, and the queue (every reached node, in visit order). */
 function breadthFirst(g: FlatGraph, sources: Uint32Array): { parentEdge: Uint32Array; queue: Uint32Array } {
   checkGraph(g, true);
-  const n = g.nodeCount;
   // Nodes from `split` on read the graph's tail (flat-graph.ts), whose edge e is edge tailEdge + e.
-  const split = g.tail ? g.tail.node : n;
-  const headFirst = g.firstEdge;
-  const headTarget = g.edgeTarget;
-  const tailFirst = g.tail ? g.tail.firstEdge : headFirst;
-  const tailTarget = g.tail ? g.tail.edgeTarget : headTarget;
-  const tailEdge = headTarget.length;
+  const { n, split, headFirst, headTarget, tailFirst, tailTarget, tailEdge } = graphParts(g);
   // The search keeps parentEdge only; parent is read off it afterwards, into the queue's memory (a word per node
   // less at the peak).
   const parentEdge = new Uint32Array(n).fill(NONE);
@@ -139,13 +133,7 @@ function breadthFirst(g: FlatGraph, sources: Uint32Array): { parentEdge: Uint32A
  * memory; a source is its own parent; NONE where unreached.
  */
 function parentsOf(g: FlatGraph, parentEdge: Uint32Array, queue: Uint32Array, sources: Uint32Array): Uint32Array {
-  const n = g.nodeCount;
-  const split = g.tail ? g.tail.node : n;
-  const headFirst = g.firstEdge;
-  const headTarget = g.edgeTarget;
-  const tailFirst = g.tail ? g.tail.firstEdge : headFirst;
-  const tailTarget = g.tail ? g.tail.edgeTarget : headTarget;
-  const tailEdge = headTarget.length;
+  const { n, split, headFirst, headTarget, tailFirst, tailTarget, tailEdge } = graphParts(g);
   const parent = queue.fill(NONE);
   for (let k = 0; k < sources.length; k++) parent[sources[k]] = sources[k];
   for (let part = 0; part < 2; part++) {
