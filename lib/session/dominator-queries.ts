@@ -18,6 +18,9 @@ export type Dominator =
 /** A node of the dominator tree as callers name it. */
 export type TreeNode = { kind: 'object'; object: number } | { kind: 'root'; rootNode: number } | { kind: 'roots' };
 
+/** How many parents pathParentColumn remembers before it starts again. */
+const PATH_PARENTS_KEPT = 1 << 16;
+
 /** The analysis' arrays with one element per node of the dominator graph. */
 export type NodeArray = 'idom' | 'retained' | 'pathParentEdge';
 
@@ -44,7 +47,9 @@ export class DominatorQueries {
   /**
    * The shortest-path tree's parents by position: a node's parent is the source of its parent edge (pathParentEdge),
    * found by binary search over the root nodes' edge offsets or the graph's (a path of h hops reads h log n
-   * elements, mostly from the same blocks); the super-root is its own parent, NONE where unreached.
+   * elements, mostly from the same blocks); the super-root is its own parent, NONE where unreached. The parents
+   * found are remembered (up to PATH_PARENTS_KEPT): the paths of an object's many referrers (a retainer list's
+   * distances) meet a few hops up, and each shared hop is searched once.
    */
   pathParentColumn(): Column {
     if (this.pathParents !== undefined) return this.pathParents;
@@ -53,9 +58,15 @@ export class DominatorQueries {
     const head = rootNodeEdgeStarts(rootNodes);
     const edgeStart = this.edgeStart();
     const source = edgeSource(nodeCount, head[head.length - 1], (v) => head[v], { node: firstObjectNode, firstEdge: (v) => edgeStart.at(v) });
+    const found = new Map<number, number>();
     const at = (v: number): number => {
+      let p = found.get(v);
+      if (p !== undefined) return p;
       const e = parentEdge.at(v);
-      return e !== NONE ? source(e) : v === 0 ? 0 : NONE;
+      p = e !== NONE ? source(e) : v === 0 ? 0 : NONE;
+      if (found.size >= PATH_PARENTS_KEPT) found.clear();
+      found.set(v, p);
+      return p;
     };
     this.pathParents = {
       length: parentEdge.length,

@@ -108,13 +108,11 @@ export function readEdgeWordChunks(src: EdgeWordSource, bytes: DumpBytes, object
     const from = c * chunk;
     readEdgeWords(src, bytes, from, Math.min(objectCount, from + chunk), ref, cap, (object, word) => headers.push(object, word));
     if (next[1] === 0) {
-      // The worker's first chunk is read (see EdgeWordsRequest.next): the other thread may start.
+      // A chunk is read (see EdgeWordsRequest.next): a thread waiting for this one's first may start.
       Atomics.store(next, 1, 1);
       Atomics.notify(next, 1);
     }
   }
-  Atomics.store(next, 1, 1);
-  Atomics.notify(next, 1);
   return headers;
 }
 
