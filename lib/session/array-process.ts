@@ -17,23 +17,25 @@ export const COLD_OPEN_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size
 /**
  * Environment of a process whose work is a cold open (or the viewer's derived indexes) of a dump of `dumpBytes` bytes, over its parent's.
  *
- * glibc's malloc gives every block of 8 MiB or more its own mapping, returned to the system when freed. By default the
- * threshold follows the largest block freed (up to 32 MiB), so that once a large array is freed, the open's next
- * arrays of up to that size come from malloc's heap, where freed memory mostly stays resident: the open's peak came
- * out 651 to 686 MiB from one run to the next (14 M objects), 641-643 with this, in the same time.
- *
- * On a dump of HUGE_PAGES_FROM_BYTES or more, malloc also asks for transparent huge pages (where the kernel gives them
- * on request, as Debian's does by default): the first write to a fresh page of a new array costs a fault per 4 KiB
+ * On a dump of HUGE_PAGES_FROM_BYTES or more, malloc asks for transparent huge pages (where the kernel gives them on
+ * request, as Debian's does by default): the first write to a fresh page of a new array costs a fault per 4 KiB
  * otherwise, 2.9 s per GB of arrays on this project's virtual machine (0.1 s with huge pages), and a cold open fills
- * gigabytes of new arrays. Memory then becomes resident 2 MiB at a time, and the open's peak rose by about 60 MB
- * (fully written arrays cost the same: 50 arrays of 9 MiB, 491 vs 492 MB): a 14 M-object open (13.4-14.6 s instead
- * of 17.5 s, but 660-700 MiB instead of 642) cannot afford that under 50 bytes per object, a 72 M-object one can (54 s
- * instead of 75 s, 2,922 MiB instead of 2,857).
+ * gigabytes of new arrays. 14 M objects (2 cores, alternating traced opens in the same hour): until the dominators are
+ * done 10.8-14.8 s with 4 KiB pages, 8.2-11.7 s with huge pages, 408 K page faults down to 85 K; 72 M objects: 75 s
+ * down to 54 s.
+ *
+ * glibc's malloc gives every block of MALLOC_MMAP_THRESHOLD_ or more its own mapping, returned to the system when
+ * freed: 1 MiB here. By default the threshold follows the largest block freed (up to 32 MiB), so that once a large
+ * array is freed, the open's next arrays of up to that size come from malloc's heap, where freed memory mostly stays
+ * resident: the 14 M-object open's peak came out 651 to 686 MiB from one run to the next, 641-643 with a fixed 8 MiB.
+ * With huge pages, memory freed in malloc's heap stays resident 2 MiB at a time: with 8 MiB, the arrays of 1 to 8 MiB
+ * freed there left 70 MB more resident in some runs (14 M objects: peaks of 663-678 MiB in 4 runs out of 12, 604-617
+ * in the others); with 1 MiB, 594-613 MiB in 5 runs out of 5.
  *
  * A user's own settings are kept; other C libraries ignore them.
  */
 export function coldOpenEnvironment(env: NodeJS.ProcessEnv = process.env, dumpBytes = 0): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { MALLOC_MMAP_THRESHOLD_: String(8 << 20), ...env };
+  const out: NodeJS.ProcessEnv = { MALLOC_MMAP_THRESHOLD_: String(MMAP_THRESHOLD), ...env };
   const tunables = env.GLIBC_TUNABLES ?? '';
   if (dumpBytes >= HUGE_PAGES_FROM_BYTES && !tunables.includes('glibc.malloc.hugetlb')) {
     out.GLIBC_TUNABLES = tunables === '' ? HUGE_PAGES : `${tunables}:${HUGE_PAGES}`;
@@ -42,8 +44,14 @@ export function coldOpenEnvironment(env: NodeJS.ProcessEnv = process.env, dumpBy
 }
 
 const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
-/** The dump size from which a cold open asks for huge pages (coldOpenEnvironment): 2 GiB, about 35 M objects. */
-export const HUGE_PAGES_FROM_BYTES = 2 * 2 ** 30;
+/** glibc malloc's mmap threshold in a cold open's process (coldOpenEnvironment): 1 MiB. */
+export const MMAP_THRESHOLD = 1 << 20;
+/**
+ * The dump size from which a cold open asks for huge pages (coldOpenEnvironment): 256 MiB, about 4.5 M objects, where
+ * each of the open's large arrays is 17 MB or more, so that the last huge page of an array half written (a column
+ * grown by blocks, say) adds little to its peak.
+ */
+export const HUGE_PAGES_FROM_BYTES = 256 * 2 ** 20;
 
 /** A process forked by forkArrayProcess, and the last bytes of its stderr (kept, not shown). */
 export interface ArrayProcess {
