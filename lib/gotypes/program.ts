@@ -74,6 +74,34 @@ export interface GoFunction {
   readonly inlined: readonly GoInlinedCall[];
 }
 
+/**
+ * A GoFunction whose variables are read from DWARF when first asked for: a frame's variables are looked at for the
+ * few functions on the dump's stacks, and reading every function's took half of a program's load (0.34 of 0.61 s for
+ * a 3.6 MB binary), twice in a cold open.
+ */
+class DwarfFunction implements GoFunction {
+  private body: { params: readonly GoVariable[]; locals: readonly GoVariable[]; inlined: readonly GoInlinedCall[] } | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly lowPc: number,
+    readonly highPc: number,
+    private readonly read: () => { params: readonly GoVariable[]; locals: readonly GoVariable[]; inlined: readonly GoInlinedCall[] },
+  ) {}
+
+  get params(): readonly GoVariable[] {
+    return (this.body ??= this.read()).params;
+  }
+
+  get locals(): readonly GoVariable[] {
+    return (this.body ??= this.read()).locals;
+  }
+
+  get inlined(): readonly GoInlinedCall[] {
+    return (this.body ??= this.read()).inlined;
+  }
+}
+
 /** An address range. */
 export interface AddressRange {
   readonly addr: number;
@@ -222,9 +250,16 @@ export class GoProgram {
     const hi = d.num(DW_AT.high_pc) ?? low;
     // DWARF 4+: a constant-class high_pc is a length from low_pc.
     const highPc = hiForm === DW_FORM.addr || hiForm === 0 || (hiForm >= DW_FORM.addrx1 && hiForm <= DW_FORM.addrx4) || hiForm === DW_FORM.addrx ? hi : low + hi;
-    const inlined: GoInlinedCall[] = [];
-    const own = this.bodyVariables(d, b, 0, inlined);
-    return { name, lowPc: low, highPc, params: own.params, locals: own.locals, inlined };
+    return new DwarfFunction(name, low, highPc, () => {
+      const inlined: GoInlinedCall[] = [];
+      // An odd DIE among the variables: the function keeps none of them.
+      try {
+        const own = this.bodyVariables(d, b, 0, inlined);
+        return { params: own.params, locals: own.locals, inlined };
+      } catch {
+        return { params: [], locals: [], inlined: [] };
+      }
+    });
   }
 
   /**
