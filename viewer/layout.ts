@@ -97,8 +97,8 @@ export interface PageInfo {
   api?: string;
   /** The search box's text. */
   query?: string;
-  /** Reload every few seconds (the loading page), done by the client script. */
-  refresh?: boolean;
+  /** Reload by itself, done by the client script: every second (the loading page), or every that many seconds. */
+  refresh?: boolean | number;
   /** Show "Diff" in the menu (the viewer has a baseline). */
   diff?: boolean;
 }
@@ -110,7 +110,7 @@ export function page(info: PageInfo, body: Html): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${info.title} · goheap</title><link rel="stylesheet" href="/assets/viewer.css">
 <script src="/assets/viewer.js" defer></script></head>
-<body${info.refresh ? html` data-refresh="1"` : html``}>
+<body${info.refresh ? html` data-refresh="${info.refresh === true ? 1 : info.refresh}"` : html``}>
 <header><a class="brand" href="/">goheap</a>${info.dump ? html` <span class="dump">${info.dump}</span>` : html``}
 <nav>${nav}</nav>
 <form class="search" action="/search" method="get"><input type="search" name="q" value="${info.query ?? ''}" placeholder="address, global or type" aria-label="search"><button>Search</button></form>

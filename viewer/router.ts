@@ -3,7 +3,8 @@
 // answer 503 (the page shows the load's progress and reloads itself); a failed load answers 500 with the reason.
 // On a first start, a page that needs a derived index the worker is still building waits for it a moment, then
 // answers 503 with a page that says what is being built and reloads itself (its /api twin waits: scripts get the
-// answer once it is there).
+// answer once it is there). A page that can do without an index it reads (optionalStructures) waits for it the same
+// moment, then renders without it: its parts that read it say so, and the page reloads itself until it is there.
 import * as path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DerivedStructure, HeapSession } from '../lib/session/index.js';
@@ -23,8 +24,8 @@ export interface PageSpec<D> {
   path: string;
   /** The JSON twin's document (the same shape as the CLI's --json where the CLI answers the same question). */
   data(ctx: Ctx, req: FastifyRequest): D | Promise<D>;
-  /** The page: its title and body. */
-  render(d: D, ctx: Ctx, req: FastifyRequest): { title: string; body: Html };
+  /** The page: its title and body, and whether it reloads itself (a page rendered without an optional index). */
+  render(d: D, ctx: Ctx, req: FastifyRequest): { title: string; body: Html; refresh?: boolean | number };
   /** The twin's document when it is not `data` as is (a page may need drawing the twin leaves out). */
   json?(d: D): unknown;
   /** Where the page sends the browser instead of rendering (search's single exact match). */
@@ -36,6 +37,12 @@ export interface PageSpec<D> {
    * when not said; a function when they depend on the request.
    */
   needsStructures?: false | readonly DerivedStructure[] | ((req: FastifyRequest, ctx: Ctx) => readonly DerivedStructure[]);
+  /**
+   * Derived indexes the page reads where they are there, and can do without while a first start builds them (the
+   * object page's referrers): the page waits for them as for needsStructures, then renders, its `data` telling from
+   * ViewerState.stillBuilding what it could not read; the JSON twin waits for them (scripts get the whole answer).
+   */
+  optionalStructures?: readonly DerivedStructure[];
 }
 
 /** The derived indexes a page reads (PageSpec.needsStructures): none, some, or all of them (undefined). */
@@ -63,18 +70,20 @@ export class Router {
     this.app.get(spec.path, async (req, reply) => {
       const ctx = this.ctx(req, reply, false);
       if (!ctx) return reply;
-      const building = await this.stillBuildingAfterWait(ctx, structuresOf(spec, req, ctx));
-      if (building.length > 0) {
+      const needs = structuresOf(spec, req, ctx);
+      const optional = spec.optionalStructures ?? [];
+      const building = await this.stillBuildingAfterWait(ctx, needs === undefined ? undefined : [...needs, ...optional]);
+      if (building.some((n) => !optional.includes(n))) {
         reply.code(503).header('retry-after', '2').type('text/html; charset=utf-8');
         return reply.send(page({ title: 'Building the indexes this page reads', dump: path.basename(ctx.s.dumpPath), refresh: true }, buildingBody(ctx.state, building)));
       }
       const d = await spec.data(ctx, req);
       const to = spec.redirect?.(d);
       if (to !== undefined) return reply.redirect(to, 302);
-      const { title, body } = spec.render(d, ctx, req);
+      const { title, body, refresh } = spec.render(d, ctx, req);
       const q = (req.query as Record<string, unknown>)?.q;
       return reply.type('text/html; charset=utf-8').send(page({
-        title, dump: path.basename(ctx.s.dumpPath), api: apiUrl(req.url), query: typeof q === 'string' ? q : undefined,
+        title, dump: path.basename(ctx.s.dumpPath), api: apiUrl(req.url), query: typeof q === 'string' ? q : undefined, refresh,
         diff: ctx.state.baselineStatus !== 'none',
       }, body));
     });
@@ -82,7 +91,8 @@ export class Router {
       this.app.get(p, async (req, reply) => {
         const ctx = this.ctx(req, reply, true);
         if (!ctx) return reply;
-        await ctx.state.structures(structuresOf(spec, req, ctx));
+        const needs = structuresOf(spec, req, ctx);
+        await ctx.state.structures(needs === undefined ? undefined : [...needs, ...(spec.optionalStructures ?? [])]);
         const d = await spec.data(ctx, req);
         return reply.send(spec.json ? spec.json(d) : d);
       });

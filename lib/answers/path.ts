@@ -10,9 +10,13 @@ export interface PathAnswer {
   roots: { kind: string; name: string }[];
 }
 
-export function pathAnswer(s: HeapSession, object: number, rootLimit = 50): PathAnswer {
+/**
+ * Object's shortest path from a root and the root nodes that reach it (at most rootLimit); `withRoots` false leaves the
+ * roots out (empty), for a viewer page while the reverse edges that finding them may read are being built elsewhere.
+ */
+export function pathAnswer(s: HeapSession, object: number, rootLimit = 50, withRoots = true): PathAnswer {
   const hops = s.pathToRoot(object);
-  const alive = s.rootsKeepingAlive(object);
+  const alive = withRoots ? s.rootsKeepingAlive(object) : { kinds: [], rootNodes: [] };
   const rn = s.rootNodes;
   return {
     object: { address: hex(s.address(object)), type: s.typeName(object), size: s.size(object), retained: s.retained(object) },

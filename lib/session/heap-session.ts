@@ -398,13 +398,15 @@ export class HeapSession {
   }
 
   /** Object i decoded through its type: fields with names, offsets, types, values (needs a binary). */
-  describe(i: number): ObjectDescription {
+  describe(i: number, withReferrers = true): ObjectDescription {
     if (!(this.types instanceof RecoveredTypes)) throw new Error('describe needs the binary');
+    // Without the referrers (a viewer page while they are being built elsewhere), their count is left 0.
+    const count = (j: number): number => (withReferrers ? this.objectReferrerCount(j) : 0);
     if (i >= this.graph.objectCount) {
       const b = this.subObjects.blockOf(i);
-      return this.subObjects.describe(i, describeObject(this.graph, this.types, b, this.objectReferrerCount(b)), this.referrers(i).length);
+      return this.subObjects.describe(i, describeObject(this.graph, this.types, b, count(b)), withReferrers ? this.referrers(i).length : 0);
     }
-    return describeObject(this.graph, this.types, i, this.objectReferrerCount(i));
+    return describeObject(this.graph, this.types, i, count(i));
   }
 
   // ---- dominators and retained sizes ----

@@ -165,13 +165,14 @@ describe('session: the derived-index worker says as each index is written', func
  * and the builder held 4 s before it builds anything, so that the requests a test makes meanwhile are surely answered
  * while it builds. `env` is set for the viewer and its builder until close().
  */
-async function heldFirstStart(name: string, env: Record<string, string> = {}) {
+async function heldFirstStart(name: string, env: Record<string, string> = {}, keepTree = false) {
   const dir = scratchDir(name);
   const dump = zooDump('1.26', 'heap2');
   const bin = zooBinary('1.26');
   const cache = path.join(dir, 'index');
   cliJson(cache, 'info', dump, bin);
-  for (const f of fs.readdirSync(cache)) if (f.endsWith('.tree.idx') || f.endsWith(`.${REVERSE_INDEX}.idx`)) fs.rmSync(path.join(cache, f));
+  // keepTree: the dominator tree as the CLI's cold open writes it, the reverse edges still to build.
+  for (const f of fs.readdirSync(cache)) if ((f.endsWith('.tree.idx') && !keepTree) || f.endsWith(`.${REVERSE_INDEX}.idx`)) fs.rmSync(path.join(cache, f));
   const state = new ViewerState();
   const app = await buildViewer({ state, buildingWaitMs: 0 });
   state.preparers.length = 0;
@@ -189,7 +190,7 @@ async function heldFirstStart(name: string, env: Record<string, string> = {}) {
   }
   delete process.env.GOHEAP_TEST_DERIVED_PAUSE_MS;
   const get = (url: string) => app.inject({ method: 'GET', url, headers: { host: '127.0.0.1' } });
-  return { state, get, close };
+  return { state, get, close, cache, dump, bin };
 }
 
 describe('viewer: pages asked while a first start is still building the derived indexes', function () {
@@ -250,6 +251,44 @@ describe('viewer: pages asked while a first start is still building the derived 
       }
       const page = await get(`/object/${facts.addresses.ListHead}`);
       expect(page.statusCode).to.equal(200);
+    } finally {
+      await close();
+    }
+  });
+
+  it('an object page answers at once without its referrers while they are built (the tree there), saying so and reloading itself; its /api twin waits for them', async () => {
+    const facts = zooFacts('1.26');
+    const { state, get, close, cache, dump, bin } = await heldFirstStart('viewer-building-referrers', {}, true);
+    try {
+      expect(state.stillBuilding()).to.deep.equal(['reverse', 'instances', 'instances-by-length']);
+      const a = facts.addresses.Sessions[0];
+      const during = await get(`/object/${a}`);
+      expect(state.stillBuilding(), 'still building when it answered').to.include('reverse');
+      expect(during.statusCode).to.equal(200);
+      expect(during.headers['retry-after']).to.equal(undefined);
+      expect(during.body).to.contain(`<title>Object ${a} · goheap</title>`).and.contain('data-refresh="3"');
+      // What needs no referrers is there: the fields, the dominator chain, the shortest path from a root.
+      expect(during.body).to.contain('<table class="facts" id="summary">').and.contain('id="fields"').and.contain('<ol class="chain">');
+      expect(during.body).to.contain('<h2>Shortest path from a root</h2>');
+      // What they give (their count, the retainers, the roots keeping it alive, the neighbourhood) says it is being built.
+      const said = during.body.split('Being built: the referrers of every object, on another core').length - 1;
+      expect(said, 'retainers, roots, neighbourhood').to.equal(3);
+      expect(during.body).to.contain('<tr><th>referrers</th><td><span class="muted">being built</span></td></tr>');
+      expect(during.body).not.to.contain('class="tree retainers"');
+      // The JSON twin waits for the referrers, and is the CLI's object answer, referrers included.
+      const api = await get(`/api/object/${a}`);
+      expect(api.statusCode).to.equal(200);
+      const o = cliJson(cache, 'object', dump, bin, a);
+      const doc = JSON.parse(api.body);
+      for (const [k, val] of Object.entries(o)) expect(doc[k], k).to.deep.equal(val);
+      expect(doc.retainers.total).to.equal(o.referrers).and.be.greaterThan(0);
+      expect(doc).not.to.have.property('buildingSince');
+      // Once they are there, the page is whole and stops reloading.
+      await state.structuresReady;
+      const after = await get(`/object/${a}`);
+      expect(after.statusCode).to.equal(200);
+      expect(after.body).not.to.contain('Being built').and.not.to.contain('data-refresh');
+      expect(after.body).to.contain('class="tree retainers"').and.contain('<h2>Roots keeping it alive</h2>');
     } finally {
       await close();
     }

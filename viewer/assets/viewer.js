@@ -34,7 +34,7 @@
   }
 
   // ---- the loading page ----
-  if (document.body && document.body.dataset.refresh) setTimeout(() => location.reload(), 1000);
+  if (document.body && document.body.dataset.refresh) setTimeout(() => location.reload(), 1000 * (Number(document.body.dataset.refresh) || 1));
 
   // ---- filter box: hides rows of the table whose text does not contain the filter ----
   for (const input of $$('input[data-filter]')) {

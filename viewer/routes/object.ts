@@ -17,32 +17,42 @@ import { pathView } from '../parts.js';
 import { chainLink, hexBytes, outgoing, retainers, type RetainerRow } from '../data/object-parts.js';
 import { NeighbourhoodCache, loadGraphviz } from '../data/neighbourhood.js';
 
-/** The CLI's object answer; without a binary (no field decoding) the same shape with no fields. */
-function describe(c: Ctx, i: number): ObjectAnswer {
-  if (c.s.typed) return objectAnswer(c.s, i);
+/**
+ * The CLI's object answer; without a binary (no field decoding) the same shape with no fields. `withReferrers` false
+ * (the referrers of every object are still being built on a first start): without what they give, referrers and
+ * unreachableReferrers null.
+ */
+function describe(c: Ctx, i: number, withReferrers: boolean): Omit<ObjectAnswer, 'referrers' | 'unreachableReferrers'> & { referrers: number | null; unreachableReferrers: number | null } {
   const s = c.s;
+  if (s.typed && withReferrers) return objectAnswer(s, i);
   const dom = s.dominator(i);
   const dominator = dom.kind === 'none' ? null : dom.kind === 'object' ? `${hex(s.address(dom.object))} ${s.typeName(dom.object)}`
     : dom.kind === 'roots' ? 'several roots' : s.rootNodes.name[dom.rootNode];
+  const referrers = withReferrers ? { referrers: s.objectReferrerCount(i), unreachableReferrers: unreachableReferrers(s, i) } : { referrers: null, unreachableReferrers: null };
+  if (s.typed) return { ...s.describe(i, false), ...referrers, retained: s.retained(i), dominator, allocation: allocationOf(s, i) };
   return { address: hex(s.address(i)), index: i, size: s.size(i), type: s.typeName(i), typed: false, inferred: false, reachable: s.isReachable(i),
-    referrers: s.objectReferrerCount(i), unreachableReferrers: unreachableReferrers(s, i), fields: [], truncated: false, retained: s.retained(i), dominator };
+    ...referrers, fields: [], truncated: false, retained: s.retained(i), dominator };
 }
 
 
-/** The object page's data: the CLI's object answer and the page's other parts. */
-async function objectData(c: Ctx, req: FastifyRequest, i: number, pictures: NeighbourhoodCache) {
+/**
+ * The object page's data: the CLI's object answer and the page's other parts. `withReferrers` false: the parts the
+ * referrers give (their count, the retainers, the roots that keep it alive, the neighbourhood) are null, the page
+ * saying they are being built.
+ */
+async function objectData(c: Ctx, req: FastifyRequest, i: number, pictures: NeighbourhoodCache, withReferrers: boolean) {
   const q = queryOf(req);
   const { offset, limit } = paging(q, 20, 500);
       const s = c.s;
       // A tiny sub-object has no pointers and dominates nothing (its block is the tree's node).
       const dominated = i < s.objectCount ? s.dominated({ kind: 'object', object: i }, offset, limit) : { total: 0, offset, items: [] };
-      const picture = await pictures.get(s, i);
+      const picture = withReferrers ? await pictures.get(s, i) : undefined;
       return {
-        ...describe(c, i),
+        ...describe(c, i, withReferrers),
         distance: s.distance(i),
         outgoing: outgoing(s, i),
-        retainers: retainers(s, i),
-        path: pathAnswer(s, i),
+        retainers: withReferrers ? retainers(s, i) : null,
+        path: pathAnswer(s, i, 50, withReferrers),
         dominatorChain: s.dominatorChain(i, 200).map((d) => chainLink(s, d)),
         dominates: {
           total: dominated.total, offset, limit,
@@ -51,9 +61,11 @@ async function objectData(c: Ctx, req: FastifyRequest, i: number, pictures: Neig
         },
         allocation: allocationOf(s, i),
         hex: hexBytes(s, i),
-        neighbourhood: picture.data,
+        neighbourhood: picture?.data ?? null,
         // Not part of the JSON twin's meaning, but the page needs it: the drawn SVG (not sent under /api).
-        svg: picture.svg,
+        svg: picture?.svg,
+        // Seconds since the start while the referrers are being built (the page then says so), else null.
+        buildingSince: withReferrers ? null : (Date.now() - c.state.startedAt) / 1000,
       };
 }
 
@@ -72,7 +84,10 @@ export function register(r: Router): void {
   });
   r.page({
     path: '/object/:address',
-    needsStructures: ['tree', 'reverse'],
+    needsStructures: ['tree'],
+    // On a first start, the page does not wait for the referrers of every object (seconds on a large heap): it shows
+    // what the dominator tree and the object's own bytes give, and reloads itself until the referrers are there.
+    optionalStructures: ['reverse'],
     async data(c, req) {
       const raw = (req.params as { address: string }).address;
       // A global's name (as the CLI's `object DUMP BIN main.Cache` takes it): its value; the page is its root's.
@@ -81,7 +96,10 @@ export function register(r: Router): void {
       const g = !c.s.typed ? undefined : Number.isNaN(a) ? c.s.findGlobal(raw) : c.s.findObject(a) < 0 ? c.s.globalAt(a) : undefined;
       if (g) return { global: globalAnswer(c.s, g) } as unknown as Awaited<ReturnType<typeof objectData>>;
       const whole = wholeNumber(queryOf(req), 'block', 0, 1) === 1;
-      return objectData(c, req, whole ? objectAt(c.s, raw) : instanceAt(c.s, raw), pictures);
+      const i = whole ? objectAt(c.s, raw) : instanceAt(c.s, raw);
+      // A tiny block's sub-object finds its path through its referrers: its page waits for them.
+      if (i >= c.s.objectCount) await c.state.structures(['reverse']);
+      return objectData(c, req, i, pictures, c.state.stillBuilding(['reverse']).length === 0);
     },
     redirect(d) {
       const g = (d as unknown as { global?: { global: string } }).global;
@@ -90,8 +108,9 @@ export function register(r: Router): void {
     json(d) {
       const g = (d as unknown as { global?: unknown }).global;
       if (g) return g;
-      const { svg, ...rest } = d;
+      const { svg, buildingSince, ...rest } = d;
       void svg;
+      void buildingSince;
       return rest;
     },
     render(d, c) {
@@ -109,13 +128,18 @@ export function register(r: Router): void {
         : html`${table([{ label: 'object' }, { label: 'type' }, { label: 'size', num: true }, { label: 'retained', num: true }],
           d.dominates.items.map((x) => [x.address ? objectLink(x.address) : html``, typeLink(x.type), size(x.size), size(x.retained)]))}
 ${pager(d.dominates.total, d.dominates.offset, d.dominates.limit, (o) => url(`/object/${d.address}`, { offset: o }))}`;
-      const alive = d.path.roots.length === 0 ? html`<p class="muted">No root reaches it.</p>`
+      // While the referrers of every object are being built (a first start): what the sections that read them say.
+      const building = d.buildingSince === null ? undefined
+        : html`<p class="loading">Being built: the referrers of every object, on another core (${d.buildingSince.toFixed(0)} s since the start). This page reloads by itself until they are there.</p>`;
+      const alive = building ?? (d.path.roots.length === 0 ? html`<p class="muted">No root reaches it.</p>`
         : html`<p>Reached from ${count(d.path.roots.length)}${d.path.roots.length >= 50 ? '+' : ''} root node(s) of kind ${d.path.rootKinds.join(', ')}:</p>
-<ul class="roots">${d.path.roots.map((x) => html`<li>${rootLink(x.kind, x.name)}</li>`)}</ul>`;
+<ul class="roots">${d.path.roots.map((x) => html`<li>${rootLink(x.kind, x.name)}</li>`)}</ul>`);
       const alloc = d.allocation === null ? html`<p class="muted">Not sampled by the memory profiler (one allocation in MemProfileRate bytes is).</p>`
         : html`<p>Sampled allocation (${size(d.allocation.size)}):</p><ol class="stack">${d.allocation.frames.map((f) => html`<li><span class="fn">${f.inlined ? `${f.function}(...)` : f.function}</span> <span class="muted">${f.file}:${f.line}</span></li>`)}</ol>`;
       return {
         title: `Object ${d.address}`,
+        // Until the referrers are there (a first start builds them): every few seconds, not every second.
+        ...(d.buildingSince === null ? {} : { refresh: 3 }),
         body: html`<table class="facts" id="summary">
 <tr><th>type</th><td>${typeLink(d.type)}</td></tr>
 <tr><th>address</th><td><span class="addr">${d.address}</span></td></tr>
@@ -124,18 +148,18 @@ ${pager(d.dominates.total, d.dominates.offset, d.dominates.limit, (o) => url(`/o
 <tr><th>reachable</th><td>${d.reachable ? `yes, ${d.distance} pointer${d.distance === 1 ? '' : 's'} from a root` : 'no (garbage since the last GC)'}</td></tr>
 ${d.block ? html`<tr><th>in tiny block</th><td><a class="addr" href="${blockHref(d.block.address)}">${d.block.address}</a> at offset ${d.block.offset}</td></tr>` : html``}
 <tr><th>dominator</th><td>${d.block ? html`<a class="addr" href="${blockHref(d.block.address)}">${d.block.address}</a> its tiny block` : dominatorCell(d.dominator)}</td></tr>
-<tr><th>referrers</th><td>${count(d.referrers)} object${d.referrers === 1 ? '' : 's'}${d.unreachableReferrers > 0 ? html` <span class="muted">(${count(d.unreachableReferrers)} of them unreachable: garbage not yet freed)</span>` : html``}</td></tr>
+<tr><th>referrers</th><td>${d.referrers === null ? html`<span class="muted">being built</span>` : html`${count(d.referrers)} object${d.referrers === 1 ? '' : 's'}${d.unreachableReferrers !== null && d.unreachableReferrers > 0 ? html` <span class="muted">(${count(d.unreachableReferrers)} of them unreachable: garbage not yet freed)</span>` : html``}`}</td></tr>
 </table>
 ${d.subObjects && d.subObjects.length > 0 ? html`<section><h2>Sub-objects (${count(d.subObjects.length)})</h2>${subObjectTable(d.address, d.subObjects)}</section>` : html``}
 <section><h2>Fields</h2>${fields}</section>
 <section><h2>Retainers</h2><p class="muted">Who points at it; expand a row for its own referrers. Distance: pointers from the nearest root.</p>
-${retainerTree(d.retainers.rows, d.retainers.total)}</section>
+${d.retainers === null ? building : retainerTree(d.retainers.rows, d.retainers.total)}</section>
 <section><h2>Shortest path from a root</h2>${pathView(d.path.path)}</section>
 <section><h2>Roots keeping it alive</h2>${alive}</section>
 <section class="cols"><div><h2>Dominator chain</h2>${chain}</div><div><h2>Dominates (${count(d.dominates.total)})</h2>${dom}</div></section>
 <section><h2>Outgoing references (${count(d.outgoing.total)})</h2>${out}</section>
-<section><h2>Neighbourhood</h2>${svg ? html`<div class="neighbourhood">${trusted(svg)}</div>` : html`<p class="muted">The picture could not be drawn.</p>`}
-${d.neighbourhood.moreReferrers + d.neighbourhood.moreTargets > 0 ? html`<p class="muted">Not drawn: ${d.neighbourhood.moreReferrers} referrers, ${d.neighbourhood.moreTargets} targets.</p>` : html``}</section>
+<section><h2>Neighbourhood</h2>${d.neighbourhood === null ? building : html`${svg ? html`<div class="neighbourhood">${trusted(svg)}</div>` : html`<p class="muted">The picture could not be drawn.</p>`}
+${d.neighbourhood.moreReferrers + d.neighbourhood.moreTargets > 0 ? html`<p class="muted">Not drawn: ${d.neighbourhood.moreReferrers} referrers, ${d.neighbourhood.moreTargets} targets.</p>` : html``}`}</section>
 <section><h2>Allocation</h2>${alloc}</section>
 <section><h2>Bytes</h2>${hexView(d.hex.hex, d.hex.shown, d.hex.size)}</section>`,
       };
