@@ -49,7 +49,8 @@ export const MMAP_THRESHOLD = 1 << 20;
 /**
  * The dump size from which a cold open asks for huge pages (coldOpenEnvironment): 256 MiB, about 4.5 M objects, where
  * each of the open's large arrays is 17 MB or more, so that the last huge page of an array half written (a column
- * grown by blocks, say) adds little to its peak.
+ * grown by blocks, say) adds little to its peak: a service's 447 MB dump of 5.9 M objects, the CLI's cold `info`
+ * 10.4-10.5 s and 382 MB with 4 KiB pages, 8.2-9.6 s and 387-388 MB with huge pages.
  */
 export const HUGE_PAGES_FROM_BYTES = 256 * 2 ** 20;
 
