@@ -9,7 +9,7 @@ export { rootsAnswer, rootNamesReaching, type RootsAnswer, type RootRowJson } fr
 export { suspectsAnswer, type SuspectsAnswer } from './suspects.js';
 export { DEFAULT_SUSPECT_THRESHOLD, keepColdOpenAnswers } from './kept.js';
 export { pathAnswer, type PathAnswer } from './path.js';
-export { objectAnswer, globalAnswer, type ObjectAnswer, unreachableReferrers } from './object.js';
+export { dominatorText, objectAnswer, globalAnswer, type ObjectAnswer, unreachableReferrers } from './object.js';
 export { checkSameProgram, diffAnswer, diffSide, programMismatch, programPrint, type DiffAnswer, type DiffSide, type ProgramPrint } from './diff.js';
 export { goroutinesAnswer, frameLine, frameLines, type GoroutinesAnswer, type GoroutineGroupJson, type GoroutineJson, type FrameJson, type LocalJson } from './goroutines.js';
 export { allocatedAsHint, instancesAnswer, similarTypes, type InstancesAnswer } from './instances.js';

@@ -32,11 +32,15 @@ export type ObjectAnswer = ObjectDescription & {
 
 export function objectAnswer(s: HeapSession, i: number): ObjectAnswer {
   const d = s.describe(i);
+  return { ...d, unreachableReferrers: unreachableReferrers(s, i), retained: s.retained(i), dominator: dominatorText(s, i), allocation: allocationOf(s, i) };
+}
+
+/** Object i's immediate dominator as ObjectAnswer.dominator says it: "0x... type", a root node's name, "several roots", or null. */
+export function dominatorText(s: HeapSession, i: number): string | null {
   const dom = s.dominator(i);
-  const dominator = dom.kind === 'none' ? null
+  return dom.kind === 'none' ? null
     : dom.kind === 'object' ? `${hex(s.address(dom.object))} ${s.typeName(dom.object)}`
       : dom.kind === 'roots' ? 'several roots' : s.rootNodes.name[dom.rootNode];
-  return { ...d, unreachableReferrers: unreachableReferrers(s, i), retained: s.retained(i), dominator, allocation: allocationOf(s, i) };
 }
 
 /** How many pointers of unreachable objects point at object i (or, for a tiny block's sub-object, land in it). */

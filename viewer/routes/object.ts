@@ -6,7 +6,7 @@
 // and an SVG of its neighbourhood. An address inside a tiny allocator block names the sub-object there (a boxed
 // value: its type, its bytes, its block linked); `?block=1` names the block itself, whose page lists its sub-objects. The twin /api/object/:address is the CLI's `object --json` document (fields,
 // retained, dominator) with the page's other parts beside it; `path` is the CLI's `path --json` document.
-import { allocationOf, globalAnswer, objectAnswer, type ObjectAnswer, pathAnswer, unreachableReferrers } from '../../lib/answers/index.js';
+import { allocationOf, dominatorText, globalAnswer, objectAnswer, type ObjectAnswer, pathAnswer, unreachableReferrers } from '../../lib/answers/index.js';
 import type { FastifyRequest } from 'fastify';
 import { type Html, html, trusted, url } from '../html.js';
 import { blockHref, count, hex, objectLink, pager, rootHref, rootLink, size, table, typeLink } from '../layout.js';
@@ -25,9 +25,7 @@ import { NeighbourhoodCache, loadGraphviz } from '../data/neighbourhood.js';
 function describe(c: Ctx, i: number, withReferrers: boolean): Omit<ObjectAnswer, 'referrers' | 'unreachableReferrers'> & { referrers: number | null; unreachableReferrers: number | null } {
   const s = c.s;
   if (s.typed && withReferrers) return objectAnswer(s, i);
-  const dom = s.dominator(i);
-  const dominator = dom.kind === 'none' ? null : dom.kind === 'object' ? `${hex(s.address(dom.object))} ${s.typeName(dom.object)}`
-    : dom.kind === 'roots' ? 'several roots' : s.rootNodes.name[dom.rootNode];
+  const dominator = dominatorText(s, i);
   const referrers = withReferrers ? { referrers: s.objectReferrerCount(i), unreachableReferrers: unreachableReferrers(s, i) } : { referrers: null, unreachableReferrers: null };
   if (s.typed) return { ...s.describe(i, false), ...referrers, retained: s.retained(i), dominator, allocation: allocationOf(s, i) };
   return { address: hex(s.address(i)), index: i, size: s.size(i), type: s.typeName(i), typed: false, inferred: false, reachable: s.isReachable(i),
