@@ -29,7 +29,7 @@ export const COLD_OPEN_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size
  * array is freed, the open's next arrays of up to that size come from malloc's heap, where freed memory mostly stays
  * resident: the 14 M-object open's peak came out 651 to 686 MiB from one run to the next, 641-643 with a fixed 8 MiB.
  * With huge pages, memory freed in malloc's heap stays resident 2 MiB at a time: with 8 MiB, the arrays of 1 to 8 MiB
- * freed there left 70 MB more resident in some runs (14 M objects: peaks of 663-678 MiB in 4 runs out of 12, 604-617
+ * freed there left 70 MB more resident in some runs (14 M objects: peaks of 672-678 MiB in 3 runs out of 12, 604-617
  * in the others); with 1 MiB, 594-613 MiB in 5 runs out of 5.
  *
  * A user's own settings are kept; other C libraries ignore them.
