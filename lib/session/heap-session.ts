@@ -291,6 +291,7 @@ export class HeapSession {
       const program = loadGoProgram(this.state.binary.path);
       checkBinaryMatchesDump(this.state.graph, program, this.state.binary.path);
       this.program_ = program;
+      traceMemoryPoint('program loaded');
     }
     return this.program_;
   }

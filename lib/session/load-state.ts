@@ -230,12 +230,13 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
       // Then the worker that writes them computes the shortest-path tree meanwhile, over the same edges, on the
       // second core (lib/session/background-save.ts): the tree is written with them, never held here.
       const writer = shared ? (() => analysisWriterInBackground(files.analysis, buildAnalysisGraph(g, rootNodes)))() : undefined;
-      // The pass waits for the tree before it allocates most of its memory, so that the two never add up. Meanwhile
-      // this thread loads the binary's program again, which the session needs next (a few tens of MB, below the
-      // open's peak even with the pass's).
+      // The pass waits for the tree before it allocates most of its memory, so that the two never add up. The
+      // binary's program, which the session needs next, is loaded again once the retained sizes are done (when the
+      // session first asks for it, while the writer builds the sorted dominator tree): loaded here, it filled a wait
+      // for the tree that most opens no longer have (14 M objects: the tree was parked before the search was over in
+      // 2 opens out of 3, and the load added 0.26-0.30 s before the retained sizes).
       const afterSearch = (): void => {
         parkTypes();
-        if (writer && eager && binary && !program) program = reloadProgram(binary.path);
         waitForTree(writer);
       };
       const dom = (() => computeHeapDominators(g, rootNodes, {
@@ -251,7 +252,8 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
         if (saveWhileGoingOn(writer)) {
           traceMemoryPoint('analysis writing');
           lightenWhileWriting();
-          // The writer builds the sorted dominator tree now, while the session loads the program again.
+          // The writer builds the sorted dominator tree now, while the session loads the program again
+          // (HeapSession.fromState).
           writer.startTree();
           return;
         }
@@ -432,13 +434,6 @@ function tryIndex<T>(read: () => T, notes: string[]): T | undefined {
     if (!e.message.endsWith('expected an index file')) notes.push(e.message);
     return undefined;
   }
-}
-
-/** The program of `binary` loaded again (checked against the dump when first loaded); traced with GOHEAP_TRACE_MEMORY. */
-function reloadProgram(binary: string): GoProgram {
-  const p = loadGoProgram(binary);
-  traceMemoryPoint('program loaded');
-  return p;
 }
 
 /** Waits for `writer`'s shortest-path tree to be out of memory (parked until written); traced with GOHEAP_TRACE_MEMORY. */
