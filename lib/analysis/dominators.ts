@@ -140,8 +140,13 @@ export function dominatorsAndPreorder(g: FlatGraph, root: number, afterSearch?: 
     }
   }
   const predFirst = new Uint32Array(N + 2);
-  for (let i = 1; i <= N; i++) predFirst[i] = counts[2 * i];
-  for (let i = 1; i <= N + 1; i++) predFirst[i] += predFirst[i - 1];
+  // Inclusive prefix sums of the counts in one pass; predFirst[N + 1] = predFirst[N], the end of the last range.
+  let listed = 0;
+  for (let i = 1; i <= N; i++) {
+    listed += counts[2 * i];
+    predFirst[i] = listed;
+  }
+  predFirst[N + 1] = listed;
   const pred = new Uint32Array(predFirst[N + 1]);
   for (let part = 1; part >= 0; part--) {
     const first = part === 0 ? headFirst : tailFirst;
