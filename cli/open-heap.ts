@@ -34,6 +34,9 @@ export { limitCount, limitOption, limitRows, numberOption } from './options.js';
 export async function openForCommand(dump: string, binary: string | undefined, args: AnalysisArgs): Promise<HeapSession> {
   const report = progressReporter(args);
   const noCache = args.cache === false;
+  // A current index is opened at once (its headers read once).
+  const indexed = noCache ? undefined : HeapSession.openIndexed(dump, { binary });
+  if (indexed) return indexed;
   let notes: string[] = [];
   const folder = !noCache && HeapSession.coldOpenNeeded(dump, { binary }) ? writableIndexFolder(dump, binary) : undefined;
   // The index could not be written (a full disk: the cold open's notes say so): the open is computed again here,

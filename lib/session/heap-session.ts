@@ -23,7 +23,7 @@ import {
 } from '../analysis/index.js';
 import { rootPathHops, rootsReaching, rootsReachingWithin } from '../analysis/heap-paths.js';
 import type { EncodedPart, SourceIdentity, StoredAnalysis } from '../store/index.js';
-import { indexCurrent, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
+import { indexCurrent, loadIndexedState, loadSessionState, type OpenOptions, type SessionState, traceMemoryPoint } from './load-state.js';
 import { collectGarbage } from '../collect-garbage.js';
 import { loadStateInWorker } from './worker-client.js';
 import { type InstanceSort, rowMembership } from './instances.js';
@@ -143,6 +143,21 @@ export class HeapSession {
     const state = options.worker ? await loadStateInWorker(dumpPath, options) : loadSessionState(dumpPath, options);
     const h = HeapSession.fromState(state, options.whileWriting);
     const { onProgress: _p, worker: _w, whileWriting: _k, ...reopen } = options;
+    h.openOptions = reopen;
+    return h;
+  }
+
+  /**
+   * The session over `dumpPath`'s index when its graph and analysis indexes are both current (as open would make
+   * it), else undefined, having read their headers only: what a caller that runs cold opens elsewhere
+   * (cli/cold-open.ts) tries first, so that a warm command reads the index's headers once, not once to check them
+   * and again to open them.
+   */
+  static openIndexed(dumpPath: string, options: OpenOptions = {}): HeapSession | undefined {
+    const state = loadIndexedState(dumpPath, options);
+    if (state === undefined) return undefined;
+    const h = HeapSession.fromState(state);
+    const { onProgress: _p, ...reopen } = options;
     h.openOptions = reopen;
     return h;
   }
