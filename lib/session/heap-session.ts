@@ -149,9 +149,9 @@ export class HeapSession {
 
   /**
    * The session over `dumpPath`'s index when its graph and analysis indexes are both current (as open would make
-   * it), else undefined, having read their headers only: what a caller that runs cold opens elsewhere
-   * (cli/cold-open.ts) tries first, so that a warm command reads the index's headers once, not once to check them
-   * and again to open them.
+   * it), else undefined, having read their headers only: what the command line tries first (cli/open-heap.ts), so
+   * that a warm command reads the index's headers once, not once to check them (coldOpenNeeded) and again to open
+   * them.
    */
   static openIndexed(dumpPath: string, options: OpenOptions = {}): HeapSession | undefined {
     const state = loadIndexedState(dumpPath, options);
