@@ -141,10 +141,14 @@ export class HeapSession {
   /** Opens `dumpPath` (with its executable in options.binary for types); see SessionOpenOptions. */
   static async open(dumpPath: string, options: SessionOpenOptions = {}): Promise<HeapSession> {
     const state = options.worker ? await loadStateInWorker(dumpPath, options) : loadSessionState(dumpPath, options);
-    const h = HeapSession.fromState(state, options.whileWriting);
+    return HeapSession.fromState(state, options.whileWriting).openedWith(options);
+  }
+
+  /** This session, keeping the options it was opened with but those that only the open itself uses. */
+  private openedWith(options: SessionOpenOptions): HeapSession {
     const { onProgress: _p, worker: _w, whileWriting: _k, ...reopen } = options;
-    h.openOptions = reopen;
-    return h;
+    this.openOptions = reopen;
+    return this;
   }
 
   /**
@@ -155,11 +159,7 @@ export class HeapSession {
    */
   static openIndexed(dumpPath: string, options: OpenOptions = {}): HeapSession | undefined {
     const state = loadIndexedState(dumpPath, options);
-    if (state === undefined) return undefined;
-    const h = HeapSession.fromState(state);
-    const { onProgress: _p, ...reopen } = options;
-    h.openOptions = reopen;
-    return h;
+    return state === undefined ? undefined : HeapSession.fromState(state).openedWith(options);
   }
 
   /**
