@@ -93,6 +93,10 @@ async function timedOpen(dumpPath: string, binary: string | undefined, progress:
     openSeconds: round3((t1 - t0) / 1000),
     // CPU time of the open (all threads): on a busy machine, closer to what the wall time would be on an idle one.
     openCpuSeconds: round3((cpu.user + cpu.system) / 1e6),
+    // Its kernel part: mostly first touches of fresh memory. On this machine's virtual machine (free page reporting)
+    // memory no process has used for a few seconds costs ~2 ms per MB on first touch against ~0.1 ms when it was
+    // just freed, so a slow run with a high figure here was paying for memory, not computing.
+    openSystemCpuSeconds: round3(cpu.system / 1e6),
     notes: h.indexNotes.join('; '),
   };
 }
