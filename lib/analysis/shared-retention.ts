@@ -47,11 +47,12 @@ export function sharedRetention(graph: HeapGraph, dom: HeapDominators, chunkObje
   const first = dom.firstObjectNode;
   const R = dom.rootNodes.count;
   const n = graph.objectCount;
-  const list: number[] = [];
-  for (let i = 0; i < n; i++) if (idom[first + i] === 0) list.push(i);
-  list.sort((a, b) => dom.retained[first + b] - dom.retained[first + a] || a - b);
-  const S = list.length;
-  const sharedObject = Uint32Array.from(list);
+  let S = 0;
+  for (let i = 0; i < n; i++) if (idom[first + i] === 0) S++;
+  const sharedObject = new Uint32Array(S);
+  for (let i = 0, j = 0; i < n; i++) if (idom[first + i] === 0) sharedObject[j++] = i;
+  const retainedOf = dom.retained;
+  sharedObject.sort((a, b) => retainedOf[first + b] - retainedOf[first + a] || a - b);
   // Top-level node of each shared object's analysis node; the top of any node is found by walking its idom chain,
   // memoized in `top` (analysis node -> top-level node + 1, 0 = not yet known).
   const top = new Uint32Array(dom.nodeCount);
@@ -69,18 +70,25 @@ export function sharedRetention(graph: HeapGraph, dom: HeapDominators, chunkObje
     path.length = 0;
     return t - 1;
   };
-  // Condensed edges as pairs (from, to), each pair once.
-  const from: number[] = [];
-  const to: number[] = [];
+  // Condensed edges as pairs (from, to), in typed arrays: a pair met again right away is dropped now, the others once
+  // the pairs are sorted into rows (condensedRows). A heap whose indexes share most of its objects has millions.
   const T = R + S;
-  const pairs = new Set<number>();
+  // Room for a few pairs per top-level node to begin with (grown as needed).
+  let from: Uint32Array = new Uint32Array(Math.max(1 << 16, 4 * T));
+  let to: Uint32Array = new Uint32Array(from.length);
+  let pairs = 0;
+  let lastFrom = -1;
+  let lastTo = -1;
   const edge = (a: number, b: number): void => {
-    const key = a * T + b;
-    if (!pairs.has(key)) {
-      pairs.add(key);
-      from.push(a);
-      to.push(b);
+    if (a === lastFrom && b === lastTo) return;
+    lastFrom = a;
+    lastTo = b;
+    if (pairs === from.length) {
+      from = grown(from);
+      to = grown(to);
     }
+    from[pairs] = a;
+    to[pairs++] = b;
   };
   const roots = graph.roots;
   for (let r = 0; r < roots.count; r++) {
@@ -127,19 +135,8 @@ export function sharedRetention(graph: HeapGraph, dom: HeapDominators, chunkObje
       }
     }
   }
-  pairs.clear();
-  const csr = (a: number[], b: number[]): { start: Uint32Array; item: Uint32Array } => {
-    const start = new Uint32Array(T + 1);
-    for (const x of a) start[x + 1]++;
-    for (let k = 0; k < T; k++) start[k + 1] += start[k];
-    const fill = start.slice(0, T);
-    const item = new Uint32Array(a.length);
-    for (let k = 0; k < a.length; k++) item[fill[a[k]]++] = b[k];
-    for (let k = 0; k < T; k++) item.subarray(start[k], start[k + 1]).sort();
-    return { start, item };
-  };
-  const fwd = csr(from, to);
-  const rev = csr(to, from);
+  const fwd = condensedRows(T, from.subarray(0, pairs), to.subarray(0, pairs));
+  const rev = reverseRows(T, fwd.start, fwd.item);
   const retained = new Float64Array(T);
   for (let k = 0; k < R; k++) retained[k] = dom.retained[k + 1];
   for (let j = 0; j < S; j++) retained[R + j] = dom.retained[first + sharedObject[j]];
@@ -147,6 +144,46 @@ export function sharedRetention(graph: HeapGraph, dom: HeapDominators, chunkObje
     rootNodeCount: R, sharedObject, firstEdge: fwd.start, edgeTarget: fwd.item, firstReverse: rev.start,
     reverseSource: rev.item, retained,
   };
+}
+
+/** `a` with twice the room. */
+function grown(a: Uint32Array): Uint32Array {
+  const b = new Uint32Array(2 * a.length);
+  b.set(a);
+  return b;
+}
+
+/** CSR rows of the pairs (from[p], to[p]) over T nodes: each row's items in increasing order, each once. */
+function condensedRows(T: number, from: Uint32Array, to: Uint32Array): { start: Uint32Array; item: Uint32Array } {
+  const start = new Uint32Array(T + 1);
+  for (let p = 0; p < from.length; p++) start[from[p] + 1]++;
+  for (let k = 0; k < T; k++) start[k + 1] += start[k];
+  const fill = start.slice(0, T);
+  const item = new Uint32Array(from.length);
+  for (let p = 0; p < from.length; p++) item[fill[from[p]]++] = to[p];
+  // Each row sorted, its repeats dropped, and the rows moved down over the room they left.
+  let m = 0;
+  for (let k = 0; k < T; k++) {
+    const lo = start[k];
+    const hi = start[k + 1];
+    start[k] = m;
+    if (hi - lo > 1) item.subarray(lo, hi).sort();
+    for (let q = lo; q < hi; q++) if (q === lo || item[q] !== item[q - 1]) item[m++] = item[q];
+  }
+  start[T] = m;
+  return { start, item: item.slice(0, m) };
+}
+
+/** The reverse of CSR rows (start, item) over T nodes: each row's sources in increasing order. */
+function reverseRows(T: number, start: Uint32Array, item: Uint32Array): { start: Uint32Array; item: Uint32Array } {
+  const first = new Uint32Array(T + 1);
+  for (let q = 0; q < item.length; q++) first[item[q] + 1]++;
+  for (let k = 0; k < T; k++) first[k + 1] += first[k];
+  const fill = first.slice(0, T);
+  const source = new Uint32Array(item.length);
+  // Sources in increasing order: the rows are read in that order.
+  for (let k = 0; k < T; k++) for (let q = start[k]; q < start[k + 1]; q++) source[fill[item[q]]++] = k;
+  return { start: first, item: source };
 }
 
 /** Walks the condensed graph from top-level node `start` (forward, or backward with `reverse`), calling visit on each node reached, start included. */
