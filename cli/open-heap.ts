@@ -97,7 +97,7 @@ export function fieldSuffix(field: string | undefined): string {
 }
 
 /** A path from a root on one line: `main.Cache → map<string,*T>[+0x10] → [1]*table<...>.Next → main.T`. */
-export function pathLine(path: readonly { kind: string; name: string; type?: string; field?: string }[]): string {
+export function pathLine(path: readonly { kind: string; name: string; type?: string; field?: string; repeat?: number }[]): string {
   let out = '';
   for (let k = 0; k < path.length; k++) {
     const p = path[k];
@@ -108,7 +108,8 @@ export function pathLine(path: readonly { kind: string; name: string; type?: str
     const prev = k > 0 ? path[k - 1] : undefined;
     // The first object's field names the root slot, which the root's own name already says.
     const via = prev !== undefined && prev.kind === 'object' ? fieldSuffix(p.field) : '';
-    out += `${via} → ${p.type ?? p.name}`;
+    // A long chain's hops in one: `.Next → (999,997 x main.Node)`.
+    out += p.repeat !== undefined ? `${via} → (${p.repeat.toLocaleString('en-US')} x ${p.type ?? p.name})` : `${via} → ${p.type ?? p.name}`;
   }
   return out;
 }

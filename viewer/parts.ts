@@ -9,7 +9,8 @@ export function pathView(path: readonly PathHopJson[]): Html {
   const items = path.map((p, k) => {
     if (p.kind !== 'object') return html`<li>${rootLink(p.kind, p.name)}</li>`;
     const via = k > 0 && p.field ? html`<span class="field">${fieldLabel(p.field, path[k - 1].kind === 'object')}</span> → ` : html`→ `;
-    return html`<li>${via}${objectLink(p.address)} ${typeLink(p.type ?? p.name)}</li>`;
+    // A long chain's hops in one: `.Next → 999,997 x 0x... main.Node` (the first of them linked).
+    return html`<li>${via}${p.repeat !== undefined ? html`${count(p.repeat)} x ` : html``}${objectLink(p.address)} ${typeLink(p.type ?? p.name)}</li>`;
   });
   return html`<ol class="path">${items}</ol>`;
 }

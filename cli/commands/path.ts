@@ -5,6 +5,9 @@ import { pathAnswer } from '../../lib/answers/index.js';
 import { UsageError } from '../errors.js';
 import { type AnalysisArgs, cacheOption, fieldSuffix, hexAddress, openForCommand, parseAddress } from '../open-heap.js';
 
+/** The deepest a path's line is indented. */
+const MAX_INDENT = 32;
+
 export const command = 'path <dump> <rest..>';
 export const describe = 'Show the shortest path from a root to the object at ADDRESS (args: DUMP [BINARY] ADDRESS)';
 
@@ -46,8 +49,9 @@ export async function run(args: PathArgs): Promise<void> {
   }
   // A root hop reads "global main.Cache" or "goroutine 4 (main.handle)"; the first object hop says which slot of
   // the root holds it (a global's field, a frame's function and variable).
+  // Indented by depth, up to a point; a long chain's hops in one line (`.Next → 999,997 x main.Node from 0x...`).
   const lines = hops.map((p, k) => (p.kind === 'object'
-    ? `${'  '.repeat(k)}${k > 1 ? `${fieldSuffix(p.field ?? undefined)} → ` : k === 1 ? `→ (${p.field}) ` : ''}${p.address} ${p.type}`
+    ? `${'  '.repeat(Math.min(k, MAX_INDENT))}${k > 1 ? `${fieldSuffix(p.field ?? undefined)} → ` : k === 1 ? `→ (${p.field}) ` : ''}${p.repeat !== undefined ? `${p.repeat.toLocaleString('en-US')} x ${p.type} from ${p.address}` : `${p.address} ${p.type}`}`
     : p.name.startsWith(`${p.kind} `) ? p.name : `${p.kind} ${p.name}`));
   lines.push(`kept alive by: ${alive.rootKinds.join(', ')} (${alive.roots.length} root node${alive.roots.length === 1 ? '' : 's'})`);
   process.stdout.write(`${lines.join('\n')}\n`);

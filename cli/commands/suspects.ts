@@ -41,19 +41,20 @@ export async function run(args: SuspectsArgs): Promise<void> {
       if (acc) out.push(`   accumulates in ${acc.address} ${acc.type} (${bytes(acc.retained)}), which points at ${acc.children} of them`);
       out.push('   composition (what they alone keep, by type):');
       for (const g of (x.composition ?? []).slice(0, 8)) out.push(`     ${g.count} x ${g.type}: ${bytes(g.bytes)}`);
-      out.push(`   example path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined })))}`);
+      out.push(`   example path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined, repeat: p.repeat })))}`);
     } else if (acc) {
       // An accumulation point that keeps no other object alive is the memory itself (a big array of pointers).
-      if (acc.children === 0) out.push(`   the memory is ${acc.address} ${acc.type} itself (${bytes(acc.retained)})`);
+      if (acc.chain !== undefined) out.push(`   accumulates in a chain of ${acc.chain} ${acc.type}, each keeping the next, from ${acc.address} (${bytes(acc.retained)}):`);
+      else if (acc.children === 0) out.push(`   the memory is ${acc.address} ${acc.type} itself (${bytes(acc.retained)})`);
       else out.push(`   accumulates in ${acc.address} ${acc.type} (${bytes(acc.retained)}), ${acc.children} ${acc.children === 1 ? 'child' : 'children'}:`);
       for (const g of acc.childGroups.slice(0, 5)) out.push(`     ${g.count} x ${g.type}: ${bytes(g.retained)}`);
-      out.push(`   path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined })))}`);
+      out.push(`   path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined, repeat: p.repeat })))}`);
     } else if (x.childGroups && x.childGroups.length > 0) {
       out.push(`   keeps alive ${x.children} objects directly:`);
       for (const g of x.childGroups.slice(0, 5)) out.push(`     ${g.count} x ${g.type}: ${bytes(g.retained)}`);
     }
     if (x.kind === 'type' && x.path.length > 0) {
-      out.push(`   example path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined })))}`);
+      out.push(`   example path: ${pathLine(x.path.map((p) => ({ kind: p.kind, name: p.name, type: p.type ?? undefined, field: p.field ?? undefined, repeat: p.repeat })))}`);
     }
   });
   process.stdout.write(`${out.join('\n')}\n`);

@@ -19,7 +19,15 @@ export interface PathHop {
   field?: string;
   /** The object index (objects only). */
   object?: number;
+  /**
+   * A long chain (a linked list's links): this hop stands for `repeat` hops in a row, each of its type and reached
+   * through its field, shown once (rootPathHops); object and address are the first's.
+   */
+  repeat?: number;
 }
+
+/** A path's run of more than this many like hops (a chain) shows its first, one hop for the rest but the last, and its last. */
+export const CHAIN_HOPS_SHOWN = 16;
 
 /** Describes root r's slot: "stack main.recurse+0x18", "data+0x1a8", "finalizer", "goroutine context", ... */
 export function describeRootSlot(graph: HeapGraph, rootNodes: RootNodes, r: number): string {
@@ -137,12 +145,32 @@ export function rootPathHops(graph: HeapGraph, types: HeapTypes, rootNodes: Root
   // root of that order. Rebuild the order to name the root slot.
   let rootEdgeRoot: Uint32Array | undefined;
   const hops: PathHop[] = [];
+  // Hops k and j are alike when both go through an object's field at one offset into objects of one type.
+  const alike = (k: number, j: number): boolean => {
+    if (nodes[k] < first || nodes[j] < first || edges[k] < objectEdgeBase || edges[j] < objectEdgeBase) return false;
+    const a = nodes[k] - first;
+    const b = nodes[j] - first;
+    return types.typeIdAt(a) === types.typeIdAt(b) && graph.sizeOf(a) === graph.sizeOf(b) &&
+      graph.edgeOffsetAt(edges[k] - objectEdgeBase) === graph.edgeOffsetAt(edges[j] - objectEdgeBase);
+  };
   for (let k = 0; k < nodes.length; k++) {
+    hops.push(objectHop(k));
+    // A chain from hop k on (k, k + 1, ..., k + run - 1 alike): its first hop, the others but the last as one hop,
+    // then its last.
+    let run = 1;
+    while (k + run < nodes.length && alike(k, k + run)) run++;
+    if (run > CHAIN_HOPS_SHOWN) {
+      hops.push({ ...objectHop(k + 1), repeat: run - 2 });
+      k += run - 2;
+    }
+  }
+  return hops;
+
+  function objectHop(k: number): PathHop {
     const node = nodes[k];
     if (node < first) {
       const rn = node - 1;
-      hops.push({ kind: rootNodes.kind[rn], name: rootNodes.name[rn], address: rootNodes.address[rn] });
-      continue;
+      return { kind: rootNodes.kind[rn], name: rootNodes.name[rn], address: rootNodes.address[rn] };
     }
     const i = node - first;
     const e = edges[k];
@@ -154,9 +182,8 @@ export function rootPathHops(graph: HeapGraph, types: HeapTypes, rootNodes: Root
       field = describeRoot(rootEdgeRoot[e - R]);
     }
     const type = types.objectTypeName(i);
-    hops.push({ kind: 'object', name: type, address: graph.addressOf(i), type, field, object: i });
+    return { kind: 'object', name: type, address: graph.addressOf(i), type, field, object: i };
   }
-  return hops;
 }
 
 /** For root-node edge k of the analysis graph, the RootTable row it comes from (buildAnalysisGraph's order). */

@@ -53,6 +53,11 @@ export interface Suspect {
     /** Objects it immediately dominates, grouped by type, largest first (the first 10 groups). */
     children: number;
     childGroups: ChildGroup[];
+    /**
+     * When the memory accumulates in a chain (a linked list, a degenerate tree: each object keeps the next, of its own
+     * type), the number of its links from this object, its first, on; its one child group is then the chain's.
+     */
+    chain?: number;
   } | null;
   /** Shortest path from a root node to the accumulation point (or to the suspect object). */
   path: PathHop[];
@@ -73,7 +78,7 @@ export function findSuspects(graph: HeapGraph, types: HeapTypes, dom: HeapDomina
   for (let c = firstChild[0]; c < firstChild[1]; c++) {
     const v = child[c];
     if (retained[v] < threshold * total) continue;
-    const acc = accumulationPoint(tree, retained, v, dominant);
+    const { node: acc, chain } = accumulationPoint(tree, retained, v, dominant, first, types);
     const isObject = v >= first;
     const s: Suspect = {
       kind: isObject ? 'shared' : rn.kind[v - 1],
@@ -85,7 +90,15 @@ export function findSuspects(graph: HeapGraph, types: HeapTypes, dom: HeapDomina
       accumulation: null,
       path: [],
     };
-    if (acc >= first) {
+    if (acc >= first && chain > 1) {
+      const i = acc - first;
+      const type = types.objectTypeName(i);
+      s.accumulation = {
+        object: i, address: graph.addressOf(i), type, retained: retained[acc], children: chain,
+        childGroups: [{ type, count: chain, retained: retained[acc] }], chain,
+      };
+      s.path = options.pathTo ? options.pathTo(i) : shortestRootPath(graph, types, rn, i);
+    } else if (acc >= first) {
       const i = liftToMap(types, dom, acc - first, v);
       const groups = childGroups(tree, dom, types, first + i, 0);
       s.accumulation = {
@@ -100,16 +113,35 @@ export function findSuspects(graph: HeapGraph, types: HeapTypes, dom: HeapDomina
   return out;
 }
 
-/** Walks down from v while one child keeps at least `dominant` of its parent's retained bytes. */
-function accumulationPoint(tree: DominatorTree, retained: Float64Array, v: number, dominant: number): number {
+/**
+ * Walks down from v while one child keeps at least `dominant` of its parent's retained bytes. An object whose kept
+ * child is of its own type is the first link of a chain (a linked list, a degenerate tree), where the memory
+ * accumulates link by link rather than below its last one: the walk stops there, and `chain` counts the links down
+ * the largest child while they keep that type (1 when the walk ends elsewhere).
+ */
+function accumulationPoint(tree: DominatorTree, retained: Float64Array, v: number, dominant: number, first: number,
+  types: HeapTypes): { node: number; chain: number } {
   const { firstChild, child } = tree;
-  let x = v;
-  for (;;) {
+  const largestChild = (x: number): number => {
     let best = -1;
     for (let c = firstChild[x]; c < firstChild[x + 1]; c++) {
       if (best < 0 || retained[child[c]] > retained[best]) best = child[c];
     }
-    if (best < 0 || retained[best] < dominant * retained[x]) return x;
+    return best;
+  };
+  const sameType = (a: number, b: number): boolean => {
+    const ta = types.typeIdAt(a - first);
+    return ta !== 0 ? ta === types.typeIdAt(b - first) : types.typeIdAt(b - first) === 0 && types.objectTypeName(a - first) === types.objectTypeName(b - first);
+  };
+  let x = v;
+  for (;;) {
+    const best = largestChild(x);
+    if (best < 0 || retained[best] < dominant * retained[x]) return { node: x, chain: 1 };
+    if (x >= first && best >= first && sameType(x, best)) {
+      let links = 2;
+      for (let y = best, next = largestChild(y); next >= first && sameType(y, next); y = next, next = largestChild(y)) links++;
+      return { node: x, chain: links };
+    }
     x = best;
   }
 }

@@ -13,10 +13,14 @@ export interface PathHopJson {
   address: string;
   type: string | null;
   field: string | null;
+  /** A long chain's hops in a row, this one their first (lib/analysis PathHop.repeat); absent for one hop. */
+  repeat?: number;
 }
 
 export function pathJson(hops: readonly PathHop[]): PathHopJson[] {
-  return hops.map((p) => ({ kind: p.kind, name: p.name, address: hex(p.address), type: p.type ?? null, field: p.field ?? null }));
+  return hops.map((p) => ({
+    kind: p.kind, name: p.name, address: hex(p.address), type: p.type ?? null, field: p.field ?? null, ...(p.repeat !== undefined ? { repeat: p.repeat } : {}),
+  }));
 }
 
 /** The first `limit` rows; 0 means all. */

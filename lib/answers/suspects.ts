@@ -164,9 +164,11 @@ function nodeSuspects(s: HeapSession, threshold: number, paths: (() => void)[]):
 /**
  * Where a suspect's memory accumulates, as its summary says it: the object below which it fans out, with how many
  * objects that object alone keeps (", accumulates in map[string]*main.Session (399 children)"); an object that keeps
- * no other alive is the memory itself (": one main.Big of 40.0 KiB, keeping no other object alive by itself").
+ * no other alive is the memory itself (": one main.Big of 40.0 KiB, keeping no other object alive by itself"); a chain
+ * of objects each keeping the next is named with its length (", accumulates in a chain of 1,000,000 main.Node").
  */
-export function accumulationWords(acc: { type: string; retained: number; children: number }): string {
+export function accumulationWords(acc: { type: string; retained: number; children: number; chain?: number }): string {
+  if (acc.chain !== undefined) return `, accumulates in a chain of ${count(acc.chain)} ${acc.type}`;
   if (acc.children === 0) return `: one ${acc.type} of ${bytes(acc.retained)}, keeping no other object alive by itself`;
   return `, accumulates in ${acc.type} (${count(acc.children)} ${acc.children === 1 ? 'child' : 'children'})`;
 }

@@ -156,6 +156,9 @@ export function focusGraph(s: HeapSession, focus: FocusTarget, options: FocusOpt
     if (hops.length === 0) continue;
     paths++;
     let prev: string | undefined;
+    // A long chain's hops come as one (PathHop.repeat): drawn as its first link, the pointer after it saying how many
+    // links it stands for.
+    let elided = 0;
     for (const hop of hops) {
       let id: string;
       if (hop.kind === 'object') id = addObject(hop.object!);
@@ -164,7 +167,9 @@ export function focusGraph(s: HeapSession, focus: FocusTarget, options: FocusOpt
         if (k === undefined) break;
         id = addRoot(k);
       }
-      if (prev !== undefined && !g.hasEdge(prev, id)) addPointer(g, prev, id, hop.field ?? '');
+      const field = hop.field ?? '';
+      if (prev !== undefined && !g.hasEdge(prev, id)) addPointer(g, prev, id, elided > 0 ? `${field} (through ${elided.toLocaleString('en-US')} more)` : field);
+      elided = (hop.repeat ?? 1) - 1;
       prev = id;
     }
   }

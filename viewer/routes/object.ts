@@ -51,7 +51,7 @@ async function objectData(c: Ctx, req: FastifyRequest, i: number, pictures: Neig
         outgoing: outgoing(s, i),
         retainers: withReferrers ? retainers(s, i) : null,
         path: pathAnswer(s, i, 50, withReferrers),
-        dominatorChain: s.dominatorChain(i, 200).map((d) => chainLink(s, d)),
+        dominatorChain: s.dominatorChain(i, DOMINATOR_CHAIN_SHOWN).map((d) => chainLink(s, d)),
         dominates: {
           total: dominated.total, offset, limit,
           items: dominated.items.map((n) => (n.kind === 'object'
@@ -66,6 +66,9 @@ async function objectData(c: Ctx, req: FastifyRequest, i: number, pictures: Neig
         buildingSince: withReferrers ? null : (Date.now() - c.state.startedAt) / 1000,
       };
 }
+
+/** The dominators an object's page lists, nearest first (a linked list's last link has a million). */
+const DOMINATOR_CHAIN_SHOWN = 200;
 
 export function register(r: Router): void {
   // Neighbourhood pictures, drawn once per object of this viewer's session (an LRU cache).
@@ -121,7 +124,8 @@ export function register(r: Router): void {
         : table([{ label: 'field' }, { label: 'object' }, { label: 'type' }, { label: 'size', num: true }, { label: 'retained', num: true }],
           d.outgoing.refs.map((x) => [html`<span class="field">${x.field}</span>${x.interior ? html` <span class="muted">(interior)</span>` : html``}`, objectLink(x.address), typeLink(x.type), size(x.size), size(x.retained)]));
       const chain = d.dominatorChain.length === 0 ? html`<p class="muted">Unreachable: nothing dominates it.</p>`
-        : html`<ol class="chain">${d.dominatorChain.map((x) => html`<li>${x.address ? html`${x.address === d.block?.address ? html`<a class="addr" href="${blockHref(x.address)}">${x.address}</a>` : objectLink(x.address)} ${typeLink(x.name)}` : x.kind === 'roots' ? html`<span class="kind">several roots</span> (the super-root)` : rootLink(x.kind, x.name)} <span class="muted">retains</span> ${size(x.retained)}</li>`)}</ol>`;
+        : html`<ol class="chain">${d.dominatorChain.map((x) => html`<li>${x.address ? html`${x.address === d.block?.address ? html`<a class="addr" href="${blockHref(x.address)}">${x.address}</a>` : objectLink(x.address)} ${typeLink(x.name)}` : x.kind === 'roots' ? html`<span class="kind">several roots</span> (the super-root)` : rootLink(x.kind, x.name)} <span class="muted">retains</span> ${size(x.retained)}</li>`)}</ol>
+${d.dominatorChain.length === DOMINATOR_CHAIN_SHOWN && d.dominatorChain[DOMINATOR_CHAIN_SHOWN - 1].address ? html`<p class="muted">The first ${DOMINATOR_CHAIN_SHOWN} dominators; the chain goes on up to a root.</p>` : html``}`;
       const dom = d.dominates.total === 0 ? html`<p class="muted">It dominates no other object.</p>`
         : html`${table([{ label: 'object' }, { label: 'type' }, { label: 'size', num: true }, { label: 'retained', num: true }],
           d.dominates.items.map((x) => [x.address ? objectLink(x.address) : html``, typeLink(x.type), size(x.size), size(x.retained)]))}

@@ -78,7 +78,7 @@ export function register(r: Router): void {
       const sus = d.suspects.suspects.length === 0
         ? html`<p class="muted">No suspects: nothing alone retains ${(d.suspects.threshold * 100).toFixed(0)}% of the ${bytes(d.suspects.reachableBytes)} reachable.</p>`
         : html`<ol class="suspects">${d.suspects.suspects.map((x) => html`<li>${suspectSubject(x)}
- retains ${size(x.retained)} (${(x.share * 100).toFixed(1)}%)${x.accumulation ? html`, accumulating in ${objectLink(x.accumulation.address)} ${typeLink(x.accumulation.type)}` : html``}
+ retains ${size(x.retained)} (${(x.share * 100).toFixed(1)}%)${x.accumulation ? html`, accumulating in ${x.accumulation.chain !== undefined ? html`a chain of ${count(x.accumulation.chain)} ` : html``}${objectLink(x.accumulation.address)} ${typeLink(x.accumulation.type)}` : html``}
  ${pathView(x.path)}</li>`)}</ol>`;
       return {
         title: 'Overview',

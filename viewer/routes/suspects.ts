@@ -37,7 +37,8 @@ export function register(r: Router): void {
         return html`<li id="suspect-${k + 1}"><h3>${subject}
  retains ${size(x.retained)} (${(x.share * 100).toFixed(1)}% of ${size(d.reachableBytes)})${x.runtime ? html` <span class="muted">(the runtime's)</span>` : html``}</h3>
 <p class="summary">${x.summary}</p>
-${a && a.children === 0 && !spread ? html`<p>The memory is ${objectLink(a.address)} ${typeLink(a.type)} itself (${size(a.retained)}): it keeps no other object alive by itself.</p>` : a ? html`<p>Accumulates in ${objectLink(a.address)} ${typeLink(a.type)} (${size(a.retained)}), which ${spread ? 'points at' : 'dominates'} ${count(a.children)} ${spread ? 'of them' : a.children === 1 ? 'object' : 'objects'}:</p>
+${a && a.chain !== undefined && !spread ? html`<p>Accumulates in a chain of ${count(a.chain)} ${typeLink(a.type)}, each keeping the next, from ${objectLink(a.address)} (${size(a.retained)}):</p>
+${groupsTable(a.childGroups, a.retained)}` : a && a.children === 0 && !spread ? html`<p>The memory is ${objectLink(a.address)} ${typeLink(a.type)} itself (${size(a.retained)}): it keeps no other object alive by itself.</p>` : a ? html`<p>Accumulates in ${objectLink(a.address)} ${typeLink(a.type)} (${size(a.retained)}), which ${spread ? 'points at' : 'dominates'} ${count(a.children)} ${spread ? 'of them' : a.children === 1 ? 'object' : 'objects'}:</p>
 ${groupsTable(a.childGroups, spread ? x.retained : a.retained)}` : html``}
 ${x.composition ? html`<h4>Composition: what they alone keep, by type</h4>${table([{ label: 'objects', num: true }, { label: 'type' }, { label: 'bytes', num: true }],
     x.composition.map((g) => [html`${count(g.count)}`, typeLink(g.type), size(g.bytes)]), { id: `composition-${k + 1}` })}` : html``}
