@@ -20,7 +20,7 @@
 // goroutines. The result is merged into the graph's roots (HeapGraph.withExtraRoots), the one root table every
 // analysis (reachability, dominators, retained sizes, groups, paths, referrers) reads; without the binary nothing
 // is added.
-import * as fs from 'node:fs';
+import { FileWindow } from '../dump/index.js';
 import type { HeapGraph, StackSlotType } from './heap-graph.js';
 import { RootCollector, RootKind, type RootTable } from './roots.js';
 
@@ -61,22 +61,26 @@ export interface StackObjectRoots {
   slotTypes: Map<number, StackSlotType>;
 }
 
-/** The roots the goroutines' live stack objects hold (see the file comment). */
-export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource): StackObjectRoots {
+/** The window the goroutines' frames are read through: a goroutine's frames spanning more are read one by one. */
+const FRAME_WINDOW_BYTES = 1 << 20;
+
+/**
+ * The roots the goroutines' live stack objects hold (see the file comment). `wordAt` reads the pointer-sized word at
+ * a file offset of the dump (the wait lists' heap words: g's, sudogs, channels), through a cache of its pages.
+ */
+export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource, wordAt: (fileOffset: number) => number): StackObjectRoots {
   const slotTypes = new Map<number, StackSlotType>();
   const P = graph.params.ptrSize;
   const le = !graph.params.bigEndian;
   const fr = graph.frames;
   const roots = new RootCollector();
-  const fd = fs.openSync(graph.path, 'r');
-  const word = (buf: Buffer, at: number): number =>
-    P === 4 ? (le ? buf.readUInt32LE(at) : buf.readUInt32BE(at))
-      : le ? buf.readUInt32LE(at) + buf.readUInt32LE(at + 4) * 0x100000000 : buf.readUInt32BE(at) * 0x100000000 + buf.readUInt32BE(at + 4);
-  const small = Buffer.alloc(8);
-  const readWordAt = (fileOffset: number): number => {
-    fs.readSync(fd, small, 0, P, fileOffset);
-    return word(small, 0);
-  };
+  // The goroutines' frames through a window that slides along them (in file order, a goroutine's frames one after
+  // another), and the wait lists' heap words through the caller's page cache: not a read per frame and per word
+  // (tens of thousands of goroutines made hundreds of thousands of reads).
+  const frames = new FileWindow(graph.path, FRAME_WINDOW_BYTES);
+  const word = (v: DataView, at: number): number =>
+    P === 4 ? v.getUint32(at, le) : le ? v.getUint32(at, true) + v.getUint32(at + 4, true) * 0x100000000 : v.getUint32(at) * 0x100000000 + v.getUint32(at + 4);
+  const readWordAt = wordAt;
   // The word at a heap address, through the object holding it; 0 when not in an object.
   const heapWord = (addr: number): number => {
     const o = graph.findObject(addr);
@@ -90,17 +94,39 @@ export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource): Stac
       const first = fr.goroutineFirstFrame[g];
       const n = fr.goroutineFrameCount[g];
       if (n === 0) continue;
-      // The goroutine's frames' contents, and its stack range as far as the dump shows it.
-      const contents: Buffer[] = [];
+      // The goroutine's frames' contents (each frame's DataView and where its bytes start in it), and its stack range
+      // as far as the dump shows it. The frames' records lie together: one window holds them all, unless they span
+      // more than a window (then each frame is read by itself).
       let lo = Infinity;
       let hi = -Infinity;
+      let from = Infinity;
+      let to = 0;
       for (let k = 0; k < n; k++) {
         const f = first + k;
-        const b = Buffer.alloc(fr.size[f]);
-        if (b.length > 0) fs.readSync(fd, b, 0, b.length, fr.contentOffset[f]);
-        contents.push(b);
         lo = Math.min(lo, fr.sp[f]);
         hi = Math.max(hi, fr.sp[f] + fr.size[f]);
+        from = Math.min(from, fr.contentOffset[f]);
+        to = Math.max(to, fr.contentOffset[f] + fr.size[f]);
+      }
+      const views: DataView[] = [];
+      const starts: number[] = [];
+      // How many of its bytes each frame has (fewer than its size at a cut file: its words past them are not there).
+      const lengths: number[] = [];
+      const together = to - from <= FRAME_WINDOW_BYTES;
+      if (together) frames.seek(from, to - from);
+      for (let k = 0; k < n; k++) {
+        const f = first + k;
+        if (together) {
+          const start = fr.contentOffset[f] - frames.base;
+          views.push(frames.view);
+          starts.push(start);
+          lengths.push(Math.max(0, Math.min(fr.size[f], frames.end - start)));
+        } else {
+          const b = frames.readAt(fr.contentOffset[f], fr.size[f]);
+          views.push(new DataView(b.buffer, b.byteOffset, b.byteLength));
+          starts.push(0);
+          lengths.push(b.length);
+        }
       }
       // The stack objects of every frame (address, size, record, owner frame), sorted by address.
       const objAddr: number[] = [];
@@ -142,7 +168,7 @@ export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource): Stac
       const stackWord = (a: number): number | undefined => {
         for (let k = 0; k < n; k++) {
           const f = first + k;
-          if (a >= fr.sp[f] && a + P <= fr.sp[f] + fr.size[f]) return word(contents[k], a - fr.sp[f]);
+          if (a >= fr.sp[f] && a + P <= fr.sp[f] + lengths[k]) return word(views[k], starts[k] + a - fr.sp[f]);
         }
         return undefined;
       };
@@ -157,7 +183,7 @@ export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource): Stac
         for (let s = fr.slotStart[f]; s < fr.slotStart[f + 1]; s++) {
           const off = fr.slotOffset[s];
           listed.add(fr.sp[f] + off);
-          if (off + P <= contents[k].length) push(word(contents[k], off));
+          if (off + P <= lengths[k]) push(word(views[k], starts[k] + off));
         }
       }
       const typed: { at: number; type: number; size: number }[] = [];
@@ -197,7 +223,7 @@ export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource): Stac
       }
     }
   } finally {
-    fs.closeSync(fd);
+    frames.close();
   }
   return { roots: roots.resolve((a) => graph.findObject(a)), slotTypes };
 }

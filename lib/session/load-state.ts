@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { columnOf, loadHeapGraph, stackObjectRoots, type Column, type HeapGraph, type LoadPhase, type RootTable } from '../graph/index.js';
 import type { StackSlotType } from '../graph/heap-graph.js';
 import { loadGoProgram, type GoProgram } from '../gotypes/index.js';
-import { checkBinaryMatchesDump, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes, typeCoverage } from '../typing/index.js';
+import { checkBinaryMatchesDump, DumpBytes, recoverTypes, RecoveredTypes, logicalFrames, stackObjectSource, storeTypes, typeCoverage } from '../typing/index.js';
 import { buildAnalysisGraph, buildRootNodes, computeHeapDominators, type DominatorTree, shortestPathEdges } from '../analysis/index.js';
 import {
   defaultCacheDir, encodeAnalysis, encodeGraph, indexPaths, IndexFileError, loadAnalysis, withAnalysisRoots, loadGraph, saveAnalysis, saveGraph, sourceIdentity,
@@ -143,7 +143,13 @@ export function loadSessionState(dumpPath: string, options: OpenOptions = {}): S
     // held in this frame it would keep it alive through the open, each full collection then costing tens of ms.
     const so = ((p: GoProgram, g: HeapGraph) => {
       const src = stackObjectSource(p);
-      return src ? stackObjectRoots(g, src) : undefined;
+      if (!src) return undefined;
+      const bytes = new DumpBytes(g.path, g.params.ptrSize, !g.params.bigEndian);
+      try {
+        return stackObjectRoots(g, src, (at) => bytes.word(at));
+      } finally {
+        bytes.close();
+      }
     })(program, graph);
     if (so) {
       graph = graph.withExtraRoots(so.roots, so.slotTypes);
