@@ -154,19 +154,19 @@ export function rootPathHops(graph: HeapGraph, types: HeapTypes, rootNodes: Root
       graph.edgeOffsetAt(edges[k] - objectEdgeBase) === graph.edgeOffsetAt(edges[j] - objectEdgeBase);
   };
   for (let k = 0; k < nodes.length; k++) {
-    hops.push(objectHop(k));
+    hops.push(hopAt(k));
     // A chain from hop k on (k, k + 1, ..., k + run - 1 alike): its first hop, the others but the last as one hop,
     // then its last.
     let run = 1;
     while (k + run < nodes.length && alike(k, k + run)) run++;
     if (run > CHAIN_HOPS_SHOWN) {
-      hops.push({ ...objectHop(k + 1), repeat: run - 2 });
+      hops.push({ ...hopAt(k + 1), repeat: run - 2 });
       k += run - 2;
     }
   }
   return hops;
 
-  function objectHop(k: number): PathHop {
+  function hopAt(k: number): PathHop {
     const node = nodes[k];
     if (node < first) {
       const rn = node - 1;
