@@ -1,7 +1,7 @@
 // What the commands share: the --no-cache and --limit options, opening a dump through the heap session with
 // progress on stderr, and text formatting of addresses, tables and paths.
 import type { Argv } from 'yargs';
-import { keepColdOpenAnswers } from '../lib/answers/index.js';
+import { count, keepColdOpenAnswers } from '../lib/answers/index.js';
 import { HeapSession } from '../lib/session/index.js';
 import { clearProgress, progressReporter } from './progress.js';
 import { coldOpenInProcess, writableIndexFolder } from './cold-open.js';
@@ -109,7 +109,7 @@ export function pathLine(path: readonly { kind: string; name: string; type?: str
     // The first object's field names the root slot, which the root's own name already says.
     const via = prev !== undefined && prev.kind === 'object' ? fieldSuffix(p.field) : '';
     // A long chain's hops in one: `.Next → (999,997 x main.Node)`.
-    out += p.repeat !== undefined ? `${via} → (${p.repeat.toLocaleString('en-US')} x ${p.type ?? p.name})` : `${via} → ${p.type ?? p.name}`;
+    out += p.repeat !== undefined ? `${via} → (${count(p.repeat)} x ${p.type ?? p.name})` : `${via} → ${p.type ?? p.name}`;
   }
   return out;
 }

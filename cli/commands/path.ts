@@ -1,7 +1,7 @@
 // `goheap path DUMP [BINARY] ADDRESS`: why an object is alive: the shortest path from a root to it, field by field,
 // and every kind of root that reaches it.
 import type { Argv } from 'yargs';
-import { pathAnswer } from '../../lib/answers/index.js';
+import { count, pathAnswer } from '../../lib/answers/index.js';
 import { UsageError } from '../errors.js';
 import { type AnalysisArgs, cacheOption, fieldSuffix, hexAddress, openForCommand, parseAddress } from '../open-heap.js';
 
@@ -51,7 +51,7 @@ export async function run(args: PathArgs): Promise<void> {
   // the root holds it (a global's field, a frame's function and variable).
   // Indented by depth, up to a point; a long chain's hops in one line (`.Next → 999,997 x main.Node from 0x...`).
   const lines = hops.map((p, k) => (p.kind === 'object'
-    ? `${'  '.repeat(Math.min(k, MAX_INDENT))}${k > 1 ? `${fieldSuffix(p.field ?? undefined)} → ` : k === 1 ? `→ (${p.field}) ` : ''}${p.repeat !== undefined ? `${p.repeat.toLocaleString('en-US')} x ${p.type} from ${p.address}` : `${p.address} ${p.type}`}`
+    ? `${'  '.repeat(Math.min(k, MAX_INDENT))}${k > 1 ? `${fieldSuffix(p.field ?? undefined)} → ` : k === 1 ? `→ (${p.field}) ` : ''}${p.repeat !== undefined ? `${count(p.repeat)} x ${p.type} from ${p.address}` : `${p.address} ${p.type}`}`
     : p.name.startsWith(`${p.kind} `) ? p.name : `${p.kind} ${p.name}`));
   lines.push(`kept alive by: ${alive.rootKinds.join(', ')} (${alive.roots.length} root node${alive.roots.length === 1 ? '' : 's'})`);
   process.stdout.write(`${lines.join('\n')}\n`);

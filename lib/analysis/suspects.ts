@@ -90,20 +90,14 @@ export function findSuspects(graph: HeapGraph, types: HeapTypes, dom: HeapDomina
       accumulation: null,
       path: [],
     };
-    if (acc >= first && chain > 1) {
-      const i = acc - first;
+    if (acc >= first) {
+      // A chain's first link, with the chain as its one group; else the object below which the memory fans out.
+      const i = chain > 1 ? acc - first : liftToMap(types, dom, acc - first, v);
       const type = types.objectTypeName(i);
+      const groups = chain > 1 ? [{ type, count: chain, retained: retained[first + i] }] : childGroups(tree, dom, types, first + i, 0);
       s.accumulation = {
-        object: i, address: graph.addressOf(i), type, retained: retained[acc], children: chain,
-        childGroups: [{ type, count: chain, retained: retained[acc] }], chain,
-      };
-      s.path = options.pathTo ? options.pathTo(i) : shortestRootPath(graph, types, rn, i);
-    } else if (acc >= first) {
-      const i = liftToMap(types, dom, acc - first, v);
-      const groups = childGroups(tree, dom, types, first + i, 0);
-      s.accumulation = {
-        object: i, address: graph.addressOf(i), type: types.objectTypeName(i), retained: retained[first + i],
-        children: groups.reduce((n, g) => n + g.count, 0), childGroups: groups.slice(0, 10),
+        object: i, address: graph.addressOf(i), type, retained: retained[first + i],
+        children: groups.reduce((n, g) => n + g.count, 0), childGroups: groups.slice(0, 10), ...(chain > 1 ? { chain } : {}),
       };
       s.path = options.pathTo ? options.pathTo(i) : shortestRootPath(graph, types, rn, i);
     }

@@ -168,7 +168,7 @@ export function focusGraph(s: HeapSession, focus: FocusTarget, options: FocusOpt
         id = addRoot(k);
       }
       const field = hop.field ?? '';
-      if (prev !== undefined && !g.hasEdge(prev, id)) addPointer(g, prev, id, elided > 0 ? `${field} (through ${elided.toLocaleString('en-US')} more)` : field);
+      if (prev !== undefined && !g.hasEdge(prev, id)) addPointer(g, prev, id, elided > 0 ? `${field} (through ${count(elided)} more)` : field);
       elided = (hop.repeat ?? 1) - 1;
       prev = id;
     }

@@ -80,14 +80,13 @@ export function stackObjectRoots(graph: HeapGraph, src: StackObjectSource, wordA
   const frames = new FileWindow(graph.path, FRAME_WINDOW_BYTES);
   const word = (v: DataView, at: number): number =>
     P === 4 ? v.getUint32(at, le) : le ? v.getUint32(at, true) + v.getUint32(at + 4, true) * 0x100000000 : v.getUint32(at) * 0x100000000 + v.getUint32(at + 4);
-  const readWordAt = wordAt;
   // The word at a heap address, through the object holding it; 0 when not in an object.
   const heapWord = (addr: number): number => {
     const o = graph.findObject(addr);
     if (o < 0) return 0;
     const start = graph.addressOf(o);
     if (addr + P > start + graph.sizeOf(o)) return 0;
-    return readWordAt(graph.contentOffsets.at(o) + (addr - start));
+    return wordAt(graph.contentOffsets.at(o) + (addr - start));
   };
   try {
     for (let g = 0; g < graph.goroutines.length; g++) {
